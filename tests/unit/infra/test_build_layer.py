@@ -1,0 +1,336 @@
+"""Unit tests for infra/build_layer.py: the pure parts, on temporary trees (no pip, no network)."""
+
+from __future__ import annotations
+
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(REPO_ROOT / "infra"))
+
+import build_layer  # noqa: E402
+
+MB = 1024 * 1024
+
+
+def write(path: Path, content: str = "x") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+def sparse(path: Path, size: int) -> Path:
+    """A file of ``size`` bytes that takes no disk space."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        handle.truncate(size)
+    return path
+
+
+# --------------------------------------------------------------------------- pins
+
+
+def test_runtime_requirements_reads_pins_and_drops_what_lambda_ships(tmp_path):
+    pyproject = write(
+        tmp_path / "pyproject.toml",
+        '[project]\nname = "x"\ndependencies = ["numpy==2.4.6", "boto3==1.44.8", '
+        '"Sqlean.py==3.50.4.5", "botocore>=1"]\n',
+    )
+    assert build_layer.runtime_requirements(pyproject) == ["numpy==2.4.6", "Sqlean.py==3.50.4.5"]
+
+
+def test_runtime_requirements_of_the_real_pyproject_are_pinned_and_boto3_free():
+    requirements = build_layer.runtime_requirements(REPO_ROOT / "pyproject.toml")
+    names = {build_layer.requirement_name(requirement) for requirement in requirements}
+    assert {"numpy", "sqlite-vec", "sqlean-py", "pystemmer", "pydantic"} <= names
+    assert "boto3" not in names
+    assert all("==" in requirement for requirement in requirements)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['[project]\nname = "x"\n', '[project]\ndependencies = "numpy"\n', "not toml ["],
+)
+def test_runtime_requirements_rejects_a_bad_pyproject(tmp_path, text):
+    with pytest.raises(build_layer.BuildError):
+        build_layer.runtime_requirements(write(tmp_path / "pyproject.toml", text))
+
+
+@pytest.mark.parametrize(
+    ("requirement", "name"),
+    [
+        ("sqlean.py==3.50.4.5", "sqlean-py"),
+        ("PyStemmer==3.1.0", "pystemmer"),
+        ("moto[server]==5.2.5", "moto"),
+        ("argon2_cffi>=25", "argon2-cffi"),
+    ],
+)
+def test_requirement_name_is_normalised(requirement, name):
+    assert build_layer.requirement_name(requirement) == name
+
+
+# --------------------------------------------------------------------------- platforms & pip
+
+
+@pytest.mark.parametrize(("arch", "machine"), [("arm64", "aarch64"), ("x86_64", "x86_64")])
+def test_platform_tags_cover_manylinux2014_to_the_lambda_glibc(arch, machine):
+    tags = build_layer.platform_tags(arch)
+    assert tags[0] == f"manylinux_2_34_{machine}"  # Amazon Linux 2023
+    assert f"manylinux_2_28_{machine}" in tags  # e.g. sqlean.py, numpy
+    assert f"manylinux_2_17_{machine}" in tags
+    assert tags[-1] == f"manylinux2014_{machine}"
+    assert all(tag.endswith(machine) for tag in tags)
+    assert not any("2_35" in tag for tag in tags)  # newer than Lambda's glibc
+
+
+def test_platform_tags_never_mix_architectures():
+    assert not any("x86_64" in tag for tag in build_layer.platform_tags("arm64"))
+    assert not any("aarch64" in tag for tag in build_layer.platform_tags("x86_64"))
+
+
+def test_platform_tags_reject_an_unknown_arch():
+    with pytest.raises(build_layer.BuildError, match="unknown architecture"):
+        build_layer.platform_tags("riscv64")
+
+
+def test_pip_command_installs_lambda_wheels_only(tmp_path):
+    command = build_layer.pip_install_command(["numpy==2.4.6"], tmp_path / "python", "arm64")
+    assert command[1:4] == ["-m", "pip", "install"]
+    assert "--only-binary=:all:" in command
+    assert command[command.index("--implementation") + 1] == "cp"
+    assert command[command.index("--python-version") + 1] == "3.12"
+    assert command[command.index("--target") + 1] == str(tmp_path / "python")
+    assert "--no-compile" in command  # this machine's .pyc would be for the wrong Python
+    platforms = [command[i + 1] for i, arg in enumerate(command) if arg == "--platform"]
+    assert platforms == build_layer.platform_tags("arm64")
+    assert command[-1] == "numpy==2.4.6"
+
+
+def test_deps_stamp_changes_with_pins_and_arch_only():
+    stamp = build_layer.deps_stamp(["a==1", "b==2"], "arm64", "3.12")
+    assert stamp == build_layer.deps_stamp(["b==2", "a==1"], "arm64", "3.12")
+    assert stamp != build_layer.deps_stamp(["a==1", "b==3"], "arm64", "3.12")
+    assert stamp != build_layer.deps_stamp(["a==1", "b==2"], "x86_64", "3.12")
+    assert stamp != build_layer.deps_stamp(["a==1", "b==2"], "arm64", "3.13")
+
+
+def test_missing_wheels_are_named_from_pip_output():
+    stderr = (
+        "ERROR: Could not find a version that satisfies the requirement foo==1.0"
+        " (from versions: none)\n"
+        "ERROR: No matching distribution found for foo==1.0\n"
+    )
+    assert build_layer.missing_wheels(stderr) == ["foo==1.0"]
+    message = build_layer.pip_failure_message(stderr, "arm64")
+    assert "no wheel for foo==1.0 on arm64" in message
+
+
+def test_foreign_wheel_tags_flags_a_wheel_for_the_other_machine(tmp_path):
+    write(tmp_path / "ok-1.dist-info" / "WHEEL", "Tag: cp312-cp312-manylinux_2_28_aarch64\n")
+    write(tmp_path / "pure-1.dist-info" / "WHEEL", "Tag: py3-none-any\n")
+    write(tmp_path / "bad-1.dist-info" / "WHEEL", "Tag: cp312-cp312-manylinux_2_17_x86_64\n")
+    assert build_layer.foreign_wheel_tags(tmp_path, "arm64") == [
+        "bad-1.dist-info: cp312-cp312-manylinux_2_17_x86_64"
+    ]
+    assert build_layer.foreign_wheel_tags(tmp_path, "x86_64") == [
+        "ok-1.dist-info: cp312-cp312-manylinux_2_28_aarch64"
+    ]
+
+
+def test_install_is_skipped_when_the_stamp_matches(tmp_path, monkeypatch):
+    python_dir = tmp_path / "python"
+    write(python_dir / "numpy" / "__init__.py")
+    stamp_file = tmp_path / "arm64.deps-stamp"
+    stamp_file.write_text(build_layer.deps_stamp(["numpy==2"], "arm64", "3.12"))
+
+    def no_pip(*_args, **_kwargs):
+        raise AssertionError("pip must not run")
+
+    monkeypatch.setattr("subprocess.run", no_pip)
+    build_layer.install_dependencies(python_dir, stamp_file, ["numpy==2"], "arm64", force=False)
+    assert (python_dir / "numpy" / "__init__.py").exists()
+
+
+# --------------------------------------------------------------------------- trimming
+
+
+def test_trim_removes_tests_caches_stubs_and_scripts_but_keeps_code(tmp_path):
+    python_dir = tmp_path / "python"
+    keep = [
+        write(python_dir / "numpy" / "__init__.py"),
+        write(python_dir / "numpy" / "testing" / "__init__.py"),  # imported by numpy itself
+        write(python_dir / "tests" / "__init__.py"),  # a top-level package: not ours to judge
+        write(python_dir / "pkg" / "py.typed"),
+    ]
+    drop = [
+        write(python_dir / "numpy" / "_core" / "tests" / "test_a.py", "a" * 100),
+        write(python_dir / "numpy" / "__init__.pyi", "b" * 10),
+        write(python_dir / "pkg" / "__pycache__" / "m.cpython-311.pyc", "c" * 5),
+        write(python_dir / "bin" / "f2py", "d" * 3),
+    ]
+    saved = build_layer.trim_layer(python_dir)
+    assert saved == 118
+    assert all(path.exists() for path in keep)
+    assert not any(path.exists() for path in drop)
+
+
+# --------------------------------------------------------------------------- sizes & budget
+
+
+def test_tree_size_ignores_pycache(tmp_path):
+    write(tmp_path / "f" / "handler.py", "a" * 10)
+    write(tmp_path / "f" / "__pycache__" / "handler.cpython-312.pyc", "b" * 1000)
+    assert build_layer.tree_size(tmp_path / "f") == 10
+    assert build_layer.tree_size(tmp_path / "f" / "handler.py") == 10
+
+
+def test_package_sizes_group_native_libs_and_modules(tmp_path):
+    sparse(tmp_path / "numpy" / "core.so", 3 * MB)
+    sparse(tmp_path / "numpy.libs" / "openblas.so", 25 * MB)
+    sparse(tmp_path / "Stemmer.cpython-312-x86_64-linux-gnu.so", 2 * MB)
+    write(tmp_path / "numpy-2.4.6.dist-info" / "METADATA", "m" * 10)
+    sizes = build_layer.package_sizes(tmp_path)
+    assert list(sizes) == ["numpy", "Stemmer", "*.dist-info"]
+    assert sizes["numpy"] == 28 * MB
+
+
+def test_budget_limits():
+    small = build_layer.Budget(layers_bytes=100 * MB, functions={"functions/chat": MB})
+    assert small.over_aim() == [] and small.over_limit() == []
+    big = build_layer.Budget(
+        layers_bytes=200 * MB, functions={"functions/chat": 51 * MB, "functions/admin": MB}
+    )
+    assert big.totals() == {"functions/chat": 251 * MB, "functions/admin": 201 * MB}
+    assert big.over_limit() == ["functions/chat"]
+    assert big.over_aim() == ["functions/chat", "functions/admin"]
+
+
+def test_check_budget_fails_over_250_mb_and_warns_over_150(capsys):
+    assert build_layer.check_budget(build_layer.Budget(160 * MB, {"functions/chat": 0}))
+    assert "150 MB design aim" in capsys.readouterr().out
+    assert not build_layer.check_budget(build_layer.Budget(250 * MB + 1, {"functions/chat": 0}))
+    assert "over Lambda's 250 MB hard limit" in capsys.readouterr().out
+
+
+def test_measure_budget_counts_each_function_with_all_layers(tmp_path):
+    sparse(tmp_path / "functions" / "chat" / "chat_handler.py", MB)
+    sparse(tmp_path / "layer" / "python" / "x.so", 10 * MB)
+    sparse(tmp_path / "extra" / "python" / "y.so", 5 * MB)
+    budget = build_layer.measure_budget(tmp_path, [tmp_path / "layer", tmp_path / "extra"])
+    assert budget.layers_bytes == 15 * MB
+    assert budget.functions == {
+        "functions/chat": MB,
+        "functions/admin": 0,
+        "functions/sms_webhook": 0,
+    }
+
+
+# --------------------------------------------------------------------------- tenants & datastore
+
+
+def test_tenant_configs_are_flattened_to_tenants_id_yaml(tmp_path):
+    write(tmp_path / "knowledge" / "acme-habitat" / "tenant.yaml", "id: acme-habitat\n")
+    write(tmp_path / "knowledge" / "community" / "faq.md", "# FAQ\n")
+    stale = write(tmp_path / "layer" / "tenants" / "gone.yaml")
+    ids = build_layer.copy_tenant_configs(tmp_path / "knowledge", tmp_path / "layer" / "tenants")
+    assert ids == ["acme-habitat"]
+    copied = tmp_path / "layer" / "tenants" / "acme-habitat.yaml"
+    assert copied.read_text() == "id: acme-habitat\n"
+    assert not stale.exists()
+
+
+def test_no_knowledge_means_an_empty_tenants_dir(tmp_path):
+    assert build_layer.copy_tenant_configs(tmp_path / "knowledge", tmp_path / "tenants") == []
+    assert (tmp_path / "tenants").is_dir()
+
+
+def test_tenant_folder_must_be_a_slug(tmp_path):
+    write(tmp_path / "knowledge" / "Bad Name" / "tenant.yaml")
+    with pytest.raises(build_layer.BuildError, match="slug"):
+        build_layer.copy_tenant_configs(tmp_path / "knowledge", tmp_path / "tenants")
+
+
+def test_existing_datastore_is_used_as_is(tmp_path):
+    datastore = write(tmp_path / "build" / "datastore.sqlite")
+    assert build_layer.ensure_datastore(tmp_path, datastore) == datastore
+
+
+def test_missing_datastore_without_cli_warns(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr("shutil.which", lambda _name: None)
+    assert build_layer.ensure_datastore(tmp_path, tmp_path / "build" / "datastore.sqlite") is None
+    assert "NO datastore" in capsys.readouterr().out
+
+
+def test_missing_datastore_is_built_with_the_pierre_cli(tmp_path):
+    (tmp_path / "knowledge").mkdir()
+    cli = write(
+        tmp_path / ".venv" / "bin" / "pierre",
+        '#!/bin/sh\n[ "$1 $2 $3 $4" = "knowledge build --source knowledge" ] || exit 3\n'
+        'mkdir -p "$(dirname "$6")" && echo db > "$6"\n',
+    )
+    cli.chmod(cli.stat().st_mode | stat.S_IXUSR)
+    datastore = tmp_path / "build" / "datastore.sqlite"
+    assert build_layer.ensure_datastore(tmp_path, datastore) == datastore
+    assert datastore.read_text() == "db\n"
+
+
+def test_sync_layer_replaces_only_what_it_owns(tmp_path):
+    staging, out = tmp_path / "staging", tmp_path / "out"
+    write(staging / "python" / "pierre_rag" / "__init__.py", "new")
+    write(staging / "tenants" / "acme.yaml")
+    old = write(out / "python" / "old_module.py")
+    stale_datastore = write(out / "datastore.sqlite")
+    foreign = write(out / "README.txt")
+    build_layer.sync_layer(staging, out)
+    assert (out / "python" / "pierre_rag" / "__init__.py").read_text() == "new"
+    assert (out / "tenants" / "acme.yaml").exists()
+    assert not old.exists() and not stale_datastore.exists()
+    assert foreign.exists()
+
+
+# --------------------------------------------------------------------------- whole build, faked pip
+
+
+def fake_repo(tmp_path: Path, chat_bytes: int) -> Path:
+    repo = tmp_path / "repo"
+    write(repo / "pyproject.toml", '[project]\nname = "x"\ndependencies = ["numpy==2.4.6"]\n')
+    write(repo / "layers" / "pierre_rag" / "pierre_rag" / "__init__.py")
+    write(repo / "knowledge" / "acme" / "tenant.yaml", "id: acme\n")
+    write(repo / "build" / "datastore.sqlite", "sqlite")
+    sparse(repo / "functions" / "chat" / "chat_handler.py", chat_bytes)
+    return repo
+
+
+def fake_install(python_dir: Path, stamp_file: Path, *_args: object) -> None:
+    sparse(python_dir / "numpy.libs" / "openblas.so", 100 * MB)
+    write(python_dir / "numpy" / "tests" / "test_x.py")
+
+
+@pytest.mark.parametrize(("chat_bytes", "exit_code"), [(MB, 0), (151 * MB, 1)])
+def test_main_builds_the_layer_and_enforces_the_hard_limit(
+    tmp_path, monkeypatch, capsys, chat_bytes, exit_code
+):
+    repo = fake_repo(tmp_path, chat_bytes)
+    monkeypatch.setattr(build_layer, "install_dependencies", fake_install)
+    out = tmp_path / "artifacts"
+    argv = ["--arch", "x86_64", "--out", str(out), "--no-check-import", "--repo-root", str(repo)]
+    assert build_layer.main(argv) == exit_code
+    printed = capsys.readouterr().out
+    assert (out / "python" / "pierre_rag" / "__init__.py").exists()
+    assert (out / "datastore.sqlite").read_text() == "sqlite"
+    assert (out / "tenants" / "acme.yaml").exists()
+    assert not (out / "python" / "numpy" / "tests").exists()
+    assert "numpy" in printed and "functions/chat" in printed
+    if exit_code:
+        assert "250 MB hard limit" in printed
+
+
+def test_import_check_is_skipped_for_a_foreign_arch(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(build_layer, "host_arch", lambda: "x86_64")
+    build_layer.maybe_check_imports(None, "arm64", tmp_path)
+    assert "skipped" in capsys.readouterr().out
+    with pytest.raises(build_layer.BuildError, match="impossible"):
+        build_layer.maybe_check_imports(True, "arm64", tmp_path)
