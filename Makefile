@@ -1,0 +1,64 @@
+# PIERRE serverless — developer entry points. `make dev` and `make test` are all you need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SAM_VENV := .venv-sam
+PORT ?= 3000
+ARCH ?= arm64
+DATASTORE := build/datastore.sqlite
+export SAM_CLI_TELEMETRY := 0
+export OPENBLAS_NUM_THREADS := 1
+
+.PHONY: help install dev test lint typecheck template-check pytest layer datastore clean
+
+help:
+	@echo "make dev    - install into .venv, build the datastore, run the stack on http://localhost:$(PORT)"
+	@echo "make test   - install and run ruff, mypy, template checks and the whole test suite"
+	@echo "make layer  - build the Lambda layer for ARCH=$(ARCH) and check the 250 MB budget"
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required, found " + sys.version.split()[0] + "; run make PYTHON=python3.12 ...")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+# aws-sam-cli pins old boto3/click: it lives in its own venv; its pin is in pyproject's `sam` extra.
+$(SAM_VENV)/.installed: pyproject.toml $(VENV)/.installed
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet "$$($(BIN)/python -c 'import tomllib; print(tomllib.load(open("pyproject.toml","rb"))["project"]["optional-dependencies"]["sam"][0])')"
+	@touch $@
+
+datastore: install
+	@if [ -n "$$(find knowledge -name '*.md' 2>/dev/null | head -n 1)" ] && $(BIN)/pierre knowledge build --help >/dev/null 2>&1; then \
+		$(BIN)/pierre knowledge build --source knowledge --out $(DATASTORE); \
+	else \
+		echo "datastore: nothing to build yet (no knowledge/ articles or no knowledge CLI)"; \
+	fi
+
+dev: install datastore
+	$(BIN)/pierre-local --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+
+typecheck: install
+	$(BIN)/mypy layers/pierre_rag infra functions tests
+
+template-check: install $(SAM_VENV)/.installed
+	$(BIN)/cfn-lint template.yaml
+	$(SAM_VENV)/bin/sam validate --lint --template template.yaml
+
+pytest: install
+	$(BIN)/pytest
+
+test: lint typecheck template-check pytest
+
+layer: install
+	$(BIN)/python infra/build_layer.py --arch $(ARCH)
+
+clean:
+	rm -rf build .aws-sam .mypy_cache .ruff_cache .pytest_cache

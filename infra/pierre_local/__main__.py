@@ -1,0 +1,91 @@
+"""``pierre-local``: run the whole stack on http://localhost:3000 (``make dev``)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from pierre_local.stack import LocalStack, PortBusyError, StackOptions
+from pierre_local.template import TemplateError
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="pierre-local", description="PIERRE serverless local stack (no AWS account needed)"
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    parser.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    parser.add_argument("--moto-port", type=int, default=0, help="moto port (default: any free)")
+    parser.add_argument("--template", type=Path, default=StackOptions.template)
+    parser.add_argument("--web", type=Path, default=StackOptions.static_dir, help="static assets")
+    parser.add_argument(
+        "--parameter-overrides",
+        nargs="*",
+        default=[],
+        metavar="KEY=VALUE",
+        help="template parameters, as for sam deploy (e.g. SmsMaxReceiveCount=2)",
+    )
+    parser.add_argument(
+        "--visibility-timeout",
+        type=int,
+        default=StackOptions.visibility_timeout_s,
+        help="SQS visibility timeout in seconds: how soon a failed SMS is retried locally",
+    )
+    parser.add_argument("--verbose", "-v", action="store_true", help="log every request")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
+    if not 1 <= args.port <= 65535:
+        print(f"pierre-local: invalid port {args.port}", file=sys.stderr)
+        return 2
+    overrides: dict[str, str] = {}
+    for item in args.parameter_overrides:
+        key, separator, value = item.partition("=")
+        if not separator or not key:
+            print(f"pierre-local: bad parameter override {item!r}, use KEY=VALUE", file=sys.stderr)
+            return 2
+        overrides[key] = value
+    options = StackOptions(
+        host=args.host,
+        port=args.port,
+        moto_port=args.moto_port,
+        template=args.template,
+        static_dir=args.web,
+        visibility_timeout_s=args.visibility_timeout,
+        parameter_overrides=overrides,
+    )
+    stack = LocalStack(options)
+    try:
+        stack.start()
+    except (PortBusyError, TemplateError) as error:
+        print(f"pierre-local: {error}", file=sys.stderr)
+        stack.stop()
+        return 1
+    stopped = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
+    print(f"PIERRE serverless local stack on {stack.url}", flush=True)
+    print(f"  chat API  {stack.url}/api/health", flush=True)
+    print(f"  admin     {stack.url}/admin/health", flush=True)
+    print(f"  SMS       {stack.url}/sms/health", flush=True)
+    print(f"  AWS (moto) {os.environ.get('AWS_ENDPOINT_URL', '')}", flush=True)
+    print("Ctrl-C to stop.", flush=True)
+    stopped.wait()
+    print("stopping…", flush=True)
+    stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

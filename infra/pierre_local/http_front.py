@@ -1,0 +1,115 @@
+"""The HTTP front of the local stack: template routes → Lambda events; anything else → web/."""
+
+from __future__ import annotations
+
+import json
+import logging
+import mimetypes
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from pierre_local.events import HttpRequest, HttpResponse, http_api_v2_event, read_http_response
+from pierre_local.lambda_runtime import LocalFunction
+from pierre_local.template import HttpRoute
+
+logger = logging.getLogger("pierre_local.http")
+
+MAX_BODY_BYTES = 10 * 1024 * 1024  # HTTP API payload limit
+
+
+class LocalGateway:
+    """Routing and dispatch, kept apart from the socket server so it can be tested directly."""
+
+    def __init__(
+        self, routes: list[HttpRoute], functions: dict[str, LocalFunction], static_dir: Path
+    ) -> None:
+        self.routes = routes
+        self.functions = functions
+        self.static_dir = static_dir.resolve()
+
+    def handle(self, request: HttpRequest, host: str) -> HttpResponse:
+        for route in self.routes:
+            parameters = route.match(request.method, request.path)
+            if parameters is not None:
+                return self._invoke(route, parameters, request, host)
+        if request.method in ("GET", "HEAD"):
+            return self._static(request.path)
+        return _json_error(404, "Not Found")
+
+    def _invoke(
+        self, route: HttpRoute, parameters: dict[str, str], request: HttpRequest, host: str
+    ) -> HttpResponse:
+        event = http_api_v2_event(request, route, parameters, host)
+        try:
+            result = self.functions[route.function].invoke(event)
+        except Exception:
+            # API Gateway answers 500 "Internal Server Error" when the function errors.
+            logger.exception("%s failed on %s", route.function, route.route_key)
+            return _json_error(500, "Internal Server Error")
+        return read_http_response(result)
+
+    def _static(self, path: str) -> HttpResponse:
+        relative = unquote(path).lstrip("/") or "index.html"
+        target = (self.static_dir / relative).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_relative_to(self.static_dir) or not target.is_file():
+            return _json_error(404, "Not Found")
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if content_type.startswith("text/") or content_type.endswith("javascript"):
+            content_type += "; charset=utf-8"
+        return HttpResponse(
+            200,
+            [("content-type", content_type), ("cache-control", "no-cache")],
+            target.read_bytes(),
+        )
+
+
+def _json_error(status: int, message: str) -> HttpResponse:
+    body = json.dumps({"message": message}).encode()
+    return HttpResponse(status, [("content-type", "application/json")], body)
+
+
+def make_server(host: str, port: int, gateway: LocalGateway) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "pierre-local"
+        protocol_version = "HTTP/1.1"
+
+        def _serve(self) -> None:
+            length = int(self.headers.get("content-length") or 0)
+            if length > MAX_BODY_BYTES:
+                self._send(_json_error(413, "Request Entity Too Large"))
+                return
+            body = self.rfile.read(length) if length else b""
+            url = urlsplit(self.path)
+            request = HttpRequest(
+                method=self.command,
+                path=url.path,
+                query=url.query,
+                headers=list(self.headers.items()),
+                body=body,
+                source_ip=self.client_address[0],
+            )
+            self._send(gateway.handle(request, self.headers.get("host", f"{host}:{port}")))
+
+        def _send(self, response: HttpResponse) -> None:
+            self.send_response(response.status)
+            names = set()
+            for name, value in response.headers:
+                if name.lower() in ("content-length", "connection", "transfer-encoding"):
+                    continue
+                names.add(name.lower())
+                self.send_header(name, value)
+            self.send_header("content-length", str(len(response.body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(response.body)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
+
+        def log_message(self, format: str, *args: Any) -> None:
+            logger.info("%s %s", self.address_string(), format % args)
+
+    return ThreadingHTTPServer((host, port), Handler)

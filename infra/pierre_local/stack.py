@@ -1,0 +1,173 @@
+"""Assemble the local stack: moto server, resources from the template, functions, poller, HTTP."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from dataclasses import dataclass, field
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from pierre_local.http_front import LocalGateway, make_server
+from pierre_local.lambda_runtime import LocalFunction
+from pierre_local.resources import (
+    LocalResources,
+    create_buckets,
+    create_queues,
+    create_tables,
+    load_local_secrets,
+    put_secrets,
+)
+from pierre_local.sqs_poller import SqsPoller
+from pierre_local.template import REGION, TemplateError, read_stack
+
+logger = logging.getLogger("pierre_local")
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class PortBusyError(RuntimeError):
+    pass
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise PortBusyError(
+                f"port {port} on {host} is already in use ({error.strerror}). Stop the program "
+                f"using it (e.g. `lsof -i :{port}`) or choose another port: make dev PORT=3001"
+            ) from error
+
+
+@dataclass
+class StackOptions:
+    host: str = "127.0.0.1"
+    port: int = 3000
+    moto_port: int = 0  # 0: pick a free one
+    template: Path = REPO_ROOT / "template.yaml"
+    static_dir: Path = REPO_ROOT / "web"
+    state_dir: Path = REPO_ROOT / ".local"
+    visibility_timeout_s: int = 10
+    parameter_overrides: dict[str, str] = field(default_factory=dict)
+
+
+class LocalStack:
+    def __init__(self, options: StackOptions) -> None:
+        self.options = options
+        self.moto: Any = None
+        self.server: ThreadingHTTPServer | None = None
+        self.functions: dict[str, LocalFunction] = {}
+        self.pollers: list[SqsPoller] = []
+        self.resources: LocalResources | None = None
+        self.secrets: dict[str, str] = {}
+        self.environment: dict[str, str] = {}
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.options.host}:{self.options.port}"
+
+    def start(self) -> None:
+        options = self.options
+        ensure_port_free(options.host, options.port)
+        stack = read_stack(options.template)
+        unknown = set(options.parameter_overrides) - set(stack.parameters)
+        if unknown:
+            raise TemplateError(f"unknown template parameter(s): {', '.join(sorted(unknown))}")
+        stack.parameters.update(options.parameter_overrides)
+        self._start_moto()
+        self.resources = LocalResources(stack)
+        import boto3
+
+        session = boto3.session.Session(region_name=REGION)
+        dynamodb, sqs = session.client("dynamodb"), session.client("sqs")
+        tables = create_tables(self.resources, dynamodb)
+        create_queues(self.resources, sqs, options.visibility_timeout_s)
+        create_buckets(self.resources, session.client("s3"))
+        self.secrets = load_local_secrets(options.state_dir / "secrets.json")
+        prefix = stack.parameters.get("SecretsPrefix", "/pierre")
+        put_secrets(session.client("ssm"), prefix, self.secrets)
+        logger.info("created tables %s", ", ".join(tables))
+        self.environment = self._function_environment()
+        os.environ.update(self.environment)
+        self.functions = {name: LocalFunction(spec) for name, spec in stack.functions.items()}
+        for spec in stack.functions.values():
+            for queue in spec.sqs_queues:
+                poller = SqsPoller(
+                    sqs,
+                    self.resources.queue_urls[queue],
+                    self.resources.queue_arns[queue],
+                    self.functions[spec.logical_id],
+                )
+                poller.start()
+                self.pollers.append(poller)
+        gateway = LocalGateway(stack.routes(), self.functions, options.static_dir)
+        self.server = make_server(options.host, options.port, gateway)
+        threading.Thread(target=self.server.serve_forever, name="http", daemon=True).start()
+
+    def _start_moto(self) -> None:
+        from moto.server import ThreadedMotoServer
+
+        port = self.options.moto_port or free_port()
+        self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        self.moto.start()
+        endpoint = f"http://127.0.0.1:{port}"
+        os.environ.update(
+            {
+                "AWS_ENDPOINT_URL": endpoint,
+                "AWS_ACCESS_KEY_ID": "local",
+                "AWS_SECRET_ACCESS_KEY": "local",
+                "AWS_DEFAULT_REGION": REGION,
+                "AWS_REGION": REGION,
+            }
+        )
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
+        logger.info("moto (DynamoDB, S3, SQS, SSM) on %s", endpoint)
+
+    def _function_environment(self) -> dict[str, str]:
+        """All functions run in this one process, so their variables must agree."""
+        assert self.resources is not None
+        merged: dict[str, str] = {}
+        for spec in self.resources.stack.functions.values():
+            for name, value in spec.environment.items():
+                resolved = self.resources.resolve(value)
+                if merged.get(name, resolved) != resolved:
+                    raise TemplateError(
+                        f"{spec.logical_id} sets {name}={resolved!r} but another function sets "
+                        f"{merged[name]!r}; the local stack runs them in one process"
+                    )
+                merged[name] = resolved
+        merged["PIERRE_STAGE"] = "local"
+        return merged
+
+    def stop(self) -> None:
+        for poller in self.pollers:
+            poller.stop()
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+        for poller in self.pollers:
+            poller.join(timeout=5)
+        for function in self.functions.values():
+            function.close()
+        if self.moto is not None:
+            self.moto.stop()
+
+    def __enter__(self) -> LocalStack:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import FakeLambdaContext
+
+
+@pytest.fixture
+def lambda_context() -> FakeLambdaContext:
+    return FakeLambdaContext()

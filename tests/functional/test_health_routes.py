@@ -1,0 +1,36 @@
+"""Given a recorded HTTP API v2 event, when the real handler runs, then it answers health."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import admin_handler
+import chat_handler
+import sms_webhook_handler
+from tests.helpers import load_event
+
+
+@pytest.mark.parametrize(
+    ("handler", "event_name", "function"),
+    [
+        (chat_handler.handler, "chat_health", "chat"),
+        (admin_handler.handler, "admin_health", "admin"),
+        (sms_webhook_handler.handler, "sms_health", "sms_webhook"),
+    ],
+)
+def test_each_function_answers_its_health_route(handler, event_name, function, lambda_context):
+    response = handler(load_event(event_name), lambda_context)
+
+    assert response["statusCode"] == 200
+    payload = json.loads(response["body"])
+    assert payload["status"] == "ok"
+    assert payload["function"] == function
+
+
+def test_chat_unknown_route_is_a_json_404(lambda_context):
+    response = chat_handler.handler(load_event("chat_unknown_route"), lambda_context)
+
+    assert response["statusCode"] == 404
+    assert response["headers"]["content-type"] == "application/json"

@@ -1,0 +1,163 @@
+"""`pierre-local` (what `make dev` runs), started as a user would, spoken to over HTTP and boto3."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import boto3
+import pytest
+
+from tests.helpers import REPO_ROOT
+
+MAX_RECEIVES = 2
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class RunningStack:
+    url: str
+    moto_url: str
+    process: subprocess.Popen[str]
+
+    def client(self, service: str):
+        return boto3.client(
+            service,
+            endpoint_url=self.moto_url,
+            region_name="eu-west-3",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
+
+
+def _start(port: int, moto_port: int, *extra: str) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pierre_local",
+            "--port",
+            str(port),
+            "--moto-port",
+            str(moto_port),
+            *extra,
+        ],
+        cwd=REPO_ROOT,
+        env={**env, "PYTHONPATH": str(REPO_ROOT / "infra")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory) -> Iterator[RunningStack]:
+    port, moto_port = _free_port(), _free_port()
+    process = _start(
+        port,
+        moto_port,
+        "--visibility-timeout",
+        "1",
+        "--parameter-overrides",
+        f"SmsMaxReceiveCount={MAX_RECEIVES}",
+    )
+    assert process.stdout is not None
+    banner = process.stdout.readline()
+    if "local stack on" not in banner:
+        process.kill()
+        pytest.fail(
+            f"stack did not start: {banner}{process.stderr.read() if process.stderr else ''}"
+        )
+    yield RunningStack(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{moto_port}", process)
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=15)
+
+
+def _get(url: str) -> tuple[int, dict[str, str], bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+@pytest.mark.parametrize(
+    ("path", "function"),
+    [("/api/health", "chat"), ("/admin/health", "admin"), ("/sms/health", "sms_webhook")],
+)
+def test_health_routes_are_served_through_the_lambda_event_path(stack, path, function):
+    status, _, body = _get(stack.url + path)
+
+    assert status == 200
+    assert json.loads(body)["function"] == function
+
+
+def test_static_assets_are_served_from_web(stack):
+    status, headers, body = _get(stack.url + "/")
+
+    assert status == 200
+    assert headers["content-type"].startswith("text/html")
+    assert b"PIERRE" in body
+
+
+def test_tables_are_created_from_the_template_keys(stack):
+    dynamodb = stack.client("dynamodb")
+
+    table = dynamodb.describe_table(TableName="pierre-local-ConversationsTable")["Table"]
+    ttl = dynamodb.describe_time_to_live(TableName="pierre-local-ConversationsTable")
+
+    assert [k["AttributeName"] for k in table["KeySchema"]] == ["pk", "sk"]
+    assert table["GlobalSecondaryIndexes"][0]["IndexName"] == "by-tenant-day"
+    assert ttl["TimeToLiveDescription"]["AttributeName"] == "expires_at"
+
+
+def test_secrets_are_in_ssm_as_secure_strings(stack):
+    parameter = stack.client("ssm").get_parameter(
+        Name="/pierre/session-secret", WithDecryption=True
+    )
+
+    assert parameter["Parameter"]["Type"] == "SecureString"
+    assert len(parameter["Parameter"]["Value"]) >= 24
+
+
+def test_a_message_the_worker_cannot_answer_ends_in_the_dead_letter_queue(stack):
+    # Given the worker fails every message (the answering step is not built yet)
+    sqs = stack.client("sqs")
+    queue = sqs.get_queue_url(QueueName="pierre-local-SmsQueue")["QueueUrl"]
+    dlq = sqs.get_queue_url(QueueName="pierre-local-SmsDeadLetterQueue")["QueueUrl"]
+
+    # When an SMS is queued
+    sqs.send_message(QueueUrl=queue, MessageBody=json.dumps({"reference": "poison"}))
+
+    # Then after MAX_RECEIVES failed deliveries it is moved to the DLQ, not lost
+    deadline = time.monotonic() + 30
+    moved: list[dict[str, str]] = []
+    while time.monotonic() < deadline and not moved:
+        moved = sqs.receive_message(QueueUrl=dlq, WaitTimeSeconds=1).get("Messages", [])
+    assert moved, "the poison message never reached the dead-letter queue"
+    assert json.loads(moved[0]["Body"]) == {"reference": "poison"}
+
+
+def test_a_busy_port_is_a_clear_error(stack):
+    port = int(stack.url.rsplit(":", 1)[1])
+
+    second = _start(port, _free_port())
+    _, stderr = second.communicate(timeout=60)
+
+    assert second.returncode == 1
+    assert f"port {port}" in stderr and "already in use" in stderr

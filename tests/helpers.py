@@ -1,0 +1,35 @@
+"""Shared test helpers: recorded Lambda events and a Lambda context."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+EVENTS_DIR = Path(__file__).parent / "events"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def load_event(name: str) -> dict[str, Any]:
+    """Load ``tests/events/<name>.json`` (a recorded Lambda event), as a fresh dict."""
+    path = EVENTS_DIR / f"{name.removesuffix('.json')}.json"
+    event: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return event
+
+
+@dataclass
+class FakeLambdaContext:
+    """The attributes Powertools and Mangum read from the Lambda context."""
+
+    function_name: str = "test-function"
+    memory_limit_in_mb: int = 1024
+    invoked_function_arn: str = "arn:aws:lambda:eu-west-3:123456789012:function:test-function"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    function_version: str = "$LATEST"
+    log_group_name: str = "/aws/lambda/test-function"
+    log_stream_name: str = "test"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
