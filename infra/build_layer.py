@@ -7,6 +7,9 @@ The layer directory (default ``build/layer/<arch>``) holds what Lambda mounts un
     datastore.sqlite    the read-only knowledge datastore (``pierre knowledge build``)
     tenants/<id>.yaml   tenant configs copied from ``knowledge/<id>/tenant.yaml``
 
+Modules are precompiled to python3.12 bytecode when a python3.12 is found (``/opt`` is
+read-only on Lambda: without .pyc every cold start recompiles; ``--no-precompile`` to skip).
+
 Usage (``make layer`` calls the first form)::
 
     .venv/bin/python infra/build_layer.py --arch arm64
@@ -224,8 +227,7 @@ def copy_project_package(source: Path, python_dir: Path) -> None:
 
 
 def trim_candidates(python_dir: Path) -> Iterator[Path]:
-    """Yield what Lambda never uses: bytecode caches, packages' test suites, type stubs,
-    console scripts.
+    """Yield what Lambda never uses: packages' test suites, type stubs, console scripts.
 
     Only ``tests`` directories *inside* a package are removed (never a top-level package),
     and ``numpy.testing`` etc. are kept: they are imported by library code. ``*.pyi`` stubs
@@ -239,9 +241,15 @@ def trim_candidates(python_dir: Path) -> Iterator[Path]:
         yield from (here / name for name in files if name.endswith(".pyi"))
         for name in list(subdirs):
             nested = here != python_dir
-            if name == "__pycache__" or (nested and name == "tests"):
+            if nested and name == "tests":
                 subdirs.remove(name)
                 yield here / name
+
+
+def remove_bytecode(python_dir: Path) -> None:
+    """Delete every ``__pycache__`` (stale, or compiled by another Python)."""
+    for cache in list(python_dir.rglob("__pycache__")):
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 def trim_layer(python_dir: Path) -> int:
@@ -349,21 +357,26 @@ class Budget:
         return [name for name, total in self.totals().items() if total > AIM_BYTES]
 
 
-def walk_files(root: Path) -> Iterator[Path]:
-    """Yield the regular files under ``root``, skipping ``__pycache__`` directories."""
+def walk_files(root: Path, skip_pycache: bool = True) -> Iterator[Path]:
+    """Yield the regular files under ``root``, skipping ``__pycache__`` unless told not to."""
     for directory, subdirs, files in os.walk(root):
-        subdirs[:] = [name for name in subdirs if name != "__pycache__"]
+        if skip_pycache:
+            subdirs[:] = [name for name in subdirs if name != "__pycache__"]
         for name in files:
             path = Path(directory) / name
             if not path.is_symlink():
                 yield path
 
 
-def tree_size(root: Path) -> int:
-    """Bytes under ``root`` (a file or a directory), excluding ``__pycache__``."""
+def tree_size(root: Path, skip_pycache: bool = True) -> int:
+    """Bytes under ``root`` (a file or a directory), by default excluding ``__pycache__``.
+
+    Local bytecode caches of function sources do not ship; a layer's precompiled
+    ``__pycache__`` does, so layers are measured with ``skip_pycache=False``.
+    """
     if root.is_file():
         return root.stat().st_size
-    return sum(path.stat().st_size for path in walk_files(root))
+    return sum(path.stat().st_size for path in walk_files(root, skip_pycache))
 
 
 def distribution_key(entry: Path) -> str:
@@ -381,17 +394,17 @@ def package_sizes(python_dir: Path) -> dict[str, int]:
     sizes: dict[str, int] = {}
     for entry in python_dir.iterdir():
         key = distribution_key(entry)
-        sizes[key] = sizes.get(key, 0) + tree_size(entry)
+        sizes[key] = sizes.get(key, 0) + tree_size(entry, skip_pycache=False)
     return dict(sorted(sizes.items(), key=lambda item: item[1], reverse=True))
 
 
 def layer_entry_sizes(layer: Path) -> dict[str, int]:
     """Bytes per layer-root entry (``python``, ``datastore.sqlite``, ``tenants``…)."""
-    return {entry.name: tree_size(entry) for entry in sorted(layer.iterdir())}
+    return {entry.name: tree_size(entry, skip_pycache=False) for entry in sorted(layer.iterdir())}
 
 
 def mb(size: int) -> str:
-    return f"{size / MB:7.1f} MB"
+    return f"{size / MB:8.2f} MB"
 
 
 def report_sizes(layer: Path, budget: Budget, top: int = 10) -> None:
@@ -428,7 +441,8 @@ def measure_budget(repo: Path, layers: Iterable[Path]) -> Budget:
     functions = {
         name: tree_size(repo / name) if (repo / name).is_dir() else 0 for name in FUNCTION_DIRS
     }
-    return Budget(layers_bytes=sum(tree_size(layer) for layer in layers), functions=functions)
+    layers_bytes = sum(tree_size(layer, skip_pycache=False) for layer in layers)
+    return Budget(layers_bytes=layers_bytes, functions=functions)
 
 
 # --------------------------------------------------------------------------- import check
@@ -501,25 +515,55 @@ def check_imports(python: Path, python_dir: Path) -> None:
     print(f"  imported {len(IMPORT_CHECK_MODULES)} modules from the layer: ok")
 
 
-def maybe_check_imports(requested: bool | None, arch: str, python_dir: Path) -> None:
+def maybe_check_imports(
+    requested: bool | None, arch: str, python: Path | None, python_dir: Path
+) -> None:
     """Run :func:`check_imports` when asked, or by default when this machine can run the wheels."""
     if requested is False:
         print("• import check skipped (--no-check-import)")
         return
-    if arch != host_arch():
-        message = f"target {arch} is not this machine's {host_arch()}"
-        if requested:
-            raise BuildError(f"--check-import impossible: {message}")
-        print(f"• import check skipped: {message}")
-        return
-    python = find_python()
-    if python is None:
-        message = f"no working python{LAMBDA_PYTHON} found (pyenv or /usr/bin)"
+    if arch != host_arch() or python is None:
+        message = (
+            f"target {arch} is not this machine's {host_arch()}"
+            if arch != host_arch()
+            else f"no working python{LAMBDA_PYTHON} found (pyenv or /usr/bin)"
+        )
         if requested:
             raise BuildError(f"--check-import impossible: {message}")
         print(f"• import check skipped: {message}")
         return
     check_imports(python, python_dir)
+
+
+def precompile(python: Path, python_dir: Path) -> None:
+    """Write ``.pyc`` files with the Lambda Python version (bytecode is arch-independent).
+
+    /opt is read-only on Lambda, so without them every cold start compiles every module:
+    measured on this layer, imports take ~1.3 s from source and ~0.65 s precompiled, for
+    ~+21 MB. ``unchecked-hash`` pycs stay valid whatever the zip does to file mtimes.
+    """
+    command = [str(python), "-m", "compileall", "-q", "-j", "0"]
+    command += ["--invalidation-mode", "unchecked-hash", str(python_dir)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        failures = [line for line in result.stdout.splitlines() if line.strip()][:5]
+        print("WARNING: some modules did not compile (they still ship as source):")
+        print("  " + "\n  ".join(failures))
+
+
+def maybe_precompile(requested: bool | None, python: Path | None, python_dir: Path) -> None:
+    """Precompile when asked, or by default when a python3.12 is available."""
+    if requested is False:
+        print("• bytecode: none (--no-precompile): slower cold starts")
+        return
+    if python is None:
+        message = f"no working python{LAMBDA_PYTHON} to precompile with"
+        if requested:
+            raise BuildError(f"--precompile impossible: {message}")
+        print(f"WARNING: {message}: the layer ships sources only (cold imports ~2× slower)")
+        return
+    print(f"• precompiling .pyc with {python}")
+    precompile(python, python_dir)
 
 
 # --------------------------------------------------------------------------- CLI
@@ -537,6 +581,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action=argparse.BooleanOptionalAction,
         default=None,
         help="import the layer with python3.12 (default: when the arch is this machine's)",
+    )
+    parser.add_argument(
+        "--precompile",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="ship python3.12 .pyc files (default: when a python3.12 is found)",
     )
     parser.add_argument(
         "--datastore",
@@ -571,8 +621,12 @@ def build(args: argparse.Namespace) -> bool:
     stamp_file = repo / "build" / "layer" / f"{arch}.deps-stamp"
     install_dependencies(python_dir, stamp_file, requirements, arch, args.force)
     copy_project_package(repo / "layers" / "pierre_rag" / "pierre_rag", python_dir)
+    remove_bytecode(python_dir)
     saved = trim_layer(python_dir)
-    print(f"• trimmed {saved / MB:.1f} MB (tests, __pycache__, *.pyi, console scripts)")
+    print(f"• trimmed {saved / MB:.1f} MB (packages' tests, *.pyi, console scripts)")
+    needs_python = args.precompile is not False or args.check_import is not False
+    lambda_python = find_python() if needs_python else None
+    maybe_precompile(args.precompile, lambda_python, python_dir)
 
     datastore_path: Path = args.datastore or repo / "build" / "datastore.sqlite"
     datastore = None if args.no_datastore else ensure_datastore(repo, datastore_path)
@@ -586,7 +640,7 @@ def build(args: argparse.Namespace) -> bool:
     budget = measure_budget(repo, [out, *args.extra_layer])
     report_sizes(out, budget)
     within_limit = check_budget(budget)
-    maybe_check_imports(args.check_import, arch, out / "python")
+    maybe_check_imports(args.check_import, arch, lambda_python, out / "python")
     if args.zip:
         archive = shutil.make_archive(str(out), "zip", root_dir=out)
         print(f"• zip: {archive} ({tree_size(Path(archive)) / MB:.1f} MB)")

@@ -157,7 +157,7 @@ def test_install_is_skipped_when_the_stamp_matches(tmp_path, monkeypatch):
 # --------------------------------------------------------------------------- trimming
 
 
-def test_trim_removes_tests_caches_stubs_and_scripts_but_keeps_code(tmp_path):
+def test_trim_removes_tests_stubs_and_scripts_but_keeps_code(tmp_path):
     python_dir = tmp_path / "python"
     keep = [
         write(python_dir / "numpy" / "__init__.py"),
@@ -168,13 +168,19 @@ def test_trim_removes_tests_caches_stubs_and_scripts_but_keeps_code(tmp_path):
     drop = [
         write(python_dir / "numpy" / "_core" / "tests" / "test_a.py", "a" * 100),
         write(python_dir / "numpy" / "__init__.pyi", "b" * 10),
-        write(python_dir / "pkg" / "__pycache__" / "m.cpython-311.pyc", "c" * 5),
         write(python_dir / "bin" / "f2py", "d" * 3),
     ]
     saved = build_layer.trim_layer(python_dir)
-    assert saved == 118
+    assert saved == 113
     assert all(path.exists() for path in keep)
     assert not any(path.exists() for path in drop)
+
+
+def test_remove_bytecode_clears_every_pycache(tmp_path):
+    pyc = write(tmp_path / "pkg" / "sub" / "__pycache__" / "m.cpython-311.pyc")
+    source = write(tmp_path / "pkg" / "sub" / "m.py")
+    build_layer.remove_bytecode(tmp_path)
+    assert not pyc.parent.exists() and source.exists()
 
 
 # --------------------------------------------------------------------------- sizes & budget
@@ -316,7 +322,8 @@ def test_main_builds_the_layer_and_enforces_the_hard_limit(
     repo = fake_repo(tmp_path, chat_bytes)
     monkeypatch.setattr(build_layer, "install_dependencies", fake_install)
     out = tmp_path / "artifacts"
-    argv = ["--arch", "x86_64", "--out", str(out), "--no-check-import", "--repo-root", str(repo)]
+    argv = ["--arch", "x86_64", "--out", str(out), "--repo-root", str(repo)]
+    argv += ["--no-check-import", "--no-precompile"]
     assert build_layer.main(argv) == exit_code
     printed = capsys.readouterr().out
     assert (out / "python" / "pierre_rag" / "__init__.py").exists()
@@ -330,7 +337,28 @@ def test_main_builds_the_layer_and_enforces_the_hard_limit(
 
 def test_import_check_is_skipped_for_a_foreign_arch(monkeypatch, capsys, tmp_path):
     monkeypatch.setattr(build_layer, "host_arch", lambda: "x86_64")
-    build_layer.maybe_check_imports(None, "arm64", tmp_path)
+    python = Path(sys.executable)
+    build_layer.maybe_check_imports(None, "arm64", python, tmp_path)
     assert "skipped" in capsys.readouterr().out
     with pytest.raises(build_layer.BuildError, match="impossible"):
-        build_layer.maybe_check_imports(True, "arm64", tmp_path)
+        build_layer.maybe_check_imports(True, "arm64", python, tmp_path)
+
+
+def test_import_check_is_skipped_without_a_python312(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(build_layer, "host_arch", lambda: "x86_64")
+    build_layer.maybe_check_imports(None, "x86_64", None, tmp_path)
+    assert "no working python3.12" in capsys.readouterr().out
+
+
+def test_precompile_without_python312_warns_or_fails_when_asked(capsys, tmp_path):
+    build_layer.maybe_precompile(None, None, tmp_path)
+    assert "ships sources only" in capsys.readouterr().out
+    with pytest.raises(build_layer.BuildError, match="impossible"):
+        build_layer.maybe_precompile(True, None, tmp_path)
+
+
+def test_precompiled_bytecode_counts_in_the_layer_size(tmp_path):
+    write(tmp_path / "layer" / "python" / "m.py", "a" * 10)
+    write(tmp_path / "layer" / "python" / "__pycache__" / "m.cpython-312.pyc", "b" * 100)
+    budget = build_layer.measure_budget(tmp_path, [tmp_path / "layer"])
+    assert budget.layers_bytes == 110
