@@ -1,0 +1,195 @@
+"""The ``pierre`` command line: build and search the knowledge datastore, run evaluations.
+
+pierre knowledge build --source knowledge --out build/datastore.sqlite
+pierre knowledge search "combien de temps de préavis ?" --k 5 --tenant pierre-habitat.fr
+pierre eval retrieval --knowledge DIR --questions questions.jsonl --format json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from pierre_rag.knowledge.errors import KnowledgeError
+from pierre_rag.knowledge.models import AccessLevel
+
+
+def _access_list(value: str) -> list[AccessLevel]:
+    try:
+        return [AccessLevel(part.strip()) for part in value.split(",") if part.strip()]
+    except ValueError as exc:
+        choices = ", ".join(a.value for a in AccessLevel)
+        raise argparse.ArgumentTypeError(f"access levels are a comma list of: {choices}") from exc
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise argparse.ArgumentTypeError("must be a positive integer")
+    return number
+
+
+def _parser() -> argparse.ArgumentParser:
+    from pierre_rag.knowledge.cache import default_cache_dir
+
+    parser = argparse.ArgumentParser(
+        prog="pierre", description=__doc__.splitlines()[0] if __doc__ else None
+    )
+    groups = parser.add_subparsers(dest="group", required=True)
+
+    knowledge = groups.add_parser("knowledge", help="build or search the knowledge datastore")
+    commands = knowledge.add_subparsers(dest="command", required=True)
+    build = commands.add_parser("build", help="markdown folders → datastore.sqlite")
+    build.add_argument(
+        "--source", type=Path, action="append", required=True, help="knowledge folder (repeatable)"
+    )
+    build.add_argument("--out", type=Path, required=True, help="datastore file to write")
+    build.add_argument(
+        "--cache",
+        type=Path,
+        default=default_cache_dir() / "embeddings.sqlite",
+        help="embedding cache file (default: %(default)s)",
+    )
+    build.add_argument("--no-cache", action="store_true", help="embed every chunk again")
+    build.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    search = commands.add_parser("search", help="hybrid search in a datastore")
+    search.add_argument("query")
+    search.add_argument("--k", type=_positive, default=5)
+    search.add_argument(
+        "--datastore", type=Path, default=None, help="default: Settings.datastore_path"
+    )
+    search.add_argument("--tenant", default=None, help="landlord domain, e.g. pierre-habitat.fr")
+    search.add_argument(
+        "--access",
+        type=_access_list,
+        default=[AccessLevel.COMMUNITY, AccessLevel.PUBLIC],
+        help="comma list of access levels (default: community,public)",
+    )
+    search.add_argument("--format", choices=["text", "json"], default="text")
+
+    evaluation = groups.add_parser("eval", help="offline evaluations")
+    evals = evaluation.add_subparsers(dest="command", required=True)
+    retrieval = evals.add_parser("retrieval", help="retrieval benchmark (Recall@k, MRR, latency)")
+    retrieval.add_argument(
+        "--knowledge", type=Path, required=True, help="knowledge folder to index"
+    )
+    retrieval.add_argument("--questions", type=Path, required=True, help="benchmark .jsonl")
+    retrieval.add_argument("--format", choices=["json", "text"], default="json")
+    retrieval.add_argument("--cache-dir", type=Path, default=default_cache_dir())
+    retrieval.add_argument("--rebuild", action="store_true", help="ignore a cached datastore")
+    retrieval.add_argument("--details", action="store_true", help="add per-question scores")
+    return parser
+
+
+def _progress_factory(stream: TextIO) -> Callable[[int, str], Callable[[int], None]]:
+    from pierre_rag.knowledge.progress import ProgressBar
+
+    def factory(total: int, label: str) -> Callable[[int], None]:
+        bar = ProgressBar(total, label, stream)
+
+        def tick(n: int) -> None:
+            bar.advance(n)
+            if bar.done >= bar.total:
+                bar.close()
+
+        return tick
+
+    return factory
+
+
+def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from pierre_rag.knowledge.build import build_datastore
+    from pierre_rag.knowledge.cache import EmbeddingCache
+    from pierre_rag.knowledge.embeddings import embedder_from_env
+
+    cache = None if args.no_cache else EmbeddingCache(args.cache)
+    try:
+        report = build_datastore(
+            args.source,
+            args.out,
+            embedder_from_env(),
+            cache=cache,
+            progress=None if args.quiet else _progress_factory(err),
+        )
+    finally:
+        if cache:
+            cache.close()
+    out.write(
+        f"wrote {report.path}: {report.chunks} chunks ({report.embedded} embedded, "
+        f"{report.chunks - report.embedded} from cache) in {report.seconds:.1f}s\n"
+    )
+    return 0
+
+
+def _search(args: argparse.Namespace, out: TextIO) -> int:
+    from pierre_rag.knowledge.search import KnowledgeBase
+    from pierre_rag.settings import Settings
+
+    path = args.datastore or Settings.from_env().datastore_path
+    kb = KnowledgeBase.open(path)
+    response = kb.search(args.query, k=args.k, tenant=args.tenant, access=args.access)
+    if args.format == "json":
+        out.write(response.model_dump_json(indent=2) + "\n")
+        return 0
+    out.write(f"top cosine {response.top_cosine:.3f}\n")
+    for rank, result in enumerate(response.results, start=1):
+        snippet = " ".join(result.text.split())[:200]
+        out.write(
+            f"{rank}. [{result.score:.4f}] {result.file} — {' > '.join(result.heading_path)}\n"
+        )
+        out.write(f"   {snippet}\n")
+    return 0
+
+
+def _eval_retrieval(args: argparse.Namespace, out: TextIO) -> int:
+    from pierre_rag.evaluation.retrieval import ensure_datastore, load_questions, run_eval
+    from pierre_rag.knowledge.embeddings import embedder_from_env
+    from pierre_rag.knowledge.search import KnowledgeBase
+
+    if not args.knowledge.is_dir():
+        raise KnowledgeError(f"knowledge folder not found: {args.knowledge}")
+    questions = load_questions(args.questions)
+    embedder = embedder_from_env()
+    path, build_s = ensure_datastore(args.knowledge, embedder, args.cache_dir, rebuild=args.rebuild)
+    kb = KnowledgeBase.open(path, embedder)
+    report = run_eval(kb, questions)
+    details = report.pop("per_question")
+    report["chunks"] = kb.datastore.chunk_count()
+    report["build_s"] = round(build_s, 2)
+    if args.details:
+        report["per_question"] = details
+    if args.format == "json":
+        out.write(json.dumps(report, ensure_ascii=False) + "\n")
+    else:
+        for section in ("overall", "latency_ms"):
+            out.write(f"{section}: {report[section]}\n")
+        for kind, stats in report["by_kind"].items():
+            out.write(f"{kind}: {stats}\n")
+        out.write(f"chunks: {report['chunks']}  build_s: {report['build_s']}\n")
+    return 0
+
+
+def main(
+    argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    args = _parser().parse_args(argv)
+    try:
+        if args.group == "knowledge" and args.command == "build":
+            return _build(args, out, err)
+        if args.group == "knowledge" and args.command == "search":
+            return _search(args, out)
+        return _eval_retrieval(args, out)
+    except KnowledgeError as exc:
+        err.write(f"pierre: error: {exc}\n")
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

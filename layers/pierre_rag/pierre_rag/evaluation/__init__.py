@@ -1,0 +1,1 @@
+"""Offline evaluation of the RAG components (retrieval benchmark)."""

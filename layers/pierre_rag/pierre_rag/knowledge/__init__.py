@@ -1,0 +1,52 @@
+"""Knowledge: markdown folders → ``datastore.sqlite`` → hybrid (BM25 + dense) search.
+
+Pipeline entry points::
+
+    kb = knowledge_base()                       # cached; opens Settings.datastore_path
+    kb.search("question", k=5, tenant="pierre-habitat.fr", access=["community", "public"])
+    kb.search_many(["rewrite 1", "rewrite 2"], k=5, tenant=..., access=...)
+    kb.search_with_history("et pour un meublé ?", history, k=5, ...)
+"""
+
+from __future__ import annotations
+
+from pierre_rag.knowledge.build import BuildReport, build_datastore
+from pierre_rag.knowledge.chunking import ChunkingConfig, chunk_markdown
+from pierre_rag.knowledge.datastore import Datastore
+from pierre_rag.knowledge.embeddings import Embedder, OpenAIEmbedder, UseEmbedder, embedder_from_env
+from pierre_rag.knowledge.errors import (
+    BuildError,
+    DatastoreError,
+    EmbeddingModelMismatchError,
+    KnowledgeError,
+)
+from pierre_rag.knowledge.models import AccessLevel, SearchResponse, SearchResult
+from pierre_rag.knowledge.search import (
+    KnowledgeBase,
+    SearchConfig,
+    contextual_query,
+    knowledge_base,
+)
+
+__all__ = [
+    "AccessLevel",
+    "BuildError",
+    "BuildReport",
+    "ChunkingConfig",
+    "Datastore",
+    "DatastoreError",
+    "Embedder",
+    "EmbeddingModelMismatchError",
+    "KnowledgeBase",
+    "KnowledgeError",
+    "OpenAIEmbedder",
+    "SearchConfig",
+    "SearchResponse",
+    "SearchResult",
+    "UseEmbedder",
+    "build_datastore",
+    "chunk_markdown",
+    "contextual_query",
+    "embedder_from_env",
+    "knowledge_base",
+]

@@ -1,0 +1,199 @@
+"""Knowledge folders → read-only ``datastore.sqlite`` (chunks, FTS5, vec0, names, meta)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pierre_rag.knowledge.cache import EmbeddingCache, embed_cached
+from pierre_rag.knowledge.chunking import ChunkingConfig, chunk_markdown
+from pierre_rag.knowledge.embeddings import Embedder, Vectors
+from pierre_rag.knowledge.errors import BuildError
+from pierre_rag.knowledge.models import SCHEMA_VERSION, AccessLevel
+from pierre_rag.knowledge.names import extract_names
+from pierre_rag.knowledge.sources import discover, load_document, source_hash
+from pierre_rag.knowledge.sqlite import open_writable
+from pierre_rag.knowledge.text import fold, index_terms
+
+CHUNKER_VERSION = "2"
+
+ProgressFactory = Callable[[int, str], Callable[[int], None]]
+
+
+@dataclass(frozen=True)
+class ChunkRow:
+    file: str
+    title: str
+    heading_path: tuple[str, ...]
+    headings: tuple[str, ...]
+    text: str
+    access: AccessLevel
+    tenant: str | None
+    scope: str
+
+    @property
+    def embed_text(self) -> str:
+        """What the encoder sees: the breadcrumb, then the text."""
+        crumbs = [self.title, *self.heading_path]
+        if len(crumbs) > 1 and fold(crumbs[0]) == fold(crumbs[1]):
+            crumbs = crumbs[1:]
+        return " > ".join(crumbs) + "\n" + self.text
+
+    @property
+    def chunk_hash(self) -> str:
+        return hashlib.sha256(self.embed_text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    path: Path
+    chunks: int
+    embedded: int
+    source_hash: str
+    seconds: float
+
+
+def build_salt(embedder: Embedder, config: ChunkingConfig) -> str:
+    return f"{embedder.model_id}|{CHUNKER_VERSION}|{SCHEMA_VERSION}|{config}"
+
+
+def collect_chunks(sources: Sequence[Path], config: ChunkingConfig | None = None) -> list[ChunkRow]:
+    cfg = config or ChunkingConfig()
+    rows: list[ChunkRow] = []
+    for source, path in discover(sources):
+        doc = load_document(path, source)
+        for draft in chunk_markdown(doc.body, cfg):
+            rows.append(
+                ChunkRow(
+                    doc.file,
+                    doc.title,
+                    draft.heading_path,
+                    draft.headings,
+                    draft.text,
+                    doc.access,
+                    doc.tenant,
+                    doc.scope,
+                )
+            )
+    return rows
+
+
+def build_datastore(
+    sources: Sequence[Path],
+    out: Path,
+    embedder: Embedder,
+    *,
+    cache: EmbeddingCache | None = None,
+    config: ChunkingConfig | None = None,
+    progress: ProgressFactory | None = None,
+) -> BuildReport:
+    """Build ``out`` atomically (temp file + rename); unchanged chunks reuse cached vectors."""
+    started = time.monotonic()
+    cfg = config or ChunkingConfig()
+    files = discover(sources)
+    digest = source_hash(files, build_salt(embedder, cfg))
+    rows = collect_chunks(sources, cfg)
+    if not rows:
+        raise BuildError("the knowledge folders contain no text to index")
+    tick = progress(len(rows), "embedding") if progress else None
+    vectors, embedded = embed_cached(
+        embedder, [r.embed_text for r in rows], [r.chunk_hash for r in rows], cache, progress=tick
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        _write(tmp, rows, vectors, embedder, digest)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return BuildReport(out, len(rows), embedded, digest, time.monotonic() - started)
+
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE chunks (
+    id INTEGER PRIMARY KEY, file TEXT NOT NULL, title TEXT NOT NULL, heading_path TEXT NOT NULL,
+    headings TEXT NOT NULL, text TEXT NOT NULL, access TEXT NOT NULL, tenant TEXT,
+    scope TEXT NOT NULL, chunk_hash TEXT NOT NULL);
+CREATE INDEX chunks_scope ON chunks (scope);
+CREATE TABLE names (name TEXT NOT NULL, chunk_id INTEGER NOT NULL REFERENCES chunks (id));
+CREATE INDEX names_name ON names (name);
+CREATE VIRTUAL TABLE chunks_fts USING fts5 (
+    head, body, head_stem, body_stem, content='', tokenize='unicode61 remove_diacritics 2');
+CREATE TABLE vocab (kind TEXT NOT NULL, term TEXT NOT NULL, df INTEGER NOT NULL,
+    PRIMARY KEY (kind, term)) WITHOUT ROWID;
+"""
+
+_VOCAB = """
+CREATE VIRTUAL TABLE temp.fts_vocab USING fts5vocab (main, chunks_fts, 'col');
+INSERT INTO vocab SELECT 'stem', term, max(doc) FROM temp.fts_vocab
+    WHERE col IN ('head_stem', 'body_stem') GROUP BY term;
+INSERT INTO vocab SELECT 'word', term, max(doc) FROM temp.fts_vocab
+    WHERE col IN ('head', 'body') GROUP BY term;
+DROP TABLE temp.fts_vocab;
+"""
+
+
+def _write(
+    path: Path, rows: list[ChunkRow], vectors: Vectors, embedder: Embedder, digest: str
+) -> None:
+    db = open_writable(path)
+    try:
+        db.executescript(_SCHEMA)
+        dims = int(vectors.shape[1])
+        db.execute(
+            "CREATE VIRTUAL TABLE chunks_vec USING vec0 ("
+            f"scope TEXT PARTITION KEY, embedding float[{dims}] distance_metric=cosine)"
+        )
+        for chunk_id, (row, vector) in enumerate(zip(rows, vectors, strict=True), start=1):
+            head = " ".join([row.title, *row.headings])
+            db.execute(
+                "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    chunk_id,
+                    row.file,
+                    row.title,
+                    json.dumps(list(row.heading_path), ensure_ascii=False),
+                    json.dumps(list(row.headings), ensure_ascii=False),
+                    row.text,
+                    row.access.value,
+                    row.tenant,
+                    row.scope,
+                    row.chunk_hash,
+                ),
+            )
+            db.execute(
+                "INSERT INTO chunks_fts (rowid, head, body, head_stem, body_stem)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (chunk_id, head, row.text, index_terms(head), index_terms(row.text)),
+            )
+            db.execute(
+                "INSERT INTO chunks_vec (rowid, scope, embedding) VALUES (?, ?, ?)",
+                (chunk_id, row.scope, vector.astype("float32").tobytes()),
+            )
+            db.executemany(
+                "INSERT INTO names VALUES (?, ?)", [(n, chunk_id) for n in extract_names(row.text)]
+            )
+        meta = {
+            "embedding_model": embedder.model_id,
+            "dims": str(dims),
+            "source_hash": digest,
+            "build_date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "chunk_count": str(len(rows)),
+            "schema_version": str(SCHEMA_VERSION),
+        }
+        db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+        db.execute("INSERT INTO chunks_fts (chunks_fts) VALUES ('optimize')")
+        db.commit()
+        db.executescript(_VOCAB)
+        db.commit()
+        db.execute("VACUUM")
+    finally:
+        db.close()

@@ -1,0 +1,142 @@
+"""Read side of ``datastore.sqlite``: metadata, BM25, KNN and name look-ups, scope-filtered.
+
+Every query takes the caller's visible *scopes* (see :func:`sources.visible_scopes`), so
+access filtering happens inside SQL and never after the fact.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pierre_rag.knowledge.embeddings import Vectors
+from pierre_rag.knowledge.errors import DatastoreError, EmbeddingModelMismatchError
+from pierre_rag.knowledge.models import SCHEMA_VERSION, AccessLevel, DatastoreMeta
+from pierre_rag.knowledge.sqlite import open_readonly
+
+BM25_WEIGHTS = (2.0, 1.0, 2.0, 1.0)  # head, body, head_stem, body_stem
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    id: int
+    file: str
+    title: str
+    heading_path: list[str]
+    headings: list[str]
+    text: str
+    access: AccessLevel
+    tenant: str | None
+    chunk_hash: str
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values))
+
+
+class Datastore:
+    """A datastore opened read-only (``immutable=1``); safe to share across requests."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: Any = open_readonly(path)
+        try:
+            values = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+            self.meta = DatastoreMeta.model_validate(values)
+        except Exception as exc:
+            self._db.close()
+            raise DatastoreError(f"{path} is not a PIERRE datastore: {exc}") from exc
+        if self.meta.schema_version != SCHEMA_VERSION:
+            self._db.close()
+            raise DatastoreError(
+                f"{path} has schema version {self.meta.schema_version}, expected {SCHEMA_VERSION}:"
+                " rebuild it with `pierre knowledge build`"
+            )
+
+    def close(self) -> None:
+        self._db.close()
+
+    def check_model(self, model_id: str, dims: int) -> None:
+        """Refuse vectors from another model: their distances would be meaningless."""
+        if model_id != self.meta.embedding_model or dims != self.meta.dims:
+            raise EmbeddingModelMismatchError(
+                f"datastore {self.path.name} was built with {self.meta.embedding_model} "
+                f"({self.meta.dims} dims); the query was embedded with {model_id} ({dims} dims)"
+            )
+
+    def bm25(self, match: str, scopes: Sequence[str], limit: int) -> list[tuple[int, float]]:
+        """``(chunk id, score)`` best first; higher score is better."""
+        if not match or not scopes:
+            return []
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        sql = (
+            f"SELECT f.rowid, -bm25(chunks_fts, {weights}) AS s FROM chunks_fts f "  # noqa: S608
+            "JOIN chunks c ON c.id = f.rowid WHERE chunks_fts MATCH ? "
+            f"AND c.scope IN ({_marks(scopes)}) "
+            "ORDER BY s DESC LIMIT ?"
+        )
+        return [(int(i), float(s)) for i, s in self._db.execute(sql, [match, *scopes, limit])]
+
+    def knn(
+        self, vector: Vectors, model_id: str, scopes: Sequence[str], k: int
+    ) -> list[tuple[int, float]]:
+        """``(chunk id, cosine)`` best first, over the visible partitions only."""
+        query = np.asarray(vector, dtype=np.float32).reshape(-1)
+        self.check_model(model_id, int(query.shape[0]))
+        blob = query.tobytes()
+        hits: list[tuple[int, float]] = []
+        for scope in scopes:
+            rows = self._db.execute(
+                "SELECT rowid, distance FROM chunks_vec"
+                " WHERE embedding MATCH ? AND k = ? AND scope = ?",
+                (blob, k, scope),
+            )
+            hits.extend((int(i), 1.0 - float(d)) for i, d in rows)
+        hits.sort(key=lambda hit: -hit[1])
+        return hits[:k]
+
+    def names(self, grams: Sequence[str], scopes: Sequence[str]) -> list[tuple[int, str]]:
+        if not grams or not scopes:
+            return []
+        sql = (
+            "SELECT n.chunk_id, n.name FROM names n JOIN chunks c ON c.id = n.chunk_id "  # noqa: S608
+            f"WHERE n.name IN ({_marks(grams)}) AND c.scope IN ({_marks(scopes)})"
+        )
+        return [(int(i), str(n)) for i, n in self._db.execute(sql, [*grams, *scopes])]
+
+    def doc_freqs(self, kind: str, terms: Sequence[str]) -> dict[str, int]:
+        """Document frequency of ``terms`` (``kind`` = ``stem`` or ``word``); unknown → absent."""
+        if not terms:
+            return {}
+        sql = f"SELECT term, df FROM vocab WHERE kind = ? AND term IN ({_marks(terms)})"  # noqa: S608
+        return {str(t): int(df) for t, df in self._db.execute(sql, [kind, *terms])}
+
+    def chunks(self, ids: Sequence[int]) -> dict[int, ChunkRecord]:
+        if not ids:
+            return {}
+        sql = (
+            "SELECT id, file, title, heading_path, headings, text, access, tenant, chunk_hash "  # noqa: S608
+            f"FROM chunks WHERE id IN ({_marks(ids)})"
+        )
+        out: dict[int, ChunkRecord] = {}
+        for row in self._db.execute(sql, list(ids)):
+            out[int(row[0])] = ChunkRecord(
+                id=int(row[0]),
+                file=row[1],
+                title=row[2],
+                heading_path=json.loads(row[3]),
+                headings=json.loads(row[4]),
+                text=row[5],
+                access=AccessLevel(row[6]),
+                tenant=row[7],
+                chunk_hash=row[8],
+            )
+        return out
+
+    def chunk_count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM chunks").fetchone()[0])

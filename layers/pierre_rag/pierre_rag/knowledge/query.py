@@ -1,0 +1,96 @@
+"""Query analysis: how tenants write → an FTS5 expression, a dense text and fusion hints.
+
+Handles missing accents (folding), SMS abbreviations (data/abbreviations.yaml), stopwords,
+single typos (one edit away from a word of the index) and measures how many query words the
+index knows at all: a cross-lingual question matches few, and BM25 then gets little weight.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+
+from pierre_rag.knowledge.datastore import Datastore
+from pierre_rag.knowledge.names import query_ngrams
+from pierre_rag.knowledge.text import (
+    abbreviations,
+    normalise_query,
+    stem_all,
+    stopwords,
+    tokens,
+)
+
+_ALPHABET = string.ascii_lowercase
+MIN_TYPO_LEN = 5
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    text: str
+    dense_text: str
+    words: list[str]
+    stems: list[str]
+    coverage: float
+    grams: list[str]
+
+    @property
+    def match(self) -> str:
+        """FTS5 expression: any raw word in raw columns, or any stem in stemmed columns."""
+        if not self.words:
+            return ""
+        raw = " OR ".join(f'"{w}"' for w in self.words)
+        stems = " OR ".join(f'"{s}"' for s in dict.fromkeys(self.stems))
+        return f"{{head body}} : ({raw}) OR {{head_stem body_stem}} : ({stems})"
+
+
+def edits1(word: str) -> set[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    transposes = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in _ALPHABET}
+    inserts = {a + c + b for a, b in splits for c in _ALPHABET}
+    return (deletes | transposes | replaces | inserts) - {word}
+
+
+def plan_query(datastore: Datastore, text: str) -> QueryPlan:
+    stop = stopwords()
+    table = abbreviations()
+    original = [
+        w for w in dict.fromkeys(tokens(text)) if w not in stop and (len(w) > 1 or w.isdigit())
+    ]
+    stems = dict(zip(original, stem_all(original), strict=True))
+    known_stems = datastore.doc_freqs("stem", list(set(stems.values())))
+    known_words = datastore.doc_freqs("word", original)
+    words: dict[str, None] = {}
+    known = 0
+    for word in original:
+        expansion = [w for w in table.get(word, ()) if w not in stop]
+        if word in known_words or stems[word] in known_stems:
+            known += 1
+            words[word] = None
+        elif expansion:
+            known += 1
+        elif len(word) >= MIN_TYPO_LEN and not word.isdigit():
+            fixed = _correct(datastore, word)
+            if fixed:
+                known += 1
+                words[fixed] = None
+        words.update(dict.fromkeys(expansion))
+    final = list(words)
+    coverage = known / len(original) if original else 0.0
+    return QueryPlan(
+        text=text,
+        dense_text=normalise_query(text),
+        words=final,
+        stems=stem_all(final),
+        coverage=coverage,
+        grams=query_ngrams(text),
+    )
+
+
+def _correct(datastore: Datastore, word: str) -> str | None:
+    """The most frequent index word one edit away from ``word``, if any."""
+    candidates = datastore.doc_freqs("word", sorted(edits1(word)))
+    if not candidates:
+        return None
+    return max(candidates.items(), key=lambda item: (item[1], item[0]))[0]

@@ -1,0 +1,195 @@
+"""Hybrid search: stemmed BM25 + dense (+ exact names), fused by weighted reciprocal rank.
+
+BM25's weight follows the share of query words the index knows (``QueryPlan.coverage``):
+a question in English or Turkish matches few French terms and BM25 would only add noise.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pierre_rag.knowledge.datastore import ChunkRecord, Datastore
+from pierre_rag.knowledge.embeddings import Embedder, embedder_from_env
+from pierre_rag.knowledge.models import DEFAULT_ACCESS, AccessLevel, SearchResponse, SearchResult
+from pierre_rag.knowledge.query import QueryPlan, plan_query
+from pierre_rag.knowledge.sources import visible_scopes
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    rrf_k: float = 60.0
+    candidates: int = 50
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+    names_weight: float = 1.0
+    coverage_power: float = 2.0
+
+
+@dataclass
+class _Fused:
+    score: float = 0.0
+    bm25_rank: int | None = None
+    dense_rank: int | None = None
+    cosine: float | None = None
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+class KnowledgeBase:
+    """A datastore plus the embedder that built it. Thread-safe for reads."""
+
+    def __init__(
+        self, datastore: Datastore, embedder: Embedder, config: SearchConfig | None = None
+    ) -> None:
+        datastore.check_model(
+            embedder.model_id, datastore.meta.dims if _lazy_dims(embedder) else embedder.dims
+        )
+        self.datastore = datastore
+        self.embedder = embedder
+        self.config = config or SearchConfig()
+
+    @classmethod
+    def open(cls, path: Path, embedder: Embedder | None = None) -> KnowledgeBase:
+        return cls(Datastore(path), embedder or embedder_from_env())
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        tenant: str | None = None,
+        access: Sequence[AccessLevel | str] = DEFAULT_ACCESS,
+    ) -> SearchResponse:
+        return self.search_many([query], k=k, tenant=tenant, access=access)
+
+    def search_with_history(
+        self,
+        question: str,
+        history: Sequence[str | Mapping[str, str]] = (),
+        *,
+        k: int = 5,
+        tenant: str | None = None,
+        access: Sequence[AccessLevel | str] = DEFAULT_ACCESS,
+    ) -> SearchResponse:
+        """Follow-ups ("et pour un meublé ?") are searched with the previous user turn prepended."""
+        return self.search_many(
+            [contextual_query(question, history)], k=k, tenant=tenant, access=access
+        )
+
+    def search_many(
+        self,
+        queries: Sequence[str],
+        *,
+        k: int = 5,
+        tenant: str | None = None,
+        access: Sequence[AccessLevel | str] = DEFAULT_ACCESS,
+    ) -> SearchResponse:
+        """Several phrasings of one need, fused into one ranking (deduplicated)."""
+        queries = [q.strip() for q in queries if q and q.strip()]
+        scopes = visible_scopes(tenant, access)
+        if not queries or not scopes or k <= 0:
+            return SearchResponse(results=[], top_cosine=0.0, queries=list(queries))
+        cfg = self.config
+        plans = [plan_query(self.datastore, q) for q in queries]
+        vectors = self.embedder.embed([p.dense_text for p in plans])
+        fused: dict[int, _Fused] = {}
+        top_cosine = 0.0
+        for plan, vector in zip(plans, vectors, strict=True):
+            dense = self.datastore.knn(vector, self.embedder.model_id, scopes, cfg.candidates)
+            if dense:
+                top_cosine = max(top_cosine, dense[0][1])
+            for rank, (cid, cosine) in enumerate(dense, start=1):
+                entry = fused.setdefault(cid, _Fused())
+                entry.score += cfg.dense_weight / (cfg.rrf_k + rank)
+                entry.dense_rank = min(rank, entry.dense_rank or rank)
+                entry.cosine = max(cosine, entry.cosine or cosine)
+            bm25_weight = cfg.bm25_weight * plan.coverage**cfg.coverage_power
+            if bm25_weight > 0:
+                for rank, (cid, _) in enumerate(self._bm25(plan, scopes), start=1):
+                    entry = fused.setdefault(cid, _Fused())
+                    entry.score += bm25_weight / (cfg.rrf_k + rank)
+                    entry.bm25_rank = min(rank, entry.bm25_rank or rank)
+            for cid in self._names(plan, scopes):
+                entry = fused.setdefault(cid, _Fused())
+                entry.score += cfg.names_weight / (cfg.rrf_k + 1)
+        ranked = sorted(fused.items(), key=lambda item: -item[1].score)
+        results = self._materialise(ranked, k)
+        return SearchResponse(results=results, top_cosine=top_cosine, queries=list(queries))
+
+    def _bm25(self, plan: QueryPlan, scopes: Sequence[str]) -> list[tuple[int, float]]:
+        return self.datastore.bm25(plan.match, scopes, self.config.candidates)
+
+    def _names(self, plan: QueryPlan, scopes: Sequence[str]) -> list[int]:
+        """Chunks naming the longest matching name (a commune, an agency…) in the query."""
+        hits = self.datastore.names(plan.grams, scopes)
+        if not hits:
+            return []
+        longest = max(len(name) for _, name in hits)
+        return list(dict.fromkeys(cid for cid, name in hits if len(name) == longest))[:3]
+
+    def _materialise(self, ranked: list[tuple[int, _Fused]], k: int) -> list[SearchResult]:
+        window = [cid for cid, _ in ranked[: k * 3 + 10]]
+        records = self.datastore.chunks(window)
+        seen: set[str] = set()
+        results: list[SearchResult] = []
+        for cid, entry in ranked:
+            record = records.get(cid)
+            if record is None:
+                if cid not in window:
+                    break
+                continue
+            if record.chunk_hash in seen:
+                continue
+            seen.add(record.chunk_hash)
+            results.append(_result(record, entry))
+            if len(results) == k:
+                break
+        return results
+
+
+def _result(record: ChunkRecord, entry: _Fused) -> SearchResult:
+    return SearchResult(
+        chunk_id=record.id,
+        file=record.file,
+        title=record.title,
+        heading_path=record.heading_path,
+        headings=record.headings,
+        text=record.text,
+        access=record.access,
+        tenant=record.tenant,
+        score=entry.score,
+        bm25_rank=entry.bm25_rank,
+        dense_rank=entry.dense_rank,
+        cosine=entry.cosine,
+    )
+
+
+def _lazy_dims(embedder: Embedder) -> bool:
+    """OpenAI-compatible embedders learn their dimension on first call: don't spend one here."""
+    return embedder.model_id.startswith("openai:") and getattr(embedder, "_dims", 0) is None
+
+
+def contextual_query(question: str, history: Sequence[str | Mapping[str, str]]) -> str:
+    """``question`` prefixed by the last user turn of ``history`` (a str is a user turn)."""
+    for turn in reversed(history):
+        if isinstance(turn, str):
+            content = turn
+        elif turn.get("role", "user") == "user":
+            content = turn.get("content", "")
+        else:
+            continue
+        if content.strip():
+            return f"{content.strip()} {question.strip()}"
+    return question
+
+
+@functools.cache
+def knowledge_base(path: Path | None = None) -> KnowledgeBase:
+    """The process-wide knowledge base (opened once per Lambda container)."""
+    if path is None:
+        from pierre_rag.settings import Settings
+
+        path = Settings.from_env().datastore_path
+    return KnowledgeBase.open(path)

@@ -1,0 +1,119 @@
+"""Knowledge folders → documents with their access level and tenant (from front matter)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from pierre_rag.knowledge.errors import BuildError
+from pierre_rag.knowledge.models import AccessLevel, FrontMatter, looks_like_tenant
+
+
+@dataclass(frozen=True)
+class Document:
+    file: str  # path relative to its source folder, with "/" separators
+    title: str
+    body: str
+    access: AccessLevel
+    tenant: str | None
+
+    @property
+    def scope(self) -> str:
+        return scope_of(self.access, self.tenant)
+
+
+def scope_of(access: AccessLevel, tenant: str | None) -> str:
+    """The partition a chunk lives in: ``community`` is shared, the rest is per tenant."""
+    if access is AccessLevel.COMMUNITY or tenant is None:
+        return AccessLevel.COMMUNITY.value
+    return f"{access.value}@{tenant}"
+
+
+def visible_scopes(tenant: str | None, access: Sequence[AccessLevel | str]) -> list[str]:
+    """Scopes a caller may read: community for all; public/staff only for its own tenant."""
+    levels = {AccessLevel(a) for a in access}
+    scopes = [AccessLevel.COMMUNITY.value] if AccessLevel.COMMUNITY in levels else []
+    if tenant is not None:
+        scopes += [
+            f"{lvl.value}@{tenant}"
+            for lvl in AccessLevel
+            if lvl in levels - {AccessLevel.COMMUNITY}
+        ]
+    return scopes
+
+
+def split_front_matter(text: str, file: str) -> tuple[FrontMatter, str]:
+    """Parse a leading ``---`` YAML block; a bad block is a :class:`BuildError` naming the file."""
+    if not text.startswith("---"):
+        return FrontMatter(), text
+    lines = text.splitlines(keepends=True)
+    if lines[0].strip() != "---":
+        return FrontMatter(), text
+    end = next((i for i, line in enumerate(lines) if i and line.strip() in ("---", "...")), 0)
+    if not end:
+        raise BuildError(f"{file}: front matter is not closed by a '---' line")
+    try:
+        data = yaml.safe_load("".join(lines[1:end])) or {}
+    except yaml.YAMLError as exc:
+        raise BuildError(f"{file}: front matter is not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise BuildError(f"{file}: front matter must be a mapping of keys to values")
+    try:
+        meta = FrontMatter.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise BuildError(f"{file}: invalid front matter: {problems}") from exc
+    return meta, "".join(lines[end + 1 :])
+
+
+def load_document(path: Path, source: Path) -> Document:
+    rel = path.relative_to(source).as_posix()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise BuildError(f"{rel}: not valid UTF-8 ({exc})") from exc
+    meta, body = split_front_matter(text, rel)
+    folder = rel.split("/")[0] if "/" in rel else None
+    folder_tenant = folder if folder is not None and looks_like_tenant(folder) else None
+    tenant = meta.tenant or folder_tenant
+    if meta.tenant and folder_tenant and meta.tenant != folder_tenant:
+        raise BuildError(f"{rel}: front matter tenant {meta.tenant!r} differs from its folder")
+    default = AccessLevel.PUBLIC if tenant else AccessLevel.COMMUNITY
+    access = meta.access or default
+    if access is not AccessLevel.COMMUNITY and tenant is None:
+        raise BuildError(f"{rel}: access {access.value!r} needs a tenant (folder or front matter)")
+    return Document(file=rel, title=path.stem, body=body, access=access, tenant=tenant)
+
+
+def discover(sources: Sequence[Path]) -> list[tuple[Path, Path]]:
+    """``(source, file)`` pairs for every markdown file, sorted, duplicates refused."""
+    found: list[tuple[Path, Path]] = []
+    seen: dict[str, Path] = {}
+    for source in sources:
+        if not source.is_dir():
+            raise BuildError(f"knowledge source is not a directory: {source}")
+        for path in sorted(source.rglob("*.md")):
+            if any(part.startswith(".") for part in path.relative_to(source).parts):
+                continue
+            rel = path.relative_to(source).as_posix()
+            if rel in seen:
+                raise BuildError(f"{rel}: present in both {seen[rel]} and {source}")
+            seen[rel] = source
+            found.append((source, path))
+    if not found:
+        raise BuildError(f"no markdown (*.md) files under {', '.join(map(str, sources))}")
+    return found
+
+
+def source_hash(files: Sequence[tuple[Path, Path]], salt: str) -> str:
+    """Hash of every file's relative path and bytes plus ``salt`` (model id, chunker version)."""
+    digest = hashlib.sha256(salt.encode())
+    for source, path in files:
+        digest.update(path.relative_to(source).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()

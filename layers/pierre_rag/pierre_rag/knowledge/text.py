@@ -1,0 +1,90 @@
+"""Text normalisation shared by indexing and querying: accent folding, tokens, stems.
+
+Documents and queries go through the same ``fold`` → ``tokens`` → ``stem`` path, so a query
+typed without accents ("preavis") meets the indexed form of "préavis".
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from importlib import resources
+
+import Stemmer
+import yaml
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip diacritics ("Préavis" → "preavis")."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES).lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def tokens(text: str) -> list[str]:
+    """Accent-folded alphanumeric tokens; elisions (l', d', qu') become their own tokens."""
+    return _TOKEN.findall(fold(text))
+
+
+@functools.cache
+def stopwords() -> frozenset[str]:
+    raw = resources.files(__package__).joinpath("data/stopwords.txt").read_text("utf-8")
+    return frozenset(
+        line.strip() for line in raw.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+@functools.cache
+def abbreviations() -> dict[str, tuple[str, ...]]:
+    """SMS abbreviations and colloquial words → folded expansion tokens."""
+    raw = resources.files(__package__).joinpath("data/abbreviations.yaml").read_text("utf-8")
+    table = yaml.safe_load(raw) or {}
+    return {fold(str(key)): tuple(tokens(str(value))) for key, value in table.items()}
+
+
+@functools.cache
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("french")
+
+
+def stem_all(words: Sequence[str]) -> list[str]:
+    stems: list[str] = _stemmer().stemWords(list(words))
+    return stems
+
+
+def index_terms(text: str) -> str:
+    """Space-joined French stems of every token (what the stemmed FTS column holds)."""
+    return " ".join(stem_all(tokens(text)))
+
+
+def expand(words: Iterable[str]) -> list[str]:
+    """Original tokens followed by their abbreviation expansions (order kept, no duplicates)."""
+    table = abbreviations()
+    out: dict[str, None] = {}
+    for word in words:
+        out[word] = None
+        for extra in table.get(word, ()):
+            out[extra] = None
+    return list(out)
+
+
+def query_words(text: str) -> list[str]:
+    """Meaningful folded query words: abbreviations expanded, stopwords removed."""
+    stop = stopwords()
+    return [w for w in expand(tokens(text)) if w not in stop and (len(w) > 1 or w.isdigit())]
+
+
+def normalise_query(text: str) -> str:
+    """The query with SMS abbreviations spelled out, for the dense encoder."""
+    table = abbreviations()
+    words = text.split()
+    out: list[str] = []
+    for word in words:
+        key = fold(word.strip(".,;:!?()\"'"))
+        expansion = table.get(key)
+        out.append(" ".join(expansion) if expansion and len(key) > 1 else word)
+    return " ".join(out)
