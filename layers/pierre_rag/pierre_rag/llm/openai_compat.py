@@ -1,0 +1,107 @@
+"""Any OpenAI-compatible chat endpoint: OpenAI, Mistral, Scaleway, OVHcloud, Groq, Ollama, vLLM."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import openai
+from openai import AsyncOpenAI
+
+from pierre_rag.llm.port import (
+    ChatMessage,
+    Completion,
+    LlmError,
+    LlmTimeoutError,
+    LlmUnavailableError,
+    StreamChunk,
+    Usage,
+)
+
+
+def _translate(error: Exception) -> LlmError:
+    if isinstance(error, openai.APITimeoutError):
+        return LlmTimeoutError(f"provider timed out: {error}")
+    if isinstance(
+        error, openai.APIConnectionError | openai.RateLimitError | openai.InternalServerError
+    ):
+        return LlmUnavailableError(f"provider unavailable: {error}")
+    if isinstance(error, openai.APIStatusError) and error.status_code >= 500:
+        return LlmUnavailableError(f"provider error {error.status_code}")
+    return LlmError(f"provider refused the request: {error}")
+
+
+class OpenAICompatibleClient:
+    def __init__(
+        self, model: str, api_key: str, base_url: str | None = None, timeout_s: float = 20.0
+    ) -> None:
+        self.model = model
+        # Retries are ours (pierre_rag.llm.resilience), so the SDK must not retry behind our back.
+        self._client = AsyncOpenAI(
+            api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=0
+        )
+
+    @property
+    def name(self) -> str:
+        return f"openai:{self.model}"
+
+    @staticmethod
+    def _messages(messages: Sequence[ChatMessage]) -> list[Any]:
+        return [{"role": m.role, "content": m.content} for m in messages]
+
+    async def complete(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int,
+        temperature: float = 0.2,
+        json_object: bool = False,
+    ) -> Completion:
+        extra: dict[str, Any] = {"response_format": {"type": "json_object"}} if json_object else {}
+        try:
+            response = await self._client.chat.completions.create(
+                model=self.model,
+                messages=self._messages(messages),
+                max_tokens=max_tokens,
+                temperature=temperature,
+                **extra,
+            )
+        except openai.OpenAIError as error:
+            raise _translate(error) from error
+        usage = response.usage
+        return Completion(
+            text=(response.choices[0].message.content or "") if response.choices else "",
+            model=response.model or self.model,
+            usage=Usage(
+                usage.prompt_tokens if usage else 0, usage.completion_tokens if usage else 0
+            ),
+        )
+
+    async def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int,
+        temperature: float = 0.2,
+    ) -> AsyncIterator[StreamChunk]:
+        usage = Usage()
+        model = self.model
+        try:
+            events = await self._client.chat.completions.create(
+                model=self.model,
+                messages=self._messages(messages),
+                max_tokens=max_tokens,
+                temperature=temperature,
+                stream=True,
+                stream_options={"include_usage": True},
+            )
+            async for event in events:
+                model = event.model or model
+                if event.usage:
+                    usage = Usage(event.usage.prompt_tokens, event.usage.completion_tokens)
+                for choice in event.choices:
+                    if choice.delta and choice.delta.content:
+                        yield StreamChunk(delta=choice.delta.content)
+        except openai.OpenAIError as error:
+            raise _translate(error) from error
+        yield StreamChunk(usage=usage, model=model)

@@ -1,0 +1,233 @@
+"""Landlord (tenant) configuration: one YAML file per landlord, validated at load.
+
+Files are found at load time, by scanning the tenants folder; requests only ever look a
+tenant up by id in that table, so user input never becomes a file path.
+Two layouts are accepted: ``<dir>/<id>/tenant.yaml`` (the repository's ``knowledge/``) and
+``<dir>/<id>.yaml`` (the layer's ``/opt/tenants``).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from pierre_rag.knowledge.models import AccessLevel
+from pierre_rag.phones import InvalidPhoneNumberError, normalise_phone
+
+TENANT_ID = re.compile(
+    r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$"
+)
+CONTEXT_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+
+
+class TenantError(LookupError):
+    """Base class: the tenant or context asked for does not exist or is misconfigured."""
+
+
+class UnknownTenantError(TenantError):
+    pass
+
+
+class UnknownContextError(TenantError):
+    pass
+
+
+class TenantConfigError(ValueError):
+    """A tenant file is invalid; the message names the file and the fields."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Handoff(_Strict):
+    """The human contact offered when the assistant cannot help."""
+
+    label: str = Field(min_length=1, max_length=120)
+    phone: str | None = Field(default=None, max_length=40)
+    url: str | None = Field(default=None, pattern=r"^https?://", max_length=300)
+    hours: str | None = Field(default=None, max_length=200)
+
+    def as_text(self) -> str:
+        parts = [self.label]
+        if self.phone:
+            parts.append(f"tél. {self.phone}")
+        if self.hours:
+            parts.append(self.hours)
+        if self.url:
+            parts.append(self.url)
+        return " — ".join(parts)
+
+
+class ContextConfig(_Strict):
+    protected: bool = False
+    access: list[AccessLevel] = Field(
+        default_factory=lambda: [AccessLevel.COMMUNITY, AccessLevel.PUBLIC], min_length=1
+    )
+    audience: str = Field(default="locataires et demandeurs de logement social", max_length=500)
+    persona: str = Field(default="", max_length=4000)
+    greeting: str = Field(default="Bonjour ! Comment puis-je vous aider ?", max_length=1000)
+    examples: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=8
+    )
+    show_sources: bool = True
+    handoff: Handoff | None = None
+
+    @model_validator(mode="after")
+    def _staff_knowledge_needs_protection(self) -> ContextConfig:
+        if AccessLevel.STAFF in self.access and not self.protected:
+            raise ValueError("a context with access to staff knowledge must be protected: true")
+        return self
+
+
+class LlmConfig(_Strict):
+    provider: Literal["openai", "bedrock", "litellm"] = "openai"
+    model: str = Field(min_length=1, max_length=200)
+    base_url: str | None = Field(default=None, pattern=r"^https?://", max_length=300)
+    fallback_model: str | None = Field(default=None, max_length=200)
+    timeout_s: float = Field(default=20.0, gt=0, le=120)
+
+
+class SmsConfig(_Strict):
+    numbers: list[str] = Field(default_factory=list, max_length=20)
+
+    @field_validator("numbers")
+    @classmethod
+    def _normalise(cls, numbers: list[str]) -> list[str]:
+        try:
+            return [normalise_phone(number) for number in numbers]
+        except InvalidPhoneNumberError as error:
+            raise ValueError(str(error)) from error
+
+
+class Branding(_Strict):
+    primary_color: str = Field(default="#0b5fa5", pattern=r"^#[0-9a-fA-F]{6}$")
+    logo_url: str | None = Field(default=None, max_length=300)
+
+    @field_validator("logo_url")
+    @classmethod
+    def _safe_logo(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^(https://|/)[^\s\"'<>]*$", value):
+            raise ValueError("logo_url must be an https:// URL or an absolute path")
+        return value
+
+
+class Widget(_Strict):
+    allowed_origins: list[Annotated[str, Field(pattern=r"^https?://[^/\s]+$")]] = Field(
+        default_factory=list, max_length=50
+    )
+
+
+class TenantConfig(_Strict):
+    id: str
+    name: str = Field(min_length=1, max_length=120)
+    retention_days: int = Field(default=365, ge=1, le=3650)
+    sms: SmsConfig = Field(default_factory=SmsConfig)
+    branding: Branding = Field(default_factory=Branding)
+    widget: Widget = Field(default_factory=Widget)
+    llm: LlmConfig | None = None
+    contexts: dict[str, ContextConfig]
+
+    @field_validator("id")
+    @classmethod
+    def _domain_id(cls, value: str) -> str:
+        if not TENANT_ID.match(value):
+            raise ValueError(
+                f"id must be the landlord's domain name, e.g. pierre-habitat.fr: {value!r}"
+            )
+        return value
+
+    @field_validator("contexts")
+    @classmethod
+    def _has_default(cls, contexts: dict[str, ContextConfig]) -> dict[str, ContextConfig]:
+        if "default" not in contexts:
+            raise ValueError("contexts must define 'default'")
+        bad = [name for name in contexts if not CONTEXT_ID.match(name)]
+        if bad:
+            raise ValueError(f"context names must be short lowercase identifiers: {bad}")
+        return contexts
+
+    def context(self, name: str | None) -> ContextConfig:
+        found = self.contexts.get(name or "default")
+        if found is None:
+            raise UnknownContextError(f"landlord {self.id} has no context {name!r}")
+        return found
+
+
+def load_tenant_file(path: Path, expected_id: str) -> TenantConfig:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise TenantConfigError(f"{path}: cannot read YAML: {error}") from error
+    if not isinstance(data, dict):
+        raise TenantConfigError(f"{path}: expected a mapping at the top level")
+    try:
+        config = TenantConfig.model_validate(data)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(map(str, item['loc'])) or '(root)'}: {item['msg']}"
+            for item in error.errors()
+        )
+        raise TenantConfigError(f"{path}: {problems}") from error
+    if config.id != expected_id:
+        raise TenantConfigError(f"{path}: id {config.id!r} must equal its name {expected_id!r}")
+    return config
+
+
+class TenantRegistry:
+    """Every landlord, loaded once (Lambda init); lookups by id or by SMS number."""
+
+    def __init__(self, tenants: list[TenantConfig]) -> None:
+        self._by_id: dict[str, TenantConfig] = {}
+        self._by_number: dict[str, TenantConfig] = {}
+        for tenant in tenants:
+            if tenant.id in self._by_id:
+                raise TenantConfigError(f"landlord {tenant.id} is defined twice")
+            self._by_id[tenant.id] = tenant
+            for number in tenant.sms.numbers:
+                other = self._by_number.setdefault(number, tenant)
+                if other is not tenant:
+                    raise TenantConfigError(
+                        f"SMS number {number} is used by {other.id} and {tenant.id}"
+                    )
+
+    @classmethod
+    def from_directory(cls, directory: Path) -> TenantRegistry:
+        tenants: list[TenantConfig] = []
+        if directory.is_dir():
+            for path in sorted(directory.glob("*/tenant.yaml")):
+                tenants.append(load_tenant_file(path, path.parent.name))
+            for path in sorted(directory.glob("*.yaml")):
+                tenants.append(load_tenant_file(path, path.stem))
+        return cls(tenants)
+
+    @property
+    def ids(self) -> list[str]:
+        return sorted(self._by_id)
+
+    def get(self, tenant_id: str) -> TenantConfig:
+        tenant = self._by_id.get(tenant_id)
+        if tenant is None:
+            raise UnknownTenantError(f"unknown landlord {tenant_id[:100]!r}")
+        return tenant
+
+    def by_sms_number(self, number: str) -> TenantConfig | None:
+        try:
+            return self._by_number.get(normalise_phone(number))
+        except InvalidPhoneNumberError:
+            return None
+
+
+@functools.cache
+def tenant_registry(directory: Path | None = None) -> TenantRegistry:
+    """The process-wide registry (built once per Lambda container)."""
+    if directory is None:
+        from pierre_rag.settings import Settings
+
+        directory = Settings.from_env().tenants_dir
+    return TenantRegistry.from_directory(directory)

@@ -1,0 +1,199 @@
+"""A small OpenAI-compatible server for tests: the real wire format, scripted behaviour.
+
+It answers ``POST /v1/chat/completions`` (JSON or ``text/event-stream`` chunks with a final
+usage chunk), records every request, and can fail or stall on demand::
+
+    with FakeOpenAI() as fake:
+        fake.responder = lambda request: Reply("Bonjour")
+        client = OpenAICompatibleClient("gpt-test", "key", base_url=fake.base_url)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    prompt_tokens: int = 0  # 0: count words of the prompt
+    completion_tokens: int = 0  # 0: count words of the reply
+    chunk_size: int = 8  # characters per streamed delta
+
+
+@dataclass(frozen=True)
+class Fail:
+    status: int = 500
+    message: str = "scripted failure"
+
+
+@dataclass(frozen=True)
+class Stall:
+    seconds: float
+
+
+Behaviour = Reply | Fail | Stall
+Responder = Callable[[dict[str, Any]], Behaviour]
+
+
+@dataclass
+class FakeOpenAI:
+    responder: Responder = field(default=lambda request: Reply("Réponse de test."))
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    host: str = "127.0.0.1"
+    _server: ThreadingHTTPServer | None = None
+
+    @property
+    def base_url(self) -> str:
+        assert self._server is not None
+        return f"http://{self.host}:{self._server.server_address[1]}/v1"
+
+    def script(self, *behaviours: Behaviour) -> None:
+        """Answer successive requests with these behaviours, then repeat the last one."""
+        queue = list(behaviours)
+
+        def next_behaviour(_: dict[str, Any]) -> Behaviour:
+            return queue.pop(0) if len(queue) > 1 else queue[0]
+
+        self.responder = next_behaviour
+
+    def start(self) -> FakeOpenAI:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                return
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                if self.path != "/v1/chat/completions":
+                    self._json(404, {"error": {"message": f"no route {self.path}"}})
+                    return
+                try:
+                    request = json.loads(body)
+                except json.JSONDecodeError:
+                    self._json(400, {"error": {"message": "invalid JSON"}})
+                    return
+                request["_headers"] = {k.lower(): v for k, v in self.headers.items()}
+                fake.requests.append(request)
+                behaviour = fake.responder(request)
+                if isinstance(behaviour, Stall):
+                    time.sleep(behaviour.seconds)
+                    self._json(200, _completion(request, Reply("trop tard")))
+                elif isinstance(behaviour, Fail):
+                    self._json(
+                        behaviour.status,
+                        {"error": {"message": behaviour.message, "type": "server_error"}},
+                    )
+                elif request.get("stream"):
+                    self._stream(request, behaviour)
+                else:
+                    self._json(200, _completion(request, behaviour))
+
+            def _json(self, status: int, payload: dict[str, Any]) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(data)  # the client may have given up (timeout test)
+
+            def _stream(self, request: dict[str, Any], reply: Reply) -> None:
+                self.send_response(200)
+                self.send_header("content-type", "text/event-stream")
+                self.send_header("transfer-encoding", "chunked")
+                self.end_headers()
+                base = {
+                    "id": "chatcmpl-fake",
+                    "object": "chat.completion.chunk",
+                    "created": int(time.time()),
+                    "model": request.get("model", "fake"),
+                }
+                pieces = [
+                    reply.text[i : i + reply.chunk_size]
+                    for i in range(0, len(reply.text), reply.chunk_size)
+                ]
+                events = [
+                    {
+                        **base,
+                        "choices": [
+                            {
+                                "index": 0,
+                                "delta": {"role": "assistant", "content": p},
+                                "finish_reason": None,
+                            }
+                        ],
+                    }
+                    for p in pieces
+                ]
+                events.append(
+                    {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+                )
+                if (request.get("stream_options") or {}).get("include_usage"):
+                    events.append({**base, "choices": [], "usage": _usage(request, reply)})
+                try:
+                    for event in events:
+                        self._chunk(f"data: {json.dumps(event)}\n\n".encode())
+                    self._chunk(b"data: [DONE]\n\n")
+                    self._chunk(b"")
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def _chunk(self, data: bytes) -> None:
+                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+                self.wfile.flush()
+
+        self._server = ThreadingHTTPServer((self.host, 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def __enter__(self) -> FakeOpenAI:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _usage(request: dict[str, Any], reply: Reply) -> dict[str, int]:
+    prompt = reply.prompt_tokens or sum(
+        len(str(m.get("content", "")).split()) for m in request.get("messages", [])
+    )
+    completion = reply.completion_tokens or len(reply.text.split())
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+    }
+
+
+def _completion(request: dict[str, Any], reply: Reply) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": request.get("model", "fake"),
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": reply.text},
+                "finish_reason": "stop",
+            }
+        ],
+        "usage": _usage(request, reply),
+    }

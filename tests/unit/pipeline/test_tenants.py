@@ -1,0 +1,102 @@
+"""Landlord configuration: validated at load, looked up by id or SMS number, never by path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pierre_rag.tenants import (
+    TenantConfigError,
+    TenantRegistry,
+    UnknownContextError,
+    UnknownTenantError,
+)
+
+VALID = """
+id: exemple-hlm.fr
+name: Exemple HLM
+sms: {numbers: ["01 99 00 00 42"]}
+contexts:
+  default:
+    access: [community, public]
+    greeting: Bonjour
+    examples: ["Comment payer mon loyer ?"]
+    handoff: {label: Votre agence, phone: 01 99 00 00 00}
+  staff:
+    protected: true
+    access: [community, public, staff]
+"""
+
+
+def _write(root: Path, tenant_id: str, text: str, layer_layout: bool = False) -> Path:
+    if layer_layout:
+        path = root / f"{tenant_id}.yaml"
+    else:
+        path = root / tenant_id / "tenant.yaml"
+        path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("layer_layout", [False, True])
+def test_both_layouts_load(tmp_path, layer_layout):
+    _write(tmp_path, "exemple-hlm.fr", VALID, layer_layout)
+
+    registry = TenantRegistry.from_directory(tmp_path)
+
+    tenant = registry.get("exemple-hlm.fr")
+    assert tenant.context("staff").protected
+    assert tenant.context(None).greeting == "Bonjour"
+    assert registry.by_sms_number("+33199000042") is tenant
+    assert registry.by_sms_number("0033 1 99 00 00 42") is tenant
+    assert registry.by_sms_number("+33600000000") is None
+
+
+def test_unknown_tenant_and_context_are_clear_errors(tmp_path):
+    _write(tmp_path, "exemple-hlm.fr", VALID)
+    registry = TenantRegistry.from_directory(tmp_path)
+
+    with pytest.raises(UnknownTenantError, match="unknown landlord"):
+        registry.get("../../etc/passwd")
+    with pytest.raises(UnknownContextError, match="no context 'admin'"):
+        registry.get("exemple-hlm.fr").context("admin")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("access: [community, public, staff]", "access: [community, staff]"), None),
+        (("    greeting: Bonjour", "    greeting: Bonjour\n    colour: red"), "colour"),
+        (("  default:", "  defaut:"), "default"),
+        (('numbers: ["01 99 00 00 42"]', 'numbers: ["abc"]'), "phone"),
+    ],
+)
+def test_invalid_files_name_the_file_and_the_field(tmp_path, change, message):
+    text = VALID.replace(*change)
+    if change[1] == "access: [community, staff]":
+        # a staff-access context that is not protected
+        text = VALID.replace("    protected: true\n", "")
+        message = "protected"
+    path = _write(tmp_path, "exemple-hlm.fr", text)
+
+    with pytest.raises(TenantConfigError) as raised:
+        TenantRegistry.from_directory(tmp_path)
+
+    assert str(path) in str(raised.value)
+    assert message in str(raised.value)
+
+
+def test_the_id_must_match_the_folder(tmp_path):
+    _write(tmp_path, "autre-hlm.fr", VALID)
+
+    with pytest.raises(TenantConfigError, match="must equal"):
+        TenantRegistry.from_directory(tmp_path)
+
+
+def test_one_sms_number_cannot_route_to_two_landlords(tmp_path):
+    _write(tmp_path, "exemple-hlm.fr", VALID)
+    _write(tmp_path, "second-hlm.fr", VALID.replace("exemple-hlm.fr", "second-hlm.fr"))
+
+    with pytest.raises(TenantConfigError, match="SMS number"):
+        TenantRegistry.from_directory(tmp_path)
