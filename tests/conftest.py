@@ -1,10 +1,43 @@
 from __future__ import annotations
 
-import pytest
+import os
+from collections.abc import Iterator
+from typing import Any
 
-from tests.helpers import FakeLambdaContext
+import boto3
+import pytest
+from moto import mock_aws
+
+from pierre_local.resources import LocalResources, create_tables
+from pierre_local.template import REGION, read_stack
+from tests.helpers import REPO_ROOT, FakeLambdaContext
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 @pytest.fixture
 def lambda_context() -> FakeLambdaContext:
     return FakeLambdaContext()
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """moto in-process, with fake credentials so nothing can reach a real account."""
+    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def dynamodb(aws: None) -> Any:
+    """A DynamoDB client with every table of template.yaml created (moto)."""
+    client = boto3.client("dynamodb", region_name=REGION)
+    create_tables(LocalResources(read_stack(REPO_ROOT / "template.yaml")), client)
+    return client
+
+
+CONVERSATIONS_TABLE = LocalResources.physical_name("ConversationsTable")

@@ -1,0 +1,447 @@
+"""Conversation state in DynamoDB (one table, see template.yaml ``ConversationsTable``).
+
+Items of one conversation share ``pk = CONV#<id>``:
+
+- ``sk = META``: tenant, context, channel, created/last activity, scores; it carries the
+  ``by-tenant-day`` index keys (``gsi1pk = TENANT#<tenant>#<yyyy-mm-dd>``) so staff list a
+  landlord's conversations of a day with one Query.
+- ``sk = TURN#<epoch ms>#<message id>#1|2``: the user turn (1) and the assistant turn (2),
+  time-ordered; the last N turns are one Query in reverse.
+- ``sk = MSG#<message id>``: the idempotency marker of a user message, written in the same
+  transaction as the user turn, so a retried request never stores a turn twice.
+
+Every item has ``expires_at`` (TTL) from the landlord's retention.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+Role = Literal["user", "assistant"]
+Channel = Literal["web", "sms"]
+
+_SERIALIZER = TypeSerializer()
+_DESERIALIZER = TypeDeserializer()
+BY_TENANT_DAY = "by-tenant-day"
+
+
+class DuplicateMessageError(Exception):
+    """The user message was already received; ``answer`` is the stored reply, if any yet."""
+
+    def __init__(self, answer: Turn | None) -> None:
+        super().__init__("message already received")
+        self.answer = answer
+
+
+class ConversationNotFoundError(LookupError):
+    pass
+
+
+class ConversationMismatchError(PermissionError):
+    """The conversation id exists under another landlord or context."""
+
+
+@dataclass
+class Turn:
+    role: Role
+    content: str
+    message_id: str
+    created_ms: int
+    sources: list[dict[str, str]] = field(default_factory=list)
+    outcome: str | None = None
+    language: str | None = None
+    model: str | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency_ms: dict[str, float] = field(default_factory=dict)
+    cost_usd: float = 0.0
+
+    @property
+    def sort_key(self) -> str:
+        return f"TURN#{self.created_ms:013d}#{self.message_id}#{1 if self.role == 'user' else 2}"
+
+
+@dataclass
+class ConversationMeta:
+    conversation_id: str
+    tenant: str
+    context: str
+    channel: Channel
+    created_ms: int
+    last_ms: int
+    turn_count: int = 0
+    customer_score: int | None = None  # +1 / -1 (thumbs)
+    customer_comment: str | None = None
+    organisation_score: int | None = None  # 0..3, set by staff
+    organisation_comment: str | None = None
+    outcomes: dict[str, int] = field(default_factory=dict)
+    tokens: int = 0
+    cost_usd: float = 0.0
+
+
+def _clean(value: Any) -> Any:
+    """DynamoDB wants Decimal, not float; and no empty sets."""
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _item(attributes: dict[str, Any]) -> dict[str, Any]:
+    return {k: _SERIALIZER.serialize(v) for k, v in _clean(attributes).items()}
+
+
+def _from_item(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _plain(_DESERIALIZER.deserialize(v)) for k, v in item.items()}
+
+
+def _day(epoch_ms: int) -> str:
+    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).strftime("%Y-%m-%d")
+
+
+def _turn_from(item: dict[str, Any]) -> Turn:
+    data = _from_item(item)
+    return Turn(
+        role=data["role"],
+        content=data["content"],
+        message_id=data["message_id"],
+        created_ms=int(data["created_ms"]),
+        sources=data.get("sources", []),
+        outcome=data.get("outcome"),
+        language=data.get("language"),
+        model=data.get("model"),
+        prompt_tokens=int(data.get("prompt_tokens", 0)),
+        completion_tokens=int(data.get("completion_tokens", 0)),
+        latency_ms=data.get("latency_ms", {}),
+        cost_usd=float(data.get("cost_usd", 0.0)),
+    )
+
+
+def _meta_from(item: dict[str, Any]) -> ConversationMeta:
+    data = _from_item(item)
+    return ConversationMeta(
+        conversation_id=data["pk"].removeprefix("CONV#"),
+        tenant=data["tenant"],
+        context=data["context"],
+        channel=data["channel"],
+        created_ms=int(data["created_ms"]),
+        last_ms=int(data["last_ms"]),
+        turn_count=int(data.get("turn_count", 0)),
+        customer_score=data.get("customer_score"),
+        customer_comment=data.get("customer_comment"),
+        organisation_score=data.get("organisation_score"),
+        organisation_comment=data.get("organisation_comment"),
+        outcomes={
+            key.removeprefix("outcome_"): int(value)
+            for key, value in data.items()
+            if key.startswith("outcome_")
+        },
+        tokens=int(data.get("tokens", 0)),
+        cost_usd=float(data.get("cost_usd", 0.0)),
+    )
+
+
+class ConversationStore:
+    def __init__(self, client: Any, table: str) -> None:
+        self.client = client
+        self.table = table
+
+    # ------------------------------------------------------------------ writes
+    def record_user_turn(
+        self,
+        conversation_id: str,
+        turn: Turn,
+        *,
+        tenant: str,
+        context: str,
+        channel: Channel,
+        retention_days: int,
+        extra_meta: dict[str, Any] | None = None,
+    ) -> None:
+        """Store the user's message once; a retry raises :class:`DuplicateMessageError`."""
+        pk = f"CONV#{conversation_id}"
+        expires_at = int(time.time()) + retention_days * 86400
+        meta = self.get_meta(conversation_id)
+        if meta is not None and (meta.tenant, meta.context) != (tenant, context):
+            raise ConversationMismatchError("this conversation belongs to another context")
+        meta_update = self._meta_update(
+            pk, turn.created_ms, tenant, context, channel, expires_at, extra_meta or {}
+        )
+        marker = _item(
+            {
+                "pk": pk,
+                "sk": f"MSG#{turn.message_id}",
+                "user_sk": turn.sort_key,
+                "expires_at": expires_at,
+                "status": "received",
+            }
+        )
+        user_item = _item(
+            {"pk": pk, "sk": turn.sort_key, "expires_at": expires_at, **self._turn_attributes(turn)}
+        )
+        try:
+            self.client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self.table,
+                            "Item": marker,
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {"Put": {"TableName": self.table, "Item": user_item}},
+                    {"Update": meta_update},
+                ]
+            )
+        except self.client.exceptions.TransactionCanceledException as error:
+            reasons = error.response.get("CancellationReasons", [])
+            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+                raise DuplicateMessageError(
+                    self.answer_to(conversation_id, turn.message_id)
+                ) from error
+            raise
+
+    def _meta_update(
+        self,
+        pk: str,
+        created_ms: int,
+        tenant: str,
+        context: str,
+        channel: Channel,
+        expires_at: int,
+        extra: dict[str, Any],
+    ) -> dict[str, Any]:
+        values = {
+            ":tenant": tenant,
+            ":context": context,
+            ":channel": channel,
+            ":now": created_ms,
+            ":one": 1,
+            ":exp": expires_at,
+            ":gpk": f"TENANT#{tenant}#{_day(created_ms)}",
+            ":gsk": f"{created_ms:013d}#{pk[5:]}",
+        }
+        sets = [
+            "tenant = if_not_exists(tenant, :tenant)",
+            "#ctx = if_not_exists(#ctx, :context)",
+            "channel = if_not_exists(channel, :channel)",
+            "created_ms = if_not_exists(created_ms, :now)",
+            "last_ms = :now",
+            "expires_at = :exp",
+            "gsi1pk = if_not_exists(gsi1pk, :gpk)",
+            "gsi1sk = if_not_exists(gsi1sk, :gsk)",
+        ]
+        for index, (key, value) in enumerate(sorted(extra.items())):
+            values[f":x{index}"] = value
+            sets.append(f"{key} = if_not_exists({key}, :x{index})")
+        return {
+            "TableName": self.table,
+            "Key": _item({"pk": pk, "sk": "META"}),
+            "UpdateExpression": "SET " + ", ".join(sets) + " ADD turn_count :one",
+            "ExpressionAttributeNames": {"#ctx": "context"},
+            "ExpressionAttributeValues": _item(values),
+        }
+
+    def record_answer(
+        self, conversation_id: str, question_id: str, answer: Turn, retention_days: int
+    ) -> None:
+        pk = f"CONV#{conversation_id}"
+        expires_at = int(time.time()) + retention_days * 86400
+        outcome = answer.outcome or "answered"
+        self.client.transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": self.table,
+                        "Item": _item(
+                            {
+                                "pk": pk,
+                                "sk": answer.sort_key,
+                                "expires_at": expires_at,
+                                **self._turn_attributes(answer),
+                            }
+                        ),
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": self.table,
+                        "Key": _item({"pk": pk, "sk": f"MSG#{question_id}"}),
+                        "UpdateExpression": "SET #s = :answered, answer_sk = :sk",
+                        "ConditionExpression": "attribute_exists(pk)",
+                        "ExpressionAttributeNames": {"#s": "status"},
+                        "ExpressionAttributeValues": _item(
+                            {":answered": "answered", ":sk": answer.sort_key}
+                        ),
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": self.table,
+                        "Key": _item({"pk": pk, "sk": "META"}),
+                        "UpdateExpression": "SET last_ms = :now "
+                        "ADD turn_count :one, #o :one, tokens :tokens, cost_usd :cost",
+                        "ExpressionAttributeNames": {"#o": f"outcome_{outcome}"},
+                        "ExpressionAttributeValues": _item(
+                            {
+                                ":now": answer.created_ms,
+                                ":one": 1,
+                                ":tokens": answer.prompt_tokens + answer.completion_tokens,
+                                ":cost": answer.cost_usd,
+                            }
+                        ),
+                    }
+                },
+            ]
+        )
+
+    @staticmethod
+    def _turn_attributes(turn: Turn) -> dict[str, Any]:
+        return {
+            "role": turn.role,
+            "content": turn.content,
+            "message_id": turn.message_id,
+            "created_ms": turn.created_ms,
+            "sources": turn.sources,
+            "outcome": turn.outcome,
+            "language": turn.language,
+            "model": turn.model,
+            "prompt_tokens": turn.prompt_tokens,
+            "completion_tokens": turn.completion_tokens,
+            "latency_ms": turn.latency_ms,
+            "cost_usd": turn.cost_usd,
+        }
+
+    def set_customer_score(self, conversation_id: str, score: int, comment: str | None) -> None:
+        self._set_meta(conversation_id, {"customer_score": score, "customer_comment": comment})
+
+    def set_organisation_score(self, conversation_id: str, score: int, comment: str | None) -> None:
+        self._set_meta(
+            conversation_id, {"organisation_score": score, "organisation_comment": comment}
+        )
+
+    def _set_meta(self, conversation_id: str, values: dict[str, Any]) -> None:
+        names = {f"#a{i}": key for i, key in enumerate(values)}
+        sets = [f"#a{i} = :v{i}" for i in range(len(values))]
+        try:
+            self.client.update_item(
+                TableName=self.table,
+                Key=_item({"pk": f"CONV#{conversation_id}", "sk": "META"}),
+                UpdateExpression="SET " + ", ".join(sets),
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues={
+                    f":v{i}": _SERIALIZER.serialize(_clean(v))
+                    for i, v in enumerate(values.values())
+                },
+            )
+        except self.client.exceptions.ConditionalCheckFailedException as error:
+            raise ConversationNotFoundError(conversation_id) from error
+
+    def delete(self, conversation_id: str) -> int:
+        """Delete every item of a conversation (GDPR erasure); returns how many."""
+        keys = [
+            {"pk": item["pk"], "sk": item["sk"]}
+            for item in self._query_all(
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues={":pk": {"S": f"CONV#{conversation_id}"}},
+                ProjectionExpression="pk, sk",
+            )
+        ]
+        for start in range(0, len(keys), 25):
+            batch = [{"DeleteRequest": {"Key": key}} for key in keys[start : start + 25]]
+            pending: dict[str, Any] = {self.table: batch}
+            while pending:
+                response = self.client.batch_write_item(RequestItems=pending)
+                pending = response.get("UnprocessedItems") or {}
+        return len(keys)
+
+    # ------------------------------------------------------------------ reads
+    def get_meta(self, conversation_id: str) -> ConversationMeta | None:
+        response = self.client.get_item(
+            TableName=self.table,
+            Key=_item({"pk": f"CONV#{conversation_id}", "sk": "META"}),
+            ConsistentRead=True,
+        )
+        item = response.get("Item")
+        return _meta_from(item) if item else None
+
+    def last_turns(self, conversation_id: str, limit: int = 10) -> list[Turn]:
+        response = self.client.query(
+            TableName=self.table,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :turn)",
+            ExpressionAttributeValues=_item({":pk": f"CONV#{conversation_id}", ":turn": "TURN#"}),
+            ScanIndexForward=False,
+            Limit=limit,
+            ConsistentRead=True,
+        )
+        return [_turn_from(item) for item in reversed(response.get("Items", []))]
+
+    def all_turns(self, conversation_id: str) -> list[Turn]:
+        items = self._query_all(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :turn)",
+            ExpressionAttributeValues=_item({":pk": f"CONV#{conversation_id}", ":turn": "TURN#"}),
+        )
+        return [_turn_from(item) for item in items]
+
+    def answer_to(self, conversation_id: str, message_id: str) -> Turn | None:
+        pk = f"CONV#{conversation_id}"
+        marker = self.client.get_item(
+            TableName=self.table,
+            Key=_item({"pk": pk, "sk": f"MSG#{message_id}"}),
+            ConsistentRead=True,
+        ).get("Item")
+        if not marker or "answer_sk" not in marker:
+            return None
+        item = self.client.get_item(
+            TableName=self.table,
+            Key={"pk": {"S": pk}, "sk": marker["answer_sk"]},
+            ConsistentRead=True,
+        ).get("Item")
+        return _turn_from(item) if item else None
+
+    def list_by_day(
+        self, tenant: str, day: str, *, limit: int = 50, cursor: dict[str, Any] | None = None
+    ) -> tuple[list[ConversationMeta], dict[str, Any] | None]:
+        """A landlord's conversations started on ``day`` (YYYY-MM-DD), newest first, paginated."""
+        kwargs: dict[str, Any] = {
+            "TableName": self.table,
+            "IndexName": BY_TENANT_DAY,
+            "KeyConditionExpression": "gsi1pk = :g",
+            "ExpressionAttributeValues": _item({":g": f"TENANT#{tenant}#{day}"}),
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if cursor:
+            kwargs["ExclusiveStartKey"] = cursor
+        response = self.client.query(**kwargs)
+        metas = [_meta_from(item) for item in response.get("Items", [])]
+        return metas, response.get("LastEvaluatedKey")
+
+    def _query_all(self, **kwargs: Any) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        while True:
+            response = self.client.query(TableName=self.table, **kwargs)
+            items.extend(response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                return items
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]

@@ -1,0 +1,132 @@
+"""Conversation store on DynamoDB (moto), with the table created from template.yaml."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from pierre_rag.conversations import (
+    ConversationMismatchError,
+    ConversationNotFoundError,
+    ConversationStore,
+    DuplicateMessageError,
+    Turn,
+)
+from tests.conftest import CONVERSATIONS_TABLE
+
+TENANT = "exemple-hlm.fr"
+
+
+@pytest.fixture
+def store(dynamodb):
+    return ConversationStore(dynamodb, CONVERSATIONS_TABLE)
+
+
+def _ask(store, conversation="c1", message="m1", text="Bonjour", at=None, context="default"):
+    turn = Turn("user", text, message, at or int(time.time() * 1000))
+    store.record_user_turn(
+        conversation, turn, tenant=TENANT, context=context, channel="web", retention_days=30
+    )
+    return turn
+
+
+def _answer(store, question: Turn, text="Réponse", conversation="c1"):
+    answer = Turn(
+        "assistant",
+        text,
+        question.message_id,
+        question.created_ms + 5,
+        sources=[{"file": "a.md", "heading": "H"}],
+        outcome="answered",
+        prompt_tokens=10,
+        completion_tokens=5,
+        cost_usd=0.001,
+    )
+    store.record_answer(conversation, question.message_id, answer, retention_days=30)
+    return answer
+
+
+def test_turns_come_back_in_order_with_their_attributes(store):
+    question = _ask(store, at=1_000)
+    _answer(store, question)
+    later = _ask(store, message="m2", text="Et ensuite ?", at=2_000)
+
+    turns = store.last_turns("c1", limit=10)
+
+    assert [(t.role, t.content) for t in turns] == [
+        ("user", "Bonjour"),
+        ("assistant", "Réponse"),
+        ("user", "Et ensuite ?"),
+    ]
+    assert turns[1].sources == [{"file": "a.md", "heading": "H"}]
+    assert store.last_turns("c1", limit=1)[0].message_id == later.message_id
+
+
+def test_a_retried_message_is_stored_once_and_returns_the_stored_answer(store):
+    question = _ask(store)
+    answer = _answer(store, question)
+
+    with pytest.raises(DuplicateMessageError) as raised:
+        _ask(store, at=question.created_ms + 999)
+
+    assert raised.value.answer is not None
+    assert raised.value.answer.content == answer.content
+    assert len(store.all_turns("c1")) == 2
+    assert store.get_meta("c1").turn_count == 2
+
+
+def test_a_conversation_cannot_switch_context(store):
+    _ask(store)
+
+    with pytest.raises(ConversationMismatchError):
+        _ask(store, message="m2", context="staff")
+
+
+def test_every_item_expires_with_the_retention(store, dynamodb):
+    _ask(store)
+
+    items = dynamodb.query(
+        TableName=CONVERSATIONS_TABLE,
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": "CONV#c1"}},
+    )["Items"]
+
+    assert len(items) == 3  # META, MSG marker, user turn
+    for item in items:
+        expires = int(item["expires_at"]["N"])
+        assert 29 * 86400 < expires - time.time() <= 30 * 86400
+
+
+def test_scores_and_listing_by_day(store):
+    question = _ask(store, at=1_795_615_331_000)  # 2026-11-25
+    _answer(store, question)
+    _ask(store, conversation="c2", at=1_795_615_332_000)
+    store.set_customer_score("c1", 1, "merci")
+    store.set_organisation_score("c1", 3, None)
+
+    metas, cursor = store.list_by_day(TENANT, "2026-11-25")
+
+    assert [m.conversation_id for m in metas] == ["c2", "c1"]  # newest first
+    assert cursor is None
+    c1 = metas[1]
+    assert (c1.customer_score, c1.customer_comment, c1.organisation_score) == (1, "merci", 3)
+    assert c1.outcomes == {"answered": 1}
+    assert c1.tokens == 15
+    assert store.list_by_day("autre-hlm.fr", "2026-11-25")[0] == []
+
+
+def test_scoring_an_unknown_conversation_fails_clearly(store):
+    with pytest.raises(ConversationNotFoundError):
+        store.set_customer_score("nope", 1, None)
+
+
+def test_delete_removes_everything(store):
+    question = _ask(store)
+    _answer(store, question)
+
+    deleted = store.delete("c1")
+
+    assert deleted == 4
+    assert store.get_meta("c1") is None
+    assert store.all_turns("c1") == []
