@@ -6,10 +6,13 @@ import hashlib
 import json
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+import numpy as np
 
 from pierre_rag.knowledge.cache import EmbeddingCache, embed_cached
 from pierre_rag.knowledge.chunking import ChunkingConfig, chunk_markdown
@@ -19,9 +22,9 @@ from pierre_rag.knowledge.models import SCHEMA_VERSION, AccessLevel
 from pierre_rag.knowledge.names import extract_names
 from pierre_rag.knowledge.sources import discover, load_document, source_hash
 from pierre_rag.knowledge.sqlite import open_writable
-from pierre_rag.knowledge.text import fold, index_terms
+from pierre_rag.knowledge.text import fold, index_terms, stem_all, tokens
 
-CHUNKER_VERSION = "2"
+CHUNKER_VERSION = "5"
 
 ProgressFactory = Callable[[int, str], Callable[[int], None]]
 
@@ -40,14 +43,41 @@ class ChunkRow:
     @property
     def embed_text(self) -> str:
         """What the encoder sees: the breadcrumb, then the text."""
-        crumbs = [self.title, *self.heading_path]
-        if len(crumbs) > 1 and fold(crumbs[0]) == fold(crumbs[1]):
-            crumbs = crumbs[1:]
-        return " > ".join(crumbs) + "\n" + self.text
+        return " > ".join(self._crumbs()) + "\n" + self.text
 
     @property
     def chunk_hash(self) -> str:
-        return hashlib.sha256(self.embed_text.encode()).hexdigest()
+        return _hash(self.embed_text)
+
+    @property
+    def is_list(self) -> bool:
+        return bool(extract_names(self.text))
+
+    def _crumbs(self) -> list[str]:
+        crumbs = [self.title, *self.heading_path]
+        if len(crumbs) > 1 and fold(crumbs[0]) == fold(crumbs[1]):
+            crumbs = crumbs[1:]
+        return crumbs
+
+
+def _prose_vocabulary(rows: Sequence[ChunkRow]) -> list[tuple[str, str, int]]:
+    """Document frequency of words and stems in prose chunks (long name lists excluded).
+
+    Query analysis uses it to tell French words from noise: a commune list contains every
+    short foreign word ("bu", "bir"…) as some village name.
+    """
+    words: Counter[str] = Counter()
+    for row in rows:
+        if not row.is_list:
+            words.update(set(tokens(" ".join([row.title, *row.headings, row.text]))))
+    stems: Counter[str] = Counter()
+    for word, stem in zip(words, stem_all(list(words)), strict=True):
+        stems[stem] += words[word]
+    return [("word", w, n) for w, n in words.items()] + [("stem", s, n) for s, n in stems.items()]
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -101,9 +131,10 @@ def build_datastore(
     rows = collect_chunks(sources, cfg)
     if not rows:
         raise BuildError("the knowledge folders contain no text to index")
-    tick = progress(len(rows), "embedding") if progress else None
+    texts = [row.embed_text for row in rows]
+    tick = progress(len(texts), "embedding") if progress else None
     vectors, embedded = embed_cached(
-        embedder, [r.embed_text for r in rows], [r.chunk_hash for r in rows], cache, progress=tick
+        embedder, texts, [_hash(t) for t in texts], cache, progress=tick
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
@@ -131,18 +162,13 @@ CREATE TABLE vocab (kind TEXT NOT NULL, term TEXT NOT NULL, df INTEGER NOT NULL,
     PRIMARY KEY (kind, term)) WITHOUT ROWID;
 """
 
-_VOCAB = """
-CREATE VIRTUAL TABLE temp.fts_vocab USING fts5vocab (main, chunks_fts, 'col');
-INSERT INTO vocab SELECT 'stem', term, max(doc) FROM temp.fts_vocab
-    WHERE col IN ('head_stem', 'body_stem') GROUP BY term;
-INSERT INTO vocab SELECT 'word', term, max(doc) FROM temp.fts_vocab
-    WHERE col IN ('head', 'body') GROUP BY term;
-DROP TABLE temp.fts_vocab;
-"""
-
 
 def _write(
-    path: Path, rows: list[ChunkRow], vectors: Vectors, embedder: Embedder, digest: str
+    path: Path,
+    rows: list[ChunkRow],
+    vectors: Vectors,
+    embedder: Embedder,
+    digest: str,
 ) -> None:
     db = open_writable(path)
     try:
@@ -152,7 +178,7 @@ def _write(
             "CREATE VIRTUAL TABLE chunks_vec USING vec0 ("
             f"scope TEXT PARTITION KEY, embedding float[{dims}] distance_metric=cosine)"
         )
-        for chunk_id, (row, vector) in enumerate(zip(rows, vectors, strict=True), start=1):
+        for chunk_id, row in enumerate(rows, start=1):
             head = " ".join([row.title, *row.headings])
             db.execute(
                 "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -174,13 +200,16 @@ def _write(
                 " VALUES (?, ?, ?, ?, ?)",
                 (chunk_id, head, row.text, index_terms(head), index_terms(row.text)),
             )
-            db.execute(
-                "INSERT INTO chunks_vec (rowid, scope, embedding) VALUES (?, ?, ?)",
-                (chunk_id, row.scope, vector.astype("float32").tobytes()),
-            )
             db.executemany(
                 "INSERT INTO names VALUES (?, ?)", [(n, chunk_id) for n in extract_names(row.text)]
             )
+        db.executemany(
+            "INSERT INTO chunks_vec (rowid, scope, embedding) VALUES (?, ?, ?)",
+            [
+                (chunk_id, row.scope, vector.astype(np.float32).tobytes())
+                for chunk_id, (row, vector) in enumerate(zip(rows, vectors, strict=True), start=1)
+            ],
+        )
         meta = {
             "embedding_model": embedder.model_id,
             "dims": str(dims),
@@ -192,7 +221,7 @@ def _write(
         db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
         db.execute("INSERT INTO chunks_fts (chunks_fts) VALUES ('optimize')")
         db.commit()
-        db.executescript(_VOCAB)
+        db.executemany("INSERT INTO vocab VALUES (?, ?, ?)", _prose_vocabulary(rows))
         db.commit()
         db.execute("VACUUM")
     finally:

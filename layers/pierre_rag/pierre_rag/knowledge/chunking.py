@@ -21,8 +21,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 @dataclass(frozen=True)
 class ChunkingConfig:
-    max_chars: int = 1500
-    min_chars: int = 300
+    max_chars: int = 1000
+    min_chars: int = 200
     overlap_chars: int = 200
 
 

@@ -89,6 +89,7 @@ class Datastore:
         query = np.asarray(vector, dtype=np.float32).reshape(-1)
         self.check_model(model_id, int(query.shape[0]))
         blob = query.tobytes()
+        k = min(k, 4096)  # vec0's limit
         hits: list[tuple[int, float]] = []
         for scope in scopes:
             rows = self._db.execute(
@@ -108,6 +109,13 @@ class Datastore:
             f"WHERE n.name IN ({_marks(grams)}) AND c.scope IN ({_marks(scopes)})"
         )
         return [(int(i), str(n)) for i, n in self._db.execute(sql, [*grams, *scopes])]
+
+    def known_names(self, grams: Sequence[str]) -> list[str]:
+        """Which of ``grams`` are names in the names index (any scope)."""
+        if not grams:
+            return []
+        sql = f"SELECT DISTINCT name FROM names WHERE name IN ({_marks(grams)})"  # noqa: S608
+        return [str(n) for (n,) in self._db.execute(sql, list(grams))]
 
     def doc_freqs(self, kind: str, terms: Sequence[str]) -> dict[str, int]:
         """Document frequency of ``terms`` (``kind`` = ``stem`` or ``word``); unknown → absent."""

@@ -21,7 +21,9 @@ from pierre_rag.knowledge.text import (
 )
 
 _ALPHABET = string.ascii_lowercase
-MIN_TYPO_LEN = 5
+MIN_TYPO_LEN = 6
+MIN_TYPO_DF = 3  # rare index words (commune names…) make poor corrections
+FRENCH_COVERAGE = 0.6  # below this the query is probably not French: no spelling fixes
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,11 @@ class QueryPlan:
     stems: list[str]
     coverage: float
     grams: list[str]
+
+    @property
+    def french(self) -> bool:
+        """Most words are known to the (French) index."""
+        return self.coverage >= FRENCH_COVERAGE
 
     @property
     def match(self) -> str:
@@ -62,6 +69,7 @@ def plan_query(datastore: Datastore, text: str) -> QueryPlan:
     known_stems = datastore.doc_freqs("stem", list(set(stems.values())))
     known_words = datastore.doc_freqs("word", original)
     words: dict[str, None] = {}
+    unknown: list[str] = []
     known = 0
     for word in original:
         expansion = [w for w in table.get(word, ()) if w not in stop]
@@ -70,12 +78,21 @@ def plan_query(datastore: Datastore, text: str) -> QueryPlan:
             words[word] = None
         elif expansion:
             known += 1
-        elif len(word) >= MIN_TYPO_LEN and not word.isdigit():
-            fixed = _correct(datastore, word)
-            if fixed:
-                known += 1
-                words[fixed] = None
+        elif word.isdigit():
+            words[word] = None
+        else:
+            unknown.append(word)
         words.update(dict.fromkeys(expansion))
+    grams = query_ngrams(text)
+    named = {w for gram in datastore.known_names(grams) for w in gram.split()}
+    french = bool(original) and known / len(original) >= FRENCH_COVERAGE
+    for word in unknown:
+        fixed = _correct(datastore, word) if french and len(word) >= MIN_TYPO_LEN else None
+        if fixed:
+            known += 1
+            words[fixed] = None
+        elif word in named:  # a commune or agency name: only the names index knows it
+            words[word] = None
     final = list(words)
     coverage = known / len(original) if original else 0.0
     return QueryPlan(
@@ -84,13 +101,14 @@ def plan_query(datastore: Datastore, text: str) -> QueryPlan:
         words=final,
         stems=stem_all(final),
         coverage=coverage,
-        grams=query_ngrams(text),
+        grams=grams,
     )
 
 
 def _correct(datastore: Datastore, word: str) -> str | None:
     """The most frequent index word one edit away from ``word``, if any."""
-    candidates = datastore.doc_freqs("word", sorted(edits1(word)))
+    found = datastore.doc_freqs("word", sorted(edits1(word)))
+    candidates = {w: df for w, df in found.items() if df >= MIN_TYPO_DF}
     if not candidates:
         return None
     return max(candidates.items(), key=lambda item: (item[1], item[0]))[0]

@@ -1,7 +1,8 @@
 """Hybrid search: stemmed BM25 + dense (+ exact names), fused by weighted reciprocal rank.
 
-BM25's weight follows the share of query words the index knows (``QueryPlan.coverage``):
-a question in English or Turkish matches few French terms and BM25 would only add noise.
+Cross-lingual questions: query analysis keeps only words the index's prose knows, so an
+English or Turkish question reaches BM25 as its acronyms and French terms ("SLS", "DALO");
+``foreign_bm25_weight`` can still scale BM25 for such queries.
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ class SearchConfig:
     dense_weight: float = 1.0
     bm25_weight: float = 1.0
     names_weight: float = 1.0
-    coverage_power: float = 2.0
+    # BM25 weight for queries that are probably not French (few words known to the index).
+    # Their unknown words are already dropped by query analysis, and what remains (acronyms,
+    # French terms in parentheses) is precise: down-weighting measured worse (docs/retrieval.md).
+    foreign_bm25_weight: float = 1.0
 
 
 @dataclass
@@ -105,7 +109,7 @@ class KnowledgeBase:
                 entry.score += cfg.dense_weight / (cfg.rrf_k + rank)
                 entry.dense_rank = min(rank, entry.dense_rank or rank)
                 entry.cosine = max(cosine, entry.cosine or cosine)
-            bm25_weight = cfg.bm25_weight * plan.coverage**cfg.coverage_power
+            bm25_weight = cfg.bm25_weight * (1.0 if plan.french else cfg.foreign_bm25_weight)
             if bm25_weight > 0:
                 for rank, (cid, _) in enumerate(self._bm25(plan, scopes), start=1):
                     entry = fused.setdefault(cid, _Fused())
