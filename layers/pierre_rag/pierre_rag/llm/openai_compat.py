@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -36,10 +37,25 @@ class OpenAICompatibleClient:
         self, model: str, api_key: str, base_url: str | None = None, timeout_s: float = 20.0
     ) -> None:
         self.model = model
-        # Retries are ours (pierre_rag.llm.resilience), so the SDK must not retry behind our back.
-        self._client = AsyncOpenAI(
-            api_key=api_key, base_url=base_url, timeout=timeout_s, max_retries=0
-        )
+        self._settings: dict[str, Any] = {
+            "api_key": api_key,
+            "base_url": base_url,
+            "timeout": timeout_s,
+            # Retries are ours (pierre_rag.llm.resilience): the SDK must not retry behind our back.
+            "max_retries": 0,
+        }
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._async_client: AsyncOpenAI | None = None
+
+    @property
+    def _client(self) -> AsyncOpenAI:
+        """One SDK client per event loop: its connection pool is bound to the loop that made it
+        (the SQS worker runs each batch in a fresh loop; the chat function reuses one)."""
+        loop = asyncio.get_running_loop()
+        if self._async_client is None or self._loop is not loop:
+            self._async_client = AsyncOpenAI(**self._settings)
+            self._loop = loop
+        return self._async_client
 
     @property
     def name(self) -> str:

@@ -1,0 +1,160 @@
+"""Fixed replies (gates, nothing found, excerpts' header), in the languages tenants write in.
+
+Anything else falls back to French, the language of the knowledge, then the LLM (when there
+is one) answers in the user's language for the real answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Phrases:
+    capabilities: str
+    off_topic: str
+    abusive: str
+    abusive_reminder: str
+    nothing_found: str
+    contact: str
+    excerpts_intro: str
+    excerpts_note: str
+    error: str
+
+
+PHRASES: dict[str, Phrases] = {
+    "fr": Phrases(
+        capabilities="je réponds aux questions sur le logement social : demande de logement, "
+        "bail, loyer et charges, aides au logement, réparations, vie dans la résidence",
+        off_topic="Je ne peux pas vous aider sur ce sujet : {capabilities}.",
+        abusive="Je suis là pour vous aider, dans le respect mutuel. Reformulez votre question "
+        "si vous le souhaitez : {capabilities}.",
+        abusive_reminder="Je vous réponds volontiers, en restant courtois de part et d'autre.",
+        nothing_found="Je n'ai pas trouvé de réponse fiable à cette question dans ma base "
+        "de connaissances.",
+        contact="Pour une réponse personnalisée : {handoff}.",
+        excerpts_intro="Voici les passages de notre base de connaissances qui répondent le "
+        "mieux à votre question :",
+        excerpts_note="Réponse automatique composée d'extraits ; vérifiez qu'ils "
+        "correspondent à votre situation.",
+        error="Désolé, une erreur est survenue. Réessayez dans un instant.",
+    ),
+    "en": Phrases(
+        capabilities="I answer questions about social housing: applying for housing, the "
+        "lease, rent and charges, housing benefits, repairs, life in the building",
+        off_topic="I can't help with that: {capabilities}.",
+        abusive="I'm here to help, with mutual respect. Feel free to rephrase your "
+        "question: {capabilities}.",
+        abusive_reminder="I'm happy to help; let's keep it courteous on both sides.",
+        nothing_found="I couldn't find a reliable answer to this question in my knowledge base.",
+        contact="For a personal answer: {handoff}.",
+        excerpts_intro="Here are the passages of our knowledge base (in French) that best match "
+        "your question:",
+        excerpts_note="Automatic answer made of excerpts; check they fit your situation.",
+        error="Sorry, something went wrong. Please try again in a moment.",
+    ),
+    "es": Phrases(
+        capabilities="respondo a preguntas sobre la vivienda social: solicitud de vivienda, "
+        "contrato, alquiler y gastos, ayudas a la vivienda, reparaciones",
+        off_topic="No puedo ayudarle con ese tema: {capabilities}.",
+        abusive="Estoy aquí para ayudarle, con respeto mutuo. Puede reformular su "
+        "pregunta: {capabilities}.",
+        abusive_reminder="Le respondo con gusto, manteniendo la cortesía por ambas partes.",
+        nothing_found="No he encontrado una respuesta fiable en mi base de conocimientos.",
+        contact="Para una respuesta personalizada: {handoff}.",
+        excerpts_intro="Estos son los pasajes de nuestra base de conocimientos (en francés) que "
+        "mejor responden a su pregunta:",
+        excerpts_note="Respuesta automática hecha de extractos; compruebe que corresponden "
+        "a su situación.",
+        error="Lo siento, se ha producido un error. Inténtelo de nuevo en un momento.",
+    ),
+    "pt": Phrases(
+        capabilities="respondo a perguntas sobre habitação social: pedido de habitação, "
+        "contrato, renda e encargos, apoios à habitação, reparações",
+        off_topic="Não posso ajudar com esse assunto: {capabilities}.",
+        abusive="Estou aqui para ajudar, com respeito mútuo. Pode reformular a sua "
+        "pergunta: {capabilities}.",
+        abusive_reminder="Respondo com gosto, mantendo a cortesia de parte a parte.",
+        nothing_found="Não encontrei uma resposta fiável na minha base de conhecimento.",
+        contact="Para uma resposta personalizada: {handoff}.",
+        excerpts_intro="Eis as passagens da nossa base de conhecimento (em francês) que melhor "
+        "respondem à sua pergunta:",
+        excerpts_note="Resposta automática feita de excertos; verifique se correspondem à "
+        "sua situação.",
+        error="Desculpe, ocorreu um erro. Tente novamente dentro de instantes.",
+    ),
+    "ar": Phrases(
+        capabilities="أجيب عن الأسئلة المتعلقة بالسكن الاجتماعي: طلب السكن، عقد الإيجار، "
+        "الإيجار والتكاليف، مساعدات السكن، الإصلاحات",
+        off_topic="لا أستطيع المساعدة في هذا الموضوع: {capabilities}.",
+        abusive="أنا هنا لمساعدتك في إطار الاحترام المتبادل. يمكنك إعادة صياغة سؤالك: "
+        "{capabilities}.",
+        abusive_reminder="يسعدني أن أجيبك، مع الحفاظ على الاحترام المتبادل.",
+        nothing_found="لم أجد إجابة موثوقة لهذا السؤال في قاعدة معارفي.",
+        contact="للحصول على إجابة شخصية: {handoff}.",
+        excerpts_intro="هذه أهم المقاطع من قاعدة معارفنا (بالفرنسية) التي تجيب عن سؤالك:",
+        excerpts_note="إجابة آلية مكونة من مقتطفات؛ تأكد من أنها تناسب وضعك.",
+        error="عذرًا، حدث خطأ. حاول مرة أخرى بعد لحظات.",
+    ),
+    "tr": Phrases(
+        capabilities="sosyal konutla ilgili soruları yanıtlıyorum: konut başvurusu, kira "
+        "sözleşmesi, kira ve masraflar, konut yardımları, onarımlar",
+        off_topic="Bu konuda yardımcı olamıyorum: {capabilities}.",
+        abusive="Karşılıklı saygı çerçevesinde yardım etmek için buradayım. Sorunuzu yeniden "
+        "sorabilirsiniz: {capabilities}.",
+        abusive_reminder="Memnuniyetle yanıtlıyorum; lütfen nezaketi koruyalım.",
+        nothing_found="Bu soruya bilgi tabanımda güvenilir bir yanıt bulamadım.",
+        contact="Kişisel bir yanıt için: {handoff}.",
+        excerpts_intro="Bilgi tabanımızda (Fransızca) sorunuza en iyi yanıt veren bölümler:",
+        excerpts_note="Alıntılardan oluşan otomatik yanıt; durumunuza uyduğunu kontrol edin.",
+        error="Üzgünüm, bir hata oluştu. Lütfen biraz sonra tekrar deneyin.",
+    ),
+    "de": Phrases(
+        capabilities="ich beantworte Fragen zum Sozialwohnungsbau: Wohnungsantrag, Mietvertrag, "
+        "Miete und Nebenkosten, Wohngeld, Reparaturen",
+        off_topic="Dabei kann ich nicht helfen: {capabilities}.",
+        abusive="Ich helfe gern, mit gegenseitigem Respekt. Formulieren Sie Ihre Frage gern "
+        "neu: {capabilities}.",
+        abusive_reminder="Ich antworte gern; bleiben wir bitte beide höflich.",
+        nothing_found="Ich habe in meiner Wissensbasis keine verlässliche Antwort gefunden.",
+        contact="Für eine persönliche Antwort: {handoff}.",
+        excerpts_intro="Diese Abschnitte unserer Wissensbasis (auf Französisch) passen am besten "
+        "zu Ihrer Frage:",
+        excerpts_note="Automatische Antwort aus Auszügen; prüfen Sie, ob sie zu Ihrer Lage passen.",
+        error="Entschuldigung, ein Fehler ist aufgetreten. Bitte versuchen Sie es gleich erneut.",
+    ),
+    "it": Phrases(
+        capabilities="rispondo a domande sull'edilizia sociale: domanda di alloggio, contratto, "
+        "affitto e spese, aiuti per l'alloggio, riparazioni",
+        off_topic="Non posso aiutarla su questo argomento: {capabilities}.",
+        abusive="Sono qui per aiutarla, nel rispetto reciproco. Può riformulare la sua "
+        "domanda: {capabilities}.",
+        abusive_reminder="Le rispondo volentieri, restando cortesi da entrambe le parti.",
+        nothing_found="Non ho trovato una risposta affidabile nella mia base di conoscenze.",
+        contact="Per una risposta personalizzata: {handoff}.",
+        excerpts_intro="Ecco i passaggi della nostra base di conoscenze (in francese) che "
+        "rispondono meglio alla sua domanda:",
+        excerpts_note="Risposta automatica composta da estratti; verifichi che corrispondano "
+        "alla sua situazione.",
+        error="Mi scusi, si è verificato un errore. Riprovi tra un momento.",
+    ),
+}
+
+
+def phrases(language: str) -> Phrases:
+    return PHRASES.get(language, PHRASES["fr"])
+
+
+def off_topic(language: str) -> str:
+    p = phrases(language)
+    return p.off_topic.format(capabilities=p.capabilities)
+
+
+def abusive(language: str) -> str:
+    p = phrases(language)
+    return p.abusive.format(capabilities=p.capabilities)
+
+
+def nothing_found(language: str, handoff: str | None) -> str:
+    p = phrases(language)
+    return p.nothing_found + (" " + p.contact.format(handoff=handoff) if handoff else "")

@@ -1,0 +1,90 @@
+"""Understanding a message: one structured LLM call, validated, with a local fallback."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from pierre_rag.conversations import Turn
+from pierre_rag.knowledge.search import contextual_query
+from pierre_rag.llm import LlmClient, LlmError, Usage
+from pierre_rag.pipeline.language import fold, guess_language
+from pierre_rag.pipeline.models import Understanding
+from pierre_rag.pipeline.moderation import Abuse, classify_abuse, without_abuse
+from pierre_rag.pipeline.prompts import understanding_messages
+
+logger = logging.getLogger(__name__)
+
+_SMALL_TALK = frozenset(
+    "bonjour bonsoir salut bjr slt coucou hello hi hey merci mrc thanks thank you ok okay "
+    "daccord d accord au revoir bye hola gracias obrigado ola grazie ciao danke hallo "
+    "merhaba tesekkurler beaucoup much very a bientot bonne journee soiree".split()
+)
+_WORD = re.compile(r"[a-z]+")
+
+
+def is_small_talk(text: str) -> bool:
+    """Only greetings or thanks, no question ("bonjour", "merci beaucoup !")."""
+    words = _WORD.findall(fold(text))
+    return bool(words) and len(words) <= 4 and all(word in _SMALL_TALK for word in words)
+
+
+def _history_for_search(history: Sequence[Turn]) -> list[dict[str, str]]:
+    return [{"role": turn.role, "content": turn.content} for turn in history]
+
+
+def heuristic_understanding(text: str, history: Sequence[Turn]) -> Understanding:
+    """Rules only: language guess, abuse lists; in-scope is decided later from retrieval."""
+    abuse = classify_abuse(text)
+    question = without_abuse(text) if abuse is not Abuse.NONE else text
+    query = contextual_query(question, _history_for_search(history)) if question else ""
+    return Understanding(
+        language=guess_language(text),
+        in_scope=True,
+        abusive=abuse is Abuse.INSULT,
+        standalone_question=question,
+        search_queries=[query] if query else [],
+        source="heuristic",
+    )
+
+
+@dataclass
+class UnderstandingOutcome:
+    understanding: Understanding
+    usage: Usage = field(default_factory=Usage)
+    round_trips: int = 0
+    model: str | None = None
+
+
+async def understand(
+    text: str, history: Sequence[Turn], llm: LlmClient | None
+) -> UnderstandingOutcome:
+    if llm is None:
+        return UnderstandingOutcome(heuristic_understanding(text, history))
+    outcome = UnderstandingOutcome(heuristic_understanding(text, history), model=llm.name)
+    messages = understanding_messages(history, text)
+    for attempt in (1, 2):
+        try:
+            completion = await llm.complete(
+                messages, max_tokens=300, temperature=0.0, json_object=True
+            )
+        except LlmError as error:
+            logger.warning("understanding call failed, using the local heuristic: %s", error)
+            return outcome
+        outcome.round_trips += 1
+        outcome.usage.add(completion.usage)
+        try:
+            parsed = Understanding.model_validate({**json.loads(completion.text), "source": "llm"})
+        except (json.JSONDecodeError, ValidationError, TypeError) as error:
+            logger.warning("understanding attempt %d returned invalid JSON: %s", attempt, error)
+            continue
+        if not parsed.search_queries and parsed.standalone_question:
+            parsed.search_queries = [parsed.standalone_question]
+        outcome.understanding = parsed
+        return outcome
+    return outcome
