@@ -1,0 +1,1 @@
+"""Staff authentication: roles, password hashing, signed session cookies."""
