@@ -36,6 +36,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         default=StackOptions.visibility_timeout_s,
         help="SQS visibility timeout in seconds: how soon a failed SMS is retried locally",
     )
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        default=StackOptions.state_dir,
+        help="where local secrets are kept (default .local/)",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="log every request")
     return parser.parse_args(argv)
 
@@ -63,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         template=args.template,
         static_dir=args.web,
         visibility_timeout_s=args.visibility_timeout,
+        state_dir=args.state_dir,
         parameter_overrides=overrides,
     )
     stack = LocalStack(options)

@@ -3,89 +3,28 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-import boto3
 import pytest
 
-from tests.helpers import REPO_ROOT
+from tests.stack import RunningStack, free_port, launch, running_stack
 
 MAX_RECEIVES = 2
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@dataclass
-class RunningStack:
-    url: str
-    moto_url: str
-    process: subprocess.Popen[str]
-
-    def client(self, service: str):
-        return boto3.client(
-            service,
-            endpoint_url=self.moto_url,
-            region_name="eu-west-3",
-            aws_access_key_id="local",
-            aws_secret_access_key="local",
-        )
-
-
-def _start(port: int, moto_port: int, *extra: str) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pierre_local",
-            "--port",
-            str(port),
-            "--moto-port",
-            str(moto_port),
-            *extra,
-        ],
-        cwd=REPO_ROOT,
-        env={**env, "PYTHONPATH": str(REPO_ROOT / "infra")},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory) -> Iterator[RunningStack]:
-    port, moto_port = _free_port(), _free_port()
-    process = _start(
-        port,
-        moto_port,
+    with running_stack(
+        tmp_path_factory.mktemp("state"),
         "--visibility-timeout",
         "1",
         "--parameter-overrides",
         f"SmsMaxReceiveCount={MAX_RECEIVES}",
-    )
-    assert process.stdout is not None
-    banner = process.stdout.readline()
-    if "local stack on" not in banner:
-        process.kill()
-        pytest.fail(
-            f"stack did not start: {banner}{process.stderr.read() if process.stderr else ''}"
-        )
-    yield RunningStack(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{moto_port}", process)
-    process.send_signal(signal.SIGINT)
-    process.wait(timeout=15)
+    ) as running:
+        yield running
 
 
 def _get(url: str) -> tuple[int, dict[str, str], bytes]:
@@ -156,7 +95,7 @@ def test_a_message_the_worker_cannot_answer_ends_in_the_dead_letter_queue(stack)
 def test_a_busy_port_is_a_clear_error(stack):
     port = int(stack.url.rsplit(":", 1)[1])
 
-    second = _start(port, _free_port())
+    second = launch(port, free_port(), stack.state_dir)
     _, stderr = second.communicate(timeout=60)
 
     assert second.returncode == 1

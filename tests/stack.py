@@ -1,0 +1,96 @@
+"""Start ``pierre-local`` (what ``make dev`` runs) as a subprocess, for functional and e2e tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from tests.helpers import REPO_ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class RunningStack:
+    url: str
+    moto_url: str
+    state_dir: Path
+    process: subprocess.Popen[str]
+
+    def client(self, service: str) -> Any:
+        return boto3.client(
+            service,
+            endpoint_url=self.moto_url,
+            region_name="eu-west-3",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
+
+    @property
+    def secrets(self) -> dict[str, str]:
+        data: dict[str, str] = json.loads((self.state_dir / "secrets.json").read_text())
+        return data
+
+
+def launch(
+    port: int, moto_port: int, state_dir: Path, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pierre_local",
+            "--port",
+            str(port),
+            "--moto-port",
+            str(moto_port),
+            "--state-dir",
+            str(state_dir),
+            *extra,
+        ],
+        cwd=REPO_ROOT,
+        env={**base, "PYTHONPATH": str(REPO_ROOT / "infra"), **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@contextmanager
+def running_stack(
+    state_dir: Path, *extra: str, env: dict[str, str] | None = None
+) -> Iterator[RunningStack]:
+    port, moto_port = free_port(), free_port()
+    process = launch(port, moto_port, state_dir, *extra, env=env)
+    assert process.stdout is not None
+    banner = process.stdout.readline()
+    if "local stack on" not in banner:
+        process.kill()
+        errors = process.stderr.read() if process.stderr else ""
+        raise RuntimeError(f"the local stack did not start: {banner}{errors}")
+    try:
+        yield RunningStack(
+            f"http://127.0.0.1:{port}", f"http://127.0.0.1:{moto_port}", state_dir, process
+        )
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
