@@ -121,10 +121,10 @@ def _emit(node: _Node, units: list[_Unit], cfg: ChunkingConfig) -> list[ChunkDra
         text = _render(piece)
         if not text.strip():
             continue
-        tags: dict[str, None] = dict.fromkeys(node.path)
+        folded: dict[str, None] = {}
         for unit in piece:
-            tags.update(dict.fromkeys(unit.tags))
-        drafts.append(ChunkDraft(heading_path=node.path, headings=tuple(tags), text=text))
+            folded.update(dict.fromkeys(t for t in unit.tags if t not in node.path))
+        drafts.append(ChunkDraft(heading_path=node.path, headings=(*node.path, *folded), text=text))
     return drafts
 
 

@@ -22,7 +22,7 @@ from pierre_rag.knowledge.text import (
 
 _ALPHABET = string.ascii_lowercase
 MIN_TYPO_LEN = 6
-MIN_TYPO_DF = 3  # rare index words (commune names…) make poor corrections
+MIN_TYPO_DF = 1  # the prose vocabulary excludes name lists, so any known word is a fair fix
 FRENCH_COVERAGE = 0.6  # below this the query is probably not French: no spelling fixes
 
 

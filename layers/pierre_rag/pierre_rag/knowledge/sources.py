@@ -78,16 +78,30 @@ def load_document(path: Path, source: Path) -> Document:
     except UnicodeDecodeError as exc:
         raise BuildError(f"{rel}: not valid UTF-8 ({exc})") from exc
     meta, body = split_front_matter(text, rel)
-    folder = rel.split("/")[0] if "/" in rel else None
-    folder_tenant = folder if folder is not None and looks_like_tenant(folder) else None
+    parts = rel.split("/")
+    folder_tenant = parts[0] if len(parts) > 1 and looks_like_tenant(parts[0]) else None
     tenant = meta.tenant or folder_tenant
     if meta.tenant and folder_tenant and meta.tenant != folder_tenant:
         raise BuildError(f"{rel}: front matter tenant {meta.tenant!r} differs from its folder")
+    # knowledge/<tenant>/staff/… and …/public/… set the access level by folder.
+    folder_access = _access_folder(parts[1]) if folder_tenant and len(parts) > 2 else None
+    if meta.access and folder_access and meta.access is not folder_access:
+        raise BuildError(
+            f"{rel}: front matter access {meta.access.value!r} contradicts its "
+            f"{folder_access.value!r} folder"
+        )
     default = AccessLevel.PUBLIC if tenant else AccessLevel.COMMUNITY
-    access = meta.access or default
+    access = meta.access or folder_access or default
     if access is not AccessLevel.COMMUNITY and tenant is None:
         raise BuildError(f"{rel}: access {access.value!r} needs a tenant (folder or front matter)")
     return Document(file=rel, title=path.stem, body=body, access=access, tenant=tenant)
+
+
+def _access_folder(name: str) -> AccessLevel | None:
+    try:
+        return AccessLevel(name)
+    except ValueError:
+        return None
 
 
 def discover(sources: Sequence[Path]) -> list[tuple[Path, Path]]:

@@ -75,7 +75,10 @@ def expand(words: Iterable[str]) -> list[str]:
 def query_words(text: str) -> list[str]:
     """Meaningful folded query words: abbreviations expanded, stopwords removed."""
     stop = stopwords()
-    return [w for w in expand(tokens(text)) if w not in stop and (len(w) > 1 or w.isdigit())]
+    table = abbreviations()
+    # "bjr" → "bonjour": an abbreviation of stopwords is a stopword itself
+    kept = [w for w in tokens(text) if not (w in table and all(x in stop for x in table[w]))]
+    return [w for w in expand(kept) if w not in stop and (len(w) > 1 or w.isdigit())]
 
 
 def normalise_query(text: str) -> str:

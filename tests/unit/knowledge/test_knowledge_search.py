@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from pierre_rag.knowledge.search import KnowledgeBase, contextual_query
+
+
+def test_one_line_answer_is_found_by_its_heading(kb: KnowledgeBase) -> None:
+    # given a FAQ heading whose answer is one line (folded into its parent chunk)
+    # when a tenant asks in SMS style, without accents
+    response = kb.search("c koi le preavis pour un logement meuble", k=3)
+    # then the chunk holding that heading is in the top 3, with the answer
+    holder = next(r for r in response.results if "Logement meublé" in r.headings)
+    assert holder.file == "commun/quitter-son-logement.md"
+    assert "Un mois." in holder.text
+
+
+def test_sms_abbreviations_reach_the_right_section(kb: KnowledgeBase) -> None:
+    response = kb.search("jpeux sous louer mon hlm pdt mon stage ?", k=3)
+    assert response.results[0].file == "commun/aides-au-logement.md"
+    assert any("Sous-louer son logement" in r.headings for r in response.results)
+
+
+def test_a_typo_is_corrected_against_the_index(kb: KnowledgeBase) -> None:
+    response = kb.search("apurment", k=3, tenant="pierre-habitat.fr", access=["staff"])
+    assert response.results
+    assert "Plan d'apurement" in response.results[0].headings
+
+
+def test_exact_name_lookup_finds_a_row_of_a_big_table(kb: KnowledgeBase) -> None:
+    # given a commune that appears once in a long table
+    response = kb.search("j'habite a cheneviere temoin, c'est quelle zone ?", k=3)
+    # then the table piece naming it comes first, even typed without accents
+    assert "Chênevière-Témoin" in response.results[0].text
+    exact = kb.search("Zénith-Prototype", k=1)
+    assert "Zénith-Prototype" in exact.results[0].text
+
+
+def test_results_carry_scores_and_the_top_cosine(kb: KnowledgeBase) -> None:
+    response = kb.search("dépôt de garantie rendu après l'état des lieux", k=4)
+    assert 0 < len(response.results) <= 4
+    assert -1.0 <= response.top_cosine <= 1.0
+    scores = [r.score for r in response.results]
+    assert scores == sorted(scores, reverse=True)
+    assert any(r.cosine is not None for r in response.results)
+    assert response.results[0].breadcrumb.startswith(response.results[0].title)
+
+
+def test_search_many_fuses_and_deduplicates(kb: KnowledgeBase) -> None:
+    # given two phrasings of the same need plus a duplicate
+    queries = ["préavis logement meublé", "durée du préavis meublé", "préavis logement meublé"]
+    response = kb.search_many(queries, k=10)
+    ids = [r.chunk_id for r in response.results]
+    assert len(ids) == len(set(ids))
+    assert response.results[0].file == "commun/quitter-son-logement.md"
+    assert response.queries == queries
+
+
+def test_follow_up_uses_the_previous_user_turn(kb: KnowledgeBase) -> None:
+    history = [
+        {"role": "user", "content": "Villeneuve-sur-Essai c'est quelle zone ?"},
+        {"role": "assistant", "content": "Zone B1."},
+    ]
+    assert contextual_query("et Montfictif ?", history).startswith("Villeneuve-sur-Essai")
+    response = kb.search_with_history("et Montfictif ?", history, k=3)
+    assert response.results[0].file == "commun/zones-des-communes.md"
+
+
+def test_contextual_query_skips_assistant_turns_and_accepts_strings() -> None:
+    assert (
+        contextual_query("et après ?", [{"role": "assistant", "content": "Bonjour"}])
+        == "et après ?"
+    )
+    assert contextual_query("et après ?", ["première question"]) == "première question et après ?"
+    assert contextual_query("seule", []) == "seule"
+
+
+def test_empty_queries_or_no_visible_scope_return_nothing(kb: KnowledgeBase) -> None:
+    assert kb.search_many(["  ", ""], k=5).results == []
+    assert kb.search("préavis", k=5, tenant=None, access=["public"]).results == []
+    assert kb.search("préavis", k=0).results == []

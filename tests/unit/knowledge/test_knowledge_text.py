@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from pierre_rag.knowledge.text import (
+    expand,
+    fold,
+    index_terms,
+    normalise_query,
+    query_words,
+    tokens,
+)
+
+
+def test_fold_strips_accents_and_ligatures() -> None:
+    # given words typed with and without accents
+    # when folded
+    # then both spellings meet
+    assert fold("Préavis d'ŒUVRE") == "preavis d'oeuvre"
+    assert fold("preavis") == fold("PRÉAVIS")
+
+
+def test_tokens_split_elisions() -> None:
+    assert tokens("L'état des lieux, j'y vais") == ["l", "etat", "des", "lieux", "j", "y", "vais"]
+
+
+def test_stemming_matches_accented_and_plain_forms() -> None:
+    # given a document word with accents and a query without
+    # then their stems are identical
+    assert index_terms("Logements réservés") == index_terms("logement reserve")
+
+
+def test_sms_abbreviations_are_expanded_and_kept() -> None:
+    # given an SMS-style question
+    words = query_words("bjr jveu quitter mon appart, c 3 mois le preavis pk ?")
+    # then greetings and stopwords are gone, abbreviations are spelled out, originals kept
+    assert "bjr" not in words and "bonjour" not in words
+    assert {"appart", "appartement", "preavis", "quitter", "3"} <= set(words)
+    assert "mon" not in words
+
+
+def test_expand_has_no_duplicates_and_keeps_order() -> None:
+    assert expand(["apl", "apl", "loyer"]) == ["apl", "aide", "logement", "loyer"]
+
+
+def test_normalise_query_spells_out_abbreviations_for_the_encoder() -> None:
+    assert normalise_query("mon proprio veut pas") == "mon proprietaire bailleur veut pas"
