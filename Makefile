@@ -10,7 +10,7 @@ DATASTORE := build/datastore.sqlite
 export SAM_CLI_TELEMETRY := 0
 export OPENBLAS_NUM_THREADS := 1
 
-.PHONY: help install dev test lint typecheck template-check pytest layer datastore clean
+.PHONY: help install dev test lint typecheck template-check pytest browser layer datastore clean
 
 help:
 	@echo "make dev    - install into .venv, build the datastore, run the stack on http://localhost:$(PORT)"
@@ -52,7 +52,14 @@ template-check: install $(SAM_VENV)/.installed
 	$(BIN)/cfn-lint template.yaml
 	$(SAM_VENV)/bin/sam validate --lint --template template.yaml
 
-pytest: install
+# Browser tests drive Debian's Chromium through Playwright (never a downloaded browser build).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Debian chromium for the browser tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+pytest: install browser
 	$(BIN)/pytest
 
 test: lint typecheck template-check pytest

@@ -1,0 +1,81 @@
+"""Browser tests: the local stack (as `make dev` runs it) + Debian's Chromium via Playwright.
+
+The datastore is built once per session from the project's own ``knowledge/``; the LLM is off
+(extractive answers), so the tests need no network and no key. Chromium is required: these
+tests fail rather than skip when it is missing (`make test` installs it).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pierre_rag.knowledge.build import build_datastore
+from pierre_rag.knowledge.embeddings import UseEmbedder
+from tests.helpers import REPO_ROOT
+from tests.stack import RunningStack, running_stack
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in str(item.path).replace("\\", "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def e2e_datastore(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("e2e-kb") / "datastore.sqlite"
+    build_datastore([REPO_ROOT / "knowledge"], out, UseEmbedder(threads=1))
+    return out
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory, e2e_datastore: Path) -> Iterator[RunningStack]:
+    env = {
+        "PIERRE_LLM": "off",
+        "PIERRE_DATASTORE": str(e2e_datastore),
+        "PIERRE_TENANTS_DIR": str(REPO_ROOT / "knowledge"),
+    }
+    with running_stack(tmp_path_factory.mktemp("e2e-state"), env=env) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is required for e2e tests: apt-get install chromium")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.js_errors = errors
+    yield page
+    context.close()
