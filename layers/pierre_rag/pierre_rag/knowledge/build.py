@@ -140,7 +140,7 @@ def build_datastore(
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
-        _write(tmp, rows, vectors, embedder, digest)
+        write_datastore(tmp, rows, vectors, embedder.model_id, digest)
         tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)
@@ -163,13 +163,14 @@ CREATE TABLE vocab (kind TEXT NOT NULL, term TEXT NOT NULL, df INTEGER NOT NULL,
 """
 
 
-def _write(
+def write_datastore(
     path: Path,
     rows: list[ChunkRow],
     vectors: Vectors,
-    embedder: Embedder,
+    model_id: str,
     digest: str,
 ) -> None:
+    """Write ``rows`` and their ``vectors`` (row i ↔ vector i) to a new SQLite file."""
     db = open_writable(path)
     try:
         db.executescript(_SCHEMA)
@@ -211,7 +212,7 @@ def _write(
             ],
         )
         meta = {
-            "embedding_model": embedder.model_id,
+            "embedding_model": model_id,
             "dims": str(dims),
             "source_hash": digest,
             "build_date": datetime.now(UTC).isoformat(timespec="seconds"),
