@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+import os
 
-from fastapi import FastAPI
 from mangum import Mangum
 
-from pierre_rag.health import health_payload
+from chat_api.app import create_app
+from chat_api.services import chat_services
 
-app = FastAPI(
-    title="PIERRE chat API",
-    openapi_url="/api/openapi.json",
-    docs_url="/api/docs",
-    redoc_url=None,
-)
-
-
-@app.get("/api/health", summary="Liveness of the chat function")
-def health() -> dict[str, Any]:
-    return health_payload("chat")
-
-
+app = create_app()
 handler = Mangum(app, lifespan="off", api_gateway_base_path="/")
+
+if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+    chat_services()  # Lambda init: tenants, datastore, embedding model, clients

@@ -28,7 +28,7 @@ from pierre_rag.pipeline.models import (
     TurnRequest,
 )
 from pierre_rag.pipeline.prompts import generation_messages
-from pierre_rag.pipeline.text import markdown_to_plain
+from pierre_rag.pipeline.text import excerpt, markdown_to_plain
 from pierre_rag.pipeline.understanding import is_small_talk, understand
 from pierre_rag.tenants import ContextConfig, TenantConfig, TenantRegistry
 
@@ -78,6 +78,7 @@ def _sources(results: Sequence[SearchResult], limit: int) -> tuple[list[Source],
                 title=result.title,
                 heading=heading,
                 breadcrumb=result.breadcrumb,
+                excerpt=excerpt(result.text, 280),
             )
         )
         texts.append(result.text)

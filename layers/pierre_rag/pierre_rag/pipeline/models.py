@@ -63,6 +63,7 @@ class Source(BaseModel):
     title: str
     heading: str
     breadcrumb: str
+    excerpt: str = ""
 
 
 class StepTimings(BaseModel):

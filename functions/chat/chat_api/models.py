@@ -1,0 +1,86 @@
+"""Request and response bodies of the chat API (documented in its OpenAPI schema)."""
+
+from __future__ import annotations
+
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+MAX_MESSAGE_CHARS = 2000
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class MessageIn(_In):
+    tenant: str = Field(min_length=3, max_length=253, examples=["pierre-habitat.fr"])
+    context: str = Field(default="default", min_length=1, max_length=32)
+    message_id: UUID = Field(
+        description="Client-generated; a retry with the same id is answered once"
+    )
+    text: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
+
+    @field_validator("text")
+    @classmethod
+    def _no_control_characters(cls, text: str) -> str:
+        cleaned = "".join(c for c in text if c in "\n\t" or c.isprintable())
+        if not cleaned.strip():
+            raise ValueError("the message is empty")
+        return cleaned
+
+
+class FeedbackIn(_In):
+    tenant: str = Field(min_length=3, max_length=253)
+    context: str = Field(default="default", min_length=1, max_length=32)
+    rating: Literal["up", "down"]
+    comment: str | None = Field(default=None, max_length=1000)
+
+
+class SourceOut(BaseModel):
+    number: int
+    title: str
+    heading: str
+    excerpt: str = ""
+
+
+class TurnOut(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+    created_ms: int
+    message_id: str
+    sources: list[SourceOut] = Field(default_factory=list)
+    outcome: str | None = None
+
+
+class HistoryOut(BaseModel):
+    conversation_id: UUID
+    turns: list[TurnOut]
+    feedback: Literal["up", "down"] | None = None
+
+
+class HandoffOut(BaseModel):
+    label: str
+    phone: str | None = None
+    url: str | None = None
+    hours: str | None = None
+
+
+class ChatConfigOut(BaseModel):
+    tenant: str
+    name: str
+    context: str
+    greeting: str
+    examples: list[str]
+    primary_color: str
+    logo_url: str | None
+    protected: bool
+    authenticated: bool
+    show_sources: bool
+    handoff: HandoffOut | None
+    max_message_chars: int = MAX_MESSAGE_CHARS
+
+
+class ErrorOut(BaseModel):
+    detail: str

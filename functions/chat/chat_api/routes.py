@@ -1,0 +1,269 @@
+"""The chat API routes. Thin: validation, access checks, rate limits, then the pipeline."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from chat_api.models import (
+    ChatConfigOut,
+    ErrorOut,
+    FeedbackIn,
+    HandoffOut,
+    HistoryOut,
+    MessageIn,
+    SourceOut,
+    TurnOut,
+)
+from chat_api.services import ChatServices, chat_services
+from chat_api.sse import encode, frame
+from chat_api.web_security import client_ip, page_csp, same_origin
+from pierre_rag.auth.sessions import COOKIE_NAME
+from pierre_rag.conversations import ConversationMismatchError
+from pierre_rag.pipeline import (
+    MessageInProgressError,
+    PipelineEvent,
+    ProtectedContextError,
+    TurnRequest,
+)
+from pierre_rag.tenants import ContextConfig, TenantConfig, TenantError
+
+logger = logging.getLogger(__name__)
+router = APIRouter(prefix="/api")
+Services = Annotated[ChatServices, Depends(chat_services)]
+_PAGES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=select_autoescape(["html"]),
+)
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut} for code in (401, 403, 404, 409, 413, 422, 429)
+}
+
+
+def _resolve(
+    services: ChatServices, tenant_id: str, context: str
+) -> tuple[TenantConfig, ContextConfig]:
+    try:
+        tenant = services.registry.get(tenant_id)
+        return tenant, tenant.context(context)
+    except TenantError as error:
+        raise HTTPException(404, "Bailleur ou contexte inconnu.") from error
+
+
+def _is_staff(services: ChatServices, request: Request, tenant: TenantConfig) -> bool:
+    session = services.sessions.read(request.cookies.get(COOKIE_NAME))
+    return session is not None and session.may_chat_in_protected_context(tenant.id)
+
+
+def _check_access(
+    services: ChatServices, request: Request, tenant: TenantConfig, context: ContextConfig
+) -> bool:
+    origin = request.headers.get("origin")
+    if origin and not same_origin(request, origin) and origin not in tenant.widget.allowed_origins:
+        raise HTTPException(403, "Origine non autorisée pour ce bailleur.")
+    staff = _is_staff(services, request, tenant)
+    if context.protected and not staff:
+        raise HTTPException(401, "Cet espace est réservé au personnel : connectez-vous.")
+    return staff
+
+
+@router.get("/health", summary="Liveness of the chat function")
+def health() -> dict[str, Any]:
+    from pierre_rag.health import health_payload
+
+    return health_payload("chat")
+
+
+@router.get(
+    "/tenants/{tenant}/contexts/{context}/config",
+    response_model=ChatConfigOut,
+    responses=ERRORS,
+    summary="What the chat page shows: greeting, examples, branding, protection",
+)
+def chat_config(tenant: str, context: str, request: Request, services: Services) -> ChatConfigOut:
+    config, ctx = _resolve(services, tenant, context)
+    handoff = HandoffOut(**ctx.handoff.model_dump()) if ctx.handoff else None
+    return ChatConfigOut(
+        tenant=config.id,
+        name=config.name,
+        context=context,
+        greeting=ctx.greeting,
+        examples=ctx.examples,
+        primary_color=config.branding.primary_color,
+        logo_url=config.branding.logo_url,
+        protected=ctx.protected,
+        authenticated=_is_staff(services, request, config),
+        show_sources=ctx.show_sources,
+        handoff=handoff,
+    )
+
+
+@router.post(
+    "/conversations/{conversation_id}/messages",
+    responses={
+        **ERRORS,
+        200: {"content": {"text/event-stream": {}}, "description": "delta/sources/done events"},
+    },
+    summary="Ask a question; the answer comes as server-sent events",
+)
+async def post_message(
+    conversation_id: UUID, body: MessageIn, request: Request, services: Services
+) -> StreamingResponse:
+    tenant, context = _resolve(services, body.tenant, body.context)
+    staff = _check_access(services, request, tenant, context)
+    refused = services.limiter.check_all(
+        [
+            (services.limits.per_ip, client_ip(request)),
+            (services.limits.per_conversation, str(conversation_id)),
+        ]
+    )
+    if refused is not None:
+        raise HTTPException(
+            429,
+            "Trop de messages en peu de temps. Réessayez dans quelques instants.",
+            headers={"Retry-After": str(refused.retry_after_s)},
+        )
+    turn = TurnRequest(
+        tenant=tenant.id,
+        context=body.context,
+        channel="web",
+        conversation_id=str(conversation_id),
+        message_id=str(body.message_id),
+        text=body.text,
+        staff=staff,
+    )
+    events = services.pipeline.stream(turn)
+    try:
+        first = await anext(events)
+    except MessageInProgressError as error:
+        raise HTTPException(409, "Ce message est déjà en cours de traitement.") from error
+    except ConversationMismatchError as error:
+        raise HTTPException(404, "Conversation inconnue pour ce bailleur.") from error
+    except ProtectedContextError as error:
+        raise HTTPException(401, "Cet espace est réservé au personnel.") from error
+    return StreamingResponse(
+        _frames(first, events, context.show_sources),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _frames(
+    first: PipelineEvent, rest: AsyncIterator[PipelineEvent], show_sources: bool
+) -> AsyncIterator[bytes]:
+    yield encode(first, show_sources)
+    try:
+        async for event in rest:
+            yield encode(event, show_sources)
+    except Exception:
+        logger.exception("the answer failed after it started streaming")
+        yield frame("error", {"message": "Désolé, une erreur est survenue. Réessayez."})
+
+
+@router.get(
+    "/conversations/{conversation_id}",
+    response_model=HistoryOut,
+    responses=ERRORS,
+    summary="A conversation's turns (to restore the page after a reload)",
+)
+def history(
+    conversation_id: UUID,
+    tenant: str,
+    request: Request,
+    services: Services,
+    context: str = "default",
+) -> HistoryOut:
+    config, ctx = _resolve(services, tenant, context)
+    _check_access(services, request, config, ctx)
+    meta = services.store.get_meta(str(conversation_id))
+    if meta is None:
+        return HistoryOut(conversation_id=conversation_id, turns=[])
+    if (meta.tenant, meta.context) != (config.id, context):
+        raise HTTPException(404, "Conversation inconnue pour ce bailleur.")
+    turns = [
+        TurnOut(
+            role=turn.role,
+            content=turn.content,
+            created_ms=turn.created_ms,
+            message_id=turn.message_id,
+            outcome=turn.outcome,
+            sources=[SourceOut.model_validate(s) for s in turn.sources] if ctx.show_sources else [],
+        )
+        for turn in services.store.all_turns(str(conversation_id))
+    ]
+    rating = {1: "up", -1: "down"}.get(meta.customer_score or 0)
+    return HistoryOut(conversation_id=conversation_id, turns=turns, feedback=rating)  # type: ignore[arg-type]
+
+
+@router.post(
+    "/conversations/{conversation_id}/feedback",
+    status_code=204,
+    responses=ERRORS,
+    summary="Thumbs up/down and an optional comment on a conversation (customer score)",
+)
+def feedback(
+    conversation_id: UUID, body: FeedbackIn, request: Request, services: Services
+) -> Response:
+    config, ctx = _resolve(services, body.tenant, body.context)
+    _check_access(services, request, config, ctx)
+    meta = services.store.get_meta(str(conversation_id))
+    if meta is None or (meta.tenant, meta.context) != (config.id, body.context):
+        raise HTTPException(404, "Conversation inconnue pour ce bailleur.")
+    services.store.set_customer_score(
+        str(conversation_id), 1 if body.rating == "up" else -1, body.comment
+    )
+    return Response(status_code=204)
+
+
+@router.get(
+    "/embed/{tenant}/{context}",
+    response_class=HTMLResponse,
+    responses=ERRORS,
+    summary="The chat page for a landlord's context (what the widget's iframe opens)",
+)
+def embed_page(tenant: str, context: str, services: Services) -> HTMLResponse:
+    config, _ = _resolve(services, tenant, context)
+    html = _PAGES.get_template("chat.html").render(
+        tenant=config.id,
+        context=context,
+        name=config.name,
+        color=config.branding.primary_color,
+        logo_url=config.branding.logo_url,
+    )
+    return HTMLResponse(
+        html,
+        headers={
+            "Content-Security-Policy": page_csp(config.widget.allowed_origins),
+            "Cache-Control": "no-cache",
+        },
+    )
+
+
+@router.get(
+    "/tenants/{tenant}/manifest.webmanifest",
+    responses=ERRORS,
+    summary="PWA manifest of a landlord's chat",
+)
+def manifest(tenant: str, services: Services) -> JSONResponse:
+    config, _ = _resolve(services, tenant, "default")
+    icons = [{"src": config.branding.logo_url, "sizes": "any"}] if config.branding.logo_url else []
+    return JSONResponse(
+        {
+            "name": f"{config.name} — assistant",
+            "short_name": config.name[:12],
+            "start_url": f"/api/embed/{config.id}/default",
+            "display": "standalone",
+            "lang": "fr",
+            "theme_color": config.branding.primary_color,
+            "background_color": "#ffffff",
+            "icons": icons,
+        },
+        media_type="application/manifest+json",
+    )

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from pierre_local.resources import LocalResources
+from pierre_rag.knowledge.build import build_datastore
+from pierre_rag.knowledge.embeddings import embedder_from_env
+from pierre_rag.knowledge.search import knowledge_base
+from pierre_rag.settings import read_secret
+from pierre_rag.tenants import tenant_registry
+from tests.helpers import REPO_ROOT
+
+FIXTURE_KB = REPO_ROOT / "tests" / "fixtures" / "pipeline_kb"
+SESSION_SECRET = "functional-tests-session-secret"
+
+
+@pytest.fixture(scope="session")
+def fixture_datastore(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("functional-kb") / "datastore.sqlite"
+    build_datastore([FIXTURE_KB], out, embedder_from_env({}))
+    return out
+
+
+def _clear_caches() -> None:
+    for cached in (knowledge_base, tenant_registry, read_secret):
+        cached.cache_clear()
+
+
+@pytest.fixture
+def runtime(
+    dynamodb: Any, fixture_datastore: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Any]:
+    """The environment template.yaml gives the functions, against moto and the fixture KB."""
+    names = {
+        "CONVERSATIONS_TABLE": "ConversationsTable",
+        "USERS_TABLE": "UsersTable",
+        "IDEMPOTENCY_TABLE": "IdempotencyTable",
+        "RATE_LIMITS_TABLE": "RateLimitsTable",
+    }
+    for variable, logical_id in names.items():
+        monkeypatch.setenv(variable, LocalResources.physical_name(logical_id))
+    monkeypatch.setenv("PIERRE_DATASTORE", str(fixture_datastore))
+    monkeypatch.setenv("PIERRE_TENANTS_DIR", str(FIXTURE_KB))
+    monkeypatch.setenv("PIERRE_LLM", "off")
+    boto3.client("ssm").put_parameter(
+        Name="/pierre/session-secret", Value=SESSION_SECRET, Type="SecureString"
+    )
+    _clear_caches()
+    yield dynamodb
+    _clear_caches()

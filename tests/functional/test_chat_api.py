@@ -1,0 +1,189 @@
+"""The chat function called with recorded HTTP API v2 events (Mangum path), moto behind it."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+
+import chat_handler
+from chat_api.services import chat_services
+from pierre_rag.auth.roles import Role
+from pierre_rag.auth.sessions import SessionCodec
+from tests.functional.conftest import SESSION_SECRET
+from tests.helpers import load_event
+
+CONVERSATION = "7d1f5f0e-3c2a-4b8e-9f61-2a4c6b8d0e13"
+
+
+@pytest.fixture
+def chat(runtime, lambda_context):
+    chat_services.cache_clear()
+
+    def call(event):
+        return chat_handler.handler(event, lambda_context)
+
+    yield call
+    chat_services.cache_clear()
+
+
+def _sse(body: str) -> list[tuple[str, dict[str, Any]]]:
+    events = []
+    for block in body.strip().split("\n\n"):
+        lines = dict(line.split(": ", 1) for line in block.splitlines())
+        events.append((lines["event"], json.loads(lines["data"])))
+    return events
+
+
+def _message(text: str | None = None, **body_changes) -> dict[str, Any]:
+    event = load_event("chat_post_message")
+    body = json.loads(event["body"])
+    if text is not None:
+        body["text"] = text
+    body.update(body_changes)
+    event["body"] = json.dumps(body)
+    return event
+
+
+def test_a_message_is_answered_as_server_sent_events(chat):
+    response = chat(_message())
+
+    assert response["statusCode"] == 200
+    assert response["headers"]["content-type"].startswith("text/event-stream")
+    events = _sse(response["body"])
+    kinds = [kind for kind, _ in events]
+    assert kinds[0] == "delta" and kinds[-2:] == ["sources", "done"]
+    assert events[-1][1]["outcome"] == "answered"
+    sources = events[-2][1]["sources"]
+    assert sources[0]["heading"] == "Ma chaudière ne fonctionne plus, qui appeler ?"
+    assert "file" not in sources[0]  # internal paths are not exposed
+
+
+def test_history_restores_the_conversation_after_a_reload(chat):
+    chat(_message())
+
+    response = chat(load_event("chat_get_history"))
+
+    history = json.loads(response["body"])
+    assert [t["role"] for t in history["turns"]] == ["user", "assistant"]
+    assert history["turns"][1]["sources"][0]["heading"]
+
+
+def test_feedback_is_recorded_as_the_customer_score(chat, runtime):
+    chat(_message())
+
+    response = chat(load_event("chat_post_feedback"))
+
+    assert response["statusCode"] == 204
+    meta = chat_services().store.get_meta(CONVERSATION)
+    assert meta is not None
+    assert (meta.customer_score, meta.customer_comment) == (1, "Merci, très clair")
+
+
+def test_feedback_on_an_unknown_conversation_is_404(chat):
+    assert chat(load_event("chat_post_feedback"))["statusCode"] == 404
+
+
+@pytest.mark.parametrize(
+    ("change", "status"),
+    [
+        ({"text": "x" * 2001}, 413),
+        ({"text": "   "}, 422),
+        ({"message_id": "not-a-uuid"}, 422),
+        ({"tenant": "inconnu.fr"}, 404),
+        ({"context": "nope"}, 404),
+        ({"unexpected": 1}, 422),
+    ],
+)
+def test_bad_messages_get_clear_4xx_and_store_nothing(chat, change, status):
+    response = chat(_message(**change))
+
+    assert response["statusCode"] == status
+    assert json.loads(response["body"])["detail"]
+    assert chat_services().store.get_meta(CONVERSATION) is None
+
+
+def test_a_bad_conversation_id_is_a_422_not_a_redirect(chat):
+    event = _message()
+    event["rawPath"] = event["requestContext"]["http"]["path"] = "/api/conversations/abc/messages"
+
+    response = chat(event)
+
+    assert response["statusCode"] == 422
+
+
+def test_protected_context_needs_a_staff_session(chat):
+    refused = chat(_message(context="staff"))
+    assert refused["statusCode"] == 401
+
+    token, _ = SessionCodec(SESSION_SECRET).issue(
+        "a@exemple-hlm.fr", "exemple-hlm.fr", Role.COLLABORATOR
+    )
+    event = _message(context="staff", text="qui est d'astreinte le week-end ?")
+    event["cookies"] = [f"pierre_session={token}"]
+    accepted = chat(event)
+    assert accepted["statusCode"] == 200
+    assert "4512" in accepted["body"]
+
+
+def test_a_session_of_another_landlord_does_not_open_the_staff_context(chat):
+    token, _ = SessionCodec(SESSION_SECRET).issue("a@autre.fr", "autre-hlm.fr", Role.ADMINISTRATOR)
+    event = _message(context="staff")
+    event["cookies"] = [f"pierre_session={token}"]
+
+    assert chat(event)["statusCode"] == 401
+
+
+def test_foreign_origins_are_refused_and_declared_ones_get_cors(chat):
+    foreign = _message()
+    foreign["headers"]["origin"] = "https://evil.example"
+    assert chat(foreign)["statusCode"] == 403
+
+    declared = _message()
+    declared["headers"]["origin"] = "http://localhost:3000"
+    response = chat(declared)
+    assert response["statusCode"] == 200
+    assert response["headers"]["access-control-allow-origin"] == "http://localhost:3000"
+
+
+def test_rate_limit_per_conversation_answers_429_with_retry_after(chat):
+    limit = chat_services().limits.per_conversation.max_hits
+    statuses = [
+        chat(_message(message_id=str(uuid.uuid4())))["statusCode"] for _ in range(limit + 1)
+    ]
+
+    assert statuses[:limit] == [200] * limit
+    assert statuses[-1] == 429
+
+
+def test_a_retried_message_is_answered_once(chat):
+    first = chat(_message())
+    again = chat(_message())
+
+    assert _sse(again["body"])[-1][1]["replayed"] is True
+    assert _sse(first["body"])[0] == _sse(again["body"])[0]
+    history = json.loads(chat(load_event("chat_get_history"))["body"])
+    assert len(history["turns"]) == 2
+
+
+def test_config_and_embed_page(chat):
+    config = json.loads(chat(load_event("chat_get_config"))["body"])
+    assert config["greeting"].startswith("Bonjour")
+    assert config["protected"] is False
+
+    page = chat(load_event("chat_get_embed"))
+    assert page["statusCode"] == 200
+    csp = page["headers"]["content-security-policy"]
+    assert "frame-ancestors 'self' http://localhost:3000" in csp
+    assert 'data-tenant="exemple-hlm.fr"' in page["body"]
+
+
+def test_openapi_documents_the_routes(chat):
+    event = load_event("chat_health")
+    event["rawPath"] = event["requestContext"]["http"]["path"] = "/api/openapi.json"
+
+    schema = json.loads(chat(event)["body"])
+
+    assert "/api/conversations/{conversation_id}/messages" in schema["paths"]
