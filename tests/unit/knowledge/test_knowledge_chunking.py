@@ -37,6 +37,20 @@ def test_one_line_section_is_folded_into_its_parent_and_stays_findable() -> None
     assert "## Logement meublé" in holder.text
 
 
+def test_question_heading_with_a_real_answer_keeps_its_own_chunk() -> None:
+    # given a FAQ entry: a question heading and a short but complete answer
+    markdown = (
+        "# FAQ\n\n" + _paragraph(1, 20) + "\n\n## Les animaux sont-ils acceptés ?\n\n"
+        "Oui, un animal de compagnie est accepté s'il ne gêne pas les voisins.\n"
+    )
+    # when chunked
+    chunks = chunk_markdown(markdown, SMALL)
+    # then the entry is a chunk of its own, under its question
+    entry = next(c for c in chunks if "animal de compagnie" in c.text)
+    assert entry.heading_path == ("FAQ", "Les animaux sont-ils acceptés ?")
+    assert _paragraph(1, 20) not in entry.text
+
+
 def test_long_section_is_split_at_paragraphs_with_overlap() -> None:
     # given a section of many paragraphs, larger than max_chars
     paragraphs = [_paragraph(i, 6) for i in range(12)]

@@ -24,7 +24,7 @@ from pierre_rag.knowledge.sources import discover, load_document, source_hash
 from pierre_rag.knowledge.sqlite import open_writable
 from pierre_rag.knowledge.text import fold, index_terms, stem_all, tokens
 
-CHUNKER_VERSION = "5"
+CHUNKER_VERSION = "6"
 
 ProgressFactory = Callable[[int, str], Callable[[int], None]]
 

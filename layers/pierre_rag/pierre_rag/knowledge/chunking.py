@@ -2,7 +2,8 @@
 
 * every chunk keeps its heading path (ancestor headings) so it reads on its own;
 * a section smaller than ``min_chars`` is folded into its parent (one-line FAQ answers stay
-  findable, and the parent chunk lists the folded heading in ``headings``);
+  findable, and the parent chunk lists the folded heading in ``headings``); a question
+  heading ("…?") with a real answer is self-contained, so it keeps its own chunk;
 * a section larger than ``max_chars`` is split at paragraph, then line, then sentence
   boundaries, with a small overlap of trailing paragraphs;
 * big tables are split by rows and every piece repeats the header row.
@@ -24,6 +25,8 @@ class ChunkingConfig:
     max_chars: int = 1000
     min_chars: int = 200
     overlap_chars: int = 200
+    # A question heading with an answer of at least this size is its own chunk (None: off).
+    min_question_chars: int | None = 30
 
 
 @dataclass(frozen=True)
@@ -90,11 +93,18 @@ def _collect(node: _Node, cfg: ChunkingConfig, drafts: list[ChunkDraft]) -> list
     units = _body_units(node.body, cfg)
     for child in node.children:
         child_units = _collect(child, cfg, drafts)
-        if _size(child_units) < cfg.min_chars:
+        if _size(child_units) < _min_size(child, cfg):
             units.extend(_fold(child, child_units))
         elif child_units:
             drafts.extend(_emit(child, child_units, cfg))
     return units
+
+
+def _min_size(node: _Node, cfg: ChunkingConfig) -> int:
+    """A FAQ entry (question heading + short answer) stands on its own with its breadcrumb."""
+    if cfg.min_question_chars is not None and node.heading.rstrip().endswith("?"):
+        return cfg.min_question_chars
+    return cfg.min_chars
 
 
 def _fold(child: _Node, units: list[_Unit]) -> list[_Unit]:

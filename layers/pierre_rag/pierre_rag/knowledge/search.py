@@ -25,7 +25,7 @@ class SearchConfig:
     candidates: int = 50
     dense_weight: float = 1.0
     bm25_weight: float = 1.0
-    names_weight: float = 1.0
+    names_weight: float = 0.5
     # BM25 weight for queries that are probably not French (few words known to the index).
     # Their unknown words are already dropped by query analysis, and what remains (acronyms,
     # French terms in parentheses) is precise: down-weighting measured worse (docs/retrieval.md).
@@ -126,8 +126,14 @@ class KnowledgeBase:
         return self.datastore.bm25(plan.match, scopes, self.config.candidates)
 
     def _names(self, plan: QueryPlan, scopes: Sequence[str]) -> list[int]:
-        """Chunks naming the longest matching name (a commune, an agency…) in the query."""
+        """Chunks of big lists naming the longest name of the query (a commune → its zone).
+
+        A name the prose also uses ("Avignon" in an association's address) is left to BM25
+        and dense: the question may well be about the prose, not the list.
+        """
         hits = self.datastore.names(plan.grams, scopes)
+        prose = self.datastore.doc_freqs("word", sorted({w for _, n in hits for w in n.split()}))
+        hits = [(cid, name) for cid, name in hits if any(w not in prose for w in name.split())]
         if not hits:
             return []
         longest = max(len(name) for _, name in hits)

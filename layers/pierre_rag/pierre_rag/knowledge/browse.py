@@ -1,0 +1,85 @@
+"""Read-only listing of what a datastore holds for one landlord: files, sections, access levels.
+
+Filtering happens in SQL on the ``scope`` column (see :func:`sources.visible_scopes`), exactly
+as search does, so a landlord never lists another landlord's chunks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pierre_rag.knowledge.models import AccessLevel
+from pierre_rag.knowledge.sources import visible_scopes
+from pierre_rag.knowledge.sqlite import open_readonly
+
+
+@dataclass(frozen=True)
+class Section:
+    chunk_id: int
+    heading_path: list[str]
+    text: str
+
+    @property
+    def heading(self) -> str:
+        return " > ".join(self.heading_path) or "(introduction)"
+
+
+@dataclass
+class FileEntry:
+    file: str
+    title: str
+    access: AccessLevel
+    tenant: str | None
+    sections: list[Section] = field(default_factory=list)
+
+    @property
+    def chars(self) -> int:
+        return sum(len(section.text) for section in self.sections)
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values))
+
+
+class KnowledgeBrowser:
+    """Its own read-only (``immutable=1``) connection to the datastore file."""
+
+    def __init__(self, path: Path) -> None:
+        self._db: Any = open_readonly(path)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def files(
+        self, tenant: str, access: Sequence[AccessLevel | str], *, file: str | None = None
+    ) -> list[FileEntry]:
+        """Files visible to ``tenant`` with ``access``, in path order, with their sections."""
+        scopes = visible_scopes(tenant, access)
+        if not scopes:
+            return []
+        sql = (
+            "SELECT id, file, title, heading_path, text, access, tenant FROM chunks "  # noqa: S608
+            f"WHERE scope IN ({_marks(scopes)})"
+        )
+        params: list[object] = list(scopes)
+        if file is not None:
+            sql += " AND file = ?"
+            params.append(file)
+        sql += " ORDER BY file, id"
+        entries: dict[str, FileEntry] = {}
+        for chunk_id, path, title, heading_path, text, level, owner in self._db.execute(
+            sql, params
+        ):
+            entry = entries.get(path)
+            if entry is None:
+                entry = entries[path] = FileEntry(path, title, AccessLevel(level), owner)
+            entry.sections.append(Section(int(chunk_id), json.loads(heading_path), text))
+        return list(entries.values())
+
+    def file(self, tenant: str, access: Sequence[AccessLevel | str], path: str) -> FileEntry | None:
+        found = self.files(tenant, access, file=path)
+        return found[0] if found else None
