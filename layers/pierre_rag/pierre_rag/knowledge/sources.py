@@ -94,7 +94,20 @@ def load_document(path: Path, source: Path) -> Document:
     access = meta.access or folder_access or default
     if access is not AccessLevel.COMMUNITY and tenant is None:
         raise BuildError(f"{rel}: access {access.value!r} needs a tenant (folder or front matter)")
-    return Document(file=rel, title=path.stem, body=body, access=access, tenant=tenant)
+    return Document(
+        file=rel, title=document_title(meta, body, path), body=body, access=access, tenant=tenant
+    )
+
+
+def document_title(meta: FrontMatter, body: str, path: Path) -> str:
+    """What users see as a source's title: front matter ``title``, else the H1, else the name."""
+    title = (meta.model_extra or {}).get("title")
+    if isinstance(title, str) and title.strip():
+        return title.strip()
+    for line in body.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return path.stem
 
 
 def _access_folder(name: str) -> AccessLevel | None:
@@ -114,6 +127,8 @@ def discover(sources: Sequence[Path]) -> list[tuple[Path, Path]]:
         for path in sorted(source.rglob("*.md")):
             if any(part.startswith(".") for part in path.relative_to(source).parts):
                 continue
+            if path.name.lower() == "readme.md":
+                continue  # documentation of the folder, not knowledge to answer from
             rel = path.relative_to(source).as_posix()
             if rel in seen:
                 raise BuildError(f"{rel}: present in both {seen[rel]} and {source}")
