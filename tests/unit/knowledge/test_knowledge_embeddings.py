@@ -4,6 +4,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
+import pytest
 
 from pierre_rag.knowledge.embeddings import (
     USE_MODEL_ID,
@@ -73,3 +74,17 @@ def test_use_embedder_returns_unit_vectors_of_512_dims(kb: Any) -> None:
     assert vectors.shape == (2, 512)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
     assert embedder.embed([]).shape == (0, 512)
+
+
+def test_remote_embedder_mismatch_is_refused_without_calling_the_endpoint(
+    built_datastore: Any,
+) -> None:
+    from pierre_rag.knowledge.datastore import Datastore
+    from pierre_rag.knowledge.errors import EmbeddingModelMismatchError
+    from pierre_rag.knowledge.search import KnowledgeBase
+
+    api = FakeEmbeddingsAPI()
+    remote = OpenAIEmbedder("text-embedding-3-small", client=SimpleNamespace(embeddings=api))
+    with pytest.raises(EmbeddingModelMismatchError, match="openai:text-embedding-3-small"):
+        KnowledgeBase(Datastore(built_datastore), remote)
+    assert api.calls == []

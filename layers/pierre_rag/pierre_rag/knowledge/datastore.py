@@ -61,9 +61,12 @@ class Datastore:
     def close(self) -> None:
         self._db.close()
 
-    def check_model(self, model_id: str, dims: int) -> None:
-        """Refuse vectors from another model: their distances would be meaningless."""
-        if model_id != self.meta.embedding_model or dims != self.meta.dims:
+    def check_model(self, model_id: str, dims: int | None) -> None:
+        """Refuse vectors from another model: their distances would be meaningless.
+
+        ``dims=None`` (not known yet) checks the model id only.
+        """
+        if model_id != self.meta.embedding_model or dims not in (None, self.meta.dims):
             raise EmbeddingModelMismatchError(
                 f"datastore {self.path.name} was built with {self.meta.embedding_model} "
                 f"({self.meta.dims} dims); the query was embedded with {model_id} ({dims} dims)"

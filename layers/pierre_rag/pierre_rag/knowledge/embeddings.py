@@ -102,6 +102,11 @@ class OpenAIEmbedder:
         return f"openai:{self._model}"
 
     @property
+    def known_dims(self) -> int | None:
+        """The dimension if configured or already seen, without calling the endpoint."""
+        return self._dims
+
+    @property
     def dims(self) -> int:
         if self._dims is None:
             self._dims = int(self.embed(["dimension probe"]).shape[1])

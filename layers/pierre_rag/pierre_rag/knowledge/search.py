@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from pierre_rag.knowledge.datastore import ChunkRecord, Datastore
-from pierre_rag.knowledge.embeddings import Embedder, embedder_from_env
+from pierre_rag.knowledge.embeddings import Embedder, OpenAIEmbedder, embedder_from_env
 from pierre_rag.knowledge.models import DEFAULT_ACCESS, AccessLevel, SearchResponse, SearchResult
 from pierre_rag.knowledge.query import QueryPlan, plan_query
 from pierre_rag.knowledge.sources import visible_scopes
@@ -38,7 +38,6 @@ class _Fused:
     bm25_rank: int | None = None
     dense_rank: int | None = None
     cosine: float | None = None
-    extra: dict[str, float] = field(default_factory=dict)
 
 
 class KnowledgeBase:
@@ -47,9 +46,9 @@ class KnowledgeBase:
     def __init__(
         self, datastore: Datastore, embedder: Embedder, config: SearchConfig | None = None
     ) -> None:
-        datastore.check_model(
-            embedder.model_id, datastore.meta.dims if _lazy_dims(embedder) else embedder.dims
-        )
+        # a remote embedder learns its dimension on its first call: checked at query time then
+        dims = embedder.known_dims if isinstance(embedder, OpenAIEmbedder) else embedder.dims
+        datastore.check_model(embedder.model_id, dims)
         self.datastore = datastore
         self.embedder = embedder
         self.config = config or SearchConfig()
@@ -174,11 +173,6 @@ def _result(record: ChunkRecord, entry: _Fused) -> SearchResult:
         dense_rank=entry.dense_rank,
         cosine=entry.cosine,
     )
-
-
-def _lazy_dims(embedder: Embedder) -> bool:
-    """OpenAI-compatible embedders learn their dimension on first call: don't spend one here."""
-    return embedder.model_id.startswith("openai:") and getattr(embedder, "_dims", 0) is None
 
 
 def contextual_query(question: str, history: Sequence[str | Mapping[str, str]]) -> str:
