@@ -1,22 +1,44 @@
-"""SMS webhook function: CM.com inbound messages, acknowledged fast and queued for the worker."""
+"""SMS webhook function: CM.com inbound messages, acknowledged fast and queued for the worker.
+
+``POST /sms/{secret}``: the secret path segment is CM's only credential (CM signs nothing);
+a wrong one gets the same 404 as an unknown route. The work is in
+:mod:`pierre_rag.sms.intake`; this module only routes. It imports neither the pipeline nor
+numpy, to keep the cold start small.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pierre_rag.health import health_payload
+from pierre_rag.sms import runtime
 
 logger = Logger()
 app = APIGatewayHttpResolver()
 
 
+def _json(status: int, payload: dict[str, Any]) -> Response[str]:
+    return Response(status, "application/json", json.dumps(payload))
+
+
 @app.get("/sms/health")
 def health() -> dict[str, Any]:
     return health_payload("sms_webhook")
+
+
+@app.post("/sms/<secret>")
+def inbound(secret: str) -> Response[str]:
+    if not runtime.secret_matches(secret):
+        return _json(404, {"statusCode": 404, "message": "Not found"})
+    intake, config = runtime.webhook_intake()
+    config.register_lambda_context(app.lambda_context)
+    reply = intake.handle(app.current_event.decoded_body)
+    return _json(reply.status, reply.payload)
 
 
 @logger.inject_lambda_context

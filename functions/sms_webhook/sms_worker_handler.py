@@ -1,8 +1,13 @@
-"""SMS worker function: consumes the inbound SMS queue (SQS, partial batch failures)."""
+"""SMS worker function: answers queued inbound SMS and sends the reply through CM.com.
+
+SQS batch with partial failures: a record that fails (CM down, answer in progress, refused
+by CM) stays in the queue, comes back after the visibility timeout, and after
+``SmsMaxReceiveCount`` deliveries SQS moves it to the dead-letter queue; the reason is logged
+and kept on its delivery record. The work is in :mod:`pierre_rag.sms.worker`.
+"""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -15,20 +20,30 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from pierre_rag.sms import runtime
+
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
-class NotAnsweredYetError(RuntimeError):
-    """Raised until the answering step exists, so the message is retried, never dropped."""
-
-
 def record_handler(record: SQSRecord) -> None:
-    body = json.loads(record.body)
-    if not isinstance(body, dict):
-        raise ValueError("SMS queue message must be a JSON object")
-    logger.info("inbound SMS received", extra={"message_id": record.message_id})
-    raise NotAnsweredYetError("the SMS answering step is not implemented yet")
+    receives = int(record.attributes.approximate_receive_count or 1)
+    try:
+        queued = runtime.parse_queued(record.body)
+        outcome = runtime.sms_worker().process(queued)
+    except Exception as error:
+        logger.warning(
+            "SMS not answered yet; SQS will retry it, then move it to the dead-letter queue",
+            extra={
+                "sqs_message_id": record.message_id,
+                "receive_count": receives,
+                "reason": f"{type(error).__name__}: {error}"[:500],
+            },
+        )
+        raise
+    logger.info(
+        "SMS processed", extra={"sqs_message_id": record.message_id, "status": outcome.status}
+    )
 
 
 @logger.inject_lambda_context

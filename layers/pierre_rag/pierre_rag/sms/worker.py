@@ -1,0 +1,166 @@
+"""The worker's work for one queued SMS: answer it, split it, send it exactly once.
+
+1. A delivery record already ``sent`` (or ``suppressed``) → nothing to do; ``rejected`` →
+   fail again without calling CM, so the message reaches the dead-letter queue.
+2. First time: assign the message to its number's 24 h conversation and keep that
+   assignment in the record, so a retry after the window rolled over still uses it.
+3. Answer with the pipeline (``channel="sms"``): idempotent on the message id, a retry
+   replays the stored answer instead of generating a new one.
+4. A STOP recorded after the message was received suppresses the reply.
+5. Take the delivery lease, send through CM, mark ``sent``. A failed send gives the lease
+   back and fails the record (SQS retries it, then moves it to the DLQ); CM refusing the
+   message marks it ``rejected``.
+
+Known limit: a timed-out CM request may have been accepted; its retry can then send the
+answer twice. CM offers no idempotency key to prevent that.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pierre_rag.phones import pseudonymise_phone
+from pierre_rag.sms.cm_client import CmClient, CmError, CmRejectedError
+from pierre_rag.sms.inbound import QueuedSms
+from pierre_rag.sms.splitting import split_sms
+from pierre_rag.sms.store import SmsStateStore
+
+if TYPE_CHECKING:
+    from pierre_rag.pipeline.models import AnswerResult, TurnRequest
+
+logger = logging.getLogger(__name__)
+
+ASK_FOR_TEXT = (
+    "Bonjour ! Je ne peux lire que les messages écrits. "
+    "Envoyez-moi votre question en quelques mots."
+)
+TRUNCATED_NOTE = "(Votre message était long : j'ai répondu à son début.)\n"
+
+Answer = Callable[["TurnRequest"], Awaitable["AnswerResult"]]
+Runner = Callable[[Awaitable["AnswerResult"]], "AnswerResult"]
+
+
+class DeliveryRejectedError(RuntimeError):
+    """CM refused this answer earlier: fail until the message reaches the dead-letter queue."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # sent | already_sent | suppressed
+    conversation_id: str
+    parts: int = 0
+    encoding: str = ""
+
+
+def cm_reference(message_id: str) -> str:
+    """A short reference for CM (parts get ``-1``, ``-2``…)."""
+    return "p" + message_id.removeprefix("sms-")[:24]
+
+
+class SmsWorker:
+    def __init__(
+        self,
+        *,
+        state: SmsStateStore,
+        cm: CmClient,
+        answer: Answer,
+        run: Runner,
+        hash_key: bytes,
+        lease_s: int = 120,
+    ) -> None:
+        self.state = state
+        self.cm = cm
+        self.answer = answer
+        self.run = run
+        self.hash_key = hash_key
+        self.lease_s = lease_s
+
+    def process(self, queued: QueuedSms) -> Outcome:
+        log = {"message_id": queued.message_id, "tenant": queued.tenant}
+        if queued.kind == "stop":  # the webhook records those; never answer one
+            return Outcome("suppressed", "")
+        delivery = self.state.delivery(queued.message_id)
+        if delivery is not None and delivery.status in ("sent", "suppressed"):
+            logger.info(
+                "SMS already handled, not sent again", extra={**log, "status": delivery.status}
+            )
+            return Outcome("already_sent", delivery.conversation_id)
+        if delivery is not None and delivery.status == "rejected":
+            raise DeliveryRejectedError(delivery.error or "CM refused the answer")
+        phone_hash = pseudonymise_phone(queued.sender, self.hash_key)
+        if delivery is None:
+            conversation = self.state.conversation_for(
+                queued.tenant, phone_hash, queued.received_ms
+            )
+            delivery = self.state.assign(queued.message_id, conversation)
+        conversation_id = delivery.conversation_id
+
+        text = self._reply_text(queued, conversation_id, phone_hash)
+        opted_out = self.state.opted_out_ms(queued.tenant, phone_hash)
+        if opted_out is not None and opted_out >= queued.received_ms:
+            self.state.finish(queued.message_id, "suppressed")
+            logger.info("reply suppressed: the sender opted out", extra=log)
+            return Outcome("suppressed", conversation_id)
+
+        split = split_sms(text)
+        if not self.state.claim(queued.message_id, self.lease_s):
+            logger.info("SMS already sent, not sent again", extra=log)
+            return Outcome("already_sent", conversation_id)
+        try:
+            sent = self.cm.send(
+                sender=queued.recipient,
+                recipient=queued.sender,
+                parts=split.parts,
+                reference=cm_reference(queued.message_id),
+            )
+        except CmRejectedError as error:
+            self.state.finish(queued.message_id, "rejected", error=str(error)[:500])
+            logger.error("CM refused the answer", extra={**log, "reason": str(error)})
+            raise
+        except CmError as error:
+            self.state.release(queued.message_id, str(error))
+            logger.warning(
+                "CM unavailable, the message will be retried", extra={**log, "reason": str(error)}
+            )
+            raise
+        self.state.finish(
+            queued.message_id,
+            "sent",
+            parts=len(split.parts),
+            encoding=split.encoding.value,
+            cm_attempts=sent.attempts,
+        )
+        logger.info(
+            "SMS answer sent",
+            extra={
+                **log,
+                "parts": len(split.parts),
+                "encoding": split.encoding.value,
+                "truncated": split.truncated,
+                "cm_attempts": sent.attempts,
+            },
+        )
+        return Outcome("sent", conversation_id, len(split.parts), split.encoding.value)
+
+    def _reply_text(self, queued: QueuedSms, conversation_id: str, phone_hash: str) -> str:
+        if queued.kind != "question":
+            return ASK_FOR_TEXT
+        from pierre_rag.pipeline.models import TurnRequest
+
+        result = self.run(
+            self.answer(
+                TurnRequest(
+                    tenant=queued.tenant,
+                    context="default",
+                    channel="sms",
+                    conversation_id=conversation_id,
+                    message_id=queued.message_id,
+                    text=queued.text,
+                    extra_meta={"sms_from": phone_hash, "sms_to": queued.recipient},
+                )
+            )
+        )
+        return TRUNCATED_NOTE + result.text if queued.truncated else result.text
