@@ -1,20 +1,13 @@
-"""Admin function: landlord staff pages, a FastAPI app behind Mangum (HTTP API v2)."""
+"""Admin function: landlord staff pages, a FastAPI app behind Mangum (HTTP API v2).
+
+The routes live in the ``admin_app`` package; AWS clients and secrets are created on the first
+request that needs them and cached for the container's life.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import FastAPI
+from admin_app.app import create_app
 from mangum import Mangum
 
-from pierre_rag.health import health_payload
-
-app = FastAPI(title="PIERRE admin", openapi_url=None, docs_url=None, redoc_url=None)
-
-
-@app.get("/admin/health", summary="Liveness of the admin function")
-def health() -> dict[str, Any]:
-    return health_payload("admin")
-
-
+app = create_app()
 handler = Mangum(app, lifespan="off", api_gateway_base_path="/")

@@ -1,0 +1,132 @@
+"""The admin FastAPI app: routers, error pages, security headers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from admin_app.render import render
+from admin_app.routes import auth, chat, conversations, knowledge, stats, users
+from admin_app.security import (
+    CsrfError,
+    ForbiddenError,
+    LoginRequiredError,
+    PasswordChangeRequiredError,
+)
+from admin_app.services import Services, default_services
+from pierre_rag.health import health_payload
+
+STATIC = Path(__file__).parent / "static"
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'none'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """Adds the security headers to every response, errors included; pages are not cached."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = str(scope.get("path", "")).startswith("/admin/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (k, v)
+                    for k, v in message.get("headers", [])
+                    if k.lower() not in {name for name, _ in SECURITY_HEADERS}
+                ]
+                headers.extend(SECURITY_HEADERS)
+                cache = b"public, max-age=3600" if static else b"no-store"
+                headers.append((b"cache-control", cache))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _error(request: Request, status: int, title: str, message: str = "") -> Response:
+    return render(request, "error.html", None, title=title, message=message, status_code=status)
+
+
+def _handlers() -> dict[Any, Callable[..., Any]]:
+    async def login_required(request: Request, _: Exception) -> Response:
+        if request.method in ("GET", "HEAD"):
+            return RedirectResponse("/admin/login", status_code=303)
+        return _error(request, 401, "Session expirée", "Reconnectez-vous.")
+
+    async def forbidden(request: Request, _: Exception) -> Response:
+        return _error(request, 403, "Accès refusé", "Votre rôle ne donne pas accès à cette page.")
+
+    async def password_pending(request: Request, _: Exception) -> Response:
+        if request.method in ("GET", "HEAD"):
+            return RedirectResponse("/admin/password", status_code=303)
+        return _error(request, 403, "Changez d'abord votre mot de passe")
+
+    async def csrf(request: Request, _: Exception) -> Response:
+        return _error(
+            request,
+            403,
+            "Jeton de sécurité invalide",
+            "Le formulaire a expiré ou ne vient pas de cette application : rechargez la page.",
+        )
+
+    async def invalid(request: Request, _: Exception) -> Response:
+        return _error(request, 400, "Requête invalide", "Un champ est manquant ou mal formé.")
+
+    async def http_error(request: Request, error: Exception) -> Response:
+        status = error.status_code if isinstance(error, StarletteHTTPException) else 500
+        titles = {404: "Page introuvable", 405: "Méthode non autorisée"}
+        return _error(request, status, titles.get(status, "Erreur"))
+
+    return {
+        LoginRequiredError: login_required,
+        ForbiddenError: forbidden,
+        PasswordChangeRequiredError: password_pending,
+        CsrfError: csrf,
+        RequestValidationError: invalid,
+        StarletteHTTPException: http_error,
+    }
+
+
+def create_app(services_factory: Callable[[], Services] = default_services) -> FastAPI:
+    app = FastAPI(
+        title="PIERRE admin",
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+        exception_handlers=_handlers(),
+    )
+    app.state.services = services_factory
+
+    @app.get("/admin/health", summary="Liveness of the admin function")
+    def health() -> dict[str, Any]:
+        return health_payload("admin")
+
+    for module in (auth, users, conversations, stats, knowledge, chat):
+        app.include_router(module.router)
+    app.mount("/admin/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,93 @@
+"""Form and query models: everything a request sends is validated here (pydantic)."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+DAY = r"^\d{4}-\d{2}-\d{2}$"
+CONVERSATION_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+class _Form(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_max_length=100_000)
+
+    csrf: str = Field(default="", max_length=256)
+
+
+class LoginForm(_Form):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=256)
+
+
+class PasswordForm(_Form):
+    current: str = Field(max_length=256)
+    new: str = Field(max_length=256)
+    confirm: str = Field(max_length=256)
+
+
+class CreateUserForm(_Form):
+    email: str = Field(max_length=254)
+    role: str = Field(max_length=40)
+    name: str = Field(default="", max_length=120)
+    mode: Literal["generate", "set"] = "generate"
+    password: str = Field(default="", max_length=256)
+
+
+class UserForm(_Form):
+    email: str = Field(max_length=254)
+
+
+class UserRoleForm(UserForm):
+    role: str = Field(max_length=40)
+
+
+class ImportForm(_Form):
+    csv_text: str = Field(default="", max_length=100_000)
+    action: Literal["preview", "confirm"] = "preview"
+
+
+class ScoreForm(_Form):
+    score: int = Field(ge=0, le=3)
+    comment: str = Field(default="", max_length=1000)
+
+
+class CsrfForm(_Form):
+    pass
+
+
+class ConversationFilters(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    day: str | None = Field(default=None, pattern=DAY)
+    channel: Literal["", "web", "sms"] = ""
+    score: Literal["", "none", "0", "1", "2", "3", "up", "down"] = ""
+    context: str = Field(default="", max_length=32, pattern=r"^[a-z0-9_-]*$")
+    after: str = Field(default="", max_length=160, pattern=r"^(\d{13}:[A-Za-z0-9._:-]{1,128})?$")
+
+    @field_validator("day", mode="before")
+    @classmethod
+    def _blank_day(cls, value: object) -> object:
+        return None if value == "" else value
+
+
+class RangeQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    start: str | None = Field(default=None, pattern=DAY)
+    end: str | None = Field(default=None, pattern=DAY)
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _blank(cls, value: object) -> object:
+        return None if value == "" else value
+
+
+class SearchQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    q: str = Field(default="", max_length=500)
+    context: str = Field(default="default", max_length=32, pattern=r"^[a-z0-9_-]*$")
+    k: int = Field(default=8, ge=1, le=20)

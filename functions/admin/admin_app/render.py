@@ -1,0 +1,80 @@
+"""Jinja2 pages (autoescaped: no stored or model text ever becomes HTML)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from admin_app.security import Principal
+from pierre_rag.auth.roles import Role
+
+TEMPLATES = Path(__file__).parent / "templates"
+ROLE_LABELS = {
+    Role.ADMINISTRATOR: "Administrateur",
+    Role.CONTRIBUTOR: "Contributeur",
+    Role.COLLABORATOR: "Collaborateur",
+}
+NAV: list[tuple[str, str, tuple[Role, ...]]] = [
+    ("/admin/conversations", "Conversations", (Role.ADMINISTRATOR,)),
+    ("/admin/stats", "Statistiques", (Role.ADMINISTRATOR,)),
+    ("/admin/users", "Utilisateurs", (Role.ADMINISTRATOR,)),
+    ("/admin/knowledge", "Connaissances", (Role.ADMINISTRATOR, Role.CONTRIBUTOR)),
+    ("/admin/chat", "Chat interne", (Role.ADMINISTRATOR, Role.COLLABORATOR)),
+]
+
+
+def _datetime(epoch_ms: int | None) -> str:
+    if not epoch_ms:
+        return ""
+    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).strftime("%d/%m/%Y %H:%M UTC")
+
+
+def _time(epoch_ms: int | None) -> str:
+    if not epoch_ms:
+        return ""
+    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).strftime("%H:%M:%S")
+
+
+def _number(value: float, digits: int = 0) -> str:
+    text = f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+ENV = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+ENV.filters["datetime"] = _datetime
+ENV.filters["time"] = _time
+ENV.filters["number"] = _number
+ENV.globals["ROLE_LABELS"] = ROLE_LABELS
+
+
+def render(
+    request: Request,
+    template: str,
+    principal: Principal | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    nav = [
+        (href, label, request.url.path.startswith(href))
+        for href, label, roles in NAV
+        if principal is not None and principal.role in roles
+    ]
+    body = ENV.get_template(template).render(
+        principal=principal,
+        csrf=principal.session.csrf if principal else "",
+        nav=nav,
+        **context,
+    )
+    return HTMLResponse(body, status_code=status_code, headers=headers)

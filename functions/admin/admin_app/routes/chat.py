@@ -1,0 +1,35 @@
+"""Collaborators (and administrators) reach their landlord's protected chat contexts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from admin_app.render import render
+from admin_app.security import PROTECTED_CHAT, Principal, require, services
+from admin_app.services import Services
+
+router = APIRouter()
+CHAT_PAGE = "/chat.html"  # the chat page served from web/; it accepts the same session cookie
+
+
+@router.get("/admin/chat")
+def protected_chat(
+    request: Request,
+    principal: Annotated[Principal, Depends(require(*PROTECTED_CHAT))],
+    svc: Annotated[Services, Depends(services)],
+) -> Response:
+    tenant = svc.tenants.get(principal.tenant)
+    links = [
+        (
+            name,
+            context.audience,
+            f"{CHAT_PAGE}?{urlencode({'tenant': tenant.id, 'context': name})}",
+        )
+        for name, context in sorted(tenant.contexts.items())
+        if context.protected
+    ]
+    return render(request, "chat.html", principal, tenant=tenant, links=links)

@@ -1,0 +1,73 @@
+"""Knowledge: browse what the datastore holds for this landlord, and a search playground."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from admin_app.forms import SearchQuery
+from admin_app.render import render
+from admin_app.security import KNOWLEDGE, Principal, require, services
+from admin_app.services import Services
+from pierre_rag.knowledge.models import AccessLevel
+from pierre_rag.tenants import UnknownContextError
+
+router = APIRouter()
+Staff = Annotated[Principal, Depends(require(*KNOWLEDGE))]
+Svc = Annotated[Services, Depends(services)]
+# Administrators and contributors are the landlord's staff: they see its staff knowledge too.
+STAFF_ACCESS = (AccessLevel.COMMUNITY, AccessLevel.PUBLIC, AccessLevel.STAFF)
+ACCESS_LABELS = {
+    AccessLevel.COMMUNITY: "commun",
+    AccessLevel.PUBLIC: "public",
+    AccessLevel.STAFF: "interne",
+}
+
+
+@router.get("/admin/knowledge")
+def browse(request: Request, principal: Staff, svc: Svc) -> Response:
+    files = svc.browser().files(principal.tenant, STAFF_ACCESS)
+    return render(request, "knowledge.html", principal, files=files, access_labels=ACCESS_LABELS)
+
+
+@router.get("/admin/knowledge/file")
+def show_file(
+    request: Request, principal: Staff, svc: Svc, path: Annotated[str, Query(max_length=300)]
+) -> Response:
+    entry = svc.browser().file(principal.tenant, STAFF_ACCESS, path)
+    if entry is None:
+        return render(
+            request, "error.html", principal, title="Fichier introuvable", status_code=404
+        )
+    return render(
+        request, "knowledge_file.html", principal, entry=entry, access_labels=ACCESS_LABELS
+    )
+
+
+@router.get("/admin/knowledge/search")
+def search(
+    request: Request, principal: Staff, svc: Svc, query: Annotated[SearchQuery, Query()]
+) -> Response:
+    """What retrieval returns for a question, as the chosen chat context would search."""
+    tenant = svc.tenants.get(principal.tenant)
+    try:
+        access = tenant.context(query.context).access
+    except UnknownContextError:
+        return render(request, "error.html", principal, title="Contexte inconnu", status_code=404)
+    response = None
+    if query.q.strip():
+        response = svc.knowledge().search(
+            query.q.strip(), k=query.k, tenant=principal.tenant, access=access
+        )
+    return render(
+        request,
+        "search.html",
+        principal,
+        query=query,
+        contexts=sorted(tenant.contexts),
+        access=[ACCESS_LABELS[level] for level in access],
+        response=response,
+        access_labels=ACCESS_LABELS,
+    )

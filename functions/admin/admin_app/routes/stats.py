@@ -1,0 +1,109 @@
+"""Statistics over a range of days, as inline SVG charts and as CSV."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from admin_app.charts import Chart, column_chart, row_chart
+from admin_app.csv_export import csv_response
+from admin_app.forms import RangeQuery
+from admin_app.render import render
+from admin_app.security import ADMIN, Principal, require, services
+from admin_app.services import Services
+from pierre_rag.stats import MAX_DAYS, OUTCOMES, StatsReport, collect, day_range
+
+router = APIRouter()
+Admin = Annotated[Principal, Depends(require(*ADMIN))]
+Svc = Annotated[Services, Depends(services)]
+DEFAULT_DAYS = 7
+OUTCOME_LABELS = {
+    "answered": "Répondu",
+    "off_topic": "Hors sujet",
+    "abusive": "Abusif",
+    "nothing_found": "Rien trouvé",
+    "error": "Erreur",
+}
+SCORE_LABELS = {"0": "0 — faux", "1": "1", "2": "2", "3": "3 — parfait", "none": "Non noté"}
+THUMB_LABELS = {"up": "👍 utile", "down": "👎 pas utile", "none": "Sans avis"}
+
+
+def _range(query: RangeQuery) -> tuple[date, date]:
+    today = datetime.now(tz=UTC).date()
+    try:
+        end = date.fromisoformat(query.end) if query.end else today
+        start = (
+            date.fromisoformat(query.start)
+            if query.start
+            else end - timedelta(days=DEFAULT_DAYS - 1)
+        )
+    except ValueError:
+        end, start = today, today - timedelta(days=DEFAULT_DAYS - 1)
+    if end < start:
+        start, end = end, start
+    if (end - start).days >= MAX_DAYS:
+        start = end - timedelta(days=MAX_DAYS - 1)
+    return start, end
+
+
+def charts(report: StatsReport) -> list[Chart]:
+    return [
+        column_chart(
+            "Conversations par jour", [(day[5:], report.per_day[day]) for day in report.days]
+        ),
+        row_chart(
+            "Par canal", [("Web", report.per_channel["web"]), ("SMS", report.per_channel["sms"])]
+        ),
+        row_chart("Par contexte", sorted(report.per_context.items())),
+        row_chart(
+            "Résultat des réponses",
+            [(OUTCOME_LABELS[key], report.outcomes[key]) for key in OUTCOMES],
+        ),
+        row_chart(
+            "Notes de l'organisation",
+            [(label, report.organisation_scores[key]) for key, label in SCORE_LABELS.items()],
+        ),
+        row_chart(
+            "Avis des usagers",
+            [(label, report.customer_thumbs[key]) for key, label in THUMB_LABELS.items()],
+        ),
+        row_chart("Sources les plus citées", report.top_sources),
+        column_chart(
+            "Jetons par jour", [(day[5:], report.tokens_per_day[day]) for day in report.days]
+        ),
+    ]
+
+
+@router.get("/admin/stats")
+def stats_page(
+    request: Request, principal: Admin, svc: Svc, query: Annotated[RangeQuery, Query()]
+) -> Response:
+    start, end = _range(query)
+    report = collect(svc.conversations, principal.tenant, day_range(start, end))
+    return render(
+        request,
+        "stats.html",
+        principal,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        report=report,
+        charts=charts(report),
+        max_days=MAX_DAYS,
+    )
+
+
+@router.get("/admin/stats.csv")
+def stats_csv(principal: Admin, svc: Svc, query: Annotated[RangeQuery, Query()]) -> Response:
+    start, end = _range(query)
+    report = collect(svc.conversations, principal.tenant, day_range(start, end))
+    rows: list[list[object]] = [list(row) for row in report.csv_rows()]
+    rows.append([])
+    rows.append(["résultat", "nombre"])
+    rows.extend([OUTCOME_LABELS[key], report.outcomes[key]] for key in OUTCOMES)
+    rows.append([])
+    rows.append(["source", "citations"])
+    rows.extend([name, count] for name, count in report.top_sources)
+    return csv_response(rows, f"statistiques-{start.isoformat()}-{end.isoformat()}.csv")

@@ -1,0 +1,225 @@
+"""Administrators manage their landlord's staff accounts (never another landlord's)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from admin_app.forms import CreateUserForm, ImportForm, UserForm, UserRoleForm
+from admin_app.render import render
+from admin_app.security import ADMIN, Principal, require, services
+from admin_app.services import Services
+from pierre_rag.auth.passwords import generate_password, hash_password, password_problem
+from pierre_rag.auth.user_import import (
+    ImportTooLargeError,
+    parse_role,
+    parse_users_csv,
+)
+from pierre_rag.auth.users import (
+    DuplicateUserError,
+    UserNotFoundError,
+    is_valid_email,
+    normalise_email,
+)
+
+router = APIRouter()
+Admin = Annotated[Principal, Depends(require(*ADMIN))]
+Svc = Annotated[Services, Depends(services)]
+NOTICES = {
+    "role": "Rôle modifié.",
+    "deleted": "Compte supprimé.",
+    "created": "Compte créé.",
+}
+
+
+def _users_page(
+    request: Request,
+    principal: Principal,
+    svc: Services,
+    *,
+    error: str = "",
+    notice: str = "",
+    one_time: tuple[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request,
+        "users.html",
+        principal,
+        users=svc.users.list(principal.tenant),
+        error=error,
+        notice=notice,
+        one_time=one_time,
+        status_code=status_code,
+    )
+
+
+@router.get("/admin/users")
+def list_users(
+    request: Request, principal: Admin, svc: Svc, done: Annotated[str, Query(max_length=20)] = ""
+) -> Response:
+    return _users_page(request, principal, svc, notice=NOTICES.get(done, ""))
+
+
+@router.post("/admin/users")
+def create_user(
+    request: Request, form: Annotated[CreateUserForm, Form()], principal: Admin, svc: Svc
+) -> Response:
+    email = normalise_email(form.email)
+    role = parse_role(form.role)
+    error = ""
+    if not is_valid_email(email):
+        error = "Adresse e-mail invalide."
+    elif role is None:
+        error = "Rôle inconnu."
+    password = form.password if form.mode == "set" else generate_password()
+    if not error and form.mode == "set":
+        error = password_problem(password, email=email) or ""
+    if error or role is None:
+        return _users_page(request, principal, svc, error=error, status_code=400)
+    try:
+        svc.users.create(principal.tenant, email, role, hash_password(password), name=form.name)
+    except DuplicateUserError:
+        return _users_page(
+            request,
+            principal,
+            svc,
+            error="Un compte existe déjà pour cette adresse.",
+            status_code=409,
+        )
+    if form.mode == "set":
+        return RedirectResponse("/admin/users?done=created", status_code=303)
+    return _users_page(request, principal, svc, notice="Compte créé.", one_time=(email, password))
+
+
+@router.post("/admin/users/role")
+def change_role(
+    request: Request, form: Annotated[UserRoleForm, Form()], principal: Admin, svc: Svc
+) -> Response:
+    email = normalise_email(form.email)
+    role = parse_role(form.role)
+    if role is None:
+        return _users_page(request, principal, svc, error="Rôle inconnu.", status_code=400)
+    if email == principal.email:
+        return _users_page(
+            request,
+            principal,
+            svc,
+            error="Vous ne pouvez pas changer votre propre rôle.",
+            status_code=400,
+        )
+    try:
+        svc.users.set_role(principal.tenant, email, role)
+    except UserNotFoundError:
+        return _users_page(request, principal, svc, error="Compte introuvable.", status_code=404)
+    return RedirectResponse("/admin/users?done=role", status_code=303)
+
+
+@router.post("/admin/users/password")
+def reset_password(
+    request: Request, form: Annotated[UserForm, Form()], principal: Admin, svc: Svc
+) -> Response:
+    """A new one-time password, shown once on this response and never again."""
+    email = normalise_email(form.email)
+    password = generate_password()
+    try:
+        svc.users.set_password(
+            principal.tenant, email, hash_password(password), must_change_password=True
+        )
+    except UserNotFoundError:
+        return _users_page(request, principal, svc, error="Compte introuvable.", status_code=404)
+    return _users_page(
+        request, principal, svc, notice="Mot de passe réinitialisé.", one_time=(email, password)
+    )
+
+
+@router.get("/admin/users/delete")
+def confirm_delete_user(
+    request: Request, principal: Admin, svc: Svc, email: Annotated[str, Query(max_length=254)]
+) -> Response:
+    user = svc.users.get(principal.tenant, email)
+    if user is None:
+        return render(request, "error.html", principal, title="Compte introuvable", status_code=404)
+    return render(request, "user_delete.html", principal, user=user)
+
+
+@router.post("/admin/users/delete")
+def delete_user(
+    request: Request, form: Annotated[UserForm, Form()], principal: Admin, svc: Svc
+) -> Response:
+    email = normalise_email(form.email)
+    if email == principal.email:
+        return _users_page(
+            request,
+            principal,
+            svc,
+            error="Vous ne pouvez pas supprimer votre propre compte.",
+            status_code=400,
+        )
+    try:
+        svc.users.delete(principal.tenant, email)
+    except UserNotFoundError:
+        return _users_page(request, principal, svc, error="Compte introuvable.", status_code=404)
+    return RedirectResponse("/admin/users?done=deleted", status_code=303)
+
+
+@router.get("/admin/users/import")
+def import_form(request: Request, principal: Admin) -> Response:
+    return render(request, "users_import.html", principal, rows=None, csv_text="", error="")
+
+
+@router.post("/admin/users/import")
+async def import_users(
+    request: Request,
+    form: Annotated[ImportForm, Form()],
+    principal: Admin,
+    svc: Svc,
+    csv_file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """``preview`` parses and checks; ``confirm`` re-checks the same text, then creates."""
+    text = form.csv_text
+    if csv_file is not None and csv_file.filename:
+        raw = await csv_file.read(100_001)
+        text = raw.decode("utf-8", errors="replace")
+    existing = {user.email for user in svc.users.list(principal.tenant)}
+    try:
+        rows = parse_users_csv(text, existing)
+    except ImportTooLargeError as too_large:
+        return render(
+            request,
+            "users_import.html",
+            principal,
+            rows=None,
+            csv_text="",
+            error=f"Import refusé : {too_large}.",
+            status_code=400,
+        )
+    valid = bool(rows) and all(row.error is None for row in rows)
+    if form.action == "preview" or not valid:
+        error = "" if valid or not rows else "Corrigez les lignes en erreur : rien n'a été créé."
+        if not rows:
+            error = "Aucune ligne à importer."
+        return render(
+            request,
+            "users_import.html",
+            principal,
+            rows=rows,
+            csv_text=text,
+            error=error,
+            status_code=200 if valid else 400,
+        )
+    created: list[tuple[str, str]] = []
+    failed: list[tuple[int, str]] = []
+    for row in rows:
+        assert row.role is not None
+        password = generate_password()
+        try:
+            svc.users.create(
+                principal.tenant, row.email, row.role, hash_password(password), name=row.name
+            )
+            created.append((row.email, password))
+        except DuplicateUserError:
+            failed.append((row.line, row.email))
+    return render(request, "users_imported.html", principal, created=created, failed=failed)

@@ -1,0 +1,57 @@
+"""What the routes talk to, built once per container (Lambda init) and swappable in tests."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pierre_rag.auth.lockout import LoginThrottle
+from pierre_rag.auth.sessions import SessionCodec
+from pierre_rag.auth.users import UserStore
+from pierre_rag.conversations import ConversationStore
+from pierre_rag.knowledge.browse import KnowledgeBrowser
+from pierre_rag.knowledge.search import KnowledgeBase
+from pierre_rag.tenants import TenantRegistry
+
+
+@dataclass(frozen=True)
+class Services:
+    users: UserStore
+    conversations: ConversationStore
+    throttle: LoginThrottle
+    codec: SessionCodec
+    tenants: TenantRegistry
+    bootstrap_password: Callable[[], str]
+    browser: Callable[[], KnowledgeBrowser]
+    knowledge: Callable[[], KnowledgeBase]
+    clock: Callable[[], float] = field(default=time.time)
+
+
+@functools.cache
+def default_services() -> Services:
+    """From the environment: tables from template.yaml, secrets from SSM, datastore in the layer."""
+    import boto3
+
+    from pierre_rag.knowledge.search import knowledge_base
+    from pierre_rag.settings import Settings, read_secret
+    from pierre_rag.tenants import tenant_registry
+
+    settings = Settings.from_env()
+    dynamodb = boto3.client("dynamodb")
+
+    @functools.cache
+    def browser() -> KnowledgeBrowser:
+        return KnowledgeBrowser(settings.datastore_path)
+
+    return Services(
+        users=UserStore(dynamodb, settings.users_table),
+        conversations=ConversationStore(dynamodb, settings.conversations_table),
+        throttle=LoginThrottle(dynamodb, settings.rate_limits_table),
+        codec=SessionCodec(read_secret("session-secret")),
+        tenants=tenant_registry(),
+        bootstrap_password=lambda: read_secret("admin-bootstrap-password"),
+        browser=browser,
+        knowledge=knowledge_base,
+    )

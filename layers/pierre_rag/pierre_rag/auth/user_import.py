@@ -1,0 +1,85 @@
+"""Bulk creation of staff accounts from CSV (``email, role[, name]``): parse and check every
+row first, so the administrator sees a preview with per-row errors before anything is written."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from pierre_rag.auth.roles import Role
+from pierre_rag.auth.users import is_valid_email, normalise_email
+
+MAX_ROWS = 200  # each row costs one argon2id hash: keep an import within the Lambda timeout
+MAX_BYTES = 100_000
+ROLE_NAMES: dict[str, Role] = {
+    **{role.value: role for role in Role},
+    "administrateur": Role.ADMINISTRATOR,
+    "administratrice": Role.ADMINISTRATOR,
+    "contributeur": Role.CONTRIBUTOR,
+    "contributrice": Role.CONTRIBUTOR,
+    "collaborateur": Role.COLLABORATOR,
+    "collaboratrice": Role.COLLABORATOR,
+}
+
+
+class ImportTooLargeError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    line: int
+    email: str
+    role: Role | None
+    name: str
+    error: str | None = None
+
+
+def parse_role(value: str) -> Role | None:
+    return ROLE_NAMES.get(value.strip().lower())
+
+
+def parse_users_csv(text: str, existing: set[str]) -> list[ImportRow]:
+    """Rows of ``text`` with an error message (French) on each bad row.
+
+    The separator is ``,`` or ``;`` (French spreadsheets); a first line naming the columns is
+    skipped. ``existing`` are the addresses that already have an account here.
+    """
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise ImportTooLargeError(f"le fichier dépasse {MAX_BYTES // 1000} Ko")
+    text = text.lstrip("\ufeff")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    rows: list[ImportRow] = []
+    seen: set[str] = set()
+    for line, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+        cells = [cell.strip() for cell in cells]
+        if not any(cells):
+            continue
+        if line == 1 and cells[0].lower() in ("email", "e-mail", "courriel", "adresse"):
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise ImportTooLargeError(f"plus de {MAX_ROWS} lignes")
+        rows.append(_check(line, cells, seen, existing))
+    return rows
+
+
+def _check(line: int, cells: list[str], seen: set[str], existing: set[str]) -> ImportRow:
+    email = normalise_email(cells[0])
+    raw_role = cells[1] if len(cells) > 1 else ""
+    role = parse_role(raw_role)
+    name = cells[2][:120] if len(cells) > 2 else ""
+    error: str | None = None
+    if len(cells) > 3:
+        error = "trop de colonnes (attendu : email, rôle, nom)"
+    elif not is_valid_email(email):
+        error = "adresse e-mail invalide"
+    elif role is None:
+        error = f"rôle inconnu « {raw_role[:40]} »" if raw_role else "rôle manquant"
+    elif email in seen:
+        error = "adresse en double dans le fichier"
+    elif email in existing:
+        error = "un compte existe déjà pour cette adresse"
+    seen.add(email)
+    return ImportRow(line, email[:254], role, name, error)

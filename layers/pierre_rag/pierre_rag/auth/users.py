@@ -1,0 +1,221 @@
+"""Staff accounts in the UsersTable.
+
+Two items per account, written and deleted together in one transaction:
+
+- ``pk = TENANT#<tenant>, sk = USER#<email>``: the account (role, name, argon2id hash, flags);
+  a landlord's users are one Query.
+- ``pk = EMAIL#<email>, sk = LOGIN``: which landlord the address belongs to, so the login form
+  asks only for an e-mail and a password (one GetItem). It also makes an address unique
+  across landlords: one address, one account.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from pierre_rag.auth.roles import Role
+
+EMAIL_PATTERN = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
+
+
+class DuplicateUserError(ValueError):
+    """The address already has an account (at this landlord or another one)."""
+
+
+class UserNotFoundError(LookupError):
+    pass
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def is_valid_email(email: str) -> bool:
+    return len(email) <= 254 and bool(EMAIL_PATTERN.match(email))
+
+
+@dataclass(frozen=True)
+class User:
+    email: str
+    tenant: str
+    role: Role
+    name: str
+    password_hash: str
+    must_change_password: bool = False
+    created_ms: int = 0
+    updated_ms: int = 0
+    sessions_after_s: int = 0  # sessions issued before (a password reset) are refused
+
+
+def _s(value: str) -> dict[str, str]:
+    return {"S": value}
+
+
+def _user_key(tenant: str, email: str) -> dict[str, Any]:
+    return {"pk": _s(f"TENANT#{tenant}"), "sk": _s(f"USER#{email}")}
+
+
+def _login_key(email: str) -> dict[str, Any]:
+    return {"pk": _s(f"EMAIL#{email}"), "sk": _s("LOGIN")}
+
+
+def _from_item(item: dict[str, Any]) -> User:
+    return User(
+        email=item["email"]["S"],
+        tenant=item["tenant"]["S"],
+        role=Role(item["role"]["S"]),
+        name=item.get("name", {}).get("S", ""),
+        password_hash=item["password_hash"]["S"],
+        must_change_password=bool(item.get("must_change_password", {}).get("BOOL", False)),
+        created_ms=int(item.get("created_ms", {}).get("N", "0")),
+        updated_ms=int(item.get("updated_ms", {}).get("N", "0")),
+        sessions_after_s=int(item.get("sessions_after_s", {}).get("N", "0")),
+    )
+
+
+class UserStore:
+    def __init__(self, client: Any, table: str) -> None:
+        self.client = client
+        self.table = table
+
+    # ------------------------------------------------------------------ reads
+    def tenant_of(self, email: str) -> str | None:
+        """The landlord an address belongs to (one GetItem), or None."""
+        item = self.client.get_item(
+            TableName=self.table, Key=_login_key(normalise_email(email)), ConsistentRead=True
+        ).get("Item")
+        return item["tenant"]["S"] if item else None
+
+    def get(self, tenant: str, email: str) -> User | None:
+        item = self.client.get_item(
+            TableName=self.table,
+            Key=_user_key(tenant, normalise_email(email)),
+            ConsistentRead=True,
+        ).get("Item")
+        return _from_item(item) if item else None
+
+    def list(self, tenant: str) -> list[User]:
+        users: list[User] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self.table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :user)",
+            "ExpressionAttributeValues": {":pk": _s(f"TENANT#{tenant}"), ":user": _s("USER#")},
+        }
+        while True:
+            response = self.client.query(**kwargs)
+            users.extend(_from_item(item) for item in response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                return sorted(users, key=lambda user: user.email)
+            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def has_users(self, tenant: str) -> bool:
+        response = self.client.query(
+            TableName=self.table,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :user)",
+            ExpressionAttributeValues={":pk": _s(f"TENANT#{tenant}"), ":user": _s("USER#")},
+            Limit=1,
+            ProjectionExpression="pk",
+            ConsistentRead=True,
+        )
+        return bool(response.get("Items"))
+
+    # ------------------------------------------------------------------ writes
+    def create(
+        self,
+        tenant: str,
+        email: str,
+        role: Role,
+        password_hash: str,
+        *,
+        name: str = "",
+        must_change_password: bool = True,
+    ) -> User:
+        email = normalise_email(email)
+        now = int(time.time() * 1000)
+        user = User(email, tenant, role, name, password_hash, must_change_password, now, now)
+        item = {
+            **_user_key(tenant, email),
+            "email": _s(email),
+            "tenant": _s(tenant),
+            "role": _s(role.value),
+            "name": _s(name),
+            "password_hash": _s(password_hash),
+            "must_change_password": {"BOOL": must_change_password},
+            "created_ms": {"N": str(now)},
+            "updated_ms": {"N": str(now)},
+        }
+        login = {**_login_key(email), "tenant": _s(tenant), "email": _s(email)}
+        try:
+            self.client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Put": {
+                            "TableName": self.table,
+                            "Item": login,
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self.table,
+                            "Item": item,
+                            "ConditionExpression": "attribute_not_exists(pk)",
+                        }
+                    },
+                ]
+            )
+        except self.client.exceptions.TransactionCanceledException as error:
+            raise DuplicateUserError(email) from error
+        return user
+
+    def set_role(self, tenant: str, email: str, role: Role) -> None:
+        self._update(tenant, email, {"role": _s(role.value)})
+
+    def set_password(
+        self, tenant: str, email: str, password_hash: str, *, must_change_password: bool
+    ) -> None:
+        self._update(
+            tenant,
+            email,
+            {
+                "password_hash": _s(password_hash),
+                "must_change_password": {"BOOL": must_change_password},
+                "sessions_after_s": {"N": str(int(time.time()))},
+            },
+        )
+
+    def _update(self, tenant: str, email: str, values: dict[str, Any]) -> None:
+        values = {**values, "updated_ms": {"N": str(int(time.time() * 1000))}}
+        names = {f"#a{i}": key for i, key in enumerate(values)}
+        try:
+            self.client.update_item(
+                TableName=self.table,
+                Key=_user_key(tenant, normalise_email(email)),
+                UpdateExpression="SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(values))),
+                ConditionExpression="attribute_exists(pk)",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues={f":v{i}": v for i, v in enumerate(values.values())},
+            )
+        except self.client.exceptions.ConditionalCheckFailedException as error:
+            raise UserNotFoundError(email) from error
+
+    def delete(self, tenant: str, email: str) -> None:
+        email = normalise_email(email)
+        try:
+            self.client.transact_write_items(
+                TransactItems=[
+                    {
+                        "Delete": {
+                            "TableName": self.table,
+                            "Key": _user_key(tenant, email),
+                            "ConditionExpression": "attribute_exists(pk)",
+                        }
+                    },
+                    {"Delete": {"TableName": self.table, "Key": _login_key(email)}},
+                ]
+            )
+        except self.client.exceptions.TransactionCanceledException as error:
+            raise UserNotFoundError(email) from error

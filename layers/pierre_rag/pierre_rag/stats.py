@@ -1,0 +1,174 @@
+"""Statistics of a landlord's conversations over a range of days.
+
+Everything per conversation (counts, channels, contexts, outcomes, scores, tokens, cost) comes
+from the conversation META items: one Query per day on the ``by-tenant-day`` index. Sources
+and latencies live on the turns, which are one Query per conversation: they are read for the
+most recent ``turn_sample`` conversations only, and the report says how many were sampled.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from pierre_rag.conversations import ConversationMeta, ConversationStore, Turn
+
+MAX_DAYS = 92
+OUTCOMES = ("answered", "off_topic", "abusive", "nothing_found", "error")
+SCORE_KEYS = ("0", "1", "2", "3", "none")
+THUMB_KEYS = ("up", "down", "none")
+
+
+def day_range(start: date, end: date) -> list[str]:
+    """Days from ``start`` to ``end`` inclusive (ISO), at most :data:`MAX_DAYS`."""
+    if end < start:
+        start, end = end, start
+    count = min((end - start).days + 1, MAX_DAYS)
+    return [(start + timedelta(days=offset)).isoformat() for offset in range(count)]
+
+
+def metas_of_day(
+    store: ConversationStore, tenant: str, day: str, page_size: int = 1000
+) -> list[ConversationMeta]:
+    """Every conversation of one day: one Query, continued while DynamoDB pages (1 MB)."""
+    metas, cursor = store.list_by_day(tenant, day, limit=page_size)
+    while cursor:
+        more, cursor = store.list_by_day(tenant, day, limit=page_size, cursor=cursor)
+        metas.extend(more)
+    return metas
+
+
+@dataclass
+class StatsReport:
+    days: list[str]
+    per_day: dict[str, int]
+    per_channel: Counter[str] = field(default_factory=Counter)
+    per_context: Counter[str] = field(default_factory=Counter)
+    outcomes: Counter[str] = field(default_factory=Counter)
+    organisation_scores: Counter[str] = field(default_factory=Counter)
+    customer_thumbs: Counter[str] = field(default_factory=Counter)
+    per_day_channel: Counter[tuple[str, str]] = field(default_factory=Counter)
+    tokens_per_day: dict[str, int] = field(default_factory=dict)
+    cost_per_day: dict[str, float] = field(default_factory=dict)
+    top_sources: list[tuple[str, int]] = field(default_factory=list)
+    latency_median_ms: float | None = None
+    latency_p95_ms: float | None = None
+    conversations: int = 0
+    sampled_conversations: int = 0
+
+    @property
+    def tokens(self) -> int:
+        return sum(self.tokens_per_day.values())
+
+    @property
+    def cost_usd(self) -> float:
+        return sum(self.cost_per_day.values())
+
+    @property
+    def answer_rate(self) -> float | None:
+        total = sum(self.outcomes.values())
+        return self.outcomes["answered"] / total if total else None
+
+    def csv_rows(self) -> list[list[str]]:
+        """One row per day, then totals: what the CSV export contains."""
+        header = [
+            "jour",
+            "conversations",
+            "web",
+            "sms",
+            "jetons",
+            "coût estimé (USD)",
+        ]
+        rows = [header]
+        for day in self.days:
+            rows.append(
+                [
+                    day,
+                    str(self.per_day.get(day, 0)),
+                    str(self.per_day_channel.get((day, "web"), 0)),
+                    str(self.per_day_channel.get((day, "sms"), 0)),
+                    str(self.tokens_per_day.get(day, 0)),
+                    f"{self.cost_per_day.get(day, 0.0):.4f}",
+                ]
+            )
+        rows.append(
+            [
+                "total",
+                str(self.conversations),
+                str(self.per_channel["web"]),
+                str(self.per_channel["sms"]),
+                str(self.tokens),
+                f"{self.cost_usd:.4f}",
+            ]
+        )
+        return rows
+
+
+def build_report(
+    by_day: dict[str, list[ConversationMeta]], sampled_turns: Iterable[list[Turn]] = ()
+) -> StatsReport:
+    days = sorted(by_day)
+    report = StatsReport(days=days, per_day={day: len(by_day[day]) for day in days})
+    for day in days:
+        tokens = 0
+        cost = 0.0
+        for meta in by_day[day]:
+            report.conversations += 1
+            report.per_channel[meta.channel] += 1
+            report.per_day_channel[(day, meta.channel)] += 1
+            report.per_context[meta.context] += 1
+            for outcome, count in meta.outcomes.items():
+                report.outcomes[outcome] += count
+            score = meta.organisation_score
+            report.organisation_scores[str(score) if score is not None else "none"] += 1
+            thumb = meta.customer_score
+            report.customer_thumbs[
+                "none" if thumb is None else ("up" if thumb > 0 else "down")
+            ] += 1
+            tokens += meta.tokens
+            cost += meta.cost_usd
+        report.tokens_per_day[day] = tokens
+        report.cost_per_day[day] = cost
+    sources: Counter[str] = Counter()
+    latencies: list[float] = []
+    for turns in sampled_turns:
+        report.sampled_conversations += 1
+        for turn in turns:
+            if turn.role != "assistant":
+                continue
+            for source in turn.sources:
+                sources[source.get("file") or source.get("title") or "?"] += 1
+            total = turn.latency_ms.get("total")
+            if total is not None:
+                latencies.append(float(total))
+    report.top_sources = sources.most_common(10)
+    if latencies:
+        report.latency_median_ms = statistics.median(latencies)
+        ordered = sorted(latencies)
+        report.latency_p95_ms = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+    return report
+
+
+def collect(
+    store: ConversationStore,
+    tenant: str,
+    days: list[str],
+    *,
+    turn_sample: int = 200,
+    workers: int = 8,
+) -> StatsReport:
+    """Query each day (in parallel), then the turns of the most recent conversations."""
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        metas = list(pool.map(lambda day: metas_of_day(store, tenant, day), days))
+        by_day = dict(zip(days, metas, strict=True))
+        recent = sorted(
+            (meta for day_metas in metas for meta in day_metas),
+            key=lambda meta: meta.created_ms,
+            reverse=True,
+        )[:turn_sample]
+        turns = list(pool.map(lambda meta: store.all_turns(meta.conversation_id), recent))
+    return build_report(by_day, turns)

@@ -1,0 +1,185 @@
+"""An in-process admin app over moto tables, a fixture datastore and two landlords."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from admin_app.app import create_app
+from admin_app.services import Services
+from starlette.testclient import TestClient
+
+from pierre_local.resources import LocalResources
+from pierre_rag.auth.lockout import LoginThrottle
+from pierre_rag.auth.passwords import hash_password
+from pierre_rag.auth.roles import Role
+from pierre_rag.auth.sessions import COOKIE_NAME, SessionCodec
+from pierre_rag.auth.users import UserStore
+from pierre_rag.conversations import ConversationStore, Turn
+from pierre_rag.knowledge.browse import KnowledgeBrowser
+from pierre_rag.knowledge.datastore import Datastore
+from pierre_rag.knowledge.models import AccessLevel
+from pierre_rag.knowledge.search import KnowledgeBase
+from pierre_rag.tenants import ContextConfig, TenantConfig, TenantRegistry, load_tenant_file
+from tests.helpers import REPO_ROOT
+from tests.unit.knowledge.fakes import HashEmbedder
+
+TENANT = "pierre-habitat.fr"
+OTHER = "autre-bailleur.fr"
+BOOTSTRAP = "bootstrap-secret-for-tests"
+PASSWORD = "correct horse battery staple"
+SECRET = "s" * 32
+
+
+@functools.cache
+def password_hash() -> str:
+    return hash_password(PASSWORD)
+
+
+def registry() -> TenantRegistry:
+    ours = load_tenant_file(REPO_ROOT / "knowledge" / TENANT / "tenant.yaml", TENANT)
+    other = TenantConfig(
+        id=OTHER,
+        name="Autre bailleur",
+        contexts={
+            "default": ContextConfig(),
+            "staff": ContextConfig(protected=True, access=list(AccessLevel)),
+        },
+    )
+    return TenantRegistry([ours, other])
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class Admin:
+    """What a test needs: the app's client, its stores and helpers to sign in and seed."""
+
+    client: TestClient
+    services: Services
+    clock: Clock
+    csrf_tokens: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def users(self) -> UserStore:
+        return self.services.users
+
+    @property
+    def conversations(self) -> ConversationStore:
+        return self.services.conversations
+
+    def add_user(
+        self, email: str, role: Role, tenant: str = TENANT, *, must_change: bool = False
+    ) -> None:
+        self.users.create(tenant, email, role, password_hash(), must_change_password=must_change)
+
+    def sign_in_as(self, email: str, role: Role, tenant: str = TENANT) -> str:
+        """Create the account if needed and put a session cookie on the client; returns its CSRF."""
+        if self.users.get(tenant, email) is None:
+            self.add_user(email, role, tenant)
+        token, session = self.services.codec.issue(email, tenant, role)
+        self.client.cookies.set(COOKIE_NAME, token)
+        return session.csrf
+
+    def sign_out(self) -> None:
+        self.client.cookies.clear()
+
+    def login_csrf(self) -> str:
+        page = self.client.get("/admin/login")
+        match = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        assert match, page.text
+        return match.group(1)
+
+    def login(self, email: str, password: str) -> Any:
+        csrf = self.login_csrf()
+        return self.client.post(
+            "/admin/login",
+            data={"email": email, "password": password, "csrf": csrf},
+            follow_redirects=False,
+        )
+
+    def seed_conversation(
+        self,
+        conversation_id: str,
+        *,
+        tenant: str = TENANT,
+        created_ms: int = 1_795_600_000_000,
+        channel: Literal["web", "sms"] = "web",
+        context: str = "default",
+        question: str = "Quels sont les horaires de l'agence ?",
+        answer: str = "L'agence est ouverte de 8 h 30 à 17 h 30.",
+        outcome: str = "answered",
+        sources: list[dict[str, str]] | None = None,
+    ) -> None:
+        store = self.conversations
+        question_turn = Turn("user", question, f"{conversation_id}-q", created_ms)
+        store.record_user_turn(
+            conversation_id,
+            question_turn,
+            tenant=tenant,
+            context=context,
+            channel=channel,
+            retention_days=30,
+        )
+        store.record_answer(
+            conversation_id,
+            question_turn.message_id,
+            Turn(
+                "assistant",
+                answer,
+                f"{conversation_id}-a",
+                created_ms + 1500,
+                sources=sources
+                or [
+                    {
+                        "number": "1",
+                        "file": "pierre-habitat.fr/public/agences.md",
+                        "title": "Agences",
+                        "heading": "Horaires",
+                        "breadcrumb": "Agences > Horaires",
+                    }
+                ],
+                outcome=outcome,
+                language="fr",
+                model="extractive",
+                prompt_tokens=100,
+                completion_tokens=20,
+                latency_ms={"total": 850.0, "llm": 0.0},
+                cost_usd=0.0001,
+            ),
+            retention_days=30,
+        )
+
+
+def make_admin(dynamodb: Any, datastore: Path) -> Admin:
+    clock = Clock()
+    codec = SessionCodec(SECRET)
+    embedder = HashEmbedder()
+    knowledge = KnowledgeBase(Datastore(datastore), embedder)
+    browser = KnowledgeBrowser(datastore)
+    services = Services(
+        users=UserStore(dynamodb, LocalResources.physical_name("UsersTable")),
+        conversations=ConversationStore(
+            dynamodb, LocalResources.physical_name("ConversationsTable")
+        ),
+        throttle=LoginThrottle(
+            dynamodb, LocalResources.physical_name("RateLimitsTable"), clock=clock
+        ),
+        codec=codec,
+        tenants=registry(),
+        bootstrap_password=lambda: BOOTSTRAP,
+        browser=lambda: browser,
+        knowledge=lambda: knowledge,
+        clock=clock,
+    )
+    client = TestClient(create_app(lambda: services), base_url="https://admin.example.org")
+    return Admin(client, services, clock)
