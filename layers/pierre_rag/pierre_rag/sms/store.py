@@ -139,7 +139,11 @@ class SmsStateStore:
             UpdateExpression="SET #s = :assigned, #e = :error REMOVE lease_until",
             ConditionExpression="#s = :sending",
             ExpressionAttributeNames={"#s": "status", "#e": "error"},
-            ExpressionAttributeValues={":assigned": _s("assigned"), ":error": _s(error[:500])},
+            ExpressionAttributeValues={
+                ":assigned": _s("assigned"),
+                ":sending": _s("sending"),
+                ":error": _s(error[:500]),
+            },
         )
 
     # ------------------------------------------------------------------ 24 h windows

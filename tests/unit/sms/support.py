@@ -1,0 +1,124 @@
+"""Shared helpers of the SMS tests (unit and functional): AWS set-up, events, caches."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from pierre_local.resources import LocalResources, create_queues
+from pierre_local.template import REGION, read_stack
+from tests.helpers import REPO_ROOT, load_event
+
+SECRET = "test-webhook-secret"
+PHONE = "+33612345678"
+PHONE_FORMS = ("+33612345678", "0033612345678", "33612345678", "0612345678", "612345678")
+TENANT = "exemple-hlm.fr"
+TENANT_NUMBER = "+33199000042"
+TENANTS_DIR = REPO_ROOT / "tests" / "fixtures" / "pipeline_kb"
+IDEMPOTENCY_TABLE = LocalResources.physical_name("IdempotencyTable")
+CONVERSATIONS_TABLE = LocalResources.physical_name("ConversationsTable")
+SECRETS = {"sms-webhook-secret": SECRET, "cm-product-token": "cm-token", "phone-hash-key": "k"}
+
+
+def clear_caches() -> None:
+    """Forget per-container state (clients, secrets, routes) between tests."""
+    from pierre_rag.knowledge.search import knowledge_base
+    from pierre_rag.settings import read_secret
+    from pierre_rag.sms import routing, runtime
+    from pierre_rag.tenants import tenant_registry
+
+    for cached in (
+        read_secret,
+        routing.sms_routes,
+        runtime._client,
+        runtime.phone_hash_key,
+        runtime.webhook_intake,
+        runtime._event_loop,
+        runtime.sms_worker,
+        tenant_registry,
+        knowledge_base,
+    ):
+        cached.cache_clear()
+
+
+def setup_aws(monkeypatch: Any, *, cm_url: str = "http://127.0.0.1:9/v1.0/message") -> Any:
+    """Queues and secrets in moto (tables come from the ``dynamodb`` fixture); env set.
+    Returns the SQS client."""
+    resources = LocalResources(read_stack(REPO_ROOT / "template.yaml"))
+    sqs = boto3.client("sqs", region_name=REGION)
+    create_queues(resources, sqs, visibility_timeout_s=30)
+    ssm = boto3.client("ssm", region_name=REGION)
+    for name, value in SECRETS.items():
+        ssm.put_parameter(Name=f"/pierre/{name}", Value=value, Type="SecureString")
+    env = {
+        "IDEMPOTENCY_TABLE": IDEMPOTENCY_TABLE,
+        "CONVERSATIONS_TABLE": CONVERSATIONS_TABLE,
+        "SMS_QUEUE_URL": resources.queue_urls["SmsQueue"],
+        "PIERRE_TENANTS_DIR": str(TENANTS_DIR),
+        "CM_API_URL": cm_url,
+        "CM_BACKOFF_S": "0.01",
+        "CM_TIMEOUT_S": "1",
+        "PIERRE_LLM": "off",
+        "POWERTOOLS_IDEMPOTENCY_DISABLED": "",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    clear_caches()
+    return sqs
+
+
+def cm_body(name: str = "cm_inbound_question", **changes: Any) -> dict[str, Any]:
+    body = load_event(name)
+    for path, value in changes.items():
+        target = body
+        keys = path.split("__")
+        for key in keys[:-1]:
+            target = target[key]
+        target[keys[-1]] = value
+    return body
+
+
+def webhook_event(body: dict[str, Any] | str, secret: str = SECRET) -> dict[str, Any]:
+    """The recorded HTTP API event of a CM webhook call, with another body or secret."""
+    event = load_event("cm_webhook_inbound")
+    event["body"] = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+    event["rawPath"] = event["requestContext"]["http"]["path"] = f"/sms/{secret}"
+    event["pathParameters"] = {"secret": secret}
+    return event
+
+
+def sqs_event(*bodies: str, receive_count: int = 1) -> dict[str, Any]:
+    """The recorded SQS event, one record per body."""
+    template = load_event("sqs_sms_question")["Records"][0]
+    records = []
+    for index, body in enumerate(bodies):
+        record = copy.deepcopy(template)
+        record["messageId"] = f"{template['messageId'][:-2]}{index:02d}"
+        record["body"] = body
+        record["attributes"]["ApproximateReceiveCount"] = str(receive_count)
+        records.append(record)
+    return {"Records": records}
+
+
+def queued_bodies(sqs: Any, queue_url: str) -> list[str]:
+    """Drain the queue (moto): every message body now visible."""
+    bodies: list[str] = []
+    while True:
+        got = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
+        if not got:
+            return bodies
+        for message in got:
+            bodies.append(message["Body"])
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def build_fixture_datastore(out: Path) -> Path:
+    from pierre_rag.knowledge.build import build_datastore
+    from pierre_rag.knowledge.embeddings import UseEmbedder
+
+    build_datastore([TENANTS_DIR], out, UseEmbedder(threads=1))
+    return out
