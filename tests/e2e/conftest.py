@@ -41,7 +41,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def e2e_datastore(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("e2e-kb") / "datastore.sqlite"
-    build_datastore([REPO_ROOT / "knowledge"], out, UseEmbedder(threads=1))
+    sources = [REPO_ROOT / "knowledge", REPO_ROOT / "tests" / "fixtures" / "e2e_kb"]
+    build_datastore(sources, out, UseEmbedder(threads=1))
     return out
 
 

@@ -18,7 +18,7 @@ def create_app() -> FastAPI:
         title="PIERRE chat API",
         version="1",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
     )
     app.include_router(router)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+_RELATIVE_LINK = re.compile(r"\[([^\]]+)\]\((?!https?://)[^)\s]*\)")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(.+?)\1")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s*", re.MULTILINE)
 _BULLET = re.compile(r"^\s*[-*+]\s+", re.MULTILINE)
@@ -16,6 +17,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 def markdown_to_plain(text: str, keep_citations: bool = False) -> str:
     """Plain text an SMS can carry: links become ``label (url)``, markup disappears."""
     text = _LINK.sub(lambda m: f"{m.group(1)} ({m.group(2)})", text)
+    text = _RELATIVE_LINK.sub(r"\1", text)
     text = _HEADING.sub("", text)
     text = _BULLET.sub("- ", text)
     text = _QUOTE.sub("", text)
@@ -27,9 +29,14 @@ def markdown_to_plain(text: str, keep_citations: bool = False) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+def without_relative_links(text: str) -> str:
+    """Links between knowledge files mean nothing to a tenant: keep their label only."""
+    return _RELATIVE_LINK.sub(r"\1", text)
+
+
 def excerpt(text: str, max_chars: int) -> str:
     """The first sentences of ``text`` that fit in ``max_chars`` (at least one, cut at a word)."""
-    text = " ".join(text.split())
+    text = " ".join(without_relative_links(text).split())
     if len(text) <= max_chars:
         return text
     kept = ""

@@ -1,0 +1,132 @@
+"""The web channel in a real browser: widget on a host page, chat page, history, feedback,
+safety of rendered content, and the protected staff context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pierre_rag.conversations import ConversationStore
+
+TENANT = "pierre-habitat.fr"
+
+
+def _open_widget(page: Any, url: str) -> Any:
+    page.goto(url + "/demo.html")
+    page.get_by_role("button", name="Ouvrir l'assistant").click()
+    frame = page.frame_locator("iframe[title='Assistant du bailleur']")
+    frame.locator(".example").first.wait_for()
+    return frame
+
+
+def _ask(frame: Any, text: str) -> Any:
+    frame.get_by_label("Votre question").fill(text)
+    frame.get_by_role("button", name="Envoyer").click()
+    answer = frame.locator(".msg--bot").last
+    answer.locator(".feedback").wait_for(timeout=20_000)
+    return answer
+
+
+def test_widget_example_answer_with_sources_survives_reload_and_records_thumbs(stack, page):
+    # Given the widget on a landlord's page
+    frame = _open_widget(page, stack.url)
+
+    # When the tenant clicks an example question
+    example = frame.locator(".example").first.inner_text()
+    frame.locator(".example").first.click()
+    answer = frame.locator(".msg--bot").last
+    answer.locator(".feedback").wait_for(timeout=20_000)
+
+    # Then an answer arrives with its sources
+    assert answer.locator(".sources details").count() >= 1
+    assert frame.locator(".msg--user").last.inner_text() == example
+
+    # And after a reload the conversation is still there
+    page.reload()
+    page.get_by_role("button", name="Ouvrir l'assistant").click()
+    frame = page.frame_locator("iframe[title='Assistant du bailleur']")
+    frame.locator(".msg--user").first.wait_for()
+    assert frame.locator(".msg--user").first.inner_text() == example
+    assert frame.locator(".sources").count() >= 1
+
+    # And a thumbs-up is stored as the customer score
+    frame.get_by_role("button", name="Oui, cette réponse m'a aidé").click()
+    frame.get_by_text("Merci pour votre retour").wait_for()
+    store = ConversationStore(stack.client("dynamodb"), "pierre-local-ConversationsTable")
+    conversation_id = frame.locator("body").evaluate(
+        "(body) => localStorage.getItem('pierre:pierre-habitat.fr:default:conversation')"
+    )
+    meta = store.get_meta(conversation_id)
+    assert meta is not None and meta.customer_score == 1
+    assert page.js_errors == []
+
+
+def test_widget_closes_by_button_backdrop_and_escape_without_leaking(stack, page):
+    page.goto(stack.url + "/demo.html")
+    host_font = page.locator(".host-button").evaluate("(b) => getComputedStyle(b).fontFamily")
+    launcher = page.get_by_role("button", name="Ouvrir l'assistant")
+    dialog = page.get_by_role("dialog", name="Assistant")
+
+    launcher.click()
+    assert dialog.is_visible()
+    page.keyboard.press("Escape")
+    assert not dialog.is_visible()
+
+    launcher.click()
+    page.mouse.click(5, 5)  # the backdrop
+    assert not dialog.is_visible()
+
+    launcher.click()
+    page.get_by_role("button", name="Fermer l'assistant").click()
+    assert not dialog.is_visible()
+
+    globals_ = page.evaluate("() => Object.keys(window).filter((k) => /pierre/i.test(k))")
+    assert globals_ == []
+    assert (
+        page.locator(".host-button").evaluate("(b) => getComputedStyle(b).fontFamily") == host_font
+    )
+
+
+def test_widget_is_full_screen_on_a_phone(stack, browser):
+    context = browser.new_context(viewport={"width": 375, "height": 700}, is_mobile=True)
+    page = context.new_page()
+    page.goto(stack.url + "/demo.html")
+    page.get_by_role("button", name="Ouvrir l'assistant").click()
+
+    box = page.get_by_role("dialog", name="Assistant").bounding_box()
+
+    assert box is not None and box["width"] == 375 and box["height"] >= 690
+    context.close()
+
+
+def test_markup_in_knowledge_or_answers_never_executes(stack, page):
+    page.goto(f"{stack.url}/api/embed/{TENANT}/default")
+    dialogs: list[str] = []
+    def record(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", record)
+
+    answer = _ask(page, "comment avoir un badge pour le local a velos ?")
+
+    assert "<img" in answer.inner_text() or "<script>" in answer.inner_text()
+    assert page.evaluate("() => window.__pierre_xss") is None
+    assert page.locator(".msg img, .msg script").count() == 0
+    assert dialogs == []
+
+
+def test_protected_context_without_a_session_is_refused(stack, page):
+    page.goto(f"{stack.url}/api/embed/{TENANT}/staff")
+
+    page.get_by_text("réservé au personnel").wait_for()
+
+    assert page.locator("#pierre-form").is_hidden()
+    status = page.evaluate(
+        """async () => (await fetch(
+            '/api/conversations/7d1f5f0e-3c2a-4b8e-9f61-2a4c6b8d0e13/messages', {
+              method: 'POST', headers: {'content-type': 'application/json'},
+              body: JSON.stringify({tenant: 'pierre-habitat.fr', context: 'staff',
+                                    message_id: crypto.randomUUID(), text: 'astreinte ?'})
+            })).status"""
+    )
+    assert status == 401

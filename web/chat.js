@@ -1,0 +1,346 @@
+/* PIERRE chat page. No framework, no innerHTML: every text from the server or the model
+ * becomes DOM text nodes through a small Markdown renderer, so nothing it contains executes. */
+(() => {
+  "use strict";
+
+  const root = document.getElementById("pierre-chat");
+  if (!root) return;
+  const tenant = root.dataset.tenant;
+  const context = root.dataset.context || "default";
+  if (window.self !== window.top) {
+    root.classList.add("chat--embedded");
+    // Escape inside the iframe closes the widget's window on the host page.
+    document.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") window.parent.postMessage({ pierre: "close" }, "*");
+    });
+  }
+  if (/^#[0-9a-fA-F]{6}$/.test(root.dataset.color || "")) {
+    document.documentElement.style.setProperty("--brand", root.dataset.color);
+  }
+  const messages = document.getElementById("pierre-messages");
+  const form = document.getElementById("pierre-form");
+  const input = document.getElementById("pierre-input");
+  const send = document.getElementById("pierre-send");
+  const status = document.getElementById("pierre-status");
+  const storageKey = `pierre:${tenant}:${context}:conversation`;
+  let config = null;
+  let busy = false;
+
+  // ------------------------------------------------------------------ ids and storage
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+    const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+  function conversationId() {
+    let id = null;
+    try { id = localStorage.getItem(storageKey); } catch (e) { /* storage disabled */ }
+    if (!id) {
+      id = uuid();
+      try { localStorage.setItem(storageKey, id); } catch (e) { /* storage disabled */ }
+    }
+    return id;
+  }
+  let conversation = conversationId();
+
+  // ------------------------------------------------------------------ safe markdown
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  const INLINE = /(\*\*[^*]+\*\*|__[^_]+__|\*[^*\s][^*]*\*|_[^_\s][^_]*_|`[^`]+`|\[[^\]]+\]\(https?:\/\/[^)\s]+\)|\[\d+(?:,\s*\d+)*\]|https?:\/\/[^\s<>()]*[^\s<>().,;:!?»])/g;
+  function inline(parent, text) {
+    let last = 0;
+    for (const match of text.matchAll(INLINE)) {
+      if (match.index > last) parent.append(text.slice(last, match.index));
+      const token = match[0];
+      if (token.startsWith("**") || token.startsWith("__")) {
+        inline(parent.appendChild(el("strong")), token.slice(2, -2));
+      } else if (token.startsWith("`")) {
+        parent.appendChild(el("code", "", token.slice(1, -1)));
+      } else if (/^\[\d/.test(token)) {
+        parent.appendChild(el("sup", "", token));
+      } else if (token.startsWith("[")) {
+        const label = token.slice(1, token.indexOf("]("));
+        parent.appendChild(link(token.slice(token.indexOf("](") + 2, -1), label));
+      } else if (token.startsWith("http")) {
+        parent.appendChild(link(token, token));
+      } else {
+        inline(parent.appendChild(el("em")), token.slice(1, -1));
+      }
+      last = match.index + token.length;
+    }
+    if (last < text.length) parent.append(text.slice(last));
+  }
+  function link(href, label) {
+    const a = el("a", "", label);
+    try {
+      const url = new URL(href);
+      if (url.protocol === "https:" || url.protocol === "http:") a.href = url.href;
+    } catch (e) { /* not a URL: text only */ }
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    return a;
+  }
+  function renderMarkdown(container, text) {
+    container.replaceChildren();
+    const blocks = text.replace(/\r/g, "").split(/\n{2,}/);
+    for (const block of blocks) {
+      const lines = block.split("\n").filter((l) => l.trim() !== "");
+      if (!lines.length) continue;
+      if (lines.every((l) => /^\s*[-*+]\s+/.test(l))) {
+        const ul = container.appendChild(el("ul"));
+        for (const l of lines) inline(ul.appendChild(el("li")), l.replace(/^\s*[-*+]\s+/, ""));
+      } else if (lines.every((l) => /^\s*\d+[.)]\s+/.test(l))) {
+        const ol = container.appendChild(el("ol"));
+        for (const l of lines) inline(ol.appendChild(el("li")), l.replace(/^\s*\d+[.)]\s+/, ""));
+      } else if (lines.every((l) => /^\s*>/.test(l))) {
+        const quote = container.appendChild(el("blockquote"));
+        inline(quote.appendChild(el("p")), lines.map((l) => l.replace(/^\s*>\s?/, "")).join(" "));
+      } else {
+        const p = container.appendChild(el("p"));
+        lines.forEach((l, i) => {
+          const heading = l.replace(/^\s{0,3}#{1,6}\s+/, "");
+          if (heading !== l) inline(p.appendChild(el("strong")), heading);
+          else inline(p, l);
+          if (i < lines.length - 1) p.appendChild(el("br"));
+        });
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ rendering
+  function scroll() { messages.scrollTop = messages.scrollHeight; }
+  function bubble(role, text) {
+    const node = el("div", `msg msg--${role === "user" ? "user" : "bot"}`);
+    const body = node.appendChild(el("div", "msg__body"));
+    if (role === "user") body.textContent = text; else renderMarkdown(body, text || "");
+    messages.appendChild(node);
+    scroll();
+    return node;
+  }
+  function renderSources(node, sources) {
+    if (!sources || !sources.length || (config && !config.show_sources)) return;
+    node.querySelector(".sources")?.remove();
+    const box = node.appendChild(el("div", "sources"));
+    box.appendChild(el("p", "sources__title", "Sources"));
+    for (const source of sources) {
+      const details = box.appendChild(el("details"));
+      details.appendChild(el("summary", "", `[${source.number}] ${source.title} — ${source.heading}`));
+      if (source.excerpt) details.appendChild(el("p", "", source.excerpt));
+    }
+  }
+  function renderFeedback(node, current) {
+    messages.querySelectorAll(".feedback").forEach((f) => f.remove());
+    const box = node.appendChild(el("div", "feedback"));
+    box.appendChild(el("span", "", "Cette réponse vous a-t-elle aidé ?"));
+    for (const [rating, label, aria] of [["up", "Oui", "Oui, cette réponse m'a aidé"], ["down", "Non", "Non, cette réponse ne m'a pas aidé"]]) {
+      const button = box.appendChild(el("button", "", label));
+      button.type = "button";
+      button.dataset.rating = rating;
+      button.setAttribute("aria-label", aria);
+      button.setAttribute("aria-pressed", String(current === rating));
+      button.addEventListener("click", () => sendFeedback(box, rating));
+    }
+  }
+  function typing() {
+    const node = el("div", "msg msg--bot msg--typing");
+    node.setAttribute("aria-label", "L'assistant écrit…");
+    const dots = node.appendChild(el("span", "typing"));
+    dots.append(el("span"), el("span"), el("span"));
+    messages.appendChild(node);
+    scroll();
+    return node;
+  }
+  function showStatus(text) {
+    status.hidden = !text;
+    status.textContent = text || "";
+  }
+  function setBusy(value) {
+    busy = value;
+    send.disabled = value;
+    root.setAttribute("aria-busy", String(value));
+  }
+
+  // ------------------------------------------------------------------ API
+  const api = {
+    config: () => fetch(`/api/tenants/${encodeURIComponent(tenant)}/contexts/${encodeURIComponent(context)}/config`, { credentials: "same-origin" }),
+    history: () => fetch(`/api/conversations/${conversation}?tenant=${encodeURIComponent(tenant)}&context=${encodeURIComponent(context)}`, { credentials: "same-origin" }),
+  };
+  async function errorText(response) {
+    try {
+      const body = await response.json();
+      if (typeof body.detail === "string") return body.detail;
+    } catch (e) { /* not JSON */ }
+    return `Erreur ${response.status}`;
+  }
+
+  async function sendFeedback(box, rating) {
+    const response = await fetch(`/api/conversations/${conversation}/feedback`, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ tenant, context, rating }),
+    });
+    if (response.ok) {
+      box.querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.rating === rating)));
+      showStatus("Merci pour votre retour !");
+    } else {
+      showStatus(await errorText(response));
+    }
+  }
+
+  async function ask(text, messageId = uuid(), showUser = true) {
+    if (busy || !text.trim()) return;
+    setBusy(true);
+    showStatus("");
+    if (showUser) bubble("user", text);
+    const indicator = typing();
+    let answer = null;
+    let answerText = "";
+    const fail = (message) => {
+      indicator.remove();
+      const node = answer || bubble("assistant", "");
+      node.classList.add("msg--error");
+      node.appendChild(el("p", "", message || "Désolé, une erreur est survenue."));
+      const retry = node.appendChild(el("button", "retry", "Réessayer"));
+      retry.type = "button";
+      retry.addEventListener("click", () => { node.remove(); ask(text, messageId, false); });
+    };
+    let response;
+    try {
+      response = await fetch(`/api/conversations/${conversation}/messages`, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "content-type": "application/json", accept: "text/event-stream" },
+        body: JSON.stringify({ tenant, context, message_id: messageId, text }),
+      });
+    } catch (e) {
+      fail("Connexion impossible. Vérifiez votre réseau.");
+      setBusy(false);
+      return;
+    }
+    if (!response.ok) {
+      fail(await errorText(response));
+      setBusy(false);
+      return;
+    }
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    let finished = false;
+    const handle = (kind, data) => {
+      if (kind === "delta") {
+        if (!answer) { indicator.remove(); answer = bubble("assistant", ""); }
+        answerText += data.text || "";
+        renderMarkdown(answer.querySelector(".msg__body"), answerText);
+        scroll();
+      } else if (kind === "sources") {
+        if (answer) renderSources(answer, data.sources);
+      } else if (kind === "done") {
+        finished = true;
+        if (answer) renderFeedback(answer, null);
+      } else if (kind === "error") {
+        finished = true;
+        fail(data.message);
+      }
+    };
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (value) buffer += decoder.decode(value, { stream: true });
+        let cut;
+        while ((cut = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          let kind = "message";
+          let data = "";
+          for (const line of block.split("\n")) {
+            if (line.startsWith("event: ")) kind = line.slice(7);
+            else if (line.startsWith("data: ")) data += line.slice(6);
+          }
+          try { handle(kind, JSON.parse(data || "{}")); } catch (e) { /* ignore a malformed frame */ }
+        }
+        if (done) break;
+      }
+      if (!finished) fail("La réponse a été interrompue.");
+    } catch (e) {
+      fail("La réponse a été interrompue.");
+    } finally {
+      indicator.remove();
+      setBusy(false);
+      scroll();
+    }
+  }
+
+  // ------------------------------------------------------------------ start-up
+  function greet() {
+    const node = bubble("assistant", config.greeting);
+    if (config.examples.length) {
+      const list = node.appendChild(el("div", "examples"));
+      for (const example of config.examples) {
+        const button = list.appendChild(el("button", "example", example));
+        button.type = "button";
+        button.addEventListener("click", () => ask(example));
+      }
+    }
+  }
+
+  async function restore() {
+    const response = await api.history();
+    if (!response.ok) return;
+    const history = await response.json();
+    let last = null;
+    for (const turn of history.turns) {
+      const node = bubble(turn.role, turn.content);
+      if (turn.role === "assistant") { renderSources(node, turn.sources); last = node; }
+    }
+    if (last) renderFeedback(last, history.feedback);
+  }
+
+  async function start() {
+    let response;
+    try { response = await api.config(); } catch (e) { response = null; }
+    if (!response || !response.ok) {
+      bubble("assistant", "L'assistant est momentanément indisponible. Réessayez plus tard.");
+      form.hidden = true;
+      return;
+    }
+    config = await response.json();
+    if (config.protected && !config.authenticated) {
+      bubble("assistant", "Cet espace est réservé au personnel. Connectez-vous à l'administration, puis rechargez cette page.");
+      form.hidden = true;
+      return;
+    }
+    input.maxLength = config.max_message_chars;
+    greet();
+    await restore();
+    input.focus({ preventScroll: true });
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text) return;
+    input.value = "";
+    ask(text);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  document.getElementById("pierre-new").addEventListener("click", () => {
+    conversation = uuid();
+    try { localStorage.setItem(storageKey, conversation); } catch (e) { /* storage disabled */ }
+    messages.replaceChildren();
+    showStatus("");
+    if (config) greet();
+  });
+  start();
+})();

@@ -1,0 +1,107 @@
+/* PIERRE widget: one line on a landlord's site.
+ *
+ *   <script src="https://assistant.example/widget.js" data-url="https://assistant.example"
+ *           data-configuration="pierre-habitat.fr" data-context="default" defer></script>
+ *
+ * or, as in PIERRE, a button of your own: <p id="pierre-ia" data-url=… data-configuration=…>.
+ * Everything lives in a shadow root: no global variable, no CSS leaks either way.
+ */
+(() => {
+  "use strict";
+
+  const script = document.currentScript;
+  const start = () => {
+    const trigger = document.getElementById("pierre-ia");
+    const data = { ...(script ? script.dataset : {}), ...(trigger ? trigger.dataset : {}) };
+    let base;
+    try {
+      base = new URL(data.url || (script && script.src) || "", document.baseURI);
+    } catch (e) {
+      return;
+    }
+    if (base.protocol !== "https:" && base.protocol !== "http:") return;
+    const tenant = data.configuration || "";
+    const context = data.context || "default";
+    if (!/^[a-z0-9.-]+$/.test(tenant) || !/^[a-z][a-z0-9_-]*$/.test(context)) return;
+    const src = new URL(`/api/embed/${tenant}/${context}`, base.origin).href;
+
+    const host = document.createElement("div");
+    host.setAttribute("data-pierre-widget", "");
+    const shadow = host.attachShadow({ mode: "open" });
+    const style = document.createElement("style");
+    style.textContent = `
+      :host { all: initial; }
+      .launcher { position: fixed; right: 20px; bottom: 20px; z-index: 2147483000; width: 60px; height: 60px;
+        border-radius: 50%; border: 0; cursor: pointer; background: #0b5fa5; color: #fff; font: 600 14px/1 system-ui, sans-serif;
+        box-shadow: 0 6px 18px rgba(0,0,0,.25); }
+      .launcher:focus-visible, .close:focus-visible { outline: 3px solid #ffbf47; outline-offset: 2px; }
+      .backdrop { position: fixed; inset: 0; z-index: 2147483001; background: rgba(0,0,0,.45);
+        display: flex; align-items: center; justify-content: center; }
+      .backdrop[hidden] { display: none; }
+      .modal { position: relative; width: min(440px, 96vw); height: min(720px, 92vh); background: #fff;
+        border-radius: 14px; overflow: hidden; box-shadow: 0 12px 40px rgba(0,0,0,.35); }
+      iframe { border: 0; width: 100%; height: 100%; display: block; }
+      .close { position: absolute; top: 8px; right: 8px; z-index: 1; width: 36px; height: 36px; border-radius: 50%;
+        border: 0; cursor: pointer; background: rgba(0,0,0,.55); color: #fff; font: 22px/1 system-ui, sans-serif; }
+      @media (max-width: 600px) { .modal { width: 100vw; height: 100dvh; border-radius: 0; } }
+    `;
+    const launcher = document.createElement("button");
+    launcher.type = "button";
+    launcher.className = "launcher";
+    launcher.textContent = "Aide";
+    launcher.setAttribute("aria-label", "Ouvrir l'assistant");
+    const backdrop = document.createElement("div");
+    backdrop.className = "backdrop";
+    backdrop.hidden = true;
+    const modal = document.createElement("div");
+    modal.className = "modal";
+    modal.setAttribute("role", "dialog");
+    modal.setAttribute("aria-modal", "true");
+    modal.setAttribute("aria-label", "Assistant");
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "close";
+    close.textContent = "×";
+    close.setAttribute("aria-label", "Fermer l'assistant");
+    const frame = document.createElement("iframe");
+    frame.title = "Assistant du bailleur";
+    frame.setAttribute("allow", "clipboard-write");
+    modal.append(close, frame);
+    backdrop.append(modal);
+    shadow.append(style, backdrop);
+    if (!trigger) shadow.append(launcher);
+    document.body.append(host);
+
+    let opener = null;
+    const onKey = (event) => { if (event.key === "Escape") hide(); };
+    function show() {
+      if (!frame.src) frame.src = src;
+      opener = document.activeElement;
+      backdrop.hidden = false;
+      document.addEventListener("keydown", onKey);
+      frame.addEventListener("load", () => frame.contentWindow && frame.contentWindow.focus(), { once: true });
+      close.focus();
+    }
+    function hide() {
+      backdrop.hidden = true;
+      document.removeEventListener("keydown", onKey);
+      if (opener && opener.focus) opener.focus();
+    }
+    window.addEventListener("message", (event) => {
+      if (event.source === frame.contentWindow && event.data && event.data.pierre === "close") hide();
+    });
+    launcher.addEventListener("click", show);
+    close.addEventListener("click", hide);
+    backdrop.addEventListener("click", (event) => { if (event.target === backdrop) hide(); });
+    if (trigger) {
+      trigger.setAttribute("role", "button");
+      trigger.tabIndex = 0;
+      trigger.addEventListener("click", show);
+      trigger.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); show(); }
+      });
+    }
+  };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start, { once: true });
+  else start();
+})();
