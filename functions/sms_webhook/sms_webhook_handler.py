@@ -9,16 +9,21 @@ numpy, to keep the cold start small.
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pierre_rag.health import health_payload
 from pierre_rag.sms import runtime
 
 logger = Logger()
+# The layer's modules log with the standard library under "pierre_rag": same JSON output.
+logging.getLogger("pierre_rag")
+copy_config_to_registered_loggers(source_logger=logger, include={"pierre_rag"})
 app = APIGatewayHttpResolver()
 
 

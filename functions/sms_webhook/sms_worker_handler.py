@@ -8,9 +8,11 @@ and kept on its delivery record. The work is in :mod:`pierre_rag.sms.worker`.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -23,6 +25,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pierre_rag.sms import runtime
 
 logger = Logger()
+# The layer's modules log with the standard library under "pierre_rag": same JSON output.
+logging.getLogger("pierre_rag")
+copy_config_to_registered_loggers(source_logger=logger, include={"pierre_rag"})
 processor = BatchProcessor(event_type=EventType.SQS)
 
 

@@ -1,33 +1,123 @@
-"""The SMS worker must never acknowledge a message it did not answer."""
+"""The SMS worker handler with recorded SQS events: real pipeline (extractive, fixture
+datastore), moto, and the fake CM server."""
 
 from __future__ import annotations
 
-import copy
+import json
 
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
+import sms_webhook_handler
 import sms_worker_handler
+from tests.fakes.cm_server import Accept, Fail, FakeCm
 from tests.helpers import load_event
+from tests.unit.sms.support import (
+    CONVERSATIONS_TABLE,
+    PHONE_FORMS,
+    CapturedLogs,
+    build_fixture_datastore,
+    cm_body,
+    queued_bodies,
+    setup_aws,
+    sqs_event,
+    webhook_event,
+)
 
 
-def test_an_unanswered_batch_fails_whole_so_sqs_redelivers_it(lambda_context):
-    # Given a recorded SQS event (the answering step does not exist yet)
-    event = load_event("sqs_sms_inbound")
+@pytest.fixture(scope="module")
+def datastore(tmp_path_factory):
+    return build_fixture_datastore(tmp_path_factory.mktemp("sms") / "datastore.sqlite")
 
-    # When / then: the invocation errors, so the event source mapping retries the batch
-    with pytest.raises(BatchProcessingError):
+
+@pytest.fixture
+def cm():
+    with FakeCm(token="cm-token") as server:
+        yield server
+
+
+@pytest.fixture
+def sqs(dynamodb, monkeypatch, datastore, cm):
+    monkeypatch.setenv("PIERRE_DATASTORE", str(datastore))
+    monkeypatch.setenv("CM_ATTEMPTS", "2")
+    return setup_aws(monkeypatch, cm_url=cm.url)
+
+
+def _inbound(sqs, lambda_context, *bodies) -> list[str]:
+    """CM posts these webhook bodies; returns what the webhook queued."""
+    for body in bodies:
+        response = sms_webhook_handler.handler(webhook_event(body), lambda_context)
+        assert response["statusCode"] == 200
+    return queued_bodies(sqs, sqs.get_queue_url(QueueName="pierre-local-SmsQueue")["QueueUrl"])
+
+
+def _failed(response) -> list[str]:
+    return [item["itemIdentifier"] for item in response["batchItemFailures"]]
+
+
+def test_a_duplicate_webhook_yields_exactly_one_reply(sqs, cm, lambda_context):
+    queued = _inbound(sqs, lambda_context, cm_body(), cm_body())
+
+    first = sms_worker_handler.handler(sqs_event(*queued), lambda_context)
+    redelivered = sms_worker_handler.handler(sqs_event(*queued, receive_count=2), lambda_context)
+
+    assert _failed(first) == _failed(redelivered) == []
+    assert len(cm.requests) == 1
+    assert cm.sent[0].recipient == "0033612345678" and cm.sent[0].sender == "0033199000042"
+    assert "préavis" in " ".join(s.content for s in cm.sent).lower()
+
+
+def test_a_cm_outage_then_recovery_delivers_exactly_once(sqs, cm, lambda_context):
+    queued = _inbound(sqs, lambda_context, cm_body())
+    cm.script(Fail(503))
+
+    with pytest.raises(BatchProcessingError):  # the whole batch failed: SQS redelivers it
+        sms_worker_handler.handler(sqs_event(*queued), lambda_context)
+    cm.script(Accept())
+    after = sms_worker_handler.handler(sqs_event(*queued, receive_count=2), lambda_context)
+    again = sms_worker_handler.handler(sqs_event(*queued, receive_count=3), lambda_context)
+
+    assert _failed(after) == _failed(again) == []
+    assert len(cm.requests) == 2 + 1  # two failed attempts during the outage, one accepted
+    assert {s.reference.rsplit("-", 1)[0] for s in cm.sent} == {cm.sent[0].reference[:-2]}
+
+
+def test_a_malformed_message_is_reported_failed_never_dropped(sqs, lambda_context):
+    event = load_event("sqs_sms_question")
+    bad = json.loads(event["Records"][0]["body"])
+    bad["sender"] = "not-a-number"
+    event["Records"][0]["body"] = json.dumps(bad)
+
+    with CapturedLogs(sms_worker_handler.logger) as logs, pytest.raises(BatchProcessingError):
         sms_worker_handler.handler(event, lambda_context)
 
+    assert "invalid SMS queue message: sender" in logs.text
+    assert "not-a-number" not in logs.text
 
-def test_malformed_body_is_reported_failed_never_dropped(lambda_context):
-    event = load_event("sqs_sms_inbound")
-    bad = copy.deepcopy(event["Records"][0])
-    bad["messageId"] = "bad-message"
-    bad["body"] = "[1, 2]"
-    event["Records"].append(bad)
 
-    with pytest.raises(BatchProcessingError) as raised:
-        sms_worker_handler.handler(event, lambda_context)
+def test_conversations_and_logs_never_hold_the_number_in_clear(sqs, cm, lambda_context, dynamodb):
+    with CapturedLogs(sms_worker_handler.logger) as logs:
+        queued = _inbound(sqs, lambda_context, cm_body())
+        sms_worker_handler.handler(sqs_event(*queued), lambda_context)
 
-    assert "ValueError" in str(raised.value)
+    assert "SMS answer sent" in logs.text
+    stored = json.dumps(dynamodb.scan(TableName=CONVERSATIONS_TABLE)["Items"])
+    assert "tel_" in stored  # the keyed hash, on the conversation
+    for form in PHONE_FORMS:
+        assert form not in logs.text
+        assert form not in stored
+
+
+def test_the_answer_is_stored_in_the_sms_conversation_of_the_window(
+    sqs, cm, lambda_context, dynamodb
+):
+    later = cm_body(reference="second", timeUtc="2026-11-25T15:00:00")
+    later["message"]["text"] = "Et pour un logement meublé ?"
+    queued = _inbound(sqs, lambda_context, cm_body(), later)
+
+    sms_worker_handler.handler(sqs_event(*queued), lambda_context)
+
+    items = dynamodb.scan(TableName=CONVERSATIONS_TABLE)["Items"]
+    metas = [i for i in items if i["sk"]["S"] == "META"]
+    assert len(metas) == 1 and metas[0]["channel"]["S"] == "sms"
+    assert sum(1 for i in items if i["sk"]["S"].startswith("TURN#")) == 4

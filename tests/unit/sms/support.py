@@ -63,7 +63,7 @@ def setup_aws(monkeypatch: Any, *, cm_url: str = "http://127.0.0.1:9/v1.0/messag
         "CM_BACKOFF_S": "0.01",
         "CM_TIMEOUT_S": "1",
         "PIERRE_LLM": "off",
-        "POWERTOOLS_IDEMPOTENCY_DISABLED": "",
+        "POWERTOOLS_IDEMPOTENCY_DISABLED": "false",
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
@@ -122,3 +122,30 @@ def build_fixture_datastore(out: Path) -> Path:
 
     build_datastore([TENANTS_DIR], out, UseEmbedder(threads=1))
     return out
+
+
+class CapturedLogs:
+    """Everything the SMS code logs (the layer's loggers and a function's Powertools logger),
+    formatted as in CloudWatch, extras included."""
+
+    def __init__(self, powertools_logger: Any) -> None:
+        import io
+        import logging
+
+        self.stream = io.StringIO()
+        self.handler = logging.StreamHandler(self.stream)
+        self.handler.setFormatter(powertools_logger.registered_formatter)
+        self.loggers = [logging.getLogger("pierre_rag"), powertools_logger._logger]
+
+    def __enter__(self) -> CapturedLogs:
+        for logger in self.loggers:
+            logger.addHandler(self.handler)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for logger in self.loggers:
+            logger.removeHandler(self.handler)
+
+    @property
+    def text(self) -> str:
+        return self.stream.getvalue()
