@@ -1,0 +1,200 @@
+"""Role × route matrix: every route, every principal; nobody reaches what it must not.
+
+The route table below is checked against the app's own routes, so a new route without an
+entry here fails the suite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from admin_app.app import create_app
+from fastapi.routing import APIRoute
+
+from pierre_rag.auth.roles import Role
+from pierre_rag.auth.sessions import COOKIE_NAME
+from tests.unit.admin.harness import OTHER, TENANT
+
+A, K, C = Role.ADMINISTRATOR, Role.CONTRIBUTOR, Role.COLLABORATOR
+OURS = "conv-ours"
+TARGET = f"target@{TENANT}"
+STAFF_FILE = "pierre-habitat.fr/staff/procedure-impayes.md"
+PUBLIC_ROUTES = {
+    ("GET", "/admin/health"),
+    ("GET", "/admin/login"),
+    ("POST", "/admin/login"),
+    ("GET", "/admin"),
+}
+
+
+@dataclass(frozen=True)
+class R:
+    method: str
+    url: str
+    template: str  # the route's path template, to match the app's routes
+    allowed: tuple[Role, ...]
+    data: tuple[tuple[str, str], ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.url}"
+
+
+ROUTES = [
+    R("GET", "/admin/conversations", "/admin/conversations", (A,)),
+    R("GET", f"/admin/conversations/find?id={OURS}", "/admin/conversations/find", (A,)),
+    R("GET", "/admin/conversations/export.csv", "/admin/conversations/export.csv", (A,)),
+    R("GET", f"/admin/conversations/{OURS}", "/admin/conversations/{conversation_id}", (A,)),
+    R(
+        "POST",
+        f"/admin/conversations/{OURS}/score",
+        "/admin/conversations/{conversation_id}/score",
+        (A,),
+        (("score", "2"),),
+    ),
+    R(
+        "GET",
+        f"/admin/conversations/{OURS}/delete",
+        "/admin/conversations/{conversation_id}/delete",
+        (A,),
+    ),
+    R(
+        "POST",
+        f"/admin/conversations/{OURS}/delete",
+        "/admin/conversations/{conversation_id}/delete",
+        (A,),
+    ),
+    R("GET", "/admin/stats", "/admin/stats", (A,)),
+    R("GET", "/admin/stats.csv", "/admin/stats.csv", (A,)),
+    R("GET", "/admin/users", "/admin/users", (A,)),
+    R(
+        "POST",
+        "/admin/users",
+        "/admin/users",
+        (A,),
+        (("email", f"new@{TENANT}"), ("role", "collaborator")),
+    ),
+    R(
+        "POST",
+        "/admin/users/role",
+        "/admin/users/role",
+        (A,),
+        (("email", TARGET), ("role", "administrator")),
+    ),
+    R("POST", "/admin/users/password", "/admin/users/password", (A,), (("email", TARGET),)),
+    R("GET", f"/admin/users/delete?email={TARGET}", "/admin/users/delete", (A,)),
+    R("POST", "/admin/users/delete", "/admin/users/delete", (A,), (("email", TARGET),)),
+    R("GET", "/admin/users/import", "/admin/users/import", (A,)),
+    R(
+        "POST",
+        "/admin/users/import",
+        "/admin/users/import",
+        (A,),
+        (("csv_text", f"x@{TENANT},collaborator"), ("action", "preview")),
+    ),
+    R("GET", "/admin/knowledge", "/admin/knowledge", (A, K)),
+    R("GET", f"/admin/knowledge/file?path={STAFF_FILE}", "/admin/knowledge/file", (A, K)),
+    R(
+        "GET",
+        "/admin/knowledge/search?q=loyer+impay%C3%A9&context=staff",
+        "/admin/knowledge/search",
+        (A, K),
+    ),
+    R("GET", "/admin/chat", "/admin/chat", (A, C)),
+    R("GET", "/admin/password", "/admin/password", (A, K, C)),
+    R(
+        "POST",
+        "/admin/password",
+        "/admin/password",
+        (A, K, C),
+        (("current", "wrong"), ("new", "x"), ("confirm", "x")),
+    ),
+    R("POST", "/admin/logout", "/admin/logout", (A, K, C)),
+]
+PRINCIPALS = ["anonymous", "forged", A, K, C]
+
+
+def _app_routes() -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for route in create_app(lambda: None).router.routes:  # type: ignore[arg-type,return-value]
+        routes = getattr(getattr(route, "original_router", None), "routes", [route])
+        for inner in routes:
+            if isinstance(inner, APIRoute):
+                found.update((method, inner.path) for method in inner.methods or ())
+    return found
+
+
+def test_the_matrix_covers_every_route_of_the_app():
+    covered = {(r.method, r.template) for r in ROUTES} | PUBLIC_ROUTES
+
+    assert _app_routes() == covered
+
+
+def _seed(admin) -> None:
+    admin.seed_conversation(OURS)
+    admin.seed_conversation("conv-theirs", tenant=OTHER)
+    admin.add_user(TARGET, Role.COLLABORATOR)
+
+
+def _request(admin, route: R, csrf: str):
+    if route.method == "GET":
+        return admin.client.get(route.url, follow_redirects=False)
+    return admin.client.post(
+        route.url, data={"csrf": csrf, **dict(route.data)}, follow_redirects=False
+    )
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS, ids=str)
+@pytest.mark.parametrize("route", ROUTES, ids=str)
+def test_each_principal_reaches_exactly_what_its_role_allows(admin, route, principal):
+    # given
+    _seed(admin)
+    csrf = "none"
+    if principal == "forged":
+        admin.client.cookies.set(COOKIE_NAME, "eyJlIjoiYSJ9.forged.signature")
+    elif isinstance(principal, Role):
+        csrf = admin.sign_in_as(f"{principal.value}@{TENANT}", principal)
+    # when
+    response = _request(admin, route, csrf)
+    # then
+    if not isinstance(principal, Role):
+        if route.method == "GET":
+            assert response.status_code == 303
+            assert response.headers["location"] == "/admin/login"
+        else:
+            assert response.status_code == 401
+    elif principal in route.allowed:
+        assert response.status_code in (200, 303, 400), response.text[:500]
+        if response.status_code == 303 and route.template != "/admin/logout":
+            assert response.headers["location"] not in ("/admin/login", "/admin/password")
+    else:
+        assert response.status_code == 403
+        assert "Accès refusé" in response.text
+
+
+CROSS_LANDLORD = [
+    R("GET", f"/admin/conversations/{OURS}", "", (A,)),
+    R("POST", f"/admin/conversations/{OURS}/score", "", (A,), (("score", "0"),)),
+    R("GET", f"/admin/conversations/{OURS}/delete", "", (A,)),
+    R("POST", f"/admin/conversations/{OURS}/delete", "", (A,)),
+    R("GET", f"/admin/users/delete?email={TARGET}", "", (A,)),
+    R("POST", "/admin/users/role", "", (A,), (("email", TARGET), ("role", "administrator"))),
+    R("POST", "/admin/users/password", "", (A,), (("email", TARGET),)),
+    R("POST", "/admin/users/delete", "", (A,), (("email", TARGET),)),
+    R("GET", f"/admin/knowledge/file?path={STAFF_FILE}", "", (A,)),
+]
+
+
+@pytest.mark.parametrize("route", CROSS_LANDLORD, ids=str)
+def test_another_landlords_administrator_gets_404_and_changes_nothing(admin, route):
+    # given
+    _seed(admin)
+    target_before = admin.users.get(TENANT, TARGET)
+    meta_before = admin.conversations.get_meta(OURS)
+    csrf = admin.sign_in_as(f"admin@{OTHER}", A, tenant=OTHER)
+    # when
+    response = _request(admin, route, csrf)
+    # then
+    assert response.status_code == 404
+    assert admin.users.get(TENANT, TARGET) == target_before
+    assert admin.conversations.get_meta(OURS) == meta_before

@@ -1,0 +1,214 @@
+"""Users: create, change role, reset password (shown once), delete, CSV import with preview."""
+
+from __future__ import annotations
+
+import re
+
+from pierre_rag.auth.passwords import verify_password
+from pierre_rag.auth.roles import Role
+from tests.unit.admin.harness import OTHER, TENANT
+
+ME = f"me@{TENANT}"
+
+
+def _otp(html: str) -> str:
+    match = re.search(r'<code class="big">([^<]+)</code>', html)
+    assert match, html
+    return match.group(1)
+
+
+def test_creating_a_user_shows_a_one_time_password_once(admin):
+    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+
+    response = admin.client.post(
+        "/admin/users",
+        data={"csrf": csrf, "email": f"Nina@{TENANT}", "role": "contributor", "name": "Nina"},
+    )
+
+    assert response.status_code == 200
+    password = _otp(response.text)
+    user = admin.users.get(TENANT, f"nina@{TENANT}")
+    assert user is not None and user.role is Role.CONTRIBUTOR and user.must_change_password
+    assert verify_password(user.password_hash, password)
+    assert password not in admin.client.get("/admin/users").text
+
+
+def test_an_administrator_may_set_the_password_which_is_never_displayed(admin):
+    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+    chosen = "chosen by the administrator"
+
+    response = admin.client.post(
+        "/admin/users",
+        data={
+            "csrf": csrf,
+            "email": f"nina@{TENANT}",
+            "role": "collaborator",
+            "mode": "set",
+            "password": chosen,
+        },
+    )
+
+    assert response.status_code == 200
+    assert chosen not in response.text
+    user = admin.users.get(TENANT, f"nina@{TENANT}")
+    assert user is not None and verify_password(user.password_hash, chosen)
+
+
+def test_creating_refuses_bad_input_and_duplicates_even_across_landlords(admin):
+    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+    admin.add_user(f"taken@{OTHER}", Role.COLLABORATOR, tenant=OTHER)
+
+    bad_email = admin.client.post(
+        "/admin/users", data={"csrf": csrf, "email": "nope", "role": "contributor"}
+    )
+    bad_role = admin.client.post(
+        "/admin/users", data={"csrf": csrf, "email": f"x@{TENANT}", "role": "king"}
+    )
+    taken = admin.client.post(
+        "/admin/users", data={"csrf": csrf, "email": f"taken@{OTHER}", "role": "contributor"}
+    )
+
+    assert (bad_email.status_code, bad_role.status_code, taken.status_code) == (400, 400, 409)
+    assert [user.email for user in admin.users.list(TENANT)] == [ME]
+
+
+def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(admin):
+    admin.sign_in_as(ME, Role.ADMINISTRATOR)
+    admin.add_user(f"target@{TENANT}", Role.COLLABORATOR)
+
+    responses = [
+        admin.client.post("/admin/users", data={"email": f"new@{TENANT}", "role": "administrator"}),
+        admin.client.post(
+            "/admin/users/role",
+            data={"csrf": "wrong", "email": f"target@{TENANT}", "role": "administrator"},
+        ),
+        admin.client.post("/admin/users/delete", data={"csrf": "", "email": f"target@{TENANT}"}),
+    ]
+
+    assert [r.status_code for r in responses] == [403, 403, 403]
+    assert [u.email for u in admin.users.list(TENANT)] == [ME, f"target@{TENANT}"]
+    target = admin.users.get(TENANT, f"target@{TENANT}")
+    assert target is not None and target.role is Role.COLLABORATOR
+
+
+def test_role_change_reset_and_delete(admin):
+    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+    admin.add_user(f"target@{TENANT}", Role.COLLABORATOR)
+    form = {"csrf": csrf, "email": f"target@{TENANT}"}
+
+    role = admin.client.post(
+        "/admin/users/role", data={**form, "role": "contributor"}, follow_redirects=False
+    )
+    reset = admin.client.post("/admin/users/password", data=form)
+    user = admin.users.get(TENANT, f"target@{TENANT}")
+    assert user is not None
+    confirm = admin.client.get(f"/admin/users/delete?email=target@{TENANT}")
+    delete = admin.client.post("/admin/users/delete", data=form, follow_redirects=False)
+
+    assert role.status_code == 303 and user.role is Role.CONTRIBUTOR
+    assert verify_password(user.password_hash, _otp(reset.text)) and user.must_change_password
+    assert "Supprimer définitivement" in confirm.text
+    assert delete.status_code == 303
+    assert admin.users.get(TENANT, f"target@{TENANT}") is None
+    assert admin.users.tenant_of(f"target@{TENANT}") is None
+
+
+def test_an_administrator_cannot_demote_or_delete_itself(admin):
+    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+
+    demote = admin.client.post(
+        "/admin/users/role", data={"csrf": csrf, "email": ME, "role": "collaborator"}
+    )
+    delete = admin.client.post("/admin/users/delete", data={"csrf": csrf, "email": ME})
+
+    assert demote.status_code == delete.status_code == 400
+    me = admin.users.get(TENANT, ME)
+    assert me is not None and me.role is Role.ADMINISTRATOR
+
+
+def test_a_role_change_ends_the_sessions_of_that_user(admin):
+    admin.sign_in_as(f"target@{TENANT}", Role.COLLABORATOR)
+    admin.users.set_role(TENANT, f"target@{TENANT}", Role.ADMINISTRATOR)
+
+    response = admin.client.get("/admin/users", follow_redirects=False)
+
+    assert response.headers["location"] == "/admin/login"
+
+
+CSV = f"""email;rôle;nom
+ok@{TENANT};collaborateur;Olivier
+bad-address;contributor;
+dup@{TENANT};contributor;
+dup@{TENANT};contributor;
+me@{TENANT};administrator;
+unknown@{TENANT};chef;
+"""
+
+
+def test_the_import_preview_lists_each_row_error_and_writes_nothing(admin):
+    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+
+    response = admin.client.post("/admin/users/import", data={"csrf": csrf, "csv_text": CSV})
+
+    assert response.status_code == 400
+    for message in (
+        "adresse e-mail invalide",
+        "adresse en double dans le fichier",
+        "un compte existe déjà pour cette adresse",
+        "rôle inconnu « chef »",
+    ):
+        assert message in response.text
+    assert "Confirmer" not in response.text
+    assert [u.email for u in admin.users.list(TENANT)] == [ME]
+
+
+def test_a_confirmed_clean_import_creates_the_accounts_with_one_time_passwords(admin):
+    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+    text = f"ana@{TENANT},collaborator,Ana\nbob@{TENANT},contributeur\n"
+
+    preview = admin.client.post("/admin/users/import", data={"csrf": csrf, "csv_text": text})
+    assert preview.status_code == 200 and "Confirmer et créer 2 compte(s)" in preview.text
+    assert admin.users.get(TENANT, f"ana@{TENANT}") is None
+
+    done = admin.client.post(
+        "/admin/users/import", data={"csrf": csrf, "csv_text": text, "action": "confirm"}
+    )
+
+    assert done.status_code == 200
+    ana = admin.users.get(TENANT, f"ana@{TENANT}")
+    bob = admin.users.get(TENANT, f"bob@{TENANT}")
+    assert ana is not None and ana.role is Role.COLLABORATOR and ana.name == "Ana"
+    assert bob is not None and bob.role is Role.CONTRIBUTOR
+    passwords = re.findall(r"<td><code>([^<]+)</code></td>", done.text)
+    assert len(passwords) == 2 and verify_password(ana.password_hash, passwords[0])
+
+
+def test_a_confirm_with_a_bad_row_creates_nothing(admin):
+    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+
+    response = admin.client.post(
+        "/admin/users/import",
+        data={
+            "csrf": csrf,
+            "csv_text": f"ana@{TENANT},collaborator\nbad,collaborator",
+            "action": "confirm",
+        },
+    )
+
+    assert response.status_code == 400
+    assert admin.users.get(TENANT, f"ana@{TENANT}") is None
+
+
+def test_the_import_accepts_an_uploaded_file(admin):
+    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+
+    response = admin.client.post(
+        "/admin/users/import",
+        data={"csrf": csrf, "action": "preview"},
+        files={
+            "csv_file": ("users.csv", f"\ufeffana@{TENANT},collaborator\n".encode(), "text/csv")
+        },
+    )
+
+    assert response.status_code == 200
+    assert f"ana@{TENANT}" in response.text and "prêt" in response.text
