@@ -10,12 +10,13 @@ DATASTORE := build/datastore.sqlite
 export SAM_CLI_TELEMETRY := 0
 export OPENBLAS_NUM_THREADS := 1
 
-.PHONY: help install dev test lint typecheck template-check pytest browser layer datastore clean
+.PHONY: help install dev test lint typecheck template-check pytest browser layer datastore clean sms
 
 help:
 	@echo "make dev    - install into .venv, build the datastore, run the stack on http://localhost:$(PORT)"
 	@echo "make test   - install and run ruff, mypy, template checks and the whole test suite"
 	@echo "make layer  - build the Lambda layer for ARCH=$(ARCH) and check the 250 MB budget"
+	@echo "make sms TEXT='...' - with make dev running: simulate an inbound SMS, print the reply"
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required, found " + sys.version.split()[0] + "; run make PYTHON=python3.12 ...")'
@@ -66,6 +67,11 @@ test: lint typecheck template-check pytest
 
 layer: install
 	$(BIN)/python infra/build_layer.py --arch $(ARCH)
+
+# SMS: simulate an inbound SMS against `make dev` and print the reply the fake CM.com got.
+TEXT ?= Quels sont les horaires de mon agence ?
+sms: install
+	$(BIN)/python -m pierre_local.simulate_sms --url http://127.0.0.1:$(PORT) "$(TEXT)"
 
 clean:
 	rm -rf build .aws-sam .mypy_cache .ruff_cache .pytest_cache

@@ -86,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  chat API  {stack.url}/api/health", flush=True)
     print(f"  admin     {stack.url}/admin/health", flush=True)
     print(f"  SMS       {stack.url}/sms/health", flush=True)
+    if stack.fake_cm is not None:
+        print(f"  CM (fake) {stack.fake_cm.url}  — try: make sms TEXT='Bonjour'", flush=True)
     print(f"  AWS (moto) {os.environ.get('AWS_ENDPOINT_URL', '')}", flush=True)
     print("Ctrl-C to stop.", flush=True)
     stopped.wait()

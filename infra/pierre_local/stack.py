@@ -74,6 +74,7 @@ class LocalStack:
         self.resources: LocalResources | None = None
         self.secrets: dict[str, str] = {}
         self.environment: dict[str, str] = {}
+        self.fake_cm: Any = None  # SMS: pierre_local.fake_cm.FakeCm when started
 
     @property
     def url(self) -> str:
@@ -87,6 +88,7 @@ class LocalStack:
         if unknown:
             raise TemplateError(f"unknown template parameter(s): {', '.join(sorted(unknown))}")
         stack.parameters.update(options.parameter_overrides)
+        self._start_fake_cm(stack.parameters)
         self._start_moto()
         self.resources = LocalResources(stack)
         import boto3
@@ -116,6 +118,23 @@ class LocalStack:
         gateway = LocalGateway(stack.routes(), self.functions, options.static_dir)
         self.server = make_server(options.host, options.port, gateway)
         threading.Thread(target=self.server.serve_forever, name="http", daemon=True).start()
+
+    # --- SMS: a fake CM.com unless CmApiUrl is overridden (tests point it at their own fake)
+    def _start_fake_cm(self, parameters: dict[str, str]) -> None:
+        if "CmApiUrl" not in parameters or "CmApiUrl" in self.options.parameter_overrides:
+            return
+        import json
+
+        from pierre_local.fake_cm import FakeCm, print_sent
+
+        self.fake_cm = FakeCm(token=None, echo=print_sent).start()
+        parameters["CmApiUrl"] = self.fake_cm.url
+        self.options.state_dir.mkdir(parents=True, exist_ok=True)
+        (self.options.state_dir / "fake-cm.json").write_text(
+            json.dumps({"url": self.fake_cm.url}), encoding="utf-8"
+        )
+
+    # --- end SMS
 
     def _start_moto(self) -> None:
         from moto.server import ThreadedMotoServer
@@ -164,6 +183,8 @@ class LocalStack:
             function.close()
         if self.moto is not None:
             self.moto.stop()
+        if self.fake_cm is not None:
+            self.fake_cm.stop()
 
     def __enter__(self) -> LocalStack:
         self.start()
