@@ -7,6 +7,7 @@ import json
 import time
 import urllib.request
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -44,7 +45,7 @@ def stack(tmp_path_factory, cm) -> Iterator[RunningStack]:
         yield running
 
 
-def _post(stack: RunningStack, body: dict) -> tuple[int, dict]:
+def _post(stack: RunningStack, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     secret = stack.secrets["sms-webhook-secret"]
     request = urllib.request.Request(
         f"{stack.url}/sms/{secret}",
@@ -65,10 +66,6 @@ def _wait(condition, seconds: float = 30.0) -> bool:
     return False
 
 
-def _sent_for(cm: FakeCm, text_start: str) -> list[str]:
-    return [s.reference for s in cm.sent if text_start in s.content]
-
-
 def _replies(cm: FakeCm, to: str) -> set[str]:
     """Distinct answers (CM references without the part suffix) sent to a number."""
     return {s.reference.rsplit("-", 1)[0] for s in cm.sent if s.recipient == to}
@@ -76,7 +73,7 @@ def _replies(cm: FakeCm, to: str) -> set[str]:
 
 def test_a_duplicate_webhook_over_http_yields_exactly_one_reply(stack, cm):
     cm.script(Accept())
-    body = cm_body(reference="dup-1", **{"from": {"number": "+33611111111"}})
+    body = cm_body(reference="dup-1", from__number="+33611111111")
 
     assert _post(stack, body) == (200, {"status": "queued"})
     assert _post(stack, body) == (200, {"status": "queued"})
@@ -88,7 +85,7 @@ def test_a_duplicate_webhook_over_http_yields_exactly_one_reply(stack, cm):
 
 def test_a_cm_outage_then_recovery_delivers_exactly_once(stack, cm):
     cm.script(Fail(503), Accept())
-    body = cm_body(reference="outage-1", **{"from": {"number": "+33622222222"}})
+    body = cm_body(reference="outage-1", from__number="+33622222222")
 
     assert _post(stack, body)[0] == 200
 
@@ -101,15 +98,17 @@ def test_a_message_cm_keeps_refusing_reaches_the_dead_letter_queue(stack, cm):
     cm.script(Fail(400, error_code=202))
     sqs = stack.client("sqs")
     dlq = sqs.get_queue_url(QueueName="pierre-local-SmsDeadLetterQueue")["QueueUrl"]
-    body = cm_body(reference="poison-1", **{"from": {"number": "+33633333333"}})
+    body = cm_body(reference="poison-1", from__number="+33633333333")
 
     assert _post(stack, body)[0] == 200
 
-    moved: list[dict] = []
-    assert _wait(
-        lambda: moved.extend(sqs.receive_message(QueueUrl=dlq).get("Messages", [])) or moved,
-        seconds=40,
-    ), "the refused message never reached the dead-letter queue"
+    moved: list[dict[str, Any]] = []
+
+    def in_dlq() -> bool:
+        moved.extend(sqs.receive_message(QueueUrl=dlq).get("Messages", []))
+        return bool(moved)
+
+    assert _wait(in_dlq, seconds=40), "the refused message never reached the dead-letter queue"
     assert json.loads(moved[0]["Body"])["sender"] == "+33633333333"
     assert _replies(cm, "0033633333333") == set()
     cm.script(Accept())
