@@ -28,7 +28,7 @@ OUTCOME_LABELS = {
     "error": "Erreur",
 }
 SCORE_LABELS = {"0": "0 — faux", "1": "1", "2": "2", "3": "3 — parfait", "none": "Non noté"}
-THUMB_LABELS = {"up": "👍 utile", "down": "👎 pas utile", "none": "Sans avis"}
+THUMB_LABELS = {"up": "Utile", "down": "Pas utile", "none": "Sans avis"}
 
 
 def _range(query: RangeQuery) -> tuple[date, date]:
