@@ -30,6 +30,8 @@ class FakeLambdaContext:
     function_version: str = "$LATEST"
     log_group_name: str = "/aws/lambda/test-function"
     log_stream_name: str = "test"
+    client_context: Any = None
+    identity: Any = None
 
     def get_remaining_time_in_millis(self) -> int:
         return 30_000

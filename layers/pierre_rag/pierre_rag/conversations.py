@@ -180,9 +180,6 @@ class ConversationStore:
         """Store the user's message once; a retry raises :class:`DuplicateMessageError`."""
         pk = f"CONV#{conversation_id}"
         expires_at = int(time.time()) + retention_days * 86400
-        meta = self.get_meta(conversation_id)
-        if meta is not None and (meta.tenant, meta.context) != (tenant, context):
-            raise ConversationMismatchError("this conversation belongs to another context")
         meta_update = self._meta_update(
             pk, turn.created_ms, tenant, context, channel, expires_at, extra_meta or {}
         )
@@ -213,10 +210,14 @@ class ConversationStore:
                 ]
             )
         except self.client.exceptions.TransactionCanceledException as error:
-            reasons = error.response.get("CancellationReasons", [])
-            if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+            codes = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
+            if codes and codes[0] == "ConditionalCheckFailed":
                 raise DuplicateMessageError(
                     self.answer_to(conversation_id, turn.message_id)
+                ) from error
+            if len(codes) > 2 and codes[2] == "ConditionalCheckFailed":
+                raise ConversationMismatchError(
+                    "this conversation belongs to another landlord or context"
                 ) from error
             raise
 
@@ -256,6 +257,9 @@ class ConversationStore:
         return {
             "TableName": self.table,
             "Key": _item({"pk": pk, "sk": "META"}),
+            # One conversation id never switches landlord or context (checked in the write).
+            "ConditionExpression": "attribute_not_exists(pk) OR "
+            "(tenant = :tenant AND #ctx = :context)",
             "UpdateExpression": "SET " + ", ".join(sets) + " ADD turn_count :one",
             "ExpressionAttributeNames": {"#ctx": "context"},
             "ExpressionAttributeValues": _item(values),

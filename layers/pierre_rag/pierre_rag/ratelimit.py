@@ -50,9 +50,40 @@ class RateLimiter:
         return Verdict(hits <= limit.max_hits, limit, hits, max(1, window_end - now))
 
     def check_all(self, checks: list[tuple[Limit, str]]) -> Verdict | None:
-        """The first limit exceeded, or None when every one allows the request."""
+        """The first limit exceeded, or None when every one allows the request.
+
+        All counters are incremented in one transaction, each on condition that it is under
+        its limit: one round trip whatever the number of limits, and a refused request does
+        not consume the other limits.
+        """
+        if not checks:
+            return None
+        now = int(self.clock())
+        items = []
         for limit, key in checks:
-            verdict = self.hit(limit, key)
-            if not verdict.allowed:
-                return verdict
+            window = now // limit.window_s
+            items.append(
+                {
+                    "Update": {
+                        "TableName": self.table,
+                        "Key": {"pk": {"S": f"{limit.scope}#{key}#{window}"}},
+                        "UpdateExpression": "ADD hits :one SET expires_at = :exp",
+                        "ConditionExpression": "attribute_not_exists(hits) OR hits < :max",
+                        "ExpressionAttributeValues": {
+                            ":one": {"N": "1"},
+                            ":max": {"N": str(limit.max_hits)},
+                            ":exp": {"N": str((window + 1) * limit.window_s + 60)},
+                        },
+                    }
+                }
+            )
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except self.client.exceptions.TransactionCanceledException as error:
+            reasons = error.response.get("CancellationReasons", [])
+            for (limit, _), reason in zip(checks, reasons, strict=False):
+                if reason.get("Code") == "ConditionalCheckFailed":
+                    window_end = (now // limit.window_s + 1) * limit.window_s
+                    return Verdict(False, limit, limit.max_hits, max(1, window_end - now))
+            raise
         return None

@@ -1,0 +1,198 @@
+"""Benchmark the chat function through the Lambda-event path (HTTP API v2 event → Mangum).
+
+- **Cold init**: a fresh Python process imports ``chat_handler``, builds its services
+  (tenants, datastore, embedding model, AWS clients) and serves one health request; the time
+  from process start to that response is reported (median of ``--cold-runs`` processes).
+- **Turn**: warm, in this process, a full extractive turn (``POST …/messages``: history,
+  idempotent write, understanding, retrieval, answer, persistence) — p50/p95 over the dev
+  benchmark questions, each in a new conversation.
+
+DynamoDB and SSM are moto's server on loopback, with tables created from template.yaml.
+
+    .venv/bin/python infra/bench_chat.py [--datastore build/datastore.sqlite] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("PIERRE_SHARED_DIR", REPO.parent / "shared"))
+sys.path[:0] = [str(REPO), str(REPO / "infra"), str(REPO / "functions" / "chat")]
+
+COLD_PROBE = """
+import time
+started = time.perf_counter()
+import chat_handler
+from chat_api.services import chat_services
+chat_services()
+from tests.helpers import FakeLambdaContext, load_event
+response = chat_handler.handler(load_event("chat_health"), FakeLambdaContext())
+assert response["statusCode"] == 200, response
+print(f"{(time.perf_counter() - started) * 1000:.1f}")
+"""
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def start_aws() -> tuple[Any, dict[str, str]]:
+    """moto's server in its own process (in-process it would compete for our GIL)."""
+    import boto3
+
+    from pierre_local.resources import LocalResources, create_tables
+    from pierre_local.stack import free_port
+    from pierre_local.template import REGION, read_stack
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    env = {
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench",
+        "AWS_DEFAULT_REGION": REGION,
+        "CONVERSATIONS_TABLE": LocalResources.physical_name("ConversationsTable"),
+        "RATE_LIMITS_TABLE": LocalResources.physical_name("RateLimitsTable"),
+        "USERS_TABLE": LocalResources.physical_name("UsersTable"),
+        "IDEMPOTENCY_TABLE": LocalResources.physical_name("IdempotencyTable"),
+        "PIERRE_LLM": "off",
+        "OPENBLAS_NUM_THREADS": "1",
+    }
+    os.environ.update(env)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            dynamodb = boto3.client("dynamodb")
+            dynamodb.list_tables()
+            break
+        except Exception:
+            if time.monotonic() > deadline:
+                server.kill()
+                raise
+            time.sleep(0.2)
+    create_tables(LocalResources(read_stack(REPO / "template.yaml")), dynamodb)
+    boto3.client("ssm").put_parameter(
+        Name="/pierre/session-secret", Value="bench-session-secret-0123456789", Type="SecureString"
+    )
+    return server, env
+
+
+def cold_init(runs: int, env: dict[str, str]) -> list[float]:
+    child_env = {
+        **os.environ,
+        **env,
+        "AWS_LAMBDA_FUNCTION_NAME": "bench-chat",
+        "PYTHONPATH": os.pathsep.join(
+            [str(REPO), str(REPO / "functions" / "chat"), str(REPO / "infra")]
+        ),
+    }
+    timings = []
+    for _ in range(runs):
+        output = subprocess.run(
+            [sys.executable, "-c", COLD_PROBE],
+            env=child_env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        timings.append(float(output.stdout.strip().splitlines()[-1]))
+    return timings
+
+
+def warm_turns(questions: list[str]) -> list[float]:
+    import chat_handler
+    from tests.helpers import FakeLambdaContext, load_event
+
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    context = FakeLambdaContext()
+    template = load_event("chat_post_message")
+    timings: list[float] = []
+    for index, text in enumerate(questions):
+        event = json.loads(json.dumps(template))
+        conversation = str(uuid.uuid4())
+        path = f"/api/conversations/{conversation}/messages"
+        event["rawPath"] = event["requestContext"]["http"]["path"] = path
+        event["requestContext"]["http"]["sourceIp"] = f"198.51.100.{index % 250}"
+        event["body"] = json.dumps(
+            {"tenant": "pierre-habitat.fr", "message_id": str(uuid.uuid4()), "text": text}
+        )
+        started = time.perf_counter()
+        response = chat_handler.handler(event, context)
+        timings.append((time.perf_counter() - started) * 1000)
+        if response["statusCode"] != 200:
+            raise RuntimeError(f"turn failed: {response['statusCode']} {response['body'][:200]}")
+    return timings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--datastore", type=Path, default=REPO / "build" / "datastore.sqlite")
+    parser.add_argument("--questions", type=Path, default=SHARED / "bench" / "questions.dev.jsonl")
+    parser.add_argument("--cold-runs", type=int, default=5)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    if not args.datastore.is_file():
+        print(f"no datastore at {args.datastore}: run `make datastore` first", file=sys.stderr)
+        return 2
+    os.environ["PIERRE_DATASTORE"] = str(args.datastore)
+    os.environ.setdefault("PIERRE_TENANTS_DIR", str(REPO / "knowledge"))
+    questions = [
+        json.loads(line)["question"]
+        for line in args.questions.read_text().splitlines()
+        if line.strip()
+    ]
+    server, env = start_aws()
+    try:
+        env["PIERRE_DATASTORE"] = str(args.datastore)
+        env["PIERRE_TENANTS_DIR"] = os.environ["PIERRE_TENANTS_DIR"]
+        cold = cold_init(args.cold_runs, env)
+        warm_turns(questions[:3])  # warm-up: first request pays lazy imports
+        turns = warm_turns(questions)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    cold_ms = {"median": round(statistics.median(cold), 1), "runs": [round(c) for c in cold]}
+    turn_ms = {"p50": round(_percentile(turns, 0.5), 1), "p95": round(_percentile(turns, 0.95), 1)}
+    report = {
+        "cold_init_ms": {
+            "median": round(statistics.median(cold), 1),
+            "runs": [round(c) for c in cold],
+        },
+        "turn_ms": {
+            "p50": round(_percentile(turns, 0.5), 1),
+            "p95": round(_percentile(turns, 0.95), 1),
+            "turns": len(turns),
+        },
+    }
+    if args.json:
+        print(json.dumps(report))
+    else:
+        print(
+            f"chat cold init (imports + datastore + embedder + first request): "
+            f"median {cold_ms['median']} ms over {len(cold)} processes {cold_ms['runs']}"
+        )
+        print(
+            f"extractive turn through the Lambda-event path: p50 {turn_ms['p50']} ms, "
+            f"p95 {turn_ms['p95']} ms over {len(turns)} questions"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
