@@ -131,7 +131,7 @@
     for (const source of sources) {
       const details = box.appendChild(el("details"));
       details.appendChild(el("summary", "", `[${source.number}] ${source.title} — ${source.heading}`));
-      if (source.excerpt) details.appendChild(el("p", "", source.excerpt));
+      if (source.excerpt) inline(details.appendChild(el("p")), source.excerpt);
     }
   }
   function renderFeedback(node, current) {

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from pierre_rag.pipeline.messages import phrases
 from pierre_rag.pipeline.models import Channel, Source
-from pierre_rag.pipeline.text import excerpt
+from pierre_rag.pipeline.text import excerpt, excerpt_lines
 
 
 def extractive_answer(
@@ -31,7 +31,7 @@ def extractive_answer(
     for source, text in list(zip(sources, texts, strict=True))[:2]:
         parts.append(f"**{source.heading}** [{source.number}]")
         parts.append("")
-        parts.extend(f"> {line}" if line else ">" for line in excerpt(text, 600).splitlines())
+        parts.append(excerpt_lines(text, 700))
         parts.append("")
     parts.append(f"_{p.excerpts_note}_")
     if handoff:

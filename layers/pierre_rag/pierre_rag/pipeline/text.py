@@ -49,3 +49,22 @@ def excerpt(text: str, max_chars: int) -> str:
         return kept
     cut = text[:max_chars].rsplit(" ", 1)[0]
     return cut.rstrip(",;:") + "…"
+
+
+def excerpt_lines(text: str, max_chars: int) -> str:
+    """Whole lines of ``text`` (lists kept as lists) up to ``max_chars``; a first line that is
+    too long alone is cut at a sentence."""
+    kept: list[str] = []
+    used = 0
+    for line in without_relative_links(text).strip().splitlines():
+        if used + len(line) > max_chars:
+            if not kept:
+                kept.append(excerpt(line, max_chars))
+            break
+        kept.append(line)
+        used += len(line) + 1
+    while kept and not kept[-1].strip():
+        kept.pop()
+    if kept and kept[-1].rstrip().endswith(":"):
+        kept.pop()  # a lead-in whose list did not fit would dangle
+    return "\n".join(kept)
