@@ -6,7 +6,10 @@ from pierre_rag.pipeline.text import excerpt, excerpt_lines, markdown_to_plain
 
 
 def test_markdown_becomes_plain_text_with_readable_links():
-    text = "## Titre\n\n**Important** : voir [le site](https://exemple.fr) et [l'article](autre.md).\n- un\n- deux [1]"
+    text = (
+        "## Titre\n\n**Important** : voir [le site](https://exemple.fr) et "
+        "[l'article](autre.md).\n- un\n- deux [1]"
+    )
 
     plain = markdown_to_plain(text)
 
