@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -90,7 +91,20 @@ class BuildReport:
 
 
 def build_salt(embedder: Embedder, config: ChunkingConfig) -> str:
-    return f"{embedder.model_id}|{CHUNKER_VERSION}|{SCHEMA_VERSION}|{config}"
+    """What a datastore depends on besides the sources: model, settings and indexing code."""
+    return f"{embedder.model_id}|{CHUNKER_VERSION}|{SCHEMA_VERSION}|{config}|{_code_fingerprint()}"
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    """Hash of the modules and data that shape the index, so a cached datastore is never stale."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name in ("build.py", "chunking.py", "names.py", "text.py", "sources.py"):
+        digest.update((package / name).read_bytes())
+    for path in sorted((package / "data").iterdir()):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def collect_chunks(sources: Sequence[Path], config: ChunkingConfig | None = None) -> list[ChunkRow]:
