@@ -67,13 +67,16 @@ def _prose_vocabulary(rows: Sequence[ChunkRow]) -> list[tuple[str, str, int]]:
     Query analysis uses it to tell French words from noise: a commune list contains every
     short foreign word ("bu", "bir"…) as some village name.
     """
-    words: Counter[str] = Counter()
-    for row in rows:
-        if not row.is_list:
-            words.update(set(tokens(" ".join([row.title, *row.headings, row.text]))))
-    stems: Counter[str] = Counter()
-    for word, stem in zip(words, stem_all(list(words)), strict=True):
-        stems[stem] += words[word]
+    documents = [
+        set(tokens(" ".join([row.title, *row.headings, row.text])))
+        for row in rows
+        if not row.is_list
+    ]
+    words: Counter[str] = Counter(word for document in documents for word in document)
+    stem_of = dict(zip(words, stem_all(list(words)), strict=True))
+    stems: Counter[str] = Counter(
+        stem for document in documents for stem in {stem_of[word] for word in document}
+    )
     return [("word", w, n) for w, n in words.items()] + [("stem", s, n) for s, n in stems.items()]
 
 
