@@ -3,7 +3,9 @@ DynamoDB), then pages, cookies, CSRF refusals and redirects are what API Gateway
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 import pytest
@@ -33,6 +35,18 @@ def admin_env(dynamodb, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     read_secret.cache_clear()
 
 
+def _invoke(event, context):
+    """Like a Lambda container: a thread with its own event loop (the browser tests' Playwright
+    keeps one running on the main thread when the whole suite runs)."""
+
+    def run():
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        return admin_handler.handler(event, context)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
 def _headers(response):
     return {k.lower(): v for k, v in response["headers"].items()}
 
@@ -40,7 +54,7 @@ def _headers(response):
 def test_the_login_page_is_html_with_security_headers_and_a_secure_csrf_cookie(
     admin_env, lambda_context
 ):
-    response = admin_handler.handler(load_event("admin_login_page"), lambda_context)
+    response = _invoke(load_event("admin_login_page"), lambda_context)
 
     assert response["statusCode"] == 200
     headers = _headers(response)
@@ -54,7 +68,7 @@ def test_the_login_page_is_html_with_security_headers_and_a_secure_csrf_cookie(
 
 
 def test_a_login_post_with_a_forged_csrf_token_is_refused(admin_env, lambda_context):
-    response = admin_handler.handler(load_event("admin_login_forged_csrf"), lambda_context)
+    response = _invoke(load_event("admin_login_forged_csrf"), lambda_context)
 
     assert response["statusCode"] == 403
     assert "Jeton de sécurité invalide" in response["body"]
@@ -62,7 +76,7 @@ def test_a_login_post_with_a_forged_csrf_token_is_refused(admin_env, lambda_cont
 
 
 def test_an_anonymous_page_request_is_sent_to_the_login_form(admin_env, lambda_context):
-    response = admin_handler.handler(load_event("admin_conversations_anonymous"), lambda_context)
+    response = _invoke(load_event("admin_conversations_anonymous"), lambda_context)
 
     assert response["statusCode"] == 303
     assert _headers(response)["location"] == "/admin/login"
