@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -13,6 +14,17 @@ from pierre_local.template import REGION, read_stack
 from tests.helpers import REPO_ROOT, FakeLambdaContext
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+@pytest.fixture(autouse=True)
+def main_thread_event_loop() -> Iterator[None]:
+    """Lambda's main thread has an event loop (Mangum uses it); asyncio.run() in an earlier
+    test leaves none, and a loop closed by a test must not leak into the next."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    yield
+    loop.close()
+    asyncio.set_event_loop(None)
 
 
 @pytest.fixture

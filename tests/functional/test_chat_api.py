@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from typing import Any
@@ -22,17 +21,12 @@ CONVERSATION = "7d1f5f0e-3c2a-4b8e-9f61-2a4c6b8d0e13"
 @pytest.fixture
 def chat(runtime, lambda_context):
     chat_services.cache_clear()
-    # Mangum drives the app with asyncio.get_event_loop(), as on Lambda's main thread; tests
-    # that ran asyncio.run() before left this thread without one.
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
 
     def call(event):
         return chat_handler.handler(event, lambda_context)
 
     yield call
     chat_services.cache_clear()
-    loop.close()
 
 
 def _sse(body: str) -> list[tuple[str, dict[str, Any]]]:
