@@ -53,6 +53,10 @@ class Handoff(_Strict):
     url: str | None = Field(default=None, pattern=r"^https?://", max_length=300)
     hours: str | None = Field(default=None, max_length=200)
 
+    def as_short_text(self) -> str:
+        """For SMS, where every character costs: who and which number."""
+        return f"{self.label}, {self.phone}" if self.phone else self.as_text()
+
     def as_text(self) -> str:
         parts = [self.label]
         if self.phone:

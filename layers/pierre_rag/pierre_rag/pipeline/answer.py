@@ -85,6 +85,12 @@ def _sources(results: Sequence[SearchResult], limit: int) -> tuple[list[Source],
     return sources, texts
 
 
+def _handoff_text(context: ContextConfig, channel: str) -> str | None:
+    if context.handoff is None:
+        return None
+    return context.handoff.as_short_text() if channel == "sms" else context.handoff.as_text()
+
+
 class Pipeline:
     def __init__(
         self,
@@ -187,7 +193,7 @@ class Pipeline:
                     else messages.off_topic(language)
                 )
             elif not response.results or response.top_cosine < self.config.nothing_found_min_cosine:
-                handoff = context.handoff.as_text() if context.handoff else None
+                handoff = _handoff_text(context, request.channel)
                 result.outcome = Outcome.NOTHING_FOUND
                 result.text = messages.nothing_found(language, handoff)
             else:
@@ -258,7 +264,7 @@ class Pipeline:
         llm: LlmClient | None,
         result: AnswerResult,
     ) -> AsyncIterator[str]:
-        handoff = context.handoff.as_text() if context.handoff else None
+        handoff = _handoff_text(context, request.channel)
         if llm is not None:
             prompt = generation_messages(
                 tenant=tenant,

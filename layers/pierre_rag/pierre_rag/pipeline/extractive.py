@@ -24,7 +24,7 @@ def extractive_answer(
     p = phrases(language)
     if channel == "sms":
         best_source, best_text = sources[0], texts[0]
-        body = excerpt(best_text, 380)
+        body = excerpt(best_text, 280)  # with heading and contact: about 3 SMS
         contact = f" {p.contact.format(handoff=handoff)}" if handoff else ""
         return f"{best_source.heading} : {body}{contact}"
     parts = [p.excerpts_intro, ""]
