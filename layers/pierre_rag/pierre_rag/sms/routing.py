@@ -1,52 +1,31 @@
-"""Landlord SMS numbers → landlord id, for the webhook.
-
-:func:`pierre_rag.tenants.tenant_registry` validates the full tenant files but importing it
-pulls the knowledge package (numpy, ~0.5 s); the webhook only needs ``id`` and
-``sms.numbers``, so it reads them here from the same files, in the same two layouts
-(``<dir>/<id>/tenant.yaml`` and ``<dir>/<id>.yaml``). The full registry (worker, tests)
-rejects invalid files, so this reader can stay lenient.
-"""
+"""Landlord SMS numbers → landlord id, for the webhook (from the validated tenant files)."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
-import yaml
-
 from pierre_rag.phones import InvalidPhoneNumberError, normalise_phone
+from pierre_rag.tenants import TenantRegistry, tenant_registry
 
 
-def _tenant_files(directory: Path) -> Iterator[Path]:
-    if directory.is_dir():
-        yield from sorted(directory.glob("*/tenant.yaml"))
-        yield from sorted(directory.glob("*.yaml"))
+def routes_of(registry: TenantRegistry) -> dict[str, str]:
+    return {
+        number: tenant_id
+        for tenant_id in registry.ids
+        for number in registry.get(tenant_id).sms.numbers
+    }
 
 
 def read_routes(directory: Path) -> dict[str, str]:
-    routes: dict[str, str] = {}
-    for path in _tenant_files(directory):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or not isinstance(data.get("id"), str):
-            continue
-        numbers = (data.get("sms") or {}).get("numbers") or []
-        for raw in numbers:
-            try:
-                routes[normalise_phone(str(raw))] = data["id"]
-            except InvalidPhoneNumberError:
-                continue
-    return routes
+    return routes_of(TenantRegistry.from_directory(directory))
 
 
 @functools.cache
-def sms_routes(directory: Path | None = None) -> dict[str, str]:
+def sms_routes() -> dict[str, str]:
     """Normalised landlord number → landlord id (read once per container)."""
-    if directory is None:
-        from pierre_rag.settings import Settings
-
-        directory = Settings.from_env().tenants_dir
-    return read_routes(directory)
+    return routes_of(tenant_registry())
 
 
 def tenant_for(number: str, routes: Mapping[str, str]) -> str | None:
