@@ -98,5 +98,6 @@ def test_the_protected_chat_page_links_to_the_staff_context(admin):
 
     response = admin.client.get("/admin", follow_redirects=True)
 
-    assert "context=staff" in response.text and "tenant=pierre-habitat.fr" in response.text
+    assert 'href="/api/embed/pierre-habitat.fr/staff"' in response.text
+    assert "/api/embed/pierre-habitat.fr/default" not in response.text  # public: not listed
     assert "Conversations" not in response.text  # no link to pages it may not open

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import urlencode
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -13,7 +13,7 @@ from admin_app.security import PROTECTED_CHAT, Principal, require, services
 from admin_app.services import Services
 
 router = APIRouter()
-CHAT_PAGE = "/chat.html"  # the chat page served from web/; it accepts the same session cookie
+CHAT_PAGE = "/api/embed"  # the chat function's page; it accepts the same session cookie
 
 
 @router.get("/admin/chat")
@@ -27,7 +27,7 @@ def protected_chat(
         (
             name,
             context.audience,
-            f"{CHAT_PAGE}?{urlencode({'tenant': tenant.id, 'context': name})}",
+            f"{CHAT_PAGE}/{quote(tenant.id)}/{quote(name)}",
         )
         for name, context in sorted(tenant.contexts.items())
         if context.protected
