@@ -57,8 +57,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory, e2e_datastore: Path) -> Iter
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Module-scoped: Playwright's sync API keeps an event loop running on the main thread
+    while it lives, which would break asyncio in the tests that run after these ones."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
