@@ -13,14 +13,15 @@ send); tests start their own (``tests/fakes/cm_server.py``) and script outages::
 
 from __future__ import annotations
 
-import contextlib
 import json
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
+
+from pierre_local.fake_http import BackgroundServer, QuietJsonHandler
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class SentSms:
 
 
 @dataclass
-class FakeCm:
+class FakeCm(BackgroundServer):
     token: str | None = None  # when set, requests must carry it (header and body)
     host: str = "127.0.0.1"
     port: int = 0
@@ -71,8 +72,7 @@ class FakeCm:
 
     @property
     def url(self) -> str:
-        assert self._server is not None
-        return f"http://{self.host}:{self._server.server_address[1]}/v1.0/message"
+        return f"http://{self.host}:{self.bound_port}/v1.0/message"
 
     def script(self, *behaviours: Behaviour) -> None:
         """Answer successive requests with these behaviours; the last one then repeats."""
@@ -86,22 +86,17 @@ class FakeCm:
     def start(self) -> FakeCm:
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                return
-
+        class Handler(QuietJsonHandler):
             def do_GET(self) -> None:
                 if self.path.split("?")[0] != "/_fake/messages":
-                    self._json(404, {"details": "not found"})
+                    self.send_json(404, {"details": "not found"})
                     return
-                self._json(200, {"messages": [vars(m) for m in fake.sent]})
+                self.send_json(200, {"messages": [vars(m) for m in fake.sent]})
 
             def do_POST(self) -> None:
-                raw = self.rfile.read(int(self.headers.get("content-length") or 0))
+                raw = self.read_body()
                 if not self.path.endswith("/v1.0/message"):
-                    self._json(404, {"details": f"no route {self.path}"})
+                    self.send_json(404, {"details": f"no route {self.path}"})
                     return
                 try:
                     body = json.loads(raw)
@@ -115,20 +110,20 @@ class FakeCm:
                         assert msg["to"] and all("number" in to for to in msg["to"])
                         assert msg["from"]
                 except (json.JSONDecodeError, KeyError, TypeError, AssertionError):
-                    self._json(400, {"details": "malformed request", "errorCode": 201})
+                    self.send_json(400, {"details": "malformed request", "errorCode": 201})
                     return
                 header = self.headers.get("X-CM-PRODUCTTOKEN")
                 if header != token or (fake.token is not None and token != fake.token):
-                    self._json(401, {"details": "invalid product token", "errorCode": 101})
+                    self.send_json(401, {"details": "invalid product token", "errorCode": 101})
                     return
                 fake.requests.append(body)
                 behaviour = fake._next()
                 if isinstance(behaviour, Stall):
                     time.sleep(behaviour.seconds)
-                    self._json(503, {"details": "too late", "errorCode": 999})
+                    self.send_json(503, {"details": "too late", "errorCode": 999})
                     return
                 if isinstance(behaviour, Fail):
-                    self._json(
+                    self.send_json(
                         behaviour.status,
                         {"details": "scripted failure", "errorCode": behaviour.error_code},
                     )
@@ -143,7 +138,7 @@ class FakeCm:
                 fake.sent.extend(accepted)
                 if fake.echo is not None:
                     fake.echo(accepted)
-                self._json(
+                self.send_json(
                     200,
                     {
                         "details": f"Created {len(accepted)} message(s)",
@@ -162,30 +157,8 @@ class FakeCm:
                     },
                 )
 
-            def _json(self, status: int, payload: dict[str, Any]) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(data)
-
-        self._server = ThreadingHTTPServer((self.host, self.port), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, name="fake-cm", daemon=True).start()
+        self._serve(self.host, self.port, Handler, "fake-cm")
         return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-
-    def __enter__(self) -> FakeCm:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def print_sent(accepted: list[SentSms]) -> None:

@@ -10,14 +10,14 @@ usage chunk), records every request, and can fail or stall on demand::
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
+
+from pierre_local.fake_http import BackgroundServer, QuietJsonHandler
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ Responder = Callable[[dict[str, Any]], Behaviour]
 
 
 @dataclass
-class FakeOpenAI:
+class FakeOpenAI(BackgroundServer):
     responder: Responder = field(default=lambda request: Reply("Réponse de test."))
     requests: list[dict[str, Any]] = field(default_factory=list)
     host: str = "127.0.0.1"
@@ -52,8 +52,7 @@ class FakeOpenAI:
 
     @property
     def base_url(self) -> str:
-        assert self._server is not None
-        return f"http://{self.host}:{self._server.server_address[1]}/v1"
+        return f"http://{self.host}:{self.bound_port}/v1"
 
     def script(self, *behaviours: Behaviour) -> None:
         """Answer successive requests with these behaviours, then repeat the last one."""
@@ -67,46 +66,32 @@ class FakeOpenAI:
     def start(self) -> FakeOpenAI:
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                return
-
+        class Handler(QuietJsonHandler):
             def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("content-length") or 0))
+                body = self.read_body()
                 if self.path != "/v1/chat/completions":
-                    self._json(404, {"error": {"message": f"no route {self.path}"}})
+                    self.send_json(404, {"error": {"message": f"no route {self.path}"}})
                     return
                 try:
                     request = json.loads(body)
                 except json.JSONDecodeError:
-                    self._json(400, {"error": {"message": "invalid JSON"}})
+                    self.send_json(400, {"error": {"message": "invalid JSON"}})
                     return
                 request["_headers"] = {k.lower(): v for k, v in self.headers.items()}
                 fake.requests.append(request)
                 behaviour = fake.responder(request)
                 if isinstance(behaviour, Stall):
                     time.sleep(behaviour.seconds)
-                    self._json(200, _completion(request, Reply("trop tard")))
+                    self.send_json(200, _completion(request, Reply("trop tard")))
                 elif isinstance(behaviour, Fail):
-                    self._json(
+                    self.send_json(
                         behaviour.status,
                         {"error": {"message": behaviour.message, "type": "server_error"}},
                     )
                 elif request.get("stream"):
                     self._stream(request, behaviour)
                 else:
-                    self._json(200, _completion(request, behaviour))
-
-            def _json(self, status: int, payload: dict[str, Any]) -> None:
-                data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(data)  # the client may have given up (timeout test)
+                    self.send_json(200, _completion(request, behaviour))
 
             def _stream(self, request: dict[str, Any], reply: Reply) -> None:
                 self.send_response(200)
@@ -153,21 +138,8 @@ class FakeOpenAI:
                 self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
                 self.wfile.flush()
 
-        self._server = ThreadingHTTPServer((self.host, 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self._serve(self.host, 0, Handler, "fake-openai")
         return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-
-    def __enter__(self) -> FakeOpenAI:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def _usage(request: dict[str, Any], reply: Reply) -> dict[str, int]:
