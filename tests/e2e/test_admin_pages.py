@@ -1,9 +1,12 @@
 """The admin in headless Chromium against the local stack: bootstrap login, a role-restricted
-page, scoring a conversation, the statistics charts. Screenshots go to docs/screenshots/."""
+page, scoring a conversation, the statistics charts. With PIERRE_UPDATE_SCREENSHOTS=1 the
+screenshots of the README (docs/screenshots/) are refreshed."""
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -17,11 +20,15 @@ TENANT = "pierre-habitat.fr"
 ADMIN = f"admin@{TENANT}"
 NEW_PASSWORD = "une phrase de passe e2e"
 SHOTS = REPO_ROOT / "docs" / "screenshots"
+TMP_SHOTS = Path(tempfile.gettempdir()) / "pierre-screenshots"
 
 
 def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"admin-{name}.png"), full_page=True)
+    """README screenshots are rewritten only on request (PIERRE_UPDATE_SCREENSHOTS=1), so a
+    test run leaves the work tree clean."""
+    target = SHOTS if os.environ.get("PIERRE_UPDATE_SCREENSHOTS") == "1" else TMP_SHOTS
+    target.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(target / f"admin-{name}.png"), full_page=True)
 
 
 def _login(page, url: str, email: str, password: str) -> None:
