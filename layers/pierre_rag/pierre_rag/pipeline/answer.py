@@ -7,6 +7,7 @@ persist the answer. Everything is streamed as :class:`PipelineEvent`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -108,9 +109,10 @@ class Pipeline:
 
     async def answer(self, request: TurnRequest) -> AnswerResult:
         """Run the turn to the end and return the final result (the SMS worker's way)."""
-        async for event in self.stream(request):
-            if event.type == "done" and event.result is not None:
-                return event.result
+        async with contextlib.aclosing(self.stream(request)) as events:
+            async for event in events:
+                if event.type == "done" and event.result is not None:
+                    return event.result
         raise RuntimeError("the pipeline ended without a result")
 
     def resolve(self, request: TurnRequest) -> tuple[TenantConfig, ContextConfig]:
