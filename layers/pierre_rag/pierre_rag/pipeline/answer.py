@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 
 from pierre_rag.conversations import ConversationStore, DuplicateMessageError, Turn
@@ -122,7 +122,7 @@ class Pipeline:
             raise ProtectedContextError(f"context {request.context!r} requires a staff session")
         return tenant, context
 
-    async def stream(self, request: TurnRequest) -> AsyncIterator[PipelineEvent]:
+    async def stream(self, request: TurnRequest) -> AsyncGenerator[PipelineEvent, None]:
         started = time.perf_counter()
         timings = StepTimings()
         tenant, context = self.resolve(request)
