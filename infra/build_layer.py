@@ -312,10 +312,14 @@ def copy_tenant_configs(knowledge: Path, tenants_dir: Path) -> list[str]:
         shutil.rmtree(tenants_dir)
     tenants_dir.mkdir(parents=True)
     tenant_ids = []
+    from pierre_rag.tenants import TenantConfigError, load_tenant_file
+
     for config in sorted(knowledge.glob("*/tenant.yaml")):
         tenant_id = config.parent.name
-        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", tenant_id):
-            raise BuildError(f"{config}: tenant folder name must be a lowercase slug")
+        try:
+            load_tenant_file(config, tenant_id)  # a bad file fails the build, not production
+        except TenantConfigError as error:
+            raise BuildError(str(error)) from error
         shutil.copy2(config, tenants_dir / f"{tenant_id}.yaml")
         tenant_ids.append(tenant_id)
     return tenant_ids

@@ -237,14 +237,17 @@ def test_measure_budget_counts_each_function_with_all_layers(tmp_path):
 # --------------------------------------------------------------------------- tenants & datastore
 
 
+TENANT_YAML = "id: acme-habitat.fr\nname: Acme\ncontexts:\n  default: {}\n"
+
+
 def test_tenant_configs_are_flattened_to_tenants_id_yaml(tmp_path):
-    write(tmp_path / "knowledge" / "acme-habitat" / "tenant.yaml", "id: acme-habitat\n")
+    write(tmp_path / "knowledge" / "acme-habitat.fr" / "tenant.yaml", TENANT_YAML)
     write(tmp_path / "knowledge" / "community" / "faq.md", "# FAQ\n")
     stale = write(tmp_path / "layer" / "tenants" / "gone.yaml")
     ids = build_layer.copy_tenant_configs(tmp_path / "knowledge", tmp_path / "layer" / "tenants")
-    assert ids == ["acme-habitat"]
-    copied = tmp_path / "layer" / "tenants" / "acme-habitat.yaml"
-    assert copied.read_text() == "id: acme-habitat\n"
+    assert ids == ["acme-habitat.fr"]
+    copied = tmp_path / "layer" / "tenants" / "acme-habitat.fr.yaml"
+    assert copied.read_text() == TENANT_YAML
     assert not stale.exists()
 
 
@@ -253,9 +256,9 @@ def test_no_knowledge_means_an_empty_tenants_dir(tmp_path):
     assert (tmp_path / "tenants").is_dir()
 
 
-def test_tenant_folder_must_be_a_slug(tmp_path):
-    write(tmp_path / "knowledge" / "Bad Name" / "tenant.yaml")
-    with pytest.raises(build_layer.BuildError, match="slug"):
+def test_an_invalid_tenant_file_fails_the_build(tmp_path):
+    write(tmp_path / "knowledge" / "acme-habitat.fr" / "tenant.yaml", "id: other.fr\nname: X\n")
+    with pytest.raises(build_layer.BuildError, match=r"tenant\.yaml"):
         build_layer.copy_tenant_configs(tmp_path / "knowledge", tmp_path / "tenants")
 
 
@@ -304,7 +307,7 @@ def fake_repo(tmp_path: Path, chat_bytes: int) -> Path:
     repo = tmp_path / "repo"
     write(repo / "pyproject.toml", '[project]\nname = "x"\ndependencies = ["numpy==2.4.6"]\n')
     write(repo / "layers" / "pierre_rag" / "pierre_rag" / "__init__.py")
-    write(repo / "knowledge" / "acme" / "tenant.yaml", "id: acme\n")
+    write(repo / "knowledge" / "acme-habitat.fr" / "tenant.yaml", TENANT_YAML)
     write(repo / "build" / "datastore.sqlite", "sqlite")
     sparse(repo / "functions" / "chat" / "chat_handler.py", chat_bytes)
     return repo
@@ -328,7 +331,7 @@ def test_main_builds_the_layer_and_enforces_the_hard_limit(
     printed = capsys.readouterr().out
     assert (out / "python" / "pierre_rag" / "__init__.py").exists()
     assert (out / "datastore.sqlite").read_text() == "sqlite"
-    assert (out / "tenants" / "acme.yaml").exists()
+    assert (out / "tenants" / "acme-habitat.fr.yaml").exists()
     assert not (out / "python" / "numpy" / "tests").exists()
     assert "numpy" in printed and "functions/chat" in printed
     if exit_code:
