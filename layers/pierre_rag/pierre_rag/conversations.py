@@ -16,6 +16,7 @@ Every item has ``expires_at`` (TTL) from the landlord's retention.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -83,6 +84,8 @@ class ConversationMeta:
     outcomes: dict[str, int] = field(default_factory=dict)
     tokens: int = 0
     cost_usd: float = 0.0
+    source_uses: dict[str, int] = field(default_factory=dict)  # cited file → times
+    latencies_ms: list[float] = field(default_factory=list)  # one per answer
 
 
 def _clean(value: Any) -> Any:
@@ -157,7 +160,24 @@ def _meta_from(item: dict[str, Any]) -> ConversationMeta:
         },
         tokens=int(data.get("tokens", 0)),
         cost_usd=float(data.get("cost_usd", 0.0)),
+        source_uses={str(k): int(v) for k, v in data.get("source_uses", {}).items()},
+        latencies_ms=[float(v) for v in data.get("latencies_ms", [])],
     )
+
+
+def _usage_update(answer: Turn) -> tuple[list[str], dict[str, str], dict[str, Any]]:
+    """META updates recording which files an answer cited and how long it took."""
+    uses = Counter(source.get("file") or source.get("title") or "?" for source in answer.sources)
+    sets = ["latencies_ms = list_append(latencies_ms, :latency)"]
+    names: dict[str, str] = {}
+    values: dict[str, Any] = {":latency": [answer.latency_ms.get("total", 0.0)], ":zero": 0}
+    for index, (file, count) in enumerate(sorted(uses.items())):
+        names[f"#f{index}"] = file
+        values[f":n{index}"] = count
+        sets.append(
+            f"source_uses.#f{index} = if_not_exists(source_uses.#f{index}, :zero) + :n{index}"
+        )
+    return sets, names, values
 
 
 class ConversationStore:
@@ -240,8 +260,13 @@ class ConversationStore:
             ":exp": expires_at,
             ":gpk": f"TENANT#{tenant}#{_day(created_ms)}",
             ":gsk": f"{created_ms:013d}#{pk[5:]}",
+            ":no_uses": {},
+            ":no_latencies": [],
         }
         sets = [
+            # Answers add to these (statistics read META items only, never the turns).
+            "source_uses = if_not_exists(source_uses, :no_uses)",
+            "latencies_ms = if_not_exists(latencies_ms, :no_latencies)",
             "tenant = if_not_exists(tenant, :tenant)",
             "#ctx = if_not_exists(#ctx, :context)",
             "channel = if_not_exists(channel, :channel)",
@@ -271,6 +296,7 @@ class ConversationStore:
         pk = f"CONV#{conversation_id}"
         expires_at = int(time.time()) + retention_days * 86400
         outcome = answer.outcome or "answered"
+        usage_sets, usage_names, usage_values = _usage_update(answer)
         self.client.transact_write_items(
             TransactItems=[
                 {
@@ -302,11 +328,13 @@ class ConversationStore:
                     "Update": {
                         "TableName": self.table,
                         "Key": _item({"pk": pk, "sk": "META"}),
-                        "UpdateExpression": "SET last_ms = :now "
-                        "ADD turn_count :one, #o :one, tokens :tokens, cost_usd :cost",
-                        "ExpressionAttributeNames": {"#o": f"outcome_{outcome}"},
+                        "UpdateExpression": "SET last_ms = :now, "
+                        + ", ".join(usage_sets)
+                        + " ADD turn_count :one, #o :one, tokens :tokens, cost_usd :cost",
+                        "ExpressionAttributeNames": {"#o": f"outcome_{outcome}", **usage_names},
                         "ExpressionAttributeValues": _item(
                             {
+                                **usage_values,
                                 ":now": answer.created_ms,
                                 ":one": 1,
                                 ":tokens": answer.prompt_tokens + answer.completion_tokens,

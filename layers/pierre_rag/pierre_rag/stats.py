@@ -1,21 +1,20 @@
 """Statistics of a landlord's conversations over a range of days.
 
-Everything per conversation (counts, channels, contexts, outcomes, scores, tokens, cost) comes
-from the conversation META items: one Query per day on the ``by-tenant-day`` index. Sources
-and latencies live on the turns, which are one Query per conversation: they are read for the
-most recent ``turn_sample`` conversations only, and the report says how many were sampled.
+Everything comes from the conversation META items — counts, channels, contexts, outcomes,
+scores, tokens, cost, and the sources cited and latency of every answer, which the store adds
+to META as answers are recorded: one Query per day on the ``by-tenant-day`` index, no turn
+reads, whatever the number of conversations.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from pierre_rag.conversations import ConversationMeta, ConversationStore, Turn
+from pierre_rag.conversations import ConversationMeta, ConversationStore
 
 MAX_DAYS = 92
 OUTCOMES = ("answered", "off_topic", "abusive", "nothing_found", "error")
@@ -58,7 +57,6 @@ class StatsReport:
     latency_median_ms: float | None = None
     latency_p95_ms: float | None = None
     conversations: int = 0
-    sampled_conversations: int = 0
 
     @property
     def tokens(self) -> int:
@@ -108,11 +106,11 @@ class StatsReport:
         return rows
 
 
-def build_report(
-    by_day: dict[str, list[ConversationMeta]], sampled_turns: Iterable[list[Turn]] = ()
-) -> StatsReport:
+def build_report(by_day: dict[str, list[ConversationMeta]]) -> StatsReport:
     days = sorted(by_day)
     report = StatsReport(days=days, per_day={day: len(by_day[day]) for day in days})
+    sources: Counter[str] = Counter()
+    latencies: list[float] = []
     for day in days:
         tokens = 0
         cost = 0.0
@@ -131,20 +129,10 @@ def build_report(
             ] += 1
             tokens += meta.tokens
             cost += meta.cost_usd
+            sources.update(meta.source_uses)
+            latencies.extend(meta.latencies_ms)
         report.tokens_per_day[day] = tokens
         report.cost_per_day[day] = cost
-    sources: Counter[str] = Counter()
-    latencies: list[float] = []
-    for turns in sampled_turns:
-        report.sampled_conversations += 1
-        for turn in turns:
-            if turn.role != "assistant":
-                continue
-            for source in turn.sources:
-                sources[source.get("file") or source.get("title") or "?"] += 1
-            total = turn.latency_ms.get("total")
-            if total is not None:
-                latencies.append(float(total))
     report.top_sources = sources.most_common(10)
     if latencies:
         report.latency_median_ms = statistics.median(latencies)
@@ -154,21 +142,9 @@ def build_report(
 
 
 def collect(
-    store: ConversationStore,
-    tenant: str,
-    days: list[str],
-    *,
-    turn_sample: int = 200,
-    workers: int = 8,
+    store: ConversationStore, tenant: str, days: list[str], *, workers: int = 8
 ) -> StatsReport:
-    """Query each day (in parallel), then the turns of the most recent conversations."""
+    """Query each day's META items (in parallel) and aggregate them."""
     with ThreadPoolExecutor(max_workers=workers) as pool:
         metas = list(pool.map(lambda day: metas_of_day(store, tenant, day), days))
-        by_day = dict(zip(days, metas, strict=True))
-        recent = sorted(
-            (meta for day_metas in metas for meta in day_metas),
-            key=lambda meta: meta.created_ms,
-            reverse=True,
-        )[:turn_sample]
-        turns = list(pool.map(lambda meta: store.all_turns(meta.conversation_id), recent))
-    return build_report(by_day, turns)
+    return build_report(dict(zip(days, metas, strict=True)))

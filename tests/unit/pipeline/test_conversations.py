@@ -130,3 +130,36 @@ def test_delete_removes_everything(store):
     assert deleted == 4
     assert store.get_meta("c1") is None
     assert store.all_turns("c1") == []
+
+
+def test_answers_add_their_sources_and_latency_to_the_conversation_summary(store):
+    question = _ask(store)
+    answer = Turn(
+        "assistant",
+        "R",
+        question.message_id,
+        question.created_ms + 5,
+        sources=[{"file": "a.md"}, {"file": "a.md"}, {"file": "b/c d.md"}],
+        latency_ms={"total": 42.5},
+    )
+    store.record_answer("c1", question.message_id, answer, retention_days=30)
+    second = _ask(store, message="m2", at=question.created_ms + 10)
+    store.record_answer(
+        "c1",
+        second.message_id,
+        Turn(
+            "assistant",
+            "R2",
+            second.message_id,
+            second.created_ms + 5,
+            sources=[{"file": "a.md"}],
+            latency_ms={"total": 10.0},
+        ),
+        retention_days=30,
+    )
+
+    meta = store.get_meta("c1")
+
+    assert meta is not None
+    assert meta.source_uses == {"a.md": 3, "b/c d.md": 1}
+    assert meta.latencies_ms == [42.5, 10.0]
