@@ -93,19 +93,29 @@ def start_aws() -> tuple[Any, dict[str, str]]:
     return server, env
 
 
-def cold_init(runs: int, env: dict[str, str]) -> list[float]:
+def cold_init(
+    runs: int, env: dict[str, str], python: str = sys.executable, layer: Path | None = None
+) -> list[float]:
+    """``layer``: a built layer directory (``make layer``) imported instead of the venv, as
+    Lambda's /opt would be; run it with the runtime's interpreter (``--python python3.12``)."""
+    paths = [str(REPO / "functions" / "chat"), str(REPO)]
+    if layer is not None:
+        paths = [str(layer / "python"), *paths]
+        env = {
+            **env,
+            "PIERRE_DATASTORE": str(layer / "datastore.sqlite"),
+            "PIERRE_TENANTS_DIR": str(layer / "tenants"),
+        }
     child_env = {
         **os.environ,
         **env,
         "AWS_LAMBDA_FUNCTION_NAME": "bench-chat",
-        "PYTHONPATH": os.pathsep.join(
-            [str(REPO), str(REPO / "functions" / "chat"), str(REPO / "infra")]
-        ),
+        "PYTHONPATH": os.pathsep.join([*paths, os.environ.get("PIERRE_RUNTIME_PATH", "")]),
     }
     timings = []
     for _ in range(runs):
         output = subprocess.run(
-            [sys.executable, "-c", COLD_PROBE],
+            [python, "-c", COLD_PROBE],
             env=child_env,
             capture_output=True,
             text=True,
@@ -168,6 +178,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--datastore", type=Path, default=REPO / "build" / "datastore.sqlite")
     parser.add_argument("--questions", type=Path, default=SHARED / "bench" / "questions.dev.jsonl")
     parser.add_argument("--cold-runs", type=int, default=5)
+    parser.add_argument(
+        "--layer",
+        type=Path,
+        help="measure cold init on a built layer (e.g. build/layer/x86_64) instead of the venv; "
+        "boto3 (Lambda's runtime) comes from PIERRE_RUNTIME_PATH",
+    )
+    parser.add_argument("--python", default=sys.executable, help="interpreter for cold init")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if not args.datastore.is_file():
@@ -184,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         env["PIERRE_DATASTORE"] = str(args.datastore)
         env["PIERRE_TENANTS_DIR"] = os.environ["PIERRE_TENANTS_DIR"]
-        cold = cold_init(args.cold_runs, env)
+        cold = cold_init(args.cold_runs, env, args.python, args.layer)
         aws = AwsTimer()
         warm_turns(questions[:3], aws)  # warm-up: first request pays lazy imports
         measured = warm_turns(questions, aws)
