@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from pierre_rag.knowledge.models import AccessLevel
 from pierre_rag.phones import InvalidPhoneNumberError, normalise_phone
+from pierre_rag.validation import describe
 
 TENANT_ID = re.compile(
     r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$"
@@ -173,11 +174,7 @@ def load_tenant_file(path: Path, expected_id: str) -> TenantConfig:
     try:
         config = TenantConfig.model_validate(data)
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(map(str, item['loc'])) or '(root)'}: {item['msg']}"
-            for item in error.errors()
-        )
-        raise TenantConfigError(f"{path}: {problems}") from error
+        raise TenantConfigError(f"{path}: {describe(error)}") from error
     if config.id != expected_id:
         raise TenantConfigError(f"{path}: id {config.id!r} must equal its name {expected_id!r}")
     return config

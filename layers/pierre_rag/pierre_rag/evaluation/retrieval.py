@@ -25,6 +25,7 @@ from pierre_rag.knowledge.errors import KnowledgeError
 from pierre_rag.knowledge.models import SearchResult
 from pierre_rag.knowledge.search import KnowledgeBase, contextual_query
 from pierre_rag.knowledge.sources import discover, source_hash
+from pierre_rag.validation import describe
 
 Kind = Literal["answerable", "other_language", "follow_up", "off_topic", "abusive"]
 RECALL_KINDS = ("answerable", "other_language", "follow_up")
@@ -69,10 +70,7 @@ def load_questions(path: Path) -> list[BenchQuestion]:
         except json.JSONDecodeError as exc:
             raise EvalInputError(f"{path}:{number}: not valid JSON: {exc.msg}") from exc
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
-            )
-            raise EvalInputError(f"{path}:{number}: {problems}") from exc
+            raise EvalInputError(f"{path}:{number}: {describe(exc)}") from exc
     if not questions:
         raise EvalInputError(f"{path}: no questions")
     return questions

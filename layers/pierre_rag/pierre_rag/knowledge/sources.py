@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from pierre_rag.knowledge.errors import BuildError
 from pierre_rag.knowledge.models import AccessLevel, FrontMatter, looks_like_tenant
+from pierre_rag.validation import describe
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,7 @@ def split_front_matter(text: str, file: str) -> tuple[FrontMatter, str]:
     try:
         meta = FrontMatter.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise BuildError(f"{file}: invalid front matter: {problems}") from exc
+        raise BuildError(f"{file}: invalid front matter: {describe(exc)}") from exc
     return meta, "".join(lines[end + 1 :])
 
 
