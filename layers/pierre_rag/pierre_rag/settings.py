@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -29,6 +31,18 @@ def _default_tenants_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "knowledge"
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def from_env_vars(
+    model: type[M], mapping: Mapping[str, str], env: Mapping[str, str] | None = None
+) -> M:
+    """``model`` with each field read from its environment variable; unset or empty ones keep
+    their defaults, and invalid values fail validation with the field named."""
+    env = os.environ if env is None else env
+    return model.model_validate({field: env[var] for field, var in mapping.items() if env.get(var)})
+
+
 class Settings(BaseModel):
     """Typed view of the environment. Unknown or missing values fall back to safe defaults."""
 
@@ -46,8 +60,7 @@ class Settings(BaseModel):
     secrets_prefix: str = "/pierre"
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
-        env = dict(os.environ) if env is None else env
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         mapping = {
             "service": "POWERTOOLS_SERVICE_NAME",
             "stage": "PIERRE_STAGE",
@@ -60,8 +73,7 @@ class Settings(BaseModel):
             "sms_queue_url": "SMS_QUEUE_URL",
             "secrets_prefix": "PIERRE_SECRETS_PREFIX",
         }
-        values = {field: env[var] for field, var in mapping.items() if env.get(var)}
-        return cls.model_validate(values)
+        return from_env_vars(cls, mapping, env)
 
 
 @functools.cache

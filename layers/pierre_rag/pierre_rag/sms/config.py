@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from pierre_rag.settings import from_env_vars
 
 CM_API_URL = "https://gw.cmtelecom.com/v1.0/message"
 
@@ -21,12 +23,11 @@ class SmsSettings(BaseModel):
     delivery_lease_s: int = Field(default=120, ge=1)
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> SmsSettings:
-        env = dict(os.environ) if env is None else env
+    def from_env(cls, env: Mapping[str, str] | None = None) -> SmsSettings:
         mapping = {
             "cm_api_url": "CM_API_URL",
             "cm_timeout_s": "CM_TIMEOUT_S",
             "cm_attempts": "CM_ATTEMPTS",
             "cm_backoff_s": "CM_BACKOFF_S",
         }
-        return cls.model_validate({k: env[v] for k, v in mapping.items() if env.get(v)})
+        return from_env_vars(cls, mapping, env)
