@@ -77,3 +77,11 @@ def test_empty_queries_or_no_visible_scope_return_nothing(kb: KnowledgeBase) -> 
     assert kb.search_many(["  ", ""], k=5).results == []
     assert kb.search("préavis", k=5, tenant=None, access=["public"]).results == []
     assert kb.search("préavis", k=0).results == []
+
+
+def test_marked_words_are_the_french_terms_and_names_of_a_foreign_question() -> None:
+    from pierre_rag.knowledge.query import marked_words
+
+    text = "My landlord mentions 'SLS'. What is the (commission de médiation) of Pierre Habitat?"
+    assert marked_words(text) == {"sls", "commission", "de", "mediation", "pierre", "habitat"}
+    assert marked_words("The power went out in my flat") == set()

@@ -7,6 +7,7 @@ index knows at all: a cross-lingual question matches few, and BM25 then gets lit
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass
 
@@ -24,6 +25,9 @@ _ALPHABET = string.ascii_lowercase
 MIN_TYPO_LEN = 6
 MIN_TYPO_DF = 1  # the prose vocabulary excludes name lists, so any known word is a fair fix
 FRENCH_COVERAGE = 0.6  # below this the query is probably not French: no spelling fixes
+_WORD = re.compile(r"[^\W_]+")
+_QUOTED = re.compile(r"[(«\"'“]([^()«»\"'“”]{2,80})[)»\"'”]")
+_SENTENCE = re.compile(r"[.!?¿¡:;\n]+")
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,15 @@ def plan_query(datastore: Datastore, text: str) -> QueryPlan:
         elif word in named:  # a commune or agency name: only the names index knows it
             words[word] = None
     final = list(words)
+    if not french:
+        # In another language, a word the French index happens to know ("the", "in",
+        # "para", "grande") is noise for BM25; what the writer marks as a French term or a
+        # name (acronyms, capitalised names, words in parentheses or quotes) is precise.
+        keep = set(named)
+        for word in marked_words(text):
+            keep.add(word)
+            keep.update(table.get(word, ()))
+        final = [w for w in final if w in keep]
     coverage = known / len(original) if original else 0.0
     return QueryPlan(
         text=text,
@@ -103,6 +116,20 @@ def plan_query(datastore: Datastore, text: str) -> QueryPlan:
         coverage=coverage,
         grams=grams,
     )
+
+
+def marked_words(text: str) -> set[str]:
+    """Folded tokens of acronyms, capitalised names (not first in a sentence) and of text in
+    parentheses or quotes: the French terms and names in a question written in another language.
+    """
+    marked: set[str] = set()
+    for quoted in _QUOTED.findall(text):
+        marked.update(tokens(quoted))
+    for sentence in _SENTENCE.split(text):
+        for i, word in enumerate(_WORD.findall(sentence)):
+            if (len(word) >= 2 and word.isupper()) or (i > 0 and word[:1].isupper()):
+                marked.update(tokens(word))
+    return marked
 
 
 def _correct(datastore: Datastore, word: str) -> str | None:
