@@ -25,6 +25,7 @@ NAV: list[tuple[str, str, tuple[Role, ...]]] = [
     ("/admin/users", "Utilisateurs", (Role.ADMINISTRATOR,)),
     ("/admin/knowledge", "Connaissances", (Role.ADMINISTRATOR, Role.CONTRIBUTOR)),
     ("/admin/chat", "Chat interne", (Role.ADMINISTRATOR, Role.COLLABORATOR)),
+    ("/admin/sms/failed", "SMS en échec", (Role.ADMINISTRATOR,)),
 ]
 
 

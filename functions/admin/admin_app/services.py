@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,6 +14,8 @@ from pierre_rag.auth.users import UserStore
 from pierre_rag.conversations import ConversationStore
 from pierre_rag.knowledge.browse import KnowledgeBrowser
 from pierre_rag.knowledge.search import KnowledgeBase
+from pierre_rag.sms.failed import FailedSms, peek_failed
+from pierre_rag.sms.store import SmsStateStore
 from pierre_rag.tenants import TenantRegistry
 
 
@@ -27,6 +30,8 @@ class Services:
     browser: Callable[[], KnowledgeBrowser]
     knowledge: Callable[[], KnowledgeBase]
     clock: Callable[[], float] = field(default=time.time)
+    # tenant → its SMS in the dead-letter queue (none when SMS is not deployed)
+    failed_sms: Callable[[str], list[FailedSms]] = field(default=lambda tenant: [])
 
 
 @functools.cache
@@ -45,7 +50,16 @@ def default_services() -> Services:
     def browser() -> KnowledgeBrowser:
         return KnowledgeBrowser(settings.datastore_path)
 
+    dlq_url = os.environ.get("SMS_DLQ_URL", "")
+    sms_state = SmsStateStore(dynamodb, settings.idempotency_table, settings.conversations_table)
+
+    def failed_sms(tenant: str) -> list[FailedSms]:
+        if not dlq_url:
+            return []
+        return peek_failed(boto3.client("sqs"), dlq_url, tenant, sms_state)
+
     return Services(
+        failed_sms=failed_sms,
         users=UserStore(dynamodb, settings.users_table),
         conversations=ConversationStore(dynamodb, settings.conversations_table),
         throttle=LoginThrottle(dynamodb, settings.rate_limits_table),

@@ -23,6 +23,7 @@ from pierre_rag.knowledge.browse import KnowledgeBrowser
 from pierre_rag.knowledge.datastore import Datastore
 from pierre_rag.knowledge.models import AccessLevel
 from pierre_rag.knowledge.search import KnowledgeBase
+from pierre_rag.sms.failed import FailedSms
 from pierre_rag.tenants import ContextConfig, TenantConfig, TenantRegistry, load_tenant_file
 from tests.helpers import REPO_ROOT
 from tests.unit.knowledge.fakes import HashEmbedder
@@ -32,6 +33,18 @@ OTHER = "autre-bailleur.fr"
 BOOTSTRAP = "bootstrap-secret-for-tests"
 PASSWORD = "correct horse battery staple"
 SECRET = "s" * 32
+FAILED_SMS = {
+    TENANT: [
+        FailedSms(
+            message_id="m1",
+            received_ms=1_795_615_331_000,
+            sender_hint="•• 78",
+            text="<b>chauffage</b> en panne",
+            deliveries=5,
+            reason="CM answered 503",
+        )
+    ]
+}
 
 
 @functools.cache
@@ -180,6 +193,7 @@ def make_admin(dynamodb: Any, datastore: Path) -> Admin:
         browser=lambda: browser,
         knowledge=lambda: knowledge,
         clock=clock,
+        failed_sms=lambda tenant: FAILED_SMS.get(tenant, []),
     )
     client = TestClient(create_app(lambda: services), base_url="https://admin.example.org")
     return Admin(client, services, clock)

@@ -101,6 +101,7 @@ ROUTES = [
         (A, K),
     ),
     R("GET", "/admin/chat", "/admin/chat", (A, C)),
+    R("GET", "/admin/sms/failed", "/admin/sms/failed", (A,)),
     R("GET", "/admin/password", "/admin/password", (A, K, C)),
     R(
         "POST",

@@ -1,4 +1,5 @@
-"""Collaborators (and administrators) reach their landlord's protected chat contexts."""
+"""Channels: collaborators (and administrators) reach the protected chat contexts;
+administrators see the SMS that could not be answered (dead-letter queue)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from admin_app.render import render
-from admin_app.security import PROTECTED_CHAT, Principal, require, services
+from admin_app.security import ADMIN, PROTECTED_CHAT, Principal, require, services
 from admin_app.services import Services
 
 router = APIRouter()
@@ -33,3 +34,13 @@ def protected_chat(
         if context.protected
     ]
     return render(request, "chat.html", principal, tenant=tenant, links=links)
+
+
+@router.get("/admin/sms/failed")
+def failed_sms(
+    request: Request,
+    principal: Annotated[Principal, Depends(require(*ADMIN))],
+    svc: Annotated[Services, Depends(services)],
+) -> Response:
+    messages = svc.failed_sms(principal.tenant)
+    return render(request, "sms_failed.html", principal, messages=messages)
