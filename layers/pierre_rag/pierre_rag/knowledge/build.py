@@ -80,6 +80,19 @@ def _prose_vocabulary(rows: Sequence[ChunkRow]) -> list[tuple[str, str, int]]:
     return [("word", w, n) for w, n in words.items()] + [("stem", s, n) for s, n in stems.items()]
 
 
+def _fts_columns(row: ChunkRow) -> tuple[str, str]:
+    """BM25's heading and body columns of a chunk.
+
+    The (weighted) heading column holds the document title, the chunk's own heading and the
+    headings folded into it: what this chunk answers. Intermediate ancestor headings, shared
+    by every sibling section, go to the body, so that a question matching a parent heading
+    does not lift all its sub-sections above the one that answers it (docs/retrieval.md).
+    """
+    ancestors = row.heading_path[:-1]
+    own = [h for h in row.headings if h not in ancestors]
+    return " ".join([row.title, *own]), "\n".join([*ancestors, row.text])
+
+
 def _hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -197,7 +210,7 @@ def write_datastore(
             f"scope TEXT PARTITION KEY, embedding float[{dims}] distance_metric=cosine)"
         )
         for chunk_id, row in enumerate(rows, start=1):
-            head = " ".join([row.title, *row.headings])
+            head, body = _fts_columns(row)
             db.execute(
                 "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -216,7 +229,7 @@ def write_datastore(
             db.execute(
                 "INSERT INTO chunks_fts (rowid, head, body, head_stem, body_stem)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (chunk_id, head, row.text, index_terms(head), index_terms(row.text)),
+                (chunk_id, head, body, index_terms(head), index_terms(body)),
             )
             db.executemany(
                 "INSERT INTO names VALUES (?, ?)", [(n, chunk_id) for n in extract_names(row.text)]
