@@ -25,13 +25,14 @@ T0 = 1_795_615_331_000
 
 
 class Answerer:
-    def __init__(self, text: str = "Le préavis est de trois mois.") -> None:
+    def __init__(self, text: str = "Le préavis est de trois mois.", language: str = "fr") -> None:
         self.text = text
+        self.language = language
         self.requests: list[TurnRequest] = []
 
     async def __call__(self, request: TurnRequest) -> AnswerResult:
         self.requests.append(request)
-        return AnswerResult(text=self.text, outcome=Outcome.ANSWERED, language="fr")
+        return AnswerResult(text=self.text, outcome=Outcome.ANSWERED, language=self.language)
 
 
 @pytest.fixture
@@ -181,6 +182,14 @@ def test_a_truncated_question_gets_a_note(state, cm):
     _worker(state, cm).process(_queued(truncated=True))
 
     assert cm.sent[0].content.startswith("(Votre message était long")
+
+
+def test_the_note_on_a_long_message_follows_the_language_of_the_answer(state, cm):
+    answerer = Answerer("Three months' notice.", language="en")
+
+    _worker(state, cm, answerer).process(_queued(truncated=True))
+
+    assert cm.sent[0].content.startswith("(Your message was long")
 
 
 def test_a_long_answer_is_sent_in_marked_parts(state, cm):

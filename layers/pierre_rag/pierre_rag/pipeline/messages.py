@@ -20,6 +20,7 @@ class Phrases:
     excerpts_intro: str
     excerpts_note: str
     error: str
+    long_message: str  # SMS: the question was clipped before answering
 
 
 PHRASES: dict[str, Phrases] = {
@@ -38,6 +39,7 @@ PHRASES: dict[str, Phrases] = {
         excerpts_note="Réponse automatique composée d'extraits ; vérifiez qu'ils "
         "correspondent à votre situation.",
         error="Désolé, une erreur est survenue. Réessayez dans un instant.",
+        long_message="(Votre message était long : j'ai répondu à son début.)",
     ),
     "en": Phrases(
         capabilities="I answer questions about social housing: applying for housing, the "
@@ -52,6 +54,7 @@ PHRASES: dict[str, Phrases] = {
         "your question:",
         excerpts_note="Automatic answer made of excerpts; check they fit your situation.",
         error="Sorry, something went wrong. Please try again in a moment.",
+        long_message="(Your message was long: I answered its beginning.)",
     ),
     "es": Phrases(
         capabilities="respondo a preguntas sobre la vivienda social: solicitud de vivienda, "
@@ -67,6 +70,7 @@ PHRASES: dict[str, Phrases] = {
         excerpts_note="Respuesta automática hecha de extractos; compruebe que corresponden "
         "a su situación.",
         error="Lo siento, se ha producido un error. Inténtelo de nuevo en un momento.",
+        long_message="(Su mensaje era largo: he respondido a su comienzo.)",
     ),
     "pt": Phrases(
         capabilities="respondo a perguntas sobre habitação social: pedido de habitação, "
@@ -82,6 +86,7 @@ PHRASES: dict[str, Phrases] = {
         excerpts_note="Resposta automática feita de excertos; verifique se correspondem à "
         "sua situação.",
         error="Desculpe, ocorreu um erro. Tente novamente dentro de instantes.",
+        long_message="(A sua mensagem era longa: respondi ao início.)",
     ),
     "ar": Phrases(
         capabilities="أجيب عن الأسئلة المتعلقة بالسكن الاجتماعي: طلب السكن، عقد الإيجار، "
@@ -95,6 +100,7 @@ PHRASES: dict[str, Phrases] = {
         excerpts_intro="هذه أهم المقاطع من قاعدة معارفنا (بالفرنسية) التي تجيب عن سؤالك:",
         excerpts_note="إجابة آلية مكونة من مقتطفات؛ تأكد من أنها تناسب وضعك.",
         error="عذرًا، حدث خطأ. حاول مرة أخرى بعد لحظات.",
+        long_message="(كانت رسالتك طويلة: أجبت عن بدايتها.)",
     ),
     "tr": Phrases(
         capabilities="sosyal konutla ilgili soruları yanıtlıyorum: konut başvurusu, kira "
@@ -108,6 +114,7 @@ PHRASES: dict[str, Phrases] = {
         excerpts_intro="Bilgi tabanımızda (Fransızca) sorunuza en iyi yanıt veren bölümler:",
         excerpts_note="Alıntılardan oluşan otomatik yanıt; durumunuza uyduğunu kontrol edin.",
         error="Üzgünüm, bir hata oluştu. Lütfen biraz sonra tekrar deneyin.",
+        long_message="(Mesajınız uzundu: başlangıcını yanıtladım.)",
     ),
     "de": Phrases(
         capabilities="ich beantworte Fragen zum Sozialwohnungsbau: Wohnungsantrag, Mietvertrag, "
@@ -122,6 +129,7 @@ PHRASES: dict[str, Phrases] = {
         "zu Ihrer Frage:",
         excerpts_note="Automatische Antwort aus Auszügen; prüfen Sie, ob sie zu Ihrer Lage passen.",
         error="Entschuldigung, ein Fehler ist aufgetreten. Bitte versuchen Sie es gleich erneut.",
+        long_message="(Ihre Nachricht war lang: Ich habe auf ihren Anfang geantwortet.)",
     ),
     "it": Phrases(
         capabilities="rispondo a domande sull'edilizia sociale: domanda di alloggio, contratto, "
@@ -137,6 +145,7 @@ PHRASES: dict[str, Phrases] = {
         excerpts_note="Risposta automatica composta da estratti; verifichi che corrispondano "
         "alla sua situazione.",
         error="Mi scusi, si è verificato un errore. Riprovi tra un momento.",
+        long_message="(Il suo messaggio era lungo: ho risposto al suo inizio.)",
     ),
 }
 

@@ -33,11 +33,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# An empty or media-only message has no language to answer in: French, then English, in one SMS.
 ASK_FOR_TEXT = (
-    "Bonjour ! Je ne peux lire que les messages écrits. "
-    "Envoyez-moi votre question en quelques mots."
+    "Bonjour ! Je ne lis que le texte : écrivez votre question. / "
+    "Hello! I can only read text: please type your question."
 )
-TRUNCATED_NOTE = "(Votre message était long : j'ai répondu à son début.)\n"
 
 Answer = Callable[["TurnRequest"], Awaitable["AnswerResult"]]
 Runner = Callable[[Awaitable["AnswerResult"]], "AnswerResult"]
@@ -163,4 +163,8 @@ class SmsWorker:
                 )
             )
         )
-        return TRUNCATED_NOTE + result.text if queued.truncated else result.text
+        if not queued.truncated:
+            return result.text
+        from pierre_rag.pipeline.messages import phrases
+
+        return f"{phrases(result.language).long_message}\n{result.text}"
