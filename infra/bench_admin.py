@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "infra"), str(REPO / "layers" / "pierre_rag")]
 
 from pierre_rag.conversations import ConversationStore, Turn, _item  # noqa: E402
+from pierre_rag.evaluation.measures import percentile  # noqa: E402
 from tests.stack import running_stack  # noqa: E402
 
 TENANT = "pierre-habitat.fr"
@@ -156,11 +157,6 @@ def sign_in(url: str, bootstrap: str) -> urllib.request.OpenerDirector:
     ).encode()
     assert opener.open(url + "/admin/password", body).geturl().endswith("/admin/conversations")
     return opener
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def main() -> None:

@@ -30,6 +30,8 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("PIERRE_SHARED_DIR", REPO.parent / "shared"))
 sys.path[:0] = [str(REPO), str(REPO / "infra"), str(REPO / "functions" / "chat")]
 
+from pierre_rag.evaluation.measures import percentile  # noqa: E402
+
 COLD_PROBE = """
 import time
 started = time.perf_counter()
@@ -41,11 +43,6 @@ response = chat_handler.handler(load_event("chat_health"), FakeLambdaContext())
 assert response["statusCode"] == 200, response
 print(f"{(time.perf_counter() - started) * 1000:.1f}")
 """
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def start_aws() -> tuple[Any, dict[str, str]]:
@@ -211,16 +208,16 @@ def main(argv: list[str] | None = None) -> int:
         server.terminate()
         server.wait(timeout=10)
     cold_ms = {"median": round(statistics.median(cold), 1), "runs": [round(c) for c in cold]}
-    turn_ms = {"p50": round(_percentile(turns, 0.5), 1), "p95": round(_percentile(turns, 0.95), 1)}
-    own_ms = {"p50": round(_percentile(own, 0.5), 1), "p95": round(_percentile(own, 0.95), 1)}
+    turn_ms = {"p50": round(percentile(turns, 0.5), 1), "p95": round(percentile(turns, 0.95), 1)}
+    own_ms = {"p50": round(percentile(own, 0.5), 1), "p95": round(percentile(own, 0.95), 1)}
     report = {
         "cold_init_ms": {
             "median": round(statistics.median(cold), 1),
             "runs": [round(c) for c in cold],
         },
         "turn_ms": {
-            "p50": round(_percentile(turns, 0.5), 1),
-            "p95": round(_percentile(turns, 0.95), 1),
+            "p50": round(percentile(turns, 0.5), 1),
+            "p95": round(percentile(turns, 0.95), 1),
             "turns": len(turns),
         },
         "turn_without_dynamodb_wait_ms": own_ms,

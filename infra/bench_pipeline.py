@@ -28,6 +28,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from pierre_rag.evaluation.measures import percentile  # noqa: E402
 from pierre_rag.evaluation.retrieval import BenchQuestion, ensure_datastore, load_questions  # noqa: E402
 from pierre_rag.knowledge.cache import default_cache_dir  # noqa: E402
 from pierre_rag.knowledge.embeddings import embedder_from_env  # noqa: E402
@@ -49,13 +50,6 @@ TENANT = TenantConfig(
 )
 ANSWERABLE = ("answerable", "other_language", "follow_up")
 REFUSE = ("off_topic", "abusive")
-
-
-def _percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def _request(question: BenchQuestion, index: int) -> TurnRequest:
@@ -141,21 +135,21 @@ def llm_report(results: list[AnswerResult]) -> dict[str, Any]:
         "turns": len(results),
         "round_trips": {
             "max": max((r.llm_round_trips for r in results), default=0),
-            "p50": _percentile([float(r.llm_round_trips) for r in results], 0.5),
+            "p50": percentile([float(r.llm_round_trips) for r in results], 0.5),
         },
         "prompt_tokens": {
-            "p50": _percentile([float(r.prompt_tokens) for r in generated], 0.5),
-            "p95": _percentile([float(r.prompt_tokens) for r in generated], 0.95),
+            "p50": percentile([float(r.prompt_tokens) for r in generated], 0.5),
+            "p95": percentile([float(r.prompt_tokens) for r in generated], 0.95),
         },
         "completion_tokens": {
-            "p50": _percentile([float(r.completion_tokens) for r in generated], 0.5),
-            "p95": _percentile([float(r.completion_tokens) for r in generated], 0.95),
+            "p50": percentile([float(r.completion_tokens) for r in generated], 0.5),
+            "p95": percentile([float(r.completion_tokens) for r in generated], 0.95),
         },
         "non_llm_ms": {
-            "p50": round(_percentile([r.timings.non_llm_ms for r in results], 0.5), 1),
-            "p95": round(_percentile([r.timings.non_llm_ms for r in results], 0.95), 1),
+            "p50": round(percentile([r.timings.non_llm_ms for r in results], 0.5), 1),
+            "p95": round(percentile([r.timings.non_llm_ms for r in results], 0.95), 1),
         },
-        "retrieval_ms_p50": round(_percentile([r.timings.retrieval_ms for r in results], 0.5), 1),
+        "retrieval_ms_p50": round(percentile([r.timings.retrieval_ms for r in results], 0.5), 1),
     }
 
 
@@ -188,8 +182,8 @@ async def run(knowledge: Path, questions_file: Path) -> dict[str, Any]:
         "questions": str(questions_file),
         "heuristic_gate": gate_report(heuristic_results),
         "heuristic_non_llm_ms": {
-            "p50": round(_percentile([r.timings.total_ms for _, r in heuristic_results], 0.5), 1),
-            "p95": round(_percentile([r.timings.total_ms for _, r in heuristic_results], 0.95), 1),
+            "p50": round(percentile([r.timings.total_ms for _, r in heuristic_results], 0.5), 1),
+            "p95": round(percentile([r.timings.total_ms for _, r in heuristic_results], 0.95), 1),
         },
         "with_llm": llm_report(llm_results),
         "understanding_output_tokens_est_max": max(understanding_tokens, default=0),

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pierre_rag.evaluation.measures import percentile
 from pierre_rag.evaluation.retrieval import load_questions
 from pierre_rag.knowledge.build import (
     ChunkRow,
@@ -44,12 +45,11 @@ SHARED = Path(os.environ.get("PIERRE_SHARED_DIR", REPO.parent / "shared"))
 
 
 def _percentiles(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-
-    def pick(q: float) -> float:
-        return round(ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))], 2)
-
-    return {"p50": pick(0.5), "p95": pick(0.95), "mean": round(statistics.fmean(values), 2)}
+    return {
+        "p50": round(percentile(values, 0.5), 2),
+        "p95": round(percentile(values, 0.95), 2),
+        "mean": round(statistics.fmean(values), 2),
+    }
 
 
 def _synthetic_rows(rows: list[ChunkRow], count: int, rng: random.Random) -> list[ChunkRow]:

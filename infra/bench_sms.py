@@ -30,12 +30,9 @@ REPO = Path(__file__).resolve().parents[1]
 for extra in (REPO, REPO / "infra", REPO / "functions" / "sms_webhook"):
     sys.path.insert(0, str(extra))
 
+from pierre_rag.evaluation.measures import percentile  # noqa: E402
+
 SHARED = Path(os.environ.get("PIERRE_SHARED_DIR", REPO.parent / "shared"))
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def bench_ack(iterations: int) -> dict[str, float]:
@@ -85,9 +82,9 @@ def bench_ack(iterations: int) -> dict[str, float]:
     return {
         "first_call_ms": first,
         "new_p50_ms": statistics.median(fresh),
-        "new_p95_ms": _percentile(fresh, 0.95),
+        "new_p95_ms": percentile(fresh, 0.95),
         "duplicate_p50_ms": statistics.median(duplicate),
-        "duplicate_p95_ms": _percentile(duplicate, 0.95),
+        "duplicate_p95_ms": percentile(duplicate, 0.95),
         "iterations": float(iterations),
     }
 
@@ -151,7 +148,7 @@ def bench_parts(questions: Path, datastore: Path) -> dict[str, Any]:
         "parts_histogram": dict(sorted(collections.Counter(parts).items())),
         "parts_mean": round(statistics.mean(parts), 2),
         "parts_median": statistics.median(parts),
-        "parts_p90": _percentile([float(p) for p in parts], 0.9),
+        "parts_p90": percentile([float(p) for p in parts], 0.9),
         "answer_chars_median": statistics.median(chars),
         "encodings": dict(encodings),
         "truncated_at_8_parts": truncated,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from pierre_rag.conversations import ConversationMeta, ConversationStore
+from pierre_rag.evaluation.measures import percentile
 
 MAX_DAYS = 92
 OUTCOMES = ("answered", "off_topic", "abusive", "nothing_found", "error")
@@ -136,8 +137,7 @@ def build_report(by_day: dict[str, list[ConversationMeta]]) -> StatsReport:
     report.top_sources = sources.most_common(10)
     if latencies:
         report.latency_median_ms = statistics.median(latencies)
-        ordered = sorted(latencies)
-        report.latency_p95_ms = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+        report.latency_p95_ms = percentile(latencies, 0.95)
     return report
 
 

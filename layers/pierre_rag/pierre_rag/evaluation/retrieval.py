@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from pierre_rag.evaluation.measures import percentile
 from pierre_rag.knowledge.build import build_datastore, build_salt
 from pierre_rag.knowledge.cache import EmbeddingCache
 from pierre_rag.knowledge.chunking import ChunkingConfig
@@ -115,12 +116,6 @@ def _mean(rows: list[dict[str, float]]) -> dict[str, float]:
     return {key: round(statistics.fmean(r[key] for r in rows), 4) for key in keys}
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
-
-
 def run_eval(kb: KnowledgeBase, questions: Sequence[BenchQuestion]) -> dict[str, Any]:
     kb.embedder.embed(["warm up"])
     scored: dict[str, list[dict[str, float]]] = {}
@@ -151,8 +146,8 @@ def run_eval(kb: KnowledgeBase, questions: Sequence[BenchQuestion]) -> dict[str,
         "overall": _mean(overall) if overall else {},
         "by_kind": by_kind,
         "latency_ms": {
-            "p50": round(_percentile(latencies, 0.5), 2),
-            "p95": round(_percentile(latencies, 0.95), 2),
+            "p50": round(percentile(latencies, 0.5), 2),
+            "p95": round(percentile(latencies, 0.95), 2),
         },
         "per_question": per_question,
     }
