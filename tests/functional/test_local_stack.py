@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.stack import RunningStack, free_port, launch, running_stack
+from pierre_local.stack import free_port
+from tests.stack import RunningStack, launch, running_stack
 
 MAX_RECEIVES = 2
 
