@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -96,8 +97,6 @@ def read_http_response(result: Any) -> HttpResponse:
     """Interpret a handler's return value as API Gateway HTTP API (v2) would."""
     if not isinstance(result, dict) or "statusCode" not in result:
         # HTTP API v2 turns a bare value into a 200 JSON response.
-        import json
-
         return HttpResponse(
             200, [("content-type", "application/json")], json.dumps(result).encode()
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,8 +85,6 @@ class LocalResources:
                 logical_id, attribute = expression.split(".", 1)
                 return self._get_att(logical_id, attribute)
             return self._ref(expression)
-
-        import re
 
         return re.sub(r"\$\{([^}!]+)\}", replace, text)
 
