@@ -102,6 +102,7 @@ def cold_init(
             **env,
             "PIERRE_DATASTORE": str(layer / "datastore.sqlite"),
             "PIERRE_TENANTS_DIR": str(layer / "tenants"),
+            "PIERRE_MODELS_DIR": str(layer / "models"),  # what Lambda finds at /opt/models
         }
     child_env = {
         **os.environ,

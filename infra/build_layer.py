@@ -6,6 +6,8 @@ The layer directory (default ``build/layer/<arch>``) holds what Lambda mounts un
                         + the project's own ``pierre_rag`` package
     datastore.sqlite    the read-only knowledge datastore (``pierre knowledge build``)
     tenants/<id>.yaml   tenant configs copied from ``knowledge/<id>/tenant.yaml``
+    models/             the embedding model's tokenizer, pre-parsed (see
+                        ``pierre_rag.knowledge.use_model``: a faster cold start)
 
 Modules are precompiled to python3.12 bytecode when a python3.12 is found (``/opt`` is
 read-only on Lambda: without .pyc every cold start recompiles; ``--no-precompile`` to skip).
@@ -52,7 +54,8 @@ FUNCTION_DIRS = ("functions/chat", "functions/admin", "functions/sms_webhook")
 MB = 1024 * 1024
 HARD_LIMIT_BYTES = 250 * MB  # Lambda: "Unzipped size must be smaller than 262144000 bytes"
 AIM_BYTES = 150 * MB  # DESIGN.md §5 budget aim
-MANAGED_ENTRIES = ("python", "datastore.sqlite", "tenants")  # what this script owns in --out
+# what this script owns in --out
+MANAGED_ENTRIES = ("python", "datastore.sqlite", "tenants", "models")
 IMPORT_CHECK_MODULES = (
     "pierre_rag",
     "pierre_rag.settings",
@@ -262,6 +265,21 @@ def trim_layer(python_dir: Path) -> int:
         else:
             path.unlink()
     return saved
+
+
+# --------------------------------------------------------------------------- embedding model
+
+
+def prepare_embedding_model(python_dir: Path, models_dir: Path) -> None:
+    """Ship the USE model in its fast-loading forms (~0.7 s less cold start, +49 MB)."""
+    from pierre_rag.knowledge.use_model import prepare_for_layer, verify_prepared
+
+    try:
+        done = prepare_for_layer(python_dir, models_dir)
+        verify_prepared(python_dir, models_dir)
+    except (RuntimeError, OSError, ValueError) as error:
+        raise BuildError(f"preparing the embedding model failed: {error}") from error
+    print(f"• embedding model: {'; '.join(done)}; checked against the library's own parse")
 
 
 # --------------------------------------------------------------------------- datastore & tenants
@@ -628,6 +646,7 @@ def build(args: argparse.Namespace) -> bool:
     remove_bytecode(python_dir)
     saved = trim_layer(python_dir)
     print(f"• trimmed {saved / MB:.1f} MB (packages' tests, *.pyi, console scripts)")
+    prepare_embedding_model(python_dir, staging / "models")
     needs_python = args.precompile is not False or args.check_import is not False
     lambda_python = find_python() if needs_python else None
     maybe_precompile(args.precompile, lambda_python, python_dir)

