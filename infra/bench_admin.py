@@ -37,7 +37,7 @@ TURNS_PER_CONVERSATION = 4
 
 
 def conversation_items(cid: str, created: int, channel: str) -> list[dict[str, Any]]:
-    """The items ConversationStore writes for one conversation (META, turns, markers).
+    """The items ConversationStore writes for one conversation (META and turns).
 
     moto's transactions slow down as the table grows (about 2 s per conversation at a few
     thousand items), so the bench writes the same item shapes with BatchWriteItem; a check
@@ -46,13 +46,15 @@ def conversation_items(cid: str, created: int, channel: str) -> list[dict[str, A
     pk = f"CONV#{cid}"
     expires = int(time.time()) + 30 * 86400
     items: list[dict[str, Any]] = []
+    message_ids: set[str] = set()
     for exchange in range(TURNS_PER_CONVERSATION // 2):
         at = created + exchange * 5000
         ask = Turn("user", f"Question {exchange} de la conversation", uuid.uuid4().hex, at)
+        message_ids.add(ask.message_id)
         answer = Turn(
             "assistant",
             "Réponse extractive de test.",
-            uuid.uuid4().hex,
+            ask.message_id,
             at + 800,
             sources=[
                 {
@@ -80,16 +82,6 @@ def conversation_items(cid: str, created: int, channel: str) -> list[dict[str, A
                     **ConversationStore._turn_attributes(turn),
                 }
             )
-        items.append(
-            {
-                "pk": pk,
-                "sk": f"MSG#{ask.message_id}",
-                "user_sk": ask.sort_key,
-                "answer_sk": answer.sort_key,
-                "status": "answered",
-                "expires_at": expires,
-            }
-        )
     day = datetime.fromtimestamp(created / 1000, tz=UTC).date().isoformat()
     items.append(
         {
@@ -104,6 +96,7 @@ def conversation_items(cid: str, created: int, channel: str) -> list[dict[str, A
             "gsi1pk": f"TENANT#{TENANT}#{day}",
             "gsi1sk": f"{created:013d}#{cid}",
             "turn_count": TURNS_PER_CONVERSATION,
+            "message_ids": message_ids,
             "outcome_answered": TURNS_PER_CONVERSATION // 2,
             "tokens": 700,
             "cost_usd": 0.0002,

@@ -89,11 +89,10 @@ def seeded(stack) -> list[str]:
         )
         store.record_answer(
             cid,
-            ask.message_id,
             Turn(
                 "assistant",
                 answer,
-                uuid.uuid4().hex,
+                ask.message_id,
                 created + 900,
                 sources=[
                     {

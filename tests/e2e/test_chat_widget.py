@@ -101,6 +101,7 @@ def test_widget_is_full_screen_on_a_phone(stack, browser):
 def test_markup_in_knowledge_or_answers_never_executes(stack, page):
     page.goto(f"{stack.url}/api/embed/{TENANT}/default")
     dialogs: list[str] = []
+
     def record(dialog: Any) -> None:
         dialogs.append(dialog.message)
         dialog.dismiss()

@@ -150,12 +150,16 @@ def test_foreign_origins_are_refused_and_declared_ones_get_cors(chat):
 
 def test_rate_limit_per_conversation_answers_429_with_retry_after(chat):
     limit = chat_services().limits.per_conversation.max_hits
-    statuses = [
-        chat(_message(message_id=str(uuid.uuid4())))["statusCode"] for _ in range(limit + 1)
-    ]
+    responses = [chat(_message(message_id=str(uuid.uuid4()))) for _ in range(limit + 1)]
 
-    assert statuses[:limit] == [200] * limit
-    assert statuses[-1] == 429
+    assert [r["statusCode"] for r in responses[:limit]] == [200] * limit
+    refused = responses[-1]
+    assert refused["statusCode"] == 429
+    assert 1 <= int(refused["headers"]["retry-after"]) <= 300
+    assert "Réessayez" in json.loads(refused["body"])["detail"]
+    # the refused message was not stored: the history holds the accepted ones only
+    history = json.loads(chat(load_event("chat_get_history"))["body"])
+    assert len(history["turns"]) == 2 * limit
 
 
 def test_a_retried_message_is_answered_once(chat):

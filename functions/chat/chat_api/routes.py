@@ -26,13 +26,14 @@ from chat_api.services import ChatServices, chat_services
 from chat_api.sse import encode, frame
 from chat_api.web_security import client_ip, page_csp, same_origin
 from pierre_rag.auth.sessions import COOKIE_NAME
-from pierre_rag.conversations import ConversationMismatchError
+from pierre_rag.conversations import ConversationMismatchError, GuardRefusedError
 from pierre_rag.pipeline import (
     MessageInProgressError,
     PipelineEvent,
     ProtectedContextError,
     TurnRequest,
 )
+from pierre_rag.ratelimit import Verdict
 from pierre_rag.tenants import ContextConfig, TenantConfig, TenantError
 
 logger = logging.getLogger(__name__)
@@ -118,18 +119,12 @@ async def post_message(
 ) -> StreamingResponse:
     tenant, context = _resolve(services, body.tenant, body.context)
     staff = _check_access(services, request, tenant, context)
-    refused = services.limiter.check_all(
+    limits = services.limiter.guard(
         [
             (services.limits.per_ip, client_ip(request)),
             (services.limits.per_conversation, str(conversation_id)),
         ]
     )
-    if refused is not None:
-        raise HTTPException(
-            429,
-            "Trop de messages en peu de temps. Réessayez dans quelques instants.",
-            headers={"Retry-After": str(refused.retry_after_s)},
-        )
     turn = TurnRequest(
         tenant=tenant.id,
         context=body.context,
@@ -139,9 +134,16 @@ async def post_message(
         text=body.text,
         staff=staff,
     )
-    events = services.pipeline.stream(turn)
+    events = services.pipeline.stream(turn, guard=limits)
     try:
         first = await anext(events)
+    except GuardRefusedError as refused:
+        retry_after = refused.reason.retry_after_s if isinstance(refused.reason, Verdict) else 60
+        raise HTTPException(
+            429,
+            "Trop de messages en peu de temps. Réessayez dans quelques instants.",
+            headers={"Retry-After": str(retry_after)},
+        ) from refused
     except MessageInProgressError as error:
         raise HTTPException(409, "Ce message est déjà en cours de traitement.") from error
     except ConversationMismatchError as error:

@@ -7,8 +7,12 @@ Items of one conversation share ``pk = CONV#<id>``:
   landlord's conversations of a day with one Query.
 - ``sk = TURN#<epoch ms>#<message id>#1|2``: the user turn (1) and the assistant turn (2),
   time-ordered; the last N turns are one Query in reverse.
-- ``sk = MSG#<message id>``: the idempotency marker of a user message, written in the same
-  transaction as the user turn, so a retried request never stores a turn twice.
+
+A user message's id goes into META's ``message_ids`` set in the same transaction as the user
+turn, on condition that it is not there yet: a retried request never stores a turn twice,
+and is answered from the assistant turn carrying the same ``message_id`` once there is one.
+Two conversation items per write (not three with a separate marker item) keep each turn to
+two small transactions.
 
 Every item has ``expires_at`` (TTL) from the landlord's retention.
 """
@@ -17,10 +21,11 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
@@ -46,6 +51,26 @@ class ConversationNotFoundError(LookupError):
 
 class ConversationMismatchError(PermissionError):
     """The conversation id exists under another landlord or context."""
+
+
+class WriteGuard(Protocol):
+    """Conditional items another concern adds to the user-turn transaction (rate limits):
+    they succeed or fail together with the write, in one round trip."""
+
+    @property
+    def items(self) -> Sequence[dict[str, Any]]: ...
+
+    def refusal(self, reasons: Sequence[Mapping[str, Any]]) -> object | None:
+        """Why the guard refused, from the cancellation reasons of its own items; or None."""
+        ...
+
+
+class GuardRefusedError(Exception):
+    """A :class:`WriteGuard` refused the write; ``reason`` is what its ``refusal`` returned."""
+
+    def __init__(self, reason: object) -> None:
+        super().__init__("the write was refused by its guard")
+        self.reason = reason
 
 
 @dataclass
@@ -196,65 +221,74 @@ class ConversationStore:
         channel: Channel,
         retention_days: int,
         extra_meta: dict[str, Any] | None = None,
+        guard: WriteGuard | None = None,
     ) -> None:
-        """Store the user's message once; a retry raises :class:`DuplicateMessageError`."""
+        """Store the user's message once; a retry raises :class:`DuplicateMessageError`, and a
+        ``guard`` that refuses raises :class:`GuardRefusedError` (nothing is written)."""
         pk = f"CONV#{conversation_id}"
         expires_at = int(time.time()) + retention_days * 86400
         meta_update = self._meta_update(
-            pk, turn.created_ms, tenant, context, channel, expires_at, extra_meta or {}
-        )
-        marker = _item(
-            {
-                "pk": pk,
-                "sk": f"MSG#{turn.message_id}",
-                "user_sk": turn.sort_key,
-                "expires_at": expires_at,
-                "status": "received",
-            }
+            pk, turn, tenant, context, channel, expires_at, extra_meta or {}
         )
         user_item = _item(
             {"pk": pk, "sk": turn.sort_key, "expires_at": expires_at, **self._turn_attributes(turn)}
         )
+        guard_items = list(guard.items) if guard is not None else []
         try:
             self.client.transact_write_items(
                 TransactItems=[
-                    {
-                        "Put": {
-                            "TableName": self.table,
-                            "Item": marker,
-                            "ConditionExpression": "attribute_not_exists(pk)",
-                        }
-                    },
+                    *guard_items,
                     {"Put": {"TableName": self.table, "Item": user_item}},
                     {"Update": meta_update},
                 ]
             )
         except self.client.exceptions.TransactionCanceledException as error:
-            codes = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
-            if codes and codes[0] == "ConditionalCheckFailed":
-                raise DuplicateMessageError(
-                    self.answer_to(conversation_id, turn.message_id)
-                ) from error
-            if len(codes) > 2 and codes[2] == "ConditionalCheckFailed":
-                raise ConversationMismatchError(
-                    "this conversation belongs to another landlord or context"
-                ) from error
+            reasons = error.response.get("CancellationReasons", [])
+            meta_reason = reasons[-1] if len(reasons) == len(guard_items) + 2 else {}
+            if meta_reason.get("Code") == "ConditionalCheckFailed":
+                # A retry is answered from the store whatever the limits say.
+                self._raise_meta_refusal(conversation_id, turn.message_id, meta_reason)
+            if guard is not None:
+                refusal = guard.refusal(reasons[: len(guard_items)])
+                if refusal is not None:
+                    raise GuardRefusedError(refusal) from error
             raise
+
+    def _raise_meta_refusal(
+        self, conversation_id: str, message_id: str, reason: Mapping[str, Any]
+    ) -> None:
+        """META's condition failed: the message was already received, or the conversation
+        belongs to another landlord or context (told apart from the item DynamoDB returns)."""
+        item = reason.get("Item")
+        received = _from_item(item).get("message_ids", set()) if item else None
+        if received is None:  # no item in the reason: read it
+            meta = self.client.get_item(
+                TableName=self.table,
+                Key=_item({"pk": f"CONV#{conversation_id}", "sk": "META"}),
+                ConsistentRead=True,
+            ).get("Item")
+            received = _from_item(meta).get("message_ids", set()) if meta else set()
+        if message_id in received:
+            raise DuplicateMessageError(self.answer_to(conversation_id, message_id))
+        raise ConversationMismatchError("this conversation belongs to another landlord or context")
 
     def _meta_update(
         self,
         pk: str,
-        created_ms: int,
+        turn: Turn,
         tenant: str,
         context: str,
         channel: Channel,
         expires_at: int,
         extra: dict[str, Any],
     ) -> dict[str, Any]:
+        created_ms = turn.created_ms
         values = {
             ":tenant": tenant,
             ":context": context,
             ":channel": channel,
+            ":message": turn.message_id,
+            ":messages": {turn.message_id},
             ":now": created_ms,
             ":one": 1,
             ":exp": expires_at,
@@ -282,17 +316,20 @@ class ConversationStore:
         return {
             "TableName": self.table,
             "Key": _item({"pk": pk, "sk": "META"}),
-            # One conversation id never switches landlord or context (checked in the write).
-            "ConditionExpression": "attribute_not_exists(pk) OR "
-            "(tenant = :tenant AND #ctx = :context)",
-            "UpdateExpression": "SET " + ", ".join(sets) + " ADD turn_count :one",
+            # One conversation id never switches landlord or context, and one message id is
+            # received once (the idempotency of retries): both checked in the write.
+            "ConditionExpression": "(attribute_not_exists(pk) OR "
+            "(tenant = :tenant AND #ctx = :context)) AND NOT contains(message_ids, :message)",
+            "UpdateExpression": "SET "
+            + ", ".join(sets)
+            + " ADD turn_count :one, message_ids :messages",
             "ExpressionAttributeNames": {"#ctx": "context"},
             "ExpressionAttributeValues": _item(values),
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
         }
 
-    def record_answer(
-        self, conversation_id: str, question_id: str, answer: Turn, retention_days: int
-    ) -> None:
+    def record_answer(self, conversation_id: str, answer: Turn, retention_days: int) -> None:
+        """Store the assistant turn answering the user message ``answer.message_id``."""
         pk = f"CONV#{conversation_id}"
         expires_at = int(time.time()) + retention_days * 86400
         outcome = answer.outcome or "answered"
@@ -315,26 +352,16 @@ class ConversationStore:
                 {
                     "Update": {
                         "TableName": self.table,
-                        "Key": _item({"pk": pk, "sk": f"MSG#{question_id}"}),
-                        "UpdateExpression": "SET #s = :answered, answer_sk = :sk",
-                        "ConditionExpression": "attribute_exists(pk)",
-                        "ExpressionAttributeNames": {"#s": "status"},
-                        "ExpressionAttributeValues": _item(
-                            {":answered": "answered", ":sk": answer.sort_key}
-                        ),
-                    }
-                },
-                {
-                    "Update": {
-                        "TableName": self.table,
                         "Key": _item({"pk": pk, "sk": "META"}),
                         "UpdateExpression": "SET last_ms = :now, "
                         + ", ".join(usage_sets)
                         + " ADD turn_count :one, #o :one, tokens :tokens, cost_usd :cost",
+                        "ConditionExpression": "contains(message_ids, :message)",
                         "ExpressionAttributeNames": {"#o": f"outcome_{outcome}", **usage_names},
                         "ExpressionAttributeValues": _item(
                             {
                                 **usage_values,
+                                ":message": answer.message_id,
                                 ":now": answer.created_ms,
                                 ":one": 1,
                                 ":tokens": answer.prompt_tokens + answer.completion_tokens,
@@ -436,20 +463,22 @@ class ConversationStore:
         return [_turn_from(item) for item in items]
 
     def answer_to(self, conversation_id: str, message_id: str) -> Turn | None:
-        pk = f"CONV#{conversation_id}"
-        marker = self.client.get_item(
-            TableName=self.table,
-            Key=_item({"pk": pk, "sk": f"MSG#{message_id}"}),
+        """The stored answer to a user message, or None while it is still being answered."""
+        items = self._query_all(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :turn)",
+            FilterExpression="message_id = :message AND #role = :assistant",
+            ExpressionAttributeNames={"#role": "role"},
+            ExpressionAttributeValues=_item(
+                {
+                    ":pk": f"CONV#{conversation_id}",
+                    ":turn": "TURN#",
+                    ":message": message_id,
+                    ":assistant": "assistant",
+                }
+            ),
             ConsistentRead=True,
-        ).get("Item")
-        if not marker or "answer_sk" not in marker:
-            return None
-        item = self.client.get_item(
-            TableName=self.table,
-            Key={"pk": {"S": pk}, "sk": marker["answer_sk"]},
-            ConsistentRead=True,
-        ).get("Item")
-        return _turn_from(item) if item else None
+        )
+        return _turn_from(items[-1]) if items else None
 
     def list_by_day(
         self, tenant: str, day: str, *, limit: int = 50, cursor: dict[str, Any] | None = None

@@ -1,12 +1,14 @@
 """Fixed-window rate limits on DynamoDB counters (RateLimitsTable, expired by TTL).
 
-One UpdateItem per check: ``ADD hits :1`` returns the new count atomically, so concurrent
-Lambda containers share the limit without a read-modify-write race.
+Counters are incremented with ``ADD hits :1`` on condition that they are under the limit, so
+concurrent Lambda containers share a limit without a read-modify-write race. The chat puts
+these updates in the same transaction as the user turn it stores (:meth:`RateLimiter.guard`).
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,15 +51,10 @@ class RateLimiter:
         hits = int(response["Attributes"]["hits"]["N"])
         return Verdict(hits <= limit.max_hits, limit, hits, max(1, window_end - now))
 
-    def check_all(self, checks: list[tuple[Limit, str]]) -> Verdict | None:
-        """The first limit exceeded, or None when every one allows the request.
-
-        All counters are incremented in one transaction, each on condition that it is under
-        its limit: one round trip whatever the number of limits, and a refused request does
-        not consume the other limits.
-        """
-        if not checks:
-            return None
+    def guard(self, checks: Sequence[tuple[Limit, str]]) -> RateLimitGuard:
+        """The counter increments for ``checks``, to run inside another write's transaction
+        (the chat's user-turn write): one round trip for the limits and the write, and a
+        refused request neither stores anything nor consumes the other limits."""
         now = int(self.clock())
         items = []
         for limit, key in checks:
@@ -77,13 +74,39 @@ class RateLimiter:
                     }
                 }
             )
+        return RateLimitGuard(tuple(checks), tuple(items), now)
+
+    def check_all(self, checks: Sequence[tuple[Limit, str]]) -> Verdict | None:
+        """The first limit exceeded, or None when every one allows the request (and counted it).
+
+        All counters are incremented in one transaction, each on condition that it is under
+        its limit. Prefer :meth:`guard` when the request writes anyway.
+        """
+        if not checks:
+            return None
+        guard = self.guard(checks)
         try:
-            self.client.transact_write_items(TransactItems=items)
+            self.client.transact_write_items(TransactItems=list(guard.items))
         except self.client.exceptions.TransactionCanceledException as error:
-            reasons = error.response.get("CancellationReasons", [])
-            for (limit, _), reason in zip(checks, reasons, strict=False):
-                if reason.get("Code") == "ConditionalCheckFailed":
-                    window_end = (now // limit.window_s + 1) * limit.window_s
-                    return Verdict(False, limit, limit.max_hits, max(1, window_end - now))
-            raise
+            verdict = guard.refusal(error.response.get("CancellationReasons", []))
+            if verdict is None:
+                raise
+            return verdict
+        return None
+
+
+@dataclass(frozen=True)
+class RateLimitGuard:
+    """Conditional counter updates that ride in someone else's ``TransactWriteItems``."""
+
+    checks: tuple[tuple[Limit, str], ...]
+    items: tuple[dict[str, Any], ...]
+    now: int
+
+    def refusal(self, reasons: Sequence[Mapping[str, Any]]) -> Verdict | None:
+        """The exceeded limit, from the cancellation reasons of this guard's own items."""
+        for (limit, _), reason in zip(self.checks, reasons, strict=False):
+            if reason.get("Code") == "ConditionalCheckFailed":
+                window_end = (self.now // limit.window_s + 1) * limit.window_s
+                return Verdict(False, limit, limit.max_hits, max(1, window_end - self.now))
         return None

@@ -145,11 +145,10 @@ class Admin:
         )
         store.record_answer(
             conversation_id,
-            question_turn.message_id,
             Turn(
                 "assistant",
                 answer,
-                f"{conversation_id}-a",
+                question_turn.message_id,
                 created_ms + 1500,
                 sources=sources
                 or [

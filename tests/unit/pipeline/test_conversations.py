@@ -43,7 +43,7 @@ def _answer(store, question: Turn, text="Réponse", conversation="c1"):
         completion_tokens=5,
         cost_usd=0.001,
     )
-    store.record_answer(conversation, question.message_id, answer, retention_days=30)
+    store.record_answer(conversation, answer, retention_days=30)
     return answer
 
 
@@ -92,7 +92,7 @@ def test_every_item_expires_with_the_retention(store, dynamodb):
         ExpressionAttributeValues={":pk": {"S": "CONV#c1"}},
     )["Items"]
 
-    assert len(items) == 3  # META, MSG marker, user turn
+    assert len(items) == 2  # META and the user turn
     for item in items:
         expires = int(item["expires_at"]["N"])
         assert 29 * 86400 < expires - time.time() <= 30 * 86400
@@ -127,7 +127,7 @@ def test_delete_removes_everything(store):
 
     deleted = store.delete("c1")
 
-    assert deleted == 4
+    assert deleted == 3
     assert store.get_meta("c1") is None
     assert store.all_turns("c1") == []
 
@@ -142,11 +142,10 @@ def test_answers_add_their_sources_and_latency_to_the_conversation_summary(store
         sources=[{"file": "a.md"}, {"file": "a.md"}, {"file": "b/c d.md"}],
         latency_ms={"total": 42.5},
     )
-    store.record_answer("c1", question.message_id, answer, retention_days=30)
+    store.record_answer("c1", answer, retention_days=30)
     second = _ask(store, message="m2", at=question.created_ms + 10)
     store.record_answer(
         "c1",
-        second.message_id,
         Turn(
             "assistant",
             "R2",

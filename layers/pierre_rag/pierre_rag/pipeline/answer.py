@@ -13,7 +13,12 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 
-from pierre_rag.conversations import ConversationStore, DuplicateMessageError, Turn
+from pierre_rag.conversations import (
+    ConversationStore,
+    DuplicateMessageError,
+    Turn,
+    WriteGuard,
+)
 from pierre_rag.knowledge.models import SearchResult
 from pierre_rag.knowledge.search import KnowledgeBase
 from pierre_rag.llm import LlmClient, LlmError, Usage
@@ -122,7 +127,11 @@ class Pipeline:
             raise ProtectedContextError(f"context {request.context!r} requires a staff session")
         return tenant, context
 
-    async def stream(self, request: TurnRequest) -> AsyncGenerator[PipelineEvent, None]:
+    async def stream(
+        self, request: TurnRequest, guard: WriteGuard | None = None
+    ) -> AsyncGenerator[PipelineEvent, None]:
+        """The turn's events. ``guard`` (rate limits) rides in the user turn's write: when it
+        refuses, :class:`GuardRefusedError` is raised before any event and nothing is stored."""
         started = time.perf_counter()
         timings = StepTimings()
         tenant, context = self.resolve(request)
@@ -141,6 +150,7 @@ class Pipeline:
                     channel=request.channel,
                     retention_days=tenant.retention_days,
                     extra_meta=request.extra_meta,
+                    guard=guard,
                 )
             except DuplicateMessageError as duplicate:
                 if duplicate.answer is None:
@@ -351,6 +361,4 @@ class Pipeline:
             },
             cost_usd=result.cost_usd,
         )
-        self.store.record_answer(
-            request.conversation_id, request.message_id, answer, tenant.retention_days
-        )
+        self.store.record_answer(request.conversation_id, answer, tenant.retention_days)
