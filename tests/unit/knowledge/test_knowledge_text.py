@@ -5,6 +5,7 @@ from pierre_rag.knowledge.text import (
     fold,
     index_terms,
     normalise_query,
+    phrase_expansions,
     query_words,
     tokens,
 )
@@ -43,3 +44,14 @@ def test_expand_has_no_duplicates_and_keeps_order() -> None:
 
 def test_normalise_query_spells_out_abbreviations_for_the_encoder() -> None:
     assert normalise_query("mon proprio veut pas") == "mon proprietaire bailleur veut pas"
+
+
+def test_colloquial_phrases_match_by_stem_with_small_gaps() -> None:
+    # given phrases written with other verb forms, determiners and spellings in between
+    # then they reach the administrative terms
+    assert {"depart", "sortie"} <= set(phrase_expansions("je dois rendre l'appart"))
+    assert "restitution" in phrase_expansions("il me rend pas ma caution")
+    assert "prioritaire" in phrase_expansions("qui passe en premier ?")
+    # words too far apart or in the other order do not match
+    assert phrase_expansions("premier jour en ville") == []
+    assert phrase_expansions("la caution, il faut la rendre") == []

@@ -1,6 +1,7 @@
 """Query analysis: how tenants write → an FTS5 expression, a dense text and fusion hints.
 
-Handles missing accents (folding), SMS abbreviations (data/abbreviations.yaml), stopwords,
+Handles missing accents (folding), SMS abbreviations (data/abbreviations.yaml), colloquial
+phrases (data/phrases.yaml), stopwords,
 single typos (one edit away from a word of the index) and measures how many query words the
 index knows at all: a cross-lingual question matches few, and BM25 then gets little weight.
 """
@@ -16,6 +17,7 @@ from pierre_rag.knowledge.names import query_ngrams
 from pierre_rag.knowledge.text import (
     abbreviations,
     normalise_query,
+    phrase_expansions,
     stem_all,
     stopwords,
     tokens,
@@ -87,6 +89,10 @@ def plan_query(datastore: Datastore, text: str) -> QueryPlan:
         else:
             unknown.append(word)
         words.update(dict.fromkeys(expansion))
+    # colloquial phrases ("rendre les clés", "passer en premier"): their terms go to BM25 and
+    # are appended to the dense text (appending measured better than leaving it raw)
+    extra = [w for w in phrase_expansions(text) if w not in stop]
+    words.update(dict.fromkeys(extra))
     grams = query_ngrams(text)
     named = {w for gram in datastore.known_names(grams) for w in gram.split()}
     french = bool(original) and known / len(original) >= FRENCH_COVERAGE
@@ -110,7 +116,7 @@ def plan_query(datastore: Datastore, text: str) -> QueryPlan:
     coverage = known / len(original) if original else 0.0
     return QueryPlan(
         text=text,
-        dense_text=normalise_query(text),
+        dense_text=" ".join([normalise_query(text), *extra]),
         words=final,
         stems=stem_all(final),
         coverage=coverage,

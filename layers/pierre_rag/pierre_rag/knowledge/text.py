@@ -46,6 +46,47 @@ def abbreviations() -> dict[str, tuple[str, ...]]:
     return {fold(str(key)): tuple(tokens(str(value))) for key, value in table.items()}
 
 
+# words a phrase may skip between two of its words ("rendre les clés", "rendu mes clés")
+PHRASE_GAP = 2
+
+
+@functools.cache
+def phrases() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """Colloquial phrases (data/phrases.yaml) as (stems, folded expansion tokens)."""
+    raw = resources.files(__package__).joinpath("data/phrases.yaml").read_text("utf-8")
+    table = yaml.safe_load(raw) or {}
+    return tuple(
+        (tuple(stem_all(tokens(str(key)))), tuple(tokens(str(value))))
+        for key, value in table.items()
+    )
+
+
+def phrase_expansions(text: str) -> list[str]:
+    """Expansion tokens of every phrase of data/phrases.yaml found in ``text``: its words in
+    order, by stem, with at most PHRASE_GAP other words between two of them."""
+    stems = stem_all(tokens(text))
+    out: dict[str, None] = {}
+    for key, expansion in phrases():
+        if _contains(stems, key):
+            out.update(dict.fromkeys(expansion))
+    return list(out)
+
+
+def _contains(stems: Sequence[str], key: Sequence[str]) -> bool:
+    for start, stem in enumerate(stems):
+        if stem != key[0]:
+            continue
+        pos = start
+        for part in key[1:]:
+            window = stems[pos + 1 : pos + 2 + PHRASE_GAP]
+            if part not in window:
+                break
+            pos += 1 + window.index(part)
+        else:
+            return True
+    return False
+
+
 @functools.cache
 def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("french")
