@@ -11,8 +11,8 @@ Items of one conversation share ``pk = CONV#<id>``:
 A user message's id goes into META's ``message_ids`` set in the same transaction as the user
 turn, on condition that it is not there yet: a retried request never stores a turn twice,
 and is answered from the assistant turn carrying the same ``message_id`` once there is one.
-Two conversation items per write (not three with a separate marker item) keep each turn to
-two small transactions.
+With no separate marker item, a turn is one two-item transaction (plus the rate-limit
+counters riding in it) and two plain writes for the answer.
 
 Every item has ``expires_at`` (TTL) from the landlord's retention.
 """
@@ -195,7 +195,9 @@ def _usage_update(answer: Turn) -> tuple[list[str], dict[str, str], dict[str, An
     uses = Counter(source.get("file") or source.get("title") or "?" for source in answer.sources)
     sets = ["latencies_ms = list_append(latencies_ms, :latency)"]
     names: dict[str, str] = {}
-    values: dict[str, Any] = {":latency": [answer.latency_ms.get("total", 0.0)], ":zero": 0}
+    values: dict[str, Any] = {":latency": [answer.latency_ms.get("total", 0.0)]}
+    if uses:  # DynamoDB rejects an expression value that no expression uses
+        values[":zero"] = 0
     for index, (file, count) in enumerate(sorted(uses.items())):
         names[f"#f{index}"] = file
         values[f":n{index}"] = count
@@ -329,48 +331,51 @@ class ConversationStore:
         }
 
     def record_answer(self, conversation_id: str, answer: Turn, retention_days: int) -> None:
-        """Store the assistant turn answering the user message ``answer.message_id``."""
+        """Store the assistant turn answering the user message ``answer.message_id``.
+
+        Two plain writes, not a transaction: META's counters first, on condition that the
+        message was received (else :class:`ConversationNotFoundError`, nothing written), then
+        the turn. A transaction would cost twice the write units and a slower commit, to
+        guard only against a crash between the two (statistics off by one answer).
+        """
         pk = f"CONV#{conversation_id}"
         expires_at = int(time.time()) + retention_days * 86400
         outcome = answer.outcome or "answered"
         usage_sets, usage_names, usage_values = _usage_update(answer)
-        self.client.transact_write_items(
-            TransactItems=[
-                {
-                    "Put": {
-                        "TableName": self.table,
-                        "Item": _item(
-                            {
-                                "pk": pk,
-                                "sk": answer.sort_key,
-                                "expires_at": expires_at,
-                                **self._turn_attributes(answer),
-                            }
-                        ),
+        try:
+            self.client.update_item(
+                TableName=self.table,
+                Key=_item({"pk": pk, "sk": "META"}),
+                UpdateExpression="SET last_ms = :now, "
+                + ", ".join(usage_sets)
+                + " ADD turn_count :one, #o :one, tokens :tokens, cost_usd :cost",
+                ConditionExpression="contains(message_ids, :message)",
+                ExpressionAttributeNames={"#o": f"outcome_{outcome}", **usage_names},
+                ExpressionAttributeValues=_item(
+                    {
+                        **usage_values,
+                        ":message": answer.message_id,
+                        ":now": answer.created_ms,
+                        ":one": 1,
+                        ":tokens": answer.prompt_tokens + answer.completion_tokens,
+                        ":cost": answer.cost_usd,
                     }
-                },
+                ),
+            )
+        except self.client.exceptions.ConditionalCheckFailedException as error:
+            raise ConversationNotFoundError(
+                f"message {answer.message_id} was never received in {conversation_id}"
+            ) from error
+        self.client.put_item(
+            TableName=self.table,
+            Item=_item(
                 {
-                    "Update": {
-                        "TableName": self.table,
-                        "Key": _item({"pk": pk, "sk": "META"}),
-                        "UpdateExpression": "SET last_ms = :now, "
-                        + ", ".join(usage_sets)
-                        + " ADD turn_count :one, #o :one, tokens :tokens, cost_usd :cost",
-                        "ConditionExpression": "contains(message_ids, :message)",
-                        "ExpressionAttributeNames": {"#o": f"outcome_{outcome}", **usage_names},
-                        "ExpressionAttributeValues": _item(
-                            {
-                                **usage_values,
-                                ":message": answer.message_id,
-                                ":now": answer.created_ms,
-                                ":one": 1,
-                                ":tokens": answer.prompt_tokens + answer.completion_tokens,
-                                ":cost": answer.cost_usd,
-                            }
-                        ),
-                    }
-                },
-            ]
+                    "pk": pk,
+                    "sk": answer.sort_key,
+                    "expires_at": expires_at,
+                    **self._turn_attributes(answer),
+                }
+            ),
         )
 
     @staticmethod

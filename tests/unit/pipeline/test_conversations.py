@@ -76,6 +76,19 @@ def test_a_retried_message_is_stored_once_and_returns_the_stored_answer(store):
     assert store.get_meta("c1").turn_count == 2
 
 
+def test_answering_a_message_never_received_fails_and_stores_nothing(store):
+    _ask(store)
+    stray = Turn("assistant", "Réponse", "never-asked", int(time.time() * 1000))
+
+    with pytest.raises(ConversationNotFoundError):
+        store.record_answer("c1", stray, retention_days=30)
+    with pytest.raises(ConversationNotFoundError):
+        store.record_answer("no-such-conversation", stray, retention_days=30)
+
+    assert [t.role for t in store.all_turns("c1")] == ["user"]
+    assert store.get_meta("c1").turn_count == 1
+
+
 def test_a_conversation_cannot_switch_context(store):
     _ask(store)
 
@@ -162,3 +175,16 @@ def test_answers_add_their_sources_and_latency_to_the_conversation_summary(store
     assert meta is not None
     assert meta.source_uses == {"a.md": 3, "b/c d.md": 1}
     assert meta.latencies_ms == [42.5, 10.0]
+
+
+def test_an_answer_without_sources_is_stored_and_counted(store):
+    # DynamoDB refuses expression values no expression uses: a refusal cites no source
+    question = _ask(store)
+    refusal = Turn("assistant", "Hors sujet", question.message_id, question.created_ms + 5)
+    refusal.outcome = "off_topic"
+
+    store.record_answer("c1", refusal, retention_days=30)
+
+    meta = store.get_meta("c1")
+    assert meta is not None and meta.outcomes == {"off_topic": 1} and meta.source_uses == {}
+    assert store.answer_to("c1", question.message_id).content == "Hors sujet"
