@@ -7,6 +7,7 @@ persist the answer. Everything is streamed as :class:`PipelineEvent`.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
@@ -120,6 +121,40 @@ class Pipeline:
                     return event.result
         raise RuntimeError("the pipeline ended without a result")
 
+    async def _record_and_read_history(
+        self,
+        store: ConversationStore,
+        request: TurnRequest,
+        question: Turn,
+        tenant: TenantConfig,
+        guard: WriteGuard | None,
+    ) -> list[Turn]:
+        """Store the user turn and read the earlier turns at the same time: two DynamoDB
+        round trips in the time of one. The read may already see the new turn: it is left
+        out, so the history is the turns before this message either way."""
+        limit = self.config.history_turns
+        reading = asyncio.ensure_future(
+            asyncio.to_thread(store.last_turns, request.conversation_id, limit + 1)
+        )
+        try:
+            await asyncio.to_thread(
+                store.record_user_turn,
+                request.conversation_id,
+                question,
+                tenant=tenant.id,
+                context=request.context,
+                channel=request.channel,
+                retention_days=tenant.retention_days,
+                extra_meta=request.extra_meta,
+                guard=guard,
+            )
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await reading  # never leave the read running unobserved
+            raise
+        earlier = [turn for turn in await reading if turn.message_id != request.message_id]
+        return earlier[-limit:]
+
     def resolve(self, request: TurnRequest) -> tuple[TenantConfig, ContextConfig]:
         tenant = self.registry.get(request.tenant)
         context = tenant.context(request.context)
@@ -140,17 +175,9 @@ class Pipeline:
         history: list[Turn] = []
         question = Turn("user", request.text, request.message_id, int(time.time() * 1000))
         if self.store is not None:
-            history = self.store.last_turns(request.conversation_id, self.config.history_turns)
             try:
-                self.store.record_user_turn(
-                    request.conversation_id,
-                    question,
-                    tenant=tenant.id,
-                    context=request.context,
-                    channel=request.channel,
-                    retention_days=tenant.retention_days,
-                    extra_meta=request.extra_meta,
-                    guard=guard,
+                history = await self._record_and_read_history(
+                    self.store, request, question, tenant, guard
                 )
             except DuplicateMessageError as duplicate:
                 if duplicate.answer is None:
