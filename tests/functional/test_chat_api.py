@@ -146,6 +146,34 @@ def test_foreign_origins_are_refused_and_declared_ones_get_cors(chat):
     response = chat(declared)
     assert response["statusCode"] == 200
     assert response["headers"]["access-control-allow-origin"] == "http://localhost:3000"
+    assert response["headers"]["vary"] == "Origin"
+
+
+def test_every_response_carries_the_security_headers(chat):
+    preflight = _message()
+    preflight["requestContext"]["http"]["method"] = "OPTIONS"
+    preflight["headers"]["origin"] = "http://localhost:3000"
+    refused_preflight = _message()
+    refused_preflight["requestContext"]["http"]["method"] = "OPTIONS"
+    refused_preflight["headers"]["origin"] = "https://evil.example"
+
+    responses = {
+        "stream": chat(_message()),
+        "json": chat(load_event("chat_get_config")),
+        "preflight": chat(preflight),
+        "refused preflight": chat(refused_preflight),
+    }
+
+    assert responses["stream"]["statusCode"] == 200
+    assert responses["preflight"]["statusCode"] == 204
+    assert responses["preflight"]["headers"]["access-control-allow-methods"] == "GET, POST, OPTIONS"
+    assert responses["refused preflight"]["statusCode"] == 403
+    assert "access-control-allow-origin" not in responses["refused preflight"]["headers"]
+    for name, response in responses.items():
+        headers = response["headers"]
+        assert headers["x-content-type-options"] == "nosniff", name
+        assert headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+        assert headers["referrer-policy"] == "strict-origin-when-cross-origin", name
 
 
 def test_rate_limit_per_conversation_answers_429_with_retry_after(chat):

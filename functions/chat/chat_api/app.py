@@ -2,15 +2,60 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chat_api.routes import router
 from chat_api.services import chat_services
 from chat_api.web_security import JSON_CSP, same_origin
+
+
+class CorsAndSecurityHeaders:
+    """CORS for the landlords' declared origins, and security headers on every response.
+
+    A plain ASGI middleware: it only edits the response's start message, so the SSE body
+    streams through untouched (``@app.middleware("http")`` would relay every chunk through
+    a task and a memory stream).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        origin = request.headers.get("origin")
+        cross_origin = bool(origin) and not same_origin(request, origin or "")
+        allowed = cross_origin and origin in chat_services().allowed_origins()
+
+        def add_headers(headers: MutableHeaders) -> None:
+            if allowed and origin:
+                headers["Access-Control-Allow-Origin"] = origin
+                headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+                headers["Access-Control-Allow-Headers"] = "content-type"
+                headers["Access-Control-Max-Age"] = "600"
+                headers["Vary"] = "Origin"
+            headers.setdefault("Content-Security-Policy", JSON_CSP)
+            headers["X-Content-Type-Options"] = "nosniff"
+            headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+
+        if request.method == "OPTIONS" and cross_origin:
+            preflight = Response(status_code=204 if allowed else 403)
+            add_headers(preflight.headers)
+            await preflight(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                add_headers(MutableHeaders(scope=message))
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def create_app() -> FastAPI:
@@ -36,26 +81,5 @@ def create_app() -> FastAPI:
         detail = "Message trop long." if too_long else "Requête invalide."
         return JSONResponse({"detail": detail, "problems": problems}, status_code=status)
 
-    @app.middleware("http")
-    async def _headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        origin = request.headers.get("origin")
-        cross_origin = bool(origin) and not same_origin(request, origin or "")
-        allowed = cross_origin and origin in chat_services().allowed_origins()
-        if request.method == "OPTIONS" and cross_origin:
-            response: Response = Response(status_code=204 if allowed else 403)
-        else:
-            response = await call_next(request)
-        if allowed and origin:
-            response.headers["Access-Control-Allow-Origin"] = origin
-            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-            response.headers["Access-Control-Allow-Headers"] = "content-type"
-            response.headers["Access-Control-Max-Age"] = "600"
-            response.headers["Vary"] = "Origin"
-        response.headers.setdefault("Content-Security-Policy", JSON_CSP)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-        return response
-
+    app.add_middleware(CorsAndSecurityHeaders)
     return app
