@@ -124,12 +124,16 @@ def cold_init(
 
 
 class AwsTimer:
-    """Accumulates the time spent inside botocore calls (moto round trips)."""
+    """Time spent waiting for botocore calls (moto round trips), as wall-clock time: calls
+    that overlap (the history read runs beside the user-turn write) count once."""
 
     def __init__(self) -> None:
+        import threading
+
         import botocore.client
 
-        self.total_ms = 0.0
+        self._intervals: list[tuple[float, float]] = []
+        self._lock = threading.Lock()
         original = botocore.client.BaseClient._make_api_call
         timer = self
 
@@ -138,9 +142,21 @@ class AwsTimer:
             try:
                 return original(client, operation, params)
             finally:
-                timer.total_ms += (time.perf_counter() - started) * 1000
+                with timer._lock:
+                    timer._intervals.append((started, time.perf_counter()))
 
         botocore.client.BaseClient._make_api_call = timed
+
+    @property
+    def total_ms(self) -> float:
+        with self._lock:
+            intervals = sorted(self._intervals)
+        total, reach = 0.0, float("-inf")
+        for start, end in intervals:
+            if end > reach:
+                total += end - max(start, reach)
+                reach = end
+        return total * 1000
 
 
 def warm_turns(questions: list[str], aws: AwsTimer | None = None) -> list[tuple[float, float]]:
