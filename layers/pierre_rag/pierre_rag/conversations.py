@@ -38,11 +38,13 @@ BY_TENANT_DAY = "by-tenant-day"
 
 
 class DuplicateMessageError(Exception):
-    """The user message was already received; ``answer`` is the stored reply, if any yet."""
+    """The user message was already received: ``question`` is the stored user turn and
+    ``answer`` the stored reply, if any yet."""
 
-    def __init__(self, answer: Turn | None) -> None:
+    def __init__(self, answer: Turn | None, question: Turn | None = None) -> None:
         super().__init__("message already received")
         self.answer = answer
+        self.question = question
 
 
 class ConversationNotFoundError(LookupError):
@@ -271,7 +273,8 @@ class ConversationStore:
             ).get("Item")
             received = _from_item(meta).get("message_ids", set()) if meta else set()
         if message_id in received:
-            raise DuplicateMessageError(self.answer_to(conversation_id, message_id))
+            question, answer = self.exchange(conversation_id, message_id)
+            raise DuplicateMessageError(answer, question)
         raise ConversationMismatchError("this conversation belongs to another landlord or context")
 
     def _meta_update(
@@ -469,21 +472,22 @@ class ConversationStore:
 
     def answer_to(self, conversation_id: str, message_id: str) -> Turn | None:
         """The stored answer to a user message, or None while it is still being answered."""
+        return self.exchange(conversation_id, message_id)[1]
+
+    def exchange(self, conversation_id: str, message_id: str) -> tuple[Turn | None, Turn | None]:
+        """The stored (user turn, answer) of one message id; None for what is not stored."""
         items = self._query_all(
             KeyConditionExpression="pk = :pk AND begins_with(sk, :turn)",
-            FilterExpression="message_id = :message AND #role = :assistant",
-            ExpressionAttributeNames={"#role": "role"},
+            FilterExpression="message_id = :message",
             ExpressionAttributeValues=_item(
-                {
-                    ":pk": f"CONV#{conversation_id}",
-                    ":turn": "TURN#",
-                    ":message": message_id,
-                    ":assistant": "assistant",
-                }
+                {":pk": f"CONV#{conversation_id}", ":turn": "TURN#", ":message": message_id}
             ),
             ConsistentRead=True,
         )
-        return _turn_from(items[-1]) if items else None
+        turns = [_turn_from(item) for item in items]
+        question = next((t for t in turns if t.role == "user"), None)
+        answer = next((t for t in reversed(turns) if t.role == "assistant"), None)
+        return question, answer
 
     def list_by_day(
         self, tenant: str, day: str, *, limit: int = 50, cursor: dict[str, Any] | None = None

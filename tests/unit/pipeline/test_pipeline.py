@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
 
 import pytest
 
-from pierre_rag.conversations import ConversationStore
+from pierre_rag.conversations import ConversationStore, Turn
 from pierre_rag.llm.openai_compat import OpenAICompatibleClient
 from pierre_rag.llm.resilience import ResilientClient
 from pierre_rag.pipeline import (
@@ -284,21 +285,43 @@ def test_a_retried_message_replays_the_stored_answer(extractive, store):
     assert len(store.all_turns("conv-1")) == 2
 
 
-def test_a_message_still_being_answered_is_a_conflict(extractive, store):
-    request = _request("qui paie l'entretien de la chaudière ?", message_id="busy")
-    from pierre_rag.conversations import Turn
-
+def _store_unanswered(store, request, received_ms: int) -> None:
     store.record_user_turn(
         "conv-1",
-        Turn("user", request.text, "busy", 1),
+        Turn("user", request.text, request.message_id, received_ms),
         tenant=TENANT,
         context="default",
         channel="web",
         retention_days=30,
     )
 
+
+def test_a_message_still_being_answered_is_a_conflict(extractive, store):
+    request = _request("qui paie l'entretien de la chaudière ?", message_id="busy")
+    _store_unanswered(store, request, int(time.time() * 1000) - 5_000)  # 5 s ago
+
     with pytest.raises(MessageInProgressError):
         asyncio.run(extractive.answer(request))
+
+
+def test_a_message_its_request_abandoned_is_answered_on_retry(extractive, store):
+    # Given a message stored 10 minutes ago whose request died before answering
+    request = _request("qui paie l'entretien de la chaudière ?", message_id="abandoned")
+    received_ms = int(time.time() * 1000) - 600_000
+    _store_unanswered(store, request, received_ms)
+
+    # When the client retries it
+    result = asyncio.run(extractive.answer(request))
+
+    # Then it is answered once, after the stored question, which is not stored twice
+    assert not result.replayed and result.sources
+    turns = store.all_turns("conv-1")
+    assert [(t.role, t.message_id) for t in turns] == [
+        ("user", "abandoned"),
+        ("assistant", "abandoned"),
+    ]
+    assert turns[0].created_ms == received_ms < turns[1].created_ms
+    assert asyncio.run(extractive.answer(request)).replayed
 
 
 def test_no_store_is_needed_for_evaluation(registry, knowledge):

@@ -57,6 +57,9 @@ class PipelineConfig:
     in_scope_min_cosine: float = 0.30
     nothing_found_min_cosine: float = 0.22
     history_turns: int = 8
+    # A message received this long ago and still unanswered was abandoned by its request
+    # (functions time out after 29 s, SMS workers after their visibility timeout).
+    abandoned_after_ms: int = 120_000
     search_k: int = 6
     web_sources: int = 4
     sms_sources: int = 3
@@ -155,6 +158,17 @@ class Pipeline:
         earlier = [turn for turn in await reading if turn.message_id != request.message_id]
         return earlier[-limit:]
 
+    def _abandoned(self, question: Turn | None) -> bool:
+        """A stored question no request can still be answering (older than any timeout)."""
+        if question is None:
+            return False
+        return int(time.time() * 1000) - question.created_ms > self.config.abandoned_after_ms
+
+    async def _history_before(self, store: ConversationStore, request: TurnRequest) -> list[Turn]:
+        limit = self.config.history_turns
+        turns = await asyncio.to_thread(store.last_turns, request.conversation_id, limit + 2)
+        return [turn for turn in turns if turn.message_id != request.message_id][-limit:]
+
     def resolve(self, request: TurnRequest) -> tuple[TenantConfig, ContextConfig]:
         tenant = self.registry.get(request.tenant)
         context = tenant.context(request.context)
@@ -180,11 +194,17 @@ class Pipeline:
                     self.store, request, question, tenant, guard
                 )
             except DuplicateMessageError as duplicate:
-                if duplicate.answer is None:
+                if duplicate.answer is not None:
+                    for event in self._replay(duplicate.answer, context):
+                        yield event
+                    return
+                if not self._abandoned(duplicate.question):
                     raise MessageInProgressError(request.message_id) from duplicate
-                for event in self._replay(duplicate.answer, context):
-                    yield event
-                return
+                # The request that stored it died before answering (timeout, crash): the
+                # stored question is answered now, so a retry is never refused forever.
+                logger.warning("answering message %s again: left unanswered", request.message_id)
+                question = duplicate.question or question
+                history = await self._history_before(self.store, request)
         timings.history_ms = (time.perf_counter() - tick) * 1000
 
         llm = self.llm_for(tenant)
