@@ -19,6 +19,7 @@ Every item has ``expires_at`` (TTL) from the landlord's retention.
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -148,6 +149,15 @@ def _day(epoch_ms: int) -> str:
     return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).strftime("%Y-%m-%d")
 
 
+def _display_data(value: Any, empty: Any) -> Any:
+    """Sources and step latencies are stored as one JSON string: they are only ever shown,
+    never queried, and a nested DynamoDB map costs far more to (de)serialise. A native
+    list or map (older items) is read as well."""
+    if value is None:
+        return empty
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def _turn_from(item: dict[str, Any]) -> Turn:
     data = _from_item(item)
     return Turn(
@@ -155,13 +165,13 @@ def _turn_from(item: dict[str, Any]) -> Turn:
         content=data["content"],
         message_id=data["message_id"],
         created_ms=int(data["created_ms"]),
-        sources=data.get("sources", []),
+        sources=_display_data(data.get("sources"), []),
         outcome=data.get("outcome"),
         language=data.get("language"),
         model=data.get("model"),
         prompt_tokens=int(data.get("prompt_tokens", 0)),
         completion_tokens=int(data.get("completion_tokens", 0)),
-        latency_ms=data.get("latency_ms", {}),
+        latency_ms=_display_data(data.get("latency_ms"), {}),
         cost_usd=float(data.get("cost_usd", 0.0)),
     )
 
@@ -388,13 +398,13 @@ class ConversationStore:
             "content": turn.content,
             "message_id": turn.message_id,
             "created_ms": turn.created_ms,
-            "sources": turn.sources,
+            "sources": json.dumps(turn.sources, ensure_ascii=False) if turn.sources else None,
             "outcome": turn.outcome,
             "language": turn.language,
             "model": turn.model,
             "prompt_tokens": turn.prompt_tokens,
             "completion_tokens": turn.completion_tokens,
-            "latency_ms": turn.latency_ms,
+            "latency_ms": json.dumps(turn.latency_ms) if turn.latency_ms else None,
             "cost_usd": turn.cost_usd,
         }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -188,3 +189,21 @@ def test_an_answer_without_sources_is_stored_and_counted(store):
     meta = store.get_meta("c1")
     assert meta is not None and meta.outcomes == {"off_topic": 1} and meta.source_uses == {}
     assert store.answer_to("c1", question.message_id).content == "Hors sujet"
+
+
+def test_sources_are_stored_as_one_json_string_and_native_lists_still_read(store, dynamodb):
+    question = _ask(store, at=1_000)
+    _answer(store, question)
+    items = dynamodb.query(
+        TableName=CONVERSATIONS_TABLE,
+        KeyConditionExpression="pk = :pk AND begins_with(sk, :t)",
+        ExpressionAttributeValues={":pk": {"S": "CONV#c1"}, ":t": {"S": "TURN#"}},
+    )["Items"]
+    stored = next(item for item in items if item["role"]["S"] == "assistant")
+    assert json.loads(stored["sources"]["S"]) == [{"file": "a.md", "heading": "H"}]
+
+    # an item written with a native list (older format) reads the same
+    stored["sources"] = {"L": [{"M": {"file": {"S": "b.md"}, "heading": {"S": "K"}}}]}
+    dynamodb.put_item(TableName=CONVERSATIONS_TABLE, Item=stored)
+
+    assert store.last_turns("c1")[-1].sources == [{"file": "b.md", "heading": "K"}]
