@@ -55,3 +55,11 @@ def test_colloquial_phrases_match_by_stem_with_small_gaps() -> None:
     # words too far apart or in the other order do not match
     assert phrase_expansions("premier jour en ville") == []
     assert phrase_expansions("la caution, il faut la rendre") == []
+
+
+def test_ambiguous_everyday_words_are_only_expanded_in_phrases() -> None:
+    # "au courant" is being informed and "je paie" is paying: neither is electricity or pay
+    assert phrase_expansions("je suis pas au courant de la régul") == []
+    assert phrase_expansions("je paie trop de charges") == []
+    assert "electricite" in phrase_expansions("coupure de courant depuis hier")
+    assert "revenus" in phrase_expansions("il faut mes fiches de paie ?")
