@@ -135,10 +135,7 @@ class Pipeline:
         """Store the user turn and read the earlier turns at the same time: two DynamoDB
         round trips in the time of one. The read may already see the new turn: it is left
         out, so the history is the turns before this message either way."""
-        limit = self.config.history_turns
-        reading = asyncio.ensure_future(
-            asyncio.to_thread(store.last_turns, request.conversation_id, limit + 1)
-        )
+        reading = asyncio.ensure_future(self._history_before(store, request))
         try:
             await asyncio.to_thread(
                 store.record_user_turn,
@@ -155,8 +152,7 @@ class Pipeline:
             with contextlib.suppress(Exception):
                 await reading  # never leave the read running unobserved
             raise
-        earlier = [turn for turn in await reading if turn.message_id != request.message_id]
-        return earlier[-limit:]
+        return await reading
 
     def _abandoned(self, question: Turn | None) -> bool:
         """A stored question no request can still be answering (older than any timeout)."""
@@ -165,8 +161,9 @@ class Pipeline:
         return int(time.time() * 1000) - question.created_ms > self.config.abandoned_after_ms
 
     async def _history_before(self, store: ConversationStore, request: TurnRequest) -> list[Turn]:
+        """The last turns before this message (its own user turn, if stored, is left out)."""
         limit = self.config.history_turns
-        turns = await asyncio.to_thread(store.last_turns, request.conversation_id, limit + 2)
+        turns = await asyncio.to_thread(store.last_turns, request.conversation_id, limit + 1)
         return [turn for turn in turns if turn.message_id != request.message_id][-limit:]
 
     def resolve(self, request: TurnRequest) -> tuple[TenantConfig, ContextConfig]:
