@@ -38,12 +38,18 @@ def stopwords() -> frozenset[str]:
     )
 
 
+def _data_table(name: str) -> dict[str, str]:
+    """A ``key: value`` table of ``data/<name>``, both sides as text."""
+    raw = resources.files(__package__).joinpath(f"data/{name}").read_text("utf-8")
+    table = yaml.safe_load(raw) or {}
+    return {str(key): str(value) for key, value in table.items()}
+
+
 @functools.cache
 def abbreviations() -> dict[str, tuple[str, ...]]:
     """SMS abbreviations and colloquial words → folded expansion tokens."""
-    raw = resources.files(__package__).joinpath("data/abbreviations.yaml").read_text("utf-8")
-    table = yaml.safe_load(raw) or {}
-    return {fold(str(key)): tuple(tokens(str(value))) for key, value in table.items()}
+    table = _data_table("abbreviations.yaml")
+    return {fold(key): tuple(tokens(value)) for key, value in table.items()}
 
 
 # words a phrase may skip between two of its words ("rendre les clés", "rendu mes clés")
@@ -53,11 +59,9 @@ PHRASE_GAP = 2
 @functools.cache
 def phrases() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
     """Colloquial phrases (data/phrases.yaml) as (stems, folded expansion tokens)."""
-    raw = resources.files(__package__).joinpath("data/phrases.yaml").read_text("utf-8")
-    table = yaml.safe_load(raw) or {}
     return tuple(
-        (tuple(stem_all(tokens(str(key)))), tuple(tokens(str(value))))
-        for key, value in table.items()
+        (tuple(stem_all(tokens(key))), tuple(tokens(value)))
+        for key, value in _data_table("phrases.yaml").items()
     )
 
 
