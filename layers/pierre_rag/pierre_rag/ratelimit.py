@@ -19,6 +19,13 @@ class Limit:
     max_hits: int
     window_s: int
 
+    def counter_key(self, key: str, now: int) -> str:
+        """The counter of ``key`` for the fixed window holding ``now``."""
+        return f"{self.scope}#{key}#{now // self.window_s}"
+
+    def window_end(self, now: int) -> int:
+        return (now // self.window_s + 1) * self.window_s
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -36,11 +43,10 @@ class RateLimiter:
 
     def hit(self, limit: Limit, key: str) -> Verdict:
         now = int(self.clock())
-        window = now // limit.window_s
-        window_end = (window + 1) * limit.window_s
+        window_end = limit.window_end(now)
         response = self.client.update_item(
             TableName=self.table,
-            Key={"pk": {"S": f"{limit.scope}#{key}#{window}"}},
+            Key={"pk": {"S": limit.counter_key(key, now)}},
             UpdateExpression="ADD hits :one SET expires_at = :exp",
             ExpressionAttributeValues={
                 ":one": {"N": "1"},
@@ -58,18 +64,17 @@ class RateLimiter:
         now = int(self.clock())
         items = []
         for limit, key in checks:
-            window = now // limit.window_s
             items.append(
                 {
                     "Update": {
                         "TableName": self.table,
-                        "Key": {"pk": {"S": f"{limit.scope}#{key}#{window}"}},
+                        "Key": {"pk": {"S": limit.counter_key(key, now)}},
                         "UpdateExpression": "ADD hits :one SET expires_at = :exp",
                         "ConditionExpression": "attribute_not_exists(hits) OR hits < :max",
                         "ExpressionAttributeValues": {
                             ":one": {"N": "1"},
                             ":max": {"N": str(limit.max_hits)},
-                            ":exp": {"N": str((window + 1) * limit.window_s + 60)},
+                            ":exp": {"N": str(limit.window_end(now) + 60)},
                         },
                     }
                 }
@@ -107,6 +112,6 @@ class RateLimitGuard:
         """The exceeded limit, from the cancellation reasons of this guard's own items."""
         for (limit, _), reason in zip(self.checks, reasons, strict=False):
             if reason.get("Code") == "ConditionalCheckFailed":
-                window_end = (self.now // limit.window_s + 1) * limit.window_s
-                return Verdict(False, limit, limit.max_hits, max(1, window_end - self.now))
+                retry_after = max(1, limit.window_end(self.now) - self.now)
+                return Verdict(False, limit, limit.max_hits, retry_after)
         return None
