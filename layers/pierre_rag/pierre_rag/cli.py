@@ -166,7 +166,7 @@ def _eval_retrieval(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         out.write(json.dumps(report, ensure_ascii=False) + "\n")
     else:
-        for section in ("overall", "latency_ms"):
+        for section in ("overall", "overall_with_new_topic", "latency_ms"):
             out.write(f"{section}: {report[section]}\n")
         for kind, stats in report["by_kind"].items():
             out.write(f"{kind}: {stats}\n")

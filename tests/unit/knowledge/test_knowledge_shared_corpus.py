@@ -41,7 +41,14 @@ def test_eval_on_the_shared_corpus_prints_the_expected_json() -> None:
     )
     assert code == 0, err.getvalue()
     report = json.loads(out.getvalue())
-    assert set(report) == {"overall", "by_kind", "latency_ms", "chunks", "build_s"}
-    assert {"answerable", "other_language", "follow_up"} <= set(report["by_kind"])
+    assert set(report) == {
+        "overall",
+        "overall_with_new_topic",
+        "by_kind",
+        "latency_ms",
+        "chunks",
+        "build_s",
+    }
+    assert {"answerable", "other_language", "follow_up", "new_topic"} <= set(report["by_kind"])
     assert all(0.0 <= v <= 1.0 for v in report["overall"].values())
     assert report["chunks"] > 1000
