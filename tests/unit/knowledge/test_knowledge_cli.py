@@ -99,9 +99,23 @@ def test_eval_retrieval_prints_one_json_object(tmp_path: Path) -> None:
     )
     assert code == 0, stderr
     report = json.loads(stdout)  # exactly one JSON document on stdout
-    assert set(report) == {"overall", "by_kind", "latency_ms", "chunks", "build_s"}
-    assert set(report["overall"]) == METRICS
-    assert set(report["by_kind"]) == {"answerable", "other_language", "follow_up", "off_topic"}
+    assert set(report) == {
+        "overall",
+        "overall_with_new_topic",
+        "by_kind",
+        "latency_ms",
+        "chunks",
+        "build_s",
+    }
+    assert set(report["overall"]) == set(report["overall_with_new_topic"]) == METRICS
+    assert set(report["by_kind"]) == {
+        "answerable",
+        "other_language",
+        "follow_up",
+        "new_topic",
+        "off_topic",
+    }
+    assert report["by_kind"]["new_topic"]["n"] == 1
     assert "recall@5" not in report["by_kind"]["off_topic"]
     assert report["by_kind"]["off_topic"]["n"] == 1
     assert report["overall"]["recall@5"] == 1.0
@@ -190,3 +204,25 @@ def test_console_script_runs_as_a_subprocess() -> None:
     )
     assert result.returncode == 0
     assert "build" in result.stdout and "search" in result.stdout
+
+
+def test_a_reused_datastore_reports_the_build_time_of_the_fresh_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a build whose raw duration rounds differently at 2 and at 3 decimals
+    from pierre_rag.evaluation import retrieval
+    from pierre_rag.knowledge.build import BuildReport
+    from tests.unit.knowledge.fakes import HashEmbedder
+
+    def fake_build(sources: object, out: Path, *args: object, **kwargs: object) -> BuildReport:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(b"")
+        return BuildReport(out, chunks=1, embedded=1, source_hash="x", seconds=1.2349999)
+
+    monkeypatch.setattr(retrieval, "build_datastore", fake_build)
+    # When the datastore is built, then reused
+    _, fresh = retrieval.ensure_datastore(FIXTURE_KNOWLEDGE, HashEmbedder(), tmp_path)
+    _, reused = retrieval.ensure_datastore(FIXTURE_KNOWLEDGE, HashEmbedder(), tmp_path)
+    # Then both report the same figure, whatever rounding the report applies later
+    assert fresh == reused
+    assert round(fresh, 2) == round(reused, 2)
