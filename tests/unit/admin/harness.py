@@ -99,7 +99,9 @@ class Admin:
         """Create the account if needed and put a session cookie on the client; returns its CSRF."""
         if self.users.get(tenant, email) is None:
             self.add_user(email, role, tenant)
-        token, session = self.services.codec.issue(email, tenant, role)
+        user = self.users.get(tenant, email)
+        assert user is not None and user.role == role, f"{email} exists with another role"
+        token, session = self.services.codec.issue(user)
         self.client.cookies.set(COOKIE_NAME, token)
         return session.csrf
 
