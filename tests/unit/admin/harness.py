@@ -31,6 +31,8 @@ from tests.unit.knowledge.fakes import HashEmbedder
 TENANT = "pierre-habitat.fr"
 OTHER = "autre-bailleur.fr"
 BOOTSTRAP = "bootstrap-secret-for-tests"
+OTHER_BOOTSTRAP = "the-other-landlords-bootstrap-secret"
+BOOTSTRAP_SECRETS = {TENANT: BOOTSTRAP, OTHER: OTHER_BOOTSTRAP}  # one per landlord
 PASSWORD = "correct horse battery staple"
 SECRET = "s" * 32
 FAILED_SMS = {
@@ -190,7 +192,7 @@ def make_admin(dynamodb: Any, datastore: Path) -> Admin:
         ),
         codec=codec,
         tenants=registry(),
-        bootstrap_password=lambda: BOOTSTRAP,
+        bootstrap_password=BOOTSTRAP_SECRETS.get,
         browser=lambda: browser,
         knowledge=lambda: knowledge,
         clock=clock,

@@ -5,7 +5,14 @@ from __future__ import annotations
 from pierre_rag.auth.csrf import LOGIN_COOKIE
 from pierre_rag.auth.roles import Role
 from pierre_rag.auth.sessions import COOKIE_NAME
-from tests.unit.admin.harness import BOOTSTRAP, OTHER, PASSWORD, TENANT
+from tests.unit.admin.harness import (
+    BOOTSTRAP,
+    BOOTSTRAP_SECRETS,
+    OTHER,
+    OTHER_BOOTSTRAP,
+    PASSWORD,
+    TENANT,
+)
 
 
 def _session_cookie(response):
@@ -125,6 +132,24 @@ def test_bootstrap_needs_the_secret_and_a_known_landlord(admin):
     assert admin.login(f"admin@{TENANT}", "not the secret").status_code == 401
     assert admin.login("admin@unknown-landlord.fr", BOOTSTRAP).status_code == 401
     assert admin.login(f"root@{OTHER}", BOOTSTRAP).status_code == 401
+    assert not admin.users.has_users(TENANT)
+
+
+def test_a_landlords_bootstrap_secret_does_not_bootstrap_another_landlord(admin):
+    """Whoever bootstrapped one landlord cannot create another's first administrator."""
+    refused = admin.login(f"admin@{OTHER}", BOOTSTRAP)
+
+    assert refused.status_code == 401
+    assert not admin.users.has_users(OTHER)
+    assert admin.login(f"admin@{OTHER}", OTHER_BOOTSTRAP).status_code == 303
+    assert admin.users.get(OTHER, f"admin@{OTHER}") is not None
+
+
+def test_a_landlord_without_a_bootstrap_secret_cannot_be_bootstrapped(admin, monkeypatch):
+    monkeypatch.delitem(BOOTSTRAP_SECRETS, TENANT)
+
+    for guess in (BOOTSTRAP, "None", OTHER_BOOTSTRAP):
+        assert admin.login(f"admin@{TENANT}", guess).status_code == 401
     assert not admin.users.has_users(TENANT)
 
 

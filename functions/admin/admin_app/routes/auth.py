@@ -21,6 +21,7 @@ from admin_app.security import (
     services,
 )
 from admin_app.services import Services
+from pierre_rag.auth.bootstrap import bootstrap_address
 from pierre_rag.auth.csrf import LOGIN_COOKIE, new_token, tokens_match
 from pierre_rag.auth.passwords import hash_password, password_problem, verify_password
 from pierre_rag.auth.roles import Role
@@ -28,7 +29,6 @@ from pierre_rag.auth.sessions import SessionCodec
 from pierre_rag.auth.users import DuplicateUserError, User, UserNotFoundError, normalise_email
 
 router = APIRouter()
-BOOTSTRAP_LOCAL_PART = "admin"
 
 
 def home_for(role: Role) -> str:
@@ -70,17 +70,17 @@ def login_form(request: Request) -> Response:
 
 
 def _bootstrap(svc: Services, email: str, password: str) -> User | None:
-    """``admin@<landlord id>`` + the bootstrap secret, while the landlord has no account at all,
-    creates its first administrator, who must then choose a new password."""
-    local, _, domain = email.partition("@")
-    if local != BOOTSTRAP_LOCAL_PART or domain not in svc.tenants.ids:
+    """``admin@<landlord id>`` + that landlord's own bootstrap secret, while the landlord has
+    no account at all, creates its first administrator, who must then choose a new password."""
+    landlord = email.partition("@")[2]
+    if landlord not in svc.tenants.ids or email != bootstrap_address(landlord):
         return None
-    secret = svc.bootstrap_password()
-    if not tokens_match(secret, password) or svc.users.has_users(domain):
+    secret = svc.bootstrap_password(landlord)
+    if not tokens_match(secret, password) or svc.users.has_users(landlord):
         return None
     try:
         return svc.users.create(
-            domain, email, Role.ADMINISTRATOR, hash_password(password), name="Administrateur"
+            landlord, email, Role.ADMINISTRATOR, hash_password(password), name="Administrateur"
         )
     except DuplicateUserError:
         return None
@@ -176,7 +176,9 @@ def change_password(
         error = "Le nouveau mot de passe doit être différent de l'actuel."
     else:
         error = (
-            password_problem(form.new, email=user.email, forbidden=(svc.bootstrap_password(),))
+            password_problem(
+                form.new, email=user.email, forbidden=(svc.bootstrap_password(user.tenant) or "",)
+            )
             or ""
         )
     if error:
