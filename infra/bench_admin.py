@@ -28,6 +28,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "infra"), str(REPO / "layers" / "pierre_rag")]
 
+from pierre_rag.auth.bootstrap import bootstrap_secret_name  # noqa: E402
 from pierre_rag.conversations import ConversationStore, Turn, _item  # noqa: E402
 from pierre_rag.evaluation.measures import percentile  # noqa: E402
 from tests.stack import running_stack  # noqa: E402
@@ -172,7 +173,7 @@ def main() -> None:
             f"seeded {args.turns} turns ({args.turns // TURNS_PER_CONVERSATION} conversations)"
             f" over {days} in {time.perf_counter() - started:.0f} s"
         )
-        opener = sign_in(stack.url, stack.secrets["admin-bootstrap-password"])
+        opener = sign_in(stack.url, stack.secrets[bootstrap_secret_name(TENANT)])
         day = days[-1]
         first = f"{stack.url}/admin/conversations?day={day}"
         html = opener.open(first).read().decode()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pierre_local.stack import LocalStack, PortBusyError, StackOptions
 from pierre_local.template import TemplateError
+from pierre_rag.auth.bootstrap import bootstrap_address, bootstrap_secret_name
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -89,6 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     if stack.fake_cm is not None:
         print(f"  CM (fake) {stack.fake_cm.url}  — try: make sms TEXT='Bonjour'", flush=True)
     print(f"  AWS (moto) {os.environ.get('AWS_ENDPOINT_URL', '')}", flush=True)
+    for landlord in stack.landlords:
+        print(
+            f"  first sign-in at /admin as {bootstrap_address(landlord)}: password "
+            f'"{bootstrap_secret_name(landlord)}" in {options.state_dir / "secrets.json"}',
+            flush=True,
+        )
     print("Ctrl-C to stop.", flush=True)
     stopped.wait()
     print("stopping…", flush=True)

@@ -5,19 +5,21 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pierre_local.template import ACCOUNT_ID, REGION, StackSpec, TemplateError
+from pierre_rag.auth.bootstrap import bootstrap_secret_name
 
 STACK_NAME = "pierre-local"
 
 # Secrets the functions read from SSM (``<prefix>/<name>``). Locally they are generated once
-# and kept in .local/secrets.json so sessions and webhook URLs survive a restart.
+# and kept in .local/secrets.json so sessions and webhook URLs survive a restart. Each
+# landlord also gets its own bootstrap secret, ``admin-bootstrap/<landlord id>``.
 LOCAL_SECRET_NAMES = (
     "session-secret",
-    "admin-bootstrap-password",
     "sms-webhook-secret",
     "cm-product-token",
     "phone-hash-key",
@@ -152,8 +154,9 @@ def create_buckets(resources: LocalResources, s3: Any) -> None:
         )
 
 
-def load_local_secrets(path: Path) -> dict[str, str]:
-    """Generate the local secrets once; keep them in ``path`` (git-ignored) across restarts."""
+def load_local_secrets(path: Path, landlords: Collection[str] = ()) -> dict[str, str]:
+    """Generate the local secrets once; keep them in ``path`` (git-ignored) across restarts.
+    A landlord added later gets its bootstrap secret at the next start."""
     values: dict[str, str] = {}
     if path.exists():
         try:
@@ -162,7 +165,8 @@ def load_local_secrets(path: Path) -> dict[str, str]:
             raise TemplateError(f"{path} is not valid JSON; delete it to regenerate") from error
         if isinstance(stored, dict):
             values = {str(k): str(v) for k, v in stored.items()}
-    missing = [name for name in LOCAL_SECRET_NAMES if name not in values]
+    names = (*LOCAL_SECRET_NAMES, *(bootstrap_secret_name(landlord) for landlord in landlords))
+    missing = [name for name in names if name not in values]
     for name in missing:
         values[name] = secrets.token_urlsafe(24)
     if missing:

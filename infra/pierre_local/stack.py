@@ -73,6 +73,7 @@ class LocalStack:
         self.pollers: list[SqsPoller] = []
         self.resources: LocalResources | None = None
         self.secrets: dict[str, str] = {}
+        self.landlords: list[str] = []
         self.environment: dict[str, str] = {}
         self.fake_cm: Any = None  # SMS: pierre_local.fake_cm.FakeCm when started
 
@@ -98,12 +99,13 @@ class LocalStack:
         tables = create_tables(self.resources, dynamodb)
         create_queues(self.resources, sqs, options.visibility_timeout_s)
         create_buckets(self.resources, session.client("s3"))
-        self.secrets = load_local_secrets(options.state_dir / "secrets.json")
+        self.environment = self._function_environment()
+        os.environ.update(self.environment)
+        self.landlords = self._landlords()
+        self.secrets = load_local_secrets(options.state_dir / "secrets.json", self.landlords)
         prefix = stack.parameters.get("SecretsPrefix", "/pierre")
         put_secrets(session.client("ssm"), prefix, self.secrets)
         logger.info("created tables %s", ", ".join(tables))
-        self.environment = self._function_environment()
-        os.environ.update(self.environment)
         self.functions = {name: LocalFunction(spec) for name, spec in stack.functions.items()}
         for spec in stack.functions.values():
             for queue in spec.sqs_queues:
@@ -154,6 +156,14 @@ class LocalStack:
         )
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
         logger.info("moto (DynamoDB, S3, SQS, SSM) on %s", endpoint)
+
+    @staticmethod
+    def _landlords() -> list[str]:
+        """The landlords the functions will serve (each needs its bootstrap secret)."""
+        from pierre_rag.settings import Settings
+        from pierre_rag.tenants import TenantRegistry
+
+        return TenantRegistry.from_directory(Settings.from_env().tenants_dir).ids
 
     def _function_environment(self) -> dict[str, str]:
         """All functions run in this one process, so their variables must agree."""

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from pierre_rag.auth.bootstrap import bootstrap_secret_name
 from pierre_rag.conversations import ConversationStore, Turn
 from tests.helpers import REPO_ROOT
 
@@ -122,9 +123,9 @@ def administrator(stack, browser) -> str:
     """Bootstrap the landlord's first administrator once, through the forms."""
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    _login(page, stack.url, ADMIN, stack.secrets["admin-bootstrap-password"])
+    _login(page, stack.url, ADMIN, stack.secrets[bootstrap_secret_name(TENANT)])
     page.wait_for_url("**/admin/password")
-    page.locator("#current").fill(stack.secrets["admin-bootstrap-password"])
+    page.locator("#current").fill(stack.secrets[bootstrap_secret_name(TENANT)])
     page.locator("#new").fill(NEW_PASSWORD)
     page.locator("#confirm").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Enregistrer").click()

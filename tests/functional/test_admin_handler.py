@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlencode
 
 import boto3
 import pytest
@@ -13,14 +14,23 @@ from admin_app.services import default_services
 
 import admin_handler
 from pierre_local.resources import LocalResources
+from pierre_rag.auth.bootstrap import bootstrap_secret_name
 from pierre_rag.settings import read_secret
 from tests.helpers import load_event
+
+LANDLORD = "pierre-habitat.fr"
+LANDLORD_BOOTSTRAP = "b" * 20
+GLOBAL_BOOTSTRAP = "g" * 20
 
 
 @pytest.fixture
 def admin_env(dynamodb, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     ssm = boto3.client("ssm")
-    for name, value in (("session-secret", "x" * 40), ("admin-bootstrap-password", "b" * 20)):
+    for name, value in (
+        ("session-secret", "x" * 40),
+        (bootstrap_secret_name(LANDLORD), LANDLORD_BOOTSTRAP),
+        ("admin-bootstrap-password", GLOBAL_BOOTSTRAP),  # the former global secret
+    ):
         ssm.put_parameter(Name=f"/pierre/{name}", Value=value, Type="SecureString")
     for var, logical in (
         ("USERS_TABLE", "UsersTable"),
@@ -80,3 +90,34 @@ def test_an_anonymous_page_request_is_sent_to_the_login_form(admin_env, lambda_c
 
     assert response["statusCode"] == 303
     assert _headers(response)["location"] == "/admin/login"
+
+
+def _bootstrap_login(password: str) -> dict[str, object]:
+    event = load_event("admin_login_forged_csrf")
+    event["cookies"] = ["pierre_login_csrf=the-login-token"]
+    event["body"] = urlencode(
+        {"email": f"admin@{LANDLORD}", "password": password, "csrf": "the-login-token"}
+    )
+    event["headers"]["content-length"] = str(len(event["body"]))
+    return event
+
+
+def test_the_first_administrator_is_bootstrapped_with_the_landlords_own_ssm_secret(
+    admin_env, lambda_context
+):
+    refused = _invoke(_bootstrap_login(GLOBAL_BOOTSTRAP), lambda_context)
+    accepted = _invoke(_bootstrap_login(LANDLORD_BOOTSTRAP), lambda_context)
+
+    assert refused["statusCode"] == 401
+    assert accepted["statusCode"] == 303
+    assert _headers(accepted)["location"] == "/admin/password"
+
+
+def test_a_landlord_without_its_bootstrap_parameter_cannot_be_bootstrapped(
+    admin_env, lambda_context
+):
+    boto3.client("ssm").delete_parameter(Name=f"/pierre/{bootstrap_secret_name(LANDLORD)}")
+
+    response = _invoke(_bootstrap_login(LANDLORD_BOOTSTRAP), lambda_context)
+
+    assert response["statusCode"] == 401

@@ -10,8 +10,10 @@ import pytest
 
 import chat_handler
 from chat_api.services import chat_services
+from pierre_local.resources import LocalResources
 from pierre_rag.auth.roles import Role
 from pierre_rag.auth.sessions import SessionCodec
+from pierre_rag.auth.users import User, UserStore
 from tests.functional.conftest import SESSION_SECRET
 from tests.helpers import load_event
 
@@ -114,13 +116,15 @@ def test_a_bad_conversation_id_is_a_422_not_a_redirect(chat):
     assert response["statusCode"] == 422
 
 
-def test_protected_context_needs_a_staff_session(chat):
+def test_protected_context_needs_a_staff_session(chat, runtime):
     refused = chat(_message(context="staff"))
     assert refused["statusCode"] == 401
 
-    token, _ = SessionCodec(SESSION_SECRET).issue(
-        "a@exemple-hlm.fr", "exemple-hlm.fr", Role.COLLABORATOR
-    )
+    users = UserStore(runtime, LocalResources.physical_name("UsersTable"))
+    users.create("exemple-hlm.fr", "a@exemple-hlm.fr", Role.COLLABORATOR, "hash")
+    account = users.get("exemple-hlm.fr", "a@exemple-hlm.fr")
+    assert account is not None
+    token, _ = SessionCodec(SESSION_SECRET).issue(account)
     event = _message(context="staff", text="qui est d'astreinte le week-end ?")
     event["cookies"] = [f"pierre_session={token}"]
     accepted = chat(event)
@@ -129,7 +133,8 @@ def test_protected_context_needs_a_staff_session(chat):
 
 
 def test_a_session_of_another_landlord_does_not_open_the_staff_context(chat):
-    token, _ = SessionCodec(SESSION_SECRET).issue("a@autre.fr", "autre-hlm.fr", Role.ADMINISTRATOR)
+    other = User("a@autre.fr", "autre-hlm.fr", Role.ADMINISTRATOR, "", "hash")
+    token, _ = SessionCodec(SESSION_SECRET).issue(other)
     event = _message(context="staff")
     event["cookies"] = [f"pierre_session={token}"]
 

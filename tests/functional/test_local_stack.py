@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from pierre_local.stack import free_port
+from pierre_rag.auth.bootstrap import bootstrap_secret_name
 from tests.stack import RunningStack, launch, running_stack
 
 MAX_RECEIVES = 2
@@ -73,6 +74,16 @@ def test_secrets_are_in_ssm_as_secure_strings(stack):
 
     assert parameter["Parameter"]["Type"] == "SecureString"
     assert len(parameter["Parameter"]["Value"]) >= 24
+
+
+def test_each_landlord_has_its_own_bootstrap_secret_in_ssm(stack):
+    name = bootstrap_secret_name("pierre-habitat.fr")
+
+    parameter = stack.client("ssm").get_parameter(Name=f"/pierre/{name}", WithDecryption=True)
+
+    assert parameter["Parameter"]["Type"] == "SecureString"
+    assert parameter["Parameter"]["Value"] == stack.secrets[name]
+    assert "admin-bootstrap-password" not in stack.secrets
 
 
 def test_a_message_the_worker_cannot_answer_ends_in_the_dead_letter_queue(stack):

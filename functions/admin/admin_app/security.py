@@ -1,18 +1,17 @@
-"""Who is asking: session cookie → principal (checked against the users table on every
-request), role guards, CSRF checks, the cookie's Secure flag and the client IP."""
+"""Who is asking: session cookie → principal (the layer's staff check, shared with the chat),
+role guards, CSRF checks, the cookie's Secure flag and the client IP."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from fastapi import Depends, Request
 
 from admin_app.services import Services
 from pierre_rag.auth.csrf import tokens_match
+from pierre_rag.auth.principal import StaffPrincipal, staff_principal
 from pierre_rag.auth.roles import Role
-from pierre_rag.auth.sessions import COOKIE_NAME, Session
-from pierre_rag.auth.users import User
+from pierre_rag.auth.sessions import COOKIE_NAME
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
@@ -33,22 +32,12 @@ class CsrfError(Exception):
     """A state-changing request without this session's CSRF token (403, nothing changed)."""
 
 
-@dataclass(frozen=True)
-class Principal:
-    session: Session
-    user: User
-
-    @property
-    def role(self) -> Role:
-        return self.user.role
+class Principal(StaffPrincipal):
+    """The layer's staff principal, under the name the admin's routes use."""
 
     @property
     def tenant(self) -> str:
-        return self.user.tenant
-
-    @property
-    def email(self) -> str:
-        return self.user.email
+        return self.landlord
 
 
 def services(request: Request) -> Services:
@@ -81,15 +70,15 @@ def client_ip(request: Request) -> str:
 def read_principal(request: Request, svc: Services) -> Principal | None:
     """The signed-in user, or None when the cookie is absent, forged, expired or stale.
 
-    Stale: the account was deleted, its role changed, or its password was reset since.
+    Stale: the account was deleted, logged out, its role or its password changed since.
     """
-    session = svc.codec.read(request.cookies.get(COOKIE_NAME))
-    if session is None or session.tenant not in svc.tenants.ids:
-        return None
-    user = svc.users.get(session.tenant, session.email)
-    if user is None or user.role != session.role or session.issued_at < user.sessions_after_s:
-        return None
-    return Principal(session, user)
+    principal = staff_principal(
+        request.cookies.get(COOKIE_NAME),
+        codec=svc.codec,
+        users=svc.users,
+        landlords=svc.tenants.ids,
+    )
+    return None if principal is None else Principal(principal.session, principal.user)
 
 
 def _principal(request: Request, svc: Services = Depends(services)) -> Principal:  # noqa: B008

@@ -26,7 +26,8 @@ class Services:
     throttle: LoginThrottle
     codec: SessionCodec
     tenants: TenantRegistry
-    bootstrap_password: Callable[[], str]
+    # landlord → its first administrator's bootstrap secret, None when it has none
+    bootstrap_password: Callable[[str], str | None]
     browser: Callable[[], KnowledgeBrowser]
     knowledge: Callable[[], KnowledgeBase]
     clock: Callable[[], float] = field(default=time.time)
@@ -38,13 +39,23 @@ class Services:
 def default_services() -> Services:
     """From the environment: tables from template.yaml, secrets from SSM, datastore in the layer."""
     import boto3
+    from botocore.exceptions import ClientError
 
+    from pierre_rag.auth.bootstrap import bootstrap_secret_name
     from pierre_rag.knowledge.search import knowledge_base
     from pierre_rag.settings import Settings, read_secret
     from pierre_rag.tenants import tenant_registry
 
     settings = Settings.from_env()
     dynamodb = boto3.client("dynamodb")
+
+    def bootstrap_password(landlord: str) -> str | None:
+        try:
+            return read_secret(bootstrap_secret_name(landlord))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ParameterNotFound":
+                return None  # this landlord cannot be bootstrapped
+            raise
 
     @functools.cache
     def browser() -> KnowledgeBrowser:
@@ -65,7 +76,7 @@ def default_services() -> Services:
         throttle=LoginThrottle(dynamodb, settings.rate_limits_table),
         codec=SessionCodec(read_secret("session-secret")),
         tenants=tenant_registry(),
-        bootstrap_password=lambda: read_secret("admin-bootstrap-password"),
+        bootstrap_password=bootstrap_password,
         browser=browser,
         knowledge=knowledge_base,
     )

@@ -25,6 +25,7 @@ from chat_api.models import (
 from chat_api.services import ChatServices, chat_services
 from chat_api.sse import encode, frame
 from chat_api.web_security import client_ip, page_csp, same_origin
+from pierre_rag.auth.principal import staff_principal
 from pierre_rag.auth.sessions import COOKIE_NAME
 from pierre_rag.conversations import ConversationMismatchError, GuardRefusedError
 from pierre_rag.pipeline import (
@@ -59,8 +60,16 @@ def _resolve(
 
 
 def _is_staff(services: ChatServices, request: Request, tenant: TenantConfig) -> bool:
-    session = services.sessions.read(request.cookies.get(COOKIE_NAME))
-    return session is not None and session.may_chat_in_protected_context(tenant.id)
+    """A staff session of this landlord whose account still allows the protected contexts
+    (the same check as the admin's: logged out, deleted, demoted or re-passworded is out)."""
+    principal = staff_principal(
+        request.cookies.get(COOKIE_NAME),
+        codec=services.sessions,
+        users=services.users,
+        landlords=services.registry.ids,
+        landlord=tenant.id,
+    )
+    return principal is not None and principal.may_chat_in_protected_context(tenant.id)
 
 
 def _check_access(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pierre_rag.auth.sessions import SessionCodec
+from pierre_rag.auth.users import UserStore
 from pierre_rag.conversations import ConversationStore
 from pierre_rag.llm import LlmClient
 from pierre_rag.pipeline import Pipeline
@@ -32,6 +33,7 @@ class ChatServices:
     store: ConversationStore
     limiter: RateLimiter
     sessions: SessionCodec
+    users: UserStore  # read (one GetItem) only to check a staff session cookie
     limits: ChatLimits = field(default_factory=ChatLimits)
 
     def allowed_origins(self) -> set[str]:
@@ -80,4 +82,5 @@ def chat_services() -> ChatServices:
         store=store,
         limiter=RateLimiter(dynamodb, settings.rate_limits_table),
         sessions=SessionCodec(read_secret("session-secret")),
+        users=UserStore(dynamodb, settings.users_table),
     )

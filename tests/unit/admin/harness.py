@@ -31,6 +31,8 @@ from tests.unit.knowledge.fakes import HashEmbedder
 TENANT = "pierre-habitat.fr"
 OTHER = "autre-bailleur.fr"
 BOOTSTRAP = "bootstrap-secret-for-tests"
+OTHER_BOOTSTRAP = "the-other-landlords-bootstrap-secret"
+BOOTSTRAP_SECRETS = {TENANT: BOOTSTRAP, OTHER: OTHER_BOOTSTRAP}  # one per landlord
 PASSWORD = "correct horse battery staple"
 SECRET = "s" * 32
 FAILED_SMS = {
@@ -99,7 +101,9 @@ class Admin:
         """Create the account if needed and put a session cookie on the client; returns its CSRF."""
         if self.users.get(tenant, email) is None:
             self.add_user(email, role, tenant)
-        token, session = self.services.codec.issue(email, tenant, role)
+        user = self.users.get(tenant, email)
+        assert user is not None and user.role == role, f"{email} exists with another role"
+        token, session = self.services.codec.issue(user)
         self.client.cookies.set(COOKIE_NAME, token)
         return session.csrf
 
@@ -188,7 +192,7 @@ def make_admin(dynamodb: Any, datastore: Path) -> Admin:
         ),
         codec=codec,
         tenants=registry(),
-        bootstrap_password=lambda: BOOTSTRAP,
+        bootstrap_password=BOOTSTRAP_SECRETS.get,
         browser=lambda: browser,
         knowledge=lambda: knowledge,
         clock=clock,

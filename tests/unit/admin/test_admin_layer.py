@@ -8,6 +8,7 @@ from admin_app.charts import column_chart, row_chart
 from admin_app.csv_export import safe_cell
 
 from pierre_local.resources import LocalResources
+from pierre_rag.auth.landlord_domains import landlord_of_address
 from pierre_rag.auth.lockout import LockoutPolicy
 from pierre_rag.auth.passwords import (
     generate_password,
@@ -53,7 +54,9 @@ def test_lockout_delay_doubles_from_the_threshold_up_to_a_cap(failures, delay):
 
 
 def test_the_import_parser_reads_semicolons_headers_and_french_roles():
-    rows = parse_users_csv("Email;Rôle;Nom\nA@x.fr;Contributrice;Anne\n\n", existing=set())
+    rows = parse_users_csv(
+        "Email;Rôle;Nom\nA@x.fr;Contributrice;Anne\n\n", set(), landlord="x.fr", landlords=["x.fr"]
+    )
 
     assert [(r.line, r.email, r.role, r.name, r.error) for r in rows] == [
         (2, "a@x.fr", Role.CONTRIBUTOR, "Anne", None)
@@ -61,7 +64,9 @@ def test_the_import_parser_reads_semicolons_headers_and_french_roles():
 
 
 def test_the_import_parser_reports_too_many_columns_and_missing_role():
-    rows = parse_users_csv("a@x.fr\nb@x.fr,collaborator,B,extra\n", existing=set())
+    rows = parse_users_csv(
+        "a@x.fr\nb@x.fr,collaborator,B,extra\n", set(), landlord="x.fr", landlords=["x.fr"]
+    )
 
     assert [r.error for r in rows] == [
         "rôle manquant",
@@ -69,9 +74,45 @@ def test_the_import_parser_reports_too_many_columns_and_missing_role():
     ]
 
 
+def test_the_import_parser_refuses_addresses_of_another_landlords_domain():
+    rows = parse_users_csv(
+        "a@x.fr,collaborator\nadmin@y.fr,administrator\nb@outside.example,contributor\n",
+        set(),
+        landlord="x.fr",
+        landlords=["x.fr", "y.fr"],
+    )
+
+    assert [r.error for r in rows] == [
+        None,
+        "cette adresse appartient au domaine d'un autre bailleur (y.fr)",
+        None,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("email", "owner"),
+    [
+        ("admin@y.fr", "y.fr"),
+        ("admin@Y.FR", "y.fr"),
+        ("agent@agence.y.fr", "y.fr"),
+        ("agent@sud.y.fr", "sud.y.fr"),  # the most specific landlord owns it
+        ("agent@evil-y.fr", None),  # a suffix of the name is not the domain
+        ("agent@y.fr.example", None),
+        ("a@outside.example", None),
+    ],
+)
+def test_an_address_belongs_to_the_landlord_of_its_domain(email, owner):
+    assert landlord_of_address(email, ["x.fr", "y.fr", "sud.y.fr"]) == owner
+
+
 def test_the_import_parser_refuses_huge_files():
     with pytest.raises(ImportTooLargeError):
-        parse_users_csv("".join(f"u{i}@x.fr,collaborator\n" for i in range(MAX_ROWS + 1)), set())
+        parse_users_csv(
+            "".join(f"u{i}@x.fr,collaborator\n" for i in range(MAX_ROWS + 1)),
+            set(),
+            landlord="x.fr",
+            landlords=["x.fr"],
+        )
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from pierre_rag.auth.passwords import verify_password
 from pierre_rag.auth.roles import Role
 from tests.unit.admin.harness import OTHER, TENANT
@@ -56,7 +58,7 @@ def test_an_administrator_may_set_the_password_which_is_never_displayed(admin):
 
 def test_creating_refuses_bad_input_and_duplicates_even_across_landlords(admin):
     csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
-    admin.add_user(f"taken@{OTHER}", Role.COLLABORATOR, tenant=OTHER)
+    admin.add_user("taken@partenaire.example", Role.COLLABORATOR, tenant=OTHER)
 
     bad_email = admin.client.post(
         "/admin/users", data={"csrf": csrf, "email": "nope", "role": "contributor"}
@@ -65,11 +67,39 @@ def test_creating_refuses_bad_input_and_duplicates_even_across_landlords(admin):
         "/admin/users", data={"csrf": csrf, "email": f"x@{TENANT}", "role": "king"}
     )
     taken = admin.client.post(
-        "/admin/users", data={"csrf": csrf, "email": f"taken@{OTHER}", "role": "contributor"}
+        "/admin/users",
+        data={"csrf": csrf, "email": "taken@partenaire.example", "role": "contributor"},
     )
 
     assert (bad_email.status_code, bad_role.status_code, taken.status_code) == (400, 400, 409)
     assert [user.email for user in admin.users.list(TENANT)] == [ME]
+
+
+@pytest.mark.parametrize(
+    "email", [f"admin@{OTHER}", f"Jeanne@{OTHER.upper()}", f"agent@agence.{OTHER}"]
+)
+def test_an_address_of_another_landlords_domain_is_refused_by_the_form(admin, email):
+    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+
+    response = admin.client.post(
+        "/admin/users", data={"csrf": csrf, "email": email, "role": "administrator"}
+    )
+
+    assert response.status_code == 400
+    assert f"appartient au domaine d&#39;un autre bailleur ({OTHER})" in response.text
+    assert admin.users.tenant_of(email) is None
+
+
+def test_an_address_of_ones_own_domain_or_an_outside_one_is_accepted(admin):
+    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+
+    for email in (f"agent@agence.{TENANT}", "prestataire@exemple.org"):
+        response = admin.client.post(
+            "/admin/users", data={"csrf": csrf, "email": email, "role": "collaborator"}
+        )
+
+        assert response.status_code == 200, response.text
+        assert admin.users.tenant_of(email) == TENANT
 
 
 def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(admin):
@@ -212,3 +242,18 @@ def test_the_import_accepts_an_uploaded_file(admin):
 
     assert response.status_code == 200
     assert f"ana@{TENANT}" in response.text and "prêt" in response.text
+
+
+@pytest.mark.parametrize("action", ["preview", "confirm"])
+def test_the_import_refuses_each_row_at_another_landlords_domain(admin, action):
+    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+    text = f"ana@{TENANT},collaborator\nadmin@{OTHER},administrator\n"
+
+    response = admin.client.post(
+        "/admin/users/import", data={"csrf": csrf, "csv_text": text, "action": action}
+    )
+
+    assert response.status_code == 400
+    assert f"appartient au domaine d&#39;un autre bailleur ({OTHER})" in response.text
+    assert admin.users.tenant_of(f"admin@{OTHER}") is None
+    assert admin.users.get(TENANT, f"ana@{TENANT}") is None

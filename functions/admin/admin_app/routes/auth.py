@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -20,14 +21,14 @@ from admin_app.security import (
     services,
 )
 from admin_app.services import Services
+from pierre_rag.auth.bootstrap import bootstrap_address
 from pierre_rag.auth.csrf import LOGIN_COOKIE, new_token, tokens_match
 from pierre_rag.auth.passwords import hash_password, password_problem, verify_password
 from pierre_rag.auth.roles import Role
 from pierre_rag.auth.sessions import SessionCodec
-from pierre_rag.auth.users import DuplicateUserError, User, normalise_email
+from pierre_rag.auth.users import DuplicateUserError, User, UserNotFoundError, normalise_email
 
 router = APIRouter()
-BOOTSTRAP_LOCAL_PART = "admin"
 
 
 def home_for(role: Role) -> str:
@@ -69,17 +70,17 @@ def login_form(request: Request) -> Response:
 
 
 def _bootstrap(svc: Services, email: str, password: str) -> User | None:
-    """``admin@<landlord id>`` + the bootstrap secret, while the landlord has no account at all,
-    creates its first administrator, who must then choose a new password."""
-    local, _, domain = email.partition("@")
-    if local != BOOTSTRAP_LOCAL_PART or domain not in svc.tenants.ids:
+    """``admin@<landlord id>`` + that landlord's own bootstrap secret, while the landlord has
+    no account at all, creates its first administrator, who must then choose a new password."""
+    landlord = email.partition("@")[2]
+    if landlord not in svc.tenants.ids or email != bootstrap_address(landlord):
         return None
-    secret = svc.bootstrap_password()
-    if not tokens_match(secret, password) or svc.users.has_users(domain):
+    secret = svc.bootstrap_password(landlord)
+    if not tokens_match(secret, password) or svc.users.has_users(landlord):
         return None
     try:
         return svc.users.create(
-            domain, email, Role.ADMINISTRATOR, hash_password(password), name="Administrateur"
+            landlord, email, Role.ADMINISTRATOR, hash_password(password), name="Administrateur"
         )
     except DuplicateUserError:
         return None
@@ -95,7 +96,7 @@ def _authenticate(svc: Services, email: str, password: str) -> User | None:
 
 
 def _signed_in_response(request: Request, codec: SessionCodec, user: User) -> Response:
-    token, _ = codec.issue(user.email, user.tenant, user.role)
+    token, _ = codec.issue(user)
     target = "/admin/password" if user.must_change_password else home_for(user.role)
     response = RedirectResponse(target, status_code=303)
     secure = cookie_secure(request)
@@ -138,7 +139,11 @@ def login(
 def logout(
     request: Request,
     principal: Principal = Depends(require(*ALL_ROLES, allow_pending_password=True)),  # noqa: B008
+    svc: Services = Depends(services),  # noqa: B008
 ) -> Response:
+    """Ends every session of the account (this cookie, and any copy or other device)."""
+    with contextlib.suppress(UserNotFoundError):  # deleted meanwhile: its sessions are over
+        svc.users.end_sessions(principal.tenant, principal.email)
     response = RedirectResponse("/admin/login", status_code=303)
     response.headers.append(
         "set-cookie", SessionCodec.clear_cookie_header(secure=cookie_secure(request))
@@ -171,7 +176,9 @@ def change_password(
         error = "Le nouveau mot de passe doit être différent de l'actuel."
     else:
         error = (
-            password_problem(form.new, email=user.email, forbidden=(svc.bootstrap_password(),))
+            password_problem(
+                form.new, email=user.email, forbidden=(svc.bootstrap_password(user.tenant) or "",)
+            )
             or ""
         )
     if error:

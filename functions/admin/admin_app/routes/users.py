@@ -11,6 +11,7 @@ from admin_app.forms import CreateUserForm, ImportForm, UserForm, UserRoleForm
 from admin_app.render import render
 from admin_app.security import ADMIN, Principal, require, services
 from admin_app.services import Services
+from pierre_rag.auth.landlord_domains import foreign_address_problem
 from pierre_rag.auth.passwords import generate_password, hash_password, password_problem
 from pierre_rag.auth.user_import import (
     ImportTooLargeError,
@@ -70,8 +71,11 @@ def create_user(
     email = normalise_email(form.email)
     role = parse_role(form.role)
     error = ""
+    foreign = foreign_address_problem(email, principal.tenant, svc.tenants.ids)
     if not is_valid_email(email):
         error = "Adresse e-mail invalide."
+    elif foreign:
+        error = f"Adresse refusée : {foreign}."
     elif role is None:
         error = "Rôle inconnu."
     password = form.password if form.mode == "set" else generate_password()
@@ -185,7 +189,7 @@ async def import_users(
         text = raw.decode("utf-8", errors="replace")
     existing = {user.email for user in svc.users.list(principal.tenant)}
     try:
-        rows = parse_users_csv(text, existing)
+        rows = parse_users_csv(text, existing, landlord=principal.tenant, landlords=svc.tenants.ids)
     except ImportTooLargeError as too_large:
         return render(
             request,

@@ -1,6 +1,8 @@
 """Signed, expiring session cookies shared by the admin (which issues them) and the chat
 function (which accepts them for protected contexts). The signing key is the
-``session-secret`` SSM parameter; the cookie holds no secret, only who and until when."""
+``session-secret`` SSM parameter; the cookie holds no secret, only who, until when, and the
+account's session epoch. A valid signature is not enough: :mod:`pierre_rag.auth.principal`
+checks the cookie against the account on every request."""
 
 from __future__ import annotations
 
@@ -10,11 +12,13 @@ from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from pierre_rag.auth.roles import Role, may_use_protected_chat
+from pierre_rag.auth.roles import Role
+from pierre_rag.auth.users import User
 
 COOKIE_NAME = "pierre_session"
 DEFAULT_LIFETIME_S = 8 * 3600
-_SALT = "pierre.session.v1"
+# v2: the cookie carries the account's session epoch; v1 cookies (without it) no longer load.
+_SALT = "pierre.session.v2"
 
 
 @dataclass(frozen=True)
@@ -24,9 +28,7 @@ class Session:
     role: Role
     csrf: str
     issued_at: int
-
-    def may_chat_in_protected_context(self, tenant: str) -> bool:
-        return self.tenant == tenant and may_use_protected_chat(self.role)
+    epoch: int  # the account's session epoch when the cookie was issued
 
 
 class SessionCodec:
@@ -36,10 +38,25 @@ class SessionCodec:
         self._serializer = URLSafeTimedSerializer(secret, salt=_SALT)
         self.lifetime_s = lifetime_s
 
-    def issue(self, email: str, tenant: str, role: Role) -> tuple[str, Session]:
-        session = Session(email, tenant, role, secrets.token_urlsafe(24), int(time.time()))
+    def issue(self, user: User) -> tuple[str, Session]:
+        """A session for ``user`` as the account stands now (role, session epoch)."""
+        session = Session(
+            user.email,
+            user.tenant,
+            user.role,
+            secrets.token_urlsafe(24),
+            int(time.time()),
+            user.session_epoch,
+        )
         token = self._serializer.dumps(
-            {"e": email, "t": tenant, "r": role.value, "c": session.csrf, "i": session.issued_at}
+            {
+                "e": session.email,
+                "t": session.tenant,
+                "r": session.role.value,
+                "c": session.csrf,
+                "i": session.issued_at,
+                "v": session.epoch,
+            }
         )
         return token, session
 
@@ -55,6 +72,7 @@ class SessionCodec:
                 role=Role(data["r"]),
                 csrf=str(data["c"]),
                 issued_at=int(data["i"]),
+                epoch=int(data["v"]),
             )
         except (BadSignature, KeyError, TypeError, ValueError):
             return None

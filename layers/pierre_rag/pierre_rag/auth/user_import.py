@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection
 from dataclasses import dataclass
 
+from pierre_rag.auth.landlord_domains import foreign_address_problem
 from pierre_rag.auth.roles import Role
 from pierre_rag.auth.users import is_valid_email, normalise_email
 
@@ -40,11 +42,14 @@ def parse_role(value: str) -> Role | None:
     return ROLE_NAMES.get(value.strip().lower())
 
 
-def parse_users_csv(text: str, existing: set[str]) -> list[ImportRow]:
+def parse_users_csv(
+    text: str, existing: set[str], *, landlord: str, landlords: Collection[str]
+) -> list[ImportRow]:
     """Rows of ``text`` with an error message (French) on each bad row.
 
     The separator is ``,`` or ``;`` (French spreadsheets); a first line naming the columns is
-    skipped. ``existing`` are the addresses that already have an account here.
+    skipped. ``existing`` are the addresses that already have an account here; an address at
+    the domain of another of the configured ``landlords`` is refused for ``landlord``.
     """
     if len(text.encode("utf-8")) > MAX_BYTES:
         raise ImportTooLargeError(f"le fichier dépasse {MAX_BYTES // 1000} Ko")
@@ -61,7 +66,11 @@ def parse_users_csv(text: str, existing: set[str]) -> list[ImportRow]:
             continue
         if len(rows) >= MAX_ROWS:
             raise ImportTooLargeError(f"plus de {MAX_ROWS} lignes")
-        rows.append(_check(line, cells, seen, existing))
+        row = _check(line, cells, seen, existing)
+        foreign = foreign_address_problem(row.email, landlord, landlords)
+        if row.error is None and foreign:
+            row = ImportRow(row.line, row.email, row.role, row.name, foreign)
+        rows.append(row)
     return rows
 
 

@@ -7,17 +7,25 @@ Two items per account, written and deleted together in one transaction:
 - ``pk = EMAIL#<email>, sk = LOGIN``: which landlord the address belongs to, so the login form
   asks only for an e-mail and a password (one GetItem). It also makes an address unique
   across landlords: one address, one account.
+
+The account's ``session_epoch`` is written into every session cookie and must still be equal
+when the cookie comes back (:mod:`pierre_rag.auth.principal`). Logout, a password change and a
+role change add one to it, ending every older session. It starts at a random value, so an
+account deleted and created again does not revive the sessions of the deleted one.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from pierre_rag.auth.roles import Role
 
+# A new account's first epoch: random, so that no cookie of a deleted namesake matches it.
+_EPOCH_START_RANGE = 2**53
 EMAIL_PATTERN = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 
 
@@ -47,7 +55,7 @@ class User:
     must_change_password: bool = False
     created_ms: int = 0
     updated_ms: int = 0
-    sessions_after_s: int = 0  # sessions issued before (a password reset) are refused
+    session_epoch: int = 0  # carried by its session cookies; bumped to end them all
 
 
 def _s(value: str) -> dict[str, str]:
@@ -72,7 +80,7 @@ def _from_item(item: dict[str, Any]) -> User:
         must_change_password=bool(item.get("must_change_password", {}).get("BOOL", False)),
         created_ms=int(item.get("created_ms", {}).get("N", "0")),
         updated_ms=int(item.get("updated_ms", {}).get("N", "0")),
-        sessions_after_s=int(item.get("sessions_after_s", {}).get("N", "0")),
+        session_epoch=int(item.get("session_epoch", {}).get("N", "0")),
     )
 
 
@@ -135,7 +143,8 @@ class UserStore:
     ) -> User:
         email = normalise_email(email)
         now = int(time.time() * 1000)
-        user = User(email, tenant, role, name, password_hash, must_change_password, now, now)
+        epoch = secrets.randbelow(_EPOCH_START_RANGE)
+        user = User(email, tenant, role, name, password_hash, must_change_password, now, now, epoch)
         item = {
             **_user_key(tenant, email),
             "email": _s(email),
@@ -146,6 +155,7 @@ class UserStore:
             "must_change_password": {"BOOL": must_change_password},
             "created_ms": {"N": str(now)},
             "updated_ms": {"N": str(now)},
+            "session_epoch": {"N": str(epoch)},
         }
         login = {**_login_key(email), "tenant": _s(tenant), "email": _s(email)}
         try:
@@ -172,7 +182,12 @@ class UserStore:
         return user
 
     def set_role(self, tenant: str, email: str, role: Role) -> None:
+        """Change the role and end the account's sessions (changing it back revives none)."""
         self._update(tenant, email, {"role": _s(role.value)})
+
+    def end_sessions(self, tenant: str, email: str) -> None:
+        """Every session cookie issued so far for this account stops working (logout)."""
+        self._update(tenant, email, {})
 
     def set_password(
         self, tenant: str, email: str, password_hash: str, *, must_change_password: bool
@@ -183,21 +198,25 @@ class UserStore:
             {
                 "password_hash": _s(password_hash),
                 "must_change_password": {"BOOL": must_change_password},
-                "sessions_after_s": {"N": str(int(time.time()))},
             },
         )
 
     def _update(self, tenant: str, email: str, values: dict[str, Any]) -> None:
+        """Set ``values`` and bump the session epoch: every change here ends older sessions."""
         values = {**values, "updated_ms": {"N": str(int(time.time() * 1000))}}
         names = {f"#a{i}": key for i, key in enumerate(values)}
+        assignments = ", ".join(f"#a{i} = :v{i}" for i in range(len(values)))
         try:
             self.client.update_item(
                 TableName=self.table,
                 Key=_user_key(tenant, normalise_email(email)),
-                UpdateExpression="SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(values))),
+                UpdateExpression=f"SET {assignments} ADD session_epoch :one",
                 ConditionExpression="attribute_exists(pk)",
                 ExpressionAttributeNames=names,
-                ExpressionAttributeValues={f":v{i}": v for i, v in enumerate(values.values())},
+                ExpressionAttributeValues={
+                    ":one": {"N": "1"},
+                    **{f":v{i}": v for i, v in enumerate(values.values())},
+                },
             )
         except self.client.exceptions.ConditionalCheckFailedException as error:
             raise UserNotFoundError(email) from error

@@ -1,0 +1,67 @@
+"""Who a staff session cookie speaks for: the one check of every function that accepts it.
+
+The admin (every page) and the chat (protected contexts) both call :func:`staff_principal`.
+A signature only proves that the cookie was issued once; the account decides whether it still
+counts. So, after the signature and lifetime, one GetItem reads the account, which must still
+exist at the cookie's landlord with the same role and the same session epoch. Logout, a
+password change and a role change bump the epoch (``UserStore``), so each ends every older
+session at once, and a role changed back does not revive one: the epoch moved twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from pierre_rag.auth.roles import Role, may_use_protected_chat
+from pierre_rag.auth.sessions import Session, SessionCodec
+from pierre_rag.auth.users import User, UserStore
+
+
+@dataclass(frozen=True)
+class StaffPrincipal:
+    session: Session
+    user: User
+
+    @property
+    def landlord(self) -> str:
+        return self.user.tenant
+
+    @property
+    def role(self) -> Role:
+        return self.user.role
+
+    @property
+    def email(self) -> str:
+        return self.user.email
+
+    def may_chat_in_protected_context(self, landlord: str) -> bool:
+        return self.landlord == landlord and may_use_protected_chat(self.role)
+
+
+def staff_principal(
+    token: str | None,
+    *,
+    codec: SessionCodec,
+    users: UserStore,
+    landlords: Collection[str],
+    landlord: str | None = None,
+) -> StaffPrincipal | None:
+    """The account ``token`` signs in, or None when the cookie is absent, forged, expired,
+    of an unconfigured landlord (or not of ``landlord`` when given), or no longer matches the
+    account: deleted, role changed, password changed, logged out. Reads the account only when
+    the cookie itself is valid, so an anonymous request costs no read."""
+    session = codec.read(token)
+    if session is None or session.tenant not in landlords:
+        return None
+    if landlord is not None and session.tenant != landlord:
+        return None
+    user = users.get(session.tenant, session.email)
+    if (
+        user is None
+        or user.tenant != session.tenant
+        or user.role != session.role
+        or user.session_epoch != session.epoch
+    ):
+        return None
+    return StaffPrincipal(session, user)

@@ -1,0 +1,144 @@
+"""Given one staff session cookie accepted by two functions (admin pages, the chat's
+protected contexts), when the account logs out, changes password, is demoted or deleted,
+then the chat refuses the cookie just as the admin does (recorded events, moto behind)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from admin_app.services import default_services
+
+import admin_handler
+import chat_handler
+from chat_api.services import chat_services
+from pierre_local.resources import LocalResources
+from pierre_rag.auth.roles import Role
+from pierre_rag.auth.sessions import Session, SessionCodec
+from pierre_rag.auth.users import User, UserStore
+from tests.functional.conftest import SESSION_SECRET
+from tests.helpers import load_event
+
+LANDLORD = "exemple-hlm.fr"
+ANA = f"ana@{LANDLORD}"
+Handler = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+@pytest.fixture
+def functions(runtime: Any, lambda_context: Any) -> Iterator[tuple[Handler, Handler]]:
+    """The chat and admin handlers, as two Lambda containers of one deployment."""
+    chat_services.cache_clear()
+    default_services.cache_clear()
+
+    def chat(event: dict[str, Any]) -> dict[str, Any]:
+        return chat_handler.handler(event, lambda_context)
+
+    def admin(event: dict[str, Any]) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            asyncio.set_event_loop(asyncio.new_event_loop())
+            return admin_handler.handler(event, lambda_context)
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(run).result()
+
+    yield chat, admin
+    chat_services.cache_clear()
+    default_services.cache_clear()
+
+
+@pytest.fixture
+def users(runtime: Any) -> UserStore:
+    return UserStore(runtime, LocalResources.physical_name("UsersTable"))
+
+
+def _signed_in(users: UserStore, role: Role = Role.COLLABORATOR) -> tuple[str, Session]:
+    """What the admin's login gives a collaborator of the landlord: a session cookie."""
+    users.create(LANDLORD, ANA, role, "unused-hash", must_change_password=False)
+    user = users.get(LANDLORD, ANA)
+    assert user is not None
+    return SessionCodec(SESSION_SECRET).issue(user)
+
+
+def _staff_question(token: str) -> dict[str, Any]:
+    event = load_event("chat_post_message")
+    body = json.loads(event["body"])
+    body.update(context="staff", text="qui est d'astreinte le week-end ?")
+    event["body"] = json.dumps(body)
+    event["cookies"] = [f"pierre_session={token}"]
+    return event
+
+
+def _admin_page(token: str) -> dict[str, Any]:
+    event = load_event("admin_conversations_anonymous")
+    event["cookies"] = [f"pierre_session={token}"]
+    return event
+
+
+def _logout(token: str, csrf: str) -> dict[str, Any]:
+    event = load_event("admin_logout")
+    event["cookies"] = [f"pierre_session={token}"]
+    event["body"] = f"csrf={csrf}"
+    event["headers"]["content-length"] = str(len(event["body"]))
+    return event
+
+
+def test_after_logout_the_replayed_cookie_opens_neither_the_staff_chat_nor_the_admin(
+    functions, users
+):
+    chat, admin = functions
+    token, session = _signed_in(users, Role.ADMINISTRATOR)
+    assert chat(_staff_question(token))["statusCode"] == 200
+    assert admin(_admin_page(token))["statusCode"] == 200
+
+    logout = admin(_logout(token, session.csrf))
+
+    assert logout["statusCode"] == 303
+    assert any(cookie.startswith("pierre_session=;") for cookie in logout["cookies"])
+    assert chat(_staff_question(token))["statusCode"] == 401
+    refused = admin(_admin_page(token))
+    assert refused["statusCode"] == 303
+    assert refused["headers"]["location"] == "/admin/login"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(
+            lambda users: users.set_password(LANDLORD, ANA, "new-hash", must_change_password=False),
+            id="password changed",
+        ),
+        pytest.param(
+            lambda users: (
+                users.set_role(LANDLORD, ANA, Role.CONTRIBUTOR),
+                users.set_role(LANDLORD, ANA, Role.COLLABORATOR),
+            ),
+            id="demoted then promoted back",
+        ),
+        pytest.param(lambda users: users.set_role(LANDLORD, ANA, Role.CONTRIBUTOR), id="demoted"),
+        pytest.param(lambda users: users.delete(LANDLORD, ANA), id="deleted"),
+    ],
+)
+def test_a_changed_account_no_longer_opens_the_staff_chat_with_its_old_cookie(
+    functions, users, change
+):
+    chat, admin = functions
+    token, _ = _signed_in(users)
+    assert chat(_staff_question(token))["statusCode"] == 200
+
+    change(users)
+
+    assert chat(_staff_question(token))["statusCode"] == 401
+    assert admin(_admin_page(token))["statusCode"] == 303
+
+
+def test_a_cookie_whose_account_never_existed_does_not_open_the_staff_chat(functions, users):
+    chat, _ = functions
+    assert users.get(LANDLORD, ANA) is None
+    ghost = User(ANA, LANDLORD, Role.ADMINISTRATOR, "", "hash")
+    token, _ = SessionCodec(SESSION_SECRET).issue(ghost)
+
+    assert chat(_staff_question(token))["statusCode"] == 401
