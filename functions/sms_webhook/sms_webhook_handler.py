@@ -43,7 +43,7 @@ def inbound(secret: str) -> Response[str]:
     intake, config = runtime.webhook_intake()
     config.register_lambda_context(app.lambda_context)
     event = app.current_event
-    reply = intake.handle(event.body, base64_encoded=event.is_base64_encoded)
+    reply = intake.handle(event.body, base64_encoded=bool(event.is_base64_encoded))
     return _json(reply.status, reply.payload)
 
 
