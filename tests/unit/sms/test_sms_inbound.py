@@ -86,7 +86,14 @@ def test_an_unknown_number_routes_nowhere():
     assert tenant_for("not a number", read_routes(TENANTS_DIR)) is None
 
 
-@pytest.mark.parametrize("number", ["+٣٣٦١٢٣٤٥٦٧٨", "+３３６１２３４５６７８", "０６１２３４５６７８"])
+@pytest.mark.parametrize(
+    "number",
+    [
+        "+٣٣٦١٢٣٤٥٦٧٨",  # Arabic-Indic
+        "+３３６１２３４５６７８",  # fullwidth
+        "０６１２３４５６７８",
+    ],
+)
 def test_numbers_in_other_scripts_digits_are_not_phone_numbers(number):
     # ``\d`` matched them: one person could then have two keyed hashes (and two STOPs)
     with pytest.raises(InvalidPhoneNumberError):
