@@ -142,6 +142,20 @@ def test_a_long_sms_is_queued_up_to_the_one_message_limit(
     assert len(text) <= MAX_MESSAGE_CHARS
 
 
+def test_an_sms_over_20000_characters_is_answered_on_its_start_not_refused(
+    sqs: Any, queue_url: str, lambda_context: Any
+) -> None:
+    # Given a text CM delivers under the 64 KB body cap but past the old 20,000-character cap
+    text = "logement " * 3000
+
+    status, reply = _call(webhook_event(cm_body(message__text=text)), lambda_context)
+
+    # then it is queued, cut at the message limit, instead of a 400 losing it
+    assert (status, reply) == (200, {"status": "queued"})
+    [queued] = [json.loads(b) for b in queued_bodies(sqs, queue_url)]
+    assert queued["truncated"] is True and len(queued["text"]) <= MAX_MESSAGE_CHARS
+
+
 # ---------------------------------------------------------------- property
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40),
