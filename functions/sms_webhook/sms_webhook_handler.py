@@ -42,7 +42,8 @@ def inbound(secret: str) -> Response[str]:
         return _json(404, {"statusCode": 404, "message": "Not found"})
     intake, config = runtime.webhook_intake()
     config.register_lambda_context(app.lambda_context)
-    reply = intake.handle(app.current_event.decoded_body)
+    event = app.current_event
+    reply = intake.handle(event.body, base64_encoded=bool(event.is_base64_encoded))
     return _json(reply.status, reply.payload)
 
 

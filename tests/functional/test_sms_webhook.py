@@ -7,6 +7,7 @@ import json
 import pytest
 
 import sms_webhook_handler
+from pierre_rag.limits import MAX_MESSAGE_CHARS
 from tests.unit.sms.support import (
     CONVERSATIONS_TABLE,
     PHONE_FORMS,
@@ -110,7 +111,7 @@ def test_an_oversized_message_is_clipped_and_flagged(sqs, queue_url, lambda_cont
     _call(webhook_event(cm_body(message__text="logement " * 300)), lambda_context)
 
     [queued] = [json.loads(b) for b in queued_bodies(sqs, queue_url)]
-    assert queued["truncated"] is True and len(queued["text"]) <= 1000
+    assert queued["truncated"] is True and len(queued["text"]) <= MAX_MESSAGE_CHARS
 
 
 def test_when_queuing_fails_nothing_is_kept_and_cm_retry_succeeds(

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-MAX_MESSAGE_CHARS = 2000
+from pierre_rag.limits import MAX_MESSAGE_CHARS
 
 
 class _In(BaseModel):

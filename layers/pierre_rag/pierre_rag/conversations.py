@@ -346,15 +346,26 @@ class ConversationStore:
     def record_answer(self, conversation_id: str, answer: Turn, retention_days: int) -> None:
         """Store the assistant turn answering the user message ``answer.message_id``.
 
-        Two plain writes, not a transaction: META's counters first, on condition that the
-        message was received (else :class:`ConversationNotFoundError`, nothing written), then
-        the turn. A transaction would cost twice the write units and a slower commit, to
-        guard only against a crash between the two (statistics off by one answer).
+        Two plain writes, not a transaction: the turn first, then META's counters on
+        condition that the message was received (else the turn is deleted again and
+        :class:`ConversationNotFoundError` is raised). In this order an answer that could not
+        be written is never counted as answered; its question stays unanswered, which
+        statistics count as an error. A transaction would cost twice the write units and
+        could conflict with the next turn's write on META.
         """
         pk = f"CONV#{conversation_id}"
         expires_at = int(time.time()) + retention_days * 86400
         outcome = answer.outcome or "answered"
         usage_sets, usage_names, usage_values = _usage_update(answer)
+        turn_item = _item(
+            {
+                "pk": pk,
+                "sk": answer.sort_key,
+                "expires_at": expires_at,
+                **self._turn_attributes(answer),
+            }
+        )
+        self.client.put_item(TableName=self.table, Item=turn_item)
         try:
             self.client.update_item(
                 TableName=self.table,
@@ -376,20 +387,12 @@ class ConversationStore:
                 ),
             )
         except self.client.exceptions.ConditionalCheckFailedException as error:
+            self.client.delete_item(
+                TableName=self.table, Key={k: turn_item[k] for k in ("pk", "sk")}
+            )
             raise ConversationNotFoundError(
                 f"message {answer.message_id} was never received in {conversation_id}"
             ) from error
-        self.client.put_item(
-            TableName=self.table,
-            Item=_item(
-                {
-                    "pk": pk,
-                    "sk": answer.sort_key,
-                    "expires_at": expires_at,
-                    **self._turn_attributes(answer),
-                }
-            ),
-        )
 
     @staticmethod
     def _turn_attributes(turn: Turn) -> dict[str, Any]:

@@ -22,7 +22,9 @@ def normalise_phone(raw: str, default_country_code: str = "33") -> str:
         number = f"+{default_country_code}{number[1:]}"
     elif number.isdigit() and number.startswith(default_country_code) and len(number) == 11:
         number = "+" + number  # CM.com sends international numbers without "+" or "00"
-    if not re.fullmatch(r"\+[1-9]\d{6,14}", number):
+    # ASCII digits only: ``\d`` matches every script's digits (Arabic-Indic, fullwidth…),
+    # which no carrier routes and which would give one person two keyed hashes.
+    if not re.fullmatch(r"\+[1-9][0-9]{6,14}", number):
         raise InvalidPhoneNumberError(f"not a phone number: {raw[:32]!r}")
     return number
 

@@ -4,6 +4,12 @@ Everything comes from the conversation META items — counts, channels, contexts
 scores, tokens, cost, and the sources cited and latency of every answer, which the store adds
 to META as answers are recorded: one Query per day on the ``by-tenant-day`` index, no turn
 reads, whatever the number of conversations.
+
+A question whose answer was never recorded (the turn failed with a 5xx, timed out, or its
+answer could not be written) is an "error": META counts every stored turn (``turn_count``)
+and every recorded answer (its outcome), so the questions left without an answer are the
+difference. The latest one is still being answered while it is younger than
+:data:`~pierre_rag.limits.ABANDONED_AFTER_MS`.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from datetime import date, timedelta
 
 from pierre_rag.conversations import ConversationMeta, ConversationStore
 from pierre_rag.evaluation.measures import percentile
+from pierre_rag.limits import ABANDONED_AFTER_MS
 
 MAX_DAYS = 92
 OUTCOMES = ("answered", "off_topic", "abusive", "nothing_found", "error")
@@ -107,7 +114,20 @@ class StatsReport:
         return rows
 
 
-def build_report(by_day: dict[str, list[ConversationMeta]]) -> StatsReport:
+def unanswered_questions(meta: ConversationMeta, now_ms: int | None = None) -> int:
+    """Questions of the conversation no answer was recorded for, but for one that may still
+    be being answered (its question is the latest write, less than the abandonment age ago;
+    ``now_ms`` None: none is)."""
+    answers = sum(meta.outcomes.values())
+    unanswered = max(0, meta.turn_count - 2 * answers)
+    if unanswered and now_ms is not None and now_ms - meta.last_ms < ABANDONED_AFTER_MS:
+        unanswered -= 1
+    return unanswered
+
+
+def build_report(
+    by_day: dict[str, list[ConversationMeta]], now_ms: int | None = None
+) -> StatsReport:
     days = sorted(by_day)
     report = StatsReport(days=days, per_day={day: len(by_day[day]) for day in days})
     sources: Counter[str] = Counter()
@@ -122,6 +142,9 @@ def build_report(by_day: dict[str, list[ConversationMeta]]) -> StatsReport:
             report.per_context[meta.context] += 1
             for outcome, count in meta.outcomes.items():
                 report.outcomes[outcome] += count
+            failed = unanswered_questions(meta, now_ms)
+            if failed:
+                report.outcomes["error"] += failed
             score = meta.organisation_score
             report.organisation_scores[str(score) if score is not None else "none"] += 1
             thumb = meta.customer_score
@@ -142,9 +165,15 @@ def build_report(by_day: dict[str, list[ConversationMeta]]) -> StatsReport:
 
 
 def collect(
-    store: ConversationStore, tenant: str, days: list[str], *, workers: int = 8
+    store: ConversationStore,
+    tenant: str,
+    days: list[str],
+    *,
+    now_ms: int | None = None,
+    workers: int = 8,
 ) -> StatsReport:
-    """Query each day's META items (in parallel) and aggregate them."""
+    """Query each day's META items (in parallel) and aggregate them (``now_ms``: see
+    :func:`unanswered_questions`)."""
     with ThreadPoolExecutor(max_workers=workers) as pool:
         metas = list(pool.map(lambda day: metas_of_day(store, tenant, day), days))
-    return build_report(dict(zip(days, metas, strict=True)))
+    return build_report(dict(zip(days, metas, strict=True)), now_ms)

@@ -100,6 +100,8 @@ class LlmConfig(_Strict):
 
 class SmsConfig(_Strict):
     numbers: list[str] = Field(default_factory=list, max_length=20)
+    # Answers one number gets per hour; past it, one notice, then silence until the next hour.
+    answers_per_hour: int = Field(default=20, ge=1, le=1000)
 
     @field_validator("numbers")
     @classmethod

@@ -21,6 +21,7 @@ TENANT_NUMBER = "+33199000042"
 TENANTS_DIR = REPO_ROOT / "tests" / "fixtures" / "pipeline_kb"
 IDEMPOTENCY_TABLE = LocalResources.physical_name("IdempotencyTable")
 CONVERSATIONS_TABLE = LocalResources.physical_name("ConversationsTable")
+RATE_LIMITS_TABLE = LocalResources.physical_name("RateLimitsTable")
 SECRETS = {"sms-webhook-secret": SECRET, "cm-product-token": "cm-token", "phone-hash-key": "k"}
 
 
@@ -57,6 +58,7 @@ def setup_aws(monkeypatch: Any, *, cm_url: str = "http://127.0.0.1:9/v1.0/messag
     env = {
         "IDEMPOTENCY_TABLE": IDEMPOTENCY_TABLE,
         "CONVERSATIONS_TABLE": CONVERSATIONS_TABLE,
+        "RATE_LIMITS_TABLE": RATE_LIMITS_TABLE,
         "SMS_QUEUE_URL": resources.queue_urls["SmsQueue"],
         "PIERRE_TENANTS_DIR": str(TENANTS_DIR),
         "CM_API_URL": cm_url,

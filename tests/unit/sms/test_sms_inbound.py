@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from pierre_rag.phones import InvalidPhoneNumberError, normalise_phone
 from pierre_rag.sms.inbound import CmInbound, InboundKind, classify, clip
 from pierre_rag.sms.routing import read_routes, tenant_for
 from tests.helpers import load_event
@@ -83,3 +84,17 @@ def test_landlord_numbers_route_in_every_cm_format(number):
 def test_an_unknown_number_routes_nowhere():
     assert tenant_for("+33199999999", read_routes(TENANTS_DIR)) is None
     assert tenant_for("not a number", read_routes(TENANTS_DIR)) is None
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "+٣٣٦١٢٣٤٥٦٧٨",  # Arabic-Indic
+        "+３３６１２３４５６７８",  # fullwidth
+        "０６１２３４５６７８",
+    ],
+)
+def test_numbers_in_other_scripts_digits_are_not_phone_numbers(number):
+    # ``\d`` matched them: one person could then have two keyed hashes (and two STOPs)
+    with pytest.raises(InvalidPhoneNumberError):
+        normalise_phone(number)

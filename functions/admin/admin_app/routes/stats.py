@@ -49,6 +49,10 @@ def _range(query: RangeQuery) -> tuple[date, date]:
     return start, end
 
 
+def _now_ms(svc: Services) -> int:
+    return int(svc.clock() * 1000)
+
+
 def charts(report: StatsReport) -> list[Chart]:
     return [
         column_chart(
@@ -82,7 +86,9 @@ def stats_page(
     request: Request, principal: Admin, svc: Svc, query: Annotated[RangeQuery, Query()]
 ) -> Response:
     start, end = _range(query)
-    report = collect(svc.conversations, principal.tenant, day_range(start, end))
+    report = collect(
+        svc.conversations, principal.tenant, day_range(start, end), now_ms=_now_ms(svc)
+    )
     return render(
         request,
         "stats.html",
@@ -98,7 +104,9 @@ def stats_page(
 @router.get("/admin/stats.csv")
 def stats_csv(principal: Admin, svc: Svc, query: Annotated[RangeQuery, Query()]) -> Response:
     start, end = _range(query)
-    report = collect(svc.conversations, principal.tenant, day_range(start, end))
+    report = collect(
+        svc.conversations, principal.tenant, day_range(start, end), now_ms=_now_ms(svc)
+    )
     rows: list[list[object]] = [list(row) for row in report.csv_rows()]
     rows.append([])
     rows.append(["résultat", "nombre"])

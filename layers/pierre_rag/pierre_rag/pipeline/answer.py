@@ -22,6 +22,7 @@ from pierre_rag.conversations import (
 )
 from pierre_rag.knowledge.models import SearchResult
 from pierre_rag.knowledge.search import KnowledgeBase
+from pierre_rag.limits import ABANDONED_AFTER_MS
 from pierre_rag.llm import LlmClient, LlmError, Usage
 from pierre_rag.pipeline import messages
 from pierre_rag.pipeline.cost import estimate_cost
@@ -57,9 +58,8 @@ class PipelineConfig:
     in_scope_min_cosine: float = 0.30
     nothing_found_min_cosine: float = 0.22
     history_turns: int = 8
-    # A message received this long ago and still unanswered was abandoned by its request
-    # (functions time out after 29 s, SMS workers after their visibility timeout).
-    abandoned_after_ms: int = 120_000
+    # A message received this long ago and still unanswered was abandoned by its request.
+    abandoned_after_ms: int = ABANDONED_AFTER_MS
     search_k: int = 6
     web_sources: int = 4
     sms_sources: int = 3
@@ -109,12 +109,14 @@ class Pipeline:
         store: ConversationStore | None,
         llm_for: Callable[[TenantConfig], LlmClient | None],
         config: PipelineConfig | None = None,
+        timer: Callable[[], float] = time.perf_counter,
     ) -> None:
         self.registry = registry
         self.knowledge = knowledge
         self.store = store
         self.llm_for = llm_for
         self.config = config or PipelineConfig()
+        self.timer = timer  # seconds, monotonic: the steps' durations (injectable in tests)
 
     async def answer(self, request: TurnRequest) -> AnswerResult:
         """Run the turn to the end and return the final result (the SMS worker's way)."""
@@ -178,11 +180,11 @@ class Pipeline:
     ) -> AsyncGenerator[PipelineEvent, None]:
         """The turn's events. ``guard`` (rate limits) rides in the user turn's write: when it
         refuses, :class:`GuardRefusedError` is raised before any event and nothing is stored."""
-        started = time.perf_counter()
+        started = self.timer()
         timings = StepTimings()
         tenant, context = self.resolve(request)
 
-        tick = time.perf_counter()
+        tick = self.timer()
         history: list[Turn] = []
         question = Turn("user", request.text, request.message_id, int(time.time() * 1000))
         if self.store is not None:
@@ -202,18 +204,18 @@ class Pipeline:
                 logger.warning("answering message %s again: left unanswered", request.message_id)
                 question = duplicate.question or question
                 history = await self._history_before(self.store, request)
-        timings.history_ms = (time.perf_counter() - tick) * 1000
+        timings.history_ms = (self.timer() - tick) * 1000
 
         llm = self.llm_for(tenant)
         usage = Usage()
         round_trips = 0
 
-        tick = time.perf_counter()
+        tick = self.timer()
         understood = await understand(request.text, history, llm)
         understanding = understood.understanding
         usage.add(understood.usage)
         round_trips += understood.round_trips
-        timings.understanding_ms = (time.perf_counter() - tick) * 1000
+        timings.understanding_ms = (self.timer() - tick) * 1000
         if understood.round_trips:
             timings.llm_ms += timings.understanding_ms
         language = understanding.language
@@ -234,12 +236,12 @@ class Pipeline:
                 else messages.off_topic(language)
             )
         else:
-            tick = time.perf_counter()
+            tick = self.timer()
             queries = understanding.search_queries or [request.text]
             response = self.knowledge.search_many(
                 queries, k=self.config.search_k, tenant=tenant.id, access=context.access
             )
-            timings.retrieval_ms = (time.perf_counter() - tick) * 1000
+            timings.retrieval_ms = (self.timer() - tick) * 1000
             heuristic_in_scope = response.top_cosine >= self.config.in_scope_min_cosine
             if understanding.source == "heuristic" and not heuristic_in_scope:
                 result.outcome = Outcome.ABUSIVE if understanding.abusive else Outcome.OFF_TOPIC
@@ -261,7 +263,7 @@ class Pipeline:
                     reminder = messages.phrases(language).abusive_reminder + "\n\n"
 
         if sources:
-            tick = time.perf_counter()
+            tick = self.timer()
             generated = ""
             if reminder:
                 generated = reminder
@@ -280,7 +282,7 @@ class Pipeline:
                 generated += piece
                 yield PipelineEvent(type="delta", text=piece)
             result.text = generated
-            timings.generation_ms = (time.perf_counter() - tick) * 1000
+            timings.generation_ms = (self.timer() - tick) * 1000
             if result.mode == "llm":
                 timings.llm_ms += timings.generation_ms
             if context.show_sources:
@@ -300,12 +302,15 @@ class Pipeline:
             result.model, result.prompt_tokens, result.completion_tokens
         )
 
-        tick = time.perf_counter()
-        if self.store is not None:
-            self._persist(request, tenant, question, result)
-        timings.persistence_ms = (time.perf_counter() - tick) * 1000
-        timings.total_ms = (time.perf_counter() - started) * 1000
+        # The stored latency is the turn's time up to its own write (which cannot time itself):
+        # set before persisting, or every stored answer says 0 ms.
+        timings.total_ms = (self.timer() - started) * 1000
         result.timings = timings
+        if self.store is not None:
+            tick = self.timer()
+            self._persist(request, tenant, question, result)
+            timings.persistence_ms = (self.timer() - tick) * 1000
+            timings.total_ms += timings.persistence_ms
         yield PipelineEvent(type="done", result=result)
 
     async def _generate(

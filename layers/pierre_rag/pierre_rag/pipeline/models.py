@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from pierre_rag.limits import MAX_MESSAGE_CHARS
+
 Channel = Literal["web", "sms"]
 
 
@@ -28,7 +30,7 @@ class TurnRequest(BaseModel):
     channel: Channel = "web"
     conversation_id: str = Field(min_length=1, max_length=100)
     message_id: str = Field(min_length=1, max_length=100)
-    text: str = Field(min_length=1, max_length=4000)
+    text: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
     staff: bool = False
     extra_meta: dict[str, str] = Field(default_factory=dict)
 
@@ -39,7 +41,7 @@ class Understanding(BaseModel):
     language: str = Field(default="fr", pattern=r"^[a-z]{2}$")
     in_scope: bool = True
     abusive: bool = False
-    standalone_question: str = Field(default="", max_length=1000)
+    standalone_question: str = Field(default="", max_length=MAX_MESSAGE_CHARS)
     search_queries: list[str] = Field(default_factory=list, max_length=3)
     location: str | None = Field(default=None, max_length=100)
     source: Literal["llm", "heuristic"] = "heuristic"
@@ -48,6 +50,13 @@ class Understanding(BaseModel):
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.strip().lower()[:2] if isinstance(value, str) else value
+
+    @field_validator("standalone_question", mode="before")
+    @classmethod
+    def _clip(cls, value: object) -> object:
+        # The heuristic copies the message (at most MAX_MESSAGE_CHARS); an LLM rewrite
+        # running longer is cut rather than thrown away.
+        return value[:MAX_MESSAGE_CHARS] if isinstance(value, str) else value
 
     @field_validator("search_queries")
     @classmethod

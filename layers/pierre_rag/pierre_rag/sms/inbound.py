@@ -18,10 +18,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from pierre_rag.limits import MAX_MESSAGE_CHARS
 from pierre_rag.phones import InvalidPhoneNumberError, normalise_phone
 
-MAX_INBOUND_CHARS = 1000
-"""Longer messages are answered on their first 1000 characters (cut between words)."""
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+E164 = r"^\+[1-9][0-9]{6,14}$"
+"""ASCII digits only (``\\d`` would take any script's digits: a number CM cannot send to,
+and whose STOP would not match the same number written in ASCII)."""
 
 
 class _Lenient(BaseModel):
@@ -40,7 +43,9 @@ class CmMedia(_Lenient):
 
 
 class CmMessage(_Lenient):
-    text: str | None = Field(default=None, max_length=20_000)
+    # No length cap here: the body is capped (64 KB) and a long text is answered on its
+    # first MAX_MESSAGE_CHARS characters, never refused (CM would retry it for a month).
+    text: str | None = None
     media: CmMedia | None = None
 
 
@@ -59,7 +64,15 @@ class CmInbound(_Lenient):
     @field_validator("time_utc")
     @classmethod
     def _utc(cls, value: datetime) -> datetime:
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        try:
+            value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("time out of range") from None
+        if value < EPOCH:
+            # CM stamps the time itself: an earlier one is not a message CM delivered, and
+            # the message id and the conversation windows count milliseconds since 1970.
+            raise ValueError("time before 1970")
+        return value
 
     @property
     def message_id(self) -> str:
@@ -104,7 +117,7 @@ def classify(text: str | None) -> InboundKind:
     return InboundKind.STOP if is_stop(text) else InboundKind.QUESTION
 
 
-def clip(text: str, limit: int = MAX_INBOUND_CHARS) -> tuple[str, bool]:
+def clip(text: str, limit: int = MAX_MESSAGE_CHARS) -> tuple[str, bool]:
     """``text`` cut to ``limit`` characters between words; and whether it was cut."""
     text = text.strip()
     if len(text) <= limit:
@@ -126,9 +139,9 @@ class QueuedSms(BaseModel):
     kind: Literal["question", "empty", "stop"]  # "stop" is recorded, never queued
     message_id: str = Field(min_length=1, max_length=100)
     tenant: str = Field(min_length=1, max_length=253)
-    sender: str = Field(pattern=r"^\+[1-9]\d{6,14}$")
-    recipient: str = Field(pattern=r"^\+[1-9]\d{6,14}$")  # the landlord's number
-    text: str = Field(default="", max_length=MAX_INBOUND_CHARS)
+    sender: str = Field(pattern=E164)
+    recipient: str = Field(pattern=E164)  # the landlord's number
+    text: str = Field(default="", max_length=MAX_MESSAGE_CHARS)
     truncated: bool = False
     received_ms: int = Field(ge=0)
 

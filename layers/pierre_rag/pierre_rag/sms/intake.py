@@ -7,14 +7,19 @@ half-written. Answers:
 
 - 200 ``queued`` — a question, or an empty / media-only message (the worker asks for text);
 - 200 ``opted_out`` — a STOP keyword: recorded, never answered;
-- 200 ``ignored`` — a number no landlord uses, or a sender we cannot reply to (logged
-  without the number: an error status would only make CM retry for a month);
-- 400 — not JSON, or not a CM inbound message (the reason, never the values);
+- 200 ``ignored`` — a number no landlord uses, a sender we cannot reply to (not an E.164
+  number in ASCII digits), or a landlord's own number (two automated numbers would answer
+  each other forever). Logged with the reason and without the number: the message is a
+  real one CM delivered, and an error status would only make CM retry it for a month;
+- 400 — not UTF-8, not JSON (or nested deeper than the parser goes), or not a CM inbound
+  message, e.g. a ``timeUtc`` before 1970, which CM never stamps (the reason, never the
+  values; logged). Such a body is not a message a person sent through CM;
 - 413 — a body over 64 KB.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 from collections.abc import Callable, Mapping
@@ -66,22 +71,49 @@ class Intake:
         self.record_opt_out = record_opt_out
         self.commit: Callable[..., dict[str, str]] = self._commit
 
-    def handle(self, body: str | None) -> Reply:
+    def handle(self, body: str | bytes | None, *, base64_encoded: bool = False) -> Reply:
+        """The webhook's answer to a request body (as the HTTP API event carries it)."""
+        if base64_encoded and isinstance(body, str):
+            try:
+                body = base64.b64decode(body, validate=True)
+            except ValueError:  # binascii.Error
+                body = b"\xff"  # refused below as not UTF-8
+        reply = self._parse(body)
+        if isinstance(reply, Reply):
+            logger.warning(
+                "SMS webhook body refused",
+                extra={"status": reply.status, "reason": reply.payload.get("message")},
+            )
+            return reply
+        return self.route(reply)
+
+    @staticmethod
+    def _parse(body: str | bytes | None) -> CmInbound | Reply:
+        """The validated message, or the 4xx saying why not (never a 5xx: CM retries those)."""
+        size = len(body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body or b"")
+        if size > MAX_BODY_BYTES:
+            return Reply(413, {"message": f"body larger than {MAX_BODY_BYTES} bytes"})
+        if isinstance(body, bytes):
+            try:
+                body = body.decode("utf-8")
+            except UnicodeDecodeError:
+                return Reply(400, {"message": "body is not UTF-8 text"})
         if body is None or not body.strip():
             return Reply(400, {"message": "empty body: expected a CM.com inbound JSON message"})
-        if len(body.encode()) > MAX_BODY_BYTES:
-            return Reply(413, {"message": f"body larger than {MAX_BODY_BYTES} bytes"})
         try:
             data = json.loads(body)
         except json.JSONDecodeError as error:
             return Reply(400, {"message": f"body is not valid JSON ({error.msg})"})
+        except RecursionError:
+            return Reply(400, {"message": "body is not valid JSON (nested too deeply)"})
+        except ValueError as error:  # e.g. an integer past the digit limit
+            return Reply(400, {"message": f"body is not valid JSON ({str(error)[:80]})"})
         if not isinstance(data, dict):
             return Reply(400, {"message": "body must be a JSON object"})
         try:
-            inbound = CmInbound.model_validate(data)
+            return CmInbound.model_validate(data)
         except ValidationError as error:
             return Reply(400, {"message": "not a CM.com inbound message", "errors": _errors(error)})
-        return self.route(inbound)
 
     def route(self, inbound: CmInbound) -> Reply:
         tenant = tenant_for(inbound.recipient.number, self.routes)
@@ -93,11 +125,9 @@ class Intake:
             return Reply(200, {"status": "ignored"})
         sender, recipient = phone(inbound.sender.number), phone(inbound.recipient.number)
         if sender is None or recipient is None:
-            logger.warning(
-                "SMS from a sender we cannot reply to: ignored",
-                extra={"tenant": tenant, "from": number_hint(inbound.sender.number)},
-            )
-            return Reply(200, {"status": "ignored"})
+            return self._ignored(inbound, tenant, "the sender is not a number we can reply to")
+        if sender in self.routes:
+            return self._ignored(inbound, tenant, "the sender is a landlord's own number")
         kind = classify(inbound.message.text)
         text, truncated = (
             clip(inbound.message.text or "")
@@ -129,6 +159,20 @@ class Intake:
             },
         )
         return Reply(200, {"status": outcome.get("status", "queued")})
+
+    @staticmethod
+    def _ignored(inbound: CmInbound, tenant: str, reason: str) -> Reply:
+        logger.warning(
+            "SMS ignored: %s",
+            reason,
+            extra={
+                "tenant": tenant,
+                "message_id": inbound.message_id,
+                "from": number_hint(inbound.sender.number),
+                "reason": reason,
+            },
+        )
+        return Reply(200, {"status": "ignored"})
 
     def _commit(self, item: QueuedSms) -> dict[str, str]:
         if item.kind == "stop":

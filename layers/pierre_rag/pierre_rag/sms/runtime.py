@@ -84,8 +84,10 @@ def sms_worker() -> SmsWorker:
     from pierre_rag.knowledge.search import knowledge_base
     from pierre_rag.llm.factory import build_llm
     from pierre_rag.pipeline import Pipeline
+    from pierre_rag.ratelimit import RateLimiter
     from pierre_rag.sms.cm_client import CmClient
     from pierre_rag.sms.config import SmsSettings
+    from pierre_rag.sms.quota import NumberQuota
     from pierre_rag.sms.store import SmsStateStore
     from pierre_rag.sms.worker import SmsWorker
     from pierre_rag.tenants import TenantConfig, tenant_registry
@@ -100,8 +102,9 @@ def sms_worker() -> SmsWorker:
             clients[tenant.id] = build_llm(tenant.llm, read_secret)
         return clients[tenant.id]
 
+    registry = tenant_registry()
     pipeline = Pipeline(
-        tenant_registry(),
+        registry,
         knowledge_base(),
         ConversationStore(dynamodb, settings.conversations_table),
         llm_for,
@@ -120,6 +123,10 @@ def sms_worker() -> SmsWorker:
         run=_event_loop().run_until_complete,
         hash_key=phone_hash_key(),
         lease_s=sms.delivery_lease_s,
+        quota=NumberQuota(
+            RateLimiter(dynamodb, settings.rate_limits_table),
+            lambda landlord: registry.get(landlord).sms.answers_per_hour,
+        ),
     )
 
 

@@ -29,9 +29,10 @@ class DeliveryInProgressError(RuntimeError):
 class Delivery:
     message_id: str
     conversation_id: str
-    status: str  # assigned | sending | sent | rejected | suppressed
+    status: str  # assigned | sending | sent | rejected | suppressed | limited
     lease_until: int = 0
     error: str | None = None
+    allowance: str = "answer"  # see pierre_rag.sms.quota.Allowance
 
 
 def _s(value: str) -> dict[str, str]:
@@ -67,10 +68,12 @@ class SmsStateStore:
             status=item["status"]["S"],
             lease_until=int(item.get("lease_until", {"N": "0"})["N"]),
             error=item.get("error", {}).get("S"),
+            allowance=item.get("allowance", {}).get("S", "answer"),
         )
 
-    def assign(self, message_id: str, conversation_id: str) -> Delivery:
-        """Create the record once; a concurrent or earlier assignment wins and is returned."""
+    def assign(self, message_id: str, conversation_id: str, allowance: str = "answer") -> Delivery:
+        """Create the record once; a concurrent or earlier assignment wins and is returned.
+        ``allowance`` (answer, notice, none) is kept so a retry replies the same way."""
         try:
             self.client.put_item(
                 TableName=self.idempotency_table,
@@ -78,6 +81,7 @@ class SmsStateStore:
                     **self._delivery_key(message_id),
                     "conversation_id": _s(conversation_id),
                     "status": _s("assigned"),
+                    "allowance": _s(allowance),
                     "expiration": _n(int(time.time()) + DELIVERY_TTL_S),
                 },
                 ConditionExpression="attribute_not_exists(id)",
@@ -86,7 +90,7 @@ class SmsStateStore:
             existing = self.delivery(message_id)
             assert existing is not None
             return existing
-        return Delivery(message_id, conversation_id, "assigned")
+        return Delivery(message_id, conversation_id, "assigned", allowance=allowance)
 
     def claim(self, message_id: str, lease_s: int) -> bool:
         """Take the sending lease. False: already sent (or closed); raises if leased elsewhere."""

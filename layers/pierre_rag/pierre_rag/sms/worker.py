@@ -1,9 +1,11 @@
 """The worker's work for one queued SMS: answer it, split it, send it exactly once.
 
-1. A delivery record already ``sent`` (or ``suppressed``) → nothing to do; ``rejected`` →
-   fail again without calling CM, so the message reaches the dead-letter queue.
-2. First time: assign the message to its number's 24 h conversation and keep that
-   assignment in the record, so a retry after the window rolled over still uses it.
+1. A delivery record already ``sent`` (or ``suppressed``, ``limited``) → nothing to do;
+   ``rejected`` → fail again without calling CM, so the message reaches the dead-letter queue.
+2. First time: assign the message to its number's 24 h conversation and count it against the
+   number's hourly quota (:mod:`.quota`); both are kept in the record, so a retry after the
+   window rolled over still uses them. Past the quota: one notice, then no answer (logged,
+   ``limited`` on the record).
 3. Answer with the pipeline (``channel="sms"``): idempotent on the message id, a retry
    replays the stored answer instead of generating a new one.
 4. A STOP recorded after the message was received suppresses the reply.
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING
 from pierre_rag.phones import pseudonymise_phone
 from pierre_rag.sms.cm_client import CmClient, CmError, CmRejectedError
 from pierre_rag.sms.inbound import QueuedSms
+from pierre_rag.sms.quota import LIMIT_NOTICE, Allowance, NumberQuota
 from pierre_rag.sms.splitting import split_sms
 from pierre_rag.sms.store import SmsStateStore
 
@@ -49,7 +52,7 @@ class DeliveryRejectedError(RuntimeError):
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # sent | already_sent | suppressed
+    status: str  # sent | already_sent | suppressed | limited
     conversation_id: str
     parts: int = 0
     encoding: str = ""
@@ -70,6 +73,7 @@ class SmsWorker:
         run: Runner,
         hash_key: bytes,
         lease_s: int = 120,
+        quota: NumberQuota | None = None,
     ) -> None:
         self.state = state
         self.cm = cm
@@ -77,13 +81,14 @@ class SmsWorker:
         self.run = run
         self.hash_key = hash_key
         self.lease_s = lease_s
+        self.quota = quota
 
     def process(self, queued: QueuedSms) -> Outcome:
         log = {"message_id": queued.message_id, "tenant": queued.tenant}
         if queued.kind == "stop":  # the webhook records those; never answer one
             return Outcome("suppressed", "")
         delivery = self.state.delivery(queued.message_id)
-        if delivery is not None and delivery.status in ("sent", "suppressed"):
+        if delivery is not None and delivery.status in ("sent", "suppressed", "limited"):
             logger.info(
                 "SMS already handled, not sent again", extra={**log, "status": delivery.status}
             )
@@ -95,10 +100,23 @@ class SmsWorker:
             conversation = self.state.conversation_for(
                 queued.tenant, phone_hash, queued.received_ms
             )
-            delivery = self.state.assign(queued.message_id, conversation)
+            allowance = (
+                self.quota.take(queued.tenant, phone_hash) if self.quota else Allowance.ANSWER
+            )
+            delivery = self.state.assign(queued.message_id, conversation, allowance.value)
         conversation_id = delivery.conversation_id
+        if delivery.allowance == Allowance.NONE:
+            self.state.finish(queued.message_id, "limited")
+            logger.warning(
+                "SMS not answered: its number reached the landlord's hourly limit", extra=log
+            )
+            return Outcome("limited", conversation_id)
 
-        text = self._reply_text(queued, conversation_id, phone_hash)
+        text = (
+            LIMIT_NOTICE
+            if delivery.allowance == Allowance.NOTICE
+            else self._reply_text(queued, conversation_id, phone_hash)
+        )
         opted_out = self.state.opted_out_ms(queued.tenant, phone_hash)
         if opted_out is not None and opted_out >= queued.received_ms:
             self.state.finish(queued.message_id, "suppressed")

@@ -1,0 +1,77 @@
+"""The hourly answer limit of a landlord's SMS config, end to end: recorded webhook and SQS
+events, the real runtime wiring (tenant file → quota), moto and the fake CM server."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import sms_webhook_handler
+import sms_worker_handler
+from pierre_rag.sms import runtime
+from pierre_rag.sms.quota import LIMIT_NOTICE
+from tests.fakes.cm_server import FakeCm
+from tests.unit.sms.support import (
+    TENANTS_DIR,
+    build_fixture_datastore,
+    clear_caches,
+    cm_body,
+    queued_bodies,
+    setup_aws,
+    sqs_event,
+    webhook_event,
+)
+
+FIXED_NOW = 1_795_615_200 + 600  # inside one hour window, whatever the wall clock says
+
+
+@pytest.fixture(scope="module")
+def datastore(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_fixture_datastore(tmp_path_factory.mktemp("sms-quota") / "datastore.sqlite")
+
+
+@pytest.fixture
+def cm() -> Any:
+    with FakeCm(token="cm-token") as server:
+        yield server
+
+
+@pytest.fixture
+def sqs(dynamodb: Any, monkeypatch: pytest.MonkeyPatch, datastore: Path, cm: Any, tmp_path: Path):
+    # The fixture landlord, with a limit of one answer per number and hour in its tenant file.
+    tenants = tmp_path / "tenants"
+    shutil.copytree(TENANTS_DIR, tenants)
+    tenant_file = tenants / "exemple-hlm.fr" / "tenant.yaml"
+    config = yaml.safe_load(tenant_file.read_text(encoding="utf-8"))
+    config["sms"]["answers_per_hour"] = 1
+    tenant_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("PIERRE_DATASTORE", str(datastore))
+    client = setup_aws(monkeypatch, cm_url=cm.url)
+    monkeypatch.setenv("PIERRE_TENANTS_DIR", str(tenants))
+    clear_caches()
+    yield client
+    clear_caches()
+
+
+def test_a_number_past_its_landlords_hourly_limit_gets_one_notice(sqs, cm, lambda_context):
+    # Given three questions from one number, posted by CM to the webhook
+    bodies = [cm_body(reference=f"ref-{n}", timeUtc=f"2026-11-25T14:0{n}:00") for n in range(3)]
+    for body in bodies:
+        assert sms_webhook_handler.handler(webhook_event(body), lambda_context)["statusCode"] == 200
+    queued = queued_bodies(sqs, sqs.get_queue_url(QueueName="pierre-local-SmsQueue")["QueueUrl"])
+
+    # when the worker handles them (its quota reads a fixed clock)
+    quota = runtime.sms_worker().quota
+    assert quota is not None
+    quota.limiter.clock = lambda: FIXED_NOW
+    response = sms_worker_handler.handler(sqs_event(*queued), lambda_context)
+
+    # then the first is answered, the second gets the notice, the third nothing
+    assert response["batchItemFailures"] == []
+    assert len(cm.requests) == 2  # one CM request per reply (an answer may have parts)
+    assert cm.sent[-1].content == LIMIT_NOTICE
+    assert all(sent.content != LIMIT_NOTICE for sent in cm.sent[:-1])
