@@ -64,18 +64,10 @@ def cookie_secure(request: Request) -> bool:
     return not (proto == "http" and hostname in LOCAL_HOSTS)
 
 
-def client_ip(request: Request) -> str:
-    """The caller's IP for lock-out counters.
-
-    Behind CloudFront, API Gateway's ``sourceIp`` is the edge; the viewer's address is the
-    entry CloudFront appended to ``X-Forwarded-For``, the last-but-one (entries before it are
-    whatever the client sent). Without a proxy chain, the source IP itself.
-    """
-    forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    if len(forwarded) >= 2:
-        return forwarded[-2][:64]
-    return (request.client.host if request.client else "unknown")[:64]
+def client_ip(request: Request, svc: Services) -> str:
+    """The caller's IP for lock-out counters, by the layer's one rule (``pierre_rag.client_ip``):
+    never a header the caller chose, such as ``X-Forwarded-For``."""
+    return svc.client_ip.client_ip(request.client.host if request.client else None, request.headers)
 
 
 def read_principal(request: Request, svc: Services) -> Principal | None:

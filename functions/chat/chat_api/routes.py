@@ -121,7 +121,7 @@ async def post_message(
     staff = _check_access(services, request, tenant, context)
     limits = services.limiter.guard(
         [
-            (services.limits.per_ip, client_ip(request)),
+            (services.limits.per_ip, client_ip(request, services.client_ip)),
             (services.limits.per_conversation, str(conversation_id)),
         ]
     )

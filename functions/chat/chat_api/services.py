@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pierre_rag.auth.sessions import SessionCodec
+from pierre_rag.client_ip import ClientIpRule, load_client_ip_rule
 from pierre_rag.conversations import ConversationStore
 from pierre_rag.llm import LlmClient
 from pierre_rag.pipeline import Pipeline
@@ -33,6 +34,7 @@ class ChatServices:
     limiter: RateLimiter
     sessions: SessionCodec
     limits: ChatLimits = field(default_factory=ChatLimits)
+    client_ip: ClientIpRule = field(default_factory=ClientIpRule)
 
     def allowed_origins(self) -> set[str]:
         """Every origin any landlord declared for its widget (CORS preflight knows no tenant)."""
@@ -80,4 +82,5 @@ def chat_services() -> ChatServices:
         store=store,
         limiter=RateLimiter(dynamodb, settings.rate_limits_table),
         sessions=SessionCodec(read_secret("session-secret")),
+        client_ip=load_client_ip_rule(read_secret),
     )
