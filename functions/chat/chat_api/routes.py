@@ -215,6 +215,7 @@ def feedback(
 ) -> Response:
     config, ctx = _resolve(services, body.tenant, body.context)
     _check_access(services, request, config, ctx)
+    _limit_feedback(services, client_ip(request, services.client_ip), str(conversation_id))
     meta = services.store.get_meta(str(conversation_id))
     if meta is None or (meta.tenant, meta.context) != (config.id, body.context):
         raise HTTPException(404, "Conversation inconnue pour ce bailleur.")
@@ -222,6 +223,23 @@ def feedback(
         str(conversation_id), 1 if body.rating == "up" else -1, body.comment
     )
     return Response(status_code=204)
+
+
+def _limit_feedback(services: ChatServices, ip: str, conversation_id: str) -> None:
+    """429 before anything is read or written. Plain counter updates, not a transaction: a
+    refused request has nothing to roll back, and concurrent ones cannot conflict."""
+    checks = (
+        (services.limits.feedback_per_ip, ip),
+        (services.limits.feedback_per_conversation, conversation_id),
+    )
+    for limit, key in checks:
+        verdict = services.limiter.hit(limit, key)
+        if not verdict.allowed:
+            raise HTTPException(
+                429,
+                "Trop d'avis en peu de temps. Réessayez dans quelques instants.",
+                headers={"Retry-After": str(verdict.retry_after_s)},
+            )
 
 
 @router.get(

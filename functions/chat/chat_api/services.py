@@ -24,6 +24,12 @@ class ChatLimits:
     per_conversation: Limit = field(
         default_factory=lambda: Limit("chat-conversation", max_hits=20, window_s=300)
     )
+    feedback_per_ip: Limit = field(
+        default_factory=lambda: Limit("chat-feedback-ip", max_hits=30, window_s=300)
+    )
+    feedback_per_conversation: Limit = field(
+        default_factory=lambda: Limit("chat-feedback-conversation", max_hits=10, window_s=300)
+    )
 
 
 @dataclass
