@@ -9,9 +9,14 @@ import uuid
 from typing import Any
 
 import pytest
+import yaml
 
 import chat_handler
 from chat_api.services import chat_services
+from pierre_rag.auth.roles import Role
+from pierre_rag.auth.sessions import SessionCodec
+from pierre_rag.tenants import tenant_registry
+from tests.functional.conftest import FIXTURE_KB, SESSION_SECRET
 from tests.helpers import load_event
 
 CONVERSATION = "7d1f5f0e-3c2a-4b8e-9f61-2a4c6b8d0e13"
@@ -63,3 +68,58 @@ def test_feedback_from_one_ip_is_limited_across_conversations(chat):
 
     assert statuses == [404] * limit  # unknown conversations still count: no free probing
     assert refused["statusCode"] == 429
+
+
+STAFF_GREETING = "Bonjour l'équipe : procédures internes et astreinte."
+STAFF_EXAMPLE = "Qui est d'astreinte ce week-end ?"
+INTERNAL_PHONE = "01 99 00 45 12"
+
+
+@pytest.fixture
+def staff_context(runtime, tmp_path, monkeypatch):
+    """The fixture landlord, its staff context given a greeting, examples and an internal phone."""
+    tenant = yaml.safe_load((FIXTURE_KB / "exemple-hlm.fr" / "tenant.yaml").read_text())
+    tenant["contexts"]["staff"].update(
+        greeting=STAFF_GREETING,
+        examples=[STAFF_EXAMPLE],
+        handoff={"label": "Astreinte", "phone": INTERNAL_PHONE},
+    )
+    folder = tmp_path / "exemple-hlm.fr"
+    folder.mkdir()
+    (folder / "tenant.yaml").write_text(yaml.safe_dump(tenant, allow_unicode=True))
+    monkeypatch.setenv("PIERRE_TENANTS_DIR", str(tmp_path))
+    tenant_registry.cache_clear()
+    yield
+    tenant_registry.cache_clear()
+
+
+def _staff_config() -> dict[str, Any]:
+    event = load_event("chat_get_config")
+    path = "/api/tenants/exemple-hlm.fr/contexts/staff/config"
+    event["rawPath"] = event["requestContext"]["http"]["path"] = path
+    return event
+
+
+def test_an_anonymous_page_of_a_staff_context_learns_only_that_it_is_reserved(staff_context, chat):
+    response = chat(_staff_config())
+
+    assert response["statusCode"] == 200
+    config = json.loads(response["body"])
+    assert (config["protected"], config["authenticated"]) == (True, False)
+    assert (config["greeting"], config["examples"], config["handoff"]) == ("", [], None)
+    for internal in (STAFF_GREETING, STAFF_EXAMPLE, INTERNAL_PHONE):
+        assert internal not in response["body"]
+
+
+def test_staff_see_their_context_greeting_examples_and_contacts(staff_context, chat):
+    token, _ = SessionCodec(SESSION_SECRET).issue(
+        "a@exemple-hlm.fr", "exemple-hlm.fr", Role.COLLABORATOR
+    )
+    event = _staff_config()
+    event["cookies"] = [f"pierre_session={token}"]
+
+    config = json.loads(chat(event)["body"])
+
+    assert config["authenticated"] is True
+    assert (config["greeting"], config["examples"]) == (STAFF_GREETING, [STAFF_EXAMPLE])
+    assert config["handoff"]["phone"] == INTERNAL_PHONE

@@ -90,17 +90,21 @@ def health() -> dict[str, Any]:
 )
 def chat_config(tenant: str, context: str, request: Request, services: Services) -> ChatConfigOut:
     config, ctx = _resolve(services, tenant, context)
-    handoff = HandoffOut(**ctx.handoff.model_dump()) if ctx.handoff else None
+    staff = _is_staff(services, request, config)
+    # An anonymous page of a staff context learns only that it is reserved: the greeting,
+    # examples and contacts (internal phone numbers) are for staff.
+    disclose = staff or not ctx.protected
+    handoff = HandoffOut(**ctx.handoff.model_dump()) if ctx.handoff and disclose else None
     return ChatConfigOut(
         tenant=config.id,
         name=config.name,
         context=context,
-        greeting=ctx.greeting,
-        examples=ctx.examples,
+        greeting=ctx.greeting if disclose else "",
+        examples=ctx.examples if disclose else [],
         primary_color=config.branding.primary_color,
         logo_url=config.branding.logo_url,
         protected=ctx.protected,
-        authenticated=_is_staff(services, request, config),
+        authenticated=staff,
         show_sources=ctx.show_sources,
         handoff=handoff,
     )
