@@ -123,3 +123,32 @@ def test_staff_see_their_context_greeting_examples_and_contacts(staff_context, c
     assert config["authenticated"] is True
     assert (config["greeting"], config["examples"]) == (STAFF_GREETING, [STAFF_EXAMPLE])
     assert config["handoff"]["phone"] == INTERNAL_PHONE
+
+
+def test_every_chat_response_over_https_carries_hsts(chat):
+    preflight = load_event("chat_post_message")
+    preflight["requestContext"]["http"]["method"] = "OPTIONS"
+    preflight["headers"]["origin"] = "http://localhost:3000"
+    unknown = load_event("chat_unknown_route")
+
+    responses = {
+        "stream": chat(load_event("chat_post_message")),
+        "json": chat(load_event("chat_get_config")),
+        "page": chat(load_event("chat_get_embed")),
+        "preflight": chat(preflight),
+        "not found": chat(unknown),
+    }
+
+    for name, response in responses.items():
+        assert response["headers"]["strict-transport-security"] == "max-age=31536000", name
+
+
+def test_plain_http_on_the_local_machine_gets_no_hsts(chat):
+    event = load_event("chat_get_config")
+    event["headers"]["host"] = "localhost:3000"
+    del event["headers"]["x-forwarded-proto"]
+
+    response = chat(event)
+
+    assert response["statusCode"] == 200
+    assert "strict-transport-security" not in response["headers"]

@@ -13,8 +13,7 @@ from pierre_rag.auth.csrf import tokens_match
 from pierre_rag.auth.roles import Role
 from pierre_rag.auth.sessions import COOKIE_NAME, Session
 from pierre_rag.auth.users import User
-
-LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+from pierre_rag.transport import is_local_plain_http
 
 
 class LoginRequiredError(Exception):
@@ -58,10 +57,7 @@ def services(request: Request) -> Services:
 
 def cookie_secure(request: Request) -> bool:
     """Secure everywhere except plain HTTP on the local machine (``make dev``)."""
-    host = request.headers.get("host", "").lower()
-    hostname = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
-    proto = request.headers.get("x-forwarded-proto", "http").split(",")[0].strip().lower()
-    return not (proto == "http" and hostname in LOCAL_HOSTS)
+    return not is_local_plain_http(request.headers)
 
 
 def client_ip(request: Request, svc: Services) -> str:
