@@ -6,15 +6,22 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import pytest
 from admin_app.app import create_app
 from starlette.testclient import TestClient
 
+from pierre_rag.auth.lockout import LockoutPolicy
 from pierre_rag.auth.roles import Role
 from pierre_rag.client_ip import ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER, ClientIpRule
 from tests.unit.admin.harness import PASSWORD, Admin
 
 ORIGIN_SECRET = "admin-origin-secret-0123456789"
-IP_THRESHOLD = 20
+IP_THRESHOLD = 3  # lowered from 20: each failed login costs an argon2 verify
+
+
+@pytest.fixture(autouse=True)
+def low_ip_threshold(admin: Admin) -> None:
+    admin.services.throttle.policy = LockoutPolicy(ip_threshold=IP_THRESHOLD)
 
 
 def _login(admin: Admin, email: str, password: str, headers: dict[str, str]) -> Any:
