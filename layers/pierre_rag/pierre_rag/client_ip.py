@@ -60,13 +60,28 @@ class ClientIpRule:
         return hmac.compare_digest(sent.encode(), self.origin_secret.encode())
 
     def client_ip(self, source_ip: str | None, headers: Mapping[str, str]) -> str:
-        """The viewer behind CloudFront (proven by the origin secret), else the source IP."""
+        """The viewer behind CloudFront (proven by the origin secret), else the source IP;
+        an IPv6 address as its /64 (see :func:`counting_key`)."""
         if self.came_through_cloudfront(headers):
             viewer = viewer_ip(headers.get(VIEWER_ADDRESS_HEADER, ""))
             if viewer:
-                return viewer
+                return counting_key(viewer)
             logger.warning("a request through CloudFront had no usable %s", VIEWER_ADDRESS_HEADER)
-        return (source_ip or UNKNOWN)[:64]
+        return counting_key((source_ip or UNKNOWN)[:64])
+
+
+def counting_key(ip: str) -> str:
+    """What a per-IP counter counts: an IPv4 address, or the /64 network of an IPv6 one (one
+    subscriber's allocation: a caller picks any of its 2**64 addresses for free)."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip  # not an address (a test client's name): counted as it is
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def load_client_ip_rule(read_secret: Callable[[str], str]) -> ClientIpRule:

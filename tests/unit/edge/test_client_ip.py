@@ -9,6 +9,7 @@ from pierre_rag.client_ip import (
     ORIGIN_SECRET_HEADER,
     VIEWER_ADDRESS_HEADER,
     ClientIpRule,
+    counting_key,
     load_client_ip_rule,
     viewer_ip,
 )
@@ -85,3 +86,29 @@ def test_the_rule_reads_the_origin_secret_from_ssm_and_tolerates_its_absence(aws
         assert load_client_ip_rule(read_secret) == ClientIpRule(SECRET)
     finally:
         read_secret.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("ip", "key"),
+    [
+        ("198.51.100.7", "198.51.100.7"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+        ("::ffff:198.51.100.7", "198.51.100.7"),
+        ("testclient", "testclient"),
+    ],
+)
+def test_ipv6_callers_are_counted_by_their_64_network(ip, key):
+    assert counting_key(ip) == key
+
+
+def test_rotating_ipv6_addresses_within_one_64_gives_no_fresh_counter():
+    rule = ClientIpRule(SECRET)
+    keys = {
+        rule.client_ip(EDGE, {ORIGIN_SECRET_HEADER: SECRET, VIEWER_ADDRESS_HEADER: f"{ip}:443"})
+        for ip in ("2001:db8:1:2::1", "2001:db8:1:2::abcd", "2001:db8:1:2:1:2:3:4")
+    }
+    direct = {rule.client_ip(ip, {}) for ip in ("2001:db8:9:9::1", "2001:db8:9:9::2")}
+
+    assert keys == {"2001:db8:1:2::/64"}
+    assert direct == {"2001:db8:9:9::/64"}
