@@ -314,6 +314,7 @@
     if (config.protected && !config.authenticated) {
       bubble("assistant", "Cet espace est réservé au personnel. Connectez-vous à l'administration, puis rechargez cette page.");
       form.hidden = true;
+      document.getElementById("pierre-new").hidden = true; // nothing to start: the config has no greeting
       return;
     }
     input.maxLength = config.max_message_chars;

@@ -122,6 +122,8 @@ def test_protected_context_without_a_session_is_refused(stack, page):
     page.get_by_text("réservé au personnel").wait_for()
 
     assert page.locator("#pierre-form").is_hidden()
+    assert page.locator("#pierre-new").is_hidden()  # no empty greeting to start over with
+    assert page.locator(".example").count() == 0  # the staff examples are not disclosed
     status = page.evaluate(
         """async () => (await fetch(
             '/api/conversations/7d1f5f0e-3c2a-4b8e-9f61-2a4c6b8d0e13/messages', {

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -23,6 +24,7 @@ from admin_app.security import (
 )
 from admin_app.services import Services, default_services
 from pierre_rag.health import health_payload
+from pierre_rag.transport import HSTS, is_local_plain_http
 
 STATIC = Path(__file__).parent / "static"
 CSP = (
@@ -40,7 +42,8 @@ SECURITY_HEADERS = [
 
 
 class SecurityHeaders:
-    """Adds the security headers to every response, errors included; pages are not cached."""
+    """Adds the security headers to every response, errors included (HSTS unless plain HTTP on
+    the local machine); pages are not cached."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -50,6 +53,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         static = str(scope.get("path", "")).startswith("/admin/static/")
+        https = not is_local_plain_http(Headers(scope=scope))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -61,6 +65,8 @@ class SecurityHeaders:
                 headers.extend(SECURITY_HEADERS)
                 cache = b"public, max-age=3600" if static else b"no-store"
                 headers.append((b"cache-control", cache))
+                if https:
+                    headers.append((b"strict-transport-security", HSTS.encode()))
                 message["headers"] = headers
             await send(message)
 

@@ -12,8 +12,7 @@ from pierre_rag.auth.csrf import tokens_match
 from pierre_rag.auth.principal import StaffPrincipal, staff_principal
 from pierre_rag.auth.roles import Role
 from pierre_rag.auth.sessions import COOKIE_NAME
-
-LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+from pierre_rag.transport import is_local_plain_http
 
 
 class LoginRequiredError(Exception):
@@ -47,24 +46,13 @@ def services(request: Request) -> Services:
 
 def cookie_secure(request: Request) -> bool:
     """Secure everywhere except plain HTTP on the local machine (``make dev``)."""
-    host = request.headers.get("host", "").lower()
-    hostname = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
-    proto = request.headers.get("x-forwarded-proto", "http").split(",")[0].strip().lower()
-    return not (proto == "http" and hostname in LOCAL_HOSTS)
+    return not is_local_plain_http(request.headers)
 
 
-def client_ip(request: Request) -> str:
-    """The caller's IP for lock-out counters.
-
-    Behind CloudFront, API Gateway's ``sourceIp`` is the edge; the viewer's address is the
-    entry CloudFront appended to ``X-Forwarded-For``, the last-but-one (entries before it are
-    whatever the client sent). Without a proxy chain, the source IP itself.
-    """
-    forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    if len(forwarded) >= 2:
-        return forwarded[-2][:64]
-    return (request.client.host if request.client else "unknown")[:64]
+def client_ip(request: Request, svc: Services) -> str:
+    """The caller's IP for lock-out counters, by the layer's one rule (``pierre_rag.client_ip``):
+    never a header the caller chose, such as ``X-Forwarded-For``."""
+    return svc.client_ip.client_ip(request.client.host if request.client else None, request.headers)
 
 
 def read_principal(request: Request, svc: Services) -> Principal | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pierre_rag.auth.lockout import LoginThrottle
 from pierre_rag.auth.sessions import SessionCodec
 from pierre_rag.auth.users import UserStore
+from pierre_rag.client_ip import ClientIpRule, load_client_ip_rule
 from pierre_rag.conversations import ConversationStore
 from pierre_rag.knowledge.browse import KnowledgeBrowser
 from pierre_rag.knowledge.search import KnowledgeBase
@@ -33,6 +34,8 @@ class Services:
     clock: Callable[[], float] = field(default=time.time)
     # tenant → its SMS in the dead-letter queue (none when SMS is not deployed)
     failed_sms: Callable[[str], list[FailedSms]] = field(default=lambda tenant: [])
+    # who the caller is for lock-out counters (trusts CloudFront only with the origin secret)
+    client_ip: ClientIpRule = field(default_factory=ClientIpRule)
 
 
 @functools.cache
@@ -79,4 +82,5 @@ def default_services() -> Services:
         bootstrap_password=bootstrap_password,
         browser=browser,
         knowledge=knowledge_base,
+        client_ip=load_client_ip_rule(read_secret),
     )

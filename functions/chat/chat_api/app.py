@@ -11,10 +11,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from chat_api.routes import router
 from chat_api.services import chat_services
 from chat_api.web_security import JSON_CSP, same_origin
+from pierre_rag.transport import HSTS, is_local_plain_http
 
 
 class CorsAndSecurityHeaders:
-    """CORS for the landlords' declared origins, and security headers on every response.
+    """CORS for the landlords' declared origins, and security headers on every response (HSTS
+    unless plain HTTP on the local machine).
 
     A plain ASGI middleware: it only edits the response's start message, so the SSE body
     streams through untouched (``@app.middleware("http")`` would relay every chunk through
@@ -31,6 +33,7 @@ class CorsAndSecurityHeaders:
         request = Request(scope)
         origin = request.headers.get("origin")
         cross_origin = bool(origin) and not same_origin(request, origin or "")
+        https = not is_local_plain_http(request.headers)
         allowed = cross_origin and origin in chat_services().allowed_origins()
 
         def add_headers(headers: MutableHeaders) -> None:
@@ -43,6 +46,8 @@ class CorsAndSecurityHeaders:
             headers.setdefault("Content-Security-Policy", JSON_CSP)
             headers["X-Content-Type-Options"] = "nosniff"
             headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+            if https:
+                headers["Strict-Transport-Security"] = HSTS
 
         if request.method == "OPTIONS" and cross_origin:
             preflight = Response(status_code=204 if allowed else 403)

@@ -99,17 +99,21 @@ def health() -> dict[str, Any]:
 )
 def chat_config(tenant: str, context: str, request: Request, services: Services) -> ChatConfigOut:
     config, ctx = _resolve(services, tenant, context)
-    handoff = HandoffOut(**ctx.handoff.model_dump()) if ctx.handoff else None
+    staff = _is_staff(services, request, config)
+    # An anonymous page of a staff context learns only that it is reserved: the greeting,
+    # examples and contacts (internal phone numbers) are for staff.
+    disclose = staff or not ctx.protected
+    handoff = HandoffOut(**ctx.handoff.model_dump()) if ctx.handoff and disclose else None
     return ChatConfigOut(
         tenant=config.id,
         name=config.name,
         context=context,
-        greeting=ctx.greeting,
-        examples=ctx.examples,
+        greeting=ctx.greeting if disclose else "",
+        examples=ctx.examples if disclose else [],
         primary_color=config.branding.primary_color,
         logo_url=config.branding.logo_url,
         protected=ctx.protected,
-        authenticated=_is_staff(services, request, config),
+        authenticated=staff,
         show_sources=ctx.show_sources,
         handoff=handoff,
     )
@@ -130,7 +134,7 @@ async def post_message(
     staff = _check_access(services, request, tenant, context)
     limits = services.limiter.guard(
         [
-            (services.limits.per_ip, client_ip(request)),
+            (services.limits.per_ip, client_ip(request, services.client_ip)),
             (services.limits.per_conversation, str(conversation_id)),
         ]
     )
@@ -224,6 +228,7 @@ def feedback(
 ) -> Response:
     config, ctx = _resolve(services, body.tenant, body.context)
     _check_access(services, request, config, ctx)
+    _limit_feedback(services, client_ip(request, services.client_ip), str(conversation_id))
     meta = services.store.get_meta(str(conversation_id))
     if meta is None or (meta.tenant, meta.context) != (config.id, body.context):
         raise HTTPException(404, "Conversation inconnue pour ce bailleur.")
@@ -231,6 +236,23 @@ def feedback(
         str(conversation_id), 1 if body.rating == "up" else -1, body.comment
     )
     return Response(status_code=204)
+
+
+def _limit_feedback(services: ChatServices, ip: str, conversation_id: str) -> None:
+    """429 before anything is read or written. Plain counter updates, not a transaction: a
+    refused request has nothing to roll back, and concurrent ones cannot conflict."""
+    checks = (
+        (services.limits.feedback_per_ip, ip),
+        (services.limits.feedback_per_conversation, conversation_id),
+    )
+    for limit, key in checks:
+        verdict = services.limiter.hit(limit, key)
+        if not verdict.allowed:
+            raise HTTPException(
+                429,
+                "Trop d'avis en peu de temps. Réessayez dans quelques instants.",
+                headers={"Retry-After": str(verdict.retry_after_s)},
+            )
 
 
 @router.get(

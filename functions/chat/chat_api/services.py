@@ -9,6 +9,7 @@ from typing import Any
 
 from pierre_rag.auth.sessions import SessionCodec
 from pierre_rag.auth.users import UserStore
+from pierre_rag.client_ip import ClientIpRule, load_client_ip_rule
 from pierre_rag.conversations import ConversationStore
 from pierre_rag.llm import LlmClient
 from pierre_rag.pipeline import Pipeline
@@ -24,6 +25,12 @@ class ChatLimits:
     per_conversation: Limit = field(
         default_factory=lambda: Limit("chat-conversation", max_hits=20, window_s=300)
     )
+    feedback_per_ip: Limit = field(
+        default_factory=lambda: Limit("chat-feedback-ip", max_hits=30, window_s=300)
+    )
+    feedback_per_conversation: Limit = field(
+        default_factory=lambda: Limit("chat-feedback-conversation", max_hits=10, window_s=300)
+    )
 
 
 @dataclass
@@ -35,6 +42,7 @@ class ChatServices:
     sessions: SessionCodec
     users: UserStore  # read (one GetItem) only to check a staff session cookie
     limits: ChatLimits = field(default_factory=ChatLimits)
+    client_ip: ClientIpRule = field(default_factory=ClientIpRule)
 
     def allowed_origins(self) -> set[str]:
         """Every origin any landlord declared for its widget (CORS preflight knows no tenant)."""
@@ -83,4 +91,5 @@ def chat_services() -> ChatServices:
         limiter=RateLimiter(dynamodb, settings.rate_limits_table),
         sessions=SessionCodec(read_secret("session-secret")),
         users=UserStore(dynamodb, settings.users_table),
+        client_ip=load_client_ip_rule(read_secret),
     )

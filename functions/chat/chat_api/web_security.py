@@ -6,19 +6,15 @@ from collections.abc import Iterable
 
 from starlette.requests import Request
 
+from pierre_rag.client_ip import ClientIpRule
+
 JSON_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 
-def client_ip(request: Request) -> str:
-    """The viewer's address: CloudFront's viewer header when present, else the API's source."""
-    viewer = request.headers.get("cloudfront-viewer-address")
-    if viewer:
-        return viewer.rsplit(":", 1)[0].strip("[]")
-    event = request.scope.get("aws.event") or {}
-    source = event.get("requestContext", {}).get("http", {}).get("sourceIp")
-    if source:
-        return str(source)
-    return request.client.host if request.client else "unknown"
+def client_ip(request: Request, rule: ClientIpRule) -> str:
+    """The caller's address by the layer's one rule (``pierre_rag.client_ip``). Under Mangum
+    the scope's client is the event's ``requestContext.http.sourceIp``."""
+    return rule.client_ip(request.client.host if request.client else None, request.headers)
 
 
 def same_origin(request: Request, origin: str) -> bool:

@@ -114,7 +114,7 @@ def login(
     if not tokens_match(request.cookies.get(LOGIN_COOKIE), form.csrf):
         raise CsrfError
     email = normalise_email(form.email)
-    ip = client_ip(request)
+    ip = client_ip(request, svc)
     wait = svc.throttle.retry_after_s(email, ip)
     if wait:
         minutes = max(1, (wait + 59) // 60)
