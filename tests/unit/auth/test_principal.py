@@ -141,3 +141,18 @@ def test_a_valid_cookie_costs_one_read(users, client):
 
     assert _check(users, token) is not None
     assert client.get_items == 1
+
+
+def test_an_account_still_on_its_one_time_password_may_not_use_the_staff_chat(users):
+    # Given a collaborator signed in with the one-time password an administrator gave
+    users.create(LANDLORD, EMAIL, Role.COLLABORATOR, "hash", must_change_password=True)
+    user = users.get(LANDLORD, EMAIL)
+    assert user is not None
+    token, _ = codec.issue(user)
+
+    # When the chat checks the cookie
+    principal = _check(users, token)
+
+    # Then the account is known (the admin shows the password form) but the staff chat is shut
+    assert principal is not None
+    assert not principal.may_chat_in_protected_context(LANDLORD)

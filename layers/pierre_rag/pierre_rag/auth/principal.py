@@ -36,7 +36,13 @@ class StaffPrincipal:
         return self.user.email
 
     def may_chat_in_protected_context(self, landlord: str) -> bool:
-        return self.landlord == landlord and may_use_protected_chat(self.role)
+        """A one-time password (a new account, a reset) opens nothing until it is replaced:
+        the admin asks for a new password first, and the staff chat waits for it too."""
+        return (
+            self.landlord == landlord
+            and may_use_protected_chat(self.role)
+            and not self.user.must_change_password
+        )
 
 
 def staff_principal(
