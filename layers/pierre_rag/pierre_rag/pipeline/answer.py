@@ -181,6 +181,9 @@ class Pipeline:
         started = time.perf_counter()
         timings = StepTimings()
         tenant, context = self.resolve(request)
+        # Before the message is stored: a landlord without a usable provider refuses the turn
+        # cleanly instead of keeping an unanswered question.
+        llm = self.llm_for(tenant)
 
         tick = time.perf_counter()
         history: list[Turn] = []
@@ -204,7 +207,6 @@ class Pipeline:
                 history = await self._history_before(self.store, request)
         timings.history_ms = (time.perf_counter() - tick) * 1000
 
-        llm = self.llm_for(tenant)
         usage = Usage()
         round_trips = 0
 
