@@ -10,7 +10,7 @@ DATASTORE := build/datastore.sqlite
 export SAM_CLI_TELEMETRY := 0
 export OPENBLAS_NUM_THREADS := 1
 
-.PHONY: help install dev test lint typecheck template-check pytest browser layer datastore clean sms
+.PHONY: help install dev test lint typecheck template-check pytest browser layer datastore landlords clean sms
 
 help:
 	@echo "make dev    - install into .venv, build the datastore, run the stack on http://localhost:$(PORT)"
@@ -33,7 +33,11 @@ $(SAM_VENV)/.installed: pyproject.toml $(VENV)/.installed
 	$(SAM_VENV)/bin/pip install --quiet "$$($(BIN)/python -c 'import tomllib; print(tomllib.load(open("pyproject.toml","rb"))["project"]["optional-dependencies"]["sam"][0])')"
 	@touch $@
 
-datastore: install
+# A bad landlord file (copied folder, invalid YAML, shared SMS number…) stops here, not in production.
+landlords: install
+	$(BIN)/pierre landlords check --dir knowledge
+
+datastore: install landlords
 	@if [ -n "$$(find knowledge -name '*.md' 2>/dev/null | head -n 1)" ] && $(BIN)/pierre knowledge build --help >/dev/null 2>&1; then \
 		$(BIN)/pierre knowledge build --source knowledge --out $(DATASTORE); \
 	else \

@@ -330,14 +330,13 @@ def copy_tenant_configs(knowledge: Path, tenants_dir: Path) -> list[str]:
         shutil.rmtree(tenants_dir)
     tenants_dir.mkdir(parents=True)
     tenant_ids = []
-    from pierre_rag.tenants import TenantConfigError, load_tenant_file
+    from pierre_rag.landlord_check import check_landlords
 
+    check = check_landlords(knowledge)  # a bad file fails the build, not production
+    if check.problems:
+        raise BuildError("\n".join(str(problem) for problem in check.problems))
     for config in sorted(knowledge.glob("*/tenant.yaml")):
         tenant_id = config.parent.name
-        try:
-            load_tenant_file(config, tenant_id)  # a bad file fails the build, not production
-        except TenantConfigError as error:
-            raise BuildError(str(error)) from error
         shutil.copy2(config, tenants_dir / f"{tenant_id}.yaml")
         tenant_ids.append(tenant_id)
     return tenant_ids

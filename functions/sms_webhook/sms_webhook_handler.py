@@ -33,7 +33,9 @@ def _json(status: int, payload: dict[str, Any]) -> Response[str]:
 
 @app.get("/sms/health")
 def health() -> dict[str, Any]:
-    return health_payload("sms_webhook")
+    from pierre_rag.tenants import tenant_registry
+
+    return health_payload("sms_webhook", tenant_registry())
 
 
 @app.post("/sms/<secret>")

@@ -7,6 +7,7 @@ from typing import Any
 import boto3
 import pytest
 
+from chat_api.services import served_landlords
 from pierre_local.resources import LocalResources
 from pierre_rag.knowledge.build import build_datastore
 from pierre_rag.knowledge.embeddings import embedder_from_env
@@ -27,7 +28,7 @@ def fixture_datastore(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _clear_caches() -> None:
-    for cached in (knowledge_base, tenant_registry, read_secret):
+    for cached in (knowledge_base, tenant_registry, read_secret, served_landlords):
         cached.cache_clear()
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from admin_app.services import default_services
 
 import admin_handler
 import chat_handler
 import sms_webhook_handler
+from chat_api.services import chat_services
 from tests.helpers import load_event
 
 
@@ -20,13 +22,19 @@ from tests.helpers import load_event
         (sms_webhook_handler.handler, "sms_health", "sms_webhook"),
     ],
 )
-def test_each_function_answers_its_health_route(handler, event_name, function, lambda_context):
+def test_each_function_answers_its_health_route(
+    runtime, handler, event_name, function, lambda_context
+):
+    chat_services.cache_clear()
+    default_services.cache_clear()
     response = handler(load_event(event_name), lambda_context)
 
     assert response["statusCode"] == 200
     payload = json.loads(response["body"])
     assert payload["status"] == "ok"
     assert payload["function"] == function
+    assert payload["landlords"] == ["exemple-hlm.fr"]
+    assert payload["invalid_landlords"] == []
 
 
 def test_chat_unknown_route_is_a_json_404(lambda_context):

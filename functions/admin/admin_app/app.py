@@ -127,9 +127,9 @@ def create_app(services_factory: Callable[[], Services] = default_services) -> F
     )
     app.state.services = services_factory
 
-    @app.get("/admin/health", summary="Liveness of the admin function")
+    @app.get("/admin/health", summary="Liveness of the admin function and its landlords")
     def health() -> dict[str, Any]:
-        return health_payload("admin")
+        return health_payload("admin", services_factory().tenants)
 
     for module in (auth, users, conversations, stats, knowledge, chat):
         app.include_router(module.router)

@@ -58,6 +58,10 @@ class CsrfForm(_Form):
     pass
 
 
+class FailedSmsForm(_Form):
+    message_id: str = Field(pattern=r"^[A-Za-z0-9._:-]{1,128}$")
+
+
 class ConversationFilters(BaseModel):
     model_config = ConfigDict(extra="ignore")
 

@@ -15,7 +15,7 @@ from pierre_rag.client_ip import ClientIpRule, load_client_ip_rule
 from pierre_rag.conversations import ConversationStore
 from pierre_rag.knowledge.browse import KnowledgeBrowser
 from pierre_rag.knowledge.search import KnowledgeBase
-from pierre_rag.sms.failed import FailedSms, peek_failed
+from pierre_rag.sms.failed import FailedSms, delete_failed, peek_failed, requeue_failed
 from pierre_rag.sms.store import SmsStateStore
 from pierre_rag.tenants import TenantRegistry
 
@@ -36,6 +36,9 @@ class Services:
     failed_sms: Callable[[str], list[FailedSms]] = field(default=lambda tenant: [])
     # who the caller is for lock-out counters (trusts CloudFront only with the origin secret)
     client_ip: ClientIpRule = field(default_factory=ClientIpRule)
+    # (landlord, message id) → True when that failed SMS was re-queued / deleted
+    requeue_failed_sms: Callable[[str, str], bool] = field(default=lambda landlord, m: False)
+    delete_failed_sms: Callable[[str, str], bool] = field(default=lambda landlord, m: False)
 
 
 @functools.cache
@@ -72,8 +75,22 @@ def default_services() -> Services:
             return []
         return peek_failed(boto3.client("sqs"), dlq_url, tenant, sms_state)
 
+    def requeue_failed_sms(landlord: str, message_id: str) -> bool:
+        if not dlq_url or not settings.sms_queue_url:
+            return False
+        return requeue_failed(
+            boto3.client("sqs"), dlq_url, settings.sms_queue_url, landlord, message_id
+        )
+
+    def delete_failed_sms(landlord: str, message_id: str) -> bool:
+        if not dlq_url:
+            return False
+        return delete_failed(boto3.client("sqs"), dlq_url, landlord, message_id)
+
     return Services(
         failed_sms=failed_sms,
+        requeue_failed_sms=requeue_failed_sms,
+        delete_failed_sms=delete_failed_sms,
         users=UserStore(dynamodb, settings.users_table),
         conversations=ConversationStore(dynamodb, settings.conversations_table),
         throttle=LoginThrottle(dynamodb, settings.rate_limits_table),

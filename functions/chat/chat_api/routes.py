@@ -22,7 +22,7 @@ from chat_api.models import (
     SourceOut,
     TurnOut,
 )
-from chat_api.services import ChatServices, chat_services
+from chat_api.services import ChatServices, chat_services, served_landlords
 from chat_api.sse import encode, frame
 from chat_api.web_security import client_ip, page_csp, same_origin
 from pierre_rag.auth.principal import staff_principal
@@ -35,7 +35,7 @@ from pierre_rag.pipeline import (
     TurnRequest,
 )
 from pierre_rag.ratelimit import Verdict
-from pierre_rag.tenants import ContextConfig, TenantConfig, TenantError
+from pierre_rag.tenants import ContextConfig, InvalidLandlordError, TenantConfig, TenantError
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api")
@@ -45,8 +45,13 @@ _PAGES = Environment(
     autoescape=select_autoescape(["html"]),
 )
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorOut} for code in (401, 403, 404, 409, 413, 422, 429)
+    code: {"model": ErrorOut} for code in (401, 403, 404, 409, 413, 422, 429, 503)
 }
+
+
+UNAVAILABLE_LANDLORD = (
+    "Ce bailleur est momentanément indisponible : sa configuration doit être corrigée."
+)
 
 
 def _resolve(
@@ -55,6 +60,8 @@ def _resolve(
     try:
         tenant = services.registry.get(tenant_id)
         return tenant, tenant.context(context)
+    except InvalidLandlordError as error:
+        raise HTTPException(503, UNAVAILABLE_LANDLORD) from error
     except TenantError as error:
         raise HTTPException(404, "Bailleur ou contexte inconnu.") from error
 
@@ -84,11 +91,12 @@ def _check_access(
     return staff
 
 
-@router.get("/health", summary="Liveness of the chat function")
+@router.get("/health", summary="Liveness of the chat function and the landlords it serves")
 def health() -> dict[str, Any]:
     from pierre_rag.health import health_payload
 
-    return health_payload("chat")
+    registry, _ = served_landlords()
+    return health_payload("chat", registry)
 
 
 @router.get(

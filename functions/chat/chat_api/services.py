@@ -5,16 +5,15 @@ from __future__ import annotations
 import functools
 import logging
 from dataclasses import dataclass, field
-from typing import Any
 
 from pierre_rag.auth.sessions import SessionCodec
 from pierre_rag.auth.users import UserStore
 from pierre_rag.client_ip import ClientIpRule, load_client_ip_rule
 from pierre_rag.conversations import ConversationStore
-from pierre_rag.llm import LlmClient
+from pierre_rag.llm.landlords import LandlordLlms
 from pierre_rag.pipeline import Pipeline
 from pierre_rag.ratelimit import Limit, RateLimiter
-from pierre_rag.tenants import TenantConfig, TenantRegistry
+from pierre_rag.tenants import TenantRegistry
 
 logger = logging.getLogger(__name__)
 
@@ -53,19 +52,15 @@ class ChatServices:
         }
 
 
-class _LlmCache:
-    """One LLM client per landlord, built on first use and kept for the container's life."""
+@functools.cache
+def served_landlords() -> tuple[TenantRegistry, LandlordLlms]:
+    """The landlords this function serves and their LLM clients: a landlord whose file or
+    provider is invalid is left out (the health route reports it without the datastore)."""
+    from pierre_rag.settings import read_secret
+    from pierre_rag.tenants import tenant_registry
 
-    def __init__(self, read_secret: Any) -> None:
-        self._read_secret = read_secret
-        self._clients: dict[str, LlmClient | None] = {}
-
-    def __call__(self, tenant: TenantConfig) -> LlmClient | None:
-        if tenant.id not in self._clients:
-            from pierre_rag.llm.factory import build_llm
-
-            self._clients[tenant.id] = build_llm(tenant.llm, self._read_secret)
-        return self._clients[tenant.id]
+    llms, problems = LandlordLlms.build(tenant_registry(), read_secret)
+    return tenant_registry().with_problems(problems), llms
 
 
 @functools.cache
@@ -74,7 +69,6 @@ def chat_services() -> ChatServices:
 
     from pierre_rag.knowledge.search import knowledge_base
     from pierre_rag.settings import Settings, read_secret
-    from pierre_rag.tenants import tenant_registry
 
     settings = Settings.from_env()
     dynamodb = boto3.client("dynamodb")
@@ -83,10 +77,10 @@ def chat_services() -> ChatServices:
     if callable(load):
         load()  # the embedding model is part of the cold start, not of the first question
     store = ConversationStore(dynamodb, settings.conversations_table)
-    registry = tenant_registry()
+    registry, llms = served_landlords()
     return ChatServices(
         registry=registry,
-        pipeline=Pipeline(registry, knowledge, store, _LlmCache(read_secret)),
+        pipeline=Pipeline(registry, knowledge, store, llms),
         store=store,
         limiter=RateLimiter(dynamodb, settings.rate_limits_table),
         sessions=SessionCodec(read_secret("session-secret")),

@@ -3,6 +3,7 @@
 pierre knowledge build --source knowledge --out build/datastore.sqlite
 pierre knowledge search "combien de temps de préavis ?" --k 5 --tenant pierre-habitat.fr
 pierre eval retrieval --knowledge DIR --questions questions.jsonl --format json
+pierre landlords check --dir knowledge
 """
 
 from __future__ import annotations
@@ -71,6 +72,15 @@ def _parser() -> argparse.ArgumentParser:
         help="comma list of access levels (default: community,public)",
     )
     search.add_argument("--format", choices=["text", "json"], default="text")
+
+    landlords = groups.add_parser("landlords", help="check the landlord (tenant.yaml) files")
+    landlord_commands = landlords.add_subparsers(dest="command", required=True)
+    check = landlord_commands.add_parser(
+        "check", help="print every problem with its file; exit 1 if there is one"
+    )
+    check.add_argument(
+        "--dir", type=Path, default=None, help="landlords folder (default: Settings.tenants_dir)"
+    )
 
     evaluation = groups.add_parser("eval", help="offline evaluations")
     evals = evaluation.add_subparsers(dest="command", required=True)
@@ -146,6 +156,27 @@ def _search(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _check_landlords(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from pierre_rag.landlord_check import check_landlords
+    from pierre_rag.settings import Settings
+
+    directory = args.dir or Settings.from_env().tenants_dir
+    if not directory.is_dir():
+        err.write(f"pierre: error: landlords folder not found: {directory}\n")
+        return 1
+    check = check_landlords(directory)
+    for problem in check.problems:
+        err.write(f"{problem}\n")
+    if check.problems:
+        err.write(
+            f"pierre: {len(check.problems)} problem(s) in the landlord files of {directory}\n"
+        )
+        return 1
+    ids = ", ".join(landlord.id for landlord in check.landlords) or "none"
+    out.write(f"{len(check.landlords)} landlord(s) OK in {directory}: {ids}\n")
+    return 0
+
+
 def _eval_retrieval(args: argparse.Namespace, out: TextIO) -> int:
     from pierre_rag.evaluation.retrieval import ensure_datastore, load_questions, run_eval
     from pierre_rag.knowledge.embeddings import embedder_from_env
@@ -185,6 +216,8 @@ def main(
             return _build(args, out, err)
         if args.group == "knowledge" and args.command == "search":
             return _search(args, out)
+        if args.group == "landlords":
+            return _check_landlords(args, out, err)
         return _eval_retrieval(args, out)
     except KnowledgeError as exc:
         err.write(f"pierre: error: {exc}\n")

@@ -9,9 +9,11 @@ Two layouts are accepted: ``<dir>/<id>/tenant.yaml`` (the repository's ``knowled
 from __future__ import annotations
 
 import functools
+import logging
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -19,6 +21,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pierre_rag.knowledge.models import AccessLevel
 from pierre_rag.phones import InvalidPhoneNumberError, normalise_phone
 from pierre_rag.validation import describe
+
+if TYPE_CHECKING:
+    from pierre_rag.landlord_check import LandlordProblem
+
+logger = logging.getLogger(__name__)
 
 TENANT_ID = re.compile(
     r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$"
@@ -40,6 +47,18 @@ class UnknownContextError(TenantError):
 
 class TenantConfigError(ValueError):
     """A tenant file is invalid; the message names the file and the fields."""
+
+
+class LandlordIdMismatchError(TenantConfigError):
+    """The file's id is not its folder (or file) name: often a copied folder left unchanged."""
+
+    def __init__(self, message: str, claimed: str) -> None:
+        super().__init__(message)
+        self.claimed = claimed
+
+
+class InvalidLandlordError(TenantError):
+    """The landlord exists but its configuration is invalid: it is not served until fixed."""
 
 
 class _Strict(BaseModel):
@@ -91,11 +110,23 @@ class ContextConfig(_Strict):
 
 
 class LlmConfig(_Strict):
-    provider: Literal["openai", "bedrock", "litellm"] = "openai"
+    provider: Literal["openai", "bedrock"] = "openai"
     model: str = Field(min_length=1, max_length=200)
     base_url: str | None = Field(default=None, pattern=r"^https?://", max_length=300)
     fallback_model: str | None = Field(default=None, max_length=200)
     timeout_s: float = Field(default=20.0, gt=0, le=120)
+
+    @field_validator("provider", mode="before")
+    @classmethod
+    def _removed_providers(cls, value: object) -> object:
+        if value == "litellm":
+            raise ValueError(
+                "provider 'litellm' is no longer supported (its 186 MB package does not fit "
+                "the layer): use provider: openai with base_url set to your LiteLLM proxy or "
+                "any OpenAI-compatible endpoint (Mistral, Scaleway, OVHcloud, Groq, Ollama, "
+                "vLLM…), or provider: bedrock"
+            )
+        return value
 
 
 class SmsConfig(_Strict):
@@ -178,14 +209,20 @@ def load_tenant_file(path: Path, expected_id: str) -> TenantConfig:
     except ValidationError as error:
         raise TenantConfigError(f"{path}: {describe(error)}") from error
     if config.id != expected_id:
-        raise TenantConfigError(f"{path}: id {config.id!r} must equal its name {expected_id!r}")
+        raise LandlordIdMismatchError(
+            f"{path}: id {config.id!r} must equal its name {expected_id!r}", config.id
+        )
     return config
 
 
 class TenantRegistry:
     """Every landlord, loaded once (Lambda init); lookups by id or by SMS number."""
 
-    def __init__(self, tenants: list[TenantConfig]) -> None:
+    def __init__(
+        self, tenants: list[TenantConfig], problems: Sequence[LandlordProblem] = ()
+    ) -> None:
+        self.problems = list(problems)
+        self._invalid = {p.landlord: p for p in self.problems if p.disables_landlord}
         self._by_id: dict[str, TenantConfig] = {}
         self._by_number: dict[str, TenantConfig] = {}
         for tenant in tenants:
@@ -201,21 +238,41 @@ class TenantRegistry:
 
     @classmethod
     def from_directory(cls, directory: Path) -> TenantRegistry:
-        tenants: list[TenantConfig] = []
-        if directory.is_dir():
-            for path in sorted(directory.glob("*/tenant.yaml")):
-                tenants.append(load_tenant_file(path, path.parent.name))
-            for path in sorted(directory.glob("*.yaml")):
-                tenants.append(load_tenant_file(path, path.stem))
-        return cls(tenants)
+        """The valid landlords of ``directory``; an invalid file disables its landlord only."""
+        # Imported here: the checker builds on this module's models and loader.
+        from pierre_rag.landlord_check import check_landlords
+
+        check = check_landlords(directory)
+        for problem in check.problems:
+            logger.error("landlord configuration problem: %s", problem)
+        return cls(check.landlords, check.problems)
+
+    def with_problems(self, problems: Sequence[LandlordProblem]) -> TenantRegistry:
+        """The same landlords, with more problems (found at function init, e.g. the LLM)."""
+        if not problems:
+            return self
+        for problem in problems:
+            logger.error("landlord configuration problem: %s", problem)
+        disabled = {p.landlord for p in problems if p.disables_landlord}
+        kept = [tenant for tenant in self._by_id.values() if tenant.id not in disabled]
+        return TenantRegistry(kept, [*self.problems, *problems])
 
     @property
     def ids(self) -> list[str]:
+        """The landlords served (invalid ones are left out)."""
         return sorted(self._by_id)
+
+    @property
+    def invalid_ids(self) -> list[str]:
+        return sorted(set(self._invalid) - set(self._by_id))
 
     def get(self, tenant_id: str) -> TenantConfig:
         tenant = self._by_id.get(tenant_id)
         if tenant is None:
+            if tenant_id in self._invalid:
+                raise InvalidLandlordError(
+                    f"landlord {tenant_id!r} is not served: {self._invalid[tenant_id].kind}"
+                )
             raise UnknownTenantError(f"unknown landlord {tenant_id[:100]!r}")
         return tenant
 

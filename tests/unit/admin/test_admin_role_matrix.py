@@ -102,6 +102,20 @@ ROUTES = [
     ),
     R("GET", "/admin/chat", "/admin/chat", (A, C)),
     R("GET", "/admin/sms/failed", "/admin/sms/failed", (A,)),
+    R(
+        "POST",
+        "/admin/sms/failed/requeue",
+        "/admin/sms/failed/requeue",
+        (A,),
+        (("message_id", "m1"),),
+    ),
+    R(
+        "POST",
+        "/admin/sms/failed/delete",
+        "/admin/sms/failed/delete",
+        (A,),
+        (("message_id", "m1"),),
+    ),
     R("GET", "/admin/password", "/admin/password", (A, K, C)),
     R(
         "POST",

@@ -6,8 +6,10 @@ import re
 
 import pytest
 
+from pierre_rag.auth import passwords
 from pierre_rag.auth.passwords import verify_password
 from pierre_rag.auth.roles import Role
+from pierre_rag.auth.user_import import MAX_ROWS
 from tests.unit.admin.harness import OTHER, TENANT
 
 ME = f"me@{TENANT}"
@@ -257,3 +259,77 @@ def test_the_import_refuses_each_row_at_another_landlords_domain(admin, action):
     assert f"appartient au domaine d&#39;un autre bailleur ({OTHER})" in response.text
     assert admin.users.tenant_of(f"admin@{OTHER}") is None
     assert admin.users.get(TENANT, f"ana@{TENANT}") is None
+
+
+def test_an_import_of_200_accounts_computes_no_memory_hard_hash(admin, monkeypatch):
+    # Given a clean CSV of the maximum size, and argon2 hashing counted from now on
+    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+    text = "".join(f"user{i}@{TENANT},collaborator\n" for i in range(MAX_ROWS))
+    argon2_hashes: list[str] = []
+    real = passwords._HASHER
+
+    class CountingHasher:
+        def hash(self, password: str) -> str:
+            argon2_hashes.append(password)
+            return real.hash(password)
+
+        def verify(self, password_hash: str, password: str) -> bool:
+            return real.verify(password_hash, password)
+
+    monkeypatch.setattr(passwords, "_HASHER", CountingHasher())
+
+    # When the import is confirmed
+    done = admin.client.post(
+        "/admin/users/import", data={"csrf": csrf, "csv_text": text, "action": "confirm"}
+    )
+
+    # Then every account exists, must change its password, and its one-time password is shown
+    assert done.status_code == 200
+    assert argon2_hashes == []  # 200 argon2id hashes took ~20 s against a 29 s timeout
+    shown = re.findall(r"<td>([^<]+)</td><td><code>([^<]+)</code></td>", done.text)
+    assert len(shown) == MAX_ROWS
+    email, password = shown[-1]
+    user = admin.users.get(TENANT, email)
+    assert user is not None and user.must_change_password
+    assert verify_password(user.password_hash, password)
+
+
+def test_a_failed_write_during_an_import_keeps_the_passwords_of_the_accounts_made(
+    admin, monkeypatch
+):
+    # Given a three-row import whose second write fails (throttling, say)
+    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+    text = f"ana@{TENANT},collaborator\nbob@{TENANT},collaborator\ncyd@{TENANT},collaborator\n"
+    real_create = admin.users.create
+
+    def flaky_create(tenant, email, *args, **kwargs):
+        if email.startswith("bob@"):
+            raise RuntimeError("ProvisionedThroughputExceededException")
+        return real_create(tenant, email, *args, **kwargs)
+
+    monkeypatch.setattr(admin.users, "create", flaky_create)
+
+    # When the import is confirmed
+    done = admin.client.post(
+        "/admin/users/import", data={"csrf": csrf, "csv_text": text, "action": "confirm"}
+    )
+
+    # Then the page still shows the two one-time passwords, and names the row not created
+    assert done.status_code == 200
+    shown = dict(re.findall(r"<td>([^<]+)</td><td><code>([^<]+)</code></td>", done.text))
+    assert set(shown) == {f"ana@{TENANT}", f"cyd@{TENANT}"}
+    for email, password in shown.items():
+        user = admin.users.get(TENANT, email)
+        assert user is not None and verify_password(user.password_hash, password)
+    assert f"bob@{TENANT}" in done.text and admin.users.get(TENANT, f"bob@{TENANT}") is None
+
+
+def test_an_import_over_the_row_cap_is_refused_with_what_to_do(admin):
+    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+    text = "".join(f"user{i}@{TENANT},collaborator\n" for i in range(MAX_ROWS + 1))
+
+    response = admin.client.post("/admin/users/import", data={"csrf": csrf, "csv_text": text})
+
+    assert response.status_code == 400
+    assert f"plus de {MAX_ROWS} comptes" in response.text and "découpez" in response.text
+    assert [u.email for u in admin.users.list(TENANT)] == [ME]

@@ -20,6 +20,7 @@ from pierre_rag.pipeline import (
     ProtectedContextError,
     TurnRequest,
 )
+from pierre_rag.tenants import InvalidLandlordError
 from tests.conftest import CONVERSATIONS_TABLE
 from tests.fakes.openai_server import FakeOpenAI, Reply, Stall
 
@@ -332,3 +333,17 @@ def test_no_store_is_needed_for_evaluation(registry, knowledge):
     result = asyncio.run(pipeline.answer(_request("horaires de l'agence ?")))
 
     assert result.sources[0].file == "exemple-hlm.fr/public/agence.md"
+
+
+def test_a_landlord_without_a_usable_provider_stores_nothing(registry, knowledge, store):
+    # Given a pipeline whose landlord's LLM provider cannot be had (disabled at init)
+    def no_provider(tenant):
+        raise InvalidLandlordError(f"landlord {tenant.id!r} has no usable LLM provider")
+
+    pipeline = Pipeline(registry, knowledge, store, llm_for=no_provider)
+
+    # When a message arrives, then it is refused before the user turn is written
+    with pytest.raises(InvalidLandlordError):
+        asyncio.run(pipeline.answer(_request("Comment donner mon préavis ?")))
+    assert store.all_turns("conv-1") == []
+    assert store.get_meta("conv-1") is None

@@ -11,6 +11,7 @@ from pierre_rag.tenants import (
     TenantRegistry,
     UnknownContextError,
     UnknownTenantError,
+    load_tenant_file,
 )
 
 VALID = """
@@ -81,22 +82,29 @@ def test_invalid_files_name_the_file_and_the_field(tmp_path, change, message):
     path = _write(tmp_path, "exemple-hlm.fr", text)
 
     with pytest.raises(TenantConfigError) as raised:
-        TenantRegistry.from_directory(tmp_path)
+        load_tenant_file(path, "exemple-hlm.fr")
 
     assert str(path) in str(raised.value)
     assert message in str(raised.value)
 
 
 def test_the_id_must_match_the_folder(tmp_path):
-    _write(tmp_path, "autre-hlm.fr", VALID)
+    path = _write(tmp_path, "autre-hlm.fr", VALID)
 
     with pytest.raises(TenantConfigError, match="must equal"):
-        TenantRegistry.from_directory(tmp_path)
+        load_tenant_file(path, "autre-hlm.fr")
 
 
-def test_one_sms_number_cannot_route_to_two_landlords(tmp_path):
-    _write(tmp_path, "exemple-hlm.fr", VALID)
-    _write(tmp_path, "second-hlm.fr", VALID.replace("exemple-hlm.fr", "second-hlm.fr"))
+def test_a_litellm_provider_is_refused_with_the_alternatives(tmp_path):
+    # Given a landlord file that asks for the removed litellm provider
+    text = VALID + "llm: {provider: litellm, model: mistral/mistral-small}\n"
+    path = _write(tmp_path, "exemple-hlm.fr", text)
 
-    with pytest.raises(TenantConfigError, match="SMS number"):
-        TenantRegistry.from_directory(tmp_path)
+    # When it is loaded, then it is refused, naming what to use instead
+    with pytest.raises(TenantConfigError) as raised:
+        load_tenant_file(path, "exemple-hlm.fr")
+    message = str(raised.value)
+    assert "llm.provider" in message
+    assert "litellm" in message
+    assert "provider: openai" in message and "LiteLLM proxy" in message
+    assert "provider: bedrock" in message

@@ -1,14 +1,16 @@
 """Channels: collaborators (and administrators) reach the protected chat contexts;
-administrators see the SMS that could not be answered (dead-letter queue)."""
+administrators see the SMS that could not be answered (dead-letter queue), and send each back
+to the worker or delete it."""
 
 from __future__ import annotations
 
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
 
+from admin_app.forms import FailedSmsForm
 from admin_app.render import render
 from admin_app.security import ADMIN, PROTECTED_CHAT, Principal, require, services
 from admin_app.services import Services
@@ -36,11 +38,42 @@ def protected_chat(
     return render(request, "chat.html", principal, tenant=tenant, links=links)
 
 
+NOTICES = {
+    "requeued": "Le SMS est renvoyé au traitement : la réponse partira dans quelques instants.",
+    "deleted": "Le SMS en échec est supprimé.",
+    "gone": "Ce SMS n'est plus dans la file des messages en échec (déjà traité ?).",
+}
+
+
 @router.get("/admin/sms/failed")
 def failed_sms(
     request: Request,
     principal: Annotated[Principal, Depends(require(*ADMIN))],
     svc: Annotated[Services, Depends(services)],
+    done: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
     messages = svc.failed_sms(principal.tenant)
-    return render(request, "sms_failed.html", principal, messages=messages)
+    return render(
+        request, "sms_failed.html", principal, messages=messages, notice=NOTICES.get(done, "")
+    )
+
+
+@router.post("/admin/sms/failed/requeue")
+def requeue_failed_sms(
+    form: Annotated[FailedSmsForm, Form()],
+    principal: Annotated[Principal, Depends(require(*ADMIN))],
+    svc: Annotated[Services, Depends(services)],
+) -> Response:
+    """Back to the SMS queue: the worker answers it (once, thanks to its delivery record)."""
+    done = svc.requeue_failed_sms(principal.tenant, form.message_id)
+    return RedirectResponse(f"/admin/sms/failed?done={'requeued' if done else 'gone'}", 303)
+
+
+@router.post("/admin/sms/failed/delete")
+def delete_failed_sms(
+    form: Annotated[FailedSmsForm, Form()],
+    principal: Annotated[Principal, Depends(require(*ADMIN))],
+    svc: Annotated[Services, Depends(services)],
+) -> Response:
+    done = svc.delete_failed_sms(principal.tenant, form.message_id)
+    return RedirectResponse(f"/admin/sms/failed?done={'deleted' if done else 'gone'}", 303)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
@@ -12,7 +13,12 @@ from admin_app.render import render
 from admin_app.security import ADMIN, Principal, require, services
 from admin_app.services import Services
 from pierre_rag.auth.landlord_domains import foreign_address_problem
-from pierre_rag.auth.passwords import generate_password, hash_password, password_problem
+from pierre_rag.auth.passwords import (
+    generate_password,
+    hash_one_time_password,
+    hash_password,
+    password_problem,
+)
 from pierre_rag.auth.user_import import (
     ImportTooLargeError,
     parse_role,
@@ -25,6 +31,7 @@ from pierre_rag.auth.users import (
     normalise_email,
 )
 
+logger = logging.getLogger(__name__)
 router = APIRouter()
 Admin = Annotated[Principal, Depends(require(*ADMIN))]
 Svc = Annotated[Services, Depends(services)]
@@ -83,8 +90,9 @@ def create_user(
         error = password_problem(password, email=email) or ""
     if error or role is None:
         return _users_page(request, principal, svc, error=error, status_code=400)
+    hashed = hash_password(password) if form.mode == "set" else hash_one_time_password(password)
     try:
-        svc.users.create(principal.tenant, email, role, hash_password(password), name=form.name)
+        svc.users.create(principal.tenant, email, role, hashed, name=form.name)
     except DuplicateUserError:
         return _users_page(
             request,
@@ -130,7 +138,7 @@ def reset_password(
     password = generate_password()
     try:
         svc.users.set_password(
-            principal.tenant, email, hash_password(password), must_change_password=True
+            principal.tenant, email, hash_one_time_password(password), must_change_password=True
         )
     except UserNotFoundError:
         return _users_page(request, principal, svc, error="Compte introuvable.", status_code=404)
@@ -215,15 +223,17 @@ async def import_users(
             status_code=200 if valid else 400,
         )
     created: list[tuple[str, str]] = []
-    failed: list[tuple[int, str]] = []
+    failed: list[tuple[int, str, str]] = []
     for row in rows:
         assert row.role is not None
         password = generate_password()
+        hashed = hash_one_time_password(password)  # microseconds: 200 rows fit the timeout
         try:
-            svc.users.create(
-                principal.tenant, row.email, row.role, hash_password(password), name=row.name
-            )
+            svc.users.create(principal.tenant, row.email, row.role, hashed, name=row.name)
             created.append((row.email, password))
         except DuplicateUserError:
-            failed.append((row.line, row.email))
+            failed.append((row.line, row.email, "un compte existe déjà"))
+        except Exception:  # a failed write must not lose the passwords of the accounts made
+            logger.exception("user import: row %d not created", row.line)
+            failed.append((row.line, row.email, "écriture impossible, réimportez cette ligne"))
     return render(request, "users_imported.html", principal, created=created, failed=failed)

@@ -1,4 +1,4 @@
-"""LLM port and its adapters (OpenAI-compatible, Bedrock, optional litellm), with resilience."""
+"""LLM port and its adapters (OpenAI-compatible, Bedrock), with resilience."""
 
 from __future__ import annotations
 

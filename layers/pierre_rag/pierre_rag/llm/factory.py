@@ -35,13 +35,9 @@ def _single(config: LlmConfig, model: str, api_key: str | None) -> LlmClient:
         return OpenAICompatibleClient(
             model, api_key or "not-needed", config.base_url, config.timeout_s
         )
-    if config.provider == "bedrock":
-        from pierre_rag.llm.bedrock import BedrockClient
+    from pierre_rag.llm.bedrock import BedrockClient
 
-        return BedrockClient(model, config.timeout_s)
-    from pierre_rag.llm.litellm_adapter import LitellmClient
-
-    return LitellmClient(model, config.timeout_s, api_key)
+    return BedrockClient(model, config.timeout_s)
 
 
 def build_llm(

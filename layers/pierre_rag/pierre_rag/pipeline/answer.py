@@ -183,6 +183,9 @@ class Pipeline:
         started = self.timer()
         timings = StepTimings()
         tenant, context = self.resolve(request)
+        # Before the message is stored: a landlord without a usable provider refuses the turn
+        # cleanly instead of keeping an unanswered question.
+        llm = self.llm_for(tenant)
 
         tick = self.timer()
         history: list[Turn] = []
@@ -206,7 +209,6 @@ class Pipeline:
                 history = await self._history_before(self.store, request)
         timings.history_ms = (self.timer() - tick) * 1000
 
-        llm = self.llm_for(tenant)
         usage = Usage()
         round_trips = 0
 

@@ -68,3 +68,69 @@ def peek_failed(
         if len(seen) >= limit:
             break
     return sorted(seen.values(), key=lambda item: item.received_ms, reverse=True)[:limit]
+
+
+HOLD_S = 30  # how long a message being re-driven is hidden from other readers
+TAKE_ROUNDS = 10  # up to 100 messages searched for the one to re-drive or delete
+
+
+def requeue_failed(sqs: Any, dlq_url: str, queue_url: str, landlord: str, message_id: str) -> bool:
+    """Send the landlord's failed message back to the SMS queue for the worker, then take it
+    out of the dead-letter queue. False when it is not there (already handled, or another
+    landlord's). Sent before it is deleted: a failure in between leaves a copy in the DLQ,
+    never a lost message, and the worker's delivery record keeps the reply to one SMS."""
+    found = _take(sqs, dlq_url, landlord, message_id)
+    if found is None:
+        return False
+    body, receipt = found
+    sqs.send_message(QueueUrl=queue_url, MessageBody=body)
+    sqs.delete_message(QueueUrl=dlq_url, ReceiptHandle=receipt)
+    return True
+
+
+def delete_failed(sqs: Any, dlq_url: str, landlord: str, message_id: str) -> bool:
+    """Remove the landlord's failed message for good (an administrator's decision)."""
+    found = _take(sqs, dlq_url, landlord, message_id)
+    if found is None:
+        return False
+    sqs.delete_message(QueueUrl=dlq_url, ReceiptHandle=found[1])
+    return True
+
+
+def _take(sqs: Any, dlq_url: str, landlord: str, message_id: str) -> tuple[str, str] | None:
+    """``(body, receipt handle)`` of the landlord's message, held for :data:`HOLD_S`. Other
+    messages received on the way are held too while the search goes on (so each round sees
+    new ones), then made visible again at once."""
+    passed: list[str] = []
+    try:
+        for _ in range(TAKE_ROUNDS):
+            messages = sqs.receive_message(
+                QueueUrl=dlq_url,
+                MaxNumberOfMessages=10,
+                VisibilityTimeout=HOLD_S,
+                WaitTimeSeconds=0,
+            ).get("Messages", [])
+            if not messages:
+                return None
+            found: tuple[str, str] | None = None
+            for message in messages:
+                if found is None and _is(message["Body"], landlord, message_id):
+                    found = (message["Body"], message["ReceiptHandle"])
+                else:
+                    passed.append(message["ReceiptHandle"])
+            if found is not None:
+                return found
+        return None
+    finally:
+        for receipt in passed:
+            sqs.change_message_visibility(
+                QueueUrl=dlq_url, ReceiptHandle=receipt, VisibilityTimeout=0
+            )
+
+
+def _is(body: str, landlord: str, message_id: str) -> bool:
+    try:
+        queued = QueuedSms.model_validate(json.loads(body))
+    except (json.JSONDecodeError, ValidationError):
+        return False
+    return queued.tenant == landlord and queued.message_id == message_id

@@ -82,7 +82,7 @@ def _event_loop() -> asyncio.AbstractEventLoop:
 def sms_worker() -> SmsWorker:
     from pierre_rag.conversations import ConversationStore
     from pierre_rag.knowledge.search import knowledge_base
-    from pierre_rag.llm.factory import build_llm
+    from pierre_rag.llm.landlords import LandlordLlms
     from pierre_rag.pipeline import Pipeline
     from pierre_rag.ratelimit import RateLimiter
     from pierre_rag.sms.cm_client import CmClient
@@ -90,24 +90,18 @@ def sms_worker() -> SmsWorker:
     from pierre_rag.sms.quota import NumberQuota
     from pierre_rag.sms.store import SmsStateStore
     from pierre_rag.sms.worker import SmsWorker
-    from pierre_rag.tenants import TenantConfig, tenant_registry
+    from pierre_rag.tenants import tenant_registry
 
     settings, sms = Settings.from_env(), SmsSettings.from_env()
     dynamodb = _client("dynamodb")
 
-    clients: dict[str, Any] = {}
-
-    def llm_for(tenant: TenantConfig) -> Any:
-        if tenant.id not in clients:
-            clients[tenant.id] = build_llm(tenant.llm, read_secret)
-        return clients[tenant.id]
-
-    registry = tenant_registry()
+    llms, problems = LandlordLlms.build(tenant_registry(), read_secret)
+    registry = tenant_registry().with_problems(problems)
     pipeline = Pipeline(
         registry,
         knowledge_base(),
         ConversationStore(dynamodb, settings.conversations_table),
-        llm_for,
+        llms,
     )
     cm = CmClient(
         sms.cm_api_url,

@@ -1,0 +1,156 @@
+"""Check every landlord file of a folder and keep the valid landlords apart from the invalid.
+
+One landlord's bad file must never break another: a file that does not parse, breaks the
+schema, or claims an id that is not its own name makes *that* landlord invalid (requests for
+it get a clear error, health routes list it); the others are served. An SMS number claimed by
+two landlords is routed to neither (an SMS must never reach the wrong landlord) and reported
+for both. ``pierre landlords check`` prints the same problems and fails the build.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from pierre_rag.tenants import (
+    LandlordIdMismatchError,
+    SmsConfig,
+    TenantConfig,
+    TenantConfigError,
+    load_tenant_file,
+)
+
+
+class ProblemKind(StrEnum):
+    INVALID_FILE = "invalid_file"  # unreadable, invalid YAML, or schema errors
+    WRONG_ID = "wrong_id"  # the id is not the folder (or file) name, e.g. a copied folder
+    DUPLICATE_ID = "duplicate_id"  # two files define one landlord
+    DUPLICATE_SMS_NUMBER = "duplicate_sms_number"  # one number claimed by two landlords
+    LLM_UNAVAILABLE = "llm_unavailable"  # its LLM provider cannot be built (function init)
+
+
+@dataclass(frozen=True)
+class LandlordProblem:
+    landlord: str  # the id the file's location gives (folder or file name)
+    file: Path
+    kind: ProblemKind
+    message: str
+    disables_landlord: bool = True  # False: the landlord is served, one setting is withheld
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.message}"
+
+
+@dataclass(frozen=True)
+class LandlordCheck:
+    landlords: list[TenantConfig] = field(default_factory=list)
+    problems: list[LandlordProblem] = field(default_factory=list)
+
+    @property
+    def invalid_ids(self) -> set[str]:
+        return {p.landlord for p in self.problems if p.disables_landlord}
+
+
+def landlord_files(directory: Path) -> list[tuple[str, Path]]:
+    """``(id the location gives, file)`` for both layouts: ``<id>/tenant.yaml``, ``<id>.yaml``."""
+    if not directory.is_dir():
+        return []
+    folders = [(path.parent.name, path) for path in sorted(directory.glob("*/tenant.yaml"))]
+    flat = [(path.stem, path) for path in sorted(directory.glob("*.yaml"))]
+    return folders + flat
+
+
+def check_landlords(directory: Path) -> LandlordCheck:
+    files = landlord_files(directory)
+    problems: list[LandlordProblem] = []
+    loaded: list[tuple[Path, TenantConfig]] = []
+    for landlord_id, path in files:
+        try:
+            loaded.append((path, load_tenant_file(path, landlord_id)))
+        except TenantConfigError as error:
+            problems.append(_file_problem(landlord_id, path, error, files))
+    loaded = _without_duplicate_ids(loaded, problems)
+    landlords = _without_shared_numbers(loaded, problems)
+    return LandlordCheck(landlords, problems)
+
+
+def _file_problem(
+    landlord_id: str, path: Path, error: TenantConfigError, files: list[tuple[str, Path]]
+) -> LandlordProblem:
+    message = str(error).removeprefix(f"{path}: ")
+    if not isinstance(error, LandlordIdMismatchError):
+        return LandlordProblem(landlord_id, path, ProblemKind.INVALID_FILE, message)
+    owners = [other for other_id, other in files if other_id == error.claimed and other != path]
+    hint = (
+        f"; {owners[0]} already defines {error.claimed!r} (a copied folder? set id to "
+        f"{landlord_id!r})"
+        if owners
+        else ""
+    )
+    return LandlordProblem(landlord_id, path, ProblemKind.WRONG_ID, f"{message}{hint}")
+
+
+def _without_duplicate_ids(
+    loaded: list[tuple[Path, TenantConfig]], problems: list[LandlordProblem]
+) -> list[tuple[Path, TenantConfig]]:
+    files_by_id: dict[str, list[Path]] = defaultdict(list)
+    for path, config in loaded:
+        files_by_id[config.id].append(path)
+    kept = []
+    for path, config in loaded:
+        paths = files_by_id[config.id]
+        if len(paths) == 1:
+            kept.append((path, config))
+            continue
+        others = ", ".join(str(other) for other in paths if other != path)
+        problems.append(
+            LandlordProblem(
+                config.id,
+                path,
+                ProblemKind.DUPLICATE_ID,
+                f"landlord {config.id} is also defined by {others}: keep one file",
+            )
+        )
+    return kept
+
+
+def _without_shared_numbers(
+    loaded: list[tuple[Path, TenantConfig]], problems: list[LandlordProblem]
+) -> list[TenantConfig]:
+    owners: dict[str, list[str]] = defaultdict(list)
+    for _, config in loaded:
+        for number in dict.fromkeys(config.sms.numbers):
+            owners[number].append(config.id)
+    shared = {number for number, ids in owners.items() if len(ids) > 1}
+    landlords = []
+    for path, config in loaded:
+        contested = [number for number in config.sms.numbers if number in shared]
+        for number in dict.fromkeys(contested):
+            others = ", ".join(other for other in owners[number] if other != config.id)
+            problems.append(
+                LandlordProblem(
+                    config.id,
+                    path,
+                    ProblemKind.DUPLICATE_SMS_NUMBER,
+                    f"SMS number {number} is also claimed by {others}: it is routed to neither",
+                    disables_landlord=False,
+                )
+            )
+        if contested:
+            kept = [number for number in config.sms.numbers if number not in shared]
+            config = config.model_copy(update={"sms": SmsConfig(numbers=kept)})
+        landlords.append(config)
+    return landlords
+
+
+def llm_problem(landlord_id: str, error: Exception) -> LandlordProblem:
+    """A landlord whose LLM provider cannot be built (missing SDK, no region…): not served."""
+    return LandlordProblem(
+        landlord_id,
+        Path(f"{landlord_id}.yaml"),
+        ProblemKind.LLM_UNAVAILABLE,
+        f"landlord {landlord_id}: its LLM provider cannot be built: {type(error).__name__}: "
+        f"{error}",
+    )
