@@ -28,10 +28,6 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def needs_rehash(password_hash: str) -> bool:
-    return _HASHER.check_needs_rehash(password_hash)
-
-
 def generate_password(length: int = 16) -> str:
     """A one-time password without look-alike characters (shown once to the administrator)."""
     return "".join(secrets.choice(_OTP_ALPHABET) for _ in range(length))
