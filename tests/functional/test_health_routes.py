@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +12,8 @@ import admin_handler
 import chat_handler
 import sms_webhook_handler
 from tests.helpers import load_event
+
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 
 
 @pytest.mark.parametrize(
@@ -27,6 +31,7 @@ def test_each_function_answers_its_health_route(handler, event_name, function, l
     payload = json.loads(response["body"])
     assert payload["status"] == "ok"
     assert payload["function"] == function
+    assert payload["version"] == tomllib.loads(PYPROJECT.read_text())["project"]["version"]
 
 
 def test_chat_unknown_route_is_a_json_404(lambda_context):

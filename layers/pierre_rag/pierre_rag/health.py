@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pierre_rag import __version__
+from pierre_rag import installed_version
 
 
 def health_payload(function: str) -> dict[str, Any]:
-    return {"status": "ok", "function": function, "version": __version__}
+    return {"status": "ok", "function": function, "version": installed_version()}
