@@ -1,5 +1,5 @@
 """Optional litellm adapter: ~186 MB and ~4 s of imports, so it ships in its own optional layer
-and is imported only when a tenant asks for ``provider: litellm`` (see DESIGN.md §5)."""
+and is imported only when a tenant asks for ``provider: litellm`` (docs/adr/0006)."""
 
 from __future__ import annotations
 
