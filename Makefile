@@ -65,7 +65,7 @@ browser:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 pytest: install browser
-	$(BIN)/pytest
+	$(BIN)/pytest --cov --cov-report=term
 
 test: lint typecheck template-check pytest
 

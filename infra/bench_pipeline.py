@@ -124,7 +124,6 @@ def fake_understanding(request: dict[str, Any]) -> Reply:
         "abusive": classify_abuse(text) is Abuse.INSULT,
         "standalone_question": query,
         "search_queries": [query],
-        "location": None,
     }
     return Reply(json.dumps(understood, ensure_ascii=False))
 

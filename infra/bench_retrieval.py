@@ -6,7 +6,7 @@
 Latency is measured end to end as the pipeline sees it: query analysis + query embedding
 (local USE, one thread) + BM25 + KNN + fusion + fetching the rows. Larger scales are
 synthetic: real chunks with shuffled words and random unit vectors (it is about latency, not
-quality). Targets (DESIGN.md): p50 <= 20 ms at corpus size; full build <= 120 s.
+quality). Targets (README, Benchmarks): p50 <= 20 ms at corpus size; full build <= 120 s.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 The layer directory (default ``build/layer/<arch>``) holds what Lambda mounts under ``/opt``::
 
     python/             runtime dependencies (Lambda wheels, from pyproject's [project] deps)
-                        + the project's own ``pierre_rag`` package
+                        + the project's own ``pierre_rag`` package and its name and
+                        version metadata (``pierre_serverless-<version>.dist-info``)
     datastore.sqlite    the read-only knowledge datastore (``pierre knowledge build``)
     tenants/<id>.yaml   tenant configs copied from ``knowledge/<id>/tenant.yaml``
     models/             the embedding model's tokenizer, pre-parsed (see
@@ -53,7 +54,7 @@ PROVIDED_BY_RUNTIME = frozenset({"boto3", "botocore", "s3transfer", "jmespath"})
 FUNCTION_DIRS = ("functions/chat", "functions/admin", "functions/sms_webhook")
 MB = 1024 * 1024
 HARD_LIMIT_BYTES = 250 * MB  # Lambda: "Unzipped size must be smaller than 262144000 bytes"
-AIM_BYTES = 150 * MB  # DESIGN.md §5 budget aim
+AIM_BYTES = 150 * MB  # the project's aim, for a faster cold start (README, "The Lambda layer")
 # what this script owns in --out
 MANAGED_ENTRIES = ("python", "datastore.sqlite", "tenants", "models")
 IMPORT_CHECK_MODULES = (
@@ -224,6 +225,30 @@ def copy_project_package(source: Path, python_dir: Path) -> None:
         shutil.rmtree(destination)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", ".mypy_cache")
     shutil.copytree(source, destination, ignore=ignore)
+
+
+def write_project_metadata(pyproject: Path, python_dir: Path) -> str:
+    """Ship the project's name and version as package metadata beside ``pierre_rag``.
+
+    The layer copies the sources rather than pip-installing the project, so without this
+    ``pierre_rag.__version__`` (read with importlib.metadata) would not know pyproject's
+    version in Lambda. Returns the version written.
+    """
+    try:
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise BuildError(f"cannot read {pyproject}: {error}") from error
+    name, version = project.get("name"), project.get("version")
+    if not isinstance(name, str) or not isinstance(version, str) or not name or not version:
+        raise BuildError(f"{pyproject}: [project] needs a name and a version")
+    stem = re.sub(r"[-_.]+", "_", name).lower()
+    for stale in python_dir.glob(f"{stem}-*.dist-info"):
+        shutil.rmtree(stale)
+    dist_info = python_dir / f"{stem}-{version}.dist-info"
+    dist_info.mkdir(parents=True)
+    metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+    (dist_info / "METADATA").write_text(metadata, encoding="utf-8")
+    return version
 
 
 # --------------------------------------------------------------------------- trimming
@@ -448,7 +473,7 @@ def check_budget(budget: Budget) -> bool:
     """Print warnings/errors for the budget; return False when the hard limit is exceeded."""
     for name in budget.over_aim():
         if name not in budget.over_limit():
-            print(f"WARNING: {name} + layers is over the 150 MB design aim (DESIGN.md §5)")
+            print(f"WARNING: {name} + layers is over the 150 MB design aim")
     for name in budget.over_limit():
         total = budget.totals()[name]
         print(
@@ -642,6 +667,8 @@ def build(args: argparse.Namespace) -> bool:
     stamp_file = repo / "build" / "layer" / f"{arch}.deps-stamp"
     install_dependencies(python_dir, stamp_file, requirements, arch, args.force)
     copy_project_package(repo / "layers" / "pierre_rag" / "pierre_rag", python_dir)
+    version = write_project_metadata(repo / "pyproject.toml", python_dir)
+    print(f"• pierre_rag {version}")
     remove_bytecode(python_dir)
     saved = trim_layer(python_dir)
     print(f"• trimmed {saved / MB:.1f} MB (packages' tests, *.pyi, console scripts)")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import tomllib
+from pathlib import Path
 
 import pytest
 from admin_app.services import default_services
@@ -12,6 +14,8 @@ import chat_handler
 import sms_webhook_handler
 from chat_api.services import chat_services
 from tests.helpers import load_event
+
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 
 
 @pytest.mark.parametrize(
@@ -35,6 +39,7 @@ def test_each_function_answers_its_health_route(
     assert payload["function"] == function
     assert payload["landlords"] == ["exemple-hlm.fr"]
     assert payload["invalid_landlords"] == []
+    assert payload["version"] == tomllib.loads(PYPROJECT.read_text())["project"]["version"]
 
 
 def test_chat_unknown_route_is_a_json_404(lambda_context):

@@ -12,12 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pierre_rag import __version__
+from pierre_rag import installed_version
 from pierre_rag.tenants import TenantRegistry
 
 
 def health_payload(function: str, landlords: TenantRegistry | None = None) -> dict[str, Any]:
-    payload: dict[str, Any] = {"status": "ok", "function": function, "version": __version__}
+    payload: dict[str, Any] = {"status": "ok", "function": function, "version": installed_version()}
     if landlords is None:
         return payload
     payload["landlords"] = landlords.ids

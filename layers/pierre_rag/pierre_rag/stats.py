@@ -26,7 +26,6 @@ from pierre_rag.limits import ABANDONED_AFTER_MS
 
 MAX_DAYS = 92
 OUTCOMES = ("answered", "off_topic", "abusive", "nothing_found", "error")
-SCORE_KEYS = ("0", "1", "2", "3", "none")
 THUMB_KEYS = ("up", "down", "none")
 
 

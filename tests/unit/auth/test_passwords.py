@@ -11,7 +11,6 @@ from pierre_rag.auth.passwords import (
     generate_password,
     hash_one_time_password,
     hash_password,
-    needs_rehash,
     verify_password,
 )
 
@@ -62,7 +61,6 @@ def test_a_one_time_password_hash_verifies_without_a_memory_hard_hash(argon2):
     assert verify_password(stored, password)
     assert not verify_password(stored, password[:-1])
     assert not verify_password(stored, password + "x")
-    assert not needs_rehash(stored)
 
 
 def test_checking_a_one_time_password_costs_what_checking_any_account_costs(argon2):

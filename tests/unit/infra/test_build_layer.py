@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import stat
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -306,12 +307,60 @@ def test_sync_layer_replaces_only_what_it_owns(tmp_path):
     assert foreign.exists()
 
 
+# --------------------------------------------------------------------------- project version
+
+
+def _version_seen_by_the_layer(python_dir: Path) -> str:
+    """``pierre_rag.__version__`` as a Python that sees only the layer's ``python/`` reads it."""
+    code = f"import sys; sys.path.insert(0, {str(python_dir)!r}); import pierre_rag; "
+    code += "print(pierre_rag.__version__)"
+    # -I -S: no site-packages, so neither this venv's editable install nor its metadata
+    result = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
+
+
+def test_the_layer_package_reports_the_version_its_pyproject_declares(tmp_path):
+    # Given a pyproject declaring a version other than the installed one, and the real sources
+    pyproject = write(
+        tmp_path / "pyproject.toml", '[project]\nname = "pierre-serverless"\nversion = "9.8.7"\n'
+    )
+    python_dir = tmp_path / "python"
+    build_layer.copy_project_package(REPO_ROOT / "layers" / "pierre_rag" / "pierre_rag", python_dir)
+
+    # When the layer build writes the project's metadata (twice: a rebuild replaces it)
+    build_layer.write_project_metadata(pyproject, python_dir)
+    written = build_layer.write_project_metadata(pyproject, python_dir)
+
+    # Then pierre_rag in the layer reports pyproject's version, from one metadata directory
+    assert written == "9.8.7"
+    assert _version_seen_by_the_layer(python_dir) == "9.8.7"
+    assert [d.name for d in python_dir.glob("*.dist-info")] == ["pierre_serverless-9.8.7.dist-info"]
+
+
+def test_without_metadata_the_version_is_unknown_rather_than_a_stale_copy(tmp_path):
+    python_dir = tmp_path / "python"
+    build_layer.copy_project_package(REPO_ROOT / "layers" / "pierre_rag" / "pierre_rag", python_dir)
+
+    assert _version_seen_by_the_layer(python_dir) == "0+unknown"
+
+
+@pytest.mark.parametrize("project", ['name = "x"', 'version = "1.0"', 'name = "x"\nversion = 1'])
+def test_a_pyproject_without_name_or_version_fails_the_build(tmp_path, project):
+    pyproject = write(tmp_path / "pyproject.toml", f"[project]\n{project}\n")
+
+    with pytest.raises(build_layer.BuildError, match="name and a version"):
+        build_layer.write_project_metadata(pyproject, tmp_path / "python")
+
+
 # --------------------------------------------------------------------------- whole build, faked pip
 
 
 def fake_repo(tmp_path: Path, chat_bytes: int) -> Path:
     repo = tmp_path / "repo"
-    write(repo / "pyproject.toml", '[project]\nname = "x"\ndependencies = ["numpy==2.4.6"]\n')
+    pyproject = '[project]\nname = "x"\nversion = "9.8.7"\ndependencies = ["numpy==2.4.6"]\n'
+    write(repo / "pyproject.toml", pyproject)
     write(repo / "layers" / "pierre_rag" / "pierre_rag" / "__init__.py")
     write(repo / "knowledge" / "acme-habitat.fr" / "tenant.yaml", TENANT_YAML)
     write(repo / "build" / "datastore.sqlite", "sqlite")
@@ -342,6 +391,7 @@ def test_main_builds_the_layer_and_enforces_the_hard_limit(
     assert build_layer.main(argv) == exit_code
     printed = capsys.readouterr().out
     assert (out / "python" / "pierre_rag" / "__init__.py").exists()
+    assert "Version: 9.8.7" in (out / "python" / "x-9.8.7.dist-info" / "METADATA").read_text()
     assert (out / "datastore.sqlite").read_text() == "sqlite"
     assert (out / "tenants" / "acme-habitat.fr.yaml").exists()
     assert (out / "models" / use_model.tokenizer_file_name()).is_file()

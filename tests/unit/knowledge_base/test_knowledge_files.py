@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from pierre_rag.tenants import load_tenant_file
 from tests.helpers import REPO_ROOT
 from tests.unit.knowledge_base.kb_format import (
     Problem,
@@ -46,6 +47,14 @@ def test_tenant_yaml_is_well_formed(path: Path) -> None:
 
     # then its id is its folder and it has a default context
     assert not problems, _report(path, problems)
+
+
+@pytest.mark.parametrize("path", TENANTS, ids=_rel)
+def test_tenant_yaml_loads_as_the_functions_load_it(path: Path) -> None:
+    # given a landlord's tenant.yaml
+    # when the functions' own loader reads it (every field validated)
+    # then it loads, or the error names the file and the field
+    assert load_tenant_file(path, path.parent.name).id == path.parent.name
 
 
 def test_the_knowledge_base_has_community_and_landlord_files() -> None:

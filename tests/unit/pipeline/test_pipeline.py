@@ -70,7 +70,6 @@ def _understood(**overrides) -> str:
         "abusive": False,
         "standalone_question": "Quel est le préavis pour quitter un logement meublé ?",
         "search_queries": ["préavis logement meublé"],
-        "location": None,
     }
     return json.dumps({**payload, **overrides})
 

@@ -51,12 +51,6 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     return _argon2_verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
 
 
-def needs_rehash(password_hash: str) -> bool:
-    if password_hash.startswith(_ONE_TIME_PREFIX):
-        return False  # replaced by the password the account must choose at first sign-in
-    return _HASHER.check_needs_rehash(password_hash)
-
-
 def generate_password(length: int = ONE_TIME_LENGTH) -> str:
     """A one-time password without look-alike characters (shown once to the administrator)."""
     if length < ONE_TIME_LENGTH:

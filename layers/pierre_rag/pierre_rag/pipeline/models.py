@@ -43,7 +43,6 @@ class Understanding(BaseModel):
     abusive: bool = False
     standalone_question: str = Field(default="", max_length=MAX_MESSAGE_CHARS)
     search_queries: list[str] = Field(default_factory=list, max_length=3)
-    location: str | None = Field(default=None, max_length=100)
     source: Literal["llm", "heuristic"] = "heuristic"
 
     @field_validator("language", mode="before")
