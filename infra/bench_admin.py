@@ -28,6 +28,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "infra"), str(REPO / "layers" / "pierre_rag")]
 
+from pierre_local.dynamodb_local import DynamoDBLocal  # noqa: E402
 from pierre_rag.conversations import ConversationStore, Turn, _item  # noqa: E402
 from pierre_rag.evaluation.measures import percentile  # noqa: E402
 from tests.stack import running_stack  # noqa: E402
@@ -160,9 +161,10 @@ def main() -> None:
     args = parser.parse_args()
     with (
         tempfile.TemporaryDirectory() as state,
-        running_stack(Path(state), env={"PIERRE_LLM": "off"}) as stack,
+        DynamoDBLocal() as dynamodb,
+        running_stack(Path(state), dynamodb=dynamodb.endpoint, env={"PIERRE_LLM": "off"}) as stack,
     ):
-        store = ConversationStore(stack.client("dynamodb"), "pierre-local-ConversationsTable")
+        store = ConversationStore(stack.client("dynamodb"), stack.table("ConversationsTable"))
         started = time.perf_counter()
         days = seed(store, args.turns, args.days)
         metas, _ = store.list_by_day(TENANT, days[-1], limit=1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -25,15 +26,20 @@ class RunningStack:
     moto_url: str
     state_dir: Path
     process: subprocess.Popen[str]
+    dynamodb_url: str = ""
+    table_prefix: str = "pierre-local"
 
     def client(self, service: str) -> Any:
         return boto3.client(
             service,
-            endpoint_url=self.moto_url,
+            endpoint_url=self.dynamodb_url if service == "dynamodb" else self.moto_url,
             region_name="eu-west-3",
             aws_access_key_id="local",
             aws_secret_access_key="local",
         )
+
+    def table(self, logical_id: str) -> str:
+        return f"{self.table_prefix}-{logical_id}"
 
     @property
     def secrets(self) -> dict[str, str]:
@@ -68,10 +74,13 @@ def launch(
 
 @contextmanager
 def running_stack(
-    state_dir: Path, *extra: str, env: dict[str, str] | None = None
+    state_dir: Path, *extra: str, dynamodb: str, env: dict[str, str] | None = None
 ) -> Iterator[RunningStack]:
+    """``dynamodb``: the test run's DynamoDB Local, where this stack gets tables of its own."""
     port, moto_port = free_port(), free_port()
-    process = launch(port, moto_port, state_dir, *extra, env=env)
+    prefix = f"pierre-{secrets.token_hex(4)}"
+    tables = ("--dynamodb-endpoint", dynamodb, "--table-prefix", prefix)
+    process = launch(port, moto_port, state_dir, *tables, *extra, env=env)
     assert process.stdout is not None
     banner = process.stdout.readline()
     if "local stack on" not in banner:
@@ -80,7 +89,12 @@ def running_stack(
         raise RuntimeError(f"the local stack did not start: {banner}{errors}")
     try:
         yield RunningStack(
-            f"http://127.0.0.1:{port}", f"http://127.0.0.1:{moto_port}", state_dir, process
+            f"http://127.0.0.1:{port}",
+            f"http://127.0.0.1:{moto_port}",
+            state_dir,
+            process,
+            dynamodb_url=dynamodb,
+            table_prefix=prefix,
         )
     finally:
         process.send_signal(signal.SIGINT)
