@@ -97,6 +97,36 @@ def test_a_conversation_cannot_switch_context(store):
         _ask(store, message="m2", context="staff")
 
 
+def test_a_message_id_replayed_against_another_landlords_conversation_is_refused(store):
+    # Given: a message answered in landlord A's conversation
+    question = _ask(store)
+    _answer(store, question)
+
+    # When: the same conversation and message ids arrive for landlord B
+    # Then: it is a mismatch, never a replay of A's answer, and nothing is stored
+    with pytest.raises(ConversationMismatchError):
+        turn = Turn("user", "Bonjour", question.message_id, question.created_ms + 1)
+        store.record_user_turn(
+            "c1", turn, tenant="other-hlm.fr", context="default", channel="web", retention_days=30
+        )
+    assert len(store.all_turns("c1")) == 2
+
+
+def test_the_summary_item_keeps_no_per_message_data(store, dynamodb):
+    # Given: a conversation of many messages
+    for index in range(50):
+        _answer(store, _ask(store, message=f"m{index:04d}", at=1_000 + index))
+
+    # When: its summary item (META) is read raw
+    meta = dynamodb.get_item(
+        TableName=CONVERSATIONS_TABLE, Key={"pk": {"S": "CONV#c1"}, "sk": {"S": "META"}}
+    )["Item"]
+
+    # Then: no attribute holds one entry per message id (it grew until DynamoDB refused it)
+    assert "message_ids" not in meta
+    assert all("m0049" not in json.dumps(value) for value in meta.values())
+
+
 def test_every_item_expires_with_the_retention(store, dynamodb):
     _ask(store)
 
@@ -106,7 +136,7 @@ def test_every_item_expires_with_the_retention(store, dynamodb):
         ExpressionAttributeValues={":pk": {"S": "CONV#c1"}},
     )["Items"]
 
-    assert len(items) == 2  # META and the user turn
+    assert len(items) == 3  # META, the user turn and the message's receipt
     for item in items:
         expires = int(item["expires_at"]["N"])
         assert 29 * 86400 < expires - time.time() <= 30 * 86400
@@ -141,9 +171,11 @@ def test_delete_removes_everything(store):
 
     deleted = store.delete("c1")
 
-    assert deleted == 3
+    assert deleted == 4  # META, both turns, the message's receipt
     assert store.get_meta("c1") is None
     assert store.all_turns("c1") == []
+    with pytest.raises(ConversationNotFoundError):
+        store.record_answer("c1", Turn("assistant", "x", question.message_id, 1), 30)
 
 
 def test_answers_add_their_sources_and_latency_to_the_conversation_summary(store):
