@@ -8,9 +8,11 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ class RunningStack:
     process: subprocess.Popen[str]
     dynamodb_url: str = ""
     table_prefix: str = "pierre-local"
+    output: deque[str] = field(default_factory=lambda: deque(maxlen=500))
 
     def client(self, service: str) -> Any:
         return boto3.client(
@@ -72,6 +75,11 @@ def launch(
     )
 
 
+def _drain(stream: Any, lines: deque[str]) -> None:
+    for line in stream:
+        lines.append(line.rstrip("\n"))
+
+
 @contextmanager
 def running_stack(
     state_dir: Path, *extra: str, dynamodb: str, env: dict[str, str] | None = None
@@ -87,15 +95,19 @@ def running_stack(
         process.kill()
         errors = process.stderr.read() if process.stderr else ""
         raise RuntimeError(f"the local stack did not start: {banner}{errors}")
+    running = RunningStack(
+        f"http://127.0.0.1:{port}",
+        f"http://127.0.0.1:{moto_port}",
+        state_dir,
+        process,
+        dynamodb_url=dynamodb,
+        table_prefix=prefix,
+    )
+    # Read the stack's output as it comes: a full pipe would block the stack mid-request.
+    for stream in (process.stdout, process.stderr):
+        threading.Thread(target=_drain, args=(stream, running.output), daemon=True).start()
     try:
-        yield RunningStack(
-            f"http://127.0.0.1:{port}",
-            f"http://127.0.0.1:{moto_port}",
-            state_dir,
-            process,
-            dynamodb_url=dynamodb,
-            table_prefix=prefix,
-        )
+        yield running
     finally:
         process.send_signal(signal.SIGINT)
         try:
