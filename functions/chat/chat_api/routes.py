@@ -46,6 +46,14 @@ _PAGES = Environment(
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut} for code in (401, 403, 404, 409, 413, 422, 429)
 }
+# An HTML route's errors are JSON too; with ``model`` FastAPI would document them as text/html.
+HTML_ROUTE_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {
+        "description": "Error",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+    }
+    for code in (404, 422)
+}
 
 
 def _resolve(
@@ -227,7 +235,7 @@ def feedback(
 @router.get(
     "/embed/{tenant}/{context}",
     response_class=HTMLResponse,
-    responses=ERRORS,
+    responses=HTML_ROUTE_ERRORS,
     summary="The chat page for a landlord's context (what the widget's iframe opens)",
 )
 def embed_page(tenant: str, context: str, services: Services) -> HTMLResponse:
