@@ -16,6 +16,7 @@ from chat_api.app import create_app
 from chat_api.services import chat_services
 
 EXAMPLES_PER_OPERATION = 25
+LANDLORD = "exemple-hlm.fr"  # the fixture knowledge base's landlord
 
 
 @pytest.fixture
@@ -40,6 +41,11 @@ def test_the_chat_api_never_answers_5xx_and_keeps_to_its_schema(chat_api: Any) -
             suppress_health_check=list(HealthCheck),
         )
         def check(case: Any) -> None:
+            # A landlord that exists: random ones stop at 404 before the pipeline.
+            if isinstance(case.body, dict) and "tenant" in case.body:
+                case.body["tenant"] = LANDLORD
+            if case.path_parameters and "tenant" in case.path_parameters:
+                case.path_parameters["tenant"] = LANDLORD
             # Not checked: that every schema-valid body is accepted. A blank or control-only
             # text is valid by the schema's length rule and refused 422 by the model's
             # validator; JSON Schema cannot say "a printable character" (known, reported).

@@ -258,7 +258,13 @@ def embed_page(tenant: str, context: str, services: Services) -> HTMLResponse:
 
 @router.get(
     "/tenants/{tenant}/manifest.webmanifest",
-    responses=ERRORS,
+    responses={
+        **ERRORS,
+        200: {
+            "description": "Web app manifest",
+            "content": {"application/manifest+json": {"schema": {"type": "object"}}},
+        },
+    },
     summary="PWA manifest of a landlord's chat",
 )
 def manifest(tenant: str, services: Services) -> JSONResponse:
