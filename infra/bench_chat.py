@@ -130,7 +130,7 @@ def cold_init(
 
 
 class AwsTimer:
-    """Time spent waiting for botocore calls (moto round trips), as wall-clock time: calls
+    """Time spent waiting for botocore calls (DynamoDB Local and moto round trips), as wall-clock time: calls
     that overlap (the history read runs beside the user-turn write) count once."""
 
     def __init__(self) -> None:
@@ -258,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
             f"p95 {turn_ms['p95']} ms over {len(turns)} questions"
         )
         print(
-            f"the same turns without the time spent waiting for moto's DynamoDB: "
+            f"the same turns without the time spent waiting for AWS calls: "
             f"p50 {own_ms['p50']} ms, p95 {own_ms['p95']} ms"
         )
     return 0
