@@ -130,7 +130,7 @@ def cold_init(
 
 
 class AwsTimer:
-    """Time spent waiting for botocore calls (DynamoDB Local and moto round trips), as wall-clock time: calls
+    """Time spent waiting for botocore calls (DynamoDB Local, moto), as wall-clock time: calls
     that overlap (the history read runs beside the user-turn write) count once."""
 
     def __init__(self) -> None:
