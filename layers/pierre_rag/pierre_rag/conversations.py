@@ -2,7 +2,8 @@
 
 Items of one conversation share ``pk = CONV#<id>``:
 
-- ``sk = META``: tenant, context, channel, created/last activity, scores; it carries the
+- ``sk = META``: tenant, context, channel, created/last activity, scores, counters and the
+  latencies of the last ``LATENCY_WINDOW`` answers (bounded, as is everything in it); it carries the
   ``by-tenant-day`` index keys (``gsi1pk = TENANT#<tenant>#<yyyy-mm-dd>``) so staff list a
   landlord's conversations of a day with one Query.
 - ``sk = TURN#<epoch ms>#<message id>#1|2``: the user turn (1) and the assistant turn (2),
@@ -22,6 +23,7 @@ Every item has ``expires_at`` (TTL) from the landlord's retention.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections import Counter
@@ -37,6 +39,10 @@ from pierre_rag.transactions import ConflictRetry, transact_write
 
 Role = Literal["user", "assistant"]
 Channel = Literal["web", "sms"]
+
+# META keeps the latencies of the last answers only (statistics take their median and p95):
+# one entry per answer would grow META without bound, like the message ids did.
+LATENCY_WINDOW = 200
 
 _SERIALIZER = TypeSerializer()
 _DESERIALIZER = TypeDeserializer()
@@ -229,9 +235,16 @@ def _usage_update(answer: Turn) -> tuple[list[str], dict[str, str], dict[str, An
 
 
 class ConversationStore:
-    def __init__(self, client: Any, table: str, retry: ConflictRetry | None = None) -> None:
+    def __init__(
+        self,
+        client: Any,
+        table: str,
+        retry: ConflictRetry | None = None,
+        latency_window: int = LATENCY_WINDOW,
+    ) -> None:
         self.client = client
         self.table = table
+        self.latency_window = latency_window
         # The user-turn transaction shares rate-limit counters with concurrent requests.
         self.retry = retry or ConflictRetry()
 
@@ -381,13 +394,14 @@ class ConversationStore:
                 f"message {answer.message_id} was never received in {conversation_id}"
             )
         try:
-            self.client.update_item(
+            updated = self.client.update_item(
                 TableName=self.table,
                 Key=_item({"pk": pk, "sk": "META"}),
                 UpdateExpression="SET last_ms = :now, "
                 + ", ".join(usage_sets)
                 + " ADD turn_count :one, #o :one, tokens :tokens, cost_usd :cost",
                 ConditionExpression="attribute_exists(pk)",
+                ReturnValues="UPDATED_NEW",
                 ExpressionAttributeNames={"#o": f"outcome_{outcome}", **usage_names},
                 ExpressionAttributeValues=_item(
                     {
@@ -403,6 +417,9 @@ class ConversationStore:
             raise ConversationNotFoundError(
                 f"message {answer.message_id} was never received in {conversation_id}"
             ) from error
+        kept = len(updated.get("Attributes", {}).get("latencies_ms", {}).get("L", []))
+        if kept > self.latency_window + self.latency_window // 4:  # trim now and then, not always
+            self._drop_oldest_latencies(pk, kept - self.latency_window)
         self.client.put_item(
             TableName=self.table,
             Item=_item(
@@ -414,6 +431,19 @@ class ConversationStore:
                 }
             ),
         )
+
+    def _drop_oldest_latencies(self, pk: str, count: int) -> None:
+        """Remove the ``count`` oldest latencies, unless a concurrent answer already did."""
+        trimmed_meanwhile = self.client.exceptions.ConditionalCheckFailedException
+        with contextlib.suppress(trimmed_meanwhile):
+            self.client.update_item(
+                TableName=self.table,
+                Key=_item({"pk": pk, "sk": "META"}),
+                UpdateExpression="REMOVE "
+                + ", ".join(f"latencies_ms[{index}]" for index in range(count)),
+                ConditionExpression="size(latencies_ms) >= :size",
+                ExpressionAttributeValues=_item({":size": self.latency_window + count}),
+            )
 
     @staticmethod
     def _turn_attributes(turn: Turn) -> dict[str, Any]:

@@ -239,3 +239,26 @@ def test_sources_are_stored_as_one_json_string_and_native_lists_still_read(store
     dynamodb.put_item(TableName=CONVERSATIONS_TABLE, Item=stored)
 
     assert store.last_turns("c1")[-1].sources == [{"file": "b.md", "heading": "K"}]
+
+
+def test_the_summary_keeps_the_latencies_of_the_last_answers_only(dynamodb):
+    # Given: a store keeping the latencies of the last 4 answers
+    store = ConversationStore(dynamodb, CONVERSATIONS_TABLE, latency_window=4)
+
+    # When: 12 messages are answered, each slower than the one before
+    for index in range(12):
+        question = _ask(store, message=f"m{index:02d}", at=1_000 + index * 10)
+        answer = Turn(
+            "assistant",
+            "Réponse",
+            question.message_id,
+            question.created_ms + 5,
+            latency_ms={"total": float(index)},
+        )
+        store.record_answer("c1", answer, retention_days=30)
+
+    # Then: META holds at most a window and a quarter of them, the most recent ones
+    latencies = store.get_meta("c1").latencies_ms
+    assert 4 <= len(latencies) <= 5
+    assert latencies == [float(i) for i in range(12 - len(latencies), 12)]
+    assert store.get_meta("c1").turn_count == 24
