@@ -258,7 +258,8 @@ def test_the_summary_keeps_the_latencies_of_the_last_answers_only(dynamodb):
         store.record_answer("c1", answer, retention_days=30)
 
     # Then: META holds at most a window and a quarter of them, the most recent ones
-    latencies = store.get_meta("c1").latencies_ms
-    assert 4 <= len(latencies) <= 5
-    assert latencies == [float(i) for i in range(12 - len(latencies), 12)]
-    assert store.get_meta("c1").turn_count == 24
+    meta = store.get_meta("c1")
+    assert meta is not None
+    assert 4 <= len(meta.latencies_ms) <= 5
+    assert meta.latencies_ms == [float(i) for i in range(12 - len(meta.latencies_ms), 12)]
+    assert meta.turn_count == 24
