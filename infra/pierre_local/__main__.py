@@ -10,6 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
+from pierre_local.dynamodb_local import DynamoDBLocalError
 from pierre_local.stack import LocalStack, PortBusyError, StackOptions
 from pierre_local.template import TemplateError
 from pierre_rag.auth.bootstrap import bootstrap_address, bootstrap_secret_name
@@ -22,6 +23,16 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
     parser.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
     parser.add_argument("--moto-port", type=int, default=0, help="moto port (default: any free)")
+    parser.add_argument(
+        "--dynamodb-endpoint",
+        default="",
+        help="use this DynamoDB Local instead of starting one (its tables are replaced)",
+    )
+    parser.add_argument(
+        "--table-prefix",
+        default=StackOptions.table_prefix,
+        help="table names are PREFIX-<logical id> (default %(default)s)",
+    )
     parser.add_argument("--template", type=Path, default=StackOptions.template)
     parser.add_argument("--web", type=Path, default=StackOptions.static_dir, help="static assets")
     parser.add_argument(
@@ -67,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         host=args.host,
         port=args.port,
         moto_port=args.moto_port,
+        dynamodb_endpoint=args.dynamodb_endpoint,
+        table_prefix=args.table_prefix,
         template=args.template,
         static_dir=args.web,
         visibility_timeout_s=args.visibility_timeout,
@@ -76,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     stack = LocalStack(options)
     try:
         stack.start()
-    except (PortBusyError, TemplateError) as error:
+    except (PortBusyError, TemplateError, DynamoDBLocalError) as error:
         print(f"pierre-local: {error}", file=sys.stderr)
         stack.stop()
         return 1
@@ -89,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  SMS       {stack.url}/sms/health", flush=True)
     if stack.fake_cm is not None:
         print(f"  CM (fake) {stack.fake_cm.url}  — try: make sms TEXT='Bonjour'", flush=True)
-    print(f"  AWS (moto) {os.environ.get('AWS_ENDPOINT_URL', '')}", flush=True)
+    print(f"  DynamoDB  {os.environ.get('AWS_ENDPOINT_URL_DYNAMODB', '')} (Local)", flush=True)
+    print(f"  AWS (moto) {os.environ.get('AWS_ENDPOINT_URL', '')} (S3, SQS, SSM)", flush=True)
     for landlord in stack.landlords:
         print(
             f"  first sign-in at /admin as {bootstrap_address(landlord)}: password "

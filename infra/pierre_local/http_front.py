@@ -112,4 +112,10 @@ def make_server(host: str, port: int, gateway: LocalGateway) -> ThreadingHTTPSer
         def log_message(self, format: str, *args: Any) -> None:
             logger.info("%s %s", self.address_string(), format % args)
 
-    return ThreadingHTTPServer((host, port), Handler)
+    return _Server((host, port), Handler)
+
+
+class _Server(ThreadingHTTPServer):
+    # socketserver's backlog of 5 refused connections under a burst (a load test's 32 at
+    # once: "connection reset" before any handler ran); a browser or CM burst is alike.
+    request_queue_size = 128

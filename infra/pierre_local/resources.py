@@ -1,4 +1,4 @@
-"""Create the template's tables, queues, buckets and local secrets in moto, and resolve refs."""
+"""Create the template's tables (DynamoDB Local), queues, buckets, secrets (moto); resolve refs."""
 
 from __future__ import annotations
 
@@ -33,12 +33,17 @@ class LocalResources:
     """Physical names of what was created, used to resolve ``!Ref`` / ``!GetAtt``."""
 
     stack: StackSpec
+    # Tables live in one shared DynamoDB Local: a stack started by a test gets its own prefix.
+    table_prefix: str = STACK_NAME
     queue_urls: dict[str, str] = field(default_factory=dict)
     queue_arns: dict[str, str] = field(default_factory=dict)
 
     @staticmethod
     def physical_name(logical_id: str) -> str:
         return f"{STACK_NAME}-{logical_id}"
+
+    def table_name(self, logical_id: str) -> str:
+        return f"{self.table_prefix}-{logical_id}"
 
     def resolve(self, value: Any) -> str:
         """Resolve a template value (scalar, Ref, GetAtt, Sub) to the string Lambda would see."""
@@ -68,7 +73,7 @@ class LocalResources:
         if name in self.stack.parameters:
             return self.stack.parameters[name]
         if name in self.stack.tables:
-            return self.physical_name(name)
+            return self.table_name(name)
         if name in self.queue_urls:
             return self.queue_urls[name]
         if name in self.stack.buckets:
@@ -97,7 +102,7 @@ def create_tables(resources: LocalResources, dynamodb: Any) -> list[str]:
     created = []
     for logical_id, table in resources.stack.tables.items():
         props = table.properties
-        name = resources.physical_name(logical_id)
+        name = resources.table_name(logical_id)
         kwargs: dict[str, Any] = {
             "TableName": name,
             "AttributeDefinitions": props["AttributeDefinitions"],

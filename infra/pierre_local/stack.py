@@ -1,4 +1,5 @@
-"""Assemble the local stack: moto server, resources from the template, functions, poller, HTTP."""
+"""Assemble the local stack: DynamoDB Local, moto (S3, SQS, SSM), resources from the template,
+functions, poller, HTTP."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from pierre_local.dynamodb_local import DynamoDBLocal, delete_tables
 from pierre_local.http_front import LocalGateway, make_server
 from pierre_local.lambda_runtime import LocalFunction
 from pierre_local.resources import (
+    STACK_NAME,
     LocalResources,
     create_buckets,
     create_queues,
@@ -57,6 +60,10 @@ class StackOptions:
     host: str = "127.0.0.1"
     port: int = 3000
     moto_port: int = 0  # 0: pick a free one
+    # "": start our own DynamoDB Local; else use this one (tests share one JVM per run),
+    # where this stack's tables (``<table_prefix>-<logical id>``) are replaced by fresh ones.
+    dynamodb_endpoint: str = ""
+    table_prefix: str = STACK_NAME
     template: Path = REPO_ROOT / "template.yaml"
     static_dir: Path = REPO_ROOT / "web"
     state_dir: Path = REPO_ROOT / ".local"
@@ -68,6 +75,7 @@ class LocalStack:
     def __init__(self, options: StackOptions) -> None:
         self.options = options
         self.moto: Any = None
+        self.dynamodb_local: DynamoDBLocal | None = None
         self.server: ThreadingHTTPServer | None = None
         self.functions: dict[str, LocalFunction] = {}
         self.pollers: list[SqsPoller] = []
@@ -91,11 +99,13 @@ class LocalStack:
         stack.parameters.update(options.parameter_overrides)
         self._start_fake_cm(stack.parameters)
         self._start_moto()
-        self.resources = LocalResources(stack)
+        self._start_dynamodb()
+        self.resources = LocalResources(stack, table_prefix=options.table_prefix)
         import boto3
 
         session = boto3.session.Session(region_name=REGION)
         dynamodb, sqs = session.client("dynamodb"), session.client("sqs")
+        delete_tables(dynamodb, f"{options.table_prefix}-")
         tables = create_tables(self.resources, dynamodb)
         create_queues(self.resources, sqs, options.visibility_timeout_s)
         create_buckets(self.resources, session.client("s3"))
@@ -155,7 +165,15 @@ class LocalStack:
             }
         )
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines
-        logger.info("moto (DynamoDB, S3, SQS, SSM) on %s", endpoint)
+        logger.info("moto (S3, SQS, SSM) on %s", endpoint)
+
+    def _start_dynamodb(self) -> None:
+        endpoint = self.options.dynamodb_endpoint
+        if not endpoint:
+            self.dynamodb_local = DynamoDBLocal()
+            endpoint = self.dynamodb_local.start()
+        os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint
+        logger.info("DynamoDB Local on %s", endpoint)
 
     @staticmethod
     def _landlords() -> list[str]:
@@ -193,6 +211,8 @@ class LocalStack:
             function.close()
         if self.moto is not None:
             self.moto.stop()
+        if self.dynamodb_local is not None:
+            self.dynamodb_local.stop()
         if self.fake_cm is not None:
             self.fake_cm.stop()
 

@@ -47,13 +47,16 @@ def e2e_datastore(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory, e2e_datastore: Path) -> Iterator[RunningStack]:
+def stack(
+    tmp_path_factory: pytest.TempPathFactory, e2e_datastore: Path, dynamodb_local: str
+) -> Iterator[RunningStack]:
     env = {
         "PIERRE_LLM": "off",
         "PIERRE_DATASTORE": str(e2e_datastore),
         "PIERRE_TENANTS_DIR": str(REPO_ROOT / "knowledge"),
     }
-    with running_stack(tmp_path_factory.mktemp("e2e-state"), env=env) as running:
+    state_dir = tmp_path_factory.mktemp("e2e-state")
+    with running_stack(state_dir, dynamodb=dynamodb_local, env=env) as running:
         yield running
 
 

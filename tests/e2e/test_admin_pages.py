@@ -42,7 +42,7 @@ def _login(page, url: str, email: str, password: str) -> None:
 @pytest.fixture(scope="module")
 def seeded(stack) -> list[str]:
     """Conversations of today in the stack's DynamoDB (moto), written with the real store."""
-    store = ConversationStore(stack.client("dynamodb"), "pierre-local-ConversationsTable")
+    store = ConversationStore(stack.client("dynamodb"), stack.table("ConversationsTable"))
     now = int(time.time() * 1000)
     samples = [
         (
@@ -188,7 +188,7 @@ def test_scoring_a_conversation(stack, page, administrator, seeded):
     page.wait_for_url(re.compile(r".*done=scored"))
     assert page.get_by_role("status").inner_text() == "Note enregistrée."
     assert page.get_by_label("2", exact=True).is_checked()
-    store = ConversationStore(stack.client("dynamodb"), "pierre-local-ConversationsTable")
+    store = ConversationStore(stack.client("dynamodb"), stack.table("ConversationsTable"))
     meta = store.get_meta(seeded[0])
     assert meta is not None and meta.organisation_score == 2
     _shot(page, "conversation")

@@ -51,7 +51,7 @@ def test_widget_example_answer_with_sources_survives_reload_and_records_thumbs(s
     # And a thumbs-up is stored as the customer score
     frame.get_by_role("button", name="Oui, cette réponse m'a aidé").click()
     frame.get_by_text("Merci pour votre retour").wait_for()
-    store = ConversationStore(stack.client("dynamodb"), "pierre-local-ConversationsTable")
+    store = ConversationStore(stack.client("dynamodb"), stack.table("ConversationsTable"))
     conversation_id = frame.locator("body").evaluate(
         "(body) => localStorage.getItem('pierre:pierre-habitat.fr:default:conversation')"
     )

@@ -8,7 +8,9 @@ import boto3
 import pytest
 
 from chat_api.services import served_landlords
-from pierre_local.resources import LocalResources
+from pierre_local.dynamodb_local import delete_tables
+from pierre_local.resources import STACK_NAME, LocalResources, create_tables
+from pierre_local.template import REGION, read_stack
 from pierre_rag.knowledge.build import build_datastore
 from pierre_rag.knowledge.embeddings import embedder_from_env
 from pierre_rag.knowledge.search import knowledge_base
@@ -25,6 +27,18 @@ def fixture_datastore(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("functional-kb") / "datastore.sqlite"
     build_datastore([FIXTURE_KB], out, embedder_from_env({}))
     return out
+
+
+@pytest.fixture
+def dynamodb(aws: None, dynamodb_local: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Fresh tables of template.yaml in the run's DynamoDB Local (moto keeps S3, SQS, SSM):
+    DynamoDB enforces what moto does not (item size, transaction conflicts), and moto's
+    server fails under concurrent transactions."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", dynamodb_local)
+    client = boto3.client("dynamodb", region_name=REGION)
+    delete_tables(client, f"{STACK_NAME}-")
+    create_tables(LocalResources(read_stack(REPO_ROOT / "template.yaml")), client)
+    return client
 
 
 def _clear_caches() -> None:

@@ -18,13 +18,14 @@ MAX_RECEIVES = 2
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory) -> Iterator[RunningStack]:
+def stack(tmp_path_factory, dynamodb_local: str) -> Iterator[RunningStack]:
     with running_stack(
         tmp_path_factory.mktemp("state"),
         "--visibility-timeout",
         "1",
         "--parameter-overrides",
         f"SmsMaxReceiveCount={MAX_RECEIVES}",
+        dynamodb=dynamodb_local,
     ) as running:
         yield running
 
@@ -59,8 +60,8 @@ def test_static_assets_are_served_from_web(stack):
 def test_tables_are_created_from_the_template_keys(stack):
     dynamodb = stack.client("dynamodb")
 
-    table = dynamodb.describe_table(TableName="pierre-local-ConversationsTable")["Table"]
-    ttl = dynamodb.describe_time_to_live(TableName="pierre-local-ConversationsTable")
+    table = dynamodb.describe_table(TableName=stack.table("ConversationsTable"))["Table"]
+    ttl = dynamodb.describe_time_to_live(TableName=stack.table("ConversationsTable"))
 
     assert [k["AttributeName"] for k in table["KeySchema"]] == ["pk", "sk"]
     assert table["GlobalSecondaryIndexes"][0]["IndexName"] == "by-tenant-day"

@@ -25,7 +25,7 @@ def cm() -> Iterator[FakeCm]:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory, cm) -> Iterator[RunningStack]:
+def stack(tmp_path_factory, cm, dynamodb_local: str) -> Iterator[RunningStack]:
     datastore = build_fixture_datastore(tmp_path_factory.mktemp("ds") / "datastore.sqlite")
     with running_stack(
         tmp_path_factory.mktemp("state"),
@@ -41,6 +41,7 @@ def stack(tmp_path_factory, cm) -> Iterator[RunningStack]:
             "CM_ATTEMPTS": "1",
             "CM_TIMEOUT_S": "2",
         },
+        dynamodb=dynamodb_local,
     ) as running:
         yield running
 

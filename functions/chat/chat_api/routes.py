@@ -47,6 +47,14 @@ _PAGES = Environment(
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut} for code in (401, 403, 404, 409, 413, 422, 429, 503)
 }
+# An HTML route's errors are JSON too; with ``model`` FastAPI would document them as text/html.
+HTML_ROUTE_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {
+        "description": "Error",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+    }
+    for code in (404, 422)
+}
 
 
 UNAVAILABLE_LANDLORD = (
@@ -266,7 +274,7 @@ def _limit_feedback(services: ChatServices, ip: str, conversation_id: str) -> No
 @router.get(
     "/embed/{tenant}/{context}",
     response_class=HTMLResponse,
-    responses=ERRORS,
+    responses=HTML_ROUTE_ERRORS,
     summary="The chat page for a landlord's context (what the widget's iframe opens)",
 )
 def embed_page(tenant: str, context: str, services: Services) -> HTMLResponse:
@@ -289,7 +297,13 @@ def embed_page(tenant: str, context: str, services: Services) -> HTMLResponse:
 
 @router.get(
     "/tenants/{tenant}/manifest.webmanifest",
-    responses=ERRORS,
+    responses={
+        **ERRORS,
+        200: {
+            "description": "Web app manifest",
+            "content": {"application/manifest+json": {"schema": {"type": "object"}}},
+        },
+    },
     summary="PWA manifest of a landlord's chat",
 )
 def manifest(tenant: str, services: Services) -> JSONResponse:

@@ -2,23 +2,28 @@
 
 Items of one conversation share ``pk = CONV#<id>``:
 
-- ``sk = META``: tenant, context, channel, created/last activity, scores; it carries the
+- ``sk = META``: tenant, context, channel, created/last activity, scores, counters and the
+  latencies of the last ``LATENCY_WINDOW`` answers (bounded, as is everything in it); it carries the
   ``by-tenant-day`` index keys (``gsi1pk = TENANT#<tenant>#<yyyy-mm-dd>``) so staff list a
   landlord's conversations of a day with one Query.
 - ``sk = TURN#<epoch ms>#<message id>#1|2``: the user turn (1) and the assistant turn (2),
   time-ordered; the last N turns are one Query in reverse.
+- ``sk = MSG#<message id>``: the receipt of one user message, put in the same transaction as
+  the user turn on condition that it does not exist yet: a retried request never stores a
+  turn twice, and is answered from the assistant turn carrying the same ``message_id`` once
+  there is one.
 
-A user message's id goes into META's ``message_ids`` set in the same transaction as the user
-turn, on condition that it is not there yet: a retried request never stores a turn twice,
-and is answered from the assistant turn carrying the same ``message_id`` once there is one.
-With no separate marker item, a turn is one two-item transaction (plus the rate-limit
-counters riding in it) and two plain writes for the answer.
+Receipts are items of their own, not a set in META: a set grew with every message until
+DynamoDB refused META past ~10,000 messages (400 KB per item), and every write paid for the
+whole set. A turn is one three-item transaction (plus the rate-limit counters riding in it);
+an answer is a receipt read and two plain writes.
 
 Every item has ``expires_at`` (TTL) from the landlord's retention.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections import Counter
@@ -30,8 +35,14 @@ from typing import Any, Literal, Protocol
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
+from pierre_rag.transactions import ConflictRetry, transact_write
+
 Role = Literal["user", "assistant"]
 Channel = Literal["web", "sms"]
+
+# META keeps the latencies of the last answers only (statistics take their median and p95):
+# one entry per answer would grow META without bound, like the message ids did.
+LATENCY_WINDOW = 200
 
 _SERIALIZER = TypeSerializer()
 _DESERIALIZER = TypeDeserializer()
@@ -145,6 +156,10 @@ def _from_item(item: dict[str, Any]) -> dict[str, Any]:
     return {k: _plain(_DESERIALIZER.deserialize(v)) for k, v in item.items()}
 
 
+def _receipt_key(message_id: str) -> str:
+    return f"MSG#{message_id}"
+
+
 def _day(epoch_ms: int) -> str:
     return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).strftime("%Y-%m-%d")
 
@@ -220,9 +235,18 @@ def _usage_update(answer: Turn) -> tuple[list[str], dict[str, str], dict[str, An
 
 
 class ConversationStore:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(
+        self,
+        client: Any,
+        table: str,
+        retry: ConflictRetry | None = None,
+        latency_window: int = LATENCY_WINDOW,
+    ) -> None:
         self.client = client
         self.table = table
+        self.latency_window = latency_window
+        # The user-turn transaction shares rate-limit counters with concurrent requests.
+        self.retry = retry or ConflictRetry()
 
     # ------------------------------------------------------------------ writes
     def record_user_turn(
@@ -247,45 +271,54 @@ class ConversationStore:
         user_item = _item(
             {"pk": pk, "sk": turn.sort_key, "expires_at": expires_at, **self._turn_attributes(turn)}
         )
+        receipt = _item(
+            {
+                "pk": pk,
+                "sk": _receipt_key(turn.message_id),
+                "expires_at": expires_at,
+                "received_ms": turn.created_ms,
+            }
+        )
         guard_items = list(guard.items) if guard is not None else []
+        own_items = [
+            {"Put": {"TableName": self.table, "Item": user_item}},
+            {"Update": meta_update},
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": receipt,
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+        ]
         try:
-            self.client.transact_write_items(
-                TransactItems=[
-                    *guard_items,
-                    {"Put": {"TableName": self.table, "Item": user_item}},
-                    {"Update": meta_update},
-                ]
-            )
+            transact_write(self.client, [*guard_items, *own_items], self.retry)
         except self.client.exceptions.TransactionCanceledException as error:
             reasons = error.response.get("CancellationReasons", [])
-            meta_reason = reasons[-1] if len(reasons) == len(guard_items) + 2 else {}
-            if meta_reason.get("Code") == "ConditionalCheckFailed":
+            own = reasons[len(guard_items) :] if len(reasons) == len(guard_items) + 3 else []
+            failed = [reason.get("Code") == "ConditionalCheckFailed" for reason in own]
+            if any(failed[1:]):
                 # A retry is answered from the store whatever the limits say.
-                self._raise_meta_refusal(conversation_id, turn.message_id, meta_reason)
+                self._raise_refusal(conversation_id, turn.message_id, tenant, context)
             if guard is not None:
                 refusal = guard.refusal(reasons[: len(guard_items)])
                 if refusal is not None:
                     raise GuardRefusedError(refusal) from error
             raise
 
-    def _raise_meta_refusal(
-        self, conversation_id: str, message_id: str, reason: Mapping[str, Any]
+    def _raise_refusal(
+        self, conversation_id: str, message_id: str, tenant: str, context: str
     ) -> None:
-        """META's condition failed: the message was already received, or the conversation
-        belongs to another landlord or context (told apart from the item DynamoDB returns)."""
-        item = reason.get("Item")
-        received = _from_item(item).get("message_ids", set()) if item else None
-        if received is None:  # no item in the reason: read it
-            meta = self.client.get_item(
-                TableName=self.table,
-                Key=_item({"pk": f"CONV#{conversation_id}", "sk": "META"}),
-                ConsistentRead=True,
-            ).get("Item")
-            received = _from_item(meta).get("message_ids", set()) if meta else set()
-        if message_id in received:
-            question, answer = self.exchange(conversation_id, message_id)
-            raise DuplicateMessageError(answer, question)
-        raise ConversationMismatchError("this conversation belongs to another landlord or context")
+        """META's or the receipt's condition failed: the conversation belongs to another
+        landlord or context (checked first: never replay another landlord's answer), or the
+        message was already received."""
+        meta = self.get_meta(conversation_id)
+        if meta is not None and (meta.tenant, meta.context) != (tenant, context):
+            raise ConversationMismatchError(
+                "this conversation belongs to another landlord or context"
+            )
+        question, answer = self.exchange(conversation_id, message_id)
+        raise DuplicateMessageError(answer, question)
 
     def _meta_update(
         self,
@@ -302,8 +335,6 @@ class ConversationStore:
             ":tenant": tenant,
             ":context": context,
             ":channel": channel,
-            ":message": turn.message_id,
-            ":messages": {turn.message_id},
             ":now": created_ms,
             ":one": 1,
             ":exp": expires_at,
@@ -331,32 +362,39 @@ class ConversationStore:
         return {
             "TableName": self.table,
             "Key": _item({"pk": pk, "sk": "META"}),
-            # One conversation id never switches landlord or context, and one message id is
-            # received once (the idempotency of retries): both checked in the write.
-            "ConditionExpression": "(attribute_not_exists(pk) OR "
-            "(tenant = :tenant AND #ctx = :context)) AND NOT contains(message_ids, :message)",
-            "UpdateExpression": "SET "
-            + ", ".join(sets)
-            + " ADD turn_count :one, message_ids :messages",
+            # One conversation id never switches landlord or context (checked in the write;
+            # the message's receipt item makes the write idempotent).
+            "ConditionExpression": "attribute_not_exists(pk) OR "
+            "(tenant = :tenant AND #ctx = :context)",
+            "UpdateExpression": "SET " + ", ".join(sets) + " ADD turn_count :one",
             "ExpressionAttributeNames": {"#ctx": "context"},
             "ExpressionAttributeValues": _item(values),
-            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
         }
 
     def record_answer(self, conversation_id: str, answer: Turn, retention_days: int) -> None:
         """Store the assistant turn answering the user message ``answer.message_id``.
 
-        Two plain writes, not a transaction: the turn first, then META's counters on
-        condition that the message was received (else the turn is deleted again and
-        :class:`ConversationNotFoundError` is raised). In this order an answer that could not
-        be written is never counted as answered; its question stays unanswered, which
-        statistics count as an error. A transaction would cost twice the write units and
-        could conflict with the next turn's write on META.
+        The message's receipt is read first (else :class:`ConversationNotFoundError`, nothing
+        written). Then two plain writes, not a transaction: the turn first, then META's counters
+        (else the turn is deleted again and :class:`ConversationNotFoundError` is raised). In
+        this order an answer that could not be written is never counted as answered; its
+        question stays unanswered, which statistics count as an error. A transaction would cost
+        twice the write units and could conflict with the next turn's write on META.
         """
         pk = f"CONV#{conversation_id}"
         expires_at = int(time.time()) + retention_days * 86400
         outcome = answer.outcome or "answered"
         usage_sets, usage_names, usage_values = _usage_update(answer)
+        receipt = self.client.get_item(
+            TableName=self.table,
+            Key=_item({"pk": pk, "sk": _receipt_key(answer.message_id)}),
+            ProjectionExpression="pk",
+            ConsistentRead=True,
+        ).get("Item")
+        if receipt is None:
+            raise ConversationNotFoundError(
+                f"message {answer.message_id} was never received in {conversation_id}"
+            )
         turn_item = _item(
             {
                 "pk": pk,
@@ -367,18 +405,18 @@ class ConversationStore:
         )
         self.client.put_item(TableName=self.table, Item=turn_item)
         try:
-            self.client.update_item(
+            updated = self.client.update_item(
                 TableName=self.table,
                 Key=_item({"pk": pk, "sk": "META"}),
                 UpdateExpression="SET last_ms = :now, "
                 + ", ".join(usage_sets)
                 + " ADD turn_count :one, #o :one, tokens :tokens, cost_usd :cost",
-                ConditionExpression="contains(message_ids, :message)",
+                ConditionExpression="attribute_exists(pk)",
+                ReturnValues="UPDATED_NEW",
                 ExpressionAttributeNames={"#o": f"outcome_{outcome}", **usage_names},
                 ExpressionAttributeValues=_item(
                     {
                         **usage_values,
-                        ":message": answer.message_id,
                         ":now": answer.created_ms,
                         ":one": 1,
                         ":tokens": answer.prompt_tokens + answer.completion_tokens,
@@ -393,6 +431,22 @@ class ConversationStore:
             raise ConversationNotFoundError(
                 f"message {answer.message_id} was never received in {conversation_id}"
             ) from error
+        kept = len(updated.get("Attributes", {}).get("latencies_ms", {}).get("L", []))
+        if kept > self.latency_window + self.latency_window // 4:  # trim now and then, not always
+            self._drop_oldest_latencies(pk, kept - self.latency_window)
+
+    def _drop_oldest_latencies(self, pk: str, count: int) -> None:
+        """Remove the ``count`` oldest latencies, unless a concurrent answer already did."""
+        trimmed_meanwhile = self.client.exceptions.ConditionalCheckFailedException
+        with contextlib.suppress(trimmed_meanwhile):
+            self.client.update_item(
+                TableName=self.table,
+                Key=_item({"pk": pk, "sk": "META"}),
+                UpdateExpression="REMOVE "
+                + ", ".join(f"latencies_ms[{index}]" for index in range(count)),
+                ConditionExpression="size(latencies_ms) >= :size",
+                ExpressionAttributeValues=_item({":size": self.latency_window + count}),
+            )
 
     @staticmethod
     def _turn_attributes(turn: Turn) -> dict[str, Any]:

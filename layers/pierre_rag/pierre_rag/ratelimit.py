@@ -2,7 +2,9 @@
 
 Counters are incremented with ``ADD hits :1`` on condition that they are under the limit, so
 concurrent Lambda containers share a limit without a read-modify-write race. The chat puts
-these updates in the same transaction as the user turn it stores (:meth:`RateLimiter.guard`).
+these updates in the same transaction as the user turn it stores (:meth:`RateLimiter.guard`);
+a shared counter (one IP behind a NAT) makes concurrent transactions conflict, and a
+conflicted transaction is run again (:mod:`pierre_rag.transactions`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from pierre_rag.transactions import ConflictRetry, transact_write
 
 
 @dataclass(frozen=True)
@@ -36,10 +40,17 @@ class Verdict:
 
 
 class RateLimiter:
-    def __init__(self, client: Any, table: str, clock: Any = time.time) -> None:
+    def __init__(
+        self,
+        client: Any,
+        table: str,
+        clock: Any = time.time,
+        retry: ConflictRetry | None = None,
+    ) -> None:
         self.client = client
         self.table = table
         self.clock = clock
+        self.retry = retry or ConflictRetry()  # counters are shared: transactions conflict
 
     def hit(self, limit: Limit, key: str) -> Verdict:
         now = int(self.clock())
@@ -91,7 +102,7 @@ class RateLimiter:
             return None
         guard = self.guard(checks)
         try:
-            self.client.transact_write_items(TransactItems=list(guard.items))
+            transact_write(self.client, list(guard.items), self.retry)
         except self.client.exceptions.TransactionCanceledException as error:
             verdict = guard.refusal(error.response.get("CancellationReasons", []))
             if verdict is None:

@@ -97,6 +97,36 @@ def test_a_conversation_cannot_switch_context(store):
         _ask(store, message="m2", context="staff")
 
 
+def test_a_message_id_replayed_against_another_landlords_conversation_is_refused(store):
+    # Given: a message answered in landlord A's conversation
+    question = _ask(store)
+    _answer(store, question)
+
+    # When: the same conversation and message ids arrive for landlord B
+    # Then: it is a mismatch, never a replay of A's answer, and nothing is stored
+    with pytest.raises(ConversationMismatchError):
+        turn = Turn("user", "Bonjour", question.message_id, question.created_ms + 1)
+        store.record_user_turn(
+            "c1", turn, tenant="other-hlm.fr", context="default", channel="web", retention_days=30
+        )
+    assert len(store.all_turns("c1")) == 2
+
+
+def test_the_summary_item_keeps_no_per_message_data(store, dynamodb):
+    # Given: a conversation of many messages
+    for index in range(50):
+        _answer(store, _ask(store, message=f"m{index:04d}", at=1_000 + index))
+
+    # When: its summary item (META) is read raw
+    meta = dynamodb.get_item(
+        TableName=CONVERSATIONS_TABLE, Key={"pk": {"S": "CONV#c1"}, "sk": {"S": "META"}}
+    )["Item"]
+
+    # Then: no attribute holds one entry per message id (it grew until DynamoDB refused it)
+    assert "message_ids" not in meta
+    assert all("m0049" not in json.dumps(value) for value in meta.values())
+
+
 def test_every_item_expires_with_the_retention(store, dynamodb):
     _ask(store)
 
@@ -106,7 +136,7 @@ def test_every_item_expires_with_the_retention(store, dynamodb):
         ExpressionAttributeValues={":pk": {"S": "CONV#c1"}},
     )["Items"]
 
-    assert len(items) == 2  # META and the user turn
+    assert len(items) == 3  # META, the user turn and the message's receipt
     for item in items:
         expires = int(item["expires_at"]["N"])
         assert 29 * 86400 < expires - time.time() <= 30 * 86400
@@ -141,9 +171,11 @@ def test_delete_removes_everything(store):
 
     deleted = store.delete("c1")
 
-    assert deleted == 3
+    assert deleted == 4  # META, both turns, the message's receipt
     assert store.get_meta("c1") is None
     assert store.all_turns("c1") == []
+    with pytest.raises(ConversationNotFoundError):
+        store.record_answer("c1", Turn("assistant", "x", question.message_id, 1), 30)
 
 
 def test_answers_add_their_sources_and_latency_to_the_conversation_summary(store):
@@ -207,3 +239,27 @@ def test_sources_are_stored_as_one_json_string_and_native_lists_still_read(store
     dynamodb.put_item(TableName=CONVERSATIONS_TABLE, Item=stored)
 
     assert store.last_turns("c1")[-1].sources == [{"file": "b.md", "heading": "K"}]
+
+
+def test_the_summary_keeps_the_latencies_of_the_last_answers_only(dynamodb):
+    # Given: a store keeping the latencies of the last 4 answers
+    store = ConversationStore(dynamodb, CONVERSATIONS_TABLE, latency_window=4)
+
+    # When: 12 messages are answered, each slower than the one before
+    for index in range(12):
+        question = _ask(store, message=f"m{index:02d}", at=1_000 + index * 10)
+        answer = Turn(
+            "assistant",
+            "Réponse",
+            question.message_id,
+            question.created_ms + 5,
+            latency_ms={"total": float(index)},
+        )
+        store.record_answer("c1", answer, retention_days=30)
+
+    # Then: META holds at most a window and a quarter of them, the most recent ones
+    meta = store.get_meta("c1")
+    assert meta is not None
+    assert 4 <= len(meta.latencies_ms) <= 5
+    assert meta.latencies_ms == [float(i) for i in range(12 - len(meta.latencies_ms), 12)]
+    assert meta.turn_count == 24
