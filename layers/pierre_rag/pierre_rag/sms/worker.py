@@ -1,4 +1,7 @@
-"""The worker's work for one queued SMS: answer it, split it, send it exactly once.
+"""The worker's work for one queued SMS: answer it, split it, send it once.
+
+Once: duplicates and redeliveries never send twice; only a worker dying between CM accepting
+and the send being recorded sends again (CM's API has no idempotency key; docs/sms.md).
 
 1. A delivery record already ``sent`` (or ``suppressed``, ``limited``) → nothing to do;
    ``rejected`` → fail again without calling CM, so the message reaches the dead-letter queue.
