@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -72,6 +73,20 @@ def _replies(cm: FakeCm, to: str) -> set[str]:
     return {s.reference.rsplit("-", 1)[0] for s in cm.sent if s.recipient == to}
 
 
+def _queue_drained(stack) -> bool:
+    """No SMS waiting nor being worked on: nothing can be sent any more (no fixed sleep)."""
+    sqs = stack.client("sqs")
+    url = sqs.get_queue_url(QueueName="pierre-local-SmsQueue")["QueueUrl"]
+    names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    counts = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
+    return all(int(counts[name]) == 0 for name in names)
+
+
+def _parts_sent(cm: FakeCm, to: str) -> Counter[str]:
+    """How many times CM accepted each SMS part (reference with its part suffix) for a number."""
+    return Counter(s.reference for s in cm.sent if s.recipient == to)
+
+
 def test_a_duplicate_webhook_over_http_yields_exactly_one_reply(stack, cm):
     cm.script(Accept())
     body = cm_body(reference="dup-1", from__number="+33611111111")
@@ -79,9 +94,9 @@ def test_a_duplicate_webhook_over_http_yields_exactly_one_reply(stack, cm):
     assert _post(stack, body) == (200, {"status": "queued"})
     assert _post(stack, body) == (200, {"status": "queued"})
 
-    assert _wait(lambda: _replies(cm, "0033611111111"))
-    time.sleep(3)  # time for a (wrong) second delivery to show up
+    assert _wait(lambda: _replies(cm, "0033611111111") and _queue_drained(stack))
     assert len(_replies(cm, "0033611111111")) == 1
+    assert set(_parts_sent(cm, "0033611111111").values()) == {1}
 
 
 def test_a_cm_outage_then_recovery_delivers_exactly_once(stack, cm):
@@ -90,9 +105,9 @@ def test_a_cm_outage_then_recovery_delivers_exactly_once(stack, cm):
 
     assert _post(stack, body)[0] == 200
 
-    assert _wait(lambda: _replies(cm, "0033622222222"))
-    time.sleep(3)
+    assert _wait(lambda: _replies(cm, "0033622222222") and _queue_drained(stack), seconds=60)
     assert len(_replies(cm, "0033622222222")) == 1
+    assert set(_parts_sent(cm, "0033622222222").values()) == {1}
 
 
 def test_a_message_cm_keeps_refusing_reaches_the_dead_letter_queue(stack, cm):
