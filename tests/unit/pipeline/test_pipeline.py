@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 import uuid
 
 import pytest
@@ -296,22 +295,31 @@ def _store_unanswered(store, request, received_ms: int) -> None:
     )
 
 
-def test_a_message_still_being_answered_is_a_conflict(extractive, store):
+NOW_S = 1_800_000_000.0  # the pipeline's clock in the tests that depend on "how long ago"
+
+
+def _frozen_clock_pipeline(registry, knowledge, store) -> Pipeline:
+    return Pipeline(registry, knowledge, store, llm_for=lambda tenant: None, clock=lambda: NOW_S)
+
+
+def test_a_message_still_being_answered_is_a_conflict(registry, knowledge, store):
+    pipeline = _frozen_clock_pipeline(registry, knowledge, store)
     request = _request("qui paie l'entretien de la chaudière ?", message_id="busy")
-    _store_unanswered(store, request, int(time.time() * 1000) - 5_000)  # 5 s ago
+    _store_unanswered(store, request, int(NOW_S * 1000) - 5_000)  # 5 s ago
 
     with pytest.raises(MessageInProgressError):
-        asyncio.run(extractive.answer(request))
+        asyncio.run(pipeline.answer(request))
 
 
-def test_a_message_its_request_abandoned_is_answered_on_retry(extractive, store):
+def test_a_message_its_request_abandoned_is_answered_on_retry(registry, knowledge, store):
     # Given a message stored 10 minutes ago whose request died before answering
+    pipeline = _frozen_clock_pipeline(registry, knowledge, store)
     request = _request("qui paie l'entretien de la chaudière ?", message_id="abandoned")
-    received_ms = int(time.time() * 1000) - 600_000
+    received_ms = int(NOW_S * 1000) - 600_000
     _store_unanswered(store, request, received_ms)
 
     # When the client retries it
-    result = asyncio.run(extractive.answer(request))
+    result = asyncio.run(pipeline.answer(request))
 
     # Then it is answered once, after the stored question, which is not stored twice
     assert not result.replayed and result.sources
@@ -320,8 +328,8 @@ def test_a_message_its_request_abandoned_is_answered_on_retry(extractive, store)
         ("user", "abandoned"),
         ("assistant", "abandoned"),
     ]
-    assert turns[0].created_ms == received_ms < turns[1].created_ms
-    assert asyncio.run(extractive.answer(request)).replayed
+    assert turns[0].created_ms == received_ms < turns[1].created_ms == int(NOW_S * 1000)
+    assert asyncio.run(pipeline.answer(request)).replayed
 
 
 def test_no_store_is_needed_for_evaluation(registry, knowledge):

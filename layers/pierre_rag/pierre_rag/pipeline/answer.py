@@ -110,6 +110,7 @@ class Pipeline:
         llm_for: Callable[[TenantConfig], LlmClient | None],
         config: PipelineConfig | None = None,
         timer: Callable[[], float] = time.perf_counter,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.registry = registry
         self.knowledge = knowledge
@@ -117,6 +118,10 @@ class Pipeline:
         self.llm_for = llm_for
         self.config = config or PipelineConfig()
         self.timer = timer  # seconds, monotonic: the steps' durations (injectable in tests)
+        self.clock = clock  # seconds since the epoch: the turns' timestamps (injectable in tests)
+
+    def _now_ms(self) -> int:
+        return int(self.clock() * 1000)
 
     async def answer(self, request: TurnRequest) -> AnswerResult:
         """Run the turn to the end and return the final result (the SMS worker's way)."""
@@ -160,7 +165,7 @@ class Pipeline:
         """A stored question no request can still be answering (older than any timeout)."""
         if question is None:
             return False
-        return int(time.time() * 1000) - question.created_ms > self.config.abandoned_after_ms
+        return self._now_ms() - question.created_ms > self.config.abandoned_after_ms
 
     async def _history_before(self, store: ConversationStore, request: TurnRequest) -> list[Turn]:
         """The last turns before this message (its own user turn, if stored, is left out)."""
@@ -189,7 +194,7 @@ class Pipeline:
 
         tick = self.timer()
         history: list[Turn] = []
-        question = Turn("user", request.text, request.message_id, int(time.time() * 1000))
+        question = Turn("user", request.text, request.message_id, self._now_ms())
         if self.store is not None:
             try:
                 history = await self._record_and_read_history(
@@ -399,7 +404,7 @@ class Pipeline:
             role="assistant",
             content=result.text,
             message_id=request.message_id,
-            created_ms=max(int(time.time() * 1000), question.created_ms + 1),
+            created_ms=max(self._now_ms(), question.created_ms + 1),
             sources=[source.model_dump() for source in result.sources],
             outcome=result.outcome.value,
             language=result.language,
