@@ -121,7 +121,14 @@ def test_protected_context_needs_a_staff_session(chat, runtime):
     assert refused["statusCode"] == 401
 
     users = UserStore(runtime, LocalResources.physical_name("UsersTable"))
-    users.create("exemple-hlm.fr", "a@exemple-hlm.fr", Role.COLLABORATOR, "hash")
+    # an account that has chosen its password: a one-time password opens no staff context
+    users.create(
+        "exemple-hlm.fr",
+        "a@exemple-hlm.fr",
+        Role.COLLABORATOR,
+        "hash",
+        must_change_password=False,
+    )
     account = users.get("exemple-hlm.fr", "a@exemple-hlm.fr")
     assert account is not None
     token, _ = SessionCodec(SESSION_SECRET).issue(account)
