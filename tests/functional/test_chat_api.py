@@ -11,7 +11,7 @@ import pytest
 import chat_handler
 from chat_api.services import chat_services
 from pierre_local.resources import LocalResources
-from pierre_rag.auth.roles import Role
+from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.sessions import SessionCodec
 from pierre_rag.auth.users import User, UserStore
 from tests.functional.conftest import SESSION_SECRET
@@ -125,7 +125,7 @@ def test_protected_context_needs_a_staff_session(chat, runtime):
     users.create(
         "exemple-hlm.fr",
         "a@exemple-hlm.fr",
-        Role.COLLABORATOR,
+        StaffRole.COLLABORATOR,
         "hash",
         must_change_password=False,
     )
@@ -140,7 +140,7 @@ def test_protected_context_needs_a_staff_session(chat, runtime):
 
 
 def test_a_session_of_another_landlord_does_not_open_the_staff_context(chat):
-    other = User("a@autre.fr", "autre-hlm.fr", Role.ADMINISTRATOR, "", "hash")
+    other = User("a@autre.fr", "autre-hlm.fr", StaffRole.ADMINISTRATOR, "", "hash")
     token, _ = SessionCodec(SESSION_SECRET).issue(other)
     event = _message(context="staff")
     event["cookies"] = [f"pierre_session={token}"]
