@@ -51,8 +51,8 @@ def cookie_secure(request: Request) -> bool:
 
 def client_ip(request: Request, svc: Services) -> str:
     """The caller's IP for lock-out counters, by the layer's one rule (``pierre_rag.client_ip``):
-    never a header the caller chose, such as ``X-Forwarded-For``."""
-    return svc.client_ip.client_ip(request.client.host if request.client else None, request.headers)
+    never a header the caller can write."""
+    return svc.client_ip.of_request(request)
 
 
 def read_principal(request: Request, svc: Services) -> Principal | None:
