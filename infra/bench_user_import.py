@@ -43,12 +43,12 @@ from moto import mock_aws  # noqa: E402
 
 from pierre_local.resources import LocalResources, create_tables  # noqa: E402
 from pierre_local.template import REGION, read_stack  # noqa: E402
+from pierre_rag.auth.access import StaffRole  # noqa: E402
 from pierre_rag.auth.passwords import (  # noqa: E402
     generate_password,
     hash_one_time_password,
     hash_password,
 )
-from pierre_rag.auth.roles import Role  # noqa: E402
 from pierre_rag.knowledge.build import build_datastore  # noqa: E402
 from tests.unit.admin.harness import TENANT, make_admin  # noqa: E402
 from tests.unit.knowledge.fakes import FIXTURE_KNOWLEDGE, HashEmbedder  # noqa: E402
@@ -61,7 +61,7 @@ def one_import(rows: int, datastore: Path) -> float:
         create_tables(LocalResources(read_stack(REPO / "template.yaml")), dynamodb)
         admin = make_admin(dynamodb, datastore)
         with admin.client:
-            csrf = admin.sign_in_as(f"me@{TENANT}", Role.ADMINISTRATOR)
+            csrf = admin.sign_in_as(f"me@{TENANT}", StaffRole.ADMINISTRATOR)
             text = "".join(f"user{i}@{TENANT},collaborator\n" for i in range(rows))
             began = time.perf_counter()
             response = admin.client.post(

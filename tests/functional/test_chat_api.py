@@ -11,7 +11,7 @@ import pytest
 import chat_handler
 from chat_api.services import chat_services
 from pierre_local.resources import LocalResources
-from pierre_rag.auth.roles import Role
+from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.sessions import SessionCodec
 from pierre_rag.auth.users import User, UserStore
 from tests.functional.conftest import SESSION_SECRET
@@ -121,8 +121,13 @@ def test_protected_context_needs_a_staff_session(chat, runtime):
     assert refused["statusCode"] == 401
 
     users = UserStore(runtime, LocalResources.physical_name("UsersTable"))
+    # an account that has chosen its password: a one-time password opens no staff context
     users.create(
-        "exemple-hlm.fr", "a@exemple-hlm.fr", Role.COLLABORATOR, "hash", must_change_password=False
+        "exemple-hlm.fr",
+        "a@exemple-hlm.fr",
+        StaffRole.COLLABORATOR,
+        "hash",
+        must_change_password=False,
     )
     account = users.get("exemple-hlm.fr", "a@exemple-hlm.fr")
     assert account is not None
@@ -135,7 +140,7 @@ def test_protected_context_needs_a_staff_session(chat, runtime):
 
 
 def test_a_session_of_another_landlord_does_not_open_the_staff_context(chat):
-    other = User("a@autre.fr", "autre-hlm.fr", Role.ADMINISTRATOR, "", "hash")
+    other = User("a@autre.fr", "autre-hlm.fr", StaffRole.ADMINISTRATOR, "", "hash")
     token, _ = SessionCodec(SESSION_SECRET).issue(other)
     event = _message(context="staff")
     event["cookies"] = [f"pierre_session={token}"]

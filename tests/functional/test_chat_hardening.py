@@ -14,7 +14,7 @@ import yaml
 import chat_handler
 from chat_api.services import chat_services
 from pierre_local.resources import LocalResources
-from pierre_rag.auth.roles import Role
+from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.sessions import SessionCodec
 from pierre_rag.auth.users import UserStore
 from pierre_rag.tenants import tenant_registry
@@ -116,7 +116,10 @@ def test_an_anonymous_page_of_a_staff_context_learns_only_that_it_is_reserved(st
 def test_staff_see_their_context_greeting_examples_and_contacts(staff_context, chat, runtime):
     users = UserStore(runtime, LocalResources.physical_name("UsersTable"))
     users.create(
-        "exemple-hlm.fr", "a@exemple-hlm.fr", Role.COLLABORATOR, "unused-hash",
+        "exemple-hlm.fr",
+        "a@exemple-hlm.fr",
+        StaffRole.COLLABORATOR,
+        "unused-hash",
         must_change_password=False,
     )
     user = users.get("exemple-hlm.fr", "a@exemple-hlm.fr")

@@ -17,7 +17,7 @@ import admin_handler
 import chat_handler
 from chat_api.services import chat_services
 from pierre_local.resources import LocalResources
-from pierre_rag.auth.roles import Role
+from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.sessions import Session, SessionCodec
 from pierre_rag.auth.users import User, UserStore
 from tests.functional.conftest import SESSION_SECRET
@@ -55,7 +55,7 @@ def users(runtime: Any) -> UserStore:
     return UserStore(runtime, LocalResources.physical_name("UsersTable"))
 
 
-def _signed_in(users: UserStore, role: Role = Role.COLLABORATOR) -> tuple[str, Session]:
+def _signed_in(users: UserStore, role: StaffRole = StaffRole.COLLABORATOR) -> tuple[str, Session]:
     """What the admin's login gives a collaborator of the landlord: a session cookie."""
     users.create(LANDLORD, ANA, role, "unused-hash", must_change_password=False)
     user = users.get(LANDLORD, ANA)
@@ -90,7 +90,7 @@ def test_after_logout_the_replayed_cookie_opens_neither_the_staff_chat_nor_the_a
     functions, users
 ):
     chat, admin = functions
-    token, session = _signed_in(users, Role.ADMINISTRATOR)
+    token, session = _signed_in(users, StaffRole.ADMINISTRATOR)
     assert chat(_staff_question(token))["statusCode"] == 200
     assert admin(_admin_page(token))["statusCode"] == 200
 
@@ -113,12 +113,14 @@ def test_after_logout_the_replayed_cookie_opens_neither_the_staff_chat_nor_the_a
         ),
         pytest.param(
             lambda users: (
-                users.set_role(LANDLORD, ANA, Role.CONTRIBUTOR),
-                users.set_role(LANDLORD, ANA, Role.COLLABORATOR),
+                users.set_role(LANDLORD, ANA, StaffRole.CONTRIBUTOR),
+                users.set_role(LANDLORD, ANA, StaffRole.COLLABORATOR),
             ),
             id="demoted then promoted back",
         ),
-        pytest.param(lambda users: users.set_role(LANDLORD, ANA, Role.CONTRIBUTOR), id="demoted"),
+        pytest.param(
+            lambda users: users.set_role(LANDLORD, ANA, StaffRole.CONTRIBUTOR), id="demoted"
+        ),
         pytest.param(lambda users: users.delete(LANDLORD, ANA), id="deleted"),
     ],
 )
@@ -138,7 +140,7 @@ def test_a_changed_account_no_longer_opens_the_staff_chat_with_its_old_cookie(
 def test_a_cookie_whose_account_never_existed_does_not_open_the_staff_chat(functions, users):
     chat, _ = functions
     assert users.get(LANDLORD, ANA) is None
-    ghost = User(ANA, LANDLORD, Role.ADMINISTRATOR, "", "hash")
+    ghost = User(ANA, LANDLORD, StaffRole.ADMINISTRATOR, "", "hash")
     token, _ = SessionCodec(SESSION_SECRET).issue(ghost)
 
     assert chat(_staff_question(token))["statusCode"] == 401

@@ -10,23 +10,16 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from admin_app.menu import menu_for
 from admin_app.security import Principal
-from pierre_rag.auth.roles import Role
+from pierre_rag.auth.access import StaffRole
 
 TEMPLATES = Path(__file__).parent / "templates"
 ROLE_LABELS = {
-    Role.ADMINISTRATOR: "Administrateur",
-    Role.CONTRIBUTOR: "Contributeur",
-    Role.COLLABORATOR: "Collaborateur",
+    StaffRole.ADMINISTRATOR: "Administrateur",
+    StaffRole.CONTRIBUTOR: "Contributeur",
+    StaffRole.COLLABORATOR: "Collaborateur",
 }
-NAV: list[tuple[str, str, tuple[Role, ...]]] = [
-    ("/admin/conversations", "Conversations", (Role.ADMINISTRATOR,)),
-    ("/admin/stats", "Statistiques", (Role.ADMINISTRATOR,)),
-    ("/admin/users", "Utilisateurs", (Role.ADMINISTRATOR,)),
-    ("/admin/knowledge", "Connaissances", (Role.ADMINISTRATOR, Role.CONTRIBUTOR)),
-    ("/admin/chat", "Chat interne", (Role.ADMINISTRATOR, Role.COLLABORATOR)),
-    ("/admin/sms/failed", "SMS en échec", (Role.ADMINISTRATOR,)),
-]
 
 
 def _datetime(epoch_ms: int | None) -> str:
@@ -67,11 +60,8 @@ def render(
     headers: dict[str, str] | None = None,
     **context: Any,
 ) -> HTMLResponse:
-    nav = [
-        (href, label, request.url.path.startswith(href))
-        for href, label, roles in NAV
-        if principal is not None and principal.role in roles
-    ]
+    entries = menu_for(principal.role) if principal is not None else []
+    nav = [(entry.href, entry.label, request.url.path.startswith(entry.href)) for entry in entries]
     body = ENV.get_template(template).render(
         principal=principal,
         csrf=principal.session.csrf if principal else "",

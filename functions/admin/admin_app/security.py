@@ -1,5 +1,5 @@
 """Who is asking: session cookie → principal (the layer's staff check, shared with the chat),
-role guards, CSRF checks, the cookie's Secure flag and the client IP."""
+capability guards, CSRF checks, the cookie's Secure flag and the client IP."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from collections.abc import Awaitable, Callable
 from fastapi import Depends, Request
 
 from admin_app.services import Services
+from pierre_rag.auth.access import Capability, may, opens_before_password_change
 from pierre_rag.auth.csrf import tokens_match
 from pierre_rag.auth.principal import StaffPrincipal, staff_principal
-from pierre_rag.auth.roles import Role
 from pierre_rag.auth.sessions import COOKIE_NAME
 from pierre_rag.transport import is_local_plain_http
 
@@ -51,8 +51,8 @@ def cookie_secure(request: Request) -> bool:
 
 def client_ip(request: Request, svc: Services) -> str:
     """The caller's IP for lock-out counters, by the layer's one rule (``pierre_rag.client_ip``):
-    never a header the caller chose, such as ``X-Forwarded-For``."""
-    return svc.client_ip.client_ip(request.client.host if request.client else None, request.headers)
+    never a header the caller can write."""
+    return svc.client_ip.of_request(request)
 
 
 def read_principal(request: Request, svc: Services) -> Principal | None:
@@ -76,18 +76,18 @@ def _principal(request: Request, svc: Services = Depends(services)) -> Principal
     return principal
 
 
-def require(
-    *roles: Role, allow_pending_password: bool = False
-) -> Callable[..., Awaitable[Principal]]:
-    """Dependency: a principal with one of ``roles``; on POST also a valid CSRF token."""
+def require(capability: Capability) -> Callable[..., Awaitable[Principal]]:
+    """Dependency: a principal whose role holds ``capability`` (``pierre_rag.auth.access``);
+    on POST also a valid CSRF token. An account still holding a one-time password is sent to
+    the password form first, unless ``capability`` is what replaces it."""
 
     async def guard(
         request: Request,
         principal: Principal = Depends(_principal),  # noqa: B008
     ) -> Principal:
-        if principal.user.must_change_password and not allow_pending_password:
+        if principal.user.must_change_password and not opens_before_password_change(capability):
             raise PasswordChangeRequiredError
-        if principal.role not in roles:
+        if not may(principal.role, capability):
             raise ForbiddenError
         if request.method not in ("GET", "HEAD"):
             form = await request.form()
@@ -99,9 +99,3 @@ def require(
         return principal
 
     return guard
-
-
-ALL_ROLES = tuple(Role)
-ADMIN = (Role.ADMINISTRATOR,)
-KNOWLEDGE = (Role.ADMINISTRATOR, Role.CONTRIBUTOR)
-PROTECTED_CHAT = (Role.ADMINISTRATOR, Role.COLLABORATOR)

@@ -12,9 +12,8 @@ JSON_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 
 def client_ip(request: Request, rule: ClientIpRule) -> str:
-    """The caller's address by the layer's one rule (``pierre_rag.client_ip``). Under Mangum
-    the scope's client is the event's ``requestContext.http.sourceIp``."""
-    return rule.client_ip(request.client.host if request.client else None, request.headers)
+    """The caller's address by the layer's one rule (``pierre_rag.client_ip``)."""
+    return rule.of_request(request)
 
 
 def same_origin(request: Request, origin: str) -> bool:

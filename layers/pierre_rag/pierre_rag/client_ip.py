@@ -21,6 +21,7 @@ import ipaddress
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,21 @@ def viewer_ip(value: str) -> str | None:
         return None
 
 
+class _Peer(Protocol):
+    @property
+    def host(self) -> str: ...
+
+
+class HttpRequest(Protocol):
+    """What the rule reads of a Starlette/FastAPI request: its ASGI peer and its headers."""
+
+    @property
+    def client(self) -> _Peer | None: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+
 @dataclass(frozen=True)
 class ClientIpRule:
     """``origin_secret`` empty: no request is taken as coming through CloudFront (local stack)."""
@@ -58,6 +74,12 @@ class ClientIpRule:
         if not self.origin_secret or sent is None:
             return False
         return hmac.compare_digest(sent.encode(), self.origin_secret.encode())
+
+    def of_request(self, request: HttpRequest) -> str:
+        """:meth:`client_ip` of a request: its ASGI peer is the source IP (under Mangum, the
+        event's ``requestContext.http.sourceIp``)."""
+        peer = request.client
+        return self.client_ip(peer.host if peer else None, request.headers)
 
     def client_ip(self, source_ip: str | None, headers: Mapping[str, str]) -> str:
         """The viewer behind CloudFront (proven by the origin secret), else the source IP;

@@ -13,9 +13,9 @@ from admin_app.services import Services
 from starlette.testclient import TestClient
 
 from pierre_local.resources import LocalResources
+from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.lockout import LoginThrottle
 from pierre_rag.auth.passwords import hash_password
-from pierre_rag.auth.roles import Role
 from pierre_rag.auth.sessions import COOKIE_NAME, SessionCodec
 from pierre_rag.auth.users import UserStore
 from pierre_rag.conversations import ConversationStore, Turn
@@ -93,11 +93,11 @@ class Admin:
         return self.services.conversations
 
     def add_user(
-        self, email: str, role: Role, tenant: str = TENANT, *, must_change: bool = False
+        self, email: str, role: StaffRole, tenant: str = TENANT, *, must_change: bool = False
     ) -> None:
         self.users.create(tenant, email, role, password_hash(), must_change_password=must_change)
 
-    def sign_in_as(self, email: str, role: Role, tenant: str = TENANT) -> str:
+    def sign_in_as(self, email: str, role: StaffRole, tenant: str = TENANT) -> str:
         """Create the account if needed and put a session cookie on the client; returns its CSRF."""
         if self.users.get(tenant, email) is None:
             self.add_user(email, role, tenant)

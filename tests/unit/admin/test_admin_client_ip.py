@@ -10,8 +10,8 @@ import pytest
 from admin_app.app import create_app
 from starlette.testclient import TestClient
 
+from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.lockout import LockoutPolicy
-from pierre_rag.auth.roles import Role
 from pierre_rag.client_ip import ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER, ClientIpRule
 from tests.unit.admin.harness import PASSWORD, Admin
 
@@ -42,7 +42,7 @@ def _behind_cloudfront(admin: Admin) -> Admin:
 
 
 def test_rotating_the_first_forwarded_for_entry_does_not_escape_the_ip_lockout(admin):
-    admin.add_user("marie@pierre-habitat.fr", Role.ADMINISTRATOR)
+    admin.add_user("marie@pierre-habitat.fr", StaffRole.ADMINISTRATOR)
     for index in range(IP_THRESHOLD):
         forged = {"x-forwarded-for": f"192.0.2.{index}, 198.51.100.7"}
         assert _login(admin, f"guess{index}@pierre-habitat.fr", "wrong", forged).status_code == 401
@@ -53,7 +53,7 @@ def test_rotating_the_first_forwarded_for_entry_does_not_escape_the_ip_lockout(a
 
 
 def test_a_viewer_header_without_the_origin_secret_does_not_escape_the_ip_lockout(admin):
-    admin.add_user("marie@pierre-habitat.fr", Role.ADMINISTRATOR)
+    admin.add_user("marie@pierre-habitat.fr", StaffRole.ADMINISTRATOR)
     admin = _behind_cloudfront(admin)
     for index in range(IP_THRESHOLD):
         forged = {VIEWER_ADDRESS_HEADER: f"203.0.113.{index}:443"}
@@ -65,7 +65,7 @@ def test_a_viewer_header_without_the_origin_secret_does_not_escape_the_ip_lockou
 
 
 def test_through_cloudfront_one_viewer_is_locked_out_and_another_is_not(admin):
-    admin.add_user("marie@pierre-habitat.fr", Role.ADMINISTRATOR)
+    admin.add_user("marie@pierre-habitat.fr", StaffRole.ADMINISTRATOR)
     admin = _behind_cloudfront(admin)
 
     def viewer(address: str) -> dict[str, str]:

@@ -8,6 +8,7 @@ from admin_app.charts import column_chart, row_chart
 from admin_app.csv_export import safe_cell
 
 from pierre_local.resources import LocalResources
+from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.landlord_domains import landlord_of_address
 from pierre_rag.auth.lockout import LockoutPolicy
 from pierre_rag.auth.passwords import (
@@ -16,7 +17,6 @@ from pierre_rag.auth.passwords import (
     password_problem,
     verify_password,
 )
-from pierre_rag.auth.roles import Role
 from pierre_rag.auth.user_import import MAX_ROWS, ImportTooLargeError, parse_users_csv
 from pierre_rag.auth.users import DuplicateUserError, UserStore
 from pierre_rag.conversations import ConversationMeta
@@ -59,7 +59,7 @@ def test_the_import_parser_reads_semicolons_headers_and_french_roles():
     )
 
     assert [(r.line, r.email, r.role, r.name, r.error) for r in rows] == [
-        (2, "a@x.fr", Role.CONTRIBUTOR, "Anne", None)
+        (2, "a@x.fr", StaffRole.CONTRIBUTOR, "Anne", None)
     ]
 
 
@@ -199,10 +199,10 @@ def test_the_report_counts_channels_outcomes_scores_sources_and_latency():
 
 def test_an_address_has_one_account_across_landlords(dynamodb):
     store = UserStore(dynamodb, LocalResources.physical_name("UsersTable"))
-    store.create("a.fr", "Same@x.fr", Role.COLLABORATOR, "h")
+    store.create("a.fr", "Same@x.fr", StaffRole.COLLABORATOR, "h")
 
     with pytest.raises(DuplicateUserError):
-        store.create("b.fr", "same@x.fr", Role.ADMINISTRATOR, "h")
+        store.create("b.fr", "same@x.fr", StaffRole.ADMINISTRATOR, "h")
     assert store.tenant_of("SAME@x.fr") == "a.fr"
     assert store.list("b.fr") == []
     assert store.has_users("a.fr") and not store.has_users("b.fr")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.csrf import LOGIN_COOKIE
-from pierre_rag.auth.roles import Role
 from pierre_rag.auth.sessions import COOKIE_NAME
 from tests.unit.admin.harness import (
     BOOTSTRAP,
@@ -25,7 +25,7 @@ def _session_cookie(response):
 
 def test_a_user_logs_in_with_the_right_password_and_gets_a_hardened_cookie(admin):
     # given
-    admin.add_user("marie@pierre-habitat.fr", Role.ADMINISTRATOR)
+    admin.add_user("marie@pierre-habitat.fr", StaffRole.ADMINISTRATOR)
     # when
     response = admin.login("Marie@Pierre-Habitat.fr ", PASSWORD)
     # then
@@ -38,7 +38,7 @@ def test_a_user_logs_in_with_the_right_password_and_gets_a_hardened_cookie(admin
 
 
 def test_a_wrong_password_and_an_unknown_address_get_the_same_answer(admin):
-    admin.add_user("marie@pierre-habitat.fr", Role.ADMINISTRATOR)
+    admin.add_user("marie@pierre-habitat.fr", StaffRole.ADMINISTRATOR)
 
     wrong = admin.login("marie@pierre-habitat.fr", "not the password")
     unknown = admin.login("nobody@pierre-habitat.fr", PASSWORD)
@@ -50,7 +50,7 @@ def test_a_wrong_password_and_an_unknown_address_get_the_same_answer(admin):
 
 
 def test_the_login_form_refuses_a_post_without_its_csrf_token(admin):
-    admin.add_user("marie@pierre-habitat.fr", Role.ADMINISTRATOR)
+    admin.add_user("marie@pierre-habitat.fr", StaffRole.ADMINISTRATOR)
     admin.client.get("/admin/login")
 
     response = admin.client.post(
@@ -64,7 +64,7 @@ def test_the_login_form_refuses_a_post_without_its_csrf_token(admin):
 
 
 def test_the_cookie_is_not_secure_only_on_plain_http_localhost(admin):
-    admin.add_user("marie@pierre-habitat.fr", Role.ADMINISTRATOR)
+    admin.add_user("marie@pierre-habitat.fr", StaffRole.ADMINISTRATOR)
     form = admin.client.get("http://localhost:3000/admin/login")
     assert "Secure" not in form.headers["set-cookie"]
     csrf = form.text.split('name="csrf" value="')[1].split('"')[0]
@@ -83,7 +83,7 @@ def test_the_cookie_is_not_secure_only_on_plain_http_localhost(admin):
 
 
 def test_five_failures_lock_the_account_with_growing_delays_then_it_unlocks(admin):
-    admin.add_user("marie@pierre-habitat.fr", Role.ADMINISTRATOR)
+    admin.add_user("marie@pierre-habitat.fr", StaffRole.ADMINISTRATOR)
     for _ in range(5):
         assert admin.login("marie@pierre-habitat.fr", "wrong").status_code == 401
 
@@ -101,7 +101,7 @@ def test_five_failures_lock_the_account_with_growing_delays_then_it_unlocks(admi
 
 
 def test_many_failures_from_one_ip_lock_that_ip_for_every_account(admin):
-    admin.add_user("marie@pierre-habitat.fr", Role.ADMINISTRATOR)
+    admin.add_user("marie@pierre-habitat.fr", StaffRole.ADMINISTRATOR)
     for index in range(20):
         admin.login(f"guess{index}@pierre-habitat.fr", "wrong")
 
@@ -114,7 +114,7 @@ def test_bootstrap_creates_the_first_administrator_who_must_change_the_password(
     assert response.status_code == 303
     assert response.headers["location"] == "/admin/password"
     user = admin.users.get(TENANT, f"admin@{TENANT}")
-    assert user is not None and user.role is Role.ADMINISTRATOR and user.must_change_password
+    assert user is not None and user.role is StaffRole.ADMINISTRATOR and user.must_change_password
     # every other page sends the new administrator to the password form first
     assert admin.client.get("/admin/users", follow_redirects=False).headers["location"] == (
         "/admin/password"
@@ -122,7 +122,7 @@ def test_bootstrap_creates_the_first_administrator_who_must_change_the_password(
 
 
 def test_bootstrap_is_refused_once_the_landlord_has_an_account(admin):
-    admin.add_user("marie@pierre-habitat.fr", Role.COLLABORATOR)
+    admin.add_user("marie@pierre-habitat.fr", StaffRole.COLLABORATOR)
 
     assert admin.login(f"admin@{TENANT}", BOOTSTRAP).status_code == 401
     assert admin.users.get(TENANT, f"admin@{TENANT}") is None
@@ -154,7 +154,7 @@ def test_a_landlord_without_a_bootstrap_secret_cannot_be_bootstrapped(admin, mon
 
 
 def _change(admin, current: str, new: str, confirm: str | None = None):
-    csrf = admin.sign_in_as("marie@pierre-habitat.fr", Role.ADMINISTRATOR)
+    csrf = admin.sign_in_as("marie@pierre-habitat.fr", StaffRole.ADMINISTRATOR)
     return admin.client.post(
         "/admin/password",
         data={"csrf": csrf, "current": current, "new": new, "confirm": confirm or new},
@@ -163,7 +163,7 @@ def _change(admin, current: str, new: str, confirm: str | None = None):
 
 
 def test_changing_the_password_checks_the_current_one_and_the_policy(admin):
-    admin.add_user("marie@pierre-habitat.fr", Role.ADMINISTRATOR, must_change=True)
+    admin.add_user("marie@pierre-habitat.fr", StaffRole.ADMINISTRATOR, must_change=True)
 
     assert _change(admin, "wrong current", "a brand new passphrase").status_code == 400
     assert _change(admin, PASSWORD, "short").status_code == 400
@@ -174,7 +174,7 @@ def test_changing_the_password_checks_the_current_one_and_the_policy(admin):
 
 
 def test_the_bootstrap_secret_cannot_become_the_new_password(admin):
-    admin.add_user("marie@pierre-habitat.fr", Role.ADMINISTRATOR, must_change=True)
+    admin.add_user("marie@pierre-habitat.fr", StaffRole.ADMINISTRATOR, must_change=True)
 
     response = _change(admin, PASSWORD, BOOTSTRAP)
 
@@ -183,7 +183,7 @@ def test_the_bootstrap_secret_cannot_become_the_new_password(admin):
 
 
 def test_logout_clears_the_cookie(admin):
-    csrf = admin.sign_in_as("marie@pierre-habitat.fr", Role.ADMINISTRATOR)
+    csrf = admin.sign_in_as("marie@pierre-habitat.fr", StaffRole.ADMINISTRATOR)
 
     response = admin.client.post("/admin/logout", data={"csrf": csrf}, follow_redirects=False)
 

@@ -12,11 +12,11 @@ import pytest
 from admin_app.app import create_app
 from fastapi.routing import APIRoute
 
-from pierre_rag.auth.roles import Role
+from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.sessions import COOKIE_NAME
 from tests.unit.admin.harness import OTHER, TENANT
 
-A, K, C = Role.ADMINISTRATOR, Role.CONTRIBUTOR, Role.COLLABORATOR
+A, K, C = StaffRole.ADMINISTRATOR, StaffRole.CONTRIBUTOR, StaffRole.COLLABORATOR
 OURS = "conv-ours"
 TARGET = f"target@{TENANT}"
 STAFF_FILE = "pierre-habitat.fr/staff/procedure-impayes.md"
@@ -33,7 +33,7 @@ class R:
     method: str
     url: str
     template: str  # the route's path template, to match the app's routes
-    allowed: tuple[Role, ...]
+    allowed: tuple[StaffRole, ...]
     data: tuple[tuple[str, str], ...] = ()
 
     def __str__(self) -> str:
@@ -148,7 +148,7 @@ def test_the_matrix_covers_every_route_of_the_app():
 def _seed(admin) -> None:
     admin.seed_conversation(OURS)
     admin.seed_conversation("conv-theirs", tenant=OTHER)
-    admin.add_user(TARGET, Role.COLLABORATOR)
+    admin.add_user(TARGET, StaffRole.COLLABORATOR)
 
 
 def _request(admin, route: R, csrf: str):
@@ -167,12 +167,12 @@ def test_each_principal_reaches_exactly_what_its_role_allows(admin, route, princ
     csrf = "none"
     if principal == "forged":
         admin.client.cookies.set(COOKIE_NAME, "eyJlIjoiYSJ9.forged.signature")
-    elif isinstance(principal, Role):
+    elif isinstance(principal, StaffRole):
         csrf = admin.sign_in_as(f"{principal.value}@{TENANT}", principal)
     # when
     response = _request(admin, route, csrf)
     # then
-    if not isinstance(principal, Role):
+    if not isinstance(principal, StaffRole):
         if route.method == "GET":
             assert response.status_code == 303
             assert response.headers["location"] == "/admin/login"

@@ -4,7 +4,7 @@ tests/functional/test_staff_sessions.py)."""
 
 from __future__ import annotations
 
-from pierre_rag.auth.roles import Role
+from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.sessions import COOKIE_NAME
 from tests.unit.admin.harness import PASSWORD, TENANT, Admin
 
@@ -12,7 +12,7 @@ MARIE = f"marie@{TENANT}"
 BOSS = f"chef@{TENANT}"
 
 
-def _cookie_of(admin: Admin, email: str, role: Role, tenant: str = TENANT) -> tuple[str, str]:
+def _cookie_of(admin: Admin, email: str, role: StaffRole, tenant: str = TENANT) -> tuple[str, str]:
     csrf = admin.sign_in_as(email, role, tenant)
     token = admin.client.cookies.get(COOKIE_NAME)
     assert token
@@ -29,13 +29,13 @@ def _replay(admin: Admin, token: str, path: str = "/admin/chat") -> int:
 
 
 def _as_boss(admin: Admin, path: str, **data: str) -> int:
-    _, csrf = _cookie_of(admin, BOSS, Role.ADMINISTRATOR)
+    _, csrf = _cookie_of(admin, BOSS, StaffRole.ADMINISTRATOR)
     response = admin.client.post(path, data={"csrf": csrf, **data}, follow_redirects=False)
     return response.status_code
 
 
 def test_a_replayed_cookie_after_logout_is_refused(admin):
-    token, csrf = _cookie_of(admin, MARIE, Role.COLLABORATOR)
+    token, csrf = _cookie_of(admin, MARIE, StaffRole.COLLABORATOR)
     assert _replay(admin, token) == 200
 
     logout = admin.client.post("/admin/logout", data={"csrf": csrf}, follow_redirects=False)
@@ -45,8 +45,8 @@ def test_a_replayed_cookie_after_logout_is_refused(admin):
 
 
 def test_logout_ends_the_sessions_of_the_account_on_every_device(admin):
-    first, csrf = _cookie_of(admin, MARIE, Role.COLLABORATOR)
-    second, _ = _cookie_of(admin, MARIE, Role.COLLABORATOR)
+    first, csrf = _cookie_of(admin, MARIE, StaffRole.COLLABORATOR)
+    second, _ = _cookie_of(admin, MARIE, StaffRole.COLLABORATOR)
     admin.client.cookies.set(COOKIE_NAME, first)
 
     admin.client.post("/admin/logout", data={"csrf": csrf}, follow_redirects=False)
@@ -55,8 +55,8 @@ def test_logout_ends_the_sessions_of_the_account_on_every_device(admin):
 
 
 def test_changing_ones_password_ends_older_sessions_but_not_the_new_one(admin):
-    old, csrf = _cookie_of(admin, MARIE, Role.COLLABORATOR)
-    other_device, _ = _cookie_of(admin, MARIE, Role.COLLABORATOR)
+    old, csrf = _cookie_of(admin, MARIE, StaffRole.COLLABORATOR)
+    other_device, _ = _cookie_of(admin, MARIE, StaffRole.COLLABORATOR)
     admin.client.cookies.set(COOKIE_NAME, old)
     new_password = "a brand new passphrase"
 
@@ -77,7 +77,7 @@ def test_changing_ones_password_ends_older_sessions_but_not_the_new_one(admin):
 
 
 def test_a_password_reset_by_an_administrator_ends_the_accounts_sessions(admin):
-    token, _ = _cookie_of(admin, MARIE, Role.COLLABORATOR)
+    token, _ = _cookie_of(admin, MARIE, StaffRole.COLLABORATOR)
 
     assert _as_boss(admin, "/admin/users/password", email=MARIE) == 200
 
@@ -85,7 +85,7 @@ def test_a_password_reset_by_an_administrator_ends_the_accounts_sessions(admin):
 
 
 def test_a_role_changed_and_changed_back_does_not_revive_the_session(admin):
-    token, _ = _cookie_of(admin, MARIE, Role.COLLABORATOR)
+    token, _ = _cookie_of(admin, MARIE, StaffRole.COLLABORATOR)
 
     assert _as_boss(admin, "/admin/users/role", email=MARIE, role="contributor") == 303
     assert _as_boss(admin, "/admin/users/role", email=MARIE, role="collaborator") == 303
@@ -94,10 +94,10 @@ def test_a_role_changed_and_changed_back_does_not_revive_the_session(admin):
 
 
 def test_deleting_an_account_ends_its_sessions_even_if_the_address_comes_back(admin):
-    token, _ = _cookie_of(admin, MARIE, Role.COLLABORATOR)
+    token, _ = _cookie_of(admin, MARIE, StaffRole.COLLABORATOR)
 
     assert _as_boss(admin, "/admin/users/delete", email=MARIE) == 303
     assert _replay(admin, token) == 303
-    admin.add_user(MARIE, Role.COLLABORATOR)
+    admin.add_user(MARIE, StaffRole.COLLABORATOR)
 
     assert _replay(admin, token) == 303

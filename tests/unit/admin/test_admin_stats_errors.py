@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from pierre_rag.auth.roles import Role
+from pierre_rag.auth.access import StaffRole
 from pierre_rag.conversations import Turn
 from pierre_rag.limits import ABANDONED_AFTER_MS
 from tests.unit.admin.harness import TENANT
@@ -21,7 +21,7 @@ def _outcome_rows(admin) -> dict[str, str]:
 
 def test_a_question_whose_turn_failed_is_an_error_in_the_statistics(admin):
     # Given one answered conversation and one whose turn failed after storing the question
-    admin.sign_in_as(f"a@{TENANT}", Role.ADMINISTRATOR)
+    admin.sign_in_as(f"a@{TENANT}", StaffRole.ADMINISTRATOR)
     admin.seed_conversation("answered", created_ms=T0)
     admin.conversations.record_user_turn(
         "failed",

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from pierre_rag.auth import passwords
+from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.passwords import verify_password
-from pierre_rag.auth.roles import Role
 from pierre_rag.auth.user_import import MAX_ROWS
 from tests.unit.admin.harness import OTHER, TENANT
 
@@ -22,7 +22,7 @@ def _otp(html: str) -> str:
 
 
 def test_creating_a_user_shows_a_one_time_password_once(admin):
-    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+    csrf = admin.sign_in_as(ME, StaffRole.ADMINISTRATOR)
 
     response = admin.client.post(
         "/admin/users",
@@ -32,13 +32,13 @@ def test_creating_a_user_shows_a_one_time_password_once(admin):
     assert response.status_code == 200
     password = _otp(response.text)
     user = admin.users.get(TENANT, f"nina@{TENANT}")
-    assert user is not None and user.role is Role.CONTRIBUTOR and user.must_change_password
+    assert user is not None and user.role is StaffRole.CONTRIBUTOR and user.must_change_password
     assert verify_password(user.password_hash, password)
     assert password not in admin.client.get("/admin/users").text
 
 
 def test_an_administrator_may_set_the_password_which_is_never_displayed(admin):
-    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+    csrf = admin.sign_in_as(ME, StaffRole.ADMINISTRATOR)
     chosen = "chosen by the administrator"
 
     response = admin.client.post(
@@ -59,8 +59,8 @@ def test_an_administrator_may_set_the_password_which_is_never_displayed(admin):
 
 
 def test_creating_refuses_bad_input_and_duplicates_even_across_landlords(admin):
-    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
-    admin.add_user("taken@partenaire.example", Role.COLLABORATOR, tenant=OTHER)
+    csrf = admin.sign_in_as(ME, StaffRole.ADMINISTRATOR)
+    admin.add_user("taken@partenaire.example", StaffRole.COLLABORATOR, tenant=OTHER)
 
     bad_email = admin.client.post(
         "/admin/users", data={"csrf": csrf, "email": "nope", "role": "contributor"}
@@ -81,7 +81,7 @@ def test_creating_refuses_bad_input_and_duplicates_even_across_landlords(admin):
     "email", [f"admin@{OTHER}", f"Jeanne@{OTHER.upper()}", f"agent@agence.{OTHER}"]
 )
 def test_an_address_of_another_landlords_domain_is_refused_by_the_form(admin, email):
-    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+    csrf = admin.sign_in_as(ME, StaffRole.ADMINISTRATOR)
 
     response = admin.client.post(
         "/admin/users", data={"csrf": csrf, "email": email, "role": "administrator"}
@@ -93,7 +93,7 @@ def test_an_address_of_another_landlords_domain_is_refused_by_the_form(admin, em
 
 
 def test_an_address_of_ones_own_domain_or_an_outside_one_is_accepted(admin):
-    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+    csrf = admin.sign_in_as(ME, StaffRole.ADMINISTRATOR)
 
     for email in (f"agent@agence.{TENANT}", "prestataire@exemple.org"):
         response = admin.client.post(
@@ -105,8 +105,8 @@ def test_an_address_of_ones_own_domain_or_an_outside_one_is_accepted(admin):
 
 
 def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(admin):
-    admin.sign_in_as(ME, Role.ADMINISTRATOR)
-    admin.add_user(f"target@{TENANT}", Role.COLLABORATOR)
+    admin.sign_in_as(ME, StaffRole.ADMINISTRATOR)
+    admin.add_user(f"target@{TENANT}", StaffRole.COLLABORATOR)
 
     responses = [
         admin.client.post("/admin/users", data={"email": f"new@{TENANT}", "role": "administrator"}),
@@ -120,12 +120,12 @@ def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(admin):
     assert [r.status_code for r in responses] == [403, 403, 403]
     assert [u.email for u in admin.users.list(TENANT)] == [ME, f"target@{TENANT}"]
     target = admin.users.get(TENANT, f"target@{TENANT}")
-    assert target is not None and target.role is Role.COLLABORATOR
+    assert target is not None and target.role is StaffRole.COLLABORATOR
 
 
 def test_role_change_reset_and_delete(admin):
-    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
-    admin.add_user(f"target@{TENANT}", Role.COLLABORATOR)
+    csrf = admin.sign_in_as(ME, StaffRole.ADMINISTRATOR)
+    admin.add_user(f"target@{TENANT}", StaffRole.COLLABORATOR)
     form = {"csrf": csrf, "email": f"target@{TENANT}"}
 
     role = admin.client.post(
@@ -137,7 +137,7 @@ def test_role_change_reset_and_delete(admin):
     confirm = admin.client.get(f"/admin/users/delete?email=target@{TENANT}")
     delete = admin.client.post("/admin/users/delete", data=form, follow_redirects=False)
 
-    assert role.status_code == 303 and user.role is Role.CONTRIBUTOR
+    assert role.status_code == 303 and user.role is StaffRole.CONTRIBUTOR
     assert verify_password(user.password_hash, _otp(reset.text)) and user.must_change_password
     assert "Supprimer définitivement" in confirm.text
     assert delete.status_code == 303
@@ -146,7 +146,7 @@ def test_role_change_reset_and_delete(admin):
 
 
 def test_an_administrator_cannot_demote_or_delete_itself(admin):
-    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+    csrf = admin.sign_in_as(ME, StaffRole.ADMINISTRATOR)
 
     demote = admin.client.post(
         "/admin/users/role", data={"csrf": csrf, "email": ME, "role": "collaborator"}
@@ -155,12 +155,12 @@ def test_an_administrator_cannot_demote_or_delete_itself(admin):
 
     assert demote.status_code == delete.status_code == 400
     me = admin.users.get(TENANT, ME)
-    assert me is not None and me.role is Role.ADMINISTRATOR
+    assert me is not None and me.role is StaffRole.ADMINISTRATOR
 
 
 def test_a_role_change_ends_the_sessions_of_that_user(admin):
-    admin.sign_in_as(f"target@{TENANT}", Role.COLLABORATOR)
-    admin.users.set_role(TENANT, f"target@{TENANT}", Role.ADMINISTRATOR)
+    admin.sign_in_as(f"target@{TENANT}", StaffRole.COLLABORATOR)
+    admin.users.set_role(TENANT, f"target@{TENANT}", StaffRole.ADMINISTRATOR)
 
     response = admin.client.get("/admin/users", follow_redirects=False)
 
@@ -178,7 +178,7 @@ unknown@{TENANT};chef;
 
 
 def test_the_import_preview_lists_each_row_error_and_writes_nothing(admin):
-    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+    csrf = admin.sign_in_as(ME, StaffRole.ADMINISTRATOR)
 
     response = admin.client.post("/admin/users/import", data={"csrf": csrf, "csv_text": CSV})
 
@@ -195,7 +195,7 @@ def test_the_import_preview_lists_each_row_error_and_writes_nothing(admin):
 
 
 def test_a_confirmed_clean_import_creates_the_accounts_with_one_time_passwords(admin):
-    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+    csrf = admin.sign_in_as(ME, StaffRole.ADMINISTRATOR)
     text = f"ana@{TENANT},collaborator,Ana\nbob@{TENANT},contributeur\n"
 
     preview = admin.client.post("/admin/users/import", data={"csrf": csrf, "csv_text": text})
@@ -209,14 +209,14 @@ def test_a_confirmed_clean_import_creates_the_accounts_with_one_time_passwords(a
     assert done.status_code == 200
     ana = admin.users.get(TENANT, f"ana@{TENANT}")
     bob = admin.users.get(TENANT, f"bob@{TENANT}")
-    assert ana is not None and ana.role is Role.COLLABORATOR and ana.name == "Ana"
-    assert bob is not None and bob.role is Role.CONTRIBUTOR
+    assert ana is not None and ana.role is StaffRole.COLLABORATOR and ana.name == "Ana"
+    assert bob is not None and bob.role is StaffRole.CONTRIBUTOR
     passwords = re.findall(r"<td><code>([^<]+)</code></td>", done.text)
     assert len(passwords) == 2 and verify_password(ana.password_hash, passwords[0])
 
 
 def test_a_confirm_with_a_bad_row_creates_nothing(admin):
-    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+    csrf = admin.sign_in_as(ME, StaffRole.ADMINISTRATOR)
 
     response = admin.client.post(
         "/admin/users/import",
@@ -232,7 +232,7 @@ def test_a_confirm_with_a_bad_row_creates_nothing(admin):
 
 
 def test_the_import_accepts_an_uploaded_file(admin):
-    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+    csrf = admin.sign_in_as(ME, StaffRole.ADMINISTRATOR)
 
     response = admin.client.post(
         "/admin/users/import",
@@ -248,7 +248,7 @@ def test_the_import_accepts_an_uploaded_file(admin):
 
 @pytest.mark.parametrize("action", ["preview", "confirm"])
 def test_the_import_refuses_each_row_at_another_landlords_domain(admin, action):
-    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+    csrf = admin.sign_in_as(ME, StaffRole.ADMINISTRATOR)
     text = f"ana@{TENANT},collaborator\nadmin@{OTHER},administrator\n"
 
     response = admin.client.post(
@@ -263,7 +263,7 @@ def test_the_import_refuses_each_row_at_another_landlords_domain(admin, action):
 
 def test_an_import_of_200_accounts_computes_no_memory_hard_hash(admin, monkeypatch):
     # Given a clean CSV of the maximum size, and argon2 hashing counted from now on
-    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+    csrf = admin.sign_in_as(ME, StaffRole.ADMINISTRATOR)
     text = "".join(f"user{i}@{TENANT},collaborator\n" for i in range(MAX_ROWS))
     argon2_hashes: list[str] = []
     real = passwords._HASHER
@@ -298,7 +298,7 @@ def test_a_failed_write_during_an_import_keeps_the_passwords_of_the_accounts_mad
     admin, monkeypatch
 ):
     # Given a three-row import whose second write fails (throttling, say)
-    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+    csrf = admin.sign_in_as(ME, StaffRole.ADMINISTRATOR)
     text = f"ana@{TENANT},collaborator\nbob@{TENANT},collaborator\ncyd@{TENANT},collaborator\n"
     real_create = admin.users.create
 
@@ -325,7 +325,7 @@ def test_a_failed_write_during_an_import_keeps_the_passwords_of_the_accounts_mad
 
 
 def test_an_import_over_the_row_cap_is_refused_with_what_to_do(admin):
-    csrf = admin.sign_in_as(ME, Role.ADMINISTRATOR)
+    csrf = admin.sign_in_as(ME, StaffRole.ADMINISTRATOR)
     text = "".join(f"user{i}@{TENANT},collaborator\n" for i in range(MAX_ROWS + 1))
 
     response = admin.client.post("/admin/users/import", data={"csrf": csrf, "csv_text": text})

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from pierre_local.resources import LocalResources
+from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.principal import staff_principal
-from pierre_rag.auth.roles import Role
 from pierre_rag.auth.sessions import SessionCodec
 from pierre_rag.auth.users import UserStore
 
@@ -44,7 +44,9 @@ def users(client: CountingClient) -> UserStore:
     return UserStore(client, LocalResources.physical_name("UsersTable"))
 
 
-def _cookie(users: UserStore, role: Role = Role.COLLABORATOR, landlord: str = LANDLORD) -> str:
+def _cookie(
+    users: UserStore, role: StaffRole = StaffRole.COLLABORATOR, landlord: str = LANDLORD
+) -> str:
     email = f"ana@{landlord}"
     if users.get(landlord, email) is None:
         users.create(landlord, email, role, "hash", must_change_password=False)
@@ -67,14 +69,14 @@ def test_a_current_session_is_the_account_and_opens_its_landlords_protected_chat
     assert (principal.email, principal.landlord, principal.role) == (
         EMAIL,
         LANDLORD,
-        Role.COLLABORATOR,
+        StaffRole.COLLABORATOR,
     )
     assert principal.may_chat_in_protected_context(LANDLORD)
     assert not principal.may_chat_in_protected_context(OTHER)
 
 
 def test_a_contributor_is_staff_but_not_for_the_protected_chat(users):
-    principal = _check(users, _cookie(users, Role.CONTRIBUTOR))
+    principal = _check(users, _cookie(users, StaffRole.CONTRIBUTOR))
 
     assert principal is not None and not principal.may_chat_in_protected_context(LANDLORD)
 
@@ -96,11 +98,11 @@ def test_a_password_change_ends_the_session(users):
 
 
 def test_a_role_changed_and_changed_back_does_not_revive_the_session(users):
-    token = _cookie(users, Role.COLLABORATOR)
+    token = _cookie(users, StaffRole.COLLABORATOR)
 
-    users.set_role(LANDLORD, EMAIL, Role.CONTRIBUTOR)
+    users.set_role(LANDLORD, EMAIL, StaffRole.CONTRIBUTOR)
     assert _check(users, token) is None
-    users.set_role(LANDLORD, EMAIL, Role.COLLABORATOR)
+    users.set_role(LANDLORD, EMAIL, StaffRole.COLLABORATOR)
 
     assert _check(users, token) is None
 
@@ -110,13 +112,13 @@ def test_a_deleted_account_ends_its_sessions_even_if_created_again(users):
 
     users.delete(LANDLORD, EMAIL)
     assert _check(users, token) is None
-    users.create(LANDLORD, EMAIL, Role.COLLABORATOR, "hash", must_change_password=False)
+    users.create(LANDLORD, EMAIL, StaffRole.COLLABORATOR, "hash", must_change_password=False)
 
     assert _check(users, token) is None
 
 
 def test_a_session_of_another_landlord_is_refused_without_reading_the_account(users, client):
-    token = _cookie(users, Role.ADMINISTRATOR, landlord=OTHER)
+    token = _cookie(users, StaffRole.ADMINISTRATOR, landlord=OTHER)
     client.get_items = 0
 
     assert _check(users, token, landlord=LANDLORD) is None
@@ -124,7 +126,7 @@ def test_a_session_of_another_landlord_is_refused_without_reading_the_account(us
 
 
 def test_a_session_of_an_unconfigured_landlord_is_refused(users):
-    token = _cookie(users, Role.ADMINISTRATOR, landlord="ancien-bailleur.fr")
+    token = _cookie(users, StaffRole.ADMINISTRATOR, landlord="ancien-bailleur.fr")
 
     assert _check(users, token, landlord=None) is None
 
@@ -145,7 +147,7 @@ def test_a_valid_cookie_costs_one_read(users, client):
 
 def test_an_account_still_on_its_one_time_password_may_not_use_the_staff_chat(users):
     # Given a collaborator signed in with the one-time password an administrator gave
-    users.create(LANDLORD, EMAIL, Role.COLLABORATOR, "hash", must_change_password=True)
+    users.create(LANDLORD, EMAIL, StaffRole.COLLABORATOR, "hash", must_change_password=True)
     user = users.get(LANDLORD, EMAIL)
     assert user is not None
     token, _ = codec.issue(user)

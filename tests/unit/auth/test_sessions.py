@@ -6,25 +6,25 @@ import time
 
 import pytest
 
-from pierre_rag.auth.roles import Role
+from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.sessions import SessionCodec
 from pierre_rag.auth.users import User
 
 SECRET = "s" * 32
 
 
-def _user(email: str = "a@b.fr", role: Role = Role.ADMINISTRATOR, epoch: int = 7) -> User:
+def _user(email: str = "a@b.fr", role: StaffRole = StaffRole.ADMINISTRATOR, epoch: int = 7) -> User:
     return User(email, "exemple-hlm.fr", role, "", "hash", session_epoch=epoch)
 
 
 def test_an_issued_session_reads_back_with_the_accounts_role_and_epoch():
     codec = SessionCodec(SECRET)
-    token, session = codec.issue(_user("ana@exemple-hlm.fr", Role.COLLABORATOR, epoch=41))
+    token, session = codec.issue(_user("ana@exemple-hlm.fr", StaffRole.COLLABORATOR, epoch=41))
 
     assert codec.read(token) == session
     assert (session.tenant, session.role, session.epoch) == (
         "exemple-hlm.fr",
-        Role.COLLABORATOR,
+        StaffRole.COLLABORATOR,
         41,
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import boto3
 import pytest
 
@@ -14,6 +16,7 @@ from pierre_rag.client_ip import (
     viewer_ip,
 )
 from pierre_rag.settings import read_secret
+from tests.helpers import REPO_ROOT
 
 SECRET = "origin-secret-for-tests-0123456789"
 EDGE = "130.176.1.10"  # a CloudFront edge, as API Gateway sees it
@@ -112,3 +115,38 @@ def test_rotating_ipv6_addresses_within_one_64_gives_no_fresh_counter():
 
     assert keys == {"2001:db8:1:2::/64"}
     assert direct == {"2001:db8:9:9::/64"}
+
+
+def test_a_request_is_counted_by_its_asgi_peer_through_the_rule():
+    # given a request as Starlette builds it under Mangum, with a header the caller chose
+    from starlette.requests import Request
+
+    scope = {
+        "type": "http",
+        "client": ("198.51.100.7", 443),
+        "headers": [(b"x-forwarded-for", b"203.0.113.98")],
+    }
+    # when the rule reads it
+    ip = ClientIpRule(SECRET).of_request(Request(scope))
+    # then the peer counts, not the header; a scope without a peer counts as unknown
+    assert ip == "198.51.100.7"
+    assert ClientIpRule().of_request(Request({"type": "http", "headers": []})) == "unknown"
+
+
+IP_SOURCES = re.compile(
+    r"x-forwarded-for|x-real-ip|cloudfront-viewer-address|sourceIp|\.client\.host|\bpeer\.host",
+    re.IGNORECASE,
+)
+
+
+def test_no_module_but_the_rule_derives_a_client_ip():
+    # given every module of the functions and of the layer
+    modules = [*(REPO_ROOT / "functions").rglob("*.py"), *(REPO_ROOT / "layers").rglob("*.py")]
+    # when they are searched for what a client IP is made from (headers, event, ASGI peer)
+    readers = {
+        path.relative_to(REPO_ROOT).as_posix()
+        for path in modules
+        if IP_SOURCES.search(path.read_text(encoding="utf-8"))
+    }
+    # then only pierre_rag/client_ip.py reads them: rate limits and lock-outs share one rule
+    assert readers == {"layers/pierre_rag/pierre_rag/client_ip.py"}

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from admin_app.forms import LoginForm, PasswordForm
+from admin_app.menu import home_for
 from admin_app.render import render
 from admin_app.security import (
-    ALL_ROLES,
     CsrfError,
     Principal,
     client_ip,
@@ -21,22 +21,14 @@ from admin_app.security import (
     services,
 )
 from admin_app.services import Services
+from pierre_rag.auth.access import Capability, StaffRole
 from pierre_rag.auth.bootstrap import bootstrap_address
 from pierre_rag.auth.csrf import LOGIN_COOKIE, new_token, tokens_match
 from pierre_rag.auth.passwords import hash_password, password_problem, verify_password
-from pierre_rag.auth.roles import Role
 from pierre_rag.auth.sessions import SessionCodec
 from pierre_rag.auth.users import DuplicateUserError, User, UserNotFoundError, normalise_email
 
 router = APIRouter()
-
-
-def home_for(role: Role) -> str:
-    return {
-        Role.ADMINISTRATOR: "/admin/conversations",
-        Role.CONTRIBUTOR: "/admin/knowledge",
-        Role.COLLABORATOR: "/admin/chat",
-    }[role]
 
 
 @router.get("/admin")
@@ -80,7 +72,7 @@ def _bootstrap(svc: Services, email: str, password: str) -> User | None:
         return None
     try:
         return svc.users.create(
-            landlord, email, Role.ADMINISTRATOR, hash_password(password), name="Administrateur"
+            landlord, email, StaffRole.ADMINISTRATOR, hash_password(password), name="Administrateur"
         )
     except DuplicateUserError:
         return None
@@ -138,7 +130,7 @@ def login(
 @router.post("/admin/logout")
 def logout(
     request: Request,
-    principal: Principal = Depends(require(*ALL_ROLES, allow_pending_password=True)),  # noqa: B008
+    principal: Principal = Depends(require(Capability.MANAGE_OWN_ACCOUNT)),  # noqa: B008
     svc: Services = Depends(services),  # noqa: B008
 ) -> Response:
     """Ends every session of the account (this cookie, and any copy or other device)."""
@@ -154,7 +146,7 @@ def logout(
 @router.get("/admin/password")
 def password_form(
     request: Request,
-    principal: Principal = Depends(require(*ALL_ROLES, allow_pending_password=True)),  # noqa: B008
+    principal: Principal = Depends(require(Capability.MANAGE_OWN_ACCOUNT)),  # noqa: B008
 ) -> Response:
     return render(request, "password.html", principal, error="")
 
@@ -163,7 +155,7 @@ def password_form(
 def change_password(
     request: Request,
     form: Annotated[PasswordForm, Form()],
-    principal: Principal = Depends(require(*ALL_ROLES, allow_pending_password=True)),  # noqa: B008
+    principal: Principal = Depends(require(Capability.MANAGE_OWN_ACCOUNT)),  # noqa: B008
     svc: Services = Depends(services),  # noqa: B008
 ) -> Response:
     user = principal.user

@@ -12,8 +12,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from admin_app.forms import FailedSmsForm
 from admin_app.render import render
-from admin_app.security import ADMIN, PROTECTED_CHAT, Principal, require, services
+from admin_app.security import Principal, require, services
 from admin_app.services import Services
+from pierre_rag.auth.access import Capability
 
 router = APIRouter()
 CHAT_PAGE = "/api/embed"  # the chat function's page; it accepts the same session cookie
@@ -22,7 +23,7 @@ CHAT_PAGE = "/api/embed"  # the chat function's page; it accepts the same sessio
 @router.get("/admin/chat")
 def protected_chat(
     request: Request,
-    principal: Annotated[Principal, Depends(require(*PROTECTED_CHAT))],
+    principal: Annotated[Principal, Depends(require(Capability.USE_PROTECTED_CHAT))],
     svc: Annotated[Services, Depends(services)],
 ) -> Response:
     tenant = svc.tenants.get(principal.tenant)
@@ -48,7 +49,7 @@ NOTICES = {
 @router.get("/admin/sms/failed")
 def failed_sms(
     request: Request,
-    principal: Annotated[Principal, Depends(require(*ADMIN))],
+    principal: Annotated[Principal, Depends(require(Capability.MANAGE_FAILED_SMS))],
     svc: Annotated[Services, Depends(services)],
     done: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
@@ -61,7 +62,7 @@ def failed_sms(
 @router.post("/admin/sms/failed/requeue")
 def requeue_failed_sms(
     form: Annotated[FailedSmsForm, Form()],
-    principal: Annotated[Principal, Depends(require(*ADMIN))],
+    principal: Annotated[Principal, Depends(require(Capability.MANAGE_FAILED_SMS))],
     svc: Annotated[Services, Depends(services)],
 ) -> Response:
     """Back to the SMS queue: the worker answers it (once, thanks to its delivery record)."""
@@ -72,7 +73,7 @@ def requeue_failed_sms(
 @router.post("/admin/sms/failed/delete")
 def delete_failed_sms(
     form: Annotated[FailedSmsForm, Form()],
-    principal: Annotated[Principal, Depends(require(*ADMIN))],
+    principal: Annotated[Principal, Depends(require(Capability.MANAGE_FAILED_SMS))],
     svc: Annotated[Services, Depends(services)],
 ) -> Response:
     done = svc.delete_failed_sms(principal.tenant, form.message_id)

@@ -12,12 +12,13 @@ from fastapi.responses import RedirectResponse, Response
 from admin_app.csv_export import csv_response
 from admin_app.forms import CONVERSATION_ID, ConversationFilters, CsrfForm, ScoreForm
 from admin_app.render import render
-from admin_app.security import ADMIN, Principal, require, services
+from admin_app.security import Principal, require, services
 from admin_app.services import Services
+from pierre_rag.auth.access import Capability
 from pierre_rag.conversations import ConversationMeta, ConversationStore, Turn
 
 router = APIRouter()
-Admin = Annotated[Principal, Depends(require(*ADMIN))]
+Reviewer = Annotated[Principal, Depends(require(Capability.REVIEW_CONVERSATIONS))]
 Svc = Annotated[Services, Depends(services)]
 ConversationId = Annotated[str, Path(max_length=128, pattern=CONVERSATION_ID.pattern)]
 PAGE_SIZE = 50
@@ -116,7 +117,7 @@ def _not_found(request: Request, principal: Principal) -> Response:
 @router.get("/admin/conversations")
 def list_conversations(
     request: Request,
-    principal: Admin,
+    principal: Reviewer,
     svc: Svc,
     filters: Annotated[ConversationFilters, Query()],
     done: Annotated[str, Query(max_length=20)] = "",
@@ -142,7 +143,9 @@ def list_conversations(
 
 
 @router.get("/admin/conversations/find")
-def find_conversation(principal: Admin, id: Annotated[str, Query(max_length=128)] = "") -> Response:
+def find_conversation(
+    principal: Reviewer, id: Annotated[str, Query(max_length=128)] = ""
+) -> Response:
     """GDPR requests come with a conversation id: open it (404 unless it is this landlord's)."""
     conversation_id = id.strip()
     if not CONVERSATION_ID.match(conversation_id):
@@ -202,7 +205,7 @@ def _export_rows(metas: list[ConversationMeta], turns: list[list[Turn]]) -> list
 
 @router.get("/admin/conversations/export.csv")
 def export_conversations(
-    principal: Admin, svc: Svc, filters: Annotated[ConversationFilters, Query()]
+    principal: Reviewer, svc: Svc, filters: Annotated[ConversationFilters, Query()]
 ) -> Response:
     day = _day(filters)
     metas: list[ConversationMeta] = []
@@ -224,7 +227,7 @@ def export_conversations(
 def show_conversation(
     request: Request,
     conversation_id: ConversationId,
-    principal: Admin,
+    principal: Reviewer,
     svc: Svc,
     done: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
@@ -248,7 +251,7 @@ def score_conversation(
     request: Request,
     conversation_id: ConversationId,
     form: Annotated[ScoreForm, Form()],
-    principal: Admin,
+    principal: Reviewer,
     svc: Svc,
 ) -> Response:
     if _owned(svc, principal, conversation_id) is None:
@@ -261,7 +264,7 @@ def score_conversation(
 
 @router.get("/admin/conversations/{conversation_id}/delete")
 def confirm_delete_conversation(
-    request: Request, conversation_id: ConversationId, principal: Admin, svc: Svc
+    request: Request, conversation_id: ConversationId, principal: Reviewer, svc: Svc
 ) -> Response:
     meta = _owned(svc, principal, conversation_id)
     if meta is None:
@@ -274,7 +277,7 @@ def delete_conversation(
     request: Request,
     conversation_id: ConversationId,
     form: Annotated[CsrfForm, Form()],
-    principal: Admin,
+    principal: Reviewer,
     svc: Svc,
 ) -> Response:
     meta = _owned(svc, principal, conversation_id)

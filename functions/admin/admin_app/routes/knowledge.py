@@ -9,15 +9,16 @@ from fastapi.responses import Response
 
 from admin_app.forms import SearchQuery
 from admin_app.render import render
-from admin_app.security import KNOWLEDGE, Principal, require, services
+from admin_app.security import Principal, require, services
 from admin_app.services import Services
+from pierre_rag.auth.access import Capability
 from pierre_rag.knowledge.models import AccessLevel
 from pierre_rag.tenants import UnknownContextError
 
 router = APIRouter()
-Staff = Annotated[Principal, Depends(require(*KNOWLEDGE))]
+KnowledgeReader = Annotated[Principal, Depends(require(Capability.BROWSE_KNOWLEDGE))]
 Svc = Annotated[Services, Depends(services)]
-# Administrators and contributors are the landlord's staff: they see its staff knowledge too.
+# Whoever may browse the knowledge is the landlord's staff: they see its staff knowledge too.
 STAFF_ACCESS = (AccessLevel.COMMUNITY, AccessLevel.PUBLIC, AccessLevel.STAFF)
 ACCESS_LABELS = {
     AccessLevel.COMMUNITY: "commun",
@@ -27,14 +28,17 @@ ACCESS_LABELS = {
 
 
 @router.get("/admin/knowledge")
-def browse(request: Request, principal: Staff, svc: Svc) -> Response:
+def browse(request: Request, principal: KnowledgeReader, svc: Svc) -> Response:
     files = svc.browser().files(principal.tenant, STAFF_ACCESS)
     return render(request, "knowledge.html", principal, files=files, access_labels=ACCESS_LABELS)
 
 
 @router.get("/admin/knowledge/file")
 def show_file(
-    request: Request, principal: Staff, svc: Svc, path: Annotated[str, Query(max_length=300)]
+    request: Request,
+    principal: KnowledgeReader,
+    svc: Svc,
+    path: Annotated[str, Query(max_length=300)],
 ) -> Response:
     entry = svc.browser().file(principal.tenant, STAFF_ACCESS, path)
     if entry is None:
@@ -48,7 +52,7 @@ def show_file(
 
 @router.get("/admin/knowledge/search")
 def search(
-    request: Request, principal: Staff, svc: Svc, query: Annotated[SearchQuery, Query()]
+    request: Request, principal: KnowledgeReader, svc: Svc, query: Annotated[SearchQuery, Query()]
 ) -> Response:
     """What retrieval returns for a question, as the chosen chat context would search."""
     tenant = svc.tenants.get(principal.tenant)

@@ -10,8 +10,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from admin_app.forms import CreateUserForm, ImportForm, UserForm, UserRoleForm
 from admin_app.render import render
-from admin_app.security import ADMIN, Principal, require, services
+from admin_app.security import Principal, require, services
 from admin_app.services import Services
+from pierre_rag.auth.access import Capability
 from pierre_rag.auth.landlord_domains import foreign_address_problem
 from pierre_rag.auth.passwords import (
     generate_password,
@@ -33,7 +34,7 @@ from pierre_rag.auth.users import (
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
-Admin = Annotated[Principal, Depends(require(*ADMIN))]
+UserManager = Annotated[Principal, Depends(require(Capability.MANAGE_USERS))]
 Svc = Annotated[Services, Depends(services)]
 NOTICES = {
     "role": "Rôle modifié.",
@@ -66,14 +67,17 @@ def _users_page(
 
 @router.get("/admin/users")
 def list_users(
-    request: Request, principal: Admin, svc: Svc, done: Annotated[str, Query(max_length=20)] = ""
+    request: Request,
+    principal: UserManager,
+    svc: Svc,
+    done: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
     return _users_page(request, principal, svc, notice=NOTICES.get(done, ""))
 
 
 @router.post("/admin/users")
 def create_user(
-    request: Request, form: Annotated[CreateUserForm, Form()], principal: Admin, svc: Svc
+    request: Request, form: Annotated[CreateUserForm, Form()], principal: UserManager, svc: Svc
 ) -> Response:
     email = normalise_email(form.email)
     role = parse_role(form.role)
@@ -108,7 +112,7 @@ def create_user(
 
 @router.post("/admin/users/role")
 def change_role(
-    request: Request, form: Annotated[UserRoleForm, Form()], principal: Admin, svc: Svc
+    request: Request, form: Annotated[UserRoleForm, Form()], principal: UserManager, svc: Svc
 ) -> Response:
     email = normalise_email(form.email)
     role = parse_role(form.role)
@@ -131,7 +135,7 @@ def change_role(
 
 @router.post("/admin/users/password")
 def reset_password(
-    request: Request, form: Annotated[UserForm, Form()], principal: Admin, svc: Svc
+    request: Request, form: Annotated[UserForm, Form()], principal: UserManager, svc: Svc
 ) -> Response:
     """A new one-time password, shown once on this response and never again."""
     email = normalise_email(form.email)
@@ -149,7 +153,7 @@ def reset_password(
 
 @router.get("/admin/users/delete")
 def confirm_delete_user(
-    request: Request, principal: Admin, svc: Svc, email: Annotated[str, Query(max_length=254)]
+    request: Request, principal: UserManager, svc: Svc, email: Annotated[str, Query(max_length=254)]
 ) -> Response:
     user = svc.users.get(principal.tenant, email)
     if user is None:
@@ -159,7 +163,7 @@ def confirm_delete_user(
 
 @router.post("/admin/users/delete")
 def delete_user(
-    request: Request, form: Annotated[UserForm, Form()], principal: Admin, svc: Svc
+    request: Request, form: Annotated[UserForm, Form()], principal: UserManager, svc: Svc
 ) -> Response:
     email = normalise_email(form.email)
     if email == principal.email:
@@ -178,7 +182,7 @@ def delete_user(
 
 
 @router.get("/admin/users/import")
-def import_form(request: Request, principal: Admin) -> Response:
+def import_form(request: Request, principal: UserManager) -> Response:
     return render(request, "users_import.html", principal, rows=None, csv_text="", error="")
 
 
@@ -186,7 +190,7 @@ def import_form(request: Request, principal: Admin) -> Response:
 async def import_users(
     request: Request,
     form: Annotated[ImportForm, Form()],
-    principal: Admin,
+    principal: UserManager,
     svc: Svc,
     csv_file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:

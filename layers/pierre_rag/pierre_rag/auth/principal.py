@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from pierre_rag.auth.roles import Role, may_use_protected_chat
+from pierre_rag.auth.access import Capability, StaffRole, may, opens_before_password_change
 from pierre_rag.auth.sessions import Session, SessionCodec
 from pierre_rag.auth.users import User, UserStore
 
@@ -28,21 +28,24 @@ class StaffPrincipal:
         return self.user.tenant
 
     @property
-    def role(self) -> Role:
+    def role(self) -> StaffRole:
         return self.user.role
 
     @property
     def email(self) -> str:
         return self.user.email
 
+    def may(self, capability: Capability) -> bool:
+        """Whether this account may use ``capability`` now: its role holds it
+        (:mod:`pierre_rag.auth.access`), and a one-time password (a new account, a reset)
+        opens nothing until it is replaced, but the means to replace it."""
+        if self.user.must_change_password and not opens_before_password_change(capability):
+            return False
+        return may(self.role, capability)
+
     def may_chat_in_protected_context(self, landlord: str) -> bool:
-        """A one-time password (a new account, a reset) opens nothing until it is replaced:
-        the admin asks for a new password first, and the staff chat waits for it too."""
-        return (
-            self.landlord == landlord
-            and may_use_protected_chat(self.role)
-            and not self.user.must_change_password
-        )
+        """The admin asks for a new password first; the staff chat waits for it too."""
+        return self.landlord == landlord and self.may(Capability.USE_PROTECTED_CHAT)
 
 
 def staff_principal(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from pierre_rag.auth.roles import Role
+from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.users import User
 
 COOKIE_NAME = "pierre_session"
@@ -25,7 +25,7 @@ _SALT = "pierre.session.v2"
 class Session:
     email: str
     tenant: str
-    role: Role
+    role: StaffRole
     csrf: str
     issued_at: int
     epoch: int  # the account's session epoch when the cookie was issued
@@ -69,7 +69,7 @@ class SessionCodec:
             return Session(
                 email=str(data["e"]),
                 tenant=str(data["t"]),
-                role=Role(data["r"]),
+                role=StaffRole(data["r"]),
                 csrf=str(data["c"]),
                 issued_at=int(data["i"]),
                 epoch=int(data["v"]),

@@ -8,22 +8,22 @@ import io
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.landlord_domains import foreign_address_problem
-from pierre_rag.auth.roles import Role
 from pierre_rag.auth.users import is_valid_email, normalise_email
 
 # One DynamoDB write per row (one-time passwords take microseconds to hash): 200 rows take
 # about a second, far from the 29 s API timeout, and stay readable on one results page.
 MAX_ROWS = 200
 MAX_BYTES = 100_000
-ROLE_NAMES: dict[str, Role] = {
-    **{role.value: role for role in Role},
-    "administrateur": Role.ADMINISTRATOR,
-    "administratrice": Role.ADMINISTRATOR,
-    "contributeur": Role.CONTRIBUTOR,
-    "contributrice": Role.CONTRIBUTOR,
-    "collaborateur": Role.COLLABORATOR,
-    "collaboratrice": Role.COLLABORATOR,
+ROLE_NAMES: dict[str, StaffRole] = {
+    **{role.value: role for role in StaffRole},
+    "administrateur": StaffRole.ADMINISTRATOR,
+    "administratrice": StaffRole.ADMINISTRATOR,
+    "contributeur": StaffRole.CONTRIBUTOR,
+    "contributrice": StaffRole.CONTRIBUTOR,
+    "collaborateur": StaffRole.COLLABORATOR,
+    "collaboratrice": StaffRole.COLLABORATOR,
 }
 
 
@@ -35,12 +35,12 @@ class ImportTooLargeError(ValueError):
 class ImportRow:
     line: int
     email: str
-    role: Role | None
+    role: StaffRole | None
     name: str
     error: str | None = None
 
 
-def parse_role(value: str) -> Role | None:
+def parse_role(value: str) -> StaffRole | None:
     return ROLE_NAMES.get(value.strip().lower())
 
 

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from pierre_rag.auth.roles import Role
+from pierre_rag.auth.access import StaffRole
 
 # A new account's first epoch: random, so that no cookie of a deleted namesake matches it.
 _EPOCH_START_RANGE = 2**53
@@ -49,7 +49,7 @@ def is_valid_email(email: str) -> bool:
 class User:
     email: str
     tenant: str
-    role: Role
+    role: StaffRole
     name: str
     password_hash: str
     must_change_password: bool = False
@@ -74,7 +74,7 @@ def _from_item(item: dict[str, Any]) -> User:
     return User(
         email=item["email"]["S"],
         tenant=item["tenant"]["S"],
-        role=Role(item["role"]["S"]),
+        role=StaffRole(item["role"]["S"]),
         name=item.get("name", {}).get("S", ""),
         password_hash=item["password_hash"]["S"],
         must_change_password=bool(item.get("must_change_password", {}).get("BOOL", False)),
@@ -135,7 +135,7 @@ class UserStore:
         self,
         tenant: str,
         email: str,
-        role: Role,
+        role: StaffRole,
         password_hash: str,
         *,
         name: str = "",
@@ -181,7 +181,7 @@ class UserStore:
             raise DuplicateUserError(email) from error
         return user
 
-    def set_role(self, tenant: str, email: str, role: Role) -> None:
+    def set_role(self, tenant: str, email: str, role: StaffRole) -> None:
         """Change the role and end the account's sessions (changing it back revives none)."""
         self._update(tenant, email, {"role": _s(role.value)})
 
