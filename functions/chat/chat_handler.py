@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
-
 from mangum import Mangum
 
 from chat_api.app import create_app
 from chat_api.services import chat_services
+from pierre_rag.settings import Settings
 
 app = create_app()
 handler = Mangum(app, lifespan="off", api_gateway_base_path="/")
 
-if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+if Settings.from_env().lambda_function_name:
     chat_services()  # Lambda init: tenants, datastore, embedding model, clients
