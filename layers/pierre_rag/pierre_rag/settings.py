@@ -6,20 +6,23 @@ the variable named. The README's environment table is checked against
 :func:`environment_variables`.
 
 Secrets are never in the environment: only the SSM path they live under is, and
-:func:`read_secret` fetches them once per container (Lambda init).
+:data:`read_secret` fetches them through Powertools Parameters, cached ``max_age`` seconds so
+a rotated secret is read again without a cold start.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Self
+from typing import TYPE_CHECKING, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from pierre_rag import paths
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.parameters import SSMProvider
 
 
 class _FromEnvironment(BaseModel):
@@ -67,6 +70,8 @@ class Settings(_FromEnvironment):
     # empty: SMS is not deployed (the admin then shows no failed SMS)
     sms_dlq_url: str = Field(default="", validation_alias="SMS_DLQ_URL")
     secrets_prefix: str = Field(default="/pierre", validation_alias="PIERRE_SECRETS_PREFIX")
+    # SSMProvider's default too; 0 reads SSM on every use
+    secrets_max_age_s: int = Field(default=300, ge=0, validation_alias="PIERRE_SECRETS_MAX_AGE_S")
     # set by Lambda itself: empty when running locally or in tests
     lambda_function_name: str = Field(default="", validation_alias="AWS_LAMBDA_FUNCTION_NAME")
 
@@ -150,16 +155,42 @@ def environment_variables() -> set[str]:
     return {name for cls in SETTINGS_CLASSES for name in cls.variables()}
 
 
-@functools.cache
-def read_secret(name: str) -> str:
-    """Return the decrypted SSM parameter ``<secrets_prefix>/<name>``, cached per container.
+class SecretReader:
+    """``read_secret(name)``: the decrypted SSM parameter ``<secrets_prefix>/<name>``.
 
-    ``AWS_ENDPOINT_URL`` (set by the local stack) makes this talk to moto instead of AWS.
+    Powertools' ``SSMProvider`` caches each value ``PIERRE_SECRETS_MAX_AGE_S`` seconds (its
+    own wall clock), so a rotated secret is served within that time by a warm container.
+    Failures are not cached. Powertools wraps every error in ``GetParameterError``; the
+    ``botocore`` ``ClientError`` underneath (``ParameterNotFound``…) is raised instead, as
+    callers expect. ``AWS_ENDPOINT_URL`` (the local stack) points boto3 at moto.
     """
-    import boto3  # in the Lambda runtime; imported lazily to keep cold start small
 
-    prefix = Settings.from_env().secrets_prefix.rstrip("/")
-    client = boto3.client("ssm")
-    response = client.get_parameter(Name=f"{prefix}/{name}", WithDecryption=True)
-    value: str = response["Parameter"]["Value"]
-    return value
+    def __init__(self) -> None:
+        self._provider: SSMProvider | None = None
+
+    def __call__(self, name: str) -> str:
+        from aws_lambda_powertools.utilities.parameters import SSMProvider
+        from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+
+        settings = Settings.from_env()
+        if self._provider is None:
+            self._provider = SSMProvider()
+        path = f"{settings.secrets_prefix.rstrip('/')}/{name}"
+        try:
+            value = self._provider.get(path, max_age=settings.secrets_max_age_s, decrypt=True)
+        except GetParameterError as error:
+            cause: Any = error.__context__
+            if isinstance(cause, Exception):
+                raise cause from None
+            raise
+        if not isinstance(value, str):
+            raise TypeError(f"SSM parameter {path} is not a string")
+        return value
+
+    def cache_clear(self) -> None:
+        """Forget every cached value and the SSM client (tests, a new moto)."""
+        self._provider = None
+
+
+# Built at import (Lambda init), like the AWS clients: its cache is per container.
+read_secret = SecretReader()
