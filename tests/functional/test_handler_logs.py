@@ -1,5 +1,6 @@
-"""Given a handler with its log output captured, when a recorded event is handled, then every
-line is JSON with the Lambda context and the request's correlation id."""
+"""Given the chat and admin handlers with their log output captured, when recorded events are
+handled, then every line is JSON with the Lambda context, the request's correlation id and
+the extra fields, and no line holds what the user wrote."""
 
 from __future__ import annotations
 
@@ -7,14 +8,20 @@ import asyncio
 import io
 import json
 import logging
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import boto3
+import pytest
 from admin_app.services import default_services
 
 import admin_handler
+import chat_handler
+from chat_api.services import chat_services
 from tests.helpers import load_event
+
+QUESTION = "Quel est le préavis pour quitter mon logement au 06 12 34 56 78 ?"
 
 
 class CapturedLines:
@@ -41,6 +48,36 @@ class CapturedLines:
 
     def lines(self) -> list[dict[str, Any]]:
         return [json.loads(line) for line in self.text.splitlines()]
+
+
+@pytest.fixture
+def chat(runtime: Any) -> Iterator[None]:
+    chat_services.cache_clear()
+    yield
+    chat_services.cache_clear()
+
+
+def test_a_chat_turn_logs_one_json_line_with_its_outcome_and_no_text(chat, lambda_context):
+    # Given a recorded chat message holding a question and a phone number
+    event = load_event("chat_post_message")
+    body = json.loads(event["body"])
+    body["text"] = QUESTION
+    event["body"] = json.dumps(body)
+
+    # When the chat handler answers it
+    with CapturedLines(chat_handler.logger, "pierre_rag", "chat_api") as logs:
+        response = chat_handler.handler(event, lambda_context)
+
+    # Then the answer is logged as JSON with its extra fields and the Lambda context
+    assert response["statusCode"] == 200
+    (answer,) = [line for line in logs.lines() if line["message"] == "chat answer sent"]
+    assert answer["landlord"] == body["tenant"]
+    assert answer["outcome"] == "answered" and answer["mode"] == "extractive"
+    assert answer["level"] == "INFO" and answer["name"] == "chat_api.routes"
+    assert answer["correlation_id"] == event["requestContext"]["requestId"]
+    assert answer["function_request_id"] == lambda_context.aws_request_id
+    # and nothing the user wrote is in any line
+    assert "préavis" not in logs.text and "06 12 34 56 78" not in logs.text
 
 
 def test_an_admin_request_logs_json_lines_with_the_request_correlation_id(
