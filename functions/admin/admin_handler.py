@@ -6,8 +6,21 @@ request that needs them and cached for the container's life.
 
 from __future__ import annotations
 
-from admin_app.app import create_app
-from mangum import Mangum
+from typing import Any
 
+from admin_app.app import create_app
+from aws_lambda_powertools.logging import correlation_paths
+from mangum import Mangum
+from mangum.types import LambdaContext
+
+from pierre_rag.observability import function_logger
+
+logger = function_logger("admin_app")
 app = create_app()
-handler = Mangum(app, lifespan="off", api_gateway_base_path="/")
+asgi = Mangum(app, lifespan="off", api_gateway_base_path="/")
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    response: dict[str, Any] = asgi(event, context)
+    return response

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
-import os
+from typing import Any
 
+from aws_lambda_powertools.logging import correlation_paths
 from mangum import Mangum
+from mangum.types import LambdaContext
 
 from chat_api.app import create_app
 from chat_api.services import chat_services
+from pierre_rag.observability import function_logger
+from pierre_rag.settings import Settings
 
+logger = function_logger("chat_api")
 app = create_app()
-handler = Mangum(app, lifespan="off", api_gateway_base_path="/")
+asgi = Mangum(app, lifespan="off", api_gateway_base_path="/")
 
-if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    response: dict[str, Any] = asgi(event, context)
+    return response
+
+
+if Settings.from_env().lambda_function_name:
     chat_services()  # Lambda init: tenants, datastore, embedding model, clients

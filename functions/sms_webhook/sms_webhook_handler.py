@@ -9,21 +9,17 @@ numpy, to keep the cold start small.
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 
-from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
+from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pierre_rag.health import health_payload
+from pierre_rag.observability import function_logger
 from pierre_rag.sms import runtime
 
-logger = Logger()
-# The layer's modules log with the standard library under "pierre_rag": same JSON output.
-logging.getLogger("pierre_rag")
-copy_config_to_registered_loggers(source_logger=logger, include={"pierre_rag"})
+logger = function_logger()
 app = APIGatewayHttpResolver()
 
 
@@ -49,6 +45,6 @@ def inbound(secret: str) -> Response[str]:
     return _json(reply.status, reply.payload)
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

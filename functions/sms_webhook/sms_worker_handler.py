@@ -8,11 +8,8 @@ and kept on its delivery record. The work is in :mod:`pierre_rag.sms.worker`.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from aws_lambda_powertools import Logger
-from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -22,12 +19,10 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from pierre_rag.observability import function_logger
 from pierre_rag.sms import runtime
 
-logger = Logger()
-# The layer's modules log with the standard library under "pierre_rag": same JSON output.
-logging.getLogger("pierre_rag")
-copy_config_to_registered_loggers(source_logger=logger, include={"pierre_rag"})
+logger = function_logger()
 processor = BatchProcessor(event_type=EventType.SQS)
 
 

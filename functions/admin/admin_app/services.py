@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -67,7 +66,7 @@ def default_services() -> Services:
     def browser() -> KnowledgeBrowser:
         return KnowledgeBrowser(settings.datastore_path)
 
-    dlq_url = os.environ.get("SMS_DLQ_URL", "")
+    dlq_url = settings.sms_dlq_url
     sms_state = SmsStateStore(dynamodb, settings.idempotency_table, settings.conversations_table)
 
     def failed_sms(tenant: str) -> list[FailedSms]:

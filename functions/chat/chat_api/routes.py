@@ -180,22 +180,44 @@ async def post_message(
     except ProtectedContextError as error:
         raise HTTPException(401, "Cet espace est réservé au personnel.") from error
     return StreamingResponse(
-        _frames(first, events, context.show_sources),
+        _frames(first, events, context.show_sources, tenant.id),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
 
 
 async def _frames(
-    first: PipelineEvent, rest: AsyncIterator[PipelineEvent], show_sources: bool
+    first: PipelineEvent, rest: AsyncIterator[PipelineEvent], show_sources: bool, landlord: str
 ) -> AsyncIterator[bytes]:
+    _log_answer(first, landlord)
     yield encode(first, show_sources)
     try:
         async for event in rest:
+            _log_answer(event, landlord)
             yield encode(event, show_sources)
     except Exception:
         logger.exception("the answer failed after it started streaming")
         yield frame("error", {"message": "Désolé, une erreur est survenue. Réessayez."})
+
+
+def _log_answer(event: PipelineEvent, landlord: str) -> None:
+    """One line per answer for the dashboards: what happened, never what was said."""
+    if event.type != "done" or event.result is None:
+        return
+    result = event.result
+    logger.info(
+        "chat answer sent",
+        extra={
+            "landlord": landlord,
+            "outcome": result.outcome.value,
+            "mode": result.mode,
+            "language": result.language,
+            "sources": len(result.sources),
+            "replayed": result.replayed,
+            "total_ms": round(result.timings.total_ms, 1),
+            "llm_ms": round(result.timings.llm_ms, 1),
+        },
+    )
 
 
 @router.get(

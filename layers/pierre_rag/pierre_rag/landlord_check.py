@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from pierre_rag.paths import landlord_files
 from pierre_rag.tenants import (
     LandlordIdMismatchError,
     SmsConfig,
@@ -51,15 +52,6 @@ class LandlordCheck:
     @property
     def invalid_ids(self) -> set[str]:
         return {p.landlord for p in self.problems if p.disables_landlord}
-
-
-def landlord_files(directory: Path) -> list[tuple[str, Path]]:
-    """``(id the location gives, file)`` for both layouts: ``<id>/tenant.yaml``, ``<id>.yaml``."""
-    if not directory.is_dir():
-        return []
-    folders = [(path.parent.name, path) for path in sorted(directory.glob("*/tenant.yaml"))]
-    flat = [(path.stem, path) for path in sorted(directory.glob("*.yaml"))]
-    return folders + flat
 
 
 def check_landlords(directory: Path) -> LandlordCheck:

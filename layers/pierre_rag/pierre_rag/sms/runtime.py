@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from pierre_rag.settings import Settings, read_secret
+from pierre_rag.settings import Settings, SmsSettings, read_secret
 from pierre_rag.sms.inbound import QueuedSms
 
 if TYPE_CHECKING:
@@ -86,7 +86,6 @@ def sms_worker() -> SmsWorker:
     from pierre_rag.pipeline import Pipeline
     from pierre_rag.ratelimit import RateLimiter
     from pierre_rag.sms.cm_client import CmClient
-    from pierre_rag.sms.config import SmsSettings
     from pierre_rag.sms.quota import NumberQuota
     from pierre_rag.sms.store import SmsStateStore
     from pierre_rag.sms.worker import SmsWorker
