@@ -7,10 +7,14 @@ from typing import Any
 import boto3
 import pytest
 
-from chat_api.services import served_landlords
+import chat_handler
+from chat_api.services import chat_services, served_landlords
 from pierre_local.dynamodb_local import delete_tables
 from pierre_local.resources import STACK_NAME, LocalResources, create_tables
 from pierre_local.template import REGION, read_stack
+from pierre_rag.auth.access import StaffRole
+from pierre_rag.auth.sessions import Session, SessionCodec
+from pierre_rag.auth.users import UserStore
 from pierre_rag.knowledge.build import build_datastore
 from pierre_rag.knowledge.embeddings import embedder_from_env
 from pierre_rag.knowledge.search import knowledge_base
@@ -20,6 +24,7 @@ from tests.helpers import REPO_ROOT
 
 FIXTURE_KB = REPO_ROOT / "tests" / "fixtures" / "pipeline_kb"
 SESSION_SECRET = "functional-tests-session-secret"
+LANDLORD = "exemple-hlm.fr"
 
 
 @pytest.fixture(scope="session")
@@ -68,3 +73,31 @@ def runtime(
     _clear_caches()
     yield dynamodb
     _clear_caches()
+
+
+@pytest.fixture
+def chat(runtime: Any, lambda_context: Any) -> Iterator[Any]:
+    """The chat function called with Lambda events; its services are built afresh for the test
+    (on first use, so a test may store a parameter or set a clock first)."""
+    chat_services.cache_clear()
+
+    def call(event: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = chat_handler.handler(event, lambda_context)
+        return result
+
+    yield call
+    chat_services.cache_clear()
+
+
+def signed_in(
+    client: Any,
+    role: StaffRole = StaffRole.COLLABORATOR,
+    email: str = f"ana@{LANDLORD}",
+) -> tuple[str, Session]:
+    """What the admin's login gives a staff member of the landlord who chose a password: an
+    account in the users table and its session cookie."""
+    users = UserStore(client, LocalResources.physical_name("UsersTable"))
+    users.create(LANDLORD, email, role, "unused-hash", must_change_password=False)
+    user = users.get(LANDLORD, email)
+    assert user is not None
+    return SessionCodec(SESSION_SECRET).issue(user)

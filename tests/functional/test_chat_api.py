@@ -8,27 +8,14 @@ from typing import Any
 
 import pytest
 
-import chat_handler
 from chat_api.services import chat_services
-from pierre_local.resources import LocalResources
 from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.sessions import SessionCodec
-from pierre_rag.auth.users import User, UserStore
-from tests.functional.conftest import SESSION_SECRET
+from pierre_rag.auth.users import User
+from tests.functional.conftest import SESSION_SECRET, signed_in
 from tests.helpers import load_event
 
 CONVERSATION = "7d1f5f0e-3c2a-4b8e-9f61-2a4c6b8d0e13"
-
-
-@pytest.fixture
-def chat(runtime, lambda_context):
-    chat_services.cache_clear()
-
-    def call(event):
-        return chat_handler.handler(event, lambda_context)
-
-    yield call
-    chat_services.cache_clear()
 
 
 def _sse(body: str) -> list[tuple[str, dict[str, Any]]]:
@@ -120,18 +107,7 @@ def test_protected_context_needs_a_staff_session(chat, runtime):
     refused = chat(_message(context="staff"))
     assert refused["statusCode"] == 401
 
-    users = UserStore(runtime, LocalResources.physical_name("UsersTable"))
-    # an account that has chosen its password: a one-time password opens no staff context
-    users.create(
-        "exemple-hlm.fr",
-        "a@exemple-hlm.fr",
-        StaffRole.COLLABORATOR,
-        "hash",
-        must_change_password=False,
-    )
-    account = users.get("exemple-hlm.fr", "a@exemple-hlm.fr")
-    assert account is not None
-    token, _ = SessionCodec(SESSION_SECRET).issue(account)
+    token, _ = signed_in(runtime)  # an account that chose its password
     event = _message(context="staff", text="qui est d'astreinte le week-end ?")
     event["cookies"] = [f"pierre_session={token}"]
     accepted = chat(event)

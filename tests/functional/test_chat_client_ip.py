@@ -9,7 +9,6 @@ from typing import Any
 import boto3
 import pytest
 
-import chat_handler
 from chat_api.services import chat_services
 from pierre_rag.client_ip import ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER
 from tests.helpers import load_event
@@ -20,18 +19,14 @@ EDGE = "130.176.1.10"
 
 
 @pytest.fixture
-def chat(runtime, lambda_context):
+def chat(chat):
+    """The conftest's chat behind CloudFront's origin secret, its limits counted from the start
+    of a window."""
     boto3.client("ssm").put_parameter(
         Name="/pierre/origin-secret", Value=ORIGIN_SECRET, Type="String"
     )
-    chat_services.cache_clear()
     chat_services().limiter.clock = lambda: WINDOW_START + 1
-
-    def call(event):
-        return chat_handler.handler(event, lambda_context)
-
-    yield call
-    chat_services.cache_clear()
+    return chat
 
 
 def _message_in_new_conversation(source_ip: str, headers: dict[str, str]) -> dict[str, Any]:

@@ -11,14 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
-import chat_handler
 from chat_api.services import chat_services
-from pierre_local.resources import LocalResources
-from pierre_rag.auth.access import StaffRole
-from pierre_rag.auth.sessions import SessionCodec
-from pierre_rag.auth.users import UserStore
 from pierre_rag.tenants import tenant_registry
-from tests.functional.conftest import FIXTURE_KB, SESSION_SECRET
+from tests.functional.conftest import FIXTURE_KB, signed_in
 from tests.helpers import load_event
 
 CONVERSATION = "7d1f5f0e-3c2a-4b8e-9f61-2a4c6b8d0e13"
@@ -26,15 +21,10 @@ WINDOW_START = 1_800_000_000  # a multiple of every chat window: no roll-over mi
 
 
 @pytest.fixture
-def chat(runtime, lambda_context):
-    chat_services.cache_clear()
+def chat(chat):
+    """The conftest's chat, its limits counted from the start of a window."""
     chat_services().limiter.clock = lambda: WINDOW_START + 1
-
-    def call(event):
-        return chat_handler.handler(event, lambda_context)
-
-    yield call
-    chat_services.cache_clear()
+    return chat
 
 
 def _feedback(rating: str = "up", conversation: str = CONVERSATION) -> dict[str, Any]:
@@ -114,17 +104,7 @@ def test_an_anonymous_page_of_a_staff_context_learns_only_that_it_is_reserved(st
 
 
 def test_staff_see_their_context_greeting_examples_and_contacts(staff_context, chat, runtime):
-    users = UserStore(runtime, LocalResources.physical_name("UsersTable"))
-    users.create(
-        "exemple-hlm.fr",
-        "a@exemple-hlm.fr",
-        StaffRole.COLLABORATOR,
-        "unused-hash",
-        must_change_password=False,
-    )
-    user = users.get("exemple-hlm.fr", "a@exemple-hlm.fr")
-    assert user is not None
-    token, _ = SessionCodec(SESSION_SECRET).issue(user)
+    token, _ = signed_in(runtime)
     event = _staff_config()
     event["cookies"] = [f"pierre_session={token}"]
 

@@ -20,7 +20,7 @@ from pierre_local.resources import LocalResources
 from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.sessions import Session, SessionCodec
 from pierre_rag.auth.users import User, UserStore
-from tests.functional.conftest import SESSION_SECRET
+from tests.functional.conftest import SESSION_SECRET, signed_in
 from tests.helpers import load_event
 
 LANDLORD = "exemple-hlm.fr"
@@ -57,10 +57,7 @@ def users(runtime: Any) -> UserStore:
 
 def _signed_in(users: UserStore, role: StaffRole = StaffRole.COLLABORATOR) -> tuple[str, Session]:
     """What the admin's login gives a collaborator of the landlord: a session cookie."""
-    users.create(LANDLORD, ANA, role, "unused-hash", must_change_password=False)
-    user = users.get(LANDLORD, ANA)
-    assert user is not None
-    return SessionCodec(SESSION_SECRET).issue(user)
+    return signed_in(users.client, role, ANA)
 
 
 def _staff_question(token: str) -> dict[str, Any]:
