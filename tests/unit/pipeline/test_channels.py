@@ -36,14 +36,15 @@ def test_a_fixed_reply_is_plain_text_by_sms_and_markdown_on_the_web():
     assert sms == "Important : voir le site (https://exemple.fr) et l'article."
 
 
-def test_a_streamed_sms_answer_keeps_its_citations():
-    # Given a piece of an LLM answer citing its source
+def test_an_sms_llm_answer_keeps_its_citations():
+    # Given an LLM answer citing its source
     # When the SMS style writes it
-    piece = SMS.answer_piece("**Un mois** [1]")
+    text = SMS.llm_answer("**Un mois** [1]")
 
     # Then the markup goes and the citation stays (it points at a numbered source)
-    assert piece == "Un mois [1]"
-    assert WEB.answer_piece("**Un mois** [1]") == "**Un mois** [1]"
+    assert text == "Un mois [1]"
+    assert WEB.llm_answer("**Un mois** [1]") == "**Un mois** [1]"
+    assert WEB.streams_pieces and not SMS.streams_pieces
 
 
 def test_the_contact_is_who_and_which_number_by_sms_and_complete_on_the_web():

@@ -84,6 +84,29 @@ def test_the_llm_answers_within_the_channels_budget_and_markup():
     assert result.model == "openai:gpt-4o-mini-2024-07-18"
 
 
+def test_an_sms_llm_answer_streamed_word_by_word_keeps_its_spaces():
+    # Given an LLM streaming its answer in pieces of a few characters, markup split across them
+    llm = ScriptedLlm(answer="Le préavis est d'un **mois** [1].", piece_chars=3)
+
+    # When an SMS answer is composed
+    pieces = _compose(SMS, llm, _result())
+
+    # Then the plain text keeps every space and no markup (it was converted whole)
+    assert "".join(pieces) == "Le préavis est d'un mois [1]."
+
+
+def test_an_sms_llm_answer_failing_midway_sends_its_start_in_plain_text():
+    result = _result()
+
+    pieces = _compose(SMS, ScriptedLlm(answer=MARKDOWN_ANSWER, piece_chars=5, fail_after=3), result)
+
+    assert pieces == [
+        "Un mois [1]",
+        "\n\nDésolé, une erreur est survenue. Réessayez dans un instant.",
+    ]
+    assert result.outcome is Outcome.ERROR
+
+
 def test_on_the_web_the_llms_markdown_is_streamed_as_is():
     llm = ScriptedLlm(answer=MARKDOWN_ANSWER)
 

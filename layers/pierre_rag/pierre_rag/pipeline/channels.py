@@ -41,8 +41,15 @@ class ChannelStyle:
         """A fixed reply (greeting, refusal, nothing found) in this channel's markup."""
         return markdown_to_plain(text) if self.markup == "plain" else text
 
-    def answer_piece(self, text: str) -> str:
-        """A piece of a streamed LLM answer; citations such as ``[1]`` are kept."""
+    @property
+    def streams_pieces(self) -> bool:
+        """Markdown is sent piece by piece as the LLM writes it; plain text is converted from
+        the whole answer, since markup and the spaces between words span the pieces."""
+        return self.markup == "markdown"
+
+    def llm_answer(self, text: str) -> str:
+        """An LLM answer (or its start) in this channel's markup; citations such as ``[1]``
+        are kept."""
         return markdown_to_plain(text, keep_citations=True) if self.markup == "plain" else text
 
 

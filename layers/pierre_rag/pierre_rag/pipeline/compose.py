@@ -88,26 +88,34 @@ async def grounded_answer(
 async def llm_answer(
     llm: LlmClient, prompt: Sequence[ChatMessage], style: ChannelStyle, result: AnswerResult
 ) -> AsyncIterator[str]:
-    """The LLM's answer in the channel's markup. Raises :class:`LlmError` if the call fails
-    before its first word (the caller answers another way); after it, ends with an apology
-    and the ``error`` outcome."""
+    """The LLM's answer in the channel's markup: piece by piece, or whole where the channel
+    converts it (SMS). Raises :class:`LlmError` if the call fails before its first word (the
+    caller answers another way); after it, ends with an apology and the ``error`` outcome."""
     produced = False
+    held: list[str] = []
     try:
         async for chunk in llm.stream(prompt, max_tokens=style.max_tokens):
             _count(llm, chunk, result)
             if chunk.delta:
                 produced = True
-                yield style.answer_piece(chunk.delta)
+                if style.streams_pieces:
+                    yield chunk.delta
+                else:
+                    held.append(chunk.delta)
     except LlmError as error:
         result.llm_round_trips += 1
         if not produced:
             raise
         logger.error("generation failed mid-answer: %s", error)
         result.outcome = Outcome.ERROR
+        if held:
+            yield style.llm_answer("".join(held))
         yield "\n\n" + messages.phrases(result.language).error
         return
     result.mode = "llm"
     result.llm_round_trips += 1
+    if held:
+        yield style.llm_answer("".join(held))
 
 
 def _count(llm: LlmClient, chunk: StreamChunk, result: AnswerResult) -> None:
