@@ -1,0 +1,84 @@
+"""How each channel writes an answer: one frozen style per channel.
+
+The stages ask the style, never which channel they serve: a new channel is one more style
+here (and one more value of :data:`~pierre_rag.pipeline.models.Channel`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal
+
+from pierre_rag.pipeline.models import Channel
+from pierre_rag.pipeline.text import markdown_to_plain
+from pierre_rag.tenants import ContextConfig
+
+Markup = Literal["markdown", "plain"]
+
+
+@dataclass(frozen=True)
+class ChannelStyle:
+    """Format, length budget and wording of the human contact for one channel."""
+
+    channel: Channel
+    markup: Markup
+    format_rule: str  # the format rule the LLM is given
+    max_tokens: int  # the LLM answer's budget
+    sources: int  # sections given to the LLM (and shown, where the context shows sources)
+    excerpt_sections: int  # sections an extractive answer quotes
+    excerpt_chars: int  # characters quoted from each of them
+    short_contact: bool  # the human contact as "who, which number" only
+
+    def contact(self, context: ContextConfig) -> str | None:
+        """The context's human contact as this channel writes it, if it has one."""
+        if context.handoff is None:
+            return None
+        return context.handoff.as_short_text() if self.short_contact else context.handoff.as_text()
+
+    def fixed_reply(self, text: str) -> str:
+        """A fixed reply (greeting, refusal, nothing found) in this channel's markup."""
+        return markdown_to_plain(text) if self.markup == "plain" else text
+
+    @property
+    def streams_pieces(self) -> bool:
+        """Markdown is sent piece by piece as the LLM writes it; plain text is converted from
+        the whole answer, since markup and the spaces between words span the pieces."""
+        return self.markup == "markdown"
+
+    def llm_answer(self, text: str) -> str:
+        """An LLM answer (or its start) in this channel's markup; citations such as ``[1]``
+        are kept."""
+        return markdown_to_plain(text, keep_citations=True) if self.markup == "plain" else text
+
+
+WEB = ChannelStyle(
+    channel="web",
+    markup="markdown",
+    format_rule=(
+        "Réponse courte et bienveillante (au plus 180 mots), en Markdown simple (listes, gras)."
+    ),
+    max_tokens=600,
+    sources=4,
+    excerpt_sections=2,
+    excerpt_chars=700,
+    short_contact=False,
+)
+
+# Every character costs: with its heading and the contact, an extractive answer is about 3 SMS.
+SMS = ChannelStyle(
+    channel="sms",
+    markup="plain",
+    format_rule=(
+        "Réponse en texte brut pour un SMS : pas de Markdown, pas de liste à puces, au plus "
+        "450 caractères, phrases courtes."
+    ),
+    max_tokens=250,
+    sources=3,
+    excerpt_sections=1,
+    excerpt_chars=280,
+    short_contact=True,
+)
+
+CHANNELS: Mapping[Channel, ChannelStyle] = MappingProxyType({"web": WEB, "sms": SMS})

@@ -1,0 +1,68 @@
+"""Gate: which messages get a fixed reply instead of a searched answer.
+
+Two checks, because the local heuristic cannot judge scope without retrieval:
+:func:`gate` runs on the understanding alone (small talk, insults with nothing to search, an
+LLM's off-topic verdict); :func:`gate_search` runs on what the search found (the heuristic's
+off-topic verdict from the top cosine, and "nothing found"). A message both let through is
+answered from its sources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pierre_rag.knowledge.models import SearchResponse
+from pierre_rag.pipeline import messages
+from pierre_rag.pipeline.models import Outcome, Understanding
+from pierre_rag.pipeline.understanding import is_small_talk
+
+
+@dataclass(frozen=True)
+class FixedReply:
+    """A reply written without sources (its markup is the channel's, see ``ChannelStyle``)."""
+
+    outcome: Outcome
+    text: str
+
+
+def refusal(understanding: Understanding) -> FixedReply:
+    """The polite refusal that says what the assistant can do, in the user's language."""
+    if understanding.abusive:
+        return FixedReply(Outcome.ABUSIVE, messages.abusive(understanding.language))
+    return FixedReply(Outcome.OFF_TOPIC, messages.off_topic(understanding.language))
+
+
+def gate(text: str, understanding: Understanding, greeting: str) -> FixedReply | None:
+    """Before the search: the fixed reply ``text`` gets, or None to search for an answer."""
+    if is_small_talk(text):
+        return FixedReply(Outcome.ANSWERED, greeting)
+    if understanding.abusive and not understanding.search_queries:
+        return refusal(understanding)
+    if understanding.source == "llm" and not understanding.in_scope:
+        return refusal(understanding)
+    return None
+
+
+def gate_search(
+    understanding: Understanding,
+    found: SearchResponse,
+    *,
+    in_scope_min_cosine: float,
+    nothing_found_min_cosine: float,
+    handoff: str | None,
+) -> FixedReply | None:
+    """After the search: the fixed reply when the sections found cannot ground an answer."""
+    in_scope = found.top_cosine >= in_scope_min_cosine
+    if understanding.source == "heuristic" and not in_scope:
+        return refusal(understanding)
+    if not found.results or found.top_cosine < nothing_found_min_cosine:
+        text = messages.nothing_found(understanding.language, handoff)
+        return FixedReply(Outcome.NOTHING_FOUND, text)
+    return None
+
+
+def courtesy_reminder(understanding: Understanding) -> str:
+    """An insult that carries a real question is answered, after a short reminder."""
+    if not understanding.abusive:
+        return ""
+    return messages.phrases(understanding.language).abusive_reminder + "\n\n"

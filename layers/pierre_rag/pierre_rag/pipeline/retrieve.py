@@ -1,0 +1,76 @@
+"""Retrieve: search the context's knowledge, then number the sections an answer may cite."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from pierre_rag.knowledge.models import AccessLevel, SearchResponse, SearchResult
+from pierre_rag.pipeline.models import Source, Understanding
+from pierre_rag.pipeline.text import excerpt
+
+SOURCE_EXCERPT_CHARS = 280  # the excerpt shown under a source in the chat
+
+
+class Searcher(Protocol):
+    """What retrieval needs of the knowledge base (``knowledge.search.KnowledgeBase``)."""
+
+    def search_many(
+        self,
+        queries: Sequence[str],
+        *,
+        k: int,
+        tenant: str | None,
+        access: Sequence[AccessLevel | str],
+    ) -> SearchResponse: ...
+
+
+@dataclass
+class Grounding:
+    """The numbered sources an answer cites, and the full text of each (chunks merged)."""
+
+    sources: list[Source] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+
+
+def retrieve(
+    knowledge: Searcher,
+    understanding: Understanding,
+    text: str,
+    *,
+    k: int,
+    landlord: str,
+    access: Sequence[AccessLevel | str],
+) -> SearchResponse:
+    """Search with the understood queries, or the message itself when there are none."""
+    queries = understanding.search_queries or [text]
+    return knowledge.search_many(queries, k=k, tenant=landlord, access=access)
+
+
+def number_sources(results: Sequence[SearchResult], limit: int) -> Grounding:
+    """At most ``limit`` numbered sources, one per section, in rank order: chunks of a section
+    already numbered are appended to its text, even past the limit."""
+    grounding = Grounding()
+    index: dict[tuple[str, str], int] = {}
+    for result in results:
+        heading = result.heading_path[-1] if result.heading_path else result.title
+        key = (result.file, heading)
+        if key in index:
+            grounding.texts[index[key]] += "\n\n" + result.text
+            continue
+        if len(grounding.sources) == limit:
+            continue
+        index[key] = len(grounding.sources)
+        grounding.sources.append(
+            Source(
+                number=len(grounding.sources) + 1,
+                file=result.file,
+                title=result.title,
+                heading=heading,
+                breadcrumb=result.breadcrumb,
+                excerpt=excerpt(result.text, SOURCE_EXCERPT_CHARS),
+            )
+        )
+        grounding.texts.append(result.text)
+    return grounding

@@ -1,0 +1,177 @@
+"""Compose: fixed replies, LLM answers and extractive fallbacks, in the channel's style."""
+
+from __future__ import annotations
+
+import asyncio
+
+from pierre_rag.pipeline.channels import SMS, WEB, ChannelStyle
+from pierre_rag.pipeline.compose import fixed_answer, grounded_answer, question_for_generation
+from pierre_rag.pipeline.gate import FixedReply
+from pierre_rag.pipeline.models import AnswerResult, Outcome, Source, Understanding
+from pierre_rag.pipeline.retrieve import Grounding
+from pierre_rag.tenants import ContextConfig, Handoff, TenantConfig
+from tests.fakes.llm import ScriptedLlm
+
+CONTEXT = ContextConfig(handoff=Handoff(label="Agence", phone="01 99 00 00 00", hours="9h-17h"))
+LANDLORD = TenantConfig(id="exemple-hlm.fr", name="Exemple HLM", contexts={"default": CONTEXT})
+GROUNDING = Grounding(
+    sources=[
+        Source(number=1, file="a.md", title="Quitter", heading="Préavis", breadcrumb="Quitter")
+    ],
+    texts=["Le préavis est d'un mois pour un logement meublé."],
+)
+MARKDOWN_ANSWER = "**Un mois** [1]. Voir [le site](https://exemple.fr)."
+
+
+def _result() -> AnswerResult:
+    return AnswerResult(text="", outcome=Outcome.ANSWERED, language="fr")
+
+
+def _compose(
+    style: ChannelStyle,
+    llm: ScriptedLlm | None,
+    result: AnswerResult,
+    understanding: Understanding | None = None,
+) -> list[str]:
+    async def collect() -> list[str]:
+        return [
+            piece
+            async for piece in grounded_answer(
+                GROUNDING,
+                text="préavis meublé ?",
+                understanding=understanding or Understanding(),
+                history=[],
+                tenant=LANDLORD,
+                context=CONTEXT,
+                style=style,
+                llm=llm,
+                result=result,
+            )
+        ]
+
+    return asyncio.run(collect())
+
+
+def test_a_fixed_reply_is_written_in_the_channels_markup():
+    # Given the gate's reply in Markdown
+    reply = FixedReply(Outcome.NOTHING_FOUND, "Rien trouvé : **appelez** [l'agence](https://a.fr).")
+
+    # When it is composed for SMS
+    result = _result()
+    text = fixed_answer(reply, SMS, result)
+
+    # Then it is plain text, and the result says it was a fixed reply with the gate's outcome
+    assert text == result.text == "Rien trouvé : appelez l'agence (https://a.fr)."
+    assert (result.mode, result.outcome) == ("fixed", Outcome.NOTHING_FOUND)
+
+
+def test_the_llm_answers_within_the_channels_budget_and_markup():
+    # Given an LLM answering in Markdown (in one piece)
+    llm = ScriptedLlm(answer=MARKDOWN_ANSWER, piece_chars=len(MARKDOWN_ANSWER))
+
+    # When an SMS answer is composed
+    result = _result()
+    pieces = _compose(SMS, llm, result)
+
+    # Then the LLM was given the SMS budget and format rule, and its answer comes as plain
+    # text that keeps its citations; its tokens and model are counted
+    (call,) = llm.calls
+    assert call.max_tokens == SMS.max_tokens
+    assert SMS.format_rule in call.messages[0].content
+    assert "**" not in "".join(pieces) and "[1]" in "".join(pieces)
+    assert (result.mode, result.llm_round_trips) == ("llm", 1)
+    assert (result.prompt_tokens, result.completion_tokens) == (100, 20)
+    assert result.model == "openai:gpt-4o-mini-2024-07-18"
+
+
+def test_an_sms_llm_answer_streamed_word_by_word_keeps_its_spaces():
+    # Given an LLM streaming its answer in pieces of a few characters, markup split across them
+    llm = ScriptedLlm(answer="Le préavis est d'un **mois** [1].", piece_chars=3)
+
+    # When an SMS answer is composed
+    pieces = _compose(SMS, llm, _result())
+
+    # Then the plain text keeps every space and no markup (it was converted whole)
+    assert "".join(pieces) == "Le préavis est d'un mois [1]."
+
+
+def test_an_sms_llm_answer_failing_midway_sends_its_start_in_plain_text():
+    result = _result()
+
+    pieces = _compose(SMS, ScriptedLlm(answer=MARKDOWN_ANSWER, piece_chars=5, fail_after=3), result)
+
+    assert pieces == [
+        "Un mois [1]",
+        "\n\nDésolé, une erreur est survenue. Réessayez dans un instant.",
+    ]
+    assert result.outcome is Outcome.ERROR
+
+
+def test_on_the_web_the_llms_markdown_is_streamed_as_is():
+    llm = ScriptedLlm(answer=MARKDOWN_ANSWER)
+
+    pieces = _compose(WEB, llm, _result())
+
+    assert "".join(pieces) == MARKDOWN_ANSWER
+    assert llm.calls[0].max_tokens == WEB.max_tokens
+
+
+def test_an_llm_failing_before_its_first_word_is_replaced_by_excerpts():
+    # Given an LLM whose answer fails at once
+    result = _result()
+
+    # When a web answer is composed
+    pieces = _compose(WEB, ScriptedLlm(fail_after=0), result)
+
+    # Then the sections are quoted instead, with the web's contact, and the call is counted
+    (text,) = pieces
+    assert text.startswith("Voici les passages") and "**Préavis** [1]" in text
+    assert "Agence — tél. 01 99 00 00 00 — 9h-17h" in text
+    assert (result.mode, result.llm_round_trips, result.outcome) == (
+        "extractive",
+        1,
+        Outcome.ANSWERED,
+    )
+
+
+def test_an_llm_failing_mid_answer_keeps_what_was_sent_and_apologises():
+    # Given an LLM that fails after two pieces
+    result = _result()
+
+    # When an answer is composed
+    pieces = _compose(WEB, ScriptedLlm(answer=MARKDOWN_ANSWER, piece_chars=5, fail_after=2), result)
+
+    # Then the two pieces stay, an apology follows, and the turn counts as an error
+    assert pieces == [
+        "**Un ",
+        "mois*",
+        "\n\nDésolé, une erreur est survenue. Réessayez dans un instant.",
+    ]
+    assert result.outcome is Outcome.ERROR and result.llm_round_trips == 1
+
+
+def test_without_an_llm_the_sms_answer_quotes_one_section_with_the_short_contact():
+    result = _result()
+
+    pieces = _compose(SMS, None, result)
+
+    assert pieces == [
+        "Préavis : Le préavis est d'un mois pour un logement meublé. "
+        "Pour une réponse personnalisée : Agence, 01 99 00 00 00."
+    ]
+    assert (result.mode, result.llm_round_trips) == ("extractive", 0)
+
+
+def test_an_abusive_message_with_a_real_question_gets_a_reminder_first():
+    pieces = _compose(WEB, None, _result(), Understanding(abusive=True, search_queries=["q"]))
+
+    assert pieces[0] == "Je vous réponds volontiers, en restant courtois de part et d'autre.\n\n"
+    assert pieces[1].startswith("Voici les passages")
+
+
+def test_the_llm_reads_the_standalone_rewrite_beside_the_users_words():
+    assert question_for_generation("et meublé ?", "") == "et meublé ?"
+    assert question_for_generation("et meublé ?", "et meublé ?") == "et meublé ?"
+    assert question_for_generation("et meublé ?", "Préavis d'un meublé ?") == (
+        "et meublé ?\n\n(Question reformulée : Préavis d'un meublé ?)"
+    )

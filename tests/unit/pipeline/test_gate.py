@@ -1,0 +1,119 @@
+"""The gate: which messages get a fixed reply, before and after the search."""
+
+from __future__ import annotations
+
+import pytest
+
+from pierre_rag.knowledge.models import AccessLevel, SearchResponse, SearchResult
+from pierre_rag.pipeline.gate import courtesy_reminder, gate, gate_search
+from pierre_rag.pipeline.models import Outcome, Understanding
+
+GREETING = "Bonjour, je suis Pierre."
+THRESHOLDS = {"in_scope_min_cosine": 0.30, "nothing_found_min_cosine": 0.22}
+
+
+def _understood(source: str = "llm", **fields: object) -> Understanding:
+    return Understanding.model_validate(
+        {"search_queries": ["préavis meublé"], "source": source, **fields}
+    )
+
+
+def _found(top_cosine: float, results: int = 1) -> SearchResponse:
+    result = SearchResult(
+        chunk_id=1,
+        file="a.md",
+        title="A",
+        heading_path=["B"],
+        headings=["B"],
+        text="texte",
+        access=AccessLevel.COMMUNITY,
+        tenant=None,
+        score=1.0,
+    )
+    return SearchResponse(results=[result] * results, top_cosine=top_cosine, queries=["q"])
+
+
+def test_small_talk_gets_the_greeting_whatever_was_understood():
+    # Given a greeting the LLM judged out of scope
+    understood = _understood(in_scope=False)
+
+    # When it is gated
+    reply = gate("Bonjour !", understood, GREETING)
+
+    # Then the context's greeting answers it
+    assert reply is not None
+    assert (reply.outcome, reply.text) == (Outcome.ANSWERED, GREETING)
+
+
+def test_an_insult_with_nothing_to_search_is_refused_in_the_users_language():
+    # Given an insult, in English, with no question in it (the local rules)
+    understood = _understood("heuristic", language="en", abusive=True, search_queries=[])
+
+    # When it is gated
+    reply = gate("Shut up you stupid machine", understood, GREETING)
+
+    # Then it gets the polite refusal, in English, saying what the assistant can do
+    assert reply is not None and reply.outcome is Outcome.ABUSIVE
+    assert reply.text.startswith("I'm here to help") and "housing" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("abusive", "outcome"), [(False, Outcome.OFF_TOPIC), (True, Outcome.ABUSIVE)]
+)
+def test_the_llms_off_topic_verdict_is_followed_before_any_search(abusive, outcome):
+    # Given a message the LLM judged out of scope (with search queries all the same)
+    understood = _understood(in_scope=False, abusive=abusive)
+
+    # When it is gated, then it is refused without searching
+    reply = gate("meilleur smartphone ?", understood, GREETING)
+    assert reply is not None and reply.outcome is outcome
+
+
+def test_the_local_rules_never_refuse_before_the_search():
+    # Given a message the local rules understood (they cannot judge scope without a search)
+    understood = _understood("heuristic", in_scope=False)
+
+    # When it is gated, then it goes on to the search
+    assert gate("qui a gagné le match ?", understood, GREETING) is None
+    assert gate("quel préavis ?", _understood(), GREETING) is None
+
+
+def test_after_the_search_a_low_top_score_is_off_topic_for_the_local_rules_only():
+    # Given a search whose best section is weakly related (above "nothing found")
+    found = _found(top_cosine=0.25)
+
+    # When the local rules' and the LLM's understandings are gated on it
+    local = gate_search(_understood("heuristic"), found, handoff=None, **THRESHOLDS)
+    llm = gate_search(_understood("llm"), found, handoff=None, **THRESHOLDS)
+
+    # Then the local rules call it off-topic; the LLM's in-scope verdict stands
+    assert local is not None and local.outcome is Outcome.OFF_TOPIC
+    assert llm is None
+
+
+@pytest.mark.parametrize(("top_cosine", "results"), [(0.21, 3), (0.9, 0)])
+def test_nothing_found_offers_the_human_contact(top_cosine, results):
+    # Given a search that found nothing close enough, or nothing at all
+    found = _found(top_cosine, results)
+
+    # When it is gated with the channel's contact
+    reply = gate_search(_understood(), found, handoff="Agence, 01 99", **THRESHOLDS)
+
+    # Then the reply says so and offers the contact
+    assert reply is not None and reply.outcome is Outcome.NOTHING_FOUND
+    assert reply.text.endswith("Pour une réponse personnalisée : Agence, 01 99.")
+
+
+def test_sections_close_enough_go_on_to_the_answer():
+    assert gate_search(_understood("heuristic"), _found(0.30), handoff=None, **THRESHOLDS) is None
+
+
+def test_an_insult_carrying_a_real_question_is_answered_after_a_reminder():
+    # Given an abusive message with a real question, in Spanish, and a courteous one
+    # When the courtesy reminder is asked for
+    rude = courtesy_reminder(_understood(abusive=True, language="es"))
+    polite = courtesy_reminder(_understood())
+
+    # Then only the abusive one gets it, in the user's language, before the answer
+    assert rude == "Le respondo con gusto, manteniendo la cortesía por ambas partes.\n\n"
+    assert polite == ""
