@@ -14,8 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pierre_rag.transactions import ConflictRetry, transact_write
-
 
 @dataclass(frozen=True)
 class Limit:
@@ -45,12 +43,10 @@ class RateLimiter:
         client: Any,
         table: str,
         clock: Any = time.time,
-        retry: ConflictRetry | None = None,
     ) -> None:
         self.client = client
         self.table = table
         self.clock = clock
-        self.retry = retry or ConflictRetry()  # counters are shared: transactions conflict
 
     def hit(self, limit: Limit, key: str) -> Verdict:
         now = int(self.clock())
@@ -91,24 +87,6 @@ class RateLimiter:
                 }
             )
         return RateLimitGuard(tuple(checks), tuple(items), now)
-
-    def check_all(self, checks: Sequence[tuple[Limit, str]]) -> Verdict | None:
-        """The first limit exceeded, or None when every one allows the request (and counted it).
-
-        All counters are incremented in one transaction, each on condition that it is under
-        its limit. Prefer :meth:`guard` when the request writes anyway.
-        """
-        if not checks:
-            return None
-        guard = self.guard(checks)
-        try:
-            transact_write(self.client, list(guard.items), self.retry)
-        except self.client.exceptions.TransactionCanceledException as error:
-            verdict = guard.refusal(error.response.get("CancellationReasons", []))
-            if verdict is None:
-                raise
-            return verdict
-        return None
 
 
 @dataclass(frozen=True)
