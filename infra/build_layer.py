@@ -80,7 +80,7 @@ IMPORT_CHECK_MODULES = (
 STAMP_FORMAT = 1  # bump when the install recipe changes, to invalidate old stamps
 
 
-class BuildError(Exception):
+class LayerBuildError(Exception):
     """A build step failed; the message says what to do."""
 
 
@@ -92,10 +92,10 @@ def runtime_requirements(pyproject: Path) -> list[str]:
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as error:
-        raise BuildError(f"cannot read {pyproject}: {error}") from error
+        raise LayerBuildError(f"cannot read {pyproject}: {error}") from error
     deps = data.get("project", {}).get("dependencies")
     if not isinstance(deps, list) or not all(isinstance(dep, str) for dep in deps):
-        raise BuildError(f"{pyproject}: [project] dependencies must be a list of strings")
+        raise LayerBuildError(f"{pyproject}: [project] dependencies must be a list of strings")
     return [dep for dep in deps if requirement_name(dep) not in PROVIDED_BY_RUNTIME]
 
 
@@ -103,7 +103,7 @@ def requirement_name(requirement: str) -> str:
     """Return the normalised (PEP 503) project name of a requirement string."""
     match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
     if match is None:
-        raise BuildError(f"not a requirement: {requirement!r}")
+        raise LayerBuildError(f"not a requirement: {requirement!r}")
     return re.sub(r"[-_.]+", "-", match.group(1)).lower()
 
 
@@ -113,7 +113,7 @@ def platform_tags(arch: str) -> list[str]:
         machine = ARCH_MACHINES[arch]
     except KeyError:
         known = sorted(ARCH_MACHINES)
-        raise BuildError(f"unknown architecture {arch!r}: use one of {known}") from None
+        raise LayerBuildError(f"unknown architecture {arch!r}: use one of {known}") from None
     tags = [
         f"manylinux_2_{minor}_{machine}"
         for minor in range(LAMBDA_GLIBC_MINOR, OLDEST_GLIBC_MINOR - 1, -1)
@@ -188,10 +188,10 @@ def install_dependencies(
     )
     if result.returncode != 0:
         stamp_file.unlink(missing_ok=True)
-        raise BuildError(pip_failure_message(result.stderr, arch))
+        raise LayerBuildError(pip_failure_message(result.stderr, arch))
     offenders = foreign_wheel_tags(python_dir, arch)
     if offenders:
-        raise BuildError(f"wheels for the wrong machine in the {arch} layer: {offenders}")
+        raise LayerBuildError(f"wheels for the wrong machine in the {arch} layer: {offenders}")
     stamp_file.parent.mkdir(parents=True, exist_ok=True)
     stamp_file.write_text(stamp, encoding="utf-8")
 
@@ -219,7 +219,7 @@ def read_text_or_empty(path: Path) -> str:
 def copy_project_package(source: Path, python_dir: Path) -> None:
     """Copy the ``pierre_rag`` sources into the layer (no egg-info, no bytecode)."""
     if not (source / "__init__.py").is_file():
-        raise BuildError(f"{source} is not a Python package (no __init__.py)")
+        raise LayerBuildError(f"{source} is not a Python package (no __init__.py)")
     destination = python_dir / source.name
     if destination.exists():
         shutil.rmtree(destination)
@@ -237,10 +237,10 @@ def write_project_metadata(pyproject: Path, python_dir: Path) -> str:
     try:
         project = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {})
     except (OSError, tomllib.TOMLDecodeError) as error:
-        raise BuildError(f"cannot read {pyproject}: {error}") from error
+        raise LayerBuildError(f"cannot read {pyproject}: {error}") from error
     name, version = project.get("name"), project.get("version")
     if not isinstance(name, str) or not isinstance(version, str) or not name or not version:
-        raise BuildError(f"{pyproject}: [project] needs a name and a version")
+        raise LayerBuildError(f"{pyproject}: [project] needs a name and a version")
     stem = re.sub(r"[-_.]+", "_", name).lower()
     for stale in python_dir.glob(f"{stem}-*.dist-info"):
         shutil.rmtree(stale)
@@ -303,7 +303,7 @@ def prepare_embedding_model(python_dir: Path, models_dir: Path) -> None:
         done = prepare_for_layer(python_dir, models_dir)
         verify_prepared(python_dir, models_dir)
     except (RuntimeError, OSError, ValueError) as error:
-        raise BuildError(f"preparing the embedding model failed: {error}") from error
+        raise LayerBuildError(f"preparing the embedding model failed: {error}") from error
     print(f"• embedding model: {'; '.join(done)}; checked against the library's own parse")
 
 
@@ -324,11 +324,11 @@ def ensure_datastore(repo: Path, datastore: Path) -> Path | None:
     command = [str(cli), "knowledge", "build", "--source", "knowledge", "--out", str(datastore)]
     print(f"• building the datastore: {' '.join(command)}")
     if subprocess.run(command, cwd=repo, check=False).returncode != 0:
-        raise BuildError(
+        raise LayerBuildError(
             f"`{' '.join(command)}` failed; fix it, or pass --no-datastore to build without one"
         )
     if not datastore.is_file():
-        raise BuildError(f"the knowledge build succeeded but wrote no {datastore}")
+        raise LayerBuildError(f"the knowledge build succeeded but wrote no {datastore}")
     return datastore
 
 
@@ -359,7 +359,7 @@ def copy_tenant_configs(knowledge: Path, tenants_dir: Path) -> list[str]:
 
     check = check_landlords(knowledge)  # a bad file fails the build, not production
     if check.problems:
-        raise BuildError("\n".join(str(problem) for problem in check.problems))
+        raise LayerBuildError("\n".join(str(problem) for problem in check.problems))
     for config in sorted(knowledge.glob("*/tenant.yaml")):
         tenant_id = config.parent.name
         shutil.copy2(config, tenants_dir / f"{tenant_id}.yaml")
@@ -556,7 +556,7 @@ def check_imports(python: Path, python_dir: Path) -> None:
     )
     if result.returncode != 0:
         tail = "\n  ".join((result.stderr or result.stdout).strip().splitlines()[-8:])
-        raise BuildError(f"the layer does not import with {python}:\n  {tail}")
+        raise LayerBuildError(f"the layer does not import with {python}:\n  {tail}")
     print(result.stdout.rstrip())
     print(f"  imported {len(IMPORT_CHECK_MODULES)} modules from the layer: ok")
 
@@ -575,7 +575,7 @@ def maybe_check_imports(
             else f"no working python{LAMBDA_PYTHON} found (pyenv or /usr/bin)"
         )
         if requested:
-            raise BuildError(f"--check-import impossible: {message}")
+            raise LayerBuildError(f"--check-import impossible: {message}")
         print(f"• import check skipped: {message}")
         return
     check_imports(python, python_dir)
@@ -605,7 +605,7 @@ def maybe_precompile(requested: bool | None, python: Path | None, python_dir: Pa
     if python is None:
         message = f"no working python{LAMBDA_PYTHON} to precompile with"
         if requested:
-            raise BuildError(f"--precompile impossible: {message}")
+            raise LayerBuildError(f"--precompile impossible: {message}")
         print(f"WARNING: {message}: the layer ships sources only (cold imports ~2× slower)")
         return
     print(f"• precompiling .pyc with {python}")
@@ -700,7 +700,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         ok = build(args)
-    except BuildError as error:
+    except LayerBuildError as error:
         print(f"ERROR: {error}", file=sys.stderr)
         return 1
     if not ok:

@@ -62,7 +62,7 @@ def test_runtime_requirements_of_the_real_pyproject_are_pinned_and_boto3_free():
     ['[project]\nname = "x"\n', '[project]\ndependencies = "numpy"\n', "not toml ["],
 )
 def test_runtime_requirements_rejects_a_bad_pyproject(tmp_path, text):
-    with pytest.raises(build_layer.BuildError):
+    with pytest.raises(build_layer.LayerBuildError):
         build_layer.runtime_requirements(write(tmp_path / "pyproject.toml", text))
 
 
@@ -99,7 +99,7 @@ def test_platform_tags_never_mix_architectures():
 
 
 def test_platform_tags_reject_an_unknown_arch():
-    with pytest.raises(build_layer.BuildError, match="unknown architecture"):
+    with pytest.raises(build_layer.LayerBuildError, match="unknown architecture"):
         build_layer.platform_tags("riscv64")
 
 
@@ -265,7 +265,7 @@ def test_no_knowledge_means_an_empty_tenants_dir(tmp_path):
 
 def test_an_invalid_tenant_file_fails_the_build(tmp_path):
     write(tmp_path / "knowledge" / "acme-habitat.fr" / "tenant.yaml", "id: other.fr\nname: X\n")
-    with pytest.raises(build_layer.BuildError, match=r"tenant\.yaml"):
+    with pytest.raises(build_layer.LayerBuildError, match=r"tenant\.yaml"):
         build_layer.copy_tenant_configs(tmp_path / "knowledge", tmp_path / "tenants")
 
 
@@ -350,7 +350,7 @@ def test_without_metadata_the_version_is_unknown_rather_than_a_stale_copy(tmp_pa
 def test_a_pyproject_without_name_or_version_fails_the_build(tmp_path, project):
     pyproject = write(tmp_path / "pyproject.toml", f"[project]\n{project}\n")
 
-    with pytest.raises(build_layer.BuildError, match="name and a version"):
+    with pytest.raises(build_layer.LayerBuildError, match="name and a version"):
         build_layer.write_project_metadata(pyproject, tmp_path / "python")
 
 
@@ -409,7 +409,7 @@ def test_import_check_is_skipped_for_a_foreign_arch(monkeypatch, capsys, tmp_pat
     python = Path(sys.executable)
     build_layer.maybe_check_imports(None, "arm64", python, tmp_path)
     assert "skipped" in capsys.readouterr().out
-    with pytest.raises(build_layer.BuildError, match="impossible"):
+    with pytest.raises(build_layer.LayerBuildError, match="impossible"):
         build_layer.maybe_check_imports(True, "arm64", python, tmp_path)
 
 
@@ -422,7 +422,7 @@ def test_import_check_is_skipped_without_a_python312(monkeypatch, capsys, tmp_pa
 def test_precompile_without_python312_warns_or_fails_when_asked(capsys, tmp_path):
     build_layer.maybe_precompile(None, None, tmp_path)
     assert "ships sources only" in capsys.readouterr().out
-    with pytest.raises(build_layer.BuildError, match="impossible"):
+    with pytest.raises(build_layer.LayerBuildError, match="impossible"):
         build_layer.maybe_precompile(True, None, tmp_path)
 
 

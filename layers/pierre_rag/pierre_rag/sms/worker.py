@@ -54,7 +54,7 @@ class DeliveryRejectedError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class Outcome:
+class DeliveryOutcome:
     status: str  # sent | already_sent | suppressed | limited
     conversation_id: str
     parts: int = 0
@@ -86,16 +86,16 @@ class SmsWorker:
         self.lease_s = lease_s
         self.quota = quota
 
-    def process(self, queued: QueuedSms) -> Outcome:
+    def process(self, queued: QueuedSms) -> DeliveryOutcome:
         log = {"message_id": queued.message_id, "tenant": queued.tenant}
         if queued.kind == "stop":  # the webhook records those; never answer one
-            return Outcome("suppressed", "")
+            return DeliveryOutcome("suppressed", "")
         delivery = self.state.delivery(queued.message_id)
         if delivery is not None and delivery.status in ("sent", "suppressed", "limited"):
             logger.info(
                 "SMS already handled, not sent again", extra={**log, "status": delivery.status}
             )
-            return Outcome("already_sent", delivery.conversation_id)
+            return DeliveryOutcome("already_sent", delivery.conversation_id)
         if delivery is not None and delivery.status == "rejected":
             raise DeliveryRejectedError(delivery.error or "CM refused the answer")
         phone_hash = pseudonymise_phone(queued.sender, self.hash_key)
@@ -113,7 +113,7 @@ class SmsWorker:
             logger.warning(
                 "SMS not answered: its number reached the landlord's hourly limit", extra=log
             )
-            return Outcome("limited", conversation_id)
+            return DeliveryOutcome("limited", conversation_id)
 
         text = (
             LIMIT_NOTICE
@@ -124,12 +124,12 @@ class SmsWorker:
         if opted_out is not None and opted_out >= queued.received_ms:
             self.state.finish(queued.message_id, "suppressed")
             logger.info("reply suppressed: the sender opted out", extra=log)
-            return Outcome("suppressed", conversation_id)
+            return DeliveryOutcome("suppressed", conversation_id)
 
         split = split_sms(text)
         if not self.state.claim(queued.message_id, self.lease_s):
             logger.info("SMS already sent, not sent again", extra=log)
-            return Outcome("already_sent", conversation_id)
+            return DeliveryOutcome("already_sent", conversation_id)
         try:
             sent = self.cm.send(
                 sender=queued.recipient,
@@ -164,7 +164,7 @@ class SmsWorker:
                 "cm_attempts": sent.attempts,
             },
         )
-        return Outcome("sent", conversation_id, len(split.parts), split.encoding.value)
+        return DeliveryOutcome("sent", conversation_id, len(split.parts), split.encoding.value)
 
     def _reply_text(self, queued: QueuedSms, conversation_id: str, phone_hash: str) -> str:
         if queued.kind != "question":
