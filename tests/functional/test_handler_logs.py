@@ -5,9 +5,7 @@ the extra fields, and no line holds what the user wrote."""
 from __future__ import annotations
 
 import asyncio
-import io
 import json
-import logging
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -20,34 +18,9 @@ import admin_handler
 import chat_handler
 from chat_api.services import chat_services
 from tests.helpers import load_event
+from tests.unit.sms.support import CapturedLogs
 
 QUESTION = "Quel est le préavis pour quitter mon logement au 06 12 34 56 78 ?"
-
-
-class CapturedLines:
-    """The JSON lines a function's handler writes (its Powertools formatter, all loggers)."""
-
-    def __init__(self, powertools_logger: Any, *names: str) -> None:
-        self.stream = io.StringIO()
-        self.handler = logging.StreamHandler(self.stream)
-        self.handler.setFormatter(powertools_logger.registered_formatter)
-        self.loggers = [powertools_logger._logger, *(logging.getLogger(n) for n in names)]
-
-    def __enter__(self) -> CapturedLines:
-        for logger in self.loggers:
-            logger.addHandler(self.handler)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for logger in self.loggers:
-            logger.removeHandler(self.handler)
-
-    @property
-    def text(self) -> str:
-        return self.stream.getvalue()
-
-    def lines(self) -> list[dict[str, Any]]:
-        return [json.loads(line) for line in self.text.splitlines()]
 
 
 @pytest.fixture
@@ -65,7 +38,7 @@ def test_a_chat_turn_logs_one_json_line_with_its_outcome_and_no_text(chat, lambd
     event["body"] = json.dumps(body)
 
     # When the chat handler answers it
-    with CapturedLines(chat_handler.logger, "pierre_rag", "chat_api") as logs:
+    with CapturedLogs(chat_handler.logger, "chat_api") as logs:
         response = chat_handler.handler(event, lambda_context)
 
     # Then the answer is logged as JSON with its extra fields and the Lambda context
@@ -97,7 +70,7 @@ def test_an_admin_request_logs_json_lines_with_the_request_correlation_id(
     # When the admin handles a login post (a forged one)
     try:
         with (
-            CapturedLines(admin_handler.logger, "pierre_rag", "admin_app") as logs,
+            CapturedLogs(admin_handler.logger, "admin_app") as logs,
             ThreadPoolExecutor(max_workers=1) as pool,
         ):
             response = pool.submit(invoke).result()

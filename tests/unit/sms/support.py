@@ -127,17 +127,22 @@ def build_fixture_datastore(out: Path) -> Path:
 
 
 class CapturedLogs:
-    """Everything the SMS code logs (the layer's loggers and a function's Powertools logger),
-    formatted as in CloudWatch, extras included."""
+    """Everything a function logs (the layer's loggers, the function's Powertools logger and
+    the other loggers named, e.g. its app package), formatted as in CloudWatch, extras
+    included."""
 
-    def __init__(self, powertools_logger: Any) -> None:
+    def __init__(self, powertools_logger: Any, *names: str) -> None:
         import io
         import logging
 
         self.stream = io.StringIO()
         self.handler = logging.StreamHandler(self.stream)
         self.handler.setFormatter(powertools_logger.registered_formatter)
-        self.loggers = [logging.getLogger("pierre_rag"), powertools_logger._logger]
+        self.loggers = [
+            logging.getLogger("pierre_rag"),
+            *(logging.getLogger(name) for name in names),
+            powertools_logger._logger,
+        ]
 
     def __enter__(self) -> CapturedLogs:
         for logger in self.loggers:
@@ -151,3 +156,7 @@ class CapturedLogs:
     @property
     def text(self) -> str:
         return self.stream.getvalue()
+
+    def lines(self) -> list[dict[str, Any]]:
+        """Each line as the JSON object it is."""
+        return [json.loads(line) for line in self.text.splitlines()]
