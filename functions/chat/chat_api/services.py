@@ -10,6 +10,7 @@ from pierre_rag.auth.sessions import SessionCodec
 from pierre_rag.auth.users import UserStore
 from pierre_rag.client_ip import ClientIpRule, load_client_ip_rule
 from pierre_rag.conversations import ConversationStore
+from pierre_rag.llm import landlords as llm_landlords
 from pierre_rag.llm.landlords import LandlordLlms
 from pierre_rag.pipeline import Pipeline
 from pierre_rag.ratelimit import Limit, RateLimiter
@@ -59,8 +60,7 @@ def served_landlords() -> tuple[TenantRegistry, LandlordLlms]:
     from pierre_rag.settings import read_secret
     from pierre_rag.tenants import tenant_registry
 
-    llms, problems = LandlordLlms.build(tenant_registry(), read_secret)
-    return tenant_registry().with_problems(problems), llms
+    return llm_landlords.served_landlords(tenant_registry(), read_secret)
 
 
 @functools.cache

@@ -36,3 +36,12 @@ class LandlordLlms:
         if landlord.id not in self._clients:
             raise InvalidLandlordError(f"landlord {landlord.id!r} has no usable LLM provider")
         return self._clients[landlord.id]
+
+
+def served_landlords(
+    registry: TenantRegistry, read_secret: Callable[[str], str] | None
+) -> tuple[TenantRegistry, LandlordLlms]:
+    """The landlords a function serves and their LLM clients: ``registry`` less any landlord
+    whose provider cannot be built (one of its problems, so health reports it)."""
+    llms, problems = LandlordLlms.build(registry, read_secret)
+    return registry.with_problems(problems), llms

@@ -82,7 +82,7 @@ def _event_loop() -> asyncio.AbstractEventLoop:
 def sms_worker() -> SmsWorker:
     from pierre_rag.conversations import ConversationStore
     from pierre_rag.knowledge.search import knowledge_base
-    from pierre_rag.llm.landlords import LandlordLlms
+    from pierre_rag.llm.landlords import served_landlords
     from pierre_rag.pipeline import Pipeline
     from pierre_rag.ratelimit import RateLimiter
     from pierre_rag.sms.cm_client import CmClient
@@ -94,8 +94,7 @@ def sms_worker() -> SmsWorker:
     settings, sms = Settings.from_env(), SmsSettings.from_env()
     dynamodb = _client("dynamodb")
 
-    llms, problems = LandlordLlms.build(tenant_registry(), read_secret)
-    registry = tenant_registry().with_problems(problems)
+    registry, llms = served_landlords(tenant_registry(), read_secret)
     pipeline = Pipeline(
         registry,
         knowledge_base(),
