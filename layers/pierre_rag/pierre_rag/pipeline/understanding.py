@@ -33,7 +33,7 @@ def is_small_talk(text: str) -> bool:
     return bool(words) and len(words) <= 4 and all(word in _SMALL_TALK for word in words)
 
 
-def heuristic_understanding(text: str, history: Sequence[Turn]) -> Understanding:
+def heuristic_understanding(text: str) -> Understanding:
     """Rules only: language guess, abuse lists; in-scope is decided later from retrieval,
     follow-up or new topic at retrieval too (the message is searched with and without the
     previous turn, see ``pipeline.retrieve``)."""
@@ -61,8 +61,8 @@ async def understand(
     text: str, history: Sequence[Turn], llm: LlmClient | None
 ) -> UnderstandingOutcome:
     if llm is None:
-        return UnderstandingOutcome(heuristic_understanding(text, history))
-    outcome = UnderstandingOutcome(heuristic_understanding(text, history), model=llm.name)
+        return UnderstandingOutcome(heuristic_understanding(text))
+    outcome = UnderstandingOutcome(heuristic_understanding(text), model=llm.name)
     messages = understanding_messages(history, text)
     for attempt in (1, 2):
         try:
