@@ -32,6 +32,7 @@ from pierre_rag.evaluation.measures import percentile  # noqa: E402
 from pierre_rag.evaluation.retrieval import BenchQuestion, ensure_datastore, load_questions  # noqa: E402
 from pierre_rag.knowledge.cache import default_cache_dir  # noqa: E402
 from pierre_rag.knowledge.embeddings import embedder_from_env  # noqa: E402
+from pierre_rag.knowledge.followup import FollowUpModel, signals  # noqa: E402
 from pierre_rag.knowledge.search import KnowledgeBase  # noqa: E402
 from pierre_rag.llm.openai_compat import OpenAICompatibleClient  # noqa: E402
 from pierre_rag.llm.port import LlmClient  # noqa: E402
@@ -113,11 +114,13 @@ def gate_report(results: list[tuple[BenchQuestion, AnswerResult]]) -> dict[str, 
 
 
 def fake_understanding(request: dict[str, Any]) -> Reply:
-    """What a good model would answer, computed from the question only."""
+    """What a good model would answer, computed from the question only: a follow-up (as the
+    local rule reads it) is rewritten with the previous user turn, a new topic is not."""
     payload = json.loads(request["messages"][1]["content"])
     text = payload["message"]
     previous = [t["content"] for t in payload["historique"] if t["role"] == "user"]
-    query = f"{previous[-1]} {text}" if previous else text
+    follows = bool(previous) and FollowUpModel().probability(signals(text, 0, 0.0)) > 0.5
+    query = f"{previous[-1]} {text}" if follows else text
     understood = {
         "language": guess_language(text),
         "in_scope": True,

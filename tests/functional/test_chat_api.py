@@ -212,3 +212,40 @@ def test_openapi_documents_the_routes(chat):
     schema = json.loads(chat(event)["body"])
 
     assert "/api/conversations/{conversation_id}/messages" in schema["paths"]
+
+
+def _answer(chat, text: str) -> tuple[str, list[str]]:
+    """Send one message of the conversation: its answer's text and its sources' titles."""
+    events = _sse(chat(_message(text, message_id=str(uuid.uuid4())))["body"])
+    answer = "".join(data["text"] for kind, data in events if kind == "delta")
+    sources: list[dict[str, Any]] = next(
+        (data["sources"] for kind, data in events if kind == "sources"), []
+    )
+    return answer, [source["title"] for source in sources]
+
+
+def test_a_conversation_that_changes_subject_is_answered_on_each_subject(chat):
+    # Given one web conversation: radiator, gas smell, dog, agency hours
+    script = [
+        (
+            "ma chaudière est en panne et le radiateur reste froid, qui paie la réparation "
+            "de la chaudière ?",
+            "Chauffage et pannes",
+        ),
+        ("Il y a une odeur de gaz dans ma cuisine, que faire ?", "Sécurité gaz"),
+        (
+            "j'ai un gros chien et un chat dans mon logement, les animaux sont autorisés ?",
+            "Animaux de compagnie",
+        ),
+        ("quels sont les horaires de l'agence ?", "Agence"),
+    ]
+
+    # When each message is sent in turn, then a follow-up on the last subject
+    answers = [_answer(chat, text) for text, _ in script]
+    follow_up, _ = _answer(chat, "et le samedi ?")
+
+    # Then each answer's first source is that message's own subject, not the one before it
+    for (_, titles), (_, subject) in zip(answers, script, strict=True):
+        assert titles[0] == subject
+    # and the follow-up, which finds the same section again, does not repeat the answer
+    assert follow_up != answers[-1][0]

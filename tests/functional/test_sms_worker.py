@@ -4,6 +4,7 @@ datastore), moto, and the fake CM server."""
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
@@ -121,3 +122,33 @@ def test_the_answer_is_stored_in_the_sms_conversation_of_the_window(
     metas = [i for i in items if i["sk"]["S"] == "META"]
     assert len(metas) == 1 and metas[0]["channel"]["S"] == "sms"
     assert sum(1 for i in items if i["sk"]["S"].startswith("TURN#")) == 4
+
+
+def test_an_sms_conversation_that_changes_subject_is_answered_on_each_subject(
+    sqs, cm, lambda_context
+):
+    # Given one phone writing, a minute apart: notice, a new subject, a follow-up on it, and
+    # another new subject
+    script = [
+        ("je veux partir de mon logement meublé, combien de préavis ?", "un mois"),
+        ("mon chien peut vivre dans l'appartement ?", "chien"),
+        ("et si c'est un chien d'attaque ?", "animaux"),  # same section: the next one quoted
+        ("Il y a une odeur de gaz dans ma cuisine, que faire ?", "gaz"),
+    ]
+
+    # When the worker answers each message before the next one arrives
+    replies = []
+    for minute, (text, _) in enumerate(script):
+        body = cm_body(reference=f"topic-{minute}", timeUtc=f"2026-11-25T14:0{minute}:00")
+        body["message"]["text"] = text
+        sent_before = len(cm.sent)
+        sms_worker_handler.handler(sqs_event(*_inbound(sqs, lambda_context, body)), lambda_context)
+        replies.append(" ".join(s.content for s in cm.sent[sent_before:]))
+
+    # Then each reply speaks of its own message's subject, not the previous one's
+    for reply, (_, subject) in zip(replies, script, strict=True):
+        assert subject is None or subject in reply.lower()
+    assert "préavis" not in replies[1].lower()
+    assert "chien" not in replies[3].lower()
+    # and no reply is the one before it again
+    assert all(later != earlier for earlier, later in pairwise(replies))

@@ -85,3 +85,22 @@ def test_marked_words_are_the_french_terms_and_names_of_a_foreign_question() -> 
     text = "My landlord mentions 'SLS'. What is the (commission de médiation) of Pierre Habitat?"
     assert marked_words(text) == {"sls", "commission", "de", "mediation", "pierre", "habitat"}
     assert marked_words("The power went out in my flat") == set()
+
+
+def test_a_new_topic_is_not_pulled_towards_the_previous_turn(kb: KnowledgeBase) -> None:
+    # given a conversation about a commune's zone
+    history = [
+        {"role": "user", "content": "Villeneuve-sur-Essai c'est quelle zone de loyer ?"},
+        {"role": "assistant", "content": "Zone B1."},
+    ]
+    # when the tenant changes the subject
+    response = kb.search_with_history("jpeux sous louer mon hlm pdt mon stage ?", history, k=3)
+    # then the new subject's section comes first, and both queries were searched
+    assert response.results[0].file == "commun/aides-au-logement.md"
+    assert "Sous-louer son logement" in response.results[0].headings
+    assert len(response.queries) == 2
+
+
+def test_without_history_the_message_is_searched_alone(kb: KnowledgeBase) -> None:
+    response = kb.search_with_history("durée du préavis meublé", [], k=3)
+    assert response.queries == ["durée du préavis meublé"]

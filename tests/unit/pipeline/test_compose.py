@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from pierre_rag.conversations import Turn
 from pierre_rag.pipeline.channels import SMS, WEB, ChannelStyle
 from pierre_rag.pipeline.compose import fixed_answer, grounded_answer, question_for_generation
 from pierre_rag.pipeline.gate import FixedReply
@@ -175,3 +176,72 @@ def test_the_llm_reads_the_standalone_rewrite_beside_the_users_words():
     assert question_for_generation("et meublé ?", "Préavis d'un meublé ?") == (
         "et meublé ?\n\n(Question reformulée : Préavis d'un meublé ?)"
     )
+
+
+def _extractive(grounding: Grounding, history: list[Turn], result: AnswerResult) -> str:
+    async def collect() -> list[str]:
+        return [
+            piece
+            async for piece in grounded_answer(
+                grounding,
+                text="et si je pars pour raison de santé ?",
+                understanding=Understanding(),
+                history=history,
+                tenant=LANDLORD,
+                context=CONTEXT,
+                style=WEB,
+                llm=None,
+                result=result,
+            )
+        ]
+
+    return "".join(asyncio.run(collect()))
+
+
+def _two_sources() -> Grounding:
+    return Grounding(
+        sources=[
+            Source(number=1, file="a.md", title="Quitter", heading="Préavis", breadcrumb="Q"),
+            Source(number=2, file="b.md", title="Santé", heading="Cas réduits", breadcrumb="S"),
+        ],
+        texts=["Trois mois pour un logement vide.", "Un mois pour raison de santé."],
+    )
+
+
+def test_an_answer_identical_to_the_previous_one_quotes_the_next_best_section():
+    # Given a conversation whose last answer is the one the sources found would give again
+    previous = _extractive(_two_sources(), [], _result())
+    history = [Turn("user", "préavis ?", "m1", 1), Turn("assistant", previous, "m1", 2)]
+
+    # When the follow-up is answered from the same sources
+    grounding = _two_sources()
+    result = _result()
+    text = _extractive(grounding, history, result)
+
+    # Then the answer differs: it starts from the next-best section, renumbered, and only the
+    # sections it quotes are its sources
+    assert text != previous
+    assert "**Cas réduits** [1]" in text and "**Préavis**" not in text
+    assert [(s.number, s.heading) for s in grounding.sources] == [(1, "Cas réduits")]
+    assert result.outcome is Outcome.ANSWERED
+
+
+def test_when_every_answer_would_repeat_the_previous_one_nothing_new_is_said_with_the_contact():
+    # Given a previous answer quoting the only section found
+    previous = _extractive(_one_source(), [], _result())
+    history = [Turn("assistant", previous, "m1", 2)]
+
+    # When the next message finds that section again
+    grounding = _one_source()
+    result = _result()
+    text = _extractive(grounding, history, result)
+
+    # Then the tenant is told nothing more was found, with the landlord's contact, no source
+    assert text != previous
+    assert "pas trouvé" in text and "01 99 00 00 00" in text
+    assert (result.outcome, result.mode) == (Outcome.NOTHING_FOUND, "fixed")
+    assert grounding.sources == []
+
+
+def _one_source() -> Grounding:
+    return Grounding(sources=list(GROUNDING.sources), texts=list(GROUNDING.texts))

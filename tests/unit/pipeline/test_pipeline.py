@@ -354,3 +354,87 @@ def test_a_landlord_without_a_usable_provider_stores_nothing(registry, knowledge
         asyncio.run(pipeline.answer(_request("Comment donner mon préavis ?")))
     assert store.all_turns("conv-1") == []
     assert store.get_meta("conv-1") is None
+
+
+# --------------------------------------------------------------------------- topic changes
+
+
+def _conversation(pipeline, texts: list[str], **kwargs):
+    """Each message of one conversation answered in turn (each sees the turns before it)."""
+    return [asyncio.run(pipeline.answer(_request(text, "conv-topics", **kwargs))) for text in texts]
+
+
+def test_without_llm_each_message_is_answered_on_its_own_topic_or_the_previous_one(extractive):
+    # Given a tenant who changes the subject twice, then follows up on the last one
+    results = _conversation(
+        extractive,
+        [
+            "ma chaudière est en panne et le radiateur reste froid, qui paie la réparation ?",
+            "Il y a une odeur de gaz dans ma cuisine, que faire ?",
+            "j'ai un gros chien et un chat dans mon logement, les animaux sont autorisés ?",
+            "quels sont les horaires de l'agence ?",
+        ],
+    )
+
+    # Then each answer's first source is the subject of its own message
+    assert [r.sources[0].file for r in results] == [
+        "commun/chauffage.md",
+        "commun/securite-gaz.md",
+        "commun/animaux.md",
+        "exemple-hlm.fr/public/agence.md",
+    ]
+
+
+def test_without_llm_a_follow_up_is_answered_from_its_context_and_never_repeats(extractive):
+    # Given a notice question, then a follow-up whose answer is in the same section
+    first, follow_up = _conversation(
+        extractive,
+        [
+            "combien de temps de preavis pour partir de mon logement ?",
+            "et si je pars pour raison de santé ?",
+        ],
+    )
+
+    # Then the follow-up is answered from the notice article, not with the same words again
+    assert first.sources[0].file == "commun/quitter-son-logement.md"
+    assert follow_up.text != first.text
+    assert follow_up.sources[0].file == "commun/quitter-son-logement.md"
+
+
+def test_the_llm_is_asked_to_decide_follow_up_or_new_topic_and_its_rewrite_is_searched(
+    registry, knowledge, store, fake
+):
+    # Given an LLM that reads a gas question after a radiator question as a new topic
+    fake.script(
+        Reply(
+            _understood(
+                standalone_question="Mon radiateur ne chauffe plus",
+                search_queries=["radiateur panne chauffage"],
+            )
+        ),
+        Reply("Appelez l'entreprise d'entretien [1]."),
+        Reply(
+            _understood(
+                standalone_question="Que faire en cas d'odeur de gaz dans la cuisine ?",
+                search_queries=["odeur de gaz que faire"],
+            )
+        ),
+        Reply("Fermez le gaz et sortez [1]."),
+    )
+    pipeline = _with_llm(registry, knowledge, store, fake)
+
+    # When the two messages are answered in one conversation
+    _, gas = _conversation(
+        pipeline,
+        ["mon radiateur chauffe plus", "Il y a une odeur de gaz dans ma cuisine, que faire ?"],
+    )
+
+    # Then the understanding prompt asks for the decision and carries the radiator turn as data
+    understanding = fake.requests[2]
+    system = understanding["messages"][0]["content"]
+    assert "SUITE" in system and "NOUVEAU SUJET" in system
+    assert "sans rien reprendre de l'historique" in system
+    history = json.loads(understanding["messages"][1]["content"])["historique"]
+    assert history[0]["content"] == "mon radiateur chauffe plus"
+    # and the answer is grounded in the rewrite's subject, not the radiator
+    assert gas.sources[0].file == "commun/securite-gaz.md"

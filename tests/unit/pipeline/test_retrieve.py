@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from pierre_rag.conversations import Turn
 from pierre_rag.knowledge.models import AccessLevel, SearchResponse, SearchResult
 from pierre_rag.pipeline.models import Understanding
 from pierre_rag.pipeline.retrieve import SOURCE_EXCERPT_CHARS, number_sources, retrieve
@@ -38,6 +39,18 @@ class RecordingSearcher:
     ) -> SearchResponse:
         self.calls.append({"queries": list(queries), "k": k, "tenant": tenant, "access": access})
         return SearchResponse(results=[], top_cosine=0.0, queries=list(queries))
+
+    def search_with_history(
+        self,
+        question: str,
+        history: Sequence[str | Mapping[str, str]],
+        *,
+        k: int,
+        tenant: str | None,
+        access: Sequence[AccessLevel | str],
+    ) -> SearchResponse:
+        self.calls.append({"question": question, "history": list(history), "k": k})
+        return SearchResponse(results=[], top_cosine=0.0, queries=[question])
 
 
 def test_the_understood_queries_are_searched_in_the_contexts_knowledge():
@@ -103,3 +116,51 @@ def test_a_source_shows_a_short_excerpt_of_its_first_chunk():
 
     assert 0 < len(grounding.sources[0].excerpt) <= SOURCE_EXCERPT_CHARS
     assert long_text.startswith(grounding.sources[0].excerpt)
+
+
+def test_the_heuristic_searches_the_message_with_and_without_the_previous_turns():
+    # Given the local understanding of a message that follows a conversation
+    searcher = RecordingSearcher()
+    understood = Understanding(search_queries=["et si je pars pour raison de santé ?"])
+    history = [
+        Turn("user", "préavis pour partir ?", "m1", 1),
+        Turn("assistant", "3 mois.", "m1", 2),
+    ]
+
+    # When retrieval runs
+    retrieve(
+        searcher,
+        understood,
+        understood.search_queries[0],
+        k=4,
+        landlord="x",
+        access=["public"],
+        history=history,
+    )
+
+    # Then the knowledge base decides follow-up or new topic from the message and the history
+    assert searcher.calls == [
+        {
+            "question": "et si je pars pour raison de santé ?",
+            "history": [
+                {"role": "user", "content": "préavis pour partir ?"},
+                {"role": "assistant", "content": "3 mois."},
+            ],
+            "k": 4,
+        }
+    ]
+
+
+def test_an_llm_rewrite_is_searched_as_it_is_whatever_the_history():
+    # Given an LLM's standalone rewrite (it already decided follow-up or new topic)
+    searcher = RecordingSearcher()
+    understood = Understanding(search_queries=["odeur de gaz cuisine"], source="llm")
+    history = [Turn("user", "mon radiateur chauffe pas", "m1", 1)]
+
+    # When retrieval runs
+    retrieve(
+        searcher, understood, "odeur de gaz", k=4, landlord="x", access=["public"], history=history
+    )
+
+    # Then only its queries are searched, not the previous turn
+    assert searcher.calls[0]["queries"] == ["odeur de gaz cuisine"]

@@ -24,7 +24,7 @@ from pierre_rag.knowledge.chunking import ChunkingConfig
 from pierre_rag.knowledge.embeddings import Embedder
 from pierre_rag.knowledge.errors import KnowledgeError
 from pierre_rag.knowledge.models import SearchResult
-from pierre_rag.knowledge.search import KnowledgeBase, contextual_query
+from pierre_rag.knowledge.search import KnowledgeBase
 from pierre_rag.knowledge.sources import discover, source_hash
 from pierre_rag.validation import describe
 
@@ -131,9 +131,8 @@ def run_eval(kb: KnowledgeBase, questions: Sequence[BenchQuestion]) -> dict[str,
     per_question: list[dict[str, Any]] = []
     for question in questions:
         history = [t.model_dump() for t in question.history]
-        query = contextual_query(question.question, history)
         start = time.perf_counter()
-        response = kb.search(query, k=RETRIEVE_K)
+        response = kb.search_with_history(question.question, history, k=RETRIEVE_K)
         latencies.append((time.perf_counter() - start) * 1000)
         cosines.setdefault(question.kind, []).append(response.top_cosine)
         if question.expected:

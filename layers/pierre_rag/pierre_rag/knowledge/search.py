@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from pierre_rag.knowledge import followup
 from pierre_rag.knowledge.datastore import ChunkRecord, Datastore
 from pierre_rag.knowledge.embeddings import Embedder, OpenAIEmbedder, embedder_from_env
+from pierre_rag.knowledge.followup import FollowUpModel
 from pierre_rag.knowledge.models import DEFAULT_ACCESS, AccessLevel, SearchResponse, SearchResult
 from pierre_rag.knowledge.query import QueryPlan, plan_query
 from pierre_rag.knowledge.sources import visible_scopes
@@ -30,6 +32,18 @@ class SearchConfig:
     # Their unknown words are already dropped by query analysis, and what remains (acronyms,
     # French terms in parentheses) is precise: down-weighting measured worse (docs/retrieval.md).
     foreign_bm25_weight: float = 1.0
+    # Without an LLM: how much a message leans on the previous user turn (knowledge.followup).
+    follow_up: FollowUpModel = field(default_factory=FollowUpModel)
+
+
+@dataclass(frozen=True)
+class QueryRankings:
+    """One query's candidates: dense (id, cosine), BM25 ids, exact-name ids."""
+
+    dense: list[tuple[int, float]]
+    bm25: list[int]
+    bm25_weight: float
+    names: list[int]
 
 
 @dataclass
@@ -76,10 +90,21 @@ class KnowledgeBase:
         tenant: str | None = None,
         access: Sequence[AccessLevel | str] = DEFAULT_ACCESS,
     ) -> SearchResponse:
-        """Follow-ups ("et pour un meublé ?") are searched with the previous user turn prepended."""
-        return self.search_many(
-            [contextual_query(question, history)], k=k, tenant=tenant, access=access
-        )
+        """The message alone and with the previous user turn prepended, fused and weighted by
+        how much it reads as a follow-up (``knowledge.followup``): "et pour un meublé ?"
+        leans on the turn before, "odeur de gaz dans ma cuisine" does not."""
+        contextual = contextual_query(question, history)
+        if contextual == question or not question.strip():
+            return self.search(question, k=k, tenant=tenant, access=access)
+        scopes = visible_scopes(tenant, access)
+        if not scopes or k <= 0:
+            return SearchResponse(results=[], top_cosine=0.0, queries=[question, contextual])
+        plans = [plan_query(self.datastore, q) for q in (question, contextual)]
+        rankings = self._rankings(plans, scopes)
+        alone_cosine = rankings[0].dense[0][1] if rankings[0].dense else 0.0
+        found = followup.signals(question, len(plans[0].words), alone_cosine)
+        weights = self.config.follow_up.weights(found)
+        return self._fused(rankings, weights, k, [question, contextual])
 
     def search_many(
         self,
@@ -94,32 +119,50 @@ class KnowledgeBase:
         scopes = visible_scopes(tenant, access)
         if not queries or not scopes or k <= 0:
             return SearchResponse(results=[], top_cosine=0.0, queries=list(queries))
+        rankings = self._rankings([plan_query(self.datastore, q) for q in queries], scopes)
+        return self._fused(rankings, [1.0] * len(queries), k, queries)
+
+    def _rankings(self, plans: Sequence[QueryPlan], scopes: Sequence[str]) -> list[QueryRankings]:
+        """Each query's dense, BM25 and exact-name rankings (one embedding call for all)."""
         cfg = self.config
-        plans = [plan_query(self.datastore, q) for q in queries]
         vectors = self.embedder.embed([p.dense_text for p in plans])
-        fused: dict[int, _Fused] = {}
-        top_cosine = 0.0
+        out = []
         for plan, vector in zip(plans, vectors, strict=True):
             dense = self.datastore.knn(vector, self.embedder.model_id, scopes, cfg.candidates)
-            if dense:
-                top_cosine = max(top_cosine, dense[0][1])
-            for rank, (cid, cosine) in enumerate(dense, start=1):
+            bm25_weight = cfg.bm25_weight * (1.0 if plan.french else cfg.foreign_bm25_weight)
+            bm25 = [cid for cid, _ in self._bm25(plan, scopes)] if bm25_weight > 0 else []
+            out.append(QueryRankings(dense, bm25, bm25_weight, self._names(plan, scopes)))
+        return out
+
+    def _fused(
+        self,
+        rankings: Sequence[QueryRankings],
+        weights: Sequence[float],
+        k: int,
+        queries: list[str],
+    ) -> SearchResponse:
+        """Weighted reciprocal-rank fusion of the queries' rankings."""
+        cfg = self.config
+        fused: dict[int, _Fused] = {}
+        top_cosine = 0.0
+        for ranking, weight in zip(rankings, weights, strict=True):
+            if ranking.dense:
+                top_cosine = max(top_cosine, ranking.dense[0][1])
+            for rank, (cid, cosine) in enumerate(ranking.dense, start=1):
                 entry = fused.setdefault(cid, _Fused())
-                entry.score += cfg.dense_weight / (cfg.rrf_k + rank)
+                entry.score += weight * cfg.dense_weight / (cfg.rrf_k + rank)
                 entry.dense_rank = min(rank, entry.dense_rank or rank)
                 entry.cosine = max(cosine, entry.cosine or cosine)
-            bm25_weight = cfg.bm25_weight * (1.0 if plan.french else cfg.foreign_bm25_weight)
-            if bm25_weight > 0:
-                for rank, (cid, _) in enumerate(self._bm25(plan, scopes), start=1):
-                    entry = fused.setdefault(cid, _Fused())
-                    entry.score += bm25_weight / (cfg.rrf_k + rank)
-                    entry.bm25_rank = min(rank, entry.bm25_rank or rank)
-            for cid in self._names(plan, scopes):
+            for rank, cid in enumerate(ranking.bm25, start=1):
                 entry = fused.setdefault(cid, _Fused())
-                entry.score += cfg.names_weight / (cfg.rrf_k + 1)
+                entry.score += weight * ranking.bm25_weight / (cfg.rrf_k + rank)
+                entry.bm25_rank = min(rank, entry.bm25_rank or rank)
+            for cid in ranking.names:
+                entry = fused.setdefault(cid, _Fused())
+                entry.score += weight * cfg.names_weight / (cfg.rrf_k + 1)
         ranked = sorted(fused.items(), key=lambda item: -item[1].score)
         results = self._materialise(ranked, k)
-        return SearchResponse(results=results, top_cosine=top_cosine, queries=list(queries))
+        return SearchResponse(results=results, top_cosine=top_cosine, queries=queries)
 
     def _bm25(self, plan: QueryPlan, scopes: Sequence[str]) -> list[tuple[int, float]]:
         return self.datastore.bm25(plan.match, scopes, self.config.candidates)

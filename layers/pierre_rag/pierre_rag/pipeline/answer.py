@@ -147,7 +147,9 @@ class Pipeline:
         understanding = understood.understanding
         result = AnswerResult(text="", outcome=Outcome.ANSWERED, language=understanding.language)
         fixed = gate(request.text, understanding, context.greeting)
-        basis = fixed if fixed is not None else self._retrieve(turn, understanding)
+        basis = (
+            fixed if fixed is not None else self._retrieve(turn, understanding, recorded.history)
+        )
         if isinstance(basis, FixedReply):
             yield PipelineEvent(type="delta", text=fixed_answer(basis, style, result))
         else:
@@ -174,7 +176,9 @@ class Pipeline:
             turn.timings.llm_ms += turn.timings.understanding_ms
         return understood
 
-    def _retrieve(self, turn: _Turn, understanding: Understanding) -> FixedReply | Grounding:
+    def _retrieve(
+        self, turn: _Turn, understanding: Understanding, history: Sequence[Turn]
+    ) -> FixedReply | Grounding:
         """The sections to answer from, or the gate's reply when they cannot ground one."""
         tick = self.timer()
         found = retrieve(
@@ -184,6 +188,7 @@ class Pipeline:
             k=self.config.search_k,
             landlord=turn.landlord.id,
             access=turn.context.access,
+            history=history,
         )
         turn.timings.retrieval_ms = (self.timer() - tick) * 1000
         fixed = gate_search(

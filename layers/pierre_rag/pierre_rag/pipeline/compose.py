@@ -2,7 +2,9 @@
 
 A fixed reply when the gate stopped the message; else an answer grounded in the numbered
 sources: streamed by the LLM, or extractive (quoted sections) when there is no LLM or it fails
-before its first word. A failure mid-answer keeps what was sent and adds an apology. The
+before its first word. A failure mid-answer keeps what was sent and adds an apology. An
+extractive answer is never the previous answer again: it quotes the next-best sections, or says
+that nothing new was found, with the landlord's contact. The
 composers record what they did in the turn's :class:`AnswerResult` (mode, tokens, model,
 round trips, outcome).
 """
@@ -10,7 +12,7 @@ round trips, outcome).
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 
 from pierre_rag.conversations import Turn
 from pierre_rag.llm import ChatMessage, LlmClient, LlmError, StreamChunk
@@ -76,13 +78,56 @@ async def grounded_answer(
         except LlmError as error:  # raised before the first word only
             logger.warning("generation failed, answering with excerpts: %s", error)
     result.mode = "extractive"
-    yield extractive_answer(
-        grounding.sources,
-        grounding.texts,
-        language=result.language,
-        style=style,
-        handoff=style.contact(context),
-    )
+    handoff = style.contact(context)
+
+    def render(candidate: Grounding) -> str:
+        return extractive_answer(
+            candidate.sources,
+            candidate.texts,
+            language=result.language,
+            style=style,
+            handoff=handoff,
+        )
+
+    fresh = fresh_grounding(grounding, previous_answer(history), render)
+    # The grounding keeps only what the answer cites: the sources shown are those.
+    grounding.sources[:] = fresh.sources if fresh else []
+    grounding.texts[:] = fresh.texts if fresh else []
+    if fresh is None:
+        result.outcome = Outcome.NOTHING_FOUND
+        result.mode = "fixed"
+        yield style.fixed_reply(messages.nothing_found(result.language, handoff))
+        return
+    yield render(fresh)
+
+
+def previous_answer(history: Sequence[Turn]) -> str | None:
+    """The assistant's last answer in the conversation, if any."""
+    return next((turn.content for turn in reversed(history) if turn.role == "assistant"), None)
+
+
+def fresh_grounding(
+    grounding: Grounding, previous: str | None, render: Callable[[Grounding], str]
+) -> Grounding | None:
+    """The sources whose answer is not ``previous`` word for word: all of them, else without
+    the best ones, one at a time (renumbered); None when every answer would repeat it.
+
+    A follow-up such as "et si je pars pour raison de santé ?" can find the very sections of the
+    previous answer: quoting them again tells the tenant nothing."""
+    if previous is None:
+        return grounding
+    said = " ".join(previous.split())
+    for start in range(len(grounding.sources)):
+        candidate = Grounding(
+            [
+                s.model_copy(update={"number": n})
+                for n, s in enumerate(grounding.sources[start:], 1)
+            ],
+            grounding.texts[start:],
+        )
+        if " ".join(render(candidate).split()) != said:
+            return candidate
+    return None
 
 
 async def llm_answer(

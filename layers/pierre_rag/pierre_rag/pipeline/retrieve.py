@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from pierre_rag.conversations import Turn
 from pierre_rag.knowledge.models import AccessLevel, SearchResponse, SearchResult
 from pierre_rag.pipeline.models import Source, Understanding
 from pierre_rag.pipeline.text import excerpt
@@ -19,6 +20,16 @@ class Searcher(Protocol):
     def search_many(
         self,
         queries: Sequence[str],
+        *,
+        k: int,
+        tenant: str | None,
+        access: Sequence[AccessLevel | str],
+    ) -> SearchResponse: ...
+
+    def search_with_history(
+        self,
+        question: str,
+        history: Sequence[str | Mapping[str, str]],
         *,
         k: int,
         tenant: str | None,
@@ -42,9 +53,17 @@ def retrieve(
     k: int,
     landlord: str,
     access: Sequence[AccessLevel | str],
+    history: Sequence[Turn] = (),
 ) -> SearchResponse:
-    """Search with the understood queries, or the message itself when there are none."""
+    """Search with the understood queries, or the message itself when there are none.
+
+    An LLM's queries are standalone already (it rewrites only follow-ups). The local
+    heuristic cannot rewrite: its message is searched alone and with the previous user turn,
+    weighted by how much it reads as a follow-up (``KnowledgeBase.search_with_history``)."""
     queries = understanding.search_queries or [text]
+    if understanding.source == "heuristic" and history and len(queries) == 1:
+        turns = [{"role": turn.role, "content": turn.content} for turn in history]
+        return knowledge.search_with_history(queries[0], turns, k=k, tenant=landlord, access=access)
     return knowledge.search_many(queries, k=k, tenant=landlord, access=access)
 
 

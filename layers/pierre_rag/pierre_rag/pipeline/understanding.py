@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from pierre_rag.conversations import Turn
-from pierre_rag.knowledge.search import contextual_query
 from pierre_rag.llm import LlmClient, LlmError, Usage
 from pierre_rag.pipeline.language import fold, guess_language
 from pierre_rag.pipeline.models import Understanding
@@ -34,21 +33,18 @@ def is_small_talk(text: str) -> bool:
     return bool(words) and len(words) <= 4 and all(word in _SMALL_TALK for word in words)
 
 
-def _history_for_search(history: Sequence[Turn]) -> list[dict[str, str]]:
-    return [{"role": turn.role, "content": turn.content} for turn in history]
-
-
-def heuristic_understanding(text: str, history: Sequence[Turn]) -> Understanding:
-    """Rules only: language guess, abuse lists; in-scope is decided later from retrieval."""
+def heuristic_understanding(text: str) -> Understanding:
+    """Rules only: language guess, abuse lists; in-scope is decided later from retrieval,
+    follow-up or new topic at retrieval too (the message is searched with and without the
+    previous turn, see ``pipeline.retrieve``)."""
     abuse = classify_abuse(text)
     question = without_abuse(text) if abuse is not Abuse.NONE else text
-    query = contextual_query(question, _history_for_search(history)) if question else ""
     return Understanding(
         language=guess_language(text),
         in_scope=True,
         abusive=abuse is Abuse.INSULT,
         standalone_question=question,
-        search_queries=[query] if query else [],
+        search_queries=[question] if question.strip() else [],
         source="heuristic",
     )
 
@@ -65,8 +61,8 @@ async def understand(
     text: str, history: Sequence[Turn], llm: LlmClient | None
 ) -> UnderstandingOutcome:
     if llm is None:
-        return UnderstandingOutcome(heuristic_understanding(text, history))
-    outcome = UnderstandingOutcome(heuristic_understanding(text, history), model=llm.name)
+        return UnderstandingOutcome(heuristic_understanding(text))
+    outcome = UnderstandingOutcome(heuristic_understanding(text), model=llm.name)
     messages = understanding_messages(history, text)
     for attempt in (1, 2):
         try:

@@ -1,0 +1,111 @@
+"""Follow-up or new topic: how much a message leans on the previous user turn.
+
+Without an LLM, a message is searched both alone and with the previous user turn prepended
+(``contextual_query``), and the two rankings are fused, weighted by the probability that the
+message is a follow-up. A wrong guess then costs rank, not the answer: "et en meublé ?" after a
+notice question still finds the notice, and "odeur de gaz" after a radiator question is not
+buried under heating passages.
+
+The probability is a logistic score of signals in how people write, in any language:
+
+- a leading link ("et si…", "and…", "y…", "même chose pour…") or a leading pronoun ("il
+  risque quoi ?", "ça dure combien ?"): the message continues the previous one;
+- an announced change ("sinon", "autre question", "by the way"): it does not;
+- how much the message says on its own (its words the index knows, the top dense cosine of
+  the message alone): measured, these add nothing out of fold, so their weights are 0.
+
+Both rankings always count (weights 1 - p and p): with no link nor pronoun, a message is
+searched at 0.3 with its context, so a short follow-up without a marker still finds it.
+
+The coefficients are fitted by ``infra/topic_cv.py`` (k-fold cross-validation over
+``tests/bench/topic_turns.jsonl`` and the development split's follow-up and new-topic rows).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from pierre_rag.knowledge.text import fold
+
+_WORD = re.compile(r"[a-z0-9]+")
+# First words that tie a message to the one before (fr, en, es/pt/it, de, tr).
+_LINKS = frozenset("et and y e und ve also aussi mais but pero ma".split())
+# First words standing for something said before.
+_PRONOUNS = frozenset(
+    "il elle ils elles ca cela celui celle ceux celles it they that those this".split()
+)
+# "il y a", "il faut", "il fait": an impersonal "il" stands for nothing said before.
+_IMPERSONAL = frozenset("y faut fait".split())
+_SAME = ("meme chose", "pareil", "idem", "what about", "how about", "same for", "y si ", "e se ")
+_CHANGE = (
+    "sinon",
+    "autre question",
+    "autre chose",
+    "rien a voir",
+    "par ailleurs",
+    "changement de sujet",
+    "another question",
+    "by the way",
+    "otra pregunta",
+    "outra pergunta",
+)
+_FILLERS = frozenset("ok oui non daccord merci bon bah ben ah alors".split())
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the message says about its dependence on the previous turn."""
+
+    link: bool
+    pronoun: bool
+    change: bool
+    known_words: int
+    alone_cosine: float
+
+
+@dataclass(frozen=True)
+class FollowUpModel:
+    """Logistic weights of the signals (fitted by ``infra/topic_cv.py``)."""
+
+    bias: float = -0.87
+    link: float = 2.29
+    pronoun: float = 1.38
+    change: float = -0.61
+    # How much the message says alone: measured, no gain out of fold (infra/topic_cv.py), so 0.
+    known_words: float = 0.0  # per known word, up to ``words_cap``
+    alone_cosine: float = 0.0
+    words_cap: int = 6
+    # Least weight each ranking keeps; the weights are already graded, 0 measured best.
+    floor: float = 0.0
+
+    def probability(self, signals: Signals) -> float:
+        z = (
+            self.bias
+            + self.link * signals.link
+            + self.pronoun * signals.pronoun
+            + self.change * signals.change
+            + self.known_words * min(signals.known_words, self.words_cap)
+            + self.alone_cosine * signals.alone_cosine
+        )
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def weights(self, signals: Signals) -> tuple[float, float]:
+        """(weight of the message alone, weight of the message with its context)."""
+        p = self.probability(signals)
+        return max(1.0 - p, self.floor), max(p, self.floor)
+
+
+def signals(message: str, known_words: int, alone_cosine: float) -> Signals:
+    """The signals of ``message``; ``known_words`` and ``alone_cosine`` come from the search."""
+    folded = " ".join(_WORD.findall(fold(message)))
+    words = [w for w in folded.split() if w not in _FILLERS]
+    first, second = [*words, "", ""][:2]
+    return Signals(
+        link=first in _LINKS or any(f" {same}" in f" {folded} " for same in _SAME),
+        pronoun=first in _PRONOUNS and not (first == "il" and second in _IMPERSONAL),
+        change=any(f" {change} " in f" {folded} " for change in _CHANGE),
+        known_words=known_words,
+        alone_cosine=alone_cosine,
+    )

@@ -1,0 +1,66 @@
+"""Follow-up or new topic: the signals of a message and how they weight the two rankings."""
+
+from __future__ import annotations
+
+import pytest
+
+from pierre_rag.knowledge.followup import FollowUpModel, signals
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "et en meublé ?",
+        "Et si je pars pour raison de santé ?",
+        "ok et pour un studio",
+        "même chose pour mon fils ?",
+        "and what about a furnished flat?",
+        "y si tengo un perro?",
+        "il risque quoi ?",
+        "ça dure combien ?",
+    ],
+)
+def test_a_message_tied_to_the_previous_one_leans_on_its_context(message: str) -> None:
+    # Given a message that opens with a link or a pronoun, in any of several languages
+    found = signals(message, known_words=2, alone_cosine=0.3)
+
+    # When the model weighs the message alone against the message with its context
+    alone, contextual = FollowUpModel().weights(found)
+
+    # Then the contextual ranking counts more
+    assert contextual > alone
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Il y a une odeur de gaz dans ma cuisine, que faire ?",
+        "quels sont les horaires de l'agence",
+        "sinon, je peux avoir un chien dans mon logement ?",
+        "autre question : c'est quoi le dépôt de garantie",
+    ],
+)
+def test_a_message_with_its_own_subject_is_searched_mostly_alone(message: str) -> None:
+    # Given a message that names its own subject or announces a change ("sinon")
+    found = signals(message, known_words=4, alone_cosine=0.5)
+
+    # When the model weighs the two rankings
+    alone, contextual = FollowUpModel().weights(found)
+
+    # Then the message alone counts more, and the context still a little (no hard switch)
+    assert alone > contextual > 0.0
+
+
+def test_a_leading_greeting_or_ok_does_not_hide_the_link() -> None:
+    assert signals("ok et pour la caution ?", 1, 0.2).link
+    assert not signals("Il y a une fuite", 2, 0.4).link
+
+
+def test_an_impersonal_il_is_not_a_pronoun() -> None:
+    # "Il y a…", "il faut…" stand for nothing said before: the message is searched mostly alone
+    found = signals("Il y a une odeur de gaz dans ma cuisine", 4, 0.5)
+    alone, contextual = FollowUpModel().weights(found)
+    assert not found.pronoun
+    assert alone > contextual
+    assert signals("il faut un garant ?", 2, 0.4).pronoun is False
+    assert signals("il risque quoi ?", 1, 0.2).pronoun
