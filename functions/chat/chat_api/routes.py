@@ -22,7 +22,7 @@ from chat_api.models import (
     SourceOut,
     TurnOut,
 )
-from chat_api.services import ChatServices, chat_services, served_landlords
+from chat_api.services import ChatServices, current_services
 from chat_api.sse import encode, frame
 from chat_api.web_security import client_ip, page_csp, same_origin
 from pierre_rag.auth.principal import staff_principal
@@ -39,7 +39,7 @@ from pierre_rag.tenants import ContextConfig, InvalidLandlordError, TenantConfig
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api")
-Services = Annotated[ChatServices, Depends(chat_services)]
+Services = Annotated[ChatServices, Depends(current_services)]
 _PAGES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
@@ -100,11 +100,10 @@ def _check_access(
 
 
 @router.get("/health", summary="Liveness of the chat function and the landlords it serves")
-def health() -> dict[str, Any]:
+def health(services: Services) -> dict[str, Any]:
     from pierre_rag.health import health_payload
 
-    registry, _ = served_landlords()
-    return health_payload("chat", registry)
+    return health_payload("chat", services.registry)
 
 
 @router.get(
