@@ -6,6 +6,7 @@ admin is rarely called: its cold start stays small) and kept for the container's
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from admin_app.services import Services
@@ -17,7 +18,7 @@ from pierre_rag.sms.failed import FailedSms, delete_failed, peek_failed, requeue
 from pierre_rag.wiring import Lazy, SecretReader
 
 
-def bootstrap_reader(read_secret: SecretReader) -> Any:
+def bootstrap_reader(read_secret: SecretReader) -> Callable[[str], str | None]:
     """landlord → its first administrator's bootstrap secret, None when it has none."""
     from botocore.exceptions import ClientError
 
