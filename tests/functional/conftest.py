@@ -56,6 +56,7 @@ def wired_from_environment() -> Iterator[None]:
     secret reader of its own: nothing built for one test reaches the next."""
     secrets = SecretReader()
     with (
+        chat_wiring.landlords.override(lambda: chat_wiring.landlords_from_environment(secrets)),
         chat_wiring.services.override(lambda: chat_wiring.from_environment(secrets)),
         admin_wiring.services.override(lambda: admin_wiring.from_environment(secrets)),
         sms_wiring.webhook.override(lambda: sms_wiring.webhook_from_environment(secrets)),

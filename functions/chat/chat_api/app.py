@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from chat_api.routes import router
 from chat_api.services import ChatServices
 from chat_api.web_security import JSON_CSP, same_origin
+from pierre_rag.tenants import TenantRegistry
 from pierre_rag.transport import HSTS, is_local_plain_http
 
 
@@ -66,9 +67,12 @@ class CorsAndSecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def create_app(services: Callable[[], ChatServices]) -> FastAPI:
+def create_app(
+    services: Callable[[], ChatServices], landlords: Callable[[], TenantRegistry] | None = None
+) -> FastAPI:
     """The chat API over ``services`` (called per request: ``chat_wiring`` builds them once per
-    container, tests pass their own)."""
+    container, tests pass their own). Health reports ``landlords`` (default: the services'),
+    which the deployed app gets apart so health answers even when the datastore cannot open."""
     app = FastAPI(
         title="PIERRE chat API",
         version="1",
@@ -77,6 +81,7 @@ def create_app(services: Callable[[], ChatServices]) -> FastAPI:
         redoc_url=None,
     )
     app.state.services = services
+    app.state.landlords = landlords or (lambda: services().registry)
     app.include_router(router)
 
     @app.exception_handler(RequestValidationError)

@@ -58,3 +58,9 @@ def current_services(request: Request) -> ChatServices:
     """The services the app was created with (a route's dependency)."""
     services: Callable[[], ChatServices] = request.app.state.services
     return services()
+
+
+def served_landlords(request: Request) -> TenantRegistry:
+    """The landlords the app serves, for health (a route's dependency)."""
+    landlords: Callable[[], TenantRegistry] = request.app.state.landlords
+    return landlords()

@@ -72,3 +72,17 @@ def test_a_preflight_is_allowed_only_from_an_origin_the_given_landlords_declared
 
     assert preflight(WIDGET_ORIGIN) == 204
     assert preflight("https://elsewhere.example") == 403
+
+
+def test_health_answers_from_the_landlords_alone_when_the_services_cannot_be_built() -> None:
+    # Given an app whose services fail to build (e.g. the datastore is missing)
+    def no_services() -> ChatServices:
+        raise RuntimeError("datastore not found")
+
+    registry = TenantRegistry.from_directory(REPO_ROOT / "tests" / "fixtures" / "pipeline_kb")
+    app = create_app(no_services, lambda: registry)
+
+    # When health is asked, then it lists the landlords
+    response = TestClient(app, base_url="https://chat.example.org").get("/api/health")
+    assert response.status_code == 200
+    assert response.json()["landlords"] == [LANDLORD]
