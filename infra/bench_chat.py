@@ -37,8 +37,7 @@ COLD_PROBE = """
 import time
 started = time.perf_counter()
 import chat_handler
-from chat_api.services import chat_services
-chat_services()
+chat_handler.services()
 from tests.helpers import FakeLambdaContext, load_event
 response = chat_handler.handler(load_event("chat_health"), FakeLambdaContext())
 assert response["statusCode"] == 200, response

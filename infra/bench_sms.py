@@ -47,7 +47,7 @@ def bench_ack(iterations: int) -> dict[str, float]:
     from pierre_local.resources import LocalResources, create_queues, create_tables
     from pierre_local.template import read_stack
     from tests.helpers import FakeLambdaContext
-    from tests.unit.sms.support import SECRETS, TENANTS_DIR, clear_caches, cm_body, webhook_event
+    from tests.unit.sms.support import SECRETS, TENANTS_DIR, cm_body, webhook_event
 
     with mock_aws():
         resources = LocalResources(read_stack(REPO / "template.yaml"))
@@ -63,7 +63,6 @@ def bench_ack(iterations: int) -> dict[str, float]:
             SMS_QUEUE_URL=resources.queue_urls["SmsQueue"],
             PIERRE_TENANTS_DIR=str(TENANTS_DIR),
         )
-        clear_caches()
         import sms_webhook_handler
 
         def call(reference: str) -> float:

@@ -1,7 +1,7 @@
 """Admin function: landlord staff pages, a FastAPI app behind Mangum (HTTP API v2).
 
-The routes live in the ``admin_app`` package; AWS clients and secrets are created on the first
-request that needs them and cached for the container's life.
+The routes live in the ``admin_app`` package; its services (``admin_wiring``) are built on the
+first request that needs them and kept for the container's life.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from aws_lambda_powertools.logging import correlation_paths
 from mangum import Mangum
 from mangum.types import LambdaContext
 
+from admin_wiring import services
 from pierre_rag.observability import function_logger
 
 logger = function_logger("admin_app")
-app = create_app()
+app = create_app(services)
 asgi = Mangum(app, lifespan="off", api_gateway_base_path="/")
 
 

@@ -2,8 +2,8 @@
 
 ``POST /sms/{secret}``: the secret path segment is CM's only credential (CM signs nothing);
 a wrong one gets the same 404 as an unknown route. The work is in
-:mod:`pierre_rag.sms.intake`; this module only routes. It imports neither the pipeline nor
-numpy, to keep the cold start small.
+:mod:`pierre_rag.sms.intake`, wired in ``sms_wiring``; this module only routes. It imports
+neither the pipeline nor numpy, to keep the cold start small.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pierre_rag.health import health_payload
 from pierre_rag.observability import function_logger
-from pierre_rag.sms import runtime
+from pierre_rag.sms.intake import secret_matches
+from sms_wiring import webhook
 
 logger = function_logger()
 app = APIGatewayHttpResolver()
@@ -29,19 +30,17 @@ def _json(status: int, payload: dict[str, Any]) -> Response[str]:
 
 @app.get("/sms/health")
 def health() -> dict[str, Any]:
-    from pierre_rag.tenants import tenant_registry
-
-    return health_payload("sms_webhook", tenant_registry())
+    return health_payload("sms_webhook", webhook().landlords)
 
 
 @app.post("/sms/<secret>")
 def inbound(secret: str) -> Response[str]:
-    if not runtime.secret_matches(secret):
+    wired = webhook()
+    if not secret_matches(secret, wired.secret()):
         return _json(404, {"statusCode": 404, "message": "Not found"})
-    intake, config = runtime.webhook_intake()
-    config.register_lambda_context(app.lambda_context)
+    wired.idempotency.register_lambda_context(app.lambda_context)
     event = app.current_event
-    reply = intake.handle(event.body, base64_encoded=bool(event.is_base64_encoded))
+    reply = wired.intake.handle(event.body, base64_encoded=bool(event.is_base64_encoded))
     return _json(reply.status, reply.payload)
 
 

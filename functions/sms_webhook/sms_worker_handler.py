@@ -3,7 +3,8 @@
 SQS batch with partial failures: a record that fails (CM down, answer in progress, refused
 by CM) stays in the queue, comes back after the visibility timeout, and after
 ``SmsMaxReceiveCount`` deliveries SQS moves it to the dead-letter queue; the reason is logged
-and kept on its delivery record. The work is in :mod:`pierre_rag.sms.worker`.
+and kept on its delivery record. The work is in :mod:`pierre_rag.sms.worker`, wired in
+``sms_wiring``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from pierre_rag.observability import function_logger
-from pierre_rag.sms import runtime
+from pierre_rag.sms.inbound import parse_queued
+from sms_wiring import worker
 
 logger = function_logger()
 processor = BatchProcessor(event_type=EventType.SQS)
@@ -29,8 +31,8 @@ processor = BatchProcessor(event_type=EventType.SQS)
 def record_handler(record: SQSRecord) -> None:
     receives = int(record.attributes.approximate_receive_count or 1)
     try:
-        queued = runtime.parse_queued(record.body)
-        outcome = runtime.sms_worker().process(queued)
+        queued = parse_queued(record.body)
+        outcome = worker().process(queued)
     except Exception as error:
         logger.warning(
             "SMS not answered yet; SQS will retry it, then move it to the dead-letter queue",

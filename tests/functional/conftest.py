@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
+import admin_wiring
 import chat_handler
-from chat_api.services import chat_services, served_landlords
+import chat_wiring
+import sms_wiring
+from admin_handler import handler as admin_handler
 from pierre_local.dynamodb_local import delete_tables
 from pierre_local.resources import STACK_NAME, LocalResources, create_tables
 from pierre_local.template import REGION, read_stack
@@ -17,9 +22,7 @@ from pierre_rag.auth.sessions import Session, SessionCodec
 from pierre_rag.auth.users import UserStore
 from pierre_rag.knowledge.build import build_datastore
 from pierre_rag.knowledge.embeddings import embedder_from_env
-from pierre_rag.knowledge.search import knowledge_base
-from pierre_rag.settings import read_secret
-from pierre_rag.tenants import tenant_registry
+from pierre_rag.settings import SecretReader
 from tests.helpers import REPO_ROOT
 
 FIXTURE_KB = REPO_ROOT / "tests" / "fixtures" / "pipeline_kb"
@@ -46,15 +49,24 @@ def dynamodb(aws: None, dynamodb_local: str, monkeypatch: pytest.MonkeyPatch) ->
     return client
 
 
-def _clear_caches() -> None:
-    for cached in (knowledge_base, tenant_registry, read_secret, served_landlords):
-        cached.cache_clear()
+@pytest.fixture(autouse=True)
+def wired_from_environment() -> Iterator[None]:
+    """Every function's services built afresh for the test, from its environment (on first
+    use, so a test may set a variable, store a parameter or swap a clock first), with a
+    secret reader of its own: nothing built for one test reaches the next."""
+    secrets = SecretReader()
+    with (
+        chat_wiring.landlords.override(lambda: chat_wiring.landlords_from_environment(secrets)),
+        chat_wiring.services.override(lambda: chat_wiring.from_environment(secrets)),
+        admin_wiring.services.override(lambda: admin_wiring.from_environment(secrets)),
+        sms_wiring.webhook.override(lambda: sms_wiring.webhook_from_environment(secrets)),
+        sms_wiring.worker.override(lambda: sms_wiring.worker_from_environment(secrets)),
+    ):
+        yield
 
 
 @pytest.fixture
-def runtime(
-    dynamodb: Any, fixture_datastore: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Any]:
+def runtime(dynamodb: Any, fixture_datastore: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     """The environment template.yaml gives the functions, against moto and the fixture KB."""
     names = {
         "CONVERSATIONS_TABLE": "ConversationsTable",
@@ -70,23 +82,60 @@ def runtime(
     boto3.client("ssm").put_parameter(
         Name="/pierre/session-secret", Value=SESSION_SECRET, Type="SecureString"
     )
-    _clear_caches()
-    yield dynamodb
-    _clear_caches()
+    return dynamodb
 
 
 @pytest.fixture
-def chat(runtime: Any, lambda_context: Any) -> Iterator[Any]:
+def chat(runtime: Any, lambda_context: Any) -> Any:
     """The chat function called with Lambda events; its services are built afresh for the test
-    (on first use, so a test may store a parameter or set a clock first)."""
-    chat_services.cache_clear()
+    (``wired_from_environment``)."""
 
     def call(event: dict[str, Any]) -> dict[str, Any]:
         result: dict[str, Any] = chat_handler.handler(event, lambda_context)
         return result
 
-    yield call
-    chat_services.cache_clear()
+    return call
+
+
+@pytest.fixture
+def admin_env(dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """What template.yaml gives the admin (its tables, a session secret) against the test's
+    tables; the landlords are the repository's. Returns the DynamoDB client."""
+    boto3.client("ssm").put_parameter(
+        Name="/pierre/session-secret", Value=SESSION_SECRET, Type="SecureString", Overwrite=True
+    )
+    for variable, logical_id in (
+        ("USERS_TABLE", "UsersTable"),
+        ("RATE_LIMITS_TABLE", "RateLimitsTable"),
+        ("CONVERSATIONS_TABLE", "ConversationsTable"),
+    ):
+        monkeypatch.setenv(variable, LocalResources.physical_name(logical_id))
+    return dynamodb
+
+
+def invoke_admin(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The admin handler, like a Lambda container: a thread with its own event loop (the
+    browser tests' Playwright keeps one running on the main thread when the whole suite
+    runs)."""
+
+    def run() -> dict[str, Any]:
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        result: dict[str, Any] = admin_handler(event, context)
+        return result
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
+@pytest.fixture
+def admin(admin_env: Any, lambda_context: Any) -> Any:
+    """The admin function called with Lambda events; its services are built afresh for the
+    test (``wired_from_environment``), reachable as ``admin_wiring.services()``."""
+
+    def call(event: dict[str, Any]) -> dict[str, Any]:
+        return invoke_admin(event, lambda_context)
+
+    return call
 
 
 def signed_in(

@@ -4,21 +4,15 @@ sourceIp; behind CloudFront, proven by the origin secret, each viewer is counted
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlencode
 
 import boto3
 import pytest
-from admin_app.services import default_services
 
-import admin_handler
-from pierre_local.resources import LocalResources
+import admin_wiring
 from pierre_rag.auth.lockout import LockoutPolicy
 from pierre_rag.client_ip import ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER
-from pierre_rag.settings import read_secret
 from tests.helpers import load_event
 
 ORIGIN_SECRET = "admin-functional-origin-secret-0123"
@@ -27,35 +21,18 @@ EDGE = "130.176.1.10"
 
 
 @pytest.fixture
-def admin(dynamodb, lambda_context, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+def admin(admin: Any) -> Any:
+    """The conftest's admin with a landlord to sign in to, the origin secret, a fixed clock
+    and a low per-IP threshold."""
     ssm = boto3.client("ssm")
-    for name, value in (("session-secret", "x" * 40), ("admin-bootstrap/exemple-hlm.fr", "b" * 20)):
-        ssm.put_parameter(Name=f"/pierre/{name}", Value=value, Type="SecureString")
+    ssm.put_parameter(
+        Name="/pierre/admin-bootstrap/exemple-hlm.fr", Value="b" * 20, Type="SecureString"
+    )
     ssm.put_parameter(Name="/pierre/origin-secret", Value=ORIGIN_SECRET, Type="String")
-    for var, logical in (
-        ("USERS_TABLE", "UsersTable"),
-        ("RATE_LIMITS_TABLE", "RateLimitsTable"),
-        ("CONVERSATIONS_TABLE", "ConversationsTable"),
-    ):
-        monkeypatch.setenv(var, LocalResources.physical_name(logical))
-    default_services.cache_clear()
-    read_secret.cache_clear()
-    throttle = default_services().throttle
+    throttle = admin_wiring.services().throttle
     throttle.clock = lambda: 1_800_000_000.0
     throttle.policy = LockoutPolicy(ip_threshold=IP_THRESHOLD)
-
-    def invoke(event: dict[str, Any]) -> dict[str, Any]:
-        def run() -> dict[str, Any]:
-            asyncio.set_event_loop(asyncio.new_event_loop())
-            result: dict[str, Any] = admin_handler.handler(event, lambda_context)
-            return result
-
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(run).result()
-
-    yield invoke
-    default_services.cache_clear()
-    read_secret.cache_clear()
+    return admin
 
 
 def _login(email: str, source_ip: str, headers: dict[str, str]) -> dict[str, Any]:

@@ -3,19 +3,12 @@ DynamoDB), then pages, cookies, CSRF refusals and redirects are what API Gateway
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 import boto3
 import pytest
-from admin_app.services import default_services
 
-import admin_handler
-from pierre_local.resources import LocalResources
 from pierre_rag.auth.bootstrap import bootstrap_secret_name
-from pierre_rag.settings import read_secret
 from tests.helpers import load_event
 
 LANDLORD = "pierre-habitat.fr"
@@ -24,37 +17,13 @@ GLOBAL_BOOTSTRAP = "g" * 20
 
 
 @pytest.fixture
-def admin_env(dynamodb, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def bootstrap_secrets(admin_env) -> None:
     ssm = boto3.client("ssm")
     for name, value in (
-        ("session-secret", "x" * 40),
         (bootstrap_secret_name(LANDLORD), LANDLORD_BOOTSTRAP),
         ("admin-bootstrap-password", GLOBAL_BOOTSTRAP),  # the former global secret
     ):
         ssm.put_parameter(Name=f"/pierre/{name}", Value=value, Type="SecureString")
-    for var, logical in (
-        ("USERS_TABLE", "UsersTable"),
-        ("RATE_LIMITS_TABLE", "RateLimitsTable"),
-        ("CONVERSATIONS_TABLE", "ConversationsTable"),
-    ):
-        monkeypatch.setenv(var, LocalResources.physical_name(logical))
-    default_services.cache_clear()
-    read_secret.cache_clear()
-    yield
-    default_services.cache_clear()
-    read_secret.cache_clear()
-
-
-def _invoke(event, context):
-    """Like a Lambda container: a thread with its own event loop (the browser tests' Playwright
-    keeps one running on the main thread when the whole suite runs)."""
-
-    def run():
-        asyncio.set_event_loop(asyncio.new_event_loop())
-        return admin_handler.handler(event, context)
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
 
 
 def _headers(response):
@@ -62,9 +31,9 @@ def _headers(response):
 
 
 def test_the_login_page_is_html_with_security_headers_and_a_secure_csrf_cookie(
-    admin_env, lambda_context
+    bootstrap_secrets, admin
 ):
-    response = _invoke(load_event("admin_login_page"), lambda_context)
+    response = admin(load_event("admin_login_page"))
 
     assert response["statusCode"] == 200
     headers = _headers(response)
@@ -77,16 +46,16 @@ def test_the_login_page_is_html_with_security_headers_and_a_secure_csrf_cookie(
     assert "Secure" in cookie and "HttpOnly" in cookie
 
 
-def test_a_login_post_with_a_forged_csrf_token_is_refused(admin_env, lambda_context):
-    response = _invoke(load_event("admin_login_forged_csrf"), lambda_context)
+def test_a_login_post_with_a_forged_csrf_token_is_refused(bootstrap_secrets, admin):
+    response = admin(load_event("admin_login_forged_csrf"))
 
     assert response["statusCode"] == 403
     assert "Jeton de sécurité invalide" in response["body"]
     assert not response.get("cookies")
 
 
-def test_an_anonymous_page_request_is_sent_to_the_login_form(admin_env, lambda_context):
-    response = _invoke(load_event("admin_conversations_anonymous"), lambda_context)
+def test_an_anonymous_page_request_is_sent_to_the_login_form(bootstrap_secrets, admin):
+    response = admin(load_event("admin_conversations_anonymous"))
 
     assert response["statusCode"] == 303
     assert _headers(response)["location"] == "/admin/login"
@@ -103,10 +72,10 @@ def _bootstrap_login(password: str) -> dict[str, object]:
 
 
 def test_the_first_administrator_is_bootstrapped_with_the_landlords_own_ssm_secret(
-    admin_env, lambda_context
+    bootstrap_secrets, admin
 ):
-    refused = _invoke(_bootstrap_login(GLOBAL_BOOTSTRAP), lambda_context)
-    accepted = _invoke(_bootstrap_login(LANDLORD_BOOTSTRAP), lambda_context)
+    refused = admin(_bootstrap_login(GLOBAL_BOOTSTRAP))
+    accepted = admin(_bootstrap_login(LANDLORD_BOOTSTRAP))
 
     assert refused["statusCode"] == 401
     assert accepted["statusCode"] == 303
@@ -114,10 +83,10 @@ def test_the_first_administrator_is_bootstrapped_with_the_landlords_own_ssm_secr
 
 
 def test_a_landlord_without_its_bootstrap_parameter_cannot_be_bootstrapped(
-    admin_env, lambda_context
+    bootstrap_secrets, admin
 ):
     boto3.client("ssm").delete_parameter(Name=f"/pierre/{bootstrap_secret_name(LANDLORD)}")
 
-    response = _invoke(_bootstrap_login(LANDLORD_BOOTSTRAP), lambda_context)
+    response = admin(_bootstrap_login(LANDLORD_BOOTSTRAP))
 
     assert response["statusCode"] == 401

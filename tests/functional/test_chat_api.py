@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from chat_api.services import chat_services
+import chat_wiring
 from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.sessions import SessionCodec
 from pierre_rag.auth.users import User
@@ -66,7 +66,7 @@ def test_feedback_is_recorded_as_the_customer_score(chat, runtime):
     response = chat(load_event("chat_post_feedback"))
 
     assert response["statusCode"] == 204
-    meta = chat_services().store.get_meta(CONVERSATION)
+    meta = chat_wiring.services().store.get_meta(CONVERSATION)
     assert meta is not None
     assert (meta.customer_score, meta.customer_comment) == (1, "Merci, très clair")
 
@@ -91,7 +91,7 @@ def test_bad_messages_get_clear_4xx_and_store_nothing(chat, change, status):
 
     assert response["statusCode"] == status
     assert json.loads(response["body"])["detail"]
-    assert chat_services().store.get_meta(CONVERSATION) is None
+    assert chat_wiring.services().store.get_meta(CONVERSATION) is None
 
 
 def test_a_bad_conversation_id_is_a_422_not_a_redirect(chat):
@@ -167,9 +167,9 @@ def test_every_response_carries_the_security_headers(chat):
 def test_rate_limit_per_conversation_answers_429_with_retry_after(chat):
     # Given a clock frozen 100 s before the end of a window (a real clock can roll the window
     # over mid-test and reset the counter)
-    limits = chat_services().limits
+    limits = chat_wiring.services().limits
     window = limits.per_conversation.window_s
-    chat_services().limiter.clock = lambda: 1_800_000_000 // window * window + window - 100
+    chat_wiring.services().limiter.clock = lambda: 1_800_000_000 // window * window + window - 100
     limit = limits.per_conversation.max_hits
     responses = [chat(_message(message_id=str(uuid.uuid4()))) for _ in range(limit + 1)]
 

@@ -12,8 +12,8 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
+import chat_wiring
 from chat_api.app import create_app
-from chat_api.services import chat_services
 
 EXAMPLES_PER_OPERATION = 25
 LANDLORD = "exemple-hlm.fr"  # the fixture knowledge base's landlord
@@ -21,9 +21,7 @@ LANDLORD = "exemple-hlm.fr"  # the fixture knowledge base's landlord
 
 @pytest.fixture
 def chat_api(runtime: Any) -> Any:
-    chat_services.cache_clear()
-    yield schemathesis.openapi.from_asgi("/api/openapi.json", create_app())
-    chat_services.cache_clear()
+    return schemathesis.openapi.from_asgi("/api/openapi.json", create_app(chat_wiring.services))
 
 
 def test_the_chat_api_never_answers_5xx_and_keeps_to_its_schema(chat_api: Any) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 import pytest
 
-from chat_api.services import chat_services
+import chat_wiring
 from pierre_rag.client_ip import ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER
 from tests.helpers import load_event
 
@@ -25,7 +25,7 @@ def chat(chat):
     boto3.client("ssm").put_parameter(
         Name="/pierre/origin-secret", Value=ORIGIN_SECRET, Type="String"
     )
-    chat_services().limiter.clock = lambda: WINDOW_START + 1
+    chat_wiring.services().limiter.clock = lambda: WINDOW_START + 1
     return chat
 
 
@@ -44,7 +44,7 @@ def _statuses(chat, events: list[dict[str, Any]]) -> list[int]:
 
 
 def test_rotating_the_viewer_header_on_direct_calls_does_not_escape_the_ip_limit(chat):
-    limit = chat_services().limits.per_ip.max_hits
+    limit = chat_wiring.services().limits.per_ip.max_hits
     events = [
         _message_in_new_conversation(
             "198.51.100.7",
@@ -63,7 +63,7 @@ def test_rotating_the_viewer_header_on_direct_calls_does_not_escape_the_ip_limit
 
 
 def test_a_wrong_origin_secret_does_not_make_the_viewer_header_believed(chat):
-    limit = chat_services().limits.per_ip.max_hits
+    limit = chat_wiring.services().limits.per_ip.max_hits
     events = [
         _message_in_new_conversation(
             EDGE,
@@ -79,7 +79,7 @@ def test_a_wrong_origin_secret_does_not_make_the_viewer_header_believed(chat):
 
 
 def test_through_cloudfront_each_viewer_has_its_own_limit_and_one_viewer_is_limited(chat):
-    limit = chat_services().limits.per_ip.max_hits
+    limit = chat_wiring.services().limits.per_ip.max_hits
     through_cloudfront = {ORIGIN_SECRET_HEADER: ORIGIN_SECRET}
     many_viewers = [
         _message_in_new_conversation(

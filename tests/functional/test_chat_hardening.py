@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from chat_api.services import chat_services
-from pierre_rag.tenants import tenant_registry
+import chat_wiring
 from tests.functional.conftest import FIXTURE_KB, signed_in
 from tests.helpers import load_event
 
@@ -23,7 +22,7 @@ WINDOW_START = 1_800_000_000  # a multiple of every chat window: no roll-over mi
 @pytest.fixture
 def chat(chat):
     """The conftest's chat, its limits counted from the start of a window."""
-    chat_services().limiter.clock = lambda: WINDOW_START + 1
+    chat_wiring.services().limiter.clock = lambda: WINDOW_START + 1
     return chat
 
 
@@ -39,7 +38,7 @@ def _feedback(rating: str = "up", conversation: str = CONVERSATION) -> dict[str,
 
 def test_feedback_on_one_conversation_is_limited_and_a_refused_one_changes_nothing(chat):
     chat(load_event("chat_post_message"))
-    limit = chat_services().limits.feedback_per_conversation.max_hits
+    limit = chat_wiring.services().limits.feedback_per_conversation.max_hits
     accepted = [chat(_feedback("up"))["statusCode"] for _ in range(limit)]
 
     refused = chat(_feedback("down"))
@@ -48,12 +47,12 @@ def test_feedback_on_one_conversation_is_limited_and_a_refused_one_changes_nothi
     assert refused["statusCode"] == 429
     assert 1 <= int(refused["headers"]["retry-after"]) <= 300
     assert "Réessayez" in json.loads(refused["body"])["detail"]
-    meta = chat_services().store.get_meta(CONVERSATION)
+    meta = chat_wiring.services().store.get_meta(CONVERSATION)
     assert meta is not None and meta.customer_score == 1
 
 
 def test_feedback_from_one_ip_is_limited_across_conversations(chat):
-    limit = chat_services().limits.feedback_per_ip.max_hits
+    limit = chat_wiring.services().limits.feedback_per_ip.max_hits
     statuses = [chat(_feedback(conversation=str(uuid.uuid4())))["statusCode"] for _ in range(limit)]
 
     refused = chat(_feedback(conversation=str(uuid.uuid4())))
@@ -80,9 +79,6 @@ def staff_context(runtime, tmp_path, monkeypatch):
     folder.mkdir()
     (folder / "tenant.yaml").write_text(yaml.safe_dump(tenant, allow_unicode=True))
     monkeypatch.setenv("PIERRE_TENANTS_DIR", str(tmp_path))
-    tenant_registry.cache_clear()
-    yield
-    tenant_registry.cache_clear()
 
 
 def _staff_config() -> dict[str, Any]:

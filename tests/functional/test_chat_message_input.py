@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import chat_handler
-from chat_api.services import ChatLimits, chat_services
+import chat_wiring
+from chat_api.services import ChatLimits
 from pierre_rag.limits import MAX_MESSAGE_CHARS
 from pierre_rag.ratelimit import Limit
 from tests.helpers import load_event
@@ -37,8 +38,7 @@ texts = st.one_of(repeated, arbitrary)
 
 @pytest.fixture
 def chat(runtime: Any, lambda_context: Any) -> Any:
-    chat_services.cache_clear()
-    services = chat_services()
+    services = chat_wiring.services()
     # Every example is a new visitor: the per-IP limit is not what is under test here.
     services.limits = ChatLimits(
         per_ip=Limit("chat-ip", max_hits=10_000, window_s=300),
@@ -49,8 +49,7 @@ def chat(runtime: Any, lambda_context: Any) -> Any:
         response: dict[str, Any] = chat_handler.handler(event, lambda_context)
         return response
 
-    yield call
-    chat_services.cache_clear()
+    return call
 
 
 def _message_event(conversation: str, text: str) -> dict[str, Any]:
@@ -95,7 +94,7 @@ def test_any_message_text_is_answered_or_refused_with_a_4xx_that_stores_nothing(
     else:
         assert 400 <= status < 500
         assert json.loads(response["body"])["detail"]
-        assert chat_services().store.get_meta(conversation) is None
+        assert chat_wiring.services().store.get_meta(conversation) is None
 
 
 @pytest.mark.parametrize("length", [1001, 1500, MAX_MESSAGE_CHARS])
@@ -110,7 +109,7 @@ def test_a_message_longer_than_1000_characters_is_answered(chat: Any, length: in
     # then it is answered, and both turns are stored
     assert response["statusCode"] == 200
     assert _sse_kinds(response["body"])[-1] == "done"
-    turns = chat_services().store.all_turns(conversation)
+    turns = chat_wiring.services().store.all_turns(conversation)
     assert [turn.role for turn in turns] == ["user", "assistant"]
 
 
@@ -120,4 +119,4 @@ def test_one_character_over_the_limit_is_a_413_that_stores_nothing(chat: Any) ->
     response = chat(_message_event(conversation, "a" * (MAX_MESSAGE_CHARS + 1)))
 
     assert response["statusCode"] == 413
-    assert chat_services().store.get_meta(conversation) is None
+    assert chat_wiring.services().store.get_meta(conversation) is None

@@ -4,33 +4,17 @@ the extra fields, and no line holds what the user wrote."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
-
-import boto3
-import pytest
-from admin_app.services import default_services
 
 import admin_handler
 import chat_handler
-from chat_api.services import chat_services
 from tests.helpers import load_event
 from tests.unit.sms.support import CapturedLogs
 
 QUESTION = "Quel est le préavis pour quitter mon logement au 06 12 34 56 78 ?"
 
 
-@pytest.fixture
-def chat(runtime: Any) -> Iterator[None]:
-    chat_services.cache_clear()
-    yield
-    chat_services.cache_clear()
-
-
-def test_a_chat_turn_logs_one_json_line_with_its_outcome_and_no_text(chat, lambda_context):
+def test_a_chat_turn_logs_one_json_line_with_its_outcome_and_no_text(runtime, lambda_context):
     # Given a recorded chat message holding a question and a phone number
     event = load_event("chat_post_message")
     body = json.loads(event["body"])
@@ -53,29 +37,13 @@ def test_a_chat_turn_logs_one_json_line_with_its_outcome_and_no_text(chat, lambd
     assert "préavis" not in logs.text and "06 12 34 56 78" not in logs.text
 
 
-def test_an_admin_request_logs_json_lines_with_the_request_correlation_id(
-    dynamodb, monkeypatch, lambda_context
-):
+def test_an_admin_request_logs_json_lines_with_the_request_correlation_id(admin, lambda_context):
     # Given the admin without the origin secret (its rule then logs a warning on first use)
-    boto3.client("ssm").put_parameter(
-        Name="/pierre/session-secret", Value="x" * 40, Type="SecureString"
-    )
-    default_services.cache_clear()
     event = load_event("admin_login_forged_csrf")
 
-    def invoke() -> dict[str, Any]:
-        asyncio.set_event_loop(asyncio.new_event_loop())
-        return admin_handler.handler(event, lambda_context)
-
     # When the admin handles a login post (a forged one)
-    try:
-        with (
-            CapturedLogs(admin_handler.logger, "admin_app") as logs,
-            ThreadPoolExecutor(max_workers=1) as pool,
-        ):
-            response = pool.submit(invoke).result()
-    finally:
-        default_services.cache_clear()
+    with CapturedLogs(admin_handler.logger, "admin_app") as logs:
+        response = admin(event)
 
     # Then the layer's line is JSON, with the request's correlation id
     assert response["statusCode"] == 403  # the forged login, refused

@@ -7,12 +7,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from admin_app.services import default_services
 
 import admin_handler
 import chat_handler
 import sms_webhook_handler
-from chat_api.services import chat_services
 from tests.helpers import load_event
 
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
@@ -29,8 +27,6 @@ PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 def test_each_function_answers_its_health_route(
     runtime, handler, event_name, function, lambda_context
 ):
-    chat_services.cache_clear()
-    default_services.cache_clear()
     response = handler(load_event(event_name), lambda_context)
 
     assert response["statusCode"] == 200

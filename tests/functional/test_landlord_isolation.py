@@ -6,18 +6,14 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from admin_app.services import default_services
 
 import admin_handler
 import chat_handler
 import sms_webhook_handler
-from chat_api.services import chat_services, served_landlords
-from pierre_rag.tenants import tenant_registry
 from tests.functional.conftest import FIXTURE_KB
 from tests.helpers import load_event
 
@@ -26,17 +22,13 @@ COPY = "copie-hlm.fr"
 
 
 @pytest.fixture
-def landlords(runtime: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def landlords(runtime: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "landlords"
     for name in (VALID, COPY):  # the copy still says `id: exemple-hlm.fr`
         (root / name).mkdir(parents=True)
         shutil.copy(FIXTURE_KB / VALID / "tenant.yaml", root / name / "tenant.yaml")
     monkeypatch.setenv("PIERRE_TENANTS_DIR", str(root))
-    for cached in (tenant_registry, served_landlords, chat_services, default_services):
-        cached.cache_clear()
-    yield root
-    for cached in (tenant_registry, served_landlords, chat_services, default_services):
-        cached.cache_clear()
+    return root
 
 
 def _for_landlord(event: dict[str, Any], landlord: str) -> dict[str, Any]:

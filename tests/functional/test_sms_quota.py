@@ -11,14 +11,13 @@ import pytest
 import yaml
 
 import sms_webhook_handler
+import sms_wiring
 import sms_worker_handler
-from pierre_rag.sms import runtime
 from pierre_rag.sms.quota import LIMIT_NOTICE
 from tests.fakes.cm_server import FakeCm
 from tests.unit.sms.support import (
     TENANTS_DIR,
     build_fixture_datastore,
-    clear_caches,
     cm_body,
     queued_bodies,
     setup_aws,
@@ -52,9 +51,7 @@ def sqs(dynamodb: Any, monkeypatch: pytest.MonkeyPatch, datastore: Path, cm: Any
     monkeypatch.setenv("PIERRE_DATASTORE", str(datastore))
     client = setup_aws(monkeypatch, cm_url=cm.url)
     monkeypatch.setenv("PIERRE_TENANTS_DIR", str(tenants))
-    clear_caches()
-    yield client
-    clear_caches()
+    return client
 
 
 def test_a_number_past_its_landlords_hourly_limit_gets_one_notice(sqs, cm, lambda_context):
@@ -65,7 +62,7 @@ def test_a_number_past_its_landlords_hourly_limit_gets_one_notice(sqs, cm, lambd
     queued = queued_bodies(sqs, sqs.get_queue_url(QueueName="pierre-local-SmsQueue")["QueueUrl"])
 
     # when the worker handles them (its quota reads a fixed clock)
-    quota = runtime.sms_worker().quota
+    quota = sms_wiring.worker().quota
     assert quota is not None
     quota.limiter.clock = lambda: FIXED_NOW
     response = sms_worker_handler.handler(sqs_event(*queued), lambda_context)

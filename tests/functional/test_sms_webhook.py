@@ -7,7 +7,9 @@ import json
 import pytest
 
 import sms_webhook_handler
+import sms_wiring
 from pierre_rag.limits import MAX_MESSAGE_CHARS
+from pierre_rag.settings import SecretReader
 from tests.unit.sms.support import (
     CONVERSATIONS_TABLE,
     PHONE_FORMS,
@@ -118,15 +120,13 @@ def test_when_queuing_fails_nothing_is_kept_and_cm_retry_succeeds(
     sqs, queue_url, lambda_context, monkeypatch
 ):
     monkeypatch.setenv("SMS_QUEUE_URL", queue_url + "-missing")
-    from tests.unit.sms.support import clear_caches
-
-    clear_caches()
     with pytest.raises(Exception, match=r"NonExistentQueue|does not exist"):
         _call(webhook_event(cm_body()), lambda_context)
 
     monkeypatch.setenv("SMS_QUEUE_URL", queue_url)
-    clear_caches()
-    assert _call(webhook_event(cm_body()), lambda_context) == (200, {"status": "queued"})
+    with sms_wiring.webhook.override(lambda: sms_wiring.webhook_from_environment(SecretReader())):
+        # a new container, configured with the queue that exists
+        assert _call(webhook_event(cm_body()), lambda_context) == (200, {"status": "queued"})
     assert len(queued_bodies(sqs, queue_url)) == 1
 
 

@@ -4,18 +4,12 @@ then the chat refuses the cookie just as the admin does (recorded events, moto b
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from admin_app.services import default_services
 
-import admin_handler
-import chat_handler
-from chat_api.services import chat_services
 from pierre_local.resources import LocalResources
 from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.sessions import Session, SessionCodec
@@ -29,25 +23,10 @@ Handler = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 @pytest.fixture
-def functions(runtime: Any, lambda_context: Any) -> Iterator[tuple[Handler, Handler]]:
-    """The chat and admin handlers, as two Lambda containers of one deployment."""
-    chat_services.cache_clear()
-    default_services.cache_clear()
-
-    def chat(event: dict[str, Any]) -> dict[str, Any]:
-        return chat_handler.handler(event, lambda_context)
-
-    def admin(event: dict[str, Any]) -> dict[str, Any]:
-        def run() -> dict[str, Any]:
-            asyncio.set_event_loop(asyncio.new_event_loop())
-            return admin_handler.handler(event, lambda_context)
-
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(run).result()
-
-    yield chat, admin
-    chat_services.cache_clear()
-    default_services.cache_clear()
+def functions(chat: Handler, admin: Handler) -> tuple[Handler, Handler]:
+    """The chat and admin handlers, as two Lambda containers of one deployment (the chat's
+    environment: one landlord, the fixture knowledge base)."""
+    return chat, admin
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from admin_app.security import (
     LoginRequiredError,
     PasswordChangeRequiredError,
 )
-from admin_app.services import Services, default_services
+from admin_app.services import Services
 from pierre_rag.health import health_payload
 from pierre_rag.transport import HSTS, is_local_plain_http
 
@@ -117,7 +117,9 @@ def _handlers() -> dict[Any, Callable[..., Any]]:
     }
 
 
-def create_app(services_factory: Callable[[], Services] = default_services) -> FastAPI:
+def create_app(services_factory: Callable[[], Services]) -> FastAPI:
+    """The admin over ``services_factory()`` (``admin_wiring`` builds them once per container,
+    tests pass their own)."""
     app = FastAPI(
         title="PIERRE admin",
         openapi_url=None,

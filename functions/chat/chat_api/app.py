@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -9,8 +11,9 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chat_api.routes import router
-from chat_api.services import chat_services
+from chat_api.services import ChatServices
 from chat_api.web_security import JSON_CSP, same_origin
+from pierre_rag.tenants import TenantRegistry
 from pierre_rag.transport import HSTS, is_local_plain_http
 
 
@@ -23,8 +26,9 @@ class CorsAndSecurityHeaders:
     a task and a memory stream).
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, services: Callable[[], ChatServices]) -> None:
         self.app = app
+        self.services = services
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -34,7 +38,7 @@ class CorsAndSecurityHeaders:
         origin = request.headers.get("origin")
         cross_origin = bool(origin) and not same_origin(request, origin or "")
         https = not is_local_plain_http(request.headers)
-        allowed = cross_origin and origin in chat_services().allowed_origins()
+        allowed = cross_origin and origin in self.services().allowed_origins()
 
         def add_headers(headers: MutableHeaders) -> None:
             if allowed and origin:
@@ -63,7 +67,12 @@ class CorsAndSecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def create_app() -> FastAPI:
+def create_app(
+    services: Callable[[], ChatServices], landlords: Callable[[], TenantRegistry] | None = None
+) -> FastAPI:
+    """The chat API over ``services`` (called per request: ``chat_wiring`` builds them once per
+    container, tests pass their own). Health reports ``landlords`` (default: the services'),
+    which the deployed app gets apart so health answers even when the datastore cannot open."""
     app = FastAPI(
         title="PIERRE chat API",
         version="1",
@@ -71,6 +80,8 @@ def create_app() -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    app.state.services = services
+    app.state.landlords = landlords or (lambda: services().registry)
     app.include_router(router)
 
     @app.exception_handler(RequestValidationError)
@@ -86,5 +97,5 @@ def create_app() -> FastAPI:
         detail = "Message trop long." if too_long else "Requête invalide."
         return JSONResponse({"detail": detail, "problems": problems}, status_code=status)
 
-    app.add_middleware(CorsAndSecurityHeaders)
+    app.add_middleware(CorsAndSecurityHeaders, services=services)
     return app

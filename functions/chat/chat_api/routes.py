@@ -22,7 +22,7 @@ from chat_api.models import (
     SourceOut,
     TurnOut,
 )
-from chat_api.services import ChatServices, chat_services, served_landlords
+from chat_api.services import ChatServices, current_services, served_landlords
 from chat_api.sse import encode, frame
 from chat_api.web_security import client_ip, page_csp, same_origin
 from pierre_rag.auth.principal import staff_principal
@@ -35,11 +35,17 @@ from pierre_rag.pipeline import (
     TurnRequest,
 )
 from pierre_rag.ratelimit import Verdict
-from pierre_rag.tenants import ContextConfig, InvalidLandlordError, TenantConfig, TenantError
+from pierre_rag.tenants import (
+    ContextConfig,
+    InvalidLandlordError,
+    TenantConfig,
+    TenantError,
+    TenantRegistry,
+)
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api")
-Services = Annotated[ChatServices, Depends(chat_services)]
+Services = Annotated[ChatServices, Depends(current_services)]
 _PAGES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
@@ -100,11 +106,10 @@ def _check_access(
 
 
 @router.get("/health", summary="Liveness of the chat function and the landlords it serves")
-def health() -> dict[str, Any]:
+def health(landlords: Annotated[TenantRegistry, Depends(served_landlords)]) -> dict[str, Any]:
     from pierre_rag.health import health_payload
 
-    registry, _ = served_landlords()
-    return health_payload("chat", registry)
+    return health_payload("chat", landlords)
 
 
 @router.get(

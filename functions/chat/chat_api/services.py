@@ -1,17 +1,18 @@
-"""What the chat function needs at run time, built once per container (Lambda init)."""
+"""What the chat routes talk to; ``chat_wiring`` builds it once per container (Lambda init)
+and tests build it from fakes."""
 
 from __future__ import annotations
 
-import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from fastapi import Request
 
 from pierre_rag.auth.sessions import SessionCodec
 from pierre_rag.auth.users import UserStore
-from pierre_rag.client_ip import ClientIpRule, load_client_ip_rule
+from pierre_rag.client_ip import ClientIpRule
 from pierre_rag.conversations import ConversationStore
-from pierre_rag.llm import landlords as llm_landlords
-from pierre_rag.llm.landlords import LandlordLlms
 from pierre_rag.pipeline import Pipeline
 from pierre_rag.ratelimit import Limit, RateLimiter
 from pierre_rag.tenants import TenantRegistry
@@ -53,37 +54,13 @@ class ChatServices:
         }
 
 
-@functools.cache
-def served_landlords() -> tuple[TenantRegistry, LandlordLlms]:
-    """The landlords this function serves and their LLM clients: a landlord whose file or
-    provider is invalid is left out (the health route reports it without the datastore)."""
-    from pierre_rag.settings import read_secret
-    from pierre_rag.tenants import tenant_registry
-
-    return llm_landlords.served_landlords(tenant_registry(), read_secret)
+def current_services(request: Request) -> ChatServices:
+    """The services the app was created with (a route's dependency)."""
+    services: Callable[[], ChatServices] = request.app.state.services
+    return services()
 
 
-@functools.cache
-def chat_services() -> ChatServices:
-    import boto3
-
-    from pierre_rag.knowledge.search import knowledge_base
-    from pierre_rag.settings import Settings, read_secret
-
-    settings = Settings.from_env()
-    dynamodb = boto3.client("dynamodb")
-    knowledge = knowledge_base()
-    load = getattr(knowledge.embedder, "load", None)
-    if callable(load):
-        load()  # the embedding model is part of the cold start, not of the first question
-    store = ConversationStore(dynamodb, settings.conversations_table)
-    registry, llms = served_landlords()
-    return ChatServices(
-        registry=registry,
-        pipeline=Pipeline(registry, knowledge, store, llms),
-        store=store,
-        limiter=RateLimiter(dynamodb, settings.rate_limits_table),
-        sessions=SessionCodec(read_secret("session-secret")),
-        users=UserStore(dynamodb, settings.users_table),
-        client_ip=load_client_ip_rule(read_secret),
-    )
+def served_landlords(request: Request) -> TenantRegistry:
+    """The landlords the app serves, for health (a route's dependency)."""
+    landlords: Callable[[], TenantRegistry] = request.app.state.landlords
+    return landlords()

@@ -8,7 +8,6 @@ Two layouts are accepted: ``<dir>/<id>/tenant.yaml`` (the repository's ``knowled
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from collections.abc import Sequence
@@ -281,13 +280,3 @@ class TenantRegistry:
             return self._by_number.get(normalise_phone(number))
         except InvalidPhoneNumberError:
             return None
-
-
-@functools.cache
-def tenant_registry(directory: Path | None = None) -> TenantRegistry:
-    """The process-wide registry (built once per Lambda container)."""
-    if directory is None:
-        from pierre_rag.settings import Settings
-
-        directory = Settings.from_env().tenants_dir
-    return TenantRegistry.from_directory(directory)

@@ -15,7 +15,7 @@ from pierre_rag.client_ip import (
     load_client_ip_rule,
     viewer_ip,
 )
-from pierre_rag.settings import read_secret
+from pierre_rag.settings import SecretReader
 from tests.helpers import REPO_ROOT
 
 SECRET = "origin-secret-for-tests-0123456789"
@@ -81,14 +81,9 @@ def test_a_short_origin_secret_is_refused_at_configuration_load():
 
 
 def test_the_rule_reads_the_origin_secret_from_ssm_and_tolerates_its_absence(aws):
-    read_secret.cache_clear()
-    try:
-        assert load_client_ip_rule(read_secret) == ClientIpRule()
-        boto3.client("ssm").put_parameter(Name="/pierre/origin-secret", Value=SECRET, Type="String")
-        read_secret.cache_clear()
-        assert load_client_ip_rule(read_secret) == ClientIpRule(SECRET)
-    finally:
-        read_secret.cache_clear()
+    assert load_client_ip_rule(SecretReader()) == ClientIpRule()
+    boto3.client("ssm").put_parameter(Name="/pierre/origin-secret", Value=SECRET, Type="String")
+    assert load_client_ip_rule(SecretReader()) == ClientIpRule(SECRET)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Shared helpers of the SMS tests (unit and functional): AWS set-up, events, caches."""
+"""Shared helpers of the SMS tests (unit and functional): AWS set-up, events, logs."""
 
 from __future__ import annotations
 
@@ -25,27 +25,6 @@ RATE_LIMITS_TABLE = LocalResources.physical_name("RateLimitsTable")
 SECRETS = {"sms-webhook-secret": SECRET, "cm-product-token": "cm-token", "phone-hash-key": "k"}
 
 
-def clear_caches() -> None:
-    """Forget per-container state (clients, secrets, routes) between tests."""
-    from pierre_rag.knowledge.search import knowledge_base
-    from pierre_rag.settings import read_secret
-    from pierre_rag.sms import routing, runtime
-    from pierre_rag.tenants import tenant_registry
-
-    for cached in (
-        read_secret,
-        routing.sms_routes,
-        runtime._client,
-        runtime.phone_hash_key,
-        runtime.webhook_intake,
-        runtime._event_loop,
-        runtime.sms_worker,
-        tenant_registry,
-        knowledge_base,
-    ):
-        cached.cache_clear()
-
-
 def setup_aws(monkeypatch: Any, *, cm_url: str = "http://127.0.0.1:9/v1.0/message") -> Any:
     """Queues and secrets in moto (tables come from the ``dynamodb`` fixture); env set.
     Returns the SQS client."""
@@ -69,7 +48,6 @@ def setup_aws(monkeypatch: Any, *, cm_url: str = "http://127.0.0.1:9/v1.0/messag
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    clear_caches()
     return sqs
 
 

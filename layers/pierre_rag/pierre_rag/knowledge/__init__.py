@@ -2,7 +2,7 @@
 
 Pipeline entry points::
 
-    kb = knowledge_base()                       # cached; opens Settings.datastore_path
+    kb = KnowledgeBase.open(Settings.from_env().datastore_path)  # once per container
     kb.search("question", k=5, tenant="pierre-habitat.fr", access=["community", "public"])
     kb.search_many(["rewrite 1", "rewrite 2"], k=5, tenant=..., access=...)
     kb.search_with_history("et pour un meublé ?", history, k=5, ...)
@@ -36,7 +36,6 @@ _EXPORTS = {
     "KnowledgeBase": "search",
     "SearchConfig": "search",
     "contextual_query": "search",
-    "knowledge_base": "search",
 }
 
 if TYPE_CHECKING:
@@ -60,7 +59,6 @@ if TYPE_CHECKING:
         KnowledgeBase,
         SearchConfig,
         contextual_query,
-        knowledge_base,
     )
 
 
@@ -91,5 +89,4 @@ __all__ = [
     "chunk_markdown",
     "contextual_query",
     "embedder_from_env",
-    "knowledge_base",
 ]

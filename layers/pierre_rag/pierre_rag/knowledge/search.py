@@ -7,7 +7,6 @@ English or Turkish question reaches BM25 as its acronyms and French terms ("SLS"
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,13 +229,3 @@ def contextual_query(question: str, history: Sequence[str | Mapping[str, str]]) 
         if content.strip():
             return f"{content.strip()} {question.strip()}"
     return question
-
-
-@functools.cache
-def knowledge_base(path: Path | None = None) -> KnowledgeBase:
-    """The process-wide knowledge base (opened once per Lambda container)."""
-    if path is None:
-        from pierre_rag.settings import Settings
-
-        path = Settings.from_env().datastore_path
-    return KnowledgeBase.open(path)

@@ -10,13 +10,14 @@ new CM field never turns into a retry storm.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pierre_rag.limits import MAX_MESSAGE_CHARS
 from pierre_rag.phones import InvalidPhoneNumberError, normalise_phone
@@ -144,6 +145,20 @@ class QueuedSms(BaseModel):
     text: str = Field(default="", max_length=MAX_MESSAGE_CHARS)
     truncated: bool = False
     received_ms: int = Field(ge=0)
+
+
+def parse_queued(body: str) -> QueuedSms:
+    """The queue message, or a ValueError naming fields only (values may be numbers)."""
+    data = json.loads(body)
+    if not isinstance(data, dict):
+        raise ValueError("SMS queue message must be a JSON object")
+    try:
+        return QueuedSms.model_validate(data)
+    except ValidationError as error:
+        fields = ", ".join(
+            ".".join(str(p) for p in item["loc"]) for item in error.errors(include_input=False)
+        )
+        raise ValueError(f"invalid SMS queue message: {fields}") from None
 
 
 def phone(raw: str) -> str | None:

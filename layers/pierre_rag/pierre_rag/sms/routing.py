@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from pathlib import Path
 
 from pierre_rag.phones import InvalidPhoneNumberError, normalise_phone
-from pierre_rag.tenants import TenantRegistry, tenant_registry
+from pierre_rag.tenants import TenantRegistry
 
 
 def routes_of(registry: TenantRegistry) -> dict[str, str]:
@@ -20,12 +19,6 @@ def routes_of(registry: TenantRegistry) -> dict[str, str]:
 
 def read_routes(directory: Path) -> dict[str, str]:
     return routes_of(TenantRegistry.from_directory(directory))
-
-
-@functools.cache
-def sms_routes() -> dict[str, str]:
-    """Normalised landlord number → landlord id (read once per container)."""
-    return routes_of(tenant_registry())
 
 
 def tenant_for(number: str, routes: Mapping[str, str]) -> str | None:

@@ -1,0 +1,82 @@
+"""The admin function's composition root: its services, from the layer's factories.
+
+``services`` is the function's one global, built on the first request that needs it (the
+admin is rarely called: its cold start stays small) and kept for the container's life.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from admin_app.services import Services
+
+from pierre_rag import wiring
+from pierre_rag.knowledge.browse import KnowledgeBrowser
+from pierre_rag.settings import Settings, read_secret
+from pierre_rag.sms.failed import FailedSms, delete_failed, peek_failed, requeue_failed
+from pierre_rag.wiring import Lazy, SecretReader
+
+
+def bootstrap_reader(read_secret: SecretReader) -> Callable[[str], str | None]:
+    """landlord → its first administrator's bootstrap secret, None when it has none."""
+    from botocore.exceptions import ClientError
+
+    from pierre_rag.auth.bootstrap import bootstrap_secret_name
+
+    def bootstrap_password(landlord: str) -> str | None:
+        try:
+            return read_secret(bootstrap_secret_name(landlord))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ParameterNotFound":
+                return None  # this landlord cannot be bootstrapped
+            raise
+
+    return bootstrap_password
+
+
+def build_services(
+    settings: Settings, read_secret: SecretReader, dynamodb: Any, sqs: Any
+) -> Services:
+    """The stores, the landlords, the secrets, and the knowledge base and failed SMS opened
+    only when a page asks (most admin requests need neither)."""
+    dlq_url, queue_url = settings.sms_dlq_url, settings.sms_queue_url
+    sms_state = wiring.sms_state_store(settings, dynamodb)
+
+    def failed_sms(landlord: str) -> list[FailedSms]:
+        return peek_failed(sqs, dlq_url, landlord, sms_state) if dlq_url else []
+
+    def requeue_failed_sms(landlord: str, message_id: str) -> bool:
+        if not dlq_url or not queue_url:
+            return False
+        return requeue_failed(sqs, dlq_url, queue_url, landlord, message_id)
+
+    def delete_failed_sms(landlord: str, message_id: str) -> bool:
+        return delete_failed(sqs, dlq_url, landlord, message_id) if dlq_url else False
+
+    return Services(
+        users=wiring.user_store(settings, dynamodb),
+        conversations=wiring.conversation_store(settings, dynamodb),
+        throttle=wiring.login_throttle(settings, dynamodb),
+        codec=wiring.session_codec(read_secret),
+        tenants=wiring.landlords(settings),
+        bootstrap_password=bootstrap_reader(read_secret),
+        browser=Lazy(lambda: KnowledgeBrowser(settings.datastore_path)),
+        knowledge=Lazy(lambda: wiring.knowledge(settings)),
+        failed_sms=failed_sms,
+        requeue_failed_sms=requeue_failed_sms,
+        delete_failed_sms=delete_failed_sms,
+        client_ip=wiring.client_ip_rule(read_secret),
+    )
+
+
+def from_environment(secrets: SecretReader = read_secret) -> Services:
+    """As template.yaml deploys it: settings from the environment, secrets from SSM."""
+    import boto3
+
+    return build_services(
+        Settings.from_env(), secrets, boto3.client("dynamodb"), boto3.client("sqs")
+    )
+
+
+services: Lazy[Services] = Lazy(from_environment)

@@ -1,0 +1,63 @@
+"""The chat function's composition root: its services, from the layer's factories.
+
+``landlords`` and ``services`` are the function's globals, built at Lambda init
+(``chat_handler``) or on first use (local stack, tests that do not override them). The
+landlords are held apart so that health reports them even when the datastore cannot open.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chat_api.services import ChatServices
+from pierre_rag import wiring
+from pierre_rag.llm.landlords import LandlordLlms
+from pierre_rag.settings import Settings, read_secret
+from pierre_rag.tenants import TenantRegistry
+from pierre_rag.wiring import Lazy, SecretReader
+
+
+def build_services(
+    settings: Settings,
+    read_secret: SecretReader,
+    dynamodb: Any,
+    served: tuple[TenantRegistry, LandlordLlms] | None = None,
+) -> ChatServices:
+    """The landlords and their LLMs (``served``, or built here), the knowledge base (embedding
+    model loaded: part of the cold start, not of the first question), the stores and the
+    secrets the chat reads."""
+    registry, llms = served or wiring.served_landlords(settings, read_secret)
+    store = wiring.conversation_store(settings, dynamodb)
+    return ChatServices(
+        registry=registry,
+        pipeline=wiring.pipeline(registry, llms, wiring.knowledge(settings, warm=True), store),
+        store=store,
+        limiter=wiring.rate_limiter(settings, dynamodb),
+        sessions=wiring.session_codec(read_secret),
+        users=wiring.user_store(settings, dynamodb),
+        client_ip=wiring.client_ip_rule(read_secret),
+    )
+
+
+def landlords_from_environment(
+    secrets: SecretReader = read_secret,
+) -> tuple[TenantRegistry, LandlordLlms]:
+    return wiring.served_landlords(Settings.from_env(), secrets)
+
+
+def from_environment(secrets: SecretReader = read_secret) -> ChatServices:
+    """As template.yaml deploys it: settings from the environment, secrets from SSM, the
+    landlords of ``landlords``."""
+    import boto3
+
+    return build_services(Settings.from_env(), secrets, boto3.client("dynamodb"), landlords())
+
+
+landlords: Lazy[tuple[TenantRegistry, LandlordLlms]] = Lazy(landlords_from_environment)
+services: Lazy[ChatServices] = Lazy(from_environment)
+
+
+def served_registry() -> TenantRegistry:
+    """The landlords health reports (their LLM clients built, the datastore not needed)."""
+    registry, _ = landlords()
+    return registry

@@ -1,0 +1,139 @@
+"""The factories every function's wiring module builds its services from.
+
+Each takes what it needs (``Settings``, a secret reader, a boto3 client made by the caller)
+and returns one thing, so this module imports no boto3 and holds no state: the functions'
+wiring modules (``functions/*/*_wiring.py``) create the clients, call these once per
+container, and keep the result in a :class:`Lazy`. A new store gets one factory here; a new
+channel gets a wiring module beside its handler, built from these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from pierre_rag.settings import Settings
+
+if TYPE_CHECKING:
+    from pierre_rag.auth.lockout import LoginThrottle
+    from pierre_rag.auth.sessions import SessionCodec
+    from pierre_rag.auth.users import UserStore
+    from pierre_rag.client_ip import ClientIpRule
+    from pierre_rag.conversations import ConversationStore
+    from pierre_rag.knowledge.search import KnowledgeBase
+    from pierre_rag.llm.landlords import LandlordLlms
+    from pierre_rag.pipeline import Pipeline
+    from pierre_rag.ratelimit import RateLimiter
+    from pierre_rag.sms.store import SmsStateStore
+    from pierre_rag.tenants import TenantRegistry
+
+T = TypeVar("T")
+SecretReader = Callable[[str], str]
+
+
+class Lazy(Generic[T]):
+    """A value built on first call and kept for the container's life: the one global of a
+    wiring module ("clients built at Lambda init"). Tests swap its builder with
+    :meth:`override` instead of clearing caches."""
+
+    def __init__(self, build: Callable[[], T]) -> None:
+        self._build = build
+        self._value: T | None = None
+
+    def __call__(self) -> T:
+        if self._value is None:
+            self._value = self._build()
+        return self._value
+
+    @contextmanager
+    def override(self, build: Callable[[], T]) -> Iterator[None]:
+        """Within the block, the value is ``build()`` (on first call); then the previous one."""
+        saved = self._build, self._value
+        self._build, self._value = build, None
+        try:
+            yield
+        finally:
+            self._build, self._value = saved
+
+
+def landlords(settings: Settings) -> TenantRegistry:
+    """Every landlord file of ``PIERRE_TENANTS_DIR``, invalid ones kept as problems."""
+    from pierre_rag.tenants import TenantRegistry
+
+    return TenantRegistry.from_directory(settings.tenants_dir)
+
+
+def served_landlords(
+    settings: Settings, read_secret: SecretReader | None
+) -> tuple[TenantRegistry, LandlordLlms]:
+    """The landlords a function that answers serves and their LLM clients (a landlord whose
+    provider cannot be built is left out, and health reports it)."""
+    from pierre_rag.llm.landlords import served_landlords as with_llms
+
+    return with_llms(landlords(settings), read_secret)
+
+
+def knowledge(settings: Settings, *, warm: bool = False) -> KnowledgeBase:
+    """The datastore of ``PIERRE_DATASTORE`` with the embedder of the environment; ``warm``
+    loads the embedding model now (cold start) rather than on the first question."""
+    from pierre_rag.knowledge.search import KnowledgeBase
+
+    base = KnowledgeBase.open(settings.datastore_path)
+    load = getattr(base.embedder, "load", None)
+    if warm and callable(load):
+        load()
+    return base
+
+
+def pipeline(
+    registry: TenantRegistry, llms: LandlordLlms, base: KnowledgeBase, store: ConversationStore
+) -> Pipeline:
+    """The answering pipeline, the same for every channel."""
+    from pierre_rag.pipeline import Pipeline
+
+    return Pipeline(registry, base, store, llms)
+
+
+def conversation_store(settings: Settings, dynamodb: Any) -> ConversationStore:
+    from pierre_rag.conversations import ConversationStore
+
+    return ConversationStore(dynamodb, settings.conversations_table)
+
+
+def user_store(settings: Settings, dynamodb: Any) -> UserStore:
+    from pierre_rag.auth.users import UserStore
+
+    return UserStore(dynamodb, settings.users_table)
+
+
+def rate_limiter(settings: Settings, dynamodb: Any) -> RateLimiter:
+    from pierre_rag.ratelimit import RateLimiter
+
+    return RateLimiter(dynamodb, settings.rate_limits_table)
+
+
+def login_throttle(settings: Settings, dynamodb: Any) -> LoginThrottle:
+    from pierre_rag.auth.lockout import LoginThrottle
+
+    return LoginThrottle(dynamodb, settings.rate_limits_table)
+
+
+def sms_state_store(settings: Settings, dynamodb: Any) -> SmsStateStore:
+    from pierre_rag.sms.store import SmsStateStore
+
+    return SmsStateStore(dynamodb, settings.idempotency_table, settings.conversations_table)
+
+
+def session_codec(read_secret: SecretReader) -> SessionCodec:
+    """Signs the staff session cookie the admin issues and the chat reads."""
+    from pierre_rag.auth.sessions import SessionCodec
+
+    return SessionCodec(read_secret("session-secret"))
+
+
+def client_ip_rule(read_secret: SecretReader) -> ClientIpRule:
+    """Who the caller is (trusts CloudFront's header only with the origin secret)."""
+    from pierre_rag.client_ip import load_client_ip_rule
+
+    return load_client_ip_rule(read_secret)

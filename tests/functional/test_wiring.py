@@ -1,0 +1,93 @@
+"""Given a Settings and a secret reader (and an environment that names other tables and no
+landlord), when each function's wiring module builds its services, then they use the given
+tables, landlords and secrets: what the admin writes the chat reads, one session secret signs
+for both, and the SMS functions serve the same landlords (DynamoDB Local behind)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+import admin_wiring
+import chat_wiring
+import sms_wiring
+from pierre_local.resources import LocalResources
+from pierre_rag.auth.access import StaffRole
+from pierre_rag.auth.bootstrap import bootstrap_secret_name
+from pierre_rag.client_ip import ClientIpRule
+from pierre_rag.settings import Settings, SmsSettings
+from tests.functional.conftest import FIXTURE_KB, LANDLORD, SESSION_SECRET
+
+TABLES = {
+    "CONVERSATIONS_TABLE": "ConversationsTable",
+    "USERS_TABLE": "UsersTable",
+    "IDEMPOTENCY_TABLE": "IdempotencyTable",
+    "RATE_LIMITS_TABLE": "RateLimitsTable",
+}
+SECRETS = {
+    "session-secret": SESSION_SECRET,
+    "origin-secret": "origin-secret-for-the-wiring-test",
+    "sms-webhook-secret": "webhook-secret-for-the-wiring-test",
+    "phone-hash-key": "k",
+    "cm-product-token": "cm-token",
+    bootstrap_secret_name(LANDLORD): "bootstrap-secret-for-the-wiring-test",
+}
+
+
+@pytest.fixture
+def settings(
+    dynamodb: Any, fixture_datastore: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Settings:
+    for variable in TABLES:
+        monkeypatch.setenv(variable, "not-the-given-table")
+    monkeypatch.setenv("PIERRE_TENANTS_DIR", str(tmp_path))  # no landlord
+    monkeypatch.setenv("PIERRE_LLM", "off")
+    given = {
+        variable: LocalResources.physical_name(logical) for variable, logical in TABLES.items()
+    }
+    return Settings.from_env(
+        {**given, "PIERRE_DATASTORE": str(fixture_datastore), "PIERRE_TENANTS_DIR": str(FIXTURE_KB)}
+    )
+
+
+def test_the_chat_and_the_admin_share_the_given_tables_and_session_secret(
+    settings: Settings, dynamodb: Any
+) -> None:
+    admin = admin_wiring.build_services(
+        settings, SECRETS.__getitem__, dynamodb, boto3.client("sqs")
+    )
+    chat = chat_wiring.build_services(settings, SECRETS.__getitem__, dynamodb)
+
+    admin.users.create(LANDLORD, f"ana@{LANDLORD}", StaffRole.COLLABORATOR, "unused-hash")
+    user = chat.users.get(LANDLORD, f"ana@{LANDLORD}")
+    assert user is not None
+    token, _ = admin.codec.issue(user)
+
+    assert chat.sessions.read(token) is not None
+    assert chat.registry.ids == admin.tenants.ids == [LANDLORD]
+    assert admin.bootstrap_password(LANDLORD) == SECRETS[bootstrap_secret_name(LANDLORD)]
+    assert chat.client_ip == admin.client_ip == ClientIpRule(SECRETS["origin-secret"])
+    assert chat.pipeline.registry is chat.registry
+
+
+def _never_run(answer: Any) -> Any:
+    raise AssertionError("building the worker answers nothing")
+
+
+def test_the_sms_functions_serve_the_given_landlords_with_the_given_secrets(
+    settings: Settings, dynamodb: Any
+) -> None:
+    webhook = sms_wiring.build_webhook(settings, SECRETS.__getitem__, dynamodb, boto3.client("sqs"))
+    worker = sms_wiring.build_worker(
+        settings, SmsSettings(), SECRETS.__getitem__, dynamodb, _never_run
+    )
+
+    assert webhook.landlords.ids == [LANDLORD]
+    assert webhook.secret() == SECRETS["sms-webhook-secret"]
+    assert worker.hash_key == SECRETS["phone-hash-key"].encode()
+    assert worker.quota is not None
+    expected = webhook.landlords.get(LANDLORD).sms.answers_per_hour
+    assert worker.quota.answers_per_hour(LANDLORD) == expected
