@@ -35,10 +35,10 @@ from typing import Any, Literal, Protocol
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
+from pierre_rag.channel import Channel
 from pierre_rag.transactions import ConflictRetry, transact_write
 
 Role = Literal["user", "assistant"]
-Channel = Literal["web", "sms"]
 
 # META keeps the latencies of the last answers only (statistics take their median and p95):
 # one entry per answer would grow META without bound, like the message ids did.

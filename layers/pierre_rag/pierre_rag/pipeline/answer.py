@@ -18,6 +18,7 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from pierre_rag.channel import Channel
 from pierre_rag.conversations import ConversationStore, Turn, WriteGuard
 from pierre_rag.knowledge.search import KnowledgeBase
 from pierre_rag.limits import ABANDONED_AFTER_MS
@@ -28,7 +29,6 @@ from pierre_rag.pipeline.cost import estimate_cost
 from pierre_rag.pipeline.gate import FixedReply, gate, gate_search
 from pierre_rag.pipeline.models import (
     AnswerResult,
-    Channel,
     Outcome,
     PipelineEvent,
     StepTimings,
