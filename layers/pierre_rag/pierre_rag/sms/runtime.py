@@ -9,7 +9,7 @@ import asyncio
 import functools
 import hmac
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 @functools.cache
-def _client(service: str) -> Any:
+def _client(service: Literal["dynamodb", "sqs"]) -> Any:
     import boto3
 
     return boto3.client(service)
