@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from chat_api.services import chat_services
+from pierre_rag.ratelimit import RateLimiter
 from pierre_rag.tenants import tenant_registry
 from tests.functional.conftest import FIXTURE_KB, signed_in
 from tests.helpers import load_event
@@ -23,7 +24,9 @@ WINDOW_START = 1_800_000_000  # a multiple of every chat window: no roll-over mi
 @pytest.fixture
 def chat(chat):
     """The conftest's chat, its limits counted from the start of a window."""
-    chat_services().limiter.clock = lambda: WINDOW_START + 1
+    limiter = chat_services().limiter
+    assert isinstance(limiter, RateLimiter)  # the clock is the DynamoDB one's
+    limiter.clock = lambda: WINDOW_START + 1
     return chat
 
 

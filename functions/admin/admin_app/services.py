@@ -16,13 +16,14 @@ from pierre_rag.knowledge.browse import KnowledgeBrowser
 from pierre_rag.knowledge.search import KnowledgeBase
 from pierre_rag.sms.failed import FailedSms, delete_failed, peek_failed, requeue_failed
 from pierre_rag.sms.store import SmsStateStore
+from pierre_rag.storage.ports import ConversationRepository, UserRepository
 from pierre_rag.tenants import TenantRegistry
 
 
 @dataclass(frozen=True)
 class Services:
-    users: UserStore
-    conversations: ConversationStore
+    users: UserRepository
+    conversations: ConversationRepository
     throttle: LoginThrottle
     codec: SessionCodec
     tenants: TenantRegistry

@@ -14,6 +14,7 @@ from pierre_rag.llm import landlords as llm_landlords
 from pierre_rag.llm.landlords import LandlordLlms
 from pierre_rag.pipeline import Pipeline
 from pierre_rag.ratelimit import Limit, RateLimiter
+from pierre_rag.storage.ports import ConversationRepository, RateLimitRepository, UserRepository
 from pierre_rag.tenants import TenantRegistry
 
 logger = logging.getLogger(__name__)
@@ -37,10 +38,10 @@ class ChatLimits:
 class ChatServices:
     registry: TenantRegistry
     pipeline: Pipeline
-    store: ConversationStore
-    limiter: RateLimiter
+    store: ConversationRepository
+    limiter: RateLimitRepository
     sessions: SessionCodec
-    users: UserStore  # read (one GetItem) only to check a staff session cookie
+    users: UserRepository  # read (one GetItem) only to check a staff session cookie
     limits: ChatLimits = field(default_factory=ChatLimits)
     client_ip: ClientIpRule = field(default_factory=ClientIpRule)
 

@@ -39,7 +39,7 @@ def day_range(start: date, end: date) -> list[str]:
 
 
 def metas_of_day(
-    store: ConversationStore, tenant: str, day: str, page_size: int = 1000
+    store: ConversationRepository, tenant: str, day: str, page_size: int = 1000
 ) -> list[ConversationMeta]:
     """Every conversation of one day: one Query, continued while DynamoDB pages (1 MB)."""
     metas, after = store.conversations_of_day(tenant, day, limit=page_size)
@@ -165,7 +165,7 @@ def build_report(
 
 
 def collect(
-    store: ConversationStore,
+    store: ConversationRepository,
     tenant: str,
     days: list[str],
     *,

@@ -15,7 +15,8 @@ from admin_app.render import render
 from admin_app.security import Principal, require, services
 from admin_app.services import Services
 from pierre_rag.auth.access import Capability
-from pierre_rag.conversations import ConversationMeta, ConversationStore, Turn, day_cursor
+from pierre_rag.conversations import ConversationMeta, Turn, day_cursor
+from pierre_rag.storage.ports import ConversationRepository
 
 router = APIRouter()
 Reviewer = Annotated[Principal, Depends(require(Capability.REVIEW_CONVERSATIONS))]
@@ -48,7 +49,7 @@ def _matches(meta: ConversationMeta, filters: ConversationFilters) -> bool:
 
 
 def list_page(
-    store: ConversationStore, tenant: str, day: str, filters: ConversationFilters
+    store: ConversationRepository, tenant: str, day: str, filters: ConversationFilters
 ) -> tuple[list[ConversationMeta], str]:
     """Up to :data:`PAGE_SIZE` matching conversations, newest first, and the next cursor."""
     after = filters.after

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from pierre_rag.sms.inbound import QueuedSms
-from pierre_rag.sms.store import SmsStateStore
+from pierre_rag.storage.ports import SmsStateRepository
 
 PEEK_ROUNDS = 5  # ReceiveMessage returns at most 10 messages, a sample of the queue
 
@@ -30,7 +30,7 @@ def _hint(number: str) -> str:
 
 
 def peek_failed(
-    sqs: Any, dlq_url: str, tenant: str, state: SmsStateStore | None = None, limit: int = 50
+    sqs: Any, dlq_url: str, tenant: str, state: SmsStateRepository | None = None, limit: int = 50
 ) -> list[FailedSms]:
     """The tenant's messages in the dead-letter queue, newest first, left in the queue.
 
