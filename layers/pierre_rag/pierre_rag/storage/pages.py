@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pierre_rag.storage.items import Item
 
+if TYPE_CHECKING:
+    from types_boto3_dynamodb.client import DynamoDBClient
 
-def query_items(client: Any, **query: Any) -> Iterator[Item]:
+
+def query_items(client: DynamoDBClient, **query: Any) -> Iterator[Item]:
     """Every item a Query matches, continuing while DynamoDB pages (1 MB per page)."""
     while True:
         response = client.query(**query)
@@ -19,7 +22,7 @@ def query_items(client: Any, **query: Any) -> Iterator[Item]:
 
 
 def query_page(
-    client: Any, *, start: Item | None = None, **query: Any
+    client: DynamoDBClient, *, start: Item | None = None, **query: Any
 ) -> tuple[list[Item], Item | None]:
     """One page of a Query from ``start`` (a ``LastEvaluatedKey``), and where the next starts."""
     if start:
