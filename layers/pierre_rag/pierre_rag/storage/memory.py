@@ -375,6 +375,8 @@ class MemorySmsState:
             record.pop("lease_until", None)
 
     def release(self, message_id: str, error: str) -> None:
+        """Like DynamoDB's, refuses a record that is not being sent (DynamoDB raises its
+        ``ConditionalCheckFailedException``; no caller releases a lease it does not hold)."""
         with self.lock:
             record = self.deliveries.get(message_id)
             if record is None or record.get("status") != "sending":
