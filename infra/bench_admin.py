@@ -30,8 +30,16 @@ sys.path[:0] = [str(REPO), str(REPO / "infra"), str(REPO / "layers" / "pierre_ra
 
 from pierre_local.dynamodb_local import DynamoDBLocal  # noqa: E402
 from pierre_rag.auth.bootstrap import bootstrap_secret_name  # noqa: E402
-from pierre_rag.conversations import ConversationStore, Turn, _item  # noqa: E402
+from pierre_rag.conversations import (  # noqa: E402
+    CONVERSATION_PREFIX,
+    DAY_PREFIX,
+    META_SORT_KEY,
+    RECEIPT_PREFIX,
+    ConversationStore,
+    Turn,
+)
 from pierre_rag.evaluation.measures import percentile  # noqa: E402
+from pierre_rag.storage.items import to_item  # noqa: E402
 from tests.stack import running_stack  # noqa: E402
 
 TENANT = "pierre-habitat.fr"
@@ -45,13 +53,13 @@ def conversation_items(cid: str, created: int, channel: str) -> list[dict[str, A
     would make seeding the slow part); a check after seeding reads them back through the
     store.
     """
-    pk = f"CONV#{cid}"
+    pk = f"{CONVERSATION_PREFIX}{cid}"
     expires = int(time.time()) + 30 * 86400
     items: list[dict[str, Any]] = []
     for exchange in range(TURNS_PER_CONVERSATION // 2):
         at = created + exchange * 5000
         ask = Turn("user", f"Question {exchange} de la conversation", uuid.uuid4().hex, at)
-        items.append({"pk": pk, "sk": f"MSG#{ask.message_id}", "expires_at": expires})
+        items.append({"pk": pk, "sk": f"{RECEIPT_PREFIX}{ask.message_id}", "expires_at": expires})
         answer = Turn(
             "assistant",
             "Réponse extractive de test.",
@@ -87,14 +95,14 @@ def conversation_items(cid: str, created: int, channel: str) -> list[dict[str, A
     items.append(
         {
             "pk": pk,
-            "sk": "META",
+            "sk": META_SORT_KEY,
             "tenant": TENANT,
             "context": "default",
             "channel": channel,
             "created_ms": created,
             "last_ms": created + 5800,
             "expires_at": expires,
-            "gsi1pk": f"TENANT#{TENANT}#{day}",
+            "gsi1pk": f"{DAY_PREFIX}{TENANT}#{day}",
             "gsi1sk": f"{created:013d}#{cid}",
             "turn_count": TURNS_PER_CONVERSATION,
             "outcome_answered": TURNS_PER_CONVERSATION // 2,
@@ -102,7 +110,7 @@ def conversation_items(cid: str, created: int, channel: str) -> list[dict[str, A
             "cost_usd": 0.0002,
         }
     )
-    return [_item(item) for item in items]
+    return [to_item(item) for item in items]
 
 
 def seed(store: ConversationStore, turns: int, days: int) -> list[str]:
@@ -166,7 +174,7 @@ def main() -> None:
         store = ConversationStore(stack.client("dynamodb"), stack.table("ConversationsTable"))
         started = time.perf_counter()
         days = seed(store, args.turns, args.days)
-        metas, _ = store.list_by_day(TENANT, days[-1], limit=1)
+        metas, _ = store.conversations_of_day(TENANT, days[-1], limit=1)
         stored = sum(len(store.all_turns(meta.conversation_id)) for meta in metas)
         assert metas and stored == TURNS_PER_CONVERSATION, "seeded items must read back"
         print(
@@ -197,7 +205,7 @@ def main() -> None:
         direct = []
         for _ in range(args.requests):
             began = time.perf_counter()
-            store.list_by_day(TENANT, day, limit=50)
+            store.conversations_of_day(TENANT, day, limit=50)
             direct.append((time.perf_counter() - began) * 1000)
         health = []
         for _ in range(args.requests):

@@ -139,7 +139,9 @@ class AwsTimer:
 
         self._intervals: list[tuple[float, float]] = []
         self._lock = threading.Lock()
-        original = botocore.client.BaseClient._make_api_call
+        # A private method the stubs do not declare: patched through an untyped name.
+        base: Any = botocore.client.BaseClient
+        original = base._make_api_call
         timer = self
 
         def timed(client: Any, operation: str, params: Any) -> Any:
@@ -150,7 +152,7 @@ class AwsTimer:
                 with timer._lock:
                     timer._intervals.append((started, time.perf_counter()))
 
-        botocore.client.BaseClient._make_api_call = timed
+        base._make_api_call = timed
 
     @property
     def total_ms(self) -> float:

@@ -1,6 +1,7 @@
 """Benchmark the answer pipeline over a benchmark file (default: the shared dev questions).
 
-Two runs on the same datastore, without DynamoDB (the store is not what is measured here):
+Two runs on the same datastore, without DynamoDB (the store is not what is measured here: the
+pipeline keeps its turns in the in-memory repository, each row's history stored first):
 
 1. **Local heuristic gate** (no LLM): how many off_topic/abusive rows are refused, and how
    many answerable/other_language/follow_up rows are wrongly refused ("false refusals").
@@ -28,11 +29,13 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from pierre_rag.conversations import Turn  # noqa: E402
 from pierre_rag.evaluation.measures import percentile  # noqa: E402
 from pierre_rag.evaluation.retrieval import BenchQuestion, ensure_datastore, load_questions  # noqa: E402
 from pierre_rag.knowledge.cache import default_cache_dir  # noqa: E402
 from pierre_rag.knowledge.embeddings import embedder_from_env  # noqa: E402
 from pierre_rag.knowledge.followup import FollowUpModel, signals  # noqa: E402
+from pierre_rag.knowledge.models import AccessLevel  # noqa: E402
 from pierre_rag.knowledge.search import KnowledgeBase  # noqa: E402
 from pierre_rag.llm.openai_compat import OpenAICompatibleClient  # noqa: E402
 from pierre_rag.llm.port import LlmClient  # noqa: E402
@@ -40,6 +43,7 @@ from pierre_rag.pipeline import Outcome, Pipeline, TurnRequest  # noqa: E402
 from pierre_rag.pipeline.language import guess_language  # noqa: E402
 from pierre_rag.pipeline.models import AnswerResult  # noqa: E402
 from pierre_rag.pipeline.moderation import Abuse, classify_abuse  # noqa: E402
+from pierre_rag.storage.memory import MemoryConversations  # noqa: E402
 from pierre_rag.tenants import ContextConfig, TenantConfig, TenantRegistry  # noqa: E402
 from tests.fakes.openai_server import FakeOpenAI, Reply  # noqa: E402
 
@@ -47,7 +51,7 @@ SHARED = Path(os.environ.get("PIERRE_SHARED_DIR", REPO.parent / "shared"))
 TENANT = TenantConfig(
     id="bench.example.fr",
     name="Bench",
-    contexts={"default": ContextConfig(access=["community"])},  # type: ignore[list-item]
+    contexts={"default": ContextConfig(access=[AccessLevel.COMMUNITY])},
 )
 ANSWERABLE = ("answerable", "other_language", "follow_up")
 REFUSE = ("off_topic", "abusive")
@@ -68,29 +72,36 @@ def _history_prefix(question: BenchQuestion) -> str:
     return users[-1] if users else ""
 
 
-async def _answer(pipeline: Pipeline, question: BenchQuestion, index: int) -> AnswerResult:
-    """The pipeline has no store here: give it the benchmark's history through a shim."""
-    from pierre_rag.conversations import Turn
+async def _answer(
+    pipeline: Pipeline, store: MemoryConversations, question: BenchQuestion, index: int
+) -> AnswerResult:
+    """Answer one row, its earlier turns stored first in the pipeline's in-memory store."""
+    request = _request(question, index)
+    _store_history(store, request, question)
+    return await pipeline.answer(request)
 
-    history = [Turn(t.role, t.content, f"h{i}", i) for i, t in enumerate(question.history)]  # type: ignore[arg-type]
-    pipeline.store = _HistoryOnly(history)  # type: ignore[assignment]
-    return await pipeline.answer(_request(question, index))
 
-
-class _HistoryOnly:
-    """Just enough of ConversationStore to feed history and accept writes in memory."""
-
-    def __init__(self, history: list[Any]) -> None:
-        self.history = history
-
-    def last_turns(self, conversation_id: str, limit: int = 10) -> list[Any]:
-        return self.history[-limit:]
-
-    def record_user_turn(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-    def record_answer(self, *args: Any, **kwargs: Any) -> None:
-        return None
+def _store_history(
+    store: MemoryConversations, request: TurnRequest, question: BenchQuestion
+) -> None:
+    """The row's history as stored turns (a user message, then its answer), in order."""
+    asked: Turn | None = None
+    for at, earlier in enumerate(question.history):
+        if earlier.role == "user":
+            asked = Turn("user", earlier.content, f"{request.message_id}-h{at}", at)
+            store.record_user_turn(
+                request.conversation_id,
+                asked,
+                tenant=request.tenant,
+                context=request.context,
+                channel=request.channel,
+                retention_days=TENANT.retention_days,
+            )
+        elif asked is not None:
+            answer = Turn("assistant", earlier.content, asked.message_id, at)
+            store.record_answer(request.conversation_id, answer, TENANT.retention_days)
+        else:
+            raise ValueError(f"{question.id}: an assistant turn answers no earlier user turn")
 
 
 def gate_report(results: list[tuple[BenchQuestion, AnswerResult]]) -> dict[str, Any]:
@@ -163,8 +174,11 @@ async def run(knowledge: Path, questions_file: Path) -> dict[str, Any]:
     questions = load_questions(questions_file)
     kb.search("préchauffage du modèle", k=1)
 
-    heuristic = Pipeline(registry, kb, None, llm_for=lambda tenant: None)
-    heuristic_results = [(q, await _answer(heuristic, q, i)) for i, q in enumerate(questions)]
+    store = MemoryConversations()
+    heuristic = Pipeline(registry, kb, store, llm_for=lambda tenant: None)
+    heuristic_results = [
+        (q, await _answer(heuristic, store, q, i)) for i, q in enumerate(questions)
+    ]
 
     with FakeOpenAI() as fake:
         fake.responder = lambda request: (
@@ -173,8 +187,9 @@ async def run(knowledge: Path, questions_file: Path) -> dict[str, Any]:
             else Reply("Réponse de test fondée sur les sources [1].", completion_tokens=120)
         )
         client: LlmClient = OpenAICompatibleClient("gpt-4o-mini", "bench", fake.base_url)
-        with_llm = Pipeline(registry, kb, None, llm_for=lambda tenant: client)
-        llm_results = [await _answer(with_llm, q, i) for i, q in enumerate(questions)]
+        store = MemoryConversations()
+        with_llm = Pipeline(registry, kb, store, llm_for=lambda tenant: client)
+        llm_results = [await _answer(with_llm, store, q, i) for i, q in enumerate(questions)]
         understanding_tokens = [
             len(json.dumps(json.loads(fake_understanding(r).text), ensure_ascii=False)) // 4
             for r in fake.requests

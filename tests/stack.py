@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import boto3
 
@@ -32,7 +32,7 @@ class RunningStack:
     table_prefix: str = "pierre-local"
     output: deque[str] = field(default_factory=lambda: deque(maxlen=500))
 
-    def client(self, service: str) -> Any:
+    def client(self, service: Literal["dynamodb", "sqs", "s3", "ssm"]) -> Any:
         return boto3.client(
             service,
             endpoint_url=self.dynamodb_url if service == "dynamodb" else self.moto_url,

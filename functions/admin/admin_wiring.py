@@ -7,7 +7,7 @@ admin is rarely called: its cold start stays small) and kept for the container's
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from admin_app.services import Services
 
@@ -16,6 +16,10 @@ from pierre_rag.knowledge.browse import KnowledgeBrowser
 from pierre_rag.settings import Settings, read_secret
 from pierre_rag.sms.failed import FailedSms, delete_failed, peek_failed, requeue_failed
 from pierre_rag.wiring import Lazy, SecretReader
+
+if TYPE_CHECKING:
+    from types_boto3_dynamodb.client import DynamoDBClient
+    from types_boto3_sqs.client import SQSClient
 
 
 def bootstrap_reader(read_secret: SecretReader) -> Callable[[str], str | None]:
@@ -36,7 +40,7 @@ def bootstrap_reader(read_secret: SecretReader) -> Callable[[str], str | None]:
 
 
 def build_services(
-    settings: Settings, read_secret: SecretReader, dynamodb: Any, sqs: Any
+    settings: Settings, read_secret: SecretReader, dynamodb: DynamoDBClient, sqs: SQSClient
 ) -> Services:
     """The stores, the landlords, the secrets, and the knowledge base and failed SMS opened
     only when a page asks (most admin requests need neither)."""

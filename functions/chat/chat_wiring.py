@@ -7,7 +7,7 @@ landlords are held apart so that health reports them even when the datastore can
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from chat_api.services import ChatServices
 from pierre_rag import wiring
@@ -16,11 +16,14 @@ from pierre_rag.settings import Settings, read_secret
 from pierre_rag.tenants import TenantRegistry
 from pierre_rag.wiring import Lazy, SecretReader
 
+if TYPE_CHECKING:
+    from types_boto3_dynamodb.client import DynamoDBClient
+
 
 def build_services(
     settings: Settings,
     read_secret: SecretReader,
-    dynamodb: Any,
+    dynamodb: DynamoDBClient,
     served: tuple[TenantRegistry, LandlordLlms] | None = None,
 ) -> ChatServices:
     """The landlords and their LLMs (``served``, or built here), the knowledge base (embedding

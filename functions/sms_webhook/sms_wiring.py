@@ -18,6 +18,9 @@ from pierre_rag.settings import Settings, SmsSettings, read_secret
 from pierre_rag.wiring import Lazy, SecretReader
 
 if TYPE_CHECKING:
+    from types_boto3_dynamodb.client import DynamoDBClient
+    from types_boto3_sqs.client import SQSClient
+
     from pierre_rag.sms.intake import Intake
     from pierre_rag.sms.worker import Runner, SmsWorker
     from pierre_rag.tenants import TenantRegistry
@@ -35,7 +38,7 @@ class Webhook:
 
 
 def build_webhook(
-    settings: Settings, read_secret: SecretReader, dynamodb: Any, sqs: Any
+    settings: Settings, read_secret: SecretReader, dynamodb: DynamoDBClient, sqs: SQSClient
 ) -> Webhook:
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
@@ -74,7 +77,7 @@ def build_worker(
     settings: Settings,
     sms: SmsSettings,
     read_secret: SecretReader,
-    dynamodb: Any,
+    dynamodb: DynamoDBClient,
     run: Runner,
 ) -> SmsWorker:
     """``run`` drives the pipeline's coroutines (one event loop per container: LLM clients

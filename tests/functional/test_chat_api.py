@@ -12,6 +12,7 @@ import chat_wiring
 from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.sessions import SessionCodec
 from pierre_rag.auth.users import User
+from pierre_rag.ratelimit import RateLimiter
 from tests.functional.conftest import SESSION_SECRET, signed_in
 from tests.helpers import load_event
 
@@ -169,7 +170,9 @@ def test_rate_limit_per_conversation_answers_429_with_retry_after(chat):
     # over mid-test and reset the counter)
     limits = chat_wiring.services().limits
     window = limits.per_conversation.window_s
-    chat_wiring.services().limiter.clock = lambda: 1_800_000_000 // window * window + window - 100
+    limiter = chat_wiring.services().limiter
+    assert isinstance(limiter, RateLimiter)  # the clock is the DynamoDB one's
+    limiter.clock = lambda: 1_800_000_000 // window * window + window - 100
     limit = limits.per_conversation.max_hits
     responses = [chat(_message(message_id=str(uuid.uuid4()))) for _ in range(limit + 1)]
 

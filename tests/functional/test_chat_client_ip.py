@@ -11,6 +11,7 @@ import pytest
 
 import chat_wiring
 from pierre_rag.client_ip import ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER
+from pierre_rag.ratelimit import RateLimiter
 from tests.helpers import load_event
 
 ORIGIN_SECRET = "functional-origin-secret-0123456789"
@@ -25,7 +26,9 @@ def chat(chat):
     boto3.client("ssm").put_parameter(
         Name="/pierre/origin-secret", Value=ORIGIN_SECRET, Type="String"
     )
-    chat_wiring.services().limiter.clock = lambda: WINDOW_START + 1
+    limiter = chat_wiring.services().limiter
+    assert isinstance(limiter, RateLimiter)  # the clock is the DynamoDB one's
+    limiter.clock = lambda: WINDOW_START + 1
     return chat
 
 

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 import chat_wiring
+from pierre_rag.ratelimit import RateLimiter
 from tests.functional.conftest import FIXTURE_KB, signed_in
 from tests.helpers import load_event
 
@@ -22,7 +23,9 @@ WINDOW_START = 1_800_000_000  # a multiple of every chat window: no roll-over mi
 @pytest.fixture
 def chat(chat):
     """The conftest's chat, its limits counted from the start of a window."""
-    chat_wiring.services().limiter.clock = lambda: WINDOW_START + 1
+    limiter = chat_wiring.services().limiter
+    assert isinstance(limiter, RateLimiter)  # the clock is the DynamoDB one's
+    limiter.clock = lambda: WINDOW_START + 1
     return chat
 
 

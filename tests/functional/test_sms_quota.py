@@ -13,6 +13,7 @@ import yaml
 import sms_webhook_handler
 import sms_wiring
 import sms_worker_handler
+from pierre_rag.ratelimit import RateLimiter
 from pierre_rag.sms.quota import LIMIT_NOTICE
 from tests.fakes.cm_server import FakeCm
 from tests.unit.sms.support import (
@@ -64,7 +65,9 @@ def test_a_number_past_its_landlords_hourly_limit_gets_one_notice(sqs, cm, lambd
     # when the worker handles them (its quota reads a fixed clock)
     quota = sms_wiring.worker().quota
     assert quota is not None
-    quota.limiter.clock = lambda: FIXED_NOW
+    limiter = quota.limiter
+    assert isinstance(limiter, RateLimiter)  # the clock is the DynamoDB one's
+    limiter.clock = lambda: FIXED_NOW
     response = sms_worker_handler.handler(sqs_event(*queued), lambda_context)
 
     # then the first is answered, the second gets the notice, the third nothing

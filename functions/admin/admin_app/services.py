@@ -9,19 +9,18 @@ from dataclasses import dataclass, field
 
 from pierre_rag.auth.lockout import LoginThrottle
 from pierre_rag.auth.sessions import SessionCodec
-from pierre_rag.auth.users import UserStore
 from pierre_rag.client_ip import ClientIpRule
-from pierre_rag.conversations import ConversationStore
 from pierre_rag.knowledge.browse import KnowledgeBrowser
 from pierre_rag.knowledge.search import KnowledgeBase
 from pierre_rag.sms.failed import FailedSms
+from pierre_rag.storage.ports import ConversationRepository, UserRepository
 from pierre_rag.tenants import TenantRegistry
 
 
 @dataclass(frozen=True)
 class Services:
-    users: UserStore
-    conversations: ConversationStore
+    users: UserRepository
+    conversations: ConversationRepository
     throttle: LoginThrottle
     codec: SessionCodec
     tenants: TenantRegistry

@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from fastapi import Request
 
 from pierre_rag.auth.sessions import SessionCodec
-from pierre_rag.auth.users import UserStore
 from pierre_rag.client_ip import ClientIpRule
-from pierre_rag.conversations import ConversationStore
 from pierre_rag.pipeline import Pipeline
-from pierre_rag.ratelimit import Limit, RateLimiter
+from pierre_rag.ratelimit import Limit
+from pierre_rag.storage.ports import ConversationRepository, RateLimitRepository, UserRepository
 from pierre_rag.tenants import TenantRegistry
 
 logger = logging.getLogger(__name__)
@@ -38,10 +37,10 @@ class ChatLimits:
 class ChatServices:
     registry: TenantRegistry
     pipeline: Pipeline
-    store: ConversationStore
-    limiter: RateLimiter
+    store: ConversationRepository
+    limiter: RateLimitRepository
     sessions: SessionCodec
-    users: UserStore  # read (one GetItem) only to check a staff session cookie
+    users: UserRepository  # read (one GetItem) only to check a staff session cookie
     limits: ChatLimits = field(default_factory=ChatLimits)
     client_ip: ClientIpRule = field(default_factory=ClientIpRule)
 

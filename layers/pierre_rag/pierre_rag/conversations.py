@@ -30,23 +30,29 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-
+from pierre_rag.channel import Channel
+from pierre_rag.storage.items import Item, attribute, from_item, to_item
+from pierre_rag.storage.pages import query_items, query_page
 from pierre_rag.transactions import ConflictRetry, transact_write
 
+if TYPE_CHECKING:
+    from types_boto3_dynamodb.client import DynamoDBClient
+
 Role = Literal["user", "assistant"]
-Channel = Literal["web", "sms"]
 
 # META keeps the latencies of the last answers only (statistics take their median and p95):
 # one entry per answer would grow META without bound, like the message ids did.
 LATENCY_WINDOW = 200
 
-_SERIALIZER = TypeSerializer()
-_DESERIALIZER = TypeDeserializer()
-BY_TENANT_DAY = "by-tenant-day"
+# The key schema (deployed tables hold data: never change these).
+BY_TENANT_DAY = "by-tenant-day"  # the index of a landlord's conversations of a day
+CONVERSATION_PREFIX = "CONV#"  # pk of every item of a conversation
+META_SORT_KEY = "META"
+TURN_PREFIX = "TURN#"
+RECEIPT_PREFIX = "MSG#"
+DAY_PREFIX = "TENANT#"  # gsi1pk = TENANT#<tenant>#<yyyy-mm-dd>; gsi1sk = <created ms>#<id>
 
 
 class DuplicateMessageError(Exception):
@@ -104,7 +110,8 @@ class Turn:
 
     @property
     def sort_key(self) -> str:
-        return f"TURN#{self.created_ms:013d}#{self.message_id}#{1 if self.role == 'user' else 2}"
+        role = 1 if self.role == "user" else 2
+        return f"{TURN_PREFIX}{self.created_ms:013d}#{self.message_id}#{role}"
 
 
 @dataclass
@@ -127,37 +134,47 @@ class ConversationMeta:
     latencies_ms: list[float] = field(default_factory=list)  # one per answer
 
 
-def _clean(value: Any) -> Any:
-    """DynamoDB wants Decimal, not float; and no empty sets."""
-    if isinstance(value, float):
-        return Decimal(str(value))
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    return value
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _item(attributes: dict[str, Any]) -> dict[str, Any]:
-    return {k: _SERIALIZER.serialize(v) for k, v in _clean(attributes).items()}
-
-
-def _from_item(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _plain(_DESERIALIZER.deserialize(v)) for k, v in item.items()}
-
-
 def _receipt_key(message_id: str) -> str:
-    return f"MSG#{message_id}"
+    return f"{RECEIPT_PREFIX}{message_id}"
+
+
+def _pk(conversation_id: str) -> str:
+    return f"{CONVERSATION_PREFIX}{conversation_id}"
+
+
+def _day_key(tenant: str, day: str) -> str:
+    return f"{DAY_PREFIX}{tenant}#{day}"
+
+
+def _day_sort_key(created_ms: int, conversation_id: str) -> str:
+    return f"{created_ms:013d}#{conversation_id}"
+
+
+def day_cursor(meta: ConversationMeta) -> str:
+    """Where a listing of a day goes on after ``meta``: ``<created ms>:<id>``, opaque to
+    callers (the admin puts it in a link)."""
+    return f"{meta.created_ms:013d}:{meta.conversation_id}"
+
+
+def _day_start_key(tenant: str, day: str, after: str) -> Item | None:
+    """The index position just after the conversation ``after`` names. Rebuilt from the
+    landlord and the day, so a cursor cannot reach another landlord's conversations."""
+    if not after:
+        return None
+    created, _, conversation_id = after.partition(":")
+    return to_item(
+        {
+            "gsi1pk": _day_key(tenant, day),
+            "gsi1sk": f"{created}#{conversation_id}",
+            "pk": _pk(conversation_id),
+            "sk": META_SORT_KEY,
+        }
+    )
+
+
+def _turns_of(conversation_id: str) -> Item:
+    """The Query values of a conversation's turns."""
+    return to_item({":pk": _pk(conversation_id), ":turn": TURN_PREFIX})
 
 
 def _day(epoch_ms: int) -> str:
@@ -173,8 +190,8 @@ def _display_data(value: Any, empty: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
-def _turn_from(item: dict[str, Any]) -> Turn:
-    data = _from_item(item)
+def _turn_from(item: Mapping[str, Any]) -> Turn:
+    data = from_item(item)
     return Turn(
         role=data["role"],
         content=data["content"],
@@ -191,10 +208,10 @@ def _turn_from(item: dict[str, Any]) -> Turn:
     )
 
 
-def _meta_from(item: dict[str, Any]) -> ConversationMeta:
-    data = _from_item(item)
+def _meta_from(item: Mapping[str, Any]) -> ConversationMeta:
+    data = from_item(item)
     return ConversationMeta(
-        conversation_id=data["pk"].removeprefix("CONV#"),
+        conversation_id=data["pk"].removeprefix(CONVERSATION_PREFIX),
         tenant=data["tenant"],
         context=data["context"],
         channel=data["channel"],
@@ -237,7 +254,7 @@ def _usage_update(answer: Turn) -> tuple[list[str], dict[str, str], dict[str, An
 class ConversationStore:
     def __init__(
         self,
-        client: Any,
+        client: DynamoDBClient,
         table: str,
         retry: ConflictRetry | None = None,
         latency_window: int = LATENCY_WINDOW,
@@ -263,15 +280,15 @@ class ConversationStore:
     ) -> None:
         """Store the user's message once; a retry raises :class:`DuplicateMessageError`, and a
         ``guard`` that refuses raises :class:`GuardRefusedError` (nothing is written)."""
-        pk = f"CONV#{conversation_id}"
+        pk = _pk(conversation_id)
         expires_at = int(time.time()) + retention_days * 86400
         meta_update = self._meta_update(
             pk, turn, tenant, context, channel, expires_at, extra_meta or {}
         )
-        user_item = _item(
+        user_item = to_item(
             {"pk": pk, "sk": turn.sort_key, "expires_at": expires_at, **self._turn_attributes(turn)}
         )
-        receipt = _item(
+        receipt = to_item(
             {
                 "pk": pk,
                 "sk": _receipt_key(turn.message_id),
@@ -338,8 +355,8 @@ class ConversationStore:
             ":now": created_ms,
             ":one": 1,
             ":exp": expires_at,
-            ":gpk": f"TENANT#{tenant}#{_day(created_ms)}",
-            ":gsk": f"{created_ms:013d}#{pk[5:]}",
+            ":gpk": _day_key(tenant, _day(created_ms)),
+            ":gsk": _day_sort_key(created_ms, pk.removeprefix(CONVERSATION_PREFIX)),
             ":no_uses": {},
             ":no_latencies": [],
         }
@@ -361,14 +378,14 @@ class ConversationStore:
             sets.append(f"{key} = if_not_exists({key}, :x{index})")
         return {
             "TableName": self.table,
-            "Key": _item({"pk": pk, "sk": "META"}),
+            "Key": to_item({"pk": pk, "sk": META_SORT_KEY}),
             # One conversation id never switches landlord or context (checked in the write;
             # the message's receipt item makes the write idempotent).
             "ConditionExpression": "attribute_not_exists(pk) OR "
             "(tenant = :tenant AND #ctx = :context)",
             "UpdateExpression": "SET " + ", ".join(sets) + " ADD turn_count :one",
             "ExpressionAttributeNames": {"#ctx": "context"},
-            "ExpressionAttributeValues": _item(values),
+            "ExpressionAttributeValues": to_item(values),
         }
 
     def record_answer(self, conversation_id: str, answer: Turn, retention_days: int) -> None:
@@ -381,13 +398,13 @@ class ConversationStore:
         question stays unanswered, which statistics count as an error. A transaction would cost
         twice the write units and could conflict with the next turn's write on META.
         """
-        pk = f"CONV#{conversation_id}"
+        pk = _pk(conversation_id)
         expires_at = int(time.time()) + retention_days * 86400
         outcome = answer.outcome or "answered"
         usage_sets, usage_names, usage_values = _usage_update(answer)
         receipt = self.client.get_item(
             TableName=self.table,
-            Key=_item({"pk": pk, "sk": _receipt_key(answer.message_id)}),
+            Key=to_item({"pk": pk, "sk": _receipt_key(answer.message_id)}),
             ProjectionExpression="pk",
             ConsistentRead=True,
         ).get("Item")
@@ -395,7 +412,7 @@ class ConversationStore:
             raise ConversationNotFoundError(
                 f"message {answer.message_id} was never received in {conversation_id}"
             )
-        turn_item = _item(
+        turn_item = to_item(
             {
                 "pk": pk,
                 "sk": answer.sort_key,
@@ -407,14 +424,14 @@ class ConversationStore:
         try:
             updated = self.client.update_item(
                 TableName=self.table,
-                Key=_item({"pk": pk, "sk": "META"}),
+                Key=to_item({"pk": pk, "sk": META_SORT_KEY}),
                 UpdateExpression="SET last_ms = :now, "
                 + ", ".join(usage_sets)
                 + " ADD turn_count :one, #o :one, tokens :tokens, cost_usd :cost",
                 ConditionExpression="attribute_exists(pk)",
                 ReturnValues="UPDATED_NEW",
                 ExpressionAttributeNames={"#o": f"outcome_{outcome}", **usage_names},
-                ExpressionAttributeValues=_item(
+                ExpressionAttributeValues=to_item(
                     {
                         **usage_values,
                         ":now": answer.created_ms,
@@ -441,11 +458,11 @@ class ConversationStore:
         with contextlib.suppress(trimmed_meanwhile):
             self.client.update_item(
                 TableName=self.table,
-                Key=_item({"pk": pk, "sk": "META"}),
+                Key=to_item({"pk": pk, "sk": META_SORT_KEY}),
                 UpdateExpression="REMOVE "
                 + ", ".join(f"latencies_ms[{index}]" for index in range(count)),
                 ConditionExpression="size(latencies_ms) >= :size",
-                ExpressionAttributeValues=_item({":size": self.latency_window + count}),
+                ExpressionAttributeValues=to_item({":size": self.latency_window + count}),
             )
 
     @staticmethod
@@ -479,13 +496,13 @@ class ConversationStore:
         try:
             self.client.update_item(
                 TableName=self.table,
-                Key=_item({"pk": f"CONV#{conversation_id}", "sk": "META"}),
+                Key=to_item({"pk": _pk(conversation_id), "sk": META_SORT_KEY}),
                 UpdateExpression="SET " + ", ".join(sets),
                 ConditionExpression="attribute_exists(pk)",
                 ExpressionAttributeNames=names,
+                # A cleared comment is stored as NULL, not left out.
                 ExpressionAttributeValues={
-                    f":v{i}": _SERIALIZER.serialize(_clean(v))
-                    for i, v in enumerate(values.values())
+                    f":v{i}": attribute(v) for i, v in enumerate(values.values())
                 },
             )
         except self.client.exceptions.ConditionalCheckFailedException as error:
@@ -495,9 +512,11 @@ class ConversationStore:
         """Delete every item of a conversation (GDPR erasure); returns how many."""
         keys = [
             {"pk": item["pk"], "sk": item["sk"]}
-            for item in self._query_all(
+            for item in query_items(
+                self.client,
+                TableName=self.table,
                 KeyConditionExpression="pk = :pk",
-                ExpressionAttributeValues={":pk": {"S": f"CONV#{conversation_id}"}},
+                ExpressionAttributeValues=to_item({":pk": _pk(conversation_id)}),
                 ProjectionExpression="pk, sk",
             )
         ]
@@ -513,7 +532,7 @@ class ConversationStore:
     def get_meta(self, conversation_id: str) -> ConversationMeta | None:
         response = self.client.get_item(
             TableName=self.table,
-            Key=_item({"pk": f"CONV#{conversation_id}", "sk": "META"}),
+            Key=to_item({"pk": _pk(conversation_id), "sk": META_SORT_KEY}),
             ConsistentRead=True,
         )
         item = response.get("Item")
@@ -523,7 +542,7 @@ class ConversationStore:
         response = self.client.query(
             TableName=self.table,
             KeyConditionExpression="pk = :pk AND begins_with(sk, :turn)",
-            ExpressionAttributeValues=_item({":pk": f"CONV#{conversation_id}", ":turn": "TURN#"}),
+            ExpressionAttributeValues=_turns_of(conversation_id),
             ScanIndexForward=False,
             Limit=limit,
             ConsistentRead=True,
@@ -531,9 +550,11 @@ class ConversationStore:
         return [_turn_from(item) for item in reversed(response.get("Items", []))]
 
     def all_turns(self, conversation_id: str) -> list[Turn]:
-        items = self._query_all(
+        items = query_items(
+            self.client,
+            TableName=self.table,
             KeyConditionExpression="pk = :pk AND begins_with(sk, :turn)",
-            ExpressionAttributeValues=_item({":pk": f"CONV#{conversation_id}", ":turn": "TURN#"}),
+            ExpressionAttributeValues=_turns_of(conversation_id),
         )
         return [_turn_from(item) for item in items]
 
@@ -543,12 +564,15 @@ class ConversationStore:
 
     def exchange(self, conversation_id: str, message_id: str) -> tuple[Turn | None, Turn | None]:
         """The stored (user turn, answer) of one message id; None for what is not stored."""
-        items = self._query_all(
+        items = query_items(
+            self.client,
+            TableName=self.table,
             KeyConditionExpression="pk = :pk AND begins_with(sk, :turn)",
             FilterExpression="message_id = :message",
-            ExpressionAttributeValues=_item(
-                {":pk": f"CONV#{conversation_id}", ":turn": "TURN#", ":message": message_id}
-            ),
+            ExpressionAttributeValues={
+                **_turns_of(conversation_id),
+                **to_item({":message": message_id}),
+            },
             ConsistentRead=True,
         )
         turns = [_turn_from(item) for item in items]
@@ -556,29 +580,20 @@ class ConversationStore:
         answer = next((t for t in reversed(turns) if t.role == "assistant"), None)
         return question, answer
 
-    def list_by_day(
-        self, tenant: str, day: str, *, limit: int = 50, cursor: dict[str, Any] | None = None
-    ) -> tuple[list[ConversationMeta], dict[str, Any] | None]:
-        """A landlord's conversations started on ``day`` (YYYY-MM-DD), newest first, paginated."""
-        kwargs: dict[str, Any] = {
-            "TableName": self.table,
-            "IndexName": BY_TENANT_DAY,
-            "KeyConditionExpression": "gsi1pk = :g",
-            "ExpressionAttributeValues": _item({":g": f"TENANT#{tenant}#{day}"}),
-            "ScanIndexForward": False,
-            "Limit": limit,
-        }
-        if cursor:
-            kwargs["ExclusiveStartKey"] = cursor
-        response = self.client.query(**kwargs)
-        metas = [_meta_from(item) for item in response.get("Items", [])]
-        return metas, response.get("LastEvaluatedKey")
-
-    def _query_all(self, **kwargs: Any) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        while True:
-            response = self.client.query(TableName=self.table, **kwargs)
-            items.extend(response.get("Items", []))
-            if "LastEvaluatedKey" not in response:
-                return items
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+    def conversations_of_day(
+        self, tenant: str, day: str, *, limit: int = 50, after: str = ""
+    ) -> tuple[list[ConversationMeta], str]:
+        """A landlord's conversations started on ``day`` (YYYY-MM-DD), newest first: up to
+        ``limit`` after the cursor ``after``, and the cursor of the next page ("" at the end)."""
+        items, last = query_page(
+            self.client,
+            start=_day_start_key(tenant, day, after),
+            TableName=self.table,
+            IndexName=BY_TENANT_DAY,
+            KeyConditionExpression="gsi1pk = :g",
+            ExpressionAttributeValues=to_item({":g": _day_key(tenant, day)}),
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        metas = [_meta_from(item) for item in items]
+        return metas, day_cursor(metas[-1]) if last is not None and metas else ""

@@ -10,9 +10,14 @@ conflicted transaction is run again (:mod:`pierre_rag.transactions`).
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from pierre_rag.storage.items import to_item, value_of
+
+if TYPE_CHECKING:
+    from types_boto3_dynamodb.client import DynamoDBClient
 
 
 @dataclass(frozen=True)
@@ -40,9 +45,9 @@ class Verdict:
 class RateLimiter:
     def __init__(
         self,
-        client: Any,
+        client: DynamoDBClient,
         table: str,
-        clock: Any = time.time,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.client = client
         self.table = table
@@ -53,15 +58,12 @@ class RateLimiter:
         window_end = limit.window_end(now)
         response = self.client.update_item(
             TableName=self.table,
-            Key={"pk": {"S": limit.counter_key(key, now)}},
+            Key=to_item({"pk": limit.counter_key(key, now)}),
             UpdateExpression="ADD hits :one SET expires_at = :exp",
-            ExpressionAttributeValues={
-                ":one": {"N": "1"},
-                ":exp": {"N": str(window_end + 60)},
-            },
+            ExpressionAttributeValues=to_item({":one": 1, ":exp": window_end + 60}),
             ReturnValues="UPDATED_NEW",
         )
-        hits = int(response["Attributes"]["hits"]["N"])
+        hits = int(value_of(response["Attributes"]["hits"]))
         return Verdict(hits <= limit.max_hits, limit, hits, max(1, window_end - now))
 
     def guard(self, checks: Sequence[tuple[Limit, str]]) -> RateLimitGuard:
@@ -75,14 +77,12 @@ class RateLimiter:
                 {
                     "Update": {
                         "TableName": self.table,
-                        "Key": {"pk": {"S": limit.counter_key(key, now)}},
+                        "Key": to_item({"pk": limit.counter_key(key, now)}),
                         "UpdateExpression": "ADD hits :one SET expires_at = :exp",
                         "ConditionExpression": "attribute_not_exists(hits) OR hits < :max",
-                        "ExpressionAttributeValues": {
-                            ":one": {"N": "1"},
-                            ":max": {"N": str(limit.max_hits)},
-                            ":exp": {"N": str(limit.window_end(now) + 60)},
-                        },
+                        "ExpressionAttributeValues": to_item(
+                            {":one": 1, ":max": limit.max_hits, ":exp": limit.window_end(now) + 60}
+                        ),
                     }
                 }
             )

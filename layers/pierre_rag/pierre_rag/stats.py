@@ -20,9 +20,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from pierre_rag.conversations import ConversationMeta, ConversationStore
+from pierre_rag.conversations import ConversationMeta
 from pierre_rag.evaluation.measures import percentile
 from pierre_rag.limits import ABANDONED_AFTER_MS
+from pierre_rag.storage.ports import ConversationRepository
 
 MAX_DAYS = 92
 OUTCOMES = ("answered", "off_topic", "abusive", "nothing_found", "error")
@@ -38,12 +39,12 @@ def day_range(start: date, end: date) -> list[str]:
 
 
 def metas_of_day(
-    store: ConversationStore, tenant: str, day: str, page_size: int = 1000
+    store: ConversationRepository, tenant: str, day: str, page_size: int = 1000
 ) -> list[ConversationMeta]:
     """Every conversation of one day: one Query, continued while DynamoDB pages (1 MB)."""
-    metas, cursor = store.list_by_day(tenant, day, limit=page_size)
-    while cursor:
-        more, cursor = store.list_by_day(tenant, day, limit=page_size, cursor=cursor)
+    metas, after = store.conversations_of_day(tenant, day, limit=page_size)
+    while after:
+        more, after = store.conversations_of_day(tenant, day, limit=page_size, after=after)
         metas.extend(more)
     return metas
 
@@ -164,7 +165,7 @@ def build_report(
 
 
 def collect(
-    store: ConversationStore,
+    store: ConversationRepository,
     tenant: str,
     days: list[str],
     *,

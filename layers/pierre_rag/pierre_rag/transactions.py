@@ -14,7 +14,11 @@ import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from types_boto3_dynamodb.client import DynamoDBClient
+    from types_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 CONFLICT = "TransactionConflict"
 CONDITION_FAILED = "ConditionalCheckFailed"
@@ -42,12 +46,15 @@ def cancelled_by_conflict(reasons: Sequence[Mapping[str, Any]]) -> bool:
     return CONFLICT in codes and CONDITION_FAILED not in codes
 
 
-def transact_write(client: Any, items: list[dict[str, Any]], retry: ConflictRetry) -> None:
+def transact_write(
+    client: DynamoDBClient, items: list[dict[str, Any]], retry: ConflictRetry
+) -> None:
     """``TransactWriteItems`` run again while it is cancelled by conflicts only; any other
     cancellation, or a conflict on the last attempt, is raised as it came."""
     for attempt in range(retry.attempts):
         try:
-            client.transact_write_items(TransactItems=items)
+            # Items come from several stores (a guard's counters, a turn): built as plain dicts.
+            client.transact_write_items(TransactItems=cast("list[TransactWriteItemTypeDef]", items))
             return
         except client.exceptions.TransactionCanceledException as error:
             reasons = error.response.get("CancellationReasons", [])

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from pierre_rag.settings import Settings
 
 if TYPE_CHECKING:
+    from types_boto3_dynamodb.client import DynamoDBClient
+
     from pierre_rag.auth.lockout import LoginThrottle
     from pierre_rag.auth.sessions import SessionCodec
     from pierre_rag.auth.users import UserStore
@@ -95,31 +97,31 @@ def pipeline(
     return Pipeline(registry, base, store, llms)
 
 
-def conversation_store(settings: Settings, dynamodb: Any) -> ConversationStore:
+def conversation_store(settings: Settings, dynamodb: DynamoDBClient) -> ConversationStore:
     from pierre_rag.conversations import ConversationStore
 
     return ConversationStore(dynamodb, settings.conversations_table)
 
 
-def user_store(settings: Settings, dynamodb: Any) -> UserStore:
+def user_store(settings: Settings, dynamodb: DynamoDBClient) -> UserStore:
     from pierre_rag.auth.users import UserStore
 
     return UserStore(dynamodb, settings.users_table)
 
 
-def rate_limiter(settings: Settings, dynamodb: Any) -> RateLimiter:
+def rate_limiter(settings: Settings, dynamodb: DynamoDBClient) -> RateLimiter:
     from pierre_rag.ratelimit import RateLimiter
 
     return RateLimiter(dynamodb, settings.rate_limits_table)
 
 
-def login_throttle(settings: Settings, dynamodb: Any) -> LoginThrottle:
+def login_throttle(settings: Settings, dynamodb: DynamoDBClient) -> LoginThrottle:
     from pierre_rag.auth.lockout import LoginThrottle
 
     return LoginThrottle(dynamodb, settings.rate_limits_table)
 
 
-def sms_state_store(settings: Settings, dynamodb: Any) -> SmsStateStore:
+def sms_state_store(settings: Settings, dynamodb: DynamoDBClient) -> SmsStateStore:
     from pierre_rag.sms.store import SmsStateStore
 
     return SmsStateStore(dynamodb, settings.idempotency_table, settings.conversations_table)

@@ -24,6 +24,7 @@ from pierre_rag.knowledge.datastore import Datastore
 from pierre_rag.knowledge.models import AccessLevel
 from pierre_rag.knowledge.search import KnowledgeBase
 from pierre_rag.sms.failed import FailedSms
+from pierre_rag.storage.ports import ConversationRepository, UserRepository
 from pierre_rag.tenants import ContextConfig, TenantConfig, TenantRegistry, load_tenant_file
 from tests.helpers import REPO_ROOT
 from tests.unit.knowledge.fakes import HashEmbedder
@@ -85,11 +86,11 @@ class Admin:
     csrf_tokens: dict[str, str] = field(default_factory=dict)
 
     @property
-    def users(self) -> UserStore:
+    def users(self) -> UserRepository:
         return self.services.users
 
     @property
-    def conversations(self) -> ConversationStore:
+    def conversations(self) -> ConversationRepository:
         return self.services.conversations
 
     def add_user(

@@ -3,7 +3,7 @@ account still exists at its landlord with the same role and session epoch."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 
@@ -12,6 +12,9 @@ from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.principal import staff_principal
 from pierre_rag.auth.sessions import SessionCodec
 from pierre_rag.auth.users import UserStore
+
+if TYPE_CHECKING:
+    from types_boto3_dynamodb.client import DynamoDBClient
 
 LANDLORD = "exemple-hlm.fr"
 OTHER = "autre-hlm.fr"
@@ -41,7 +44,7 @@ def client(dynamodb: Any) -> CountingClient:
 
 @pytest.fixture
 def users(client: CountingClient) -> UserStore:
-    return UserStore(client, LocalResources.physical_name("UsersTable"))
+    return UserStore(cast("DynamoDBClient", client), LocalResources.physical_name("UsersTable"))
 
 
 def _cookie(

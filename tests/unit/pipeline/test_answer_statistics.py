@@ -7,7 +7,7 @@ import asyncio
 import itertools
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
 from botocore.exceptions import ClientError
@@ -17,6 +17,9 @@ from pierre_rag.limits import ABANDONED_AFTER_MS
 from pierre_rag.pipeline import Pipeline, TurnRequest
 from pierre_rag.stats import collect, unanswered_questions
 from tests.conftest import CONVERSATIONS_TABLE
+
+if TYPE_CHECKING:
+    from types_boto3_dynamodb.client import DynamoDBClient
 
 TENANT = "exemple-hlm.fr"
 QUESTION = "ma chaudière ne marche plus, qui appeler ?"
@@ -129,7 +132,9 @@ def test_an_answer_that_could_not_be_written_is_not_counted_as_answered(
     registry, knowledge, store, dynamodb
 ):
     # Given a store where writing the answer's turn fails
-    failing = ConversationStore(AnswerWriteFails(dynamodb), CONVERSATIONS_TABLE)
+    failing = ConversationStore(
+        cast("DynamoDBClient", AnswerWriteFails(dynamodb)), CONVERSATIONS_TABLE
+    )
     pipeline = Pipeline(registry, knowledge, failing, lambda tenant: None)
 
     # when a question is asked and the answer cannot be stored

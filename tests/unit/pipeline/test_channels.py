@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import get_args
 
+from pierre_rag.channel import Channel
 from pierre_rag.pipeline.channels import CHANNELS, SMS, WEB
-from pierre_rag.pipeline.models import Channel
 from pierre_rag.tenants import ContextConfig, Handoff
 
 MARKDOWN = "**Important** : voir [le site](https://exemple.fr) et [l'article](autre.md) [1]."

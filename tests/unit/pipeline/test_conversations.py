@@ -149,15 +149,15 @@ def test_scores_and_listing_by_day(store):
     store.set_customer_score("c1", 1, "merci")
     store.set_organisation_score("c1", 3, None)
 
-    metas, cursor = store.list_by_day(TENANT, "2026-11-25")
+    metas, after = store.conversations_of_day(TENANT, "2026-11-25")
 
     assert [m.conversation_id for m in metas] == ["c2", "c1"]  # newest first
-    assert cursor is None
+    assert after == ""
     c1 = metas[1]
     assert (c1.customer_score, c1.customer_comment, c1.organisation_score) == (1, "merci", 3)
     assert c1.outcomes == {"answered": 1}
     assert c1.tokens == 15
-    assert store.list_by_day("autre-hlm.fr", "2026-11-25")[0] == []
+    assert store.conversations_of_day("autre-hlm.fr", "2026-11-25")[0] == []
 
 
 def test_scoring_an_unknown_conversation_fails_clearly(store):

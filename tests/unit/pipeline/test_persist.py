@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 
-from pierre_rag.conversations import ConversationStore, Turn
+from pierre_rag.conversations import Turn
 from pierre_rag.pipeline.models import AnswerResult, Outcome, Source, StepTimings, TurnRequest
 from pierre_rag.pipeline.persist import (
     MessageInProgressError,
@@ -16,8 +16,8 @@ from pierre_rag.pipeline.persist import (
     answer_turn,
     replay,
 )
+from pierre_rag.storage.memory import MemoryConversations
 from pierre_rag.tenants import ContextConfig, TenantConfig
-from tests.conftest import CONVERSATIONS_TABLE
 
 LANDLORD = TenantConfig(
     id="exemple-hlm.fr", name="Exemple HLM", contexts={"default": ContextConfig()}
@@ -27,8 +27,8 @@ SOURCE = Source(number=1, file="a.md", title="T", heading="H", breadcrumb="T > H
 
 
 @pytest.fixture
-def store(dynamodb):
-    return ConversationStore(dynamodb, CONVERSATIONS_TABLE)
+def store():
+    return MemoryConversations()
 
 
 def _recorder(store, history_turns: int = 8, ticking: bool = False) -> TurnRecorder:

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from pierre_rag.conversations import ConversationStore, Turn
+from pierre_rag.conversations import Turn
 from pierre_rag.llm.openai_compat import OpenAICompatibleClient
 from pierre_rag.llm.resilience import ResilientClient
 from pierre_rag.pipeline import (
@@ -19,8 +19,8 @@ from pierre_rag.pipeline import (
     ProtectedContextError,
     TurnRequest,
 )
+from pierre_rag.storage.memory import MemoryConversations
 from pierre_rag.tenants import InvalidLandlordError
-from tests.conftest import CONVERSATIONS_TABLE
 from tests.fakes.openai_server import FakeOpenAI, Reply, Stall
 
 TENANT = "exemple-hlm.fr"
@@ -37,8 +37,8 @@ def _request(text: str, conversation: str = "conv-1", **kwargs) -> TurnRequest:
 
 
 @pytest.fixture
-def store(dynamodb):
-    return ConversationStore(dynamodb, CONVERSATIONS_TABLE)
+def store():
+    return MemoryConversations()
 
 
 @pytest.fixture

@@ -10,10 +10,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from pierre_rag.conversations import ConversationStore
 from pierre_rag.pipeline import Pipeline, TurnRequest, answer
 from pierre_rag.pipeline.persist import TurnRecorder
-from tests.conftest import CONVERSATIONS_TABLE
+from pierre_rag.storage.memory import MemoryConversations
 from tests.helpers import REPO_ROOT
 
 # "**gate** (`gate.py`: …": a stage in bold, then its module in parentheses
@@ -43,7 +42,7 @@ def _in_order(expected: list[str], calls: list[str]) -> bool:
 
 
 def test_the_readme_names_the_stages_in_the_order_the_pipeline_calls_them(
-    registry, knowledge, dynamodb, monkeypatch
+    registry, knowledge, monkeypatch
 ):
     # Given the stage modules the README names, and a spy on each stage the pipeline calls
     documented = _documented_modules()
@@ -56,7 +55,7 @@ def test_the_readme_names_the_stages_in_the_order_the_pipeline_calls_them(
     pipeline = Pipeline(
         registry,
         knowledge,
-        ConversationStore(dynamodb, CONVERSATIONS_TABLE),
+        MemoryConversations(),
         llm_for=lambda landlord: None,
     )
 

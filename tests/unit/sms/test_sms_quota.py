@@ -1,5 +1,5 @@
 """Answers per number and hour: N answers, one notice, then silence until the next hour
-(worker logic with moto DynamoDB, the fake CM and a scripted answerer)."""
+(worker logic with the in-memory repositories, the fake CM and a scripted answerer)."""
 
 from __future__ import annotations
 
@@ -8,19 +8,13 @@ from typing import Any
 
 import pytest
 
-from pierre_rag.ratelimit import RateLimiter
 from pierre_rag.sms.cm_client import CmClient
 from pierre_rag.sms.quota import LIMIT_NOTICE, NumberQuota
-from pierre_rag.sms.store import SmsStateStore
 from pierre_rag.sms.worker import SmsWorker
+from pierre_rag.storage.memory import MemoryRateLimits, MemorySmsState
 from pierre_rag.tenants import SmsConfig
 from tests.fakes.cm_server import FakeCm
-from tests.unit.sms.support import (
-    CONVERSATIONS_TABLE,
-    IDEMPOTENCY_TABLE,
-    RATE_LIMITS_TABLE,
-    TENANT_NUMBER,
-)
+from tests.unit.sms.support import TENANT_NUMBER
 from tests.unit.sms.test_sms_worker_logic import T0, Answerer, _queued
 
 HOUR_START = 1_795_615_200  # a whole hour (seconds): the quota's fixed windows start there
@@ -46,10 +40,10 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def worker(dynamodb: Any, cm: Any, clock: Clock) -> SmsWorker:
-    limiter = RateLimiter(dynamodb, RATE_LIMITS_TABLE, clock=clock)
+def worker(cm: Any, clock: Clock) -> SmsWorker:
+    limiter = MemoryRateLimits(clock=clock)
     return SmsWorker(
-        state=SmsStateStore(dynamodb, IDEMPOTENCY_TABLE, CONVERSATIONS_TABLE),
+        state=MemorySmsState(),
         cm=CmClient(cm.url, "tok", attempts=1, sleep=lambda s: None, timeout_s=1),
         answer=Answerer(),
         run=asyncio.new_event_loop().run_until_complete,

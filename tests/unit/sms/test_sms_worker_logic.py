@@ -9,13 +9,11 @@ import pytest
 from pierre_rag.pipeline.models import AnswerResult, Outcome, TurnRequest
 from pierre_rag.sms.cm_client import CmClient, CmRejectedError, CmUnavailableError
 from pierre_rag.sms.inbound import QueuedSms
-from pierre_rag.sms.store import SmsStateStore
 from pierre_rag.sms.windowing import WINDOW_MS
 from pierre_rag.sms.worker import ASK_FOR_TEXT, DeliveryRejectedError, SmsWorker
+from pierre_rag.storage.memory import MemorySmsState
 from tests.fakes.cm_server import Accept, Fail, FakeCm
 from tests.unit.sms.support import (
-    CONVERSATIONS_TABLE,
-    IDEMPOTENCY_TABLE,
     PHONE,
     TENANT,
     TENANT_NUMBER,
@@ -42,8 +40,8 @@ def cm():
 
 
 @pytest.fixture
-def state(dynamodb):
-    return SmsStateStore(dynamodb, IDEMPOTENCY_TABLE, CONVERSATIONS_TABLE)
+def state():
+    return MemorySmsState()
 
 
 def _worker(state, cm, answerer=None, attempts=2) -> SmsWorker:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -15,7 +15,8 @@ from admin_app.render import render
 from admin_app.security import Principal, require, services
 from admin_app.services import Services
 from pierre_rag.auth.access import Capability
-from pierre_rag.conversations import ConversationMeta, ConversationStore, Turn
+from pierre_rag.conversations import ConversationMeta, Turn, day_cursor
+from pierre_rag.storage.ports import ConversationRepository
 
 router = APIRouter()
 Reviewer = Annotated[Principal, Depends(require(Capability.REVIEW_CONVERSATIONS))]
@@ -47,45 +48,25 @@ def _matches(meta: ConversationMeta, filters: ConversationFilters) -> bool:
     return True
 
 
-def _start_key(tenant: str, day: str, after: str) -> dict[str, Any] | None:
-    """The index position just after conversation ``after`` (``<created ms>:<id>``).
-
-    Rebuilt from the signed-in landlord and the day, so a cursor cannot reach another landlord.
-    """
-    if not after:
-        return None
-    created, _, conversation_id = after.partition(":")
-    return {
-        "gsi1pk": {"S": f"TENANT#{tenant}#{day}"},
-        "gsi1sk": {"S": f"{created}#{conversation_id}"},
-        "pk": {"S": f"CONV#{conversation_id}"},
-        "sk": {"S": "META"},
-    }
-
-
 def list_page(
-    store: ConversationStore, tenant: str, day: str, filters: ConversationFilters
+    store: ConversationRepository, tenant: str, day: str, filters: ConversationFilters
 ) -> tuple[list[ConversationMeta], str]:
     """Up to :data:`PAGE_SIZE` matching conversations, newest first, and the next cursor."""
-    cursor = _start_key(tenant, day, filters.after)
+    after = filters.after
     shown: list[ConversationMeta] = []
     last: ConversationMeta | None = None
     for _ in range(MAX_PAGES):
-        metas, cursor = store.list_by_day(tenant, day, limit=PAGE_SIZE, cursor=cursor)
+        metas, after = store.conversations_of_day(tenant, day, limit=PAGE_SIZE, after=after)
         for index, meta in enumerate(metas):
             last = meta
             if _matches(meta, filters):
                 shown.append(meta)
             if len(shown) == PAGE_SIZE:
-                more = index < len(metas) - 1 or cursor is not None
-                return shown, _after(meta) if more else ""
-        if cursor is None:
+                more = index < len(metas) - 1 or bool(after)
+                return shown, day_cursor(meta) if more else ""
+        if not after:
             return shown, ""
-    return shown, _after(last) if last else ""
-
-
-def _after(meta: ConversationMeta) -> str:
-    return f"{meta.created_ms:013d}:{meta.conversation_id}"
+    return shown, day_cursor(last) if last else ""
 
 
 def _day(filters: ConversationFilters) -> str:
@@ -209,13 +190,13 @@ def export_conversations(
 ) -> Response:
     day = _day(filters)
     metas: list[ConversationMeta] = []
-    cursor: dict[str, Any] | None = None
+    after = ""
     while len(metas) < EXPORT_LIMIT:
-        page, cursor = svc.conversations.list_by_day(
-            principal.tenant, day, limit=500, cursor=cursor
+        page, after = svc.conversations.conversations_of_day(
+            principal.tenant, day, limit=500, after=after
         )
         metas.extend(meta for meta in page if _matches(meta, filters))
-        if cursor is None:
+        if not after:
             break
     metas = metas[:EXPORT_LIMIT]
     with ThreadPoolExecutor(max_workers=8) as pool:

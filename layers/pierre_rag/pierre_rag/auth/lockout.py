@@ -12,7 +12,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from pierre_rag.storage.items import from_item, to_item
+
+if TYPE_CHECKING:
+    from types_boto3_dynamodb.client import DynamoDBClient
 
 
 @dataclass(frozen=True)
@@ -32,7 +38,7 @@ class LockoutPolicy:
 class LoginThrottle:
     def __init__(
         self,
-        client: Any,
+        client: DynamoDBClient,
         table: str,
         policy: LockoutPolicy | None = None,
         clock: Callable[[], float] = time.time,
@@ -52,13 +58,14 @@ class LoginThrottle:
 
     def _remaining(self, key: str, threshold: int) -> int:
         item = self.client.get_item(
-            TableName=self.table, Key={"pk": {"S": key}}, ConsistentRead=True
+            TableName=self.table, Key=to_item({"pk": key}), ConsistentRead=True
         ).get("Item")
         now = self.clock()
-        if not item or int(item["expires_at"]["N"]) <= now:
+        data = from_item(item) if item else {}
+        if not data or int(data["expires_at"]) <= now:
             return 0
-        failures = int(item["failures"]["N"])
-        last = float(item["last_s"]["N"])
+        failures = int(data["failures"])
+        last = float(data["last_s"])
         return max(0, int(last + self.policy.delay_s(failures, threshold) - now + 0.999))
 
     def retry_after_s(self, email: str, ip: str) -> int:
@@ -74,13 +81,15 @@ class LoginThrottle:
             self._bump(key, now)
 
     def _bump(self, key: str, now: float) -> None:
-        expires = str(int(now) + self.policy.window_s)
-        values = {":one": {"N": "1"}, ":now": {"N": f"{now:.3f}"}, ":exp": {"N": expires}}
+        # last_s keeps milliseconds: the stored number is the one it always was.
+        values = to_item(
+            {":one": 1, ":now": Decimal(f"{now:.3f}"), ":exp": int(now) + self.policy.window_s}
+        )
         try:
             # An expired counter (not yet removed by TTL) restarts at one.
             self.client.update_item(
                 TableName=self.table,
-                Key={"pk": {"S": key}},
+                Key=to_item({"pk": key}),
                 UpdateExpression="SET failures = :one, last_s = :now, expires_at = :exp",
                 ConditionExpression="attribute_not_exists(pk) OR expires_at <= :now",
                 ExpressionAttributeValues=values,
@@ -88,11 +97,11 @@ class LoginThrottle:
         except self.client.exceptions.ConditionalCheckFailedException:
             self.client.update_item(
                 TableName=self.table,
-                Key={"pk": {"S": key}},
+                Key=to_item({"pk": key}),
                 UpdateExpression="SET last_s = :now, expires_at = :exp ADD failures :one",
                 ExpressionAttributeValues=values,
             )
 
     def record_success(self, email: str) -> None:
         """A correct password clears the account's counter (not the IP's)."""
-        self.client.delete_item(TableName=self.table, Key={"pk": {"S": self._account_key(email)}})
+        self.client.delete_item(TableName=self.table, Key=to_item({"pk": self._account_key(email)}))

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from pierre_rag.auth.access import Capability, StaffRole, may, opens_before_password_change
 from pierre_rag.auth.sessions import Session, SessionCodec
-from pierre_rag.auth.users import User, UserStore
+from pierre_rag.auth.users import User
+from pierre_rag.storage.ports import UserRepository
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def staff_principal(
     token: str | None,
     *,
     codec: SessionCodec,
-    users: UserStore,
+    users: UserRepository,
     landlords: Collection[str],
     landlord: str | None = None,
 ) -> StaffPrincipal | None:

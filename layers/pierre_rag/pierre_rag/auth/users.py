@@ -19,10 +19,16 @@ from __future__ import annotations
 import re
 import secrets
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pierre_rag.auth.access import StaffRole
+from pierre_rag.storage.items import Item, from_item, to_item, value_of
+from pierre_rag.storage.pages import query_items
+
+if TYPE_CHECKING:
+    from types_boto3_dynamodb.client import DynamoDBClient
 
 # A new account's first epoch: random, so that no cookie of a deleted namesake matches it.
 _EPOCH_START_RANGE = 2**53
@@ -58,34 +64,43 @@ class User:
     session_epoch: int = 0  # carried by its session cookies; bumped to end them all
 
 
-def _s(value: str) -> dict[str, str]:
-    return {"S": value}
+# The key schema (deployed tables hold data: never change these).
+ACCOUNT_PREFIX = "TENANT#"  # pk of a landlord's accounts
+USER_PREFIX = "USER#"  # sk of one account
+LOGIN_PREFIX = "EMAIL#"  # pk of an address's login item
+LOGIN_SORT_KEY = "LOGIN"
 
 
-def _user_key(tenant: str, email: str) -> dict[str, Any]:
-    return {"pk": _s(f"TENANT#{tenant}"), "sk": _s(f"USER#{email}")}
+def _user_key(tenant: str, email: str) -> Item:
+    return to_item({"pk": f"{ACCOUNT_PREFIX}{tenant}", "sk": f"{USER_PREFIX}{email}"})
 
 
-def _login_key(email: str) -> dict[str, Any]:
-    return {"pk": _s(f"EMAIL#{email}"), "sk": _s("LOGIN")}
+def _login_key(email: str) -> Item:
+    return to_item({"pk": f"{LOGIN_PREFIX}{email}", "sk": LOGIN_SORT_KEY})
 
 
-def _from_item(item: dict[str, Any]) -> User:
+def _account_values(tenant: str) -> Item:
+    """The Query values of a landlord's accounts."""
+    return to_item({":pk": f"{ACCOUNT_PREFIX}{tenant}", ":user": USER_PREFIX})
+
+
+def _from_item(item: Mapping[str, Any]) -> User:
+    data = from_item(item)
     return User(
-        email=item["email"]["S"],
-        tenant=item["tenant"]["S"],
-        role=StaffRole(item["role"]["S"]),
-        name=item.get("name", {}).get("S", ""),
-        password_hash=item["password_hash"]["S"],
-        must_change_password=bool(item.get("must_change_password", {}).get("BOOL", False)),
-        created_ms=int(item.get("created_ms", {}).get("N", "0")),
-        updated_ms=int(item.get("updated_ms", {}).get("N", "0")),
-        session_epoch=int(item.get("session_epoch", {}).get("N", "0")),
+        email=data["email"],
+        tenant=data["tenant"],
+        role=StaffRole(data["role"]),
+        name=data.get("name", ""),
+        password_hash=data["password_hash"],
+        must_change_password=bool(data.get("must_change_password", False)),
+        created_ms=int(data.get("created_ms", 0)),
+        updated_ms=int(data.get("updated_ms", 0)),
+        session_epoch=int(data.get("session_epoch", 0)),
     )
 
 
 class UserStore:
-    def __init__(self, client: Any, table: str) -> None:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
         self.client = client
         self.table = table
 
@@ -95,7 +110,7 @@ class UserStore:
         item = self.client.get_item(
             TableName=self.table, Key=_login_key(normalise_email(email)), ConsistentRead=True
         ).get("Item")
-        return item["tenant"]["S"] if item else None
+        return str(value_of(item["tenant"])) if item else None
 
     def get(self, tenant: str, email: str) -> User | None:
         item = self.client.get_item(
@@ -106,24 +121,19 @@ class UserStore:
         return _from_item(item) if item else None
 
     def list(self, tenant: str) -> list[User]:
-        users: list[User] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self.table,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :user)",
-            "ExpressionAttributeValues": {":pk": _s(f"TENANT#{tenant}"), ":user": _s("USER#")},
-        }
-        while True:
-            response = self.client.query(**kwargs)
-            users.extend(_from_item(item) for item in response.get("Items", []))
-            if "LastEvaluatedKey" not in response:
-                return sorted(users, key=lambda user: user.email)
-            kwargs["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        items = query_items(
+            self.client,
+            TableName=self.table,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :user)",
+            ExpressionAttributeValues=_account_values(tenant),
+        )
+        return sorted((_from_item(item) for item in items), key=lambda user: user.email)
 
     def has_users(self, tenant: str) -> bool:
         response = self.client.query(
             TableName=self.table,
             KeyConditionExpression="pk = :pk AND begins_with(sk, :user)",
-            ExpressionAttributeValues={":pk": _s(f"TENANT#{tenant}"), ":user": _s("USER#")},
+            ExpressionAttributeValues=_account_values(tenant),
             Limit=1,
             ProjectionExpression="pk",
             ConsistentRead=True,
@@ -147,17 +157,21 @@ class UserStore:
         user = User(email, tenant, role, name, password_hash, must_change_password, now, now, epoch)
         item = {
             **_user_key(tenant, email),
-            "email": _s(email),
-            "tenant": _s(tenant),
-            "role": _s(role.value),
-            "name": _s(name),
-            "password_hash": _s(password_hash),
-            "must_change_password": {"BOOL": must_change_password},
-            "created_ms": {"N": str(now)},
-            "updated_ms": {"N": str(now)},
-            "session_epoch": {"N": str(epoch)},
+            **to_item(
+                {
+                    "email": email,
+                    "tenant": tenant,
+                    "role": role.value,
+                    "name": name,
+                    "password_hash": password_hash,
+                    "must_change_password": must_change_password,
+                    "created_ms": now,
+                    "updated_ms": now,
+                    "session_epoch": epoch,
+                }
+            ),
         }
-        login = {**_login_key(email), "tenant": _s(tenant), "email": _s(email)}
+        login = {**_login_key(email), **to_item({"tenant": tenant, "email": email})}
         try:
             self.client.transact_write_items(
                 TransactItems=[
@@ -183,7 +197,7 @@ class UserStore:
 
     def set_role(self, tenant: str, email: str, role: StaffRole) -> None:
         """Change the role and end the account's sessions (changing it back revives none)."""
-        self._update(tenant, email, {"role": _s(role.value)})
+        self._update(tenant, email, {"role": role.value})
 
     def end_sessions(self, tenant: str, email: str) -> None:
         """Every session cookie issued so far for this account stops working (logout)."""
@@ -195,15 +209,12 @@ class UserStore:
         self._update(
             tenant,
             email,
-            {
-                "password_hash": _s(password_hash),
-                "must_change_password": {"BOOL": must_change_password},
-            },
+            {"password_hash": password_hash, "must_change_password": must_change_password},
         )
 
     def _update(self, tenant: str, email: str, values: dict[str, Any]) -> None:
         """Set ``values`` and bump the session epoch: every change here ends older sessions."""
-        values = {**values, "updated_ms": {"N": str(int(time.time() * 1000))}}
+        values = {**values, "updated_ms": int(time.time() * 1000)}
         names = {f"#a{i}": key for i, key in enumerate(values)}
         assignments = ", ".join(f"#a{i} = :v{i}" for i in range(len(values)))
         try:
@@ -213,10 +224,9 @@ class UserStore:
                 UpdateExpression=f"SET {assignments} ADD session_epoch :one",
                 ConditionExpression="attribute_exists(pk)",
                 ExpressionAttributeNames=names,
-                ExpressionAttributeValues={
-                    ":one": {"N": "1"},
-                    **{f":v{i}": v for i, v in enumerate(values.values())},
-                },
+                ExpressionAttributeValues=to_item(
+                    {":one": 1, **{f":v{i}": v for i, v in enumerate(values.values())}}
+                ),
             )
         except self.client.exceptions.ConditionalCheckFailedException as error:
             raise UserNotFoundError(email) from error

@@ -18,7 +18,8 @@ import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from pierre_rag.conversations import ConversationStore, Turn, WriteGuard
+from pierre_rag.channel import Channel
+from pierre_rag.conversations import Turn, WriteGuard
 from pierre_rag.knowledge.search import KnowledgeBase
 from pierre_rag.limits import ABANDONED_AFTER_MS
 from pierre_rag.llm import LlmClient
@@ -28,7 +29,6 @@ from pierre_rag.pipeline.cost import estimate_cost
 from pierre_rag.pipeline.gate import FixedReply, gate, gate_search
 from pierre_rag.pipeline.models import (
     AnswerResult,
-    Channel,
     Outcome,
     PipelineEvent,
     StepTimings,
@@ -38,6 +38,7 @@ from pierre_rag.pipeline.models import (
 from pierre_rag.pipeline.persist import MessageInProgressError, TurnRecorder, replay
 from pierre_rag.pipeline.retrieve import Grounding, number_sources, retrieve
 from pierre_rag.pipeline.understanding import UnderstandingOutcome, understand
+from pierre_rag.storage.ports import ConversationRepository
 from pierre_rag.tenants import ContextConfig, TenantConfig, TenantRegistry
 
 __all__ = [
@@ -83,7 +84,7 @@ class Pipeline:
         self,
         registry: TenantRegistry,
         knowledge: KnowledgeBase,
-        store: ConversationStore | None,
+        store: ConversationRepository | None,
         llm_for: Callable[[TenantConfig], LlmClient | None],
         config: PipelineConfig | None = None,
         timer: Callable[[], float] = time.perf_counter,

@@ -1,7 +1,7 @@
 """How each channel writes an answer: one frozen style per channel.
 
 The stages ask the style, never which channel they serve: a new channel is one more style
-here (and one more value of :data:`~pierre_rag.pipeline.models.Channel`).
+here (and one more value of :data:`~pierre_rag.channel.Channel`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
-from pierre_rag.pipeline.models import Channel
+from pierre_rag.channel import Channel
 from pierre_rag.pipeline.text import markdown_to_plain
 from pierre_rag.tenants import ContextConfig
 

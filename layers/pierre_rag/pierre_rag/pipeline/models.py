@@ -7,9 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from pierre_rag.channel import Channel
 from pierre_rag.limits import MAX_MESSAGE_CHARS
-
-Channel = Literal["web", "sms"]
 
 
 class Outcome(StrEnum):

@@ -13,8 +13,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pierre_rag.conversations import ConversationStore, DuplicateMessageError, Turn, WriteGuard
+from pierre_rag.conversations import DuplicateMessageError, Turn, WriteGuard
 from pierre_rag.pipeline.models import AnswerResult, Outcome, PipelineEvent, Source, TurnRequest
+from pierre_rag.storage.ports import ConversationRepository
 from pierre_rag.tenants import TenantConfig
 
 logger = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ class Recorded:
 class TurnRecorder:
     def __init__(
         self,
-        store: ConversationStore | None,
+        store: ConversationRepository | None,
         *,
         history_turns: int,
         abandoned_after_ms: int,
@@ -75,7 +76,7 @@ class TurnRecorder:
 
     async def _record_and_read_history(
         self,
-        store: ConversationStore,
+        store: ConversationRepository,
         request: TurnRequest,
         question: Turn,
         landlord: TenantConfig,
@@ -105,7 +106,7 @@ class TurnRecorder:
 
     async def _retried(
         self,
-        store: ConversationStore,
+        store: ConversationRepository,
         request: TurnRequest,
         question: Turn,
         duplicate: DuplicateMessageError,
@@ -126,7 +127,9 @@ class TurnRecorder:
             return False
         return self.now_ms() - question.created_ms > self.abandoned_after_ms
 
-    async def _history_before(self, store: ConversationStore, request: TurnRequest) -> list[Turn]:
+    async def _history_before(
+        self, store: ConversationRepository, request: TurnRequest
+    ) -> list[Turn]:
         """The last turns before this message (its own user turn, if stored, is left out)."""
         limit = self.history_turns
         turns = await asyncio.to_thread(store.last_turns, request.conversation_id, limit + 1)

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from pierre_rag.sms.inbound import QueuedSms
-from pierre_rag.sms.store import SmsStateStore
+from pierre_rag.storage.ports import SmsStateRepository
+
+if TYPE_CHECKING:
+    from types_boto3_sqs.client import SQSClient
 
 PEEK_ROUNDS = 5  # ReceiveMessage returns at most 10 messages, a sample of the queue
 
@@ -30,7 +33,11 @@ def _hint(number: str) -> str:
 
 
 def peek_failed(
-    sqs: Any, dlq_url: str, tenant: str, state: SmsStateStore | None = None, limit: int = 50
+    sqs: SQSClient,
+    dlq_url: str,
+    tenant: str,
+    state: SmsStateRepository | None = None,
+    limit: int = 50,
 ) -> list[FailedSms]:
     """The tenant's messages in the dead-letter queue, newest first, left in the queue.
 
@@ -74,7 +81,9 @@ HOLD_S = 30  # how long a message being re-driven is hidden from other readers
 TAKE_ROUNDS = 10  # up to 100 messages searched for the one to re-drive or delete
 
 
-def requeue_failed(sqs: Any, dlq_url: str, queue_url: str, landlord: str, message_id: str) -> bool:
+def requeue_failed(
+    sqs: SQSClient, dlq_url: str, queue_url: str, landlord: str, message_id: str
+) -> bool:
     """Send the landlord's failed message back to the SMS queue for the worker, then take it
     out of the dead-letter queue. False when it is not there (already handled, or another
     landlord's). Sent before it is deleted: a failure in between leaves a copy in the DLQ,
@@ -88,7 +97,7 @@ def requeue_failed(sqs: Any, dlq_url: str, queue_url: str, landlord: str, messag
     return True
 
 
-def delete_failed(sqs: Any, dlq_url: str, landlord: str, message_id: str) -> bool:
+def delete_failed(sqs: SQSClient, dlq_url: str, landlord: str, message_id: str) -> bool:
     """Remove the landlord's failed message for good (an administrator's decision)."""
     found = _take(sqs, dlq_url, landlord, message_id)
     if found is None:
@@ -97,7 +106,7 @@ def delete_failed(sqs: Any, dlq_url: str, landlord: str, message_id: str) -> boo
     return True
 
 
-def _take(sqs: Any, dlq_url: str, landlord: str, message_id: str) -> tuple[str, str] | None:
+def _take(sqs: SQSClient, dlq_url: str, landlord: str, message_id: str) -> tuple[str, str] | None:
     """``(body, receipt handle)`` of the landlord's message, held for :data:`HOLD_S`. Other
     messages received on the way are held too while the search goes on (so each round sees
     new ones), then made visible again at once."""

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
-from pierre_rag.ratelimit import Limit, RateLimiter
+from pierre_rag.ratelimit import Limit
+from pierre_rag.storage.ports import RateLimitRepository
 
 WINDOW_S = 3600
 LIMIT_NOTICE = (
@@ -29,7 +30,9 @@ class Allowance(StrEnum):
 
 
 class NumberQuota:
-    def __init__(self, limiter: RateLimiter, answers_per_hour: Callable[[str], int]) -> None:
+    def __init__(
+        self, limiter: RateLimitRepository, answers_per_hour: Callable[[str], int]
+    ) -> None:
         self.limiter = limiter
         self.answers_per_hour = answers_per_hour
 

@@ -13,12 +13,23 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pierre_rag.sms.windowing import WINDOW_MS, Window, next_window
+from pierre_rag.storage.items import Item, from_item, to_item
+
+if TYPE_CHECKING:
+    from types_boto3_dynamodb.client import DynamoDBClient
 
 DELIVERY_TTL_S = 35 * 86400  # beyond SQS retention (4 days) and CM's retries (a month)
 OPT_OUT_TTL_S = 3 * 365 * 86400
+
+# The key schema (deployed tables hold data: never change these).
+DELIVERY_PREFIX = "sms-delivery#"  # id in the idempotency table
+WINDOW_PREFIX = "SMSWIN#"  # pk in the conversations table, sk WINDOW_SORT_KEY
+WINDOW_SORT_KEY = "WINDOW"
+OPT_OUT_PREFIX = "SMSOPTOUT#"  # pk in the conversations table, sk OPT_OUT_SORT_KEY
+OPT_OUT_SORT_KEY = "OPTOUT"
 
 
 class DeliveryInProgressError(RuntimeError):
@@ -35,24 +46,26 @@ class Delivery:
     allowance: str = "answer"  # see pierre_rag.sms.quota.Allowance
 
 
-def _s(value: str) -> dict[str, str]:
-    return {"S": value}
+def _window_key(tenant: str, phone_hash: str) -> Item:
+    return to_item({"pk": f"{WINDOW_PREFIX}{tenant}#{phone_hash}", "sk": WINDOW_SORT_KEY})
 
 
-def _n(value: int) -> dict[str, str]:
-    return {"N": str(value)}
+def _opt_out_key(tenant: str, phone_hash: str) -> Item:
+    return to_item({"pk": f"{OPT_OUT_PREFIX}{tenant}#{phone_hash}", "sk": OPT_OUT_SORT_KEY})
 
 
 class SmsStateStore:
-    def __init__(self, client: Any, idempotency_table: str, conversations_table: str) -> None:
+    def __init__(
+        self, client: DynamoDBClient, idempotency_table: str, conversations_table: str
+    ) -> None:
         self.client = client
         self.idempotency_table = idempotency_table
         self.conversations_table = conversations_table
 
     # ------------------------------------------------------------------ deliveries
     @staticmethod
-    def _delivery_key(message_id: str) -> dict[str, Any]:
-        return {"id": _s(f"sms-delivery#{message_id}")}
+    def _delivery_key(message_id: str) -> Item:
+        return to_item({"id": f"{DELIVERY_PREFIX}{message_id}"})
 
     def delivery(self, message_id: str) -> Delivery | None:
         item = self.client.get_item(
@@ -62,13 +75,14 @@ class SmsStateStore:
         ).get("Item")
         if not item:
             return None
+        data = from_item(item)
         return Delivery(
             message_id=message_id,
-            conversation_id=item["conversation_id"]["S"],
-            status=item["status"]["S"],
-            lease_until=int(item.get("lease_until", {"N": "0"})["N"]),
-            error=item.get("error", {}).get("S"),
-            allowance=item.get("allowance", {}).get("S", "answer"),
+            conversation_id=data["conversation_id"],
+            status=data["status"],
+            lease_until=int(data.get("lease_until", 0)),
+            error=data.get("error"),
+            allowance=data.get("allowance", "answer"),
         )
 
     def assign(self, message_id: str, conversation_id: str, allowance: str = "answer") -> Delivery:
@@ -79,10 +93,14 @@ class SmsStateStore:
                 TableName=self.idempotency_table,
                 Item={
                     **self._delivery_key(message_id),
-                    "conversation_id": _s(conversation_id),
-                    "status": _s("assigned"),
-                    "allowance": _s(allowance),
-                    "expiration": _n(int(time.time()) + DELIVERY_TTL_S),
+                    **to_item(
+                        {
+                            "conversation_id": conversation_id,
+                            "status": "assigned",
+                            "allowance": allowance,
+                            "expiration": int(time.time()) + DELIVERY_TTL_S,
+                        }
+                    ),
                 },
                 ConditionExpression="attribute_not_exists(id)",
             )
@@ -103,13 +121,15 @@ class SmsStateStore:
                 ConditionExpression="attribute_exists(id) AND #s IN (:assigned, :sending) "
                 "AND (attribute_not_exists(lease_until) OR lease_until < :now)",
                 ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues={
-                    ":sending": _s("sending"),
-                    ":assigned": _s("assigned"),
-                    ":until": _n(now + lease_s),
-                    ":now": _n(now),
-                    ":one": _n(1),
-                },
+                ExpressionAttributeValues=to_item(
+                    {
+                        ":sending": "sending",
+                        ":assigned": "assigned",
+                        ":until": now + lease_s,
+                        ":now": now,
+                        ":one": 1,
+                    }
+                ),
             )
         except self.client.exceptions.ConditionalCheckFailedException:
             current = self.delivery(message_id)
@@ -121,18 +141,18 @@ class SmsStateStore:
     def finish(self, message_id: str, status: str, **details: str | int) -> None:
         """Close the record (``sent``, ``rejected``, ``suppressed``) and drop the lease."""
         names = {"#s": "status"}
-        values: dict[str, Any] = {":status": _s(status), ":at": _n(int(time.time() * 1000))}
+        values: dict[str, Any] = {":status": status, ":at": int(time.time() * 1000)}
         sets = ["#s = :status", "finished_ms = :at"]
         for index, (key, value) in enumerate(sorted(details.items())):
             names[f"#d{index}"] = key
-            values[f":d{index}"] = _n(value) if isinstance(value, int) else _s(value)
+            values[f":d{index}"] = value
             sets.append(f"#d{index} = :d{index}")
         self.client.update_item(
             TableName=self.idempotency_table,
             Key=self._delivery_key(message_id),
             UpdateExpression="SET " + ", ".join(sets) + " REMOVE lease_until",
             ExpressionAttributeNames=names,
-            ExpressionAttributeValues=values,
+            ExpressionAttributeValues=to_item(values),
         )
 
     def release(self, message_id: str, error: str) -> None:
@@ -143,24 +163,21 @@ class SmsStateStore:
             UpdateExpression="SET #s = :assigned, #e = :error REMOVE lease_until",
             ConditionExpression="#s = :sending",
             ExpressionAttributeNames={"#s": "status", "#e": "error"},
-            ExpressionAttributeValues={
-                ":assigned": _s("assigned"),
-                ":sending": _s("sending"),
-                ":error": _s(error[:500]),
-            },
+            ExpressionAttributeValues=to_item(
+                {":assigned": "assigned", ":sending": "sending", ":error": error[:500]}
+            ),
         )
 
     # ------------------------------------------------------------------ 24 h windows
     def conversation_for(self, tenant: str, phone_hash: str, received_ms: int) -> str:
         """The conversation of this number's current window, opening a new one if needed."""
-        key = {"pk": _s(f"SMSWIN#{tenant}#{phone_hash}"), "sk": _s("WINDOW")}
+        key = _window_key(tenant, phone_hash)
         for _ in range(3):
             item = self.client.get_item(
                 TableName=self.conversations_table, Key=key, ConsistentRead=True
             ).get("Item")
-            current = (
-                Window(item["conversation_id"]["S"], int(item["started_ms"]["N"])) if item else None
-            )
+            data = from_item(item) if item else None
+            current = Window(data["conversation_id"], int(data["started_ms"])) if data else None
             opened = next_window(current, received_ms)
             if opened is None:
                 assert current is not None
@@ -170,7 +187,7 @@ class SmsStateStore:
                 if current is None
                 else {
                     "ConditionExpression": "started_ms = :old",
-                    "ExpressionAttributeValues": {":old": _n(current.started_ms)},
+                    "ExpressionAttributeValues": to_item({":old": current.started_ms}),
                 }
             )
             try:
@@ -178,9 +195,13 @@ class SmsStateStore:
                     TableName=self.conversations_table,
                     Item={
                         **key,
-                        "conversation_id": _s(opened.conversation_id),
-                        "started_ms": _n(opened.started_ms),
-                        "expires_at": _n((opened.started_ms + 2 * WINDOW_MS) // 1000),
+                        **to_item(
+                            {
+                                "conversation_id": opened.conversation_id,
+                                "started_ms": opened.started_ms,
+                                "expires_at": (opened.started_ms + 2 * WINDOW_MS) // 1000,
+                            }
+                        ),
                     },
                     **condition,
                 )
@@ -195,14 +216,12 @@ class SmsStateStore:
         try:
             self.client.update_item(
                 TableName=self.conversations_table,
-                Key={"pk": _s(f"SMSOPTOUT#{tenant}#{phone_hash}"), "sk": _s("OPTOUT")},
+                Key=_opt_out_key(tenant, phone_hash),
                 UpdateExpression="SET opted_out_ms = :at, expires_at = :exp, tenant = :tenant",
                 ConditionExpression="attribute_not_exists(opted_out_ms) OR opted_out_ms < :at",
-                ExpressionAttributeValues={
-                    ":at": _n(at_ms),
-                    ":exp": _n(int(time.time()) + OPT_OUT_TTL_S),
-                    ":tenant": _s(tenant),
-                },
+                ExpressionAttributeValues=to_item(
+                    {":at": at_ms, ":exp": int(time.time()) + OPT_OUT_TTL_S, ":tenant": tenant}
+                ),
             )
         except self.client.exceptions.ConditionalCheckFailedException:
             return
@@ -210,7 +229,7 @@ class SmsStateStore:
     def opted_out_ms(self, tenant: str, phone_hash: str) -> int | None:
         item = self.client.get_item(
             TableName=self.conversations_table,
-            Key={"pk": _s(f"SMSOPTOUT#{tenant}#{phone_hash}"), "sk": _s("OPTOUT")},
+            Key=_opt_out_key(tenant, phone_hash),
             ConsistentRead=True,
         ).get("Item")
-        return int(item["opted_out_ms"]["N"]) if item else None
+        return int(from_item(item)["opted_out_ms"]) if item else None

@@ -32,7 +32,7 @@ from pierre_rag.sms.cm_client import CmClient, CmError, CmRejectedError
 from pierre_rag.sms.inbound import QueuedSms
 from pierre_rag.sms.quota import LIMIT_NOTICE, Allowance, NumberQuota
 from pierre_rag.sms.splitting import split_sms
-from pierre_rag.sms.store import SmsStateStore
+from pierre_rag.storage.ports import SmsStateRepository
 
 if TYPE_CHECKING:
     from pierre_rag.pipeline.models import AnswerResult, TurnRequest
@@ -70,7 +70,7 @@ class SmsWorker:
     def __init__(
         self,
         *,
-        state: SmsStateStore,
+        state: SmsStateRepository,
         cm: CmClient,
         answer: Answer,
         run: Runner,
