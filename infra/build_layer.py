@@ -2,13 +2,13 @@
 
 The layer directory (default ``build/layer/<arch>``) holds what Lambda mounts under ``/opt``::
 
-    python/             runtime dependencies (Lambda wheels, from pyproject's [project] deps)
-                        + the project's own ``pierre_rag`` package and its name and
-                        version metadata (``pierre_serverless-<version>.dist-info``)
-    datastore.sqlite    the read-only knowledge datastore (``pierre knowledge build``)
-    tenants/<id>.yaml   tenant configs copied from ``knowledge/<id>/tenant.yaml``
-    models/             the embedding model's tokenizer, pre-parsed (see
-                        ``pierre_rag.knowledge.use_model``: a faster cold start)
+    python/               runtime dependencies (Lambda wheels, from pyproject's [project] deps)
+                          + the project's own ``pierre_rag`` package and its name and
+                          version metadata (``pierre_serverless-<version>.dist-info``)
+    datastore.sqlite      the read-only knowledge datastore (``pierre knowledge build``)
+    landlords/<id>.yaml   landlord files copied from ``knowledge/<id>/landlord.yaml``
+    models/               the embedding model's tokenizer, pre-parsed (see
+                          ``pierre_rag.knowledge.use_model``: a faster cold start)
 
 Modules are precompiled to python3.12 bytecode when a python3.12 is found (``/opt`` is
 read-only on Lambda: without .pyc every cold start recompiles; ``--no-precompile`` to skip).
@@ -55,8 +55,10 @@ FUNCTION_DIRS = ("functions/chat", "functions/admin", "functions/sms_webhook")
 MB = 1024 * 1024
 HARD_LIMIT_BYTES = 250 * MB  # Lambda: "Unzipped size must be smaller than 262144000 bytes"
 AIM_BYTES = 150 * MB  # the project's aim, for a faster cold start (README, "The Lambda layer")
+# the landlords folder's old name: owned, so a layer built before the rename loses it
+OLD_LANDLORDS_ENTRY = "tenants"  # compat: old name
 # what this script owns in --out
-MANAGED_ENTRIES = ("python", "datastore.sqlite", "tenants", "models")
+MANAGED_ENTRIES = ("python", "datastore.sqlite", "landlords", "models", OLD_LANDLORDS_ENTRY)
 IMPORT_CHECK_MODULES = (
     "pierre_rag",
     "pierre_rag.settings",
@@ -356,14 +358,17 @@ def copy_tenant_configs(knowledge: Path, tenants_dir: Path) -> list[str]:
     tenants_dir.mkdir(parents=True)
     tenant_ids = []
     from pierre_rag.landlord_check import check_landlords
+    from pierre_rag.paths import landlord_files
 
     check = check_landlords(knowledge)  # a bad file fails the build, not production
     if check.problems:
         raise LayerBuildError("\n".join(str(problem) for problem in check.problems))
-    for config in sorted(knowledge.glob("*/tenant.yaml")):
-        tenant_id = config.parent.name
-        shutil.copy2(config, tenants_dir / f"{tenant_id}.yaml")
-        tenant_ids.append(tenant_id)
+    for deprecation in check.deprecations:
+        print(f"• warning: {deprecation}")
+    for tenant_id, config in landlord_files(knowledge):
+        if config.parent.name == tenant_id:  # folders only: knowledge/ has no flat files
+            shutil.copy2(config, tenants_dir / f"{tenant_id}.yaml")
+            tenant_ids.append(tenant_id)
     return tenant_ids
 
 
@@ -680,7 +685,7 @@ def build(args: argparse.Namespace) -> bool:
     datastore_path: Path = args.datastore or repo / "build" / "datastore.sqlite"
     datastore = None if args.no_datastore else ensure_datastore(repo, datastore_path)
     place_datastore(datastore, staging)
-    tenants = copy_tenant_configs(repo / "knowledge", staging / "tenants")
+    tenants = copy_tenant_configs(repo / "knowledge", staging / "landlords")
     print(f"• datastore: {datastore or 'none'}; tenants: {', '.join(tenants) or 'none yet'}")
     if out != staging:
         sync_layer(staging, out)

@@ -64,7 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument(
         "--datastore", type=Path, default=None, help="default: Settings.datastore_path"
     )
-    search.add_argument("--tenant", default=None, help="landlord domain, e.g. pierre-habitat.fr")
+    search.add_argument(
+        "--landlord",
+        "--tenant",  # compat: old name
+        default=None,
+        help="landlord domain, e.g. pierre-habitat.fr",
+    )
     search.add_argument(
         "--access",
         type=_access_list,
@@ -142,7 +147,7 @@ def _search(args: argparse.Namespace, out: TextIO) -> int:
 
     path = args.datastore or Settings.from_env().datastore_path
     kb = KnowledgeBase.open(path)
-    response = kb.search(args.query, k=args.k, tenant=args.tenant, access=args.access)
+    response = kb.search(args.query, k=args.k, tenant=args.landlord, access=args.access)
     if args.format == "json":
         out.write(response.model_dump_json(indent=2) + "\n")
         return 0
@@ -165,6 +170,8 @@ def _check_landlords(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"pierre: error: landlords folder not found: {directory}\n")
         return 1
     check = check_landlords(directory)
+    for deprecation in check.deprecations:
+        err.write(f"pierre: warning: {deprecation}\n")
     for problem in check.problems:
         err.write(f"{problem}\n")
     if check.problems:

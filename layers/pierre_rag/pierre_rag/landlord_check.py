@@ -5,6 +5,9 @@ schema, or claims an id that is not its own name makes *that* landlord invalid (
 it get a clear error, health routes list it); the others are served. An SMS number claimed by
 two landlords is routed to neither (an SMS must never reach the wrong landlord) and reported
 for both. ``pierre landlords check`` prints the same problems and fails the build.
+
+A folder whose file still has its old name is read, with a deprecation warning; a folder
+with both names is an error (which one is meant?) that disables the landlord.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from pierre_rag.paths import landlord_files
+from pierre_rag.paths import LANDLORD_FILE, OLD_LANDLORD_FILE, landlord_files
 from pierre_rag.tenants import (
     LandlordIdMismatchError,
     SmsConfig,
@@ -28,6 +31,7 @@ class ProblemKind(StrEnum):
     INVALID_FILE = "invalid_file"  # unreadable, invalid YAML, or schema errors
     WRONG_ID = "wrong_id"  # the id is not the folder (or file) name, e.g. a copied folder
     DUPLICATE_ID = "duplicate_id"  # two files define one landlord
+    BOTH_FILE_NAMES = "both_file_names"  # a folder holds its file under the old and new name
     DUPLICATE_SMS_NUMBER = "duplicate_sms_number"  # one number claimed by two landlords
     LLM_UNAVAILABLE = "llm_unavailable"  # its LLM provider cannot be built (function init)
 
@@ -48,6 +52,7 @@ class LandlordProblem:
 class LandlordCheck:
     landlords: list[TenantConfig] = field(default_factory=list)
     problems: list[LandlordProblem] = field(default_factory=list)
+    deprecations: list[str] = field(default_factory=list)  # served, but to be fixed
 
     @property
     def invalid_ids(self) -> set[str]:
@@ -57,15 +62,39 @@ class LandlordCheck:
 def check_landlords(directory: Path) -> LandlordCheck:
     files = landlord_files(directory)
     problems: list[LandlordProblem] = []
+    deprecations: list[str] = []
     loaded: list[tuple[Path, TenantConfig]] = []
-    for landlord_id, path in files:
+    for landlord_id, path in _without_old_file_names(files, problems, deprecations):
         try:
             loaded.append((path, load_tenant_file(path, landlord_id)))
         except TenantConfigError as error:
             problems.append(_file_problem(landlord_id, path, error, files))
     loaded = _without_duplicate_ids(loaded, problems)
     landlords = _without_shared_numbers(loaded, problems)
-    return LandlordCheck(landlords, problems)
+    return LandlordCheck(landlords, problems, deprecations)
+
+
+def _without_old_file_names(
+    files: list[tuple[str, Path]], problems: list[LandlordProblem], deprecations: list[str]
+) -> list[tuple[str, Path]]:
+    """The files to load: an old-named file alone is kept (and deprecated), beside a new one
+    neither is."""
+    in_folders = [path for landlord_id, path in files if landlord_id == path.parent.name]
+    old = {path.parent for path in in_folders if path.name == OLD_LANDLORD_FILE}
+    both = {path.parent for path in in_folders if path.name == LANDLORD_FILE} & old
+    kept = []
+    for landlord_id, path in files:
+        if path.parent in both:
+            if path.name == LANDLORD_FILE:
+                message = f"both {LANDLORD_FILE} and {OLD_LANDLORD_FILE}: keep {LANDLORD_FILE} only"
+                problems.append(
+                    LandlordProblem(landlord_id, path, ProblemKind.BOTH_FILE_NAMES, message)
+                )
+            continue
+        if path.parent in old and path.name == OLD_LANDLORD_FILE:
+            deprecations.append(f"{path}: deprecated file name, rename it to {LANDLORD_FILE}")
+        kept.append((landlord_id, path))
+    return kept
 
 
 def _file_problem(

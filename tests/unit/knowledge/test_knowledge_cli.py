@@ -226,3 +226,15 @@ def test_a_reused_datastore_reports_the_build_time_of_the_fresh_build(
     # Then both report the same figure, whatever rounding the report applies later
     assert fresh == reused
     assert round(fresh, 2) == round(reused, 2)
+
+
+@pytest.mark.parametrize("flag", ["--landlord", "--tenant"])  # compat: old name
+def test_the_landlord_flag_keeps_its_old_name_as_an_alias(cli_datastore: Path, flag: str) -> None:
+    # Given a staff article of one landlord
+    args = ["knowledge", "search", "procédure interne impayés", "--datastore", str(cli_datastore)]
+
+    # When searching as that landlord's staff, the landlord given by either flag
+    code, stdout, _ = _run(*args, flag, "pierre-habitat.fr", "--access", "staff", "--k", "1")
+
+    # Then the article is found
+    assert code == 0 and "staff/procedure-impayes.md" in stdout
