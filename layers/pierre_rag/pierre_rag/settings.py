@@ -12,10 +12,12 @@ a rotated secret is read again without a cold start.
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,9 +26,18 @@ from pierre_rag import paths
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.parameters import SSMProvider
 
+logger = logging.getLogger(__name__)
+
+
+@functools.cache  # settings are read often: one warning per process is enough
+def _warn_renamed(old: str, new: str) -> None:
+    logger.warning("%s is deprecated: set %s instead", old, new)
+
 
 class _FromEnvironment(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True)
+    # old variable name → new: the old one is still read (with a warning) when the new is unset
+    renamed_variables: ClassVar[Mapping[str, str]] = {}
 
     @classmethod
     def variables(cls) -> tuple[str, ...]:
@@ -41,11 +52,20 @@ class _FromEnvironment(BaseModel):
     def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
         """The settings ``env`` (default: the process environment) gives."""
         env = os.environ if env is None else env
-        return cls.model_validate({name: env[name] for name in cls.variables() if env.get(name)})
+        values = {name: env[name] for name in cls.variables() if env.get(name)}
+        for old, new in cls.renamed_variables.items():
+            if env.get(old) and new not in values:
+                _warn_renamed(old, new)
+                values[new] = env[old]
+        return cls.model_validate(values)
 
 
 class Settings(_FromEnvironment):
     """Where things are and what the functions are called."""
+
+    renamed_variables: ClassVar[Mapping[str, str]] = {
+        "PIERRE_TENANTS_DIR": "PIERRE_LANDLORDS_DIR"  # compat: old name
+    }
 
     service: str = Field(default="pierre", validation_alias="POWERTOOLS_SERVICE_NAME")
     log_level: str = Field(default="INFO", validation_alias="POWERTOOLS_LOG_LEVEL")
@@ -54,7 +74,7 @@ class Settings(_FromEnvironment):
         default_factory=paths.default_datastore, validation_alias="PIERRE_DATASTORE"
     )
     tenants_dir: Path = Field(
-        default_factory=paths.default_landlords_dir, validation_alias="PIERRE_TENANTS_DIR"
+        default_factory=paths.default_landlords_dir, validation_alias="PIERRE_LANDLORDS_DIR"
     )
     conversations_table: str = Field(
         default="pierre-conversations", validation_alias="CONVERSATIONS_TABLE"

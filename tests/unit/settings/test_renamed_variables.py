@@ -1,0 +1,45 @@
+"""A renamed environment variable is still read under its old name, with one warning, until
+deployments have moved to the new one (issue #14)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from pierre_rag import settings
+from pierre_rag.settings import Settings
+
+OLD, NEW = next(iter(Settings.renamed_variables.items()))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_warnings():
+    settings._warn_renamed.cache_clear()
+    yield
+    settings._warn_renamed.cache_clear()
+
+
+def test_the_landlords_folder_variable_has_its_new_name():
+    assert NEW == "PIERRE_LANDLORDS_DIR"
+    assert Settings.from_env({NEW: "/srv/landlords"}).tenants_dir == Path("/srv/landlords")
+
+
+def test_the_old_name_is_read_with_one_warning(caplog):
+    with caplog.at_level(logging.WARNING, logger="pierre_rag.settings"):
+        first = Settings.from_env({OLD: "/srv/old"})
+        second = Settings.from_env({OLD: "/srv/old"})
+
+    assert first.tenants_dir == second.tenants_dir == Path("/srv/old")
+    assert [record.getMessage() for record in caplog.records] == [
+        f"{OLD} is deprecated: set {NEW} instead"
+    ]
+
+
+def test_the_new_name_wins_over_the_old(caplog):
+    with caplog.at_level(logging.WARNING, logger="pierre_rag.settings"):
+        found = Settings.from_env({OLD: "/srv/old", NEW: "/srv/new"})
+
+    assert found.tenants_dir == Path("/srv/new")
+    assert caplog.records == []
