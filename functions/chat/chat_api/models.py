@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from pierre_rag.limits import MAX_MESSAGE_CHARS
 
@@ -14,8 +14,17 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+# The landlord field's first name, still accepted from pages loaded before the rename.
+OLD_LANDLORD_FIELD = "tenant"  # compat: old name
+
+
 class MessageIn(_In):
-    tenant: str = Field(min_length=3, max_length=253, examples=["pierre-habitat.fr"])
+    landlord: str = Field(
+        min_length=3,
+        max_length=253,
+        examples=["pierre-habitat.fr"],
+        validation_alias=AliasChoices("landlord", OLD_LANDLORD_FIELD),
+    )
     context: str = Field(default="default", min_length=1, max_length=32)
     message_id: UUID = Field(
         description="Client-generated; a retry with the same id is answered once"
@@ -32,7 +41,9 @@ class MessageIn(_In):
 
 
 class FeedbackIn(_In):
-    tenant: str = Field(min_length=3, max_length=253)
+    landlord: str = Field(
+        min_length=3, max_length=253, validation_alias=AliasChoices("landlord", OLD_LANDLORD_FIELD)
+    )
     context: str = Field(default="default", min_length=1, max_length=32)
     rating: Literal["up", "down"]
     comment: str | None = Field(default=None, max_length=1000)

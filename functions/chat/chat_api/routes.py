@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from chat_api.models import (
+    OLD_LANDLORD_FIELD,
     ChatConfigOut,
     ErrorOut,
     FeedbackIn,
@@ -62,6 +63,10 @@ HTML_ROUTE_ERRORS: dict[int | str, dict[str, Any]] = {
     for code in (404, 422)
 }
 
+
+# The routes' first prefix, still served (hidden from the schema) for pages and widgets
+# loaded before the rename.
+OLD_PATHS = "/tenants"  # compat: old name
 
 UNAVAILABLE_LANDLORD = (
     "Ce bailleur est momentanément indisponible : sa configuration doit être corrigée."
@@ -113,13 +118,14 @@ def health(landlords: Annotated[TenantRegistry, Depends(served_landlords)]) -> d
 
 
 @router.get(
-    "/tenants/{tenant}/contexts/{context}/config",
+    "/landlords/{landlord}/contexts/{context}/config",
     response_model=ChatConfigOut,
     responses=ERRORS,
     summary="What the chat page shows: greeting, examples, branding, protection",
 )
-def chat_config(tenant: str, context: str, request: Request, services: Services) -> ChatConfigOut:
-    config, ctx = _resolve(services, tenant, context)
+@router.get(OLD_PATHS + "/{landlord}/contexts/{context}/config", include_in_schema=False)
+def chat_config(landlord: str, context: str, request: Request, services: Services) -> ChatConfigOut:
+    config, ctx = _resolve(services, landlord, context)
     staff = _is_staff(services, request, config)
     # An anonymous page of a staff context learns only that it is reserved: the greeting,
     # examples and contacts (internal phone numbers) are for staff.
@@ -151,7 +157,7 @@ def chat_config(tenant: str, context: str, request: Request, services: Services)
 async def post_message(
     conversation_id: UUID, body: MessageIn, request: Request, services: Services
 ) -> StreamingResponse:
-    tenant, context = _resolve(services, body.tenant, body.context)
+    tenant, context = _resolve(services, body.landlord, body.context)
     staff = _check_access(services, request, tenant, context)
     limits = services.limiter.guard(
         [
@@ -233,12 +239,15 @@ def _log_answer(event: PipelineEvent, landlord: str) -> None:
 )
 def history(
     conversation_id: UUID,
-    tenant: str,
     request: Request,
     services: Services,
+    landlord: str = "",
     context: str = "default",
+    old_landlord: Annotated[str, Query(alias=OLD_LANDLORD_FIELD, include_in_schema=False)] = "",
 ) -> HistoryOut:
-    config, ctx = _resolve(services, tenant, context)
+    if not (landlord or old_landlord):
+        raise HTTPException(422, "Le paramètre landlord est requis.")
+    config, ctx = _resolve(services, landlord or old_landlord, context)
     _check_access(services, request, config, ctx)
     meta = services.store.get_meta(str(conversation_id))
     if meta is None:
@@ -269,7 +278,7 @@ def history(
 def feedback(
     conversation_id: UUID, body: FeedbackIn, request: Request, services: Services
 ) -> Response:
-    config, ctx = _resolve(services, body.tenant, body.context)
+    config, ctx = _resolve(services, body.landlord, body.context)
     _check_access(services, request, config, ctx)
     _limit_feedback(services, client_ip(request, services.client_ip), str(conversation_id))
     meta = services.store.get_meta(str(conversation_id))
@@ -322,8 +331,9 @@ def embed_page(tenant: str, context: str, services: Services) -> HTMLResponse:
     )
 
 
+@router.get(OLD_PATHS + "/{landlord}/manifest.webmanifest", include_in_schema=False)
 @router.get(
-    "/tenants/{tenant}/manifest.webmanifest",
+    "/landlords/{landlord}/manifest.webmanifest",
     responses={
         **ERRORS,
         200: {
@@ -333,8 +343,8 @@ def embed_page(tenant: str, context: str, services: Services) -> HTMLResponse:
     },
     summary="PWA manifest of a landlord's chat",
 )
-def manifest(tenant: str, services: Services) -> JSONResponse:
-    config, _ = _resolve(services, tenant, "default")
+def manifest(landlord: str, services: Services) -> JSONResponse:
+    config, _ = _resolve(services, landlord, "default")
     icons = [{"src": config.branding.logo_url, "sizes": "any"}] if config.branding.logo_url else []
     return JSONResponse(
         {
