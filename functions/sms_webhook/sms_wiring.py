@@ -56,7 +56,7 @@ def build_webhook(
 
     def record_opt_out(item: QueuedSms) -> None:
         sender = pseudonymise_phone(item.sender, hash_key())
-        state.record_opt_out(item.tenant, sender, item.received_ms)
+        state.record_opt_out(item.landlord, sender, item.received_ms)
 
     intake = Intake(routes_of(registry), enqueue, record_opt_out)
     persistence = DynamoDBPersistenceLayer(

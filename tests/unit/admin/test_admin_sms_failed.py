@@ -61,7 +61,7 @@ def _queued(message_id: str, landlord: str) -> str:
     return QueuedSms(
         kind="question",
         message_id=message_id,
-        tenant=landlord,
+        landlord=landlord,
         sender="+33612345678",
         recipient="+33199000001",
         text="Mon chauffage est en panne",

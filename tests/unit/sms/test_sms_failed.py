@@ -17,7 +17,7 @@ def _queued(message_id: str, tenant: str, at: int) -> str:
     return QueuedSms(
         kind="question",
         message_id=message_id,
-        tenant=tenant,
+        landlord=tenant,
         sender="+33612345678",
         recipient="+33199000001",
         text="Mon chauffage est en panne",

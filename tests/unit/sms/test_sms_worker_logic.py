@@ -59,7 +59,7 @@ def _queued(message_id="sms-1", received_ms=T0, kind="question", **kwargs) -> Qu
     return QueuedSms(
         kind=kind,
         message_id=message_id,
-        tenant=TENANT,
+        landlord=TENANT,
         sender=PHONE,
         recipient=TENANT_NUMBER,
         text=kwargs.pop("text", "Quel est le préavis ?" if kind == "question" else ""),

@@ -61,7 +61,7 @@ def peek_failed(
                 queued = QueuedSms.model_validate(json.loads(message["Body"]))
             except (json.JSONDecodeError, ValidationError):
                 continue  # not ours to show: no tenant can be trusted from it
-            if queued.tenant != tenant or queued.message_id in seen:
+            if queued.landlord != tenant or queued.message_id in seen:
                 continue
             delivery = state.delivery(queued.message_id) if state is not None else None
             seen[queued.message_id] = FailedSms(
@@ -142,4 +142,4 @@ def _is(body: str, landlord: str, message_id: str) -> bool:
         queued = QueuedSms.model_validate(json.loads(body))
     except (json.JSONDecodeError, ValidationError):
         return False
-    return queued.tenant == landlord and queued.message_id == message_id
+    return queued.landlord == landlord and queued.message_id == message_id

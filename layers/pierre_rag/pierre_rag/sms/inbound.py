@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pierre_rag.limits import MAX_MESSAGE_CHARS
 from pierre_rag.phones import InvalidPhoneNumberError, normalise_phone
@@ -127,6 +127,9 @@ def clip(text: str, limit: int = MAX_MESSAGE_CHARS) -> tuple[str, bool]:
     return cut[:limit].rstrip(), True
 
 
+OLD_LANDLORD_FIELD = "tenant"  # compat: old name, in flight in SQS
+
+
 class QueuedSms(BaseModel):
     """The SQS message between the webhook and the worker.
 
@@ -139,7 +142,12 @@ class QueuedSms(BaseModel):
     version: Literal[1] = 1
     kind: Literal["question", "empty", "stop"]  # "stop" is recorded, never queued
     message_id: str = Field(min_length=1, max_length=100)
-    tenant: str = Field(min_length=1, max_length=253)
+    # Messages queued before the rename use the old name: accepted while the queue drains.
+    landlord: str = Field(
+        min_length=1,
+        max_length=253,
+        validation_alias=AliasChoices("landlord", OLD_LANDLORD_FIELD),
+    )
     sender: str = Field(pattern=E164)
     recipient: str = Field(pattern=E164)  # the landlord's number
     text: str = Field(default="", max_length=MAX_MESSAGE_CHARS)

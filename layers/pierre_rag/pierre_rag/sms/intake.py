@@ -146,7 +146,7 @@ class Intake:
         item = QueuedSms(
             kind=kind.value,
             message_id=inbound.message_id,
-            tenant=tenant,
+            landlord=tenant,
             sender=sender,
             recipient=recipient,
             text=text,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pierre_rag.sms.windowing import WINDOW_MS, Window, next_window
 from pierre_rag.storage.items import Item, from_item, to_item
+from pierre_rag.stored_names import LANDLORD_ATTRIBUTE
 
 if TYPE_CHECKING:
     from types_boto3_dynamodb.client import DynamoDBClient
@@ -217,8 +218,9 @@ class SmsStateStore:
             self.client.update_item(
                 TableName=self.conversations_table,
                 Key=_opt_out_key(tenant, phone_hash),
-                UpdateExpression="SET opted_out_ms = :at, expires_at = :exp, tenant = :tenant",
+                UpdateExpression="SET opted_out_ms = :at, expires_at = :exp, #landlord = :tenant",
                 ConditionExpression="attribute_not_exists(opted_out_ms) OR opted_out_ms < :at",
+                ExpressionAttributeNames={"#landlord": LANDLORD_ATTRIBUTE},
                 ExpressionAttributeValues=to_item(
                     {":at": at_ms, ":exp": int(time.time()) + OPT_OUT_TTL_S, ":tenant": tenant}
                 ),

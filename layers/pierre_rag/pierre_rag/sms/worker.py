@@ -87,7 +87,7 @@ class SmsWorker:
         self.quota = quota
 
     def process(self, queued: QueuedSms) -> DeliveryOutcome:
-        log = {"message_id": queued.message_id, "tenant": queued.tenant}
+        log = {"message_id": queued.message_id, "tenant": queued.landlord}
         if queued.kind == "stop":  # the webhook records those; never answer one
             return DeliveryOutcome("suppressed", "")
         delivery = self.state.delivery(queued.message_id)
@@ -101,10 +101,10 @@ class SmsWorker:
         phone_hash = pseudonymise_phone(queued.sender, self.hash_key)
         if delivery is None:
             conversation = self.state.conversation_for(
-                queued.tenant, phone_hash, queued.received_ms
+                queued.landlord, phone_hash, queued.received_ms
             )
             allowance = (
-                self.quota.take(queued.tenant, phone_hash) if self.quota else Allowance.ANSWER
+                self.quota.take(queued.landlord, phone_hash) if self.quota else Allowance.ANSWER
             )
             delivery = self.state.assign(queued.message_id, conversation, allowance.value)
         conversation_id = delivery.conversation_id
@@ -120,7 +120,7 @@ class SmsWorker:
             if delivery.allowance == Allowance.NOTICE
             else self._reply_text(queued, conversation_id, phone_hash)
         )
-        opted_out = self.state.opted_out_ms(queued.tenant, phone_hash)
+        opted_out = self.state.opted_out_ms(queued.landlord, phone_hash)
         if opted_out is not None and opted_out >= queued.received_ms:
             self.state.finish(queued.message_id, "suppressed")
             logger.info("reply suppressed: the sender opted out", extra=log)
@@ -174,7 +174,7 @@ class SmsWorker:
         result = self.run(
             self.answer(
                 TurnRequest(
-                    tenant=queued.tenant,
+                    tenant=queued.landlord,
                     context="default",
                     channel="sms",
                     conversation_id=conversation_id,
