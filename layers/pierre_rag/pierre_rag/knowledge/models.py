@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 TENANT_PATTERN = re.compile(
     r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$"
 )
 SCHEMA_VERSION = 1
+OLD_LANDLORD_KEY = "tenant"  # compat: old name of the front matter's landlord key
 
 
 class AccessLevel(StrEnum):
@@ -35,9 +36,12 @@ class FrontMatter(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
 
     access: AccessLevel | None = None
-    tenant: str | None = None
+    # Files written before the rename use the old key.
+    landlord: str | None = Field(
+        default=None, validation_alias=AliasChoices("landlord", OLD_LANDLORD_KEY)
+    )
 
-    @field_validator("tenant")
+    @field_validator("landlord")
     @classmethod
     def _tenant_is_domain(cls, value: str | None) -> str | None:
         if value is not None and not looks_like_tenant(value):

@@ -80,9 +80,9 @@ def load_document(path: Path, source: Path) -> Document:
     meta, body = split_front_matter(text, rel)
     parts = rel.split("/")
     folder_tenant = parts[0] if len(parts) > 1 and looks_like_tenant(parts[0]) else None
-    tenant = meta.tenant or folder_tenant
-    if meta.tenant and folder_tenant and meta.tenant != folder_tenant:
-        raise BuildError(f"{rel}: front matter tenant {meta.tenant!r} differs from its folder")
+    tenant = meta.landlord or folder_tenant
+    if meta.landlord and folder_tenant and meta.landlord != folder_tenant:
+        raise BuildError(f"{rel}: front matter tenant {meta.landlord!r} differs from its folder")
     # knowledge/<tenant>/staff/… and …/public/… set the access level by folder.
     folder_access = _access_folder(parts[1]) if folder_tenant and len(parts) > 2 else None
     if meta.access and folder_access and meta.access is not folder_access:
