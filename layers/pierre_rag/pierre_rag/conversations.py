@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from pierre_rag.channel import Channel
 from pierre_rag.storage.items import Item, attribute, from_item, to_item
 from pierre_rag.storage.pages import query_items, query_page
+from pierre_rag.stored_names import BY_LANDLORD_DAY_INDEX, LANDLORD_ATTRIBUTE, LANDLORD_KEY_PREFIX
 from pierre_rag.transactions import ConflictRetry, transact_write
 
 if TYPE_CHECKING:
@@ -47,12 +48,14 @@ Role = Literal["user", "assistant"]
 LATENCY_WINDOW = 200
 
 # The key schema (deployed tables hold data: never change these).
-BY_TENANT_DAY = "by-tenant-day"  # the index of a landlord's conversations of a day
+BY_TENANT_DAY = BY_LANDLORD_DAY_INDEX  # the index of a landlord's conversations of a day
 CONVERSATION_PREFIX = "CONV#"  # pk of every item of a conversation
 META_SORT_KEY = "META"
 TURN_PREFIX = "TURN#"
 RECEIPT_PREFIX = "MSG#"
-DAY_PREFIX = "TENANT#"  # gsi1pk = TENANT#<tenant>#<yyyy-mm-dd>; gsi1sk = <created ms>#<id>
+DAY_PREFIX = (
+    LANDLORD_KEY_PREFIX  # gsi1pk = TENANT#<tenant>#<yyyy-mm-dd>; gsi1sk = <created ms>#<id>
+)
 
 
 class DuplicateMessageError(Exception):
@@ -212,7 +215,7 @@ def _meta_from(item: Mapping[str, Any]) -> ConversationMeta:
     data = from_item(item)
     return ConversationMeta(
         conversation_id=data["pk"].removeprefix(CONVERSATION_PREFIX),
-        tenant=data["tenant"],
+        tenant=data[LANDLORD_ATTRIBUTE],
         context=data["context"],
         channel=data["channel"],
         created_ms=int(data["created_ms"]),
@@ -364,7 +367,7 @@ class ConversationStore:
             # Answers add to these (statistics read META items only, never the turns).
             "source_uses = if_not_exists(source_uses, :no_uses)",
             "latencies_ms = if_not_exists(latencies_ms, :no_latencies)",
-            "tenant = if_not_exists(tenant, :tenant)",
+            "#landlord = if_not_exists(#landlord, :tenant)",
             "#ctx = if_not_exists(#ctx, :context)",
             "channel = if_not_exists(channel, :channel)",
             "created_ms = if_not_exists(created_ms, :now)",
@@ -382,9 +385,9 @@ class ConversationStore:
             # One conversation id never switches landlord or context (checked in the write;
             # the message's receipt item makes the write idempotent).
             "ConditionExpression": "attribute_not_exists(pk) OR "
-            "(tenant = :tenant AND #ctx = :context)",
+            "(#landlord = :tenant AND #ctx = :context)",
             "UpdateExpression": "SET " + ", ".join(sets) + " ADD turn_count :one",
-            "ExpressionAttributeNames": {"#ctx": "context"},
+            "ExpressionAttributeNames": {"#ctx": "context", "#landlord": LANDLORD_ATTRIBUTE},
             "ExpressionAttributeValues": to_item(values),
         }
 

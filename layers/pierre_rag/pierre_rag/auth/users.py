@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from pierre_rag.auth.access import StaffRole
 from pierre_rag.storage.items import Item, from_item, to_item, value_of
 from pierre_rag.storage.pages import query_items
+from pierre_rag.stored_names import LANDLORD_ATTRIBUTE, LANDLORD_KEY_PREFIX
 
 if TYPE_CHECKING:
     from types_boto3_dynamodb.client import DynamoDBClient
@@ -65,7 +66,7 @@ class User:
 
 
 # The key schema (deployed tables hold data: never change these).
-ACCOUNT_PREFIX = "TENANT#"  # pk of a landlord's accounts
+ACCOUNT_PREFIX = LANDLORD_KEY_PREFIX  # pk of a landlord's accounts
 USER_PREFIX = "USER#"  # sk of one account
 LOGIN_PREFIX = "EMAIL#"  # pk of an address's login item
 LOGIN_SORT_KEY = "LOGIN"
@@ -88,7 +89,7 @@ def _from_item(item: Mapping[str, Any]) -> User:
     data = from_item(item)
     return User(
         email=data["email"],
-        tenant=data["tenant"],
+        tenant=data[LANDLORD_ATTRIBUTE],
         role=StaffRole(data["role"]),
         name=data.get("name", ""),
         password_hash=data["password_hash"],
@@ -110,7 +111,7 @@ class UserStore:
         item = self.client.get_item(
             TableName=self.table, Key=_login_key(normalise_email(email)), ConsistentRead=True
         ).get("Item")
-        return str(value_of(item["tenant"])) if item else None
+        return str(value_of(item[LANDLORD_ATTRIBUTE])) if item else None
 
     def get(self, tenant: str, email: str) -> User | None:
         item = self.client.get_item(
@@ -160,7 +161,7 @@ class UserStore:
             **to_item(
                 {
                     "email": email,
-                    "tenant": tenant,
+                    LANDLORD_ATTRIBUTE: tenant,
                     "role": role.value,
                     "name": name,
                     "password_hash": password_hash,
@@ -171,7 +172,7 @@ class UserStore:
                 }
             ),
         }
-        login = {**_login_key(email), **to_item({"tenant": tenant, "email": email})}
+        login = {**_login_key(email), **to_item({LANDLORD_ATTRIBUTE: tenant, "email": email})}
         try:
             self.client.transact_write_items(
                 TransactItems=[
