@@ -40,6 +40,7 @@ from pierre_rag.conversations import (  # noqa: E402
 )
 from pierre_rag.evaluation.measures import percentile  # noqa: E402
 from pierre_rag.storage.items import to_item  # noqa: E402
+from pierre_rag.stored_names import LANDLORD_ATTRIBUTE  # noqa: E402
 from tests.stack import running_stack  # noqa: E402
 
 TENANT = "pierre-habitat.fr"
@@ -96,7 +97,7 @@ def conversation_items(cid: str, created: int, channel: str) -> list[dict[str, A
         {
             "pk": pk,
             "sk": META_SORT_KEY,
-            "tenant": TENANT,
+            LANDLORD_ATTRIBUTE: TENANT,
             "context": "default",
             "channel": channel,
             "created_ms": created,
