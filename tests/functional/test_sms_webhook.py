@@ -42,7 +42,7 @@ def test_a_question_is_queued_and_acknowledged(sqs, queue_url, lambda_context):
     assert (status, body) == (200, {"status": "queued"})
     [queued] = [json.loads(b) for b in queued_bodies(sqs, queue_url)]
     assert queued["kind"] == "question"
-    assert queued["tenant"] == "exemple-hlm.fr"
+    assert queued["landlord"] == "exemple-hlm.fr"
     assert queued["sender"] == "+33612345678" and queued["recipient"] == "+33199000042"
     assert queued["text"].startswith("Bonjour, je veux quitter")
 
