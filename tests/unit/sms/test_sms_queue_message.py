@@ -18,7 +18,7 @@ def _queued() -> QueuedSms:
     return QueuedSms(
         kind="question",
         message_id="m1",
-        tenant="exemple-hlm.fr",
+        landlord="exemple-hlm.fr",
         sender=PHONE,
         recipient="+33199000042",
         text="Quel est le préavis ?",

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import json
 
-from pierre_rag.sms.inbound import OLD_LANDLORD_FIELD, QueuedSms
-from pierre_rag.sms.runtime import parse_queued
+from pierre_rag.sms.inbound import OLD_LANDLORD_FIELD, QueuedSms, parse_queued
 from tests.helpers import load_event
 
 LANDLORD = "exemple-hlm.fr"
