@@ -12,7 +12,6 @@ a rotated secret is read again without a cold start.
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 from collections.abc import Mapping
@@ -29,7 +28,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-@functools.cache  # settings are read often: one warning per process is enough
 def _warn_renamed(old: str, new: str) -> None:
     logger.warning("%s is deprecated: set %s instead", old, new)
 
