@@ -43,7 +43,7 @@ from pierre_rag.storage.items import to_item  # noqa: E402
 from pierre_rag.stored_names import LANDLORD_ATTRIBUTE  # noqa: E402
 from tests.stack import running_stack  # noqa: E402
 
-TENANT = "pierre-habitat.fr"
+LANDLORD = "pierre-habitat.fr"
 TURNS_PER_CONVERSATION = 4
 
 
@@ -97,13 +97,13 @@ def conversation_items(cid: str, created: int, channel: str) -> list[dict[str, A
         {
             "pk": pk,
             "sk": META_SORT_KEY,
-            LANDLORD_ATTRIBUTE: TENANT,
+            LANDLORD_ATTRIBUTE: LANDLORD,
             "context": "default",
             "channel": channel,
             "created_ms": created,
             "last_ms": created + 5800,
             "expires_at": expires,
-            "gsi1pk": f"{DAY_PREFIX}{TENANT}#{day}",
+            "gsi1pk": f"{DAY_PREFIX}{LANDLORD}#{day}",
             "gsi1sk": f"{created:013d}#{cid}",
             "turn_count": TURNS_PER_CONVERSATION,
             "outcome_answered": TURNS_PER_CONVERSATION // 2,
@@ -145,7 +145,7 @@ def sign_in(url: str, bootstrap: str) -> urllib.request.OpenerDirector:
     csrf = re.search(r'name="csrf" value="([^"]+)"', page)
     assert csrf
     body = urllib.parse.urlencode(
-        {"email": f"admin@{TENANT}", "password": bootstrap, "csrf": csrf.group(1)}
+        {"email": f"admin@{LANDLORD}", "password": bootstrap, "csrf": csrf.group(1)}
     ).encode()
     landing = opener.open(url + "/admin/login", body)
     assert landing.geturl().endswith("/admin/password"), landing.geturl()
@@ -175,14 +175,14 @@ def main() -> None:
         store = ConversationStore(stack.client("dynamodb"), stack.table("ConversationsTable"))
         started = time.perf_counter()
         days = seed(store, args.turns, args.days)
-        metas, _ = store.conversations_of_day(TENANT, days[-1], limit=1)
+        metas, _ = store.conversations_of_day(LANDLORD, days[-1], limit=1)
         stored = sum(len(store.all_turns(meta.conversation_id)) for meta in metas)
         assert metas and stored == TURNS_PER_CONVERSATION, "seeded items must read back"
         print(
             f"seeded {args.turns} turns ({args.turns // TURNS_PER_CONVERSATION} conversations)"
             f" over {days} in {time.perf_counter() - started:.0f} s"
         )
-        opener = sign_in(stack.url, stack.secrets[bootstrap_secret_name(TENANT)])
+        opener = sign_in(stack.url, stack.secrets[bootstrap_secret_name(LANDLORD)])
         day = days[-1]
         first = f"{stack.url}/admin/conversations?day={day}"
         html = opener.open(first).read().decode()
@@ -206,7 +206,7 @@ def main() -> None:
         direct = []
         for _ in range(args.requests):
             began = time.perf_counter()
-            store.conversations_of_day(TENANT, day, limit=50)
+            store.conversations_of_day(LANDLORD, day, limit=50)
             direct.append((time.perf_counter() - began) * 1000)
         health = []
         for _ in range(args.requests):

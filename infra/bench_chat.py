@@ -1,7 +1,7 @@
 """Benchmark the chat function through the Lambda-event path (HTTP API v2 event → Mangum).
 
 - **Cold init**: a fresh Python process imports ``chat_handler``, builds its services
-  (tenants, datastore, embedding model, AWS clients) and serves one health request; the time
+  (landlords, datastore, embedding model, AWS clients) and serves one health request; the time
   from process start to that response is reported (median of ``--cold-runs`` processes).
 - **Turn**: warm, in this process, a full extractive turn (``POST …/messages``: history,
   idempotent write, understanding, retrieval, answer, persistence) — p50/p95 over the dev
@@ -106,7 +106,7 @@ def cold_init(
         env = {
             **env,
             "PIERRE_DATASTORE": str(layer / "datastore.sqlite"),
-            "PIERRE_TENANTS_DIR": str(layer / "tenants"),
+            "PIERRE_LANDLORDS_DIR": str(layer / "landlords"),
             "PIERRE_MODELS_DIR": str(layer / "models"),  # what Lambda finds at /opt/models
         }
     child_env = {
@@ -182,7 +182,7 @@ def warm_turns(questions: list[str], aws: AwsTimer | None = None) -> list[tuple[
         event["rawPath"] = event["requestContext"]["http"]["path"] = path
         event["requestContext"]["http"]["sourceIp"] = f"198.51.100.{index % 250}"
         event["body"] = json.dumps(
-            {"tenant": "pierre-habitat.fr", "message_id": str(uuid.uuid4()), "text": text}
+            {"landlord": "pierre-habitat.fr", "message_id": str(uuid.uuid4()), "text": text}
         )
         aws_before = aws.total_ms if aws else 0.0
         started = time.perf_counter()
@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no datastore at {args.datastore}: run `make datastore` first", file=sys.stderr)
         return 2
     os.environ["PIERRE_DATASTORE"] = str(args.datastore)
-    os.environ.setdefault("PIERRE_TENANTS_DIR", str(REPO / "knowledge"))
+    os.environ.setdefault("PIERRE_LANDLORDS_DIR", str(REPO / "knowledge"))
     questions = [
         json.loads(line)["question"]
         for line in args.questions.read_text().splitlines()
@@ -221,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     server, dynamodb_local, env = start_aws()
     try:
         env["PIERRE_DATASTORE"] = str(args.datastore)
-        env["PIERRE_TENANTS_DIR"] = os.environ["PIERRE_TENANTS_DIR"]
+        env["PIERRE_LANDLORDS_DIR"] = os.environ["PIERRE_LANDLORDS_DIR"]
         cold = cold_init(args.cold_runs, env, args.python, args.layer)
         aws = AwsTimer()
         warm_turns(questions[:3], aws)  # warm-up: first request pays lazy imports

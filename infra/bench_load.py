@@ -41,9 +41,9 @@ from pierre_local.dynamodb_local import DynamoDBLocal  # noqa: E402
 from pierre_local.fake_cm import FakeCm  # noqa: E402
 from pierre_rag.evaluation.measures import percentile  # noqa: E402
 from tests.stack import RunningStack, running_stack  # noqa: E402
-from tests.unit.sms.support import TENANTS_DIR, build_fixture_datastore, cm_body  # noqa: E402
+from tests.unit.sms.support import LANDLORDS_DIR, build_fixture_datastore, cm_body  # noqa: E402
 
-TENANT = "exemple-hlm.fr"
+LANDLORD = "exemple-hlm.fr"
 TIMEOUT_S = 60.0
 REPLY_WAIT_S = 600.0
 
@@ -96,7 +96,7 @@ def chat_load(stack: RunningStack, turns: int, same_ip: int, workers: int) -> di
     def turn(index: int) -> tuple[int, float]:
         source = "127.0.0.2" if index < same_ip else f"127.0.{1 + index // 250}.{index % 250 + 1}"
         body = {
-            "tenant": TENANT,
+            "landlord": LANDLORD,
             "context": "default",
             "message_id": str(uuid.uuid4()),
             "text": f"Quel est le préavis pour quitter mon logement ? ({index})",
@@ -167,7 +167,7 @@ def main() -> None:
                 dynamodb=dynamodb.endpoint,
                 env={
                     "PIERRE_DATASTORE": str(datastore),
-                    "PIERRE_TENANTS_DIR": str(TENANTS_DIR),
+                    "PIERRE_LANDLORDS_DIR": str(LANDLORDS_DIR),
                     "PIERRE_LLM": "off",
                 },
             ) as stack,

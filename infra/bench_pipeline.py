@@ -37,6 +37,7 @@ from pierre_rag.knowledge.embeddings import embedder_from_env  # noqa: E402
 from pierre_rag.knowledge.followup import FollowUpModel, signals  # noqa: E402
 from pierre_rag.knowledge.models import AccessLevel  # noqa: E402
 from pierre_rag.knowledge.search import KnowledgeBase  # noqa: E402
+from pierre_rag.landlords import ContextConfig, LandlordConfig, LandlordRegistry  # noqa: E402
 from pierre_rag.llm.openai_compat import OpenAICompatibleClient  # noqa: E402
 from pierre_rag.llm.port import LlmClient  # noqa: E402
 from pierre_rag.pipeline import Outcome, Pipeline, TurnRequest  # noqa: E402
@@ -44,11 +45,10 @@ from pierre_rag.pipeline.language import guess_language  # noqa: E402
 from pierre_rag.pipeline.models import AnswerResult  # noqa: E402
 from pierre_rag.pipeline.moderation import Abuse, classify_abuse  # noqa: E402
 from pierre_rag.storage.memory import MemoryConversations  # noqa: E402
-from pierre_rag.tenants import ContextConfig, TenantConfig, TenantRegistry  # noqa: E402
 from tests.fakes.openai_server import FakeOpenAI, Reply  # noqa: E402
 
 SHARED = Path(os.environ.get("PIERRE_SHARED_DIR", REPO.parent / "shared"))
-TENANT = TenantConfig(
+LANDLORD = LandlordConfig(
     id="bench.example.fr",
     name="Bench",
     contexts={"default": ContextConfig(access=[AccessLevel.COMMUNITY])},
@@ -59,7 +59,7 @@ REFUSE = ("off_topic", "abusive")
 
 def _request(question: BenchQuestion, index: int) -> TurnRequest:
     return TurnRequest(
-        tenant=TENANT.id,
+        landlord=LANDLORD.id,
         channel="web",
         conversation_id=f"bench-{index}",
         message_id=f"m-{index}",
@@ -92,14 +92,14 @@ def _store_history(
             store.record_user_turn(
                 request.conversation_id,
                 asked,
-                tenant=request.tenant,
+                landlord=request.landlord,
                 context=request.context,
                 channel=request.channel,
-                retention_days=TENANT.retention_days,
+                retention_days=LANDLORD.retention_days,
             )
         elif asked is not None:
             answer = Turn("assistant", earlier.content, asked.message_id, at)
-            store.record_answer(request.conversation_id, answer, TENANT.retention_days)
+            store.record_answer(request.conversation_id, answer, LANDLORD.retention_days)
         else:
             raise ValueError(f"{question.id}: an assistant turn answers no earlier user turn")
 
@@ -170,12 +170,12 @@ async def run(knowledge: Path, questions_file: Path) -> dict[str, Any]:
     embedder = embedder_from_env()
     datastore, _ = ensure_datastore(knowledge, embedder, default_cache_dir())
     kb = KnowledgeBase.open(datastore, embedder)
-    registry = TenantRegistry([TENANT])
+    registry = LandlordRegistry([LANDLORD])
     questions = load_questions(questions_file)
     kb.search("préchauffage du modèle", k=1)
 
     store = MemoryConversations()
-    heuristic = Pipeline(registry, kb, store, llm_for=lambda tenant: None)
+    heuristic = Pipeline(registry, kb, store, llm_for=lambda landlord: None)
     heuristic_results = [
         (q, await _answer(heuristic, store, q, i)) for i, q in enumerate(questions)
     ]
@@ -188,7 +188,7 @@ async def run(knowledge: Path, questions_file: Path) -> dict[str, Any]:
         )
         client: LlmClient = OpenAICompatibleClient("gpt-4o-mini", "bench", fake.base_url)
         store = MemoryConversations()
-        with_llm = Pipeline(registry, kb, store, llm_for=lambda tenant: client)
+        with_llm = Pipeline(registry, kb, store, llm_for=lambda landlord: client)
         llm_results = [await _answer(with_llm, store, q, i) for i, q in enumerate(questions)]
         understanding_tokens = [
             len(json.dumps(json.loads(fake_understanding(r).text), ensure_ascii=False)) // 4

@@ -47,7 +47,7 @@ def bench_ack(iterations: int) -> dict[str, float]:
     from pierre_local.resources import LocalResources, create_queues, create_tables
     from pierre_local.template import read_stack
     from tests.helpers import FakeLambdaContext
-    from tests.unit.sms.support import SECRETS, TENANTS_DIR, cm_body, webhook_event
+    from tests.unit.sms.support import LANDLORDS_DIR, SECRETS, cm_body, webhook_event
 
     with mock_aws():
         resources = LocalResources(read_stack(REPO / "template.yaml"))
@@ -61,7 +61,7 @@ def bench_ack(iterations: int) -> dict[str, float]:
             IDEMPOTENCY_TABLE=resources.physical_name("IdempotencyTable"),
             CONVERSATIONS_TABLE=resources.physical_name("ConversationsTable"),
             SMS_QUEUE_URL=resources.queue_urls["SmsQueue"],
-            PIERRE_TENANTS_DIR=str(TENANTS_DIR),
+            PIERRE_LANDLORDS_DIR=str(LANDLORDS_DIR),
         )
         import sms_webhook_handler
 
@@ -111,12 +111,12 @@ def bench_import() -> dict[str, Any]:
 def bench_parts(questions: Path, datastore: Path) -> dict[str, Any]:
     os.environ["PIERRE_LLM"] = "off"
     from pierre_rag.knowledge.search import KnowledgeBase
+    from pierre_rag.landlords import LandlordRegistry
     from pierre_rag.pipeline import Pipeline, TurnRequest
     from pierre_rag.sms.splitting import split_sms
-    from pierre_rag.tenants import TenantRegistry
 
-    registry = TenantRegistry.from_directory(REPO / "knowledge")
-    pipeline = Pipeline(registry, KnowledgeBase.open(datastore), None, lambda tenant: None)
+    registry = LandlordRegistry.from_directory(REPO / "knowledge")
+    pipeline = Pipeline(registry, KnowledgeBase.open(datastore), None, lambda landlord: None)
     rows = [json.loads(line) for line in questions.read_text().splitlines() if line.strip()]
     parts: list[int] = []
     chars: list[int] = []
@@ -127,7 +127,7 @@ def bench_parts(questions: Path, datastore: Path) -> dict[str, Any]:
         result = loop.run_until_complete(
             pipeline.answer(
                 TurnRequest(
-                    tenant="pierre-habitat.fr",
+                    landlord="pierre-habitat.fr",
                     channel="sms",
                     conversation_id="bench",
                     message_id=row["id"],

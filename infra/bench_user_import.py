@@ -50,7 +50,7 @@ from pierre_rag.auth.passwords import (  # noqa: E402
     hash_password,
 )
 from pierre_rag.knowledge.build import build_datastore  # noqa: E402
-from tests.unit.admin.harness import TENANT, make_admin  # noqa: E402
+from tests.unit.admin.harness import LANDLORD, make_admin  # noqa: E402
 from tests.unit.knowledge.fakes import FIXTURE_KNOWLEDGE, HashEmbedder  # noqa: E402
 
 
@@ -61,14 +61,14 @@ def one_import(rows: int, datastore: Path) -> float:
         create_tables(LocalResources(read_stack(REPO / "template.yaml")), dynamodb)
         admin = make_admin(dynamodb, datastore)
         with admin.client:
-            csrf = admin.sign_in_as(f"me@{TENANT}", StaffRole.ADMINISTRATOR)
-            text = "".join(f"user{i}@{TENANT},collaborator\n" for i in range(rows))
+            csrf = admin.sign_in_as(f"me@{LANDLORD}", StaffRole.ADMINISTRATOR)
+            text = "".join(f"user{i}@{LANDLORD},collaborator\n" for i in range(rows))
             began = time.perf_counter()
             response = admin.client.post(
                 "/admin/users/import", data={"csrf": csrf, "csv_text": text, "action": "confirm"}
             )
             seconds = time.perf_counter() - began
-        if response.status_code != 200 or len(admin.users.list(TENANT)) != rows + 1:
+        if response.status_code != 200 or len(admin.users.list(LANDLORD)) != rows + 1:
             raise SystemExit(f"import failed: HTTP {response.status_code}")
         return seconds
 

@@ -309,7 +309,7 @@ def prepare_embedding_model(python_dir: Path, models_dir: Path) -> None:
     print(f"• embedding model: {'; '.join(done)}; checked against the library's own parse")
 
 
-# --------------------------------------------------------------------------- datastore & tenants
+# --------------------------------------------------------------------------- datastore & landlords
 
 
 def ensure_datastore(repo: Path, datastore: Path) -> Path | None:
@@ -351,12 +351,12 @@ def place_datastore(datastore: Path | None, layer: Path) -> None:
     shutil.copy2(datastore, target)
 
 
-def copy_tenant_configs(knowledge: Path, tenants_dir: Path) -> list[str]:
-    """Copy ``knowledge/<id>/tenant.yaml`` to ``tenants/<id>.yaml``; return the tenant ids."""
-    if tenants_dir.exists():
-        shutil.rmtree(tenants_dir)
-    tenants_dir.mkdir(parents=True)
-    tenant_ids = []
+def copy_landlord_configs(knowledge: Path, landlords_dir: Path) -> list[str]:
+    """Copy ``knowledge/<id>/landlord.yaml`` to ``landlords/<id>.yaml``; return the landlord ids."""
+    if landlords_dir.exists():
+        shutil.rmtree(landlords_dir)
+    landlords_dir.mkdir(parents=True)
+    landlord_ids = []
     from pierre_rag.landlord_check import check_landlords
     from pierre_rag.paths import landlord_files
 
@@ -365,11 +365,11 @@ def copy_tenant_configs(knowledge: Path, tenants_dir: Path) -> list[str]:
         raise LayerBuildError("\n".join(str(problem) for problem in check.problems))
     for deprecation in check.deprecations:
         print(f"• warning: {deprecation}")
-    for tenant_id, config in landlord_files(knowledge):
-        if config.parent.name == tenant_id:  # folders only: knowledge/ has no flat files
-            shutil.copy2(config, tenants_dir / f"{tenant_id}.yaml")
-            tenant_ids.append(tenant_id)
-    return tenant_ids
+    for landlord_id, config in landlord_files(knowledge):
+        if config.parent.name == landlord_id:  # folders only: knowledge/ has no flat files
+            shutil.copy2(config, landlords_dir / f"{landlord_id}.yaml")
+            landlord_ids.append(landlord_id)
+    return landlord_ids
 
 
 def sync_layer(staging: Path, out: Path) -> None:
@@ -450,7 +450,7 @@ def package_sizes(python_dir: Path) -> dict[str, int]:
 
 
 def layer_entry_sizes(layer: Path) -> dict[str, int]:
-    """Bytes per layer-root entry (``python``, ``datastore.sqlite``, ``tenants``…)."""
+    """Bytes per layer-root entry (``python``, ``datastore.sqlite``, ``landlords``…)."""
     return {entry.name: tree_size(entry, skip_pycache=False) for entry in sorted(layer.iterdir())}
 
 
@@ -685,8 +685,8 @@ def build(args: argparse.Namespace) -> bool:
     datastore_path: Path = args.datastore or repo / "build" / "datastore.sqlite"
     datastore = None if args.no_datastore else ensure_datastore(repo, datastore_path)
     place_datastore(datastore, staging)
-    tenants = copy_tenant_configs(repo / "knowledge", staging / "landlords")
-    print(f"• datastore: {datastore or 'none'}; tenants: {', '.join(tenants) or 'none yet'}")
+    landlords = copy_landlord_configs(repo / "knowledge", staging / "landlords")
+    print(f"• datastore: {datastore or 'none'}; landlords: {', '.join(landlords) or 'none yet'}")
     if out != staging:
         sync_layer(staging, out)
         print(f"• copied the layer to {out}")

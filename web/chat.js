@@ -5,7 +5,7 @@
 
   const root = document.getElementById("pierre-chat");
   if (!root) return;
-  const tenant = root.dataset.tenant;
+  const landlord = root.dataset.landlord;
   const context = root.dataset.context || "default";
   if (window.self !== window.top) {
     root.classList.add("chat--embedded");
@@ -22,7 +22,7 @@
   const input = document.getElementById("pierre-input");
   const send = document.getElementById("pierre-send");
   const status = document.getElementById("pierre-status");
-  const storageKey = `pierre:${tenant}:${context}:conversation`;
+  const storageKey = `pierre:${landlord}:${context}:conversation`;
   let config = null;
   let busy = false;
 
@@ -168,8 +168,8 @@
 
   // ------------------------------------------------------------------ API
   const api = {
-    config: () => fetch(`/api/tenants/${encodeURIComponent(tenant)}/contexts/${encodeURIComponent(context)}/config`, { credentials: "same-origin" }),
-    history: () => fetch(`/api/conversations/${conversation}?tenant=${encodeURIComponent(tenant)}&context=${encodeURIComponent(context)}`, { credentials: "same-origin" }),
+    config: () => fetch(`/api/landlords/${encodeURIComponent(landlord)}/contexts/${encodeURIComponent(context)}/config`, { credentials: "same-origin" }),
+    history: () => fetch(`/api/conversations/${conversation}?landlord=${encodeURIComponent(landlord)}&context=${encodeURIComponent(context)}`, { credentials: "same-origin" }),
   };
   async function errorText(response) {
     try {
@@ -184,7 +184,7 @@
       method: "POST",
       credentials: "same-origin",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ tenant, context, rating }),
+      body: JSON.stringify({ landlord, context, rating }),
     });
     if (response.ok) {
       box.querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.rating === rating)));
@@ -217,7 +217,7 @@
         method: "POST",
         credentials: "same-origin",
         headers: { "content-type": "application/json", accept: "text/event-stream" },
-        body: JSON.stringify({ tenant, context, message_id: messageId, text }),
+        body: JSON.stringify({ landlord, context, message_id: messageId, text }),
       });
     } catch (e) {
       fail("Connexion impossible. Vérifiez votre réseau.");

@@ -20,10 +20,10 @@
       return;
     }
     if (base.protocol !== "https:" && base.protocol !== "http:") return;
-    const tenant = data.configuration || "";
+    const landlord = data.configuration || "";
     const context = data.context || "default";
-    if (!/^[a-z0-9.-]+$/.test(tenant) || !/^[a-z][a-z0-9_-]*$/.test(context)) return;
-    const src = new URL(`/api/embed/${tenant}/${context}`, base.origin).href;
+    if (!/^[a-z0-9.-]+$/.test(landlord) || !/^[a-z][a-z0-9_-]*$/.test(context)) return;
+    const src = new URL(`/api/embed/${landlord}/${context}`, base.origin).href;
 
     const host = document.createElement("div");
     host.setAttribute("data-pierre-widget", "");

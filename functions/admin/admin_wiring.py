@@ -63,7 +63,7 @@ def build_services(
         conversations=wiring.conversation_store(settings, dynamodb),
         throttle=wiring.login_throttle(settings, dynamodb),
         codec=wiring.session_codec(read_secret),
-        tenants=wiring.landlords(settings),
+        landlords=wiring.landlords(settings),
         bootstrap_password=bootstrap_reader(read_secret),
         browser=Lazy(lambda: KnowledgeBrowser(settings.datastore_path)),
         knowledge=Lazy(lambda: wiring.knowledge(settings)),

@@ -25,4 +25,4 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
 
 
 if Settings.from_env().lambda_function_name:
-    services()  # Lambda init: tenants, datastore, embedding model, clients
+    services()  # Lambda init: landlords, datastore, embedding model, clients

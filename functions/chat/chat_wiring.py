@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from chat_api.services import ChatServices
 from pierre_rag import wiring
+from pierre_rag.landlords import LandlordRegistry
 from pierre_rag.llm.landlords import LandlordLlms
 from pierre_rag.settings import Settings, read_secret
-from pierre_rag.tenants import TenantRegistry
 from pierre_rag.wiring import Lazy, SecretReader
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ def build_services(
     settings: Settings,
     read_secret: SecretReader,
     dynamodb: DynamoDBClient,
-    served: tuple[TenantRegistry, LandlordLlms] | None = None,
+    served: tuple[LandlordRegistry, LandlordLlms] | None = None,
 ) -> ChatServices:
     """The landlords and their LLMs (``served``, or built here), the knowledge base (embedding
     model loaded: part of the cold start, not of the first question), the stores and the
@@ -44,7 +44,7 @@ def build_services(
 
 def landlords_from_environment(
     secrets: SecretReader = read_secret,
-) -> tuple[TenantRegistry, LandlordLlms]:
+) -> tuple[LandlordRegistry, LandlordLlms]:
     return wiring.served_landlords(Settings.from_env(), secrets)
 
 
@@ -56,11 +56,11 @@ def from_environment(secrets: SecretReader = read_secret) -> ChatServices:
     return build_services(Settings.from_env(), secrets, boto3.client("dynamodb"), landlords())
 
 
-landlords: Lazy[tuple[TenantRegistry, LandlordLlms]] = Lazy(landlords_from_environment)
+landlords: Lazy[tuple[LandlordRegistry, LandlordLlms]] = Lazy(landlords_from_environment)
 services: Lazy[ChatServices] = Lazy(from_environment)
 
 
-def served_registry() -> TenantRegistry:
+def served_registry() -> LandlordRegistry:
     """The landlords health reports (their LLM clients built, the datastore not needed)."""
     registry, _ = landlords()
     return registry

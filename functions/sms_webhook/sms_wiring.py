@@ -21,16 +21,16 @@ if TYPE_CHECKING:
     from types_boto3_dynamodb.client import DynamoDBClient
     from types_boto3_sqs.client import SQSClient
 
+    from pierre_rag.landlords import LandlordRegistry
     from pierre_rag.sms.intake import Intake
     from pierre_rag.sms.worker import Runner, SmsWorker
-    from pierre_rag.tenants import TenantRegistry
 
 WEBHOOK_SECRET = "sms-webhook-secret"  # noqa: S105 (a parameter name, not a secret)
 
 
 @dataclass(frozen=True)
 class Webhook:
-    landlords: TenantRegistry
+    landlords: LandlordRegistry
     intake: Intake
     idempotency: Any  # Powertools' IdempotencyConfig: register each invocation's context
     # the path secret CM must call, read per request so a rotated one is picked up

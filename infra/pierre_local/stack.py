@@ -178,10 +178,10 @@ class LocalStack:
     @staticmethod
     def _landlords() -> list[str]:
         """The landlords the functions will serve (each needs its bootstrap secret)."""
+        from pierre_rag.landlords import LandlordRegistry
         from pierre_rag.settings import Settings
-        from pierre_rag.tenants import TenantRegistry
 
-        return TenantRegistry.from_directory(Settings.from_env().tenants_dir).ids
+        return LandlordRegistry.from_directory(Settings.from_env().landlords_dir).ids
 
     def _function_environment(self) -> dict[str, str]:
         """All functions run in this one process, so their variables must agree."""

@@ -53,7 +53,7 @@ def stack(
     env = {
         "PIERRE_LLM": "off",
         "PIERRE_DATASTORE": str(e2e_datastore),
-        "PIERRE_TENANTS_DIR": str(REPO_ROOT / "knowledge"),
+        "PIERRE_LANDLORDS_DIR": str(REPO_ROOT / "knowledge"),
     }
     state_dir = tmp_path_factory.mktemp("e2e-state")
     with running_stack(state_dir, dynamodb=dynamodb_local, env=env) as running:

@@ -17,8 +17,8 @@ from pierre_rag.auth.bootstrap import bootstrap_secret_name
 from pierre_rag.conversations import ConversationStore, Turn
 from tests.helpers import REPO_ROOT
 
-TENANT = "pierre-habitat.fr"
-ADMIN = f"admin@{TENANT}"
+LANDLORD = "pierre-habitat.fr"
+ADMIN = f"admin@{LANDLORD}"
 NEW_PASSWORD = "une phrase de passe e2e"
 SHOTS = REPO_ROOT / "docs" / "screenshots"
 TMP_SHOTS = Path(tempfile.gettempdir()) / "pierre-screenshots"
@@ -83,7 +83,7 @@ def seeded(stack) -> list[str]:
         store.record_user_turn(
             cid,
             ask,
-            tenant=TENANT,
+            landlord=LANDLORD,
             context=context,
             channel=channel,  # type: ignore[arg-type]
             retention_days=30,
@@ -123,9 +123,9 @@ def administrator(stack, browser) -> str:
     """Bootstrap the landlord's first administrator once, through the forms."""
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    _login(page, stack.url, ADMIN, stack.secrets[bootstrap_secret_name(TENANT)])
+    _login(page, stack.url, ADMIN, stack.secrets[bootstrap_secret_name(LANDLORD)])
     page.wait_for_url("**/admin/password")
-    page.locator("#current").fill(stack.secrets[bootstrap_secret_name(TENANT)])
+    page.locator("#current").fill(stack.secrets[bootstrap_secret_name(LANDLORD)])
     page.locator("#new").fill(NEW_PASSWORD)
     page.locator("#confirm").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Enregistrer").click()
@@ -152,7 +152,7 @@ def test_a_contributor_cannot_open_the_users_page(stack, page, administrator, br
     # given: the administrator creates a contributor and reads its one-time password
     _login(page, stack.url, administrator, NEW_PASSWORD)
     page.goto(stack.url + "/admin/users")
-    email = f"contrib-{uuid.uuid4().hex[:6]}@{TENANT}"
+    email = f"contrib-{uuid.uuid4().hex[:6]}@{LANDLORD}"
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Rôle", exact=True).select_option("contributor")
     page.get_by_role("button", name="Créer").click()

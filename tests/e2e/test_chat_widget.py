@@ -7,7 +7,7 @@ from typing import Any
 
 from pierre_rag.conversations import ConversationStore
 
-TENANT = "pierre-habitat.fr"
+LANDLORD = "pierre-habitat.fr"
 
 
 def _open_widget(page: Any, url: str) -> Any:
@@ -99,7 +99,7 @@ def test_widget_is_full_screen_on_a_phone(stack, browser):
 
 
 def test_markup_in_knowledge_or_answers_never_executes(stack, page):
-    page.goto(f"{stack.url}/api/embed/{TENANT}/default")
+    page.goto(f"{stack.url}/api/embed/{LANDLORD}/default")
     dialogs: list[str] = []
 
     def record(dialog: Any) -> None:
@@ -117,7 +117,7 @@ def test_markup_in_knowledge_or_answers_never_executes(stack, page):
 
 
 def test_protected_context_without_a_session_is_refused(stack, page):
-    page.goto(f"{stack.url}/api/embed/{TENANT}/staff")
+    page.goto(f"{stack.url}/api/embed/{LANDLORD}/staff")
 
     page.get_by_text("réservé au personnel").wait_for()
 
@@ -128,7 +128,7 @@ def test_protected_context_without_a_session_is_refused(stack, page):
         """async () => (await fetch(
             '/api/conversations/7d1f5f0e-3c2a-4b8e-9f61-2a4c6b8d0e13/messages', {
               method: 'POST', headers: {'content-type': 'application/json'},
-              body: JSON.stringify({tenant: 'pierre-habitat.fr', context: 'staff',
+              body: JSON.stringify({landlord: 'pierre-habitat.fr', context: 'staff',
                                     message_id: crypto.randomUUID(), text: 'astreinte ?'})
             })).status"""
     )

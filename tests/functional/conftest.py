@@ -77,7 +77,7 @@ def runtime(dynamodb: Any, fixture_datastore: Path, monkeypatch: pytest.MonkeyPa
     for variable, logical_id in names.items():
         monkeypatch.setenv(variable, LocalResources.physical_name(logical_id))
     monkeypatch.setenv("PIERRE_DATASTORE", str(fixture_datastore))
-    monkeypatch.setenv("PIERRE_TENANTS_DIR", str(FIXTURE_KB))
+    monkeypatch.setenv("PIERRE_LANDLORDS_DIR", str(FIXTURE_KB))
     monkeypatch.setenv("PIERRE_LLM", "off")
     boto3.client("ssm").put_parameter(
         Name="/pierre/session-secret", Value=SESSION_SECRET, Type="SecureString"

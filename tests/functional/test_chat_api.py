@@ -82,7 +82,7 @@ def test_feedback_on_an_unknown_conversation_is_404(chat):
         ({"text": "x" * 2001}, 413),
         ({"text": "   "}, 422),
         ({"message_id": "not-a-uuid"}, 422),
-        ({"tenant": "inconnu.fr"}, 404),
+        ({"landlord": "inconnu.fr"}, 404),
         ({"context": "nope"}, 404),
         ({"unexpected": 1}, 422),
     ],
@@ -205,7 +205,7 @@ def test_config_and_embed_page(chat):
     assert page["statusCode"] == 200
     csp = page["headers"]["content-security-policy"]
     assert "frame-ancestors 'self' http://localhost:3000" in csp
-    assert 'data-tenant="exemple-hlm.fr"' in page["body"]
+    assert 'data-landlord="exemple-hlm.fr"' in page["body"]
 
 
 def test_openapi_documents_the_routes(chat):

@@ -40,10 +40,10 @@ def test_the_chat_api_never_answers_5xx_and_keeps_to_its_schema(chat_api: Any) -
         )
         def check(case: Any) -> None:
             # A landlord that exists: random ones stop at 404 before the pipeline.
-            if isinstance(case.body, dict) and "tenant" in case.body:
-                case.body["tenant"] = LANDLORD
-            if case.path_parameters and "tenant" in case.path_parameters:
-                case.path_parameters["tenant"] = LANDLORD
+            if isinstance(case.body, dict) and "landlord" in case.body:
+                case.body["landlord"] = LANDLORD
+            if case.path_parameters and "landlord" in case.path_parameters:
+                case.path_parameters["landlord"] = LANDLORD
             # Not checked: that every schema-valid body is accepted. A blank or control-only
             # text is valid by the schema's length rule and refused 422 by the model's
             # validator; JSON Schema cannot say "a printable character" (known, reported).

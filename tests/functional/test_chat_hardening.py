@@ -72,21 +72,21 @@ INTERNAL_PHONE = "01 99 00 45 12"
 @pytest.fixture
 def staff_context(runtime, tmp_path, monkeypatch):
     """The fixture landlord, its staff context given a greeting, examples and an internal phone."""
-    tenant = yaml.safe_load((FIXTURE_KB / "exemple-hlm.fr" / "tenant.yaml").read_text())
-    tenant["contexts"]["staff"].update(
+    landlord = yaml.safe_load((FIXTURE_KB / "exemple-hlm.fr" / "landlord.yaml").read_text())
+    landlord["contexts"]["staff"].update(
         greeting=STAFF_GREETING,
         examples=[STAFF_EXAMPLE],
         handoff={"label": "Astreinte", "phone": INTERNAL_PHONE},
     )
     folder = tmp_path / "exemple-hlm.fr"
     folder.mkdir()
-    (folder / "tenant.yaml").write_text(yaml.safe_dump(tenant, allow_unicode=True))
-    monkeypatch.setenv("PIERRE_TENANTS_DIR", str(tmp_path))
+    (folder / "landlord.yaml").write_text(yaml.safe_dump(landlord, allow_unicode=True))
+    monkeypatch.setenv("PIERRE_LANDLORDS_DIR", str(tmp_path))
 
 
 def _staff_config() -> dict[str, Any]:
     event = load_event("chat_get_config")
-    path = "/api/tenants/exemple-hlm.fr/contexts/staff/config"
+    path = "/api/landlords/exemple-hlm.fr/contexts/staff/config"
     event["rawPath"] = event["requestContext"]["http"]["path"] = path
     return event
 

@@ -22,7 +22,7 @@ def _turn(store: ConversationStore, limiter: RateLimiter, index: int) -> None:
     store.record_user_turn(
         f"c{index}",
         Turn("user", "Bonjour", f"m{index}", 1_000 + index),
-        tenant="exemple-hlm.fr",
+        landlord="exemple-hlm.fr",
         context="default",
         channel="web",
         retention_days=30,

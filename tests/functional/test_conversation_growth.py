@@ -25,7 +25,7 @@ def _ask(store: ConversationStore, index: int, message_id: str) -> Turn:
     store.record_user_turn(
         "long",
         question,
-        tenant="exemple-hlm.fr",
+        landlord="exemple-hlm.fr",
         context="default",
         channel="web",
         retention_days=30,

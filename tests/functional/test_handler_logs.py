@@ -28,7 +28,7 @@ def test_a_chat_turn_logs_one_json_line_with_its_outcome_and_no_text(runtime, la
     # Then the answer is logged as JSON with its extra fields and the Lambda context
     assert response["statusCode"] == 200
     (answer,) = [line for line in logs.lines() if line["message"] == "chat answer sent"]
-    assert answer["landlord"] == body["tenant"]
+    assert answer["landlord"] == body["landlord"]
     assert answer["outcome"] == "answered" and answer["mode"] == "extractive"
     assert answer["level"] == "INFO" and answer["name"] == "chat_api.routes"
     assert answer["correlation_id"] == event["requestContext"]["requestId"]

@@ -26,8 +26,8 @@ def landlords(runtime: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     root = tmp_path / "landlords"
     for name in (VALID, COPY):  # the copy still says `id: exemple-hlm.fr`
         (root / name).mkdir(parents=True)
-        shutil.copy(FIXTURE_KB / VALID / "tenant.yaml", root / name / "tenant.yaml")
-    monkeypatch.setenv("PIERRE_TENANTS_DIR", str(root))
+        shutil.copy(FIXTURE_KB / VALID / "landlord.yaml", root / name / "landlord.yaml")
+    monkeypatch.setenv("PIERRE_LANDLORDS_DIR", str(root))
     return root
 
 
@@ -73,5 +73,5 @@ def test_every_health_route_reports_the_landlord_that_is_not_served(
     assert payload["landlords"] == [VALID]
     assert payload["invalid_landlords"] == [COPY]
     assert payload["landlord_problems"] == [
-        {"landlord": COPY, "file": f"{COPY}/tenant.yaml", "kind": "wrong_id"}
+        {"landlord": COPY, "file": f"{COPY}/landlord.yaml", "kind": "wrong_id"}
     ]

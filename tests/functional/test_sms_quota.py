@@ -1,5 +1,5 @@
 """The hourly answer limit of a landlord's SMS config, end to end: recorded webhook and SQS
-events, the real runtime wiring (tenant file → quota), moto and the fake CM server."""
+events, the real runtime wiring (landlord file → quota), moto and the fake CM server."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pierre_rag.ratelimit import RateLimiter
 from pierre_rag.sms.quota import LIMIT_NOTICE
 from tests.fakes.cm_server import FakeCm
 from tests.unit.sms.support import (
-    TENANTS_DIR,
+    LANDLORDS_DIR,
     build_fixture_datastore,
     cm_body,
     queued_bodies,
@@ -42,16 +42,16 @@ def cm() -> Any:
 
 @pytest.fixture
 def sqs(dynamodb: Any, monkeypatch: pytest.MonkeyPatch, datastore: Path, cm: Any, tmp_path: Path):
-    # The fixture landlord, with a limit of one answer per number and hour in its tenant file.
-    tenants = tmp_path / "tenants"
-    shutil.copytree(TENANTS_DIR, tenants)
-    tenant_file = tenants / "exemple-hlm.fr" / "tenant.yaml"
-    config = yaml.safe_load(tenant_file.read_text(encoding="utf-8"))
+    # The fixture landlord, with a limit of one answer per number and hour in its landlord file.
+    landlords = tmp_path / "landlords"
+    shutil.copytree(LANDLORDS_DIR, landlords)
+    landlord_file = landlords / "exemple-hlm.fr" / "landlord.yaml"
+    config = yaml.safe_load(landlord_file.read_text(encoding="utf-8"))
     config["sms"]["answers_per_hour"] = 1
-    tenant_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    landlord_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     monkeypatch.setenv("PIERRE_DATASTORE", str(datastore))
     client = setup_aws(monkeypatch, cm_url=cm.url)
-    monkeypatch.setenv("PIERRE_TENANTS_DIR", str(tenants))
+    monkeypatch.setenv("PIERRE_LANDLORDS_DIR", str(landlords))
     return client
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from tests.fakes.cm_server import Accept, Fail, FakeCm
 from tests.stack import RunningStack, running_stack
-from tests.unit.sms.support import TENANTS_DIR, build_fixture_datastore, cm_body
+from tests.unit.sms.support import LANDLORDS_DIR, build_fixture_datastore, cm_body
 
 MAX_RECEIVES = 2
 
@@ -37,7 +37,7 @@ def stack(tmp_path_factory, cm, dynamodb_local: str) -> Iterator[RunningStack]:
         f"CmApiUrl={cm.url}",
         env={
             "PIERRE_DATASTORE": str(datastore),
-            "PIERRE_TENANTS_DIR": str(TENANTS_DIR),
+            "PIERRE_LANDLORDS_DIR": str(LANDLORDS_DIR),
             "PIERRE_LLM": "off",
             "CM_ATTEMPTS": "1",
             "CM_TIMEOUT_S": "2",

@@ -15,7 +15,7 @@ import sms_webhook_handler
 from pierre_rag.limits import MAX_MESSAGE_CHARS
 from tests.unit.sms.support import (
     CONVERSATIONS_TABLE,
-    TENANT_NUMBER,
+    LANDLORD_NUMBER,
     CapturedLogs,
     cm_body,
     queued_bodies,
@@ -113,7 +113,7 @@ def test_a_sender_written_in_other_digits_is_ignored_and_logged_without_the_numb
     assert number not in logs.text
 
 
-@pytest.mark.parametrize("landlord_number", [TENANT_NUMBER, "0033199000042", "01 99 00 00 42"])
+@pytest.mark.parametrize("landlord_number", [LANDLORD_NUMBER, "0033199000042", "01 99 00 00 42"])
 def test_a_message_from_a_landlord_number_is_never_answered(
     sqs: Any, queue_url: str, lambda_context: Any, landlord_number: str
 ) -> None:

@@ -99,7 +99,7 @@ def _ask(
     store.record_user_turn(
         conversation,
         turn,
-        tenant=landlord,
+        landlord=landlord,
         context="default",
         channel="web",
         retention_days=30,
@@ -184,7 +184,7 @@ def test_answers_add_to_the_conversation_counters(backend: Backend) -> None:
 
     # then it counts turns, outcomes, tokens, cost, cited sources and latencies
     assert meta is not None
-    assert (meta.tenant, meta.context, meta.channel) == (LANDLORD, "default", "web")
+    assert (meta.landlord, meta.context, meta.channel) == (LANDLORD, "default", "web")
     assert (meta.created_ms, meta.last_ms) == (first.created_ms, last.created_ms)
     assert meta.turn_count == 4
     assert meta.outcomes == {"answered": 2}
@@ -347,8 +347,8 @@ def test_accounts_are_found_by_address_and_listed_by_landlord(backend: Backend) 
     users.create(OTHER_LANDLORD, "bob@autre-hlm.fr", StaffRole.ADMINISTRATOR, "h3")
 
     # when they are read, then addresses are normalised and accounts stay with their landlord
-    assert users.tenant_of(" ZOE@exemple-hlm.fr ") == LANDLORD
-    assert users.tenant_of("nobody@exemple-hlm.fr") is None
+    assert users.landlord_of(" ZOE@exemple-hlm.fr ") == LANDLORD
+    assert users.landlord_of("nobody@exemple-hlm.fr") is None
     assert [user.email for user in users.list(LANDLORD)] == [
         "ana@exemple-hlm.fr",
         "zoe@exemple-hlm.fr",
@@ -374,7 +374,7 @@ def test_one_address_has_one_account(backend: Backend) -> None:
         backend.users.create(LANDLORD, "ANA@exemple-hlm.fr", StaffRole.ADMINISTRATOR, "h")
     with pytest.raises(DuplicateUserError):
         backend.users.create(OTHER_LANDLORD, "ana@exemple-hlm.fr", StaffRole.ADMINISTRATOR, "h")
-    assert backend.users.tenant_of("ana@exemple-hlm.fr") == LANDLORD
+    assert backend.users.landlord_of("ana@exemple-hlm.fr") == LANDLORD
 
 
 def test_every_change_ends_the_sessions(backend: Backend) -> None:
@@ -411,7 +411,7 @@ def test_a_deleted_account_frees_its_address(backend: Backend) -> None:
     with pytest.raises(UserNotFoundError):
         users.delete(LANDLORD, "ana@exemple-hlm.fr")
     users.create(OTHER_LANDLORD, "ana@exemple-hlm.fr", StaffRole.ADMINISTRATOR, "h")
-    assert users.tenant_of("ana@exemple-hlm.fr") == OTHER_LANDLORD
+    assert users.landlord_of("ana@exemple-hlm.fr") == OTHER_LANDLORD
 
 
 # ---------------------------------------------------------------------- SMS state

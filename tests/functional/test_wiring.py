@@ -43,13 +43,17 @@ def settings(
 ) -> Settings:
     for variable in TABLES:
         monkeypatch.setenv(variable, "not-the-given-table")
-    monkeypatch.setenv("PIERRE_TENANTS_DIR", str(tmp_path))  # no landlord
+    monkeypatch.setenv("PIERRE_LANDLORDS_DIR", str(tmp_path))  # no landlord
     monkeypatch.setenv("PIERRE_LLM", "off")
     given = {
         variable: LocalResources.physical_name(logical) for variable, logical in TABLES.items()
     }
     return Settings.from_env(
-        {**given, "PIERRE_DATASTORE": str(fixture_datastore), "PIERRE_TENANTS_DIR": str(FIXTURE_KB)}
+        {
+            **given,
+            "PIERRE_DATASTORE": str(fixture_datastore),
+            "PIERRE_LANDLORDS_DIR": str(FIXTURE_KB),
+        }
     )
 
 
@@ -67,7 +71,7 @@ def test_the_chat_and_the_admin_share_the_given_tables_and_session_secret(
     token, _ = admin.codec.issue(user)
 
     assert chat.sessions.read(token) is not None
-    assert chat.registry.ids == admin.tenants.ids == [LANDLORD]
+    assert chat.registry.ids == admin.landlords.ids == [LANDLORD]
     assert admin.bootstrap_password(LANDLORD) == SECRETS[bootstrap_secret_name(LANDLORD)]
     assert chat.client_ip == admin.client_ip == ClientIpRule(SECRETS["origin-secret"])
     assert chat.pipeline.registry is chat.registry

@@ -131,7 +131,7 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
 
     @app.get("/admin/health", summary="Liveness of the admin function and its landlords")
     def health() -> dict[str, Any]:
-        return health_payload("admin", services_factory().tenants)
+        return health_payload("admin", services_factory().landlords)
 
     for module in (auth, users, conversations, stats, knowledge, chat):
         app.include_router(module.router)

@@ -34,10 +34,6 @@ class CsrfError(Exception):
 class Principal(StaffPrincipal):
     """The layer's staff principal, under the name the admin's routes use."""
 
-    @property
-    def tenant(self) -> str:
-        return self.landlord
-
 
 def services(request: Request) -> Services:
     factory: Callable[[], Services] = request.app.state.services
@@ -64,7 +60,7 @@ def read_principal(request: Request, svc: Services) -> Principal | None:
         request.cookies.get(COOKIE_NAME),
         codec=svc.codec,
         users=svc.users,
-        landlords=svc.tenants.ids,
+        landlords=svc.landlords.ids,
     )
     return None if principal is None else Principal(principal.session, principal.user)
 

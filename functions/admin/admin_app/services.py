@@ -12,9 +12,9 @@ from pierre_rag.auth.sessions import SessionCodec
 from pierre_rag.client_ip import ClientIpRule
 from pierre_rag.knowledge.browse import KnowledgeBrowser
 from pierre_rag.knowledge.search import KnowledgeBase
+from pierre_rag.landlords import LandlordRegistry
 from pierre_rag.sms.failed import FailedSms
 from pierre_rag.storage.ports import ConversationRepository, UserRepository
-from pierre_rag.tenants import TenantRegistry
 
 
 @dataclass(frozen=True)
@@ -23,14 +23,14 @@ class Services:
     conversations: ConversationRepository
     throttle: LoginThrottle
     codec: SessionCodec
-    tenants: TenantRegistry
+    landlords: LandlordRegistry
     # landlord → its first administrator's bootstrap secret, None when it has none
     bootstrap_password: Callable[[str], str | None]
     browser: Callable[[], KnowledgeBrowser]
     knowledge: Callable[[], KnowledgeBase]
     clock: Callable[[], float] = field(default=time.time)
-    # tenant → its SMS in the dead-letter queue (none when SMS is not deployed)
-    failed_sms: Callable[[str], list[FailedSms]] = field(default=lambda tenant: [])
+    # landlord → its SMS in the dead-letter queue (none when SMS is not deployed)
+    failed_sms: Callable[[str], list[FailedSms]] = field(default=lambda landlord: [])
     # who the caller is for lock-out counters (trusts CloudFront only with the origin secret)
     client_ip: ClientIpRule = field(default_factory=ClientIpRule)
     # (landlord, message id) → True when that failed SMS was re-queued / deleted

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from chat_api.routes import router
 from chat_api.services import ChatServices
 from chat_api.web_security import JSON_CSP, same_origin
-from pierre_rag.tenants import TenantRegistry
+from pierre_rag.landlords import LandlordRegistry
 from pierre_rag.transport import HSTS, is_local_plain_http
 
 
@@ -68,7 +68,7 @@ class CorsAndSecurityHeaders:
 
 
 def create_app(
-    services: Callable[[], ChatServices], landlords: Callable[[], TenantRegistry] | None = None
+    services: Callable[[], ChatServices], landlords: Callable[[], LandlordRegistry] | None = None
 ) -> FastAPI:
     """The chat API over ``services`` (called per request: ``chat_wiring`` builds them once per
     container, tests pass their own). Health reports ``landlords`` (default: the services'),

@@ -79,7 +79,7 @@ class HandoffOut(BaseModel):
 
 
 class ChatConfigOut(BaseModel):
-    tenant: str
+    landlord: str
     name: str
     context: str
     greeting: str

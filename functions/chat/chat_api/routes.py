@@ -29,6 +29,13 @@ from chat_api.web_security import client_ip, page_csp, same_origin
 from pierre_rag.auth.principal import staff_principal
 from pierre_rag.auth.sessions import COOKIE_NAME
 from pierre_rag.conversations import ConversationMismatchError, GuardRefusedError
+from pierre_rag.landlords import (
+    ContextConfig,
+    InvalidLandlordError,
+    LandlordConfig,
+    LandlordError,
+    LandlordRegistry,
+)
 from pierre_rag.pipeline import (
     MessageInProgressError,
     PipelineEvent,
@@ -36,13 +43,6 @@ from pierre_rag.pipeline import (
     TurnRequest,
 )
 from pierre_rag.ratelimit import Verdict
-from pierre_rag.tenants import (
-    ContextConfig,
-    InvalidLandlordError,
-    TenantConfig,
-    TenantError,
-    TenantRegistry,
-)
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api")
@@ -74,18 +74,18 @@ UNAVAILABLE_LANDLORD = (
 
 
 def _resolve(
-    services: ChatServices, tenant_id: str, context: str
-) -> tuple[TenantConfig, ContextConfig]:
+    services: ChatServices, landlord_id: str, context: str
+) -> tuple[LandlordConfig, ContextConfig]:
     try:
-        tenant = services.registry.get(tenant_id)
-        return tenant, tenant.context(context)
+        landlord = services.registry.get(landlord_id)
+        return landlord, landlord.context(context)
     except InvalidLandlordError as error:
         raise HTTPException(503, UNAVAILABLE_LANDLORD) from error
-    except TenantError as error:
+    except LandlordError as error:
         raise HTTPException(404, "Bailleur ou contexte inconnu.") from error
 
 
-def _is_staff(services: ChatServices, request: Request, tenant: TenantConfig) -> bool:
+def _is_staff(services: ChatServices, request: Request, landlord: LandlordConfig) -> bool:
     """A staff session of this landlord whose account still allows the protected contexts
     (the same check as the admin's: logged out, deleted, demoted or re-passworded is out)."""
     principal = staff_principal(
@@ -93,25 +93,29 @@ def _is_staff(services: ChatServices, request: Request, tenant: TenantConfig) ->
         codec=services.sessions,
         users=services.users,
         landlords=services.registry.ids,
-        landlord=tenant.id,
+        landlord=landlord.id,
     )
-    return principal is not None and principal.may_chat_in_protected_context(tenant.id)
+    return principal is not None and principal.may_chat_in_protected_context(landlord.id)
 
 
 def _check_access(
-    services: ChatServices, request: Request, tenant: TenantConfig, context: ContextConfig
+    services: ChatServices, request: Request, landlord: LandlordConfig, context: ContextConfig
 ) -> bool:
     origin = request.headers.get("origin")
-    if origin and not same_origin(request, origin) and origin not in tenant.widget.allowed_origins:
+    if (
+        origin
+        and not same_origin(request, origin)
+        and origin not in landlord.widget.allowed_origins
+    ):
         raise HTTPException(403, "Origine non autorisée pour ce bailleur.")
-    staff = _is_staff(services, request, tenant)
+    staff = _is_staff(services, request, landlord)
     if context.protected and not staff:
         raise HTTPException(401, "Cet espace est réservé au personnel : connectez-vous.")
     return staff
 
 
 @router.get("/health", summary="Liveness of the chat function and the landlords it serves")
-def health(landlords: Annotated[TenantRegistry, Depends(served_landlords)]) -> dict[str, Any]:
+def health(landlords: Annotated[LandlordRegistry, Depends(served_landlords)]) -> dict[str, Any]:
     from pierre_rag.health import health_payload
 
     return health_payload("chat", landlords)
@@ -132,7 +136,7 @@ def chat_config(landlord: str, context: str, request: Request, services: Service
     disclose = staff or not ctx.protected
     handoff = HandoffOut(**ctx.handoff.model_dump()) if ctx.handoff and disclose else None
     return ChatConfigOut(
-        tenant=config.id,
+        landlord=config.id,
         name=config.name,
         context=context,
         greeting=ctx.greeting if disclose else "",
@@ -157,8 +161,8 @@ def chat_config(landlord: str, context: str, request: Request, services: Service
 async def post_message(
     conversation_id: UUID, body: MessageIn, request: Request, services: Services
 ) -> StreamingResponse:
-    tenant, context = _resolve(services, body.landlord, body.context)
-    staff = _check_access(services, request, tenant, context)
+    landlord, context = _resolve(services, body.landlord, body.context)
+    staff = _check_access(services, request, landlord, context)
     limits = services.limiter.guard(
         [
             (services.limits.per_ip, client_ip(request, services.client_ip)),
@@ -166,7 +170,7 @@ async def post_message(
         ]
     )
     turn = TurnRequest(
-        tenant=tenant.id,
+        landlord=landlord.id,
         context=body.context,
         channel="web",
         conversation_id=str(conversation_id),
@@ -191,7 +195,7 @@ async def post_message(
     except ProtectedContextError as error:
         raise HTTPException(401, "Cet espace est réservé au personnel.") from error
     return StreamingResponse(
-        _frames(first, events, context.show_sources, tenant.id),
+        _frames(first, events, context.show_sources, landlord.id),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
@@ -252,7 +256,7 @@ def history(
     meta = services.store.get_meta(str(conversation_id))
     if meta is None:
         return HistoryOut(conversation_id=conversation_id, turns=[])
-    if (meta.tenant, meta.context) != (config.id, context):
+    if (meta.landlord, meta.context) != (config.id, context):
         raise HTTPException(404, "Conversation inconnue pour ce bailleur.")
     turns = [
         TurnOut(
@@ -282,7 +286,7 @@ def feedback(
     _check_access(services, request, config, ctx)
     _limit_feedback(services, client_ip(request, services.client_ip), str(conversation_id))
     meta = services.store.get_meta(str(conversation_id))
-    if meta is None or (meta.tenant, meta.context) != (config.id, body.context):
+    if meta is None or (meta.landlord, meta.context) != (config.id, body.context):
         raise HTTPException(404, "Conversation inconnue pour ce bailleur.")
     services.store.set_customer_score(
         str(conversation_id), 1 if body.rating == "up" else -1, body.comment
@@ -308,15 +312,15 @@ def _limit_feedback(services: ChatServices, ip: str, conversation_id: str) -> No
 
 
 @router.get(
-    "/embed/{tenant}/{context}",
+    "/embed/{landlord}/{context}",
     response_class=HTMLResponse,
     responses=HTML_ROUTE_ERRORS,
     summary="The chat page for a landlord's context (what the widget's iframe opens)",
 )
-def embed_page(tenant: str, context: str, services: Services) -> HTMLResponse:
-    config, _ = _resolve(services, tenant, context)
+def embed_page(landlord: str, context: str, services: Services) -> HTMLResponse:
+    config, _ = _resolve(services, landlord, context)
     html = _PAGES.get_template("chat.html").render(
-        tenant=config.id,
+        landlord=config.id,
         context=context,
         name=config.name,
         color=config.branding.primary_color,

@@ -11,10 +11,10 @@ from fastapi import Request
 
 from pierre_rag.auth.sessions import SessionCodec
 from pierre_rag.client_ip import ClientIpRule
+from pierre_rag.landlords import LandlordRegistry
 from pierre_rag.pipeline import Pipeline
 from pierre_rag.ratelimit import Limit
 from pierre_rag.storage.ports import ConversationRepository, RateLimitRepository, UserRepository
-from pierre_rag.tenants import TenantRegistry
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class ChatLimits:
 
 @dataclass
 class ChatServices:
-    registry: TenantRegistry
+    registry: LandlordRegistry
     pipeline: Pipeline
     store: ConversationRepository
     limiter: RateLimitRepository
@@ -45,11 +45,11 @@ class ChatServices:
     client_ip: ClientIpRule = field(default_factory=ClientIpRule)
 
     def allowed_origins(self) -> set[str]:
-        """Every origin any landlord declared for its widget (CORS preflight knows no tenant)."""
+        """Every origin any landlord declared for its widget (CORS preflight knows no landlord)."""
         return {
             origin
-            for tenant_id in self.registry.ids
-            for origin in self.registry.get(tenant_id).widget.allowed_origins
+            for landlord_id in self.registry.ids
+            for origin in self.registry.get(landlord_id).widget.allowed_origins
         }
 
 
@@ -59,7 +59,7 @@ def current_services(request: Request) -> ChatServices:
     return services()
 
 
-def served_landlords(request: Request) -> TenantRegistry:
+def served_landlords(request: Request) -> LandlordRegistry:
     """The landlords the app serves, for health (a route's dependency)."""
-    landlords: Callable[[], TenantRegistry] = request.app.state.landlords
+    landlords: Callable[[], LandlordRegistry] = request.app.state.landlords
     return landlords()

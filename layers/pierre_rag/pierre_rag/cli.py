@@ -1,7 +1,7 @@
 """The ``pierre`` command line: build and search the knowledge datastore, run evaluations.
 
 pierre knowledge build --source knowledge --out build/datastore.sqlite
-pierre knowledge search "combien de temps de préavis ?" --k 5 --tenant pierre-habitat.fr
+pierre knowledge search "combien de temps de préavis ?" --k 5 --landlord pierre-habitat.fr
 pierre eval retrieval --knowledge DIR --questions questions.jsonl --format json
 pierre landlords check --dir knowledge
 """
@@ -78,13 +78,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     search.add_argument("--format", choices=["text", "json"], default="text")
 
-    landlords = groups.add_parser("landlords", help="check the landlord (tenant.yaml) files")
+    landlords = groups.add_parser("landlords", help="check the landlord (landlord.yaml) files")
     landlord_commands = landlords.add_subparsers(dest="command", required=True)
     check = landlord_commands.add_parser(
         "check", help="print every problem with its file; exit 1 if there is one"
     )
     check.add_argument(
-        "--dir", type=Path, default=None, help="landlords folder (default: Settings.tenants_dir)"
+        "--dir", type=Path, default=None, help="landlords folder (default: Settings.landlords_dir)"
     )
 
     evaluation = groups.add_parser("eval", help="offline evaluations")
@@ -147,7 +147,7 @@ def _search(args: argparse.Namespace, out: TextIO) -> int:
 
     path = args.datastore or Settings.from_env().datastore_path
     kb = KnowledgeBase.open(path)
-    response = kb.search(args.query, k=args.k, tenant=args.landlord, access=args.access)
+    response = kb.search(args.query, k=args.k, landlord=args.landlord, access=args.access)
     if args.format == "json":
         out.write(response.model_dump_json(indent=2) + "\n")
         return 0
@@ -165,7 +165,7 @@ def _check_landlords(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from pierre_rag.landlord_check import check_landlords
     from pierre_rag.settings import Settings
 
-    directory = args.dir or Settings.from_env().tenants_dir
+    directory = args.dir or Settings.from_env().landlords_dir
     if not directory.is_dir():
         err.write(f"pierre: error: landlords folder not found: {directory}\n")
         return 1

@@ -2,9 +2,9 @@
 
 Items of one conversation share ``pk = CONV#<id>``:
 
-- ``sk = META``: tenant, context, channel, created/last activity, scores, counters and the
+- ``sk = META``: landlord, context, channel, created/last activity, scores, counters and the
   latencies of the last ``LATENCY_WINDOW`` answers (bounded, as is everything in it); it carries the
-  ``by-tenant-day`` index keys (``gsi1pk = TENANT#<tenant>#<yyyy-mm-dd>``) so staff list a
+  ``by-tenant-day`` index keys (``gsi1pk = TENANT#<landlord>#<yyyy-mm-dd>``) so staff list a
   landlord's conversations of a day with one Query.
 - ``sk = TURN#<epoch ms>#<message id>#1|2``: the user turn (1) and the assistant turn (2),
   time-ordered; the last N turns are one Query in reverse.
@@ -48,13 +48,13 @@ Role = Literal["user", "assistant"]
 LATENCY_WINDOW = 200
 
 # The key schema (deployed tables hold data: never change these).
-BY_TENANT_DAY = BY_LANDLORD_DAY_INDEX  # the index of a landlord's conversations of a day
+BY_LANDLORD_DAY = BY_LANDLORD_DAY_INDEX  # the index of a landlord's conversations of a day
 CONVERSATION_PREFIX = "CONV#"  # pk of every item of a conversation
 META_SORT_KEY = "META"
 TURN_PREFIX = "TURN#"
 RECEIPT_PREFIX = "MSG#"
 DAY_PREFIX = (
-    LANDLORD_KEY_PREFIX  # gsi1pk = TENANT#<tenant>#<yyyy-mm-dd>; gsi1sk = <created ms>#<id>
+    LANDLORD_KEY_PREFIX  # gsi1pk = TENANT#<landlord>#<yyyy-mm-dd>; gsi1sk = <created ms>#<id>
 )
 
 
@@ -120,7 +120,7 @@ class Turn:
 @dataclass
 class ConversationMeta:
     conversation_id: str
-    tenant: str
+    landlord: str
     context: str
     channel: Channel
     created_ms: int
@@ -145,8 +145,8 @@ def _pk(conversation_id: str) -> str:
     return f"{CONVERSATION_PREFIX}{conversation_id}"
 
 
-def _day_key(tenant: str, day: str) -> str:
-    return f"{DAY_PREFIX}{tenant}#{day}"
+def _day_key(landlord: str, day: str) -> str:
+    return f"{DAY_PREFIX}{landlord}#{day}"
 
 
 def _day_sort_key(created_ms: int, conversation_id: str) -> str:
@@ -159,7 +159,7 @@ def day_cursor(meta: ConversationMeta) -> str:
     return f"{meta.created_ms:013d}:{meta.conversation_id}"
 
 
-def _day_start_key(tenant: str, day: str, after: str) -> Item | None:
+def _day_start_key(landlord: str, day: str, after: str) -> Item | None:
     """The index position just after the conversation ``after`` names. Rebuilt from the
     landlord and the day, so a cursor cannot reach another landlord's conversations."""
     if not after:
@@ -167,7 +167,7 @@ def _day_start_key(tenant: str, day: str, after: str) -> Item | None:
     created, _, conversation_id = after.partition(":")
     return to_item(
         {
-            "gsi1pk": _day_key(tenant, day),
+            "gsi1pk": _day_key(landlord, day),
             "gsi1sk": f"{created}#{conversation_id}",
             "pk": _pk(conversation_id),
             "sk": META_SORT_KEY,
@@ -215,7 +215,7 @@ def _meta_from(item: Mapping[str, Any]) -> ConversationMeta:
     data = from_item(item)
     return ConversationMeta(
         conversation_id=data["pk"].removeprefix(CONVERSATION_PREFIX),
-        tenant=data[LANDLORD_ATTRIBUTE],
+        landlord=data[LANDLORD_ATTRIBUTE],
         context=data["context"],
         channel=data["channel"],
         created_ms=int(data["created_ms"]),
@@ -274,7 +274,7 @@ class ConversationStore:
         conversation_id: str,
         turn: Turn,
         *,
-        tenant: str,
+        landlord: str,
         context: str,
         channel: Channel,
         retention_days: int,
@@ -286,7 +286,7 @@ class ConversationStore:
         pk = _pk(conversation_id)
         expires_at = int(time.time()) + retention_days * 86400
         meta_update = self._meta_update(
-            pk, turn, tenant, context, channel, expires_at, extra_meta or {}
+            pk, turn, landlord, context, channel, expires_at, extra_meta or {}
         )
         user_item = to_item(
             {"pk": pk, "sk": turn.sort_key, "expires_at": expires_at, **self._turn_attributes(turn)}
@@ -319,7 +319,7 @@ class ConversationStore:
             failed = [reason.get("Code") == "ConditionalCheckFailed" for reason in own]
             if any(failed[1:]):
                 # A retry is answered from the store whatever the limits say.
-                self._raise_refusal(conversation_id, turn.message_id, tenant, context)
+                self._raise_refusal(conversation_id, turn.message_id, landlord, context)
             if guard is not None:
                 refusal = guard.refusal(reasons[: len(guard_items)])
                 if refusal is not None:
@@ -327,13 +327,13 @@ class ConversationStore:
             raise
 
     def _raise_refusal(
-        self, conversation_id: str, message_id: str, tenant: str, context: str
+        self, conversation_id: str, message_id: str, landlord: str, context: str
     ) -> None:
         """META's or the receipt's condition failed: the conversation belongs to another
         landlord or context (checked first: never replay another landlord's answer), or the
         message was already received."""
         meta = self.get_meta(conversation_id)
-        if meta is not None and (meta.tenant, meta.context) != (tenant, context):
+        if meta is not None and (meta.landlord, meta.context) != (landlord, context):
             raise ConversationMismatchError(
                 "this conversation belongs to another landlord or context"
             )
@@ -344,7 +344,7 @@ class ConversationStore:
         self,
         pk: str,
         turn: Turn,
-        tenant: str,
+        landlord: str,
         context: str,
         channel: Channel,
         expires_at: int,
@@ -352,13 +352,13 @@ class ConversationStore:
     ) -> dict[str, Any]:
         created_ms = turn.created_ms
         values = {
-            ":tenant": tenant,
+            ":landlord": landlord,
             ":context": context,
             ":channel": channel,
             ":now": created_ms,
             ":one": 1,
             ":exp": expires_at,
-            ":gpk": _day_key(tenant, _day(created_ms)),
+            ":gpk": _day_key(landlord, _day(created_ms)),
             ":gsk": _day_sort_key(created_ms, pk.removeprefix(CONVERSATION_PREFIX)),
             ":no_uses": {},
             ":no_latencies": [],
@@ -367,7 +367,7 @@ class ConversationStore:
             # Answers add to these (statistics read META items only, never the turns).
             "source_uses = if_not_exists(source_uses, :no_uses)",
             "latencies_ms = if_not_exists(latencies_ms, :no_latencies)",
-            "#landlord = if_not_exists(#landlord, :tenant)",
+            "#landlord = if_not_exists(#landlord, :landlord)",
             "#ctx = if_not_exists(#ctx, :context)",
             "channel = if_not_exists(channel, :channel)",
             "created_ms = if_not_exists(created_ms, :now)",
@@ -385,7 +385,7 @@ class ConversationStore:
             # One conversation id never switches landlord or context (checked in the write;
             # the message's receipt item makes the write idempotent).
             "ConditionExpression": "attribute_not_exists(pk) OR "
-            "(#landlord = :tenant AND #ctx = :context)",
+            "(#landlord = :landlord AND #ctx = :context)",
             "UpdateExpression": "SET " + ", ".join(sets) + " ADD turn_count :one",
             "ExpressionAttributeNames": {"#ctx": "context", "#landlord": LANDLORD_ATTRIBUTE},
             "ExpressionAttributeValues": to_item(values),
@@ -584,17 +584,17 @@ class ConversationStore:
         return question, answer
 
     def conversations_of_day(
-        self, tenant: str, day: str, *, limit: int = 50, after: str = ""
+        self, landlord: str, day: str, *, limit: int = 50, after: str = ""
     ) -> tuple[list[ConversationMeta], str]:
         """A landlord's conversations started on ``day`` (YYYY-MM-DD), newest first: up to
         ``limit`` after the cursor ``after``, and the cursor of the next page ("" at the end)."""
         items, last = query_page(
             self.client,
-            start=_day_start_key(tenant, day, after),
+            start=_day_start_key(landlord, day, after),
             TableName=self.table,
-            IndexName=BY_TENANT_DAY,
+            IndexName=BY_LANDLORD_DAY,
             KeyConditionExpression="gsi1pk = :g",
-            ExpressionAttributeValues=to_item({":g": _day_key(tenant, day)}),
+            ExpressionAttributeValues=to_item({":g": _day_key(landlord, day)}),
             ScanIndexForward=False,
             Limit=limit,
         )

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from pierre_rag import installed_version
-from pierre_rag.tenants import TenantRegistry
+from pierre_rag.landlords import LandlordRegistry
 
 
-def health_payload(function: str, landlords: TenantRegistry | None = None) -> dict[str, Any]:
+def health_payload(function: str, landlords: LandlordRegistry | None = None) -> dict[str, Any]:
     payload: dict[str, Any] = {"status": "ok", "function": function, "version": installed_version()}
     if landlords is None:
         return payload
@@ -32,5 +32,5 @@ def health_payload(function: str, landlords: TenantRegistry | None = None) -> di
 
 
 def _short(path: Path) -> str:
-    """``<id>/tenant.yaml`` or ``<id>.yaml``: enough to find the file, no server path."""
-    return "/".join(path.parts[-2:]) if path.name == "tenant.yaml" else path.name
+    """``<id>/landlord.yaml`` or ``<id>.yaml``: enough to find the file, no server path."""
+    return "/".join(path.parts[-2:]) if path.name == "landlord.yaml" else path.name

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from pierre_rag.paths import LANDLORD_FILE, OLD_LANDLORD_FILE, landlord_files
-from pierre_rag.tenants import (
+from pierre_rag.landlords import (
+    LandlordConfig,
+    LandlordConfigError,
     LandlordIdMismatchError,
     SmsConfig,
-    TenantConfig,
-    TenantConfigError,
-    load_tenant_file,
+    load_landlord_file,
 )
+from pierre_rag.paths import LANDLORD_FILE, OLD_LANDLORD_FILE, landlord_files
 
 
 class ProblemKind(StrEnum):
@@ -50,7 +50,7 @@ class LandlordProblem:
 
 @dataclass(frozen=True)
 class LandlordCheck:
-    landlords: list[TenantConfig] = field(default_factory=list)
+    landlords: list[LandlordConfig] = field(default_factory=list)
     problems: list[LandlordProblem] = field(default_factory=list)
     deprecations: list[str] = field(default_factory=list)  # served, but to be fixed
 
@@ -63,11 +63,11 @@ def check_landlords(directory: Path) -> LandlordCheck:
     files = landlord_files(directory)
     problems: list[LandlordProblem] = []
     deprecations: list[str] = []
-    loaded: list[tuple[Path, TenantConfig]] = []
+    loaded: list[tuple[Path, LandlordConfig]] = []
     for landlord_id, path in _without_old_file_names(files, problems, deprecations):
         try:
-            loaded.append((path, load_tenant_file(path, landlord_id)))
-        except TenantConfigError as error:
+            loaded.append((path, load_landlord_file(path, landlord_id)))
+        except LandlordConfigError as error:
             problems.append(_file_problem(landlord_id, path, error, files))
     loaded = _without_duplicate_ids(loaded, problems)
     landlords = _without_shared_numbers(loaded, problems)
@@ -98,7 +98,7 @@ def _without_old_file_names(
 
 
 def _file_problem(
-    landlord_id: str, path: Path, error: TenantConfigError, files: list[tuple[str, Path]]
+    landlord_id: str, path: Path, error: LandlordConfigError, files: list[tuple[str, Path]]
 ) -> LandlordProblem:
     message = str(error).removeprefix(f"{path}: ")
     if not isinstance(error, LandlordIdMismatchError):
@@ -114,8 +114,8 @@ def _file_problem(
 
 
 def _without_duplicate_ids(
-    loaded: list[tuple[Path, TenantConfig]], problems: list[LandlordProblem]
-) -> list[tuple[Path, TenantConfig]]:
+    loaded: list[tuple[Path, LandlordConfig]], problems: list[LandlordProblem]
+) -> list[tuple[Path, LandlordConfig]]:
     files_by_id: dict[str, list[Path]] = defaultdict(list)
     for path, config in loaded:
         files_by_id[config.id].append(path)
@@ -138,8 +138,8 @@ def _without_duplicate_ids(
 
 
 def _without_shared_numbers(
-    loaded: list[tuple[Path, TenantConfig]], problems: list[LandlordProblem]
-) -> list[TenantConfig]:
+    loaded: list[tuple[Path, LandlordConfig]], problems: list[LandlordProblem]
+) -> list[LandlordConfig]:
     owners: dict[str, list[str]] = defaultdict(list)
     for _, config in loaded:
         for number in dict.fromkeys(config.sms.numbers):

@@ -71,7 +71,7 @@ class Settings(_FromEnvironment):
     datastore_path: Path = Field(
         default_factory=paths.default_datastore, validation_alias="PIERRE_DATASTORE"
     )
-    tenants_dir: Path = Field(
+    landlords_dir: Path = Field(
         default_factory=paths.default_landlords_dir, validation_alias="PIERRE_LANDLORDS_DIR"
     )
     conversations_table: str = Field(

@@ -39,12 +39,12 @@ def day_range(start: date, end: date) -> list[str]:
 
 
 def metas_of_day(
-    store: ConversationRepository, tenant: str, day: str, page_size: int = 1000
+    store: ConversationRepository, landlord: str, day: str, page_size: int = 1000
 ) -> list[ConversationMeta]:
     """Every conversation of one day: one Query, continued while DynamoDB pages (1 MB)."""
-    metas, after = store.conversations_of_day(tenant, day, limit=page_size)
+    metas, after = store.conversations_of_day(landlord, day, limit=page_size)
     while after:
-        more, after = store.conversations_of_day(tenant, day, limit=page_size, after=after)
+        more, after = store.conversations_of_day(landlord, day, limit=page_size, after=after)
         metas.extend(more)
     return metas
 
@@ -166,7 +166,7 @@ def build_report(
 
 def collect(
     store: ConversationRepository,
-    tenant: str,
+    landlord: str,
     days: list[str],
     *,
     now_ms: int | None = None,
@@ -175,5 +175,5 @@ def collect(
     """Query each day's META items (in parallel) and aggregate them (``now_ms``: see
     :func:`unanswered_questions`)."""
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        metas = list(pool.map(lambda day: metas_of_day(store, tenant, day), days))
+        metas = list(pool.map(lambda day: metas_of_day(store, landlord, day), days))
     return build_report(dict(zip(days, metas, strict=True)), now_ms)

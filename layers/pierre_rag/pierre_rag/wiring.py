@@ -24,11 +24,11 @@ if TYPE_CHECKING:
     from pierre_rag.client_ip import ClientIpRule
     from pierre_rag.conversations import ConversationStore
     from pierre_rag.knowledge.search import KnowledgeBase
+    from pierre_rag.landlords import LandlordRegistry
     from pierre_rag.llm.landlords import LandlordLlms
     from pierre_rag.pipeline import Pipeline
     from pierre_rag.ratelimit import RateLimiter
     from pierre_rag.sms.store import SmsStateStore
-    from pierre_rag.tenants import TenantRegistry
 
 T = TypeVar("T")
 SecretReader = Callable[[str], str]
@@ -59,16 +59,16 @@ class Lazy(Generic[T]):
             self._build, self._value = saved
 
 
-def landlords(settings: Settings) -> TenantRegistry:
-    """Every landlord file of ``PIERRE_TENANTS_DIR``, invalid ones kept as problems."""
-    from pierre_rag.tenants import TenantRegistry
+def landlords(settings: Settings) -> LandlordRegistry:
+    """Every landlord file of ``PIERRE_LANDLORDS_DIR``, invalid ones kept as problems."""
+    from pierre_rag.landlords import LandlordRegistry
 
-    return TenantRegistry.from_directory(settings.tenants_dir)
+    return LandlordRegistry.from_directory(settings.landlords_dir)
 
 
 def served_landlords(
     settings: Settings, read_secret: SecretReader | None
-) -> tuple[TenantRegistry, LandlordLlms]:
+) -> tuple[LandlordRegistry, LandlordLlms]:
     """The landlords a function that answers serves and their LLM clients (a landlord whose
     provider cannot be built is left out, and health reports it)."""
     from pierre_rag.llm.landlords import served_landlords as with_llms
@@ -89,7 +89,7 @@ def knowledge(settings: Settings, *, warm: bool = False) -> KnowledgeBase:
 
 
 def pipeline(
-    registry: TenantRegistry, llms: LandlordLlms, base: KnowledgeBase, store: ConversationStore
+    registry: LandlordRegistry, llms: LandlordLlms, base: KnowledgeBase, store: ConversationStore
 ) -> Pipeline:
     """The answering pipeline, the same for every channel."""
     from pierre_rag.pipeline import Pipeline

@@ -23,21 +23,21 @@ from pierre_rag.knowledge.browse import KnowledgeBrowser
 from pierre_rag.knowledge.datastore import Datastore
 from pierre_rag.knowledge.models import AccessLevel
 from pierre_rag.knowledge.search import KnowledgeBase
+from pierre_rag.landlords import ContextConfig, LandlordConfig, LandlordRegistry, load_landlord_file
 from pierre_rag.sms.failed import FailedSms
 from pierre_rag.storage.ports import ConversationRepository, UserRepository
-from pierre_rag.tenants import ContextConfig, TenantConfig, TenantRegistry, load_tenant_file
 from tests.helpers import REPO_ROOT
 from tests.unit.knowledge.fakes import HashEmbedder
 
-TENANT = "pierre-habitat.fr"
+LANDLORD = "pierre-habitat.fr"
 OTHER = "autre-bailleur.fr"
 BOOTSTRAP = "bootstrap-secret-for-tests"
 OTHER_BOOTSTRAP = "the-other-landlords-bootstrap-secret"
-BOOTSTRAP_SECRETS = {TENANT: BOOTSTRAP, OTHER: OTHER_BOOTSTRAP}  # one per landlord
+BOOTSTRAP_SECRETS = {LANDLORD: BOOTSTRAP, OTHER: OTHER_BOOTSTRAP}  # one per landlord
 PASSWORD = "correct horse battery staple"
 SECRET = "s" * 32
 FAILED_SMS = {
-    TENANT: [
+    LANDLORD: [
         FailedSms(
             message_id="m1",
             received_ms=1_795_615_331_000,
@@ -55,9 +55,9 @@ def password_hash() -> str:
     return hash_password(PASSWORD)
 
 
-def registry() -> TenantRegistry:
-    ours = load_tenant_file(REPO_ROOT / "knowledge" / TENANT / "tenant.yaml", TENANT)
-    other = TenantConfig(
+def registry() -> LandlordRegistry:
+    ours = load_landlord_file(REPO_ROOT / "knowledge" / LANDLORD / "landlord.yaml", LANDLORD)
+    other = LandlordConfig(
         id=OTHER,
         name="Autre bailleur",
         contexts={
@@ -65,7 +65,7 @@ def registry() -> TenantRegistry:
             "staff": ContextConfig(protected=True, access=list(AccessLevel)),
         },
     )
-    return TenantRegistry([ours, other])
+    return LandlordRegistry([ours, other])
 
 
 class Clock:
@@ -94,15 +94,15 @@ class Admin:
         return self.services.conversations
 
     def add_user(
-        self, email: str, role: StaffRole, tenant: str = TENANT, *, must_change: bool = False
+        self, email: str, role: StaffRole, landlord: str = LANDLORD, *, must_change: bool = False
     ) -> None:
-        self.users.create(tenant, email, role, password_hash(), must_change_password=must_change)
+        self.users.create(landlord, email, role, password_hash(), must_change_password=must_change)
 
-    def sign_in_as(self, email: str, role: StaffRole, tenant: str = TENANT) -> str:
+    def sign_in_as(self, email: str, role: StaffRole, landlord: str = LANDLORD) -> str:
         """Create the account if needed and put a session cookie on the client; returns its CSRF."""
-        if self.users.get(tenant, email) is None:
-            self.add_user(email, role, tenant)
-        user = self.users.get(tenant, email)
+        if self.users.get(landlord, email) is None:
+            self.add_user(email, role, landlord)
+        user = self.users.get(landlord, email)
         assert user is not None and user.role == role, f"{email} exists with another role"
         token, session = self.services.codec.issue(user)
         self.client.cookies.set(COOKIE_NAME, token)
@@ -129,7 +129,7 @@ class Admin:
         self,
         conversation_id: str,
         *,
-        tenant: str = TENANT,
+        landlord: str = LANDLORD,
         created_ms: int = 1_795_600_000_000,
         channel: Literal["web", "sms"] = "web",
         context: str = "default",
@@ -143,7 +143,7 @@ class Admin:
         store.record_user_turn(
             conversation_id,
             question_turn,
-            tenant=tenant,
+            landlord=landlord,
             context=context,
             channel=channel,
             retention_days=30,
@@ -192,12 +192,12 @@ def make_admin(dynamodb: Any, datastore: Path) -> Admin:
             dynamodb, LocalResources.physical_name("RateLimitsTable"), clock=clock
         ),
         codec=codec,
-        tenants=registry(),
+        landlords=registry(),
         bootstrap_password=BOOTSTRAP_SECRETS.get,
         browser=lambda: browser,
         knowledge=lambda: knowledge,
         clock=clock,
-        failed_sms=lambda tenant: FAILED_SMS.get(tenant, []),
+        failed_sms=lambda landlord: FAILED_SMS.get(landlord, []),
     )
     client = TestClient(create_app(lambda: services), base_url="https://admin.example.org")
     return Admin(client, services, clock)

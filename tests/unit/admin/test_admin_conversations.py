@@ -9,7 +9,7 @@ import re
 from admin_app.routes import conversations as routes
 
 from pierre_rag.auth.access import StaffRole
-from tests.unit.admin.harness import TENANT
+from tests.unit.admin.harness import LANDLORD
 
 DAY = "2026-11-25"
 T0 = 1_795_600_000_000  # 2026-11-25 07:06 UTC
@@ -20,7 +20,7 @@ def _ids(html: str) -> list[str]:
 
 
 def test_the_list_shows_the_days_conversations_newest_first(admin):
-    admin.sign_in_as(f"a@{TENANT}", StaffRole.ADMINISTRATOR)
+    admin.sign_in_as(f"a@{LANDLORD}", StaffRole.ADMINISTRATOR)
     for index in range(3):
         admin.seed_conversation(f"c{index}", created_ms=T0 + index * 60_000)
     admin.seed_conversation("yesterday", created_ms=T0 - 86_400_000)
@@ -32,7 +32,7 @@ def test_the_list_shows_the_days_conversations_newest_first(admin):
 
 
 def test_filters_by_channel_context_and_score(admin):
-    csrf = admin.sign_in_as(f"a@{TENANT}", StaffRole.ADMINISTRATOR)
+    csrf = admin.sign_in_as(f"a@{LANDLORD}", StaffRole.ADMINISTRATOR)
     admin.seed_conversation("web1", created_ms=T0)
     admin.seed_conversation("sms1", created_ms=T0 + 1000, channel="sms")
     admin.seed_conversation("staff1", created_ms=T0 + 2000, context="staff")
@@ -51,7 +51,7 @@ def test_filters_by_channel_context_and_score(admin):
 
 def test_pages_follow_each_other_without_gaps_or_repeats(admin, monkeypatch):
     monkeypatch.setattr(routes, "PAGE_SIZE", 2)
-    admin.sign_in_as(f"a@{TENANT}", StaffRole.ADMINISTRATOR)
+    admin.sign_in_as(f"a@{LANDLORD}", StaffRole.ADMINISTRATOR)
     for index in range(5):
         admin.seed_conversation(f"c{index}", created_ms=T0 + index * 1000)
 
@@ -70,7 +70,7 @@ def test_pages_follow_each_other_without_gaps_or_repeats(admin, monkeypatch):
 
 def test_a_filtered_page_reads_on_until_it_is_full(admin, monkeypatch):
     monkeypatch.setattr(routes, "PAGE_SIZE", 2)
-    admin.sign_in_as(f"a@{TENANT}", StaffRole.ADMINISTRATOR)
+    admin.sign_in_as(f"a@{LANDLORD}", StaffRole.ADMINISTRATOR)
     for index in range(6):
         channel = "sms" if index in (0, 5) else "web"
         admin.seed_conversation(f"c{index}", created_ms=T0 + index * 1000, channel=channel)
@@ -81,7 +81,7 @@ def test_a_filtered_page_reads_on_until_it_is_full(admin, monkeypatch):
 
 
 def test_model_and_user_text_is_shown_as_text_never_as_html(admin):
-    admin.sign_in_as(f"a@{TENANT}", StaffRole.ADMINISTRATOR)
+    admin.sign_in_as(f"a@{LANDLORD}", StaffRole.ADMINISTRATOR)
     admin.seed_conversation(
         "xss",
         created_ms=T0,
@@ -106,7 +106,7 @@ def test_model_and_user_text_is_shown_as_text_never_as_html(admin):
 
 
 def test_scoring_stores_the_organisation_score_and_comment(admin):
-    csrf = admin.sign_in_as(f"a@{TENANT}", StaffRole.ADMINISTRATOR)
+    csrf = admin.sign_in_as(f"a@{LANDLORD}", StaffRole.ADMINISTRATOR)
     admin.seed_conversation("c1", created_ms=T0)
 
     response = admin.client.post(
@@ -123,7 +123,7 @@ def test_scoring_stores_the_organisation_score_and_comment(admin):
 
 
 def test_a_score_outside_0_to_3_or_without_csrf_changes_nothing(admin):
-    csrf = admin.sign_in_as(f"a@{TENANT}", StaffRole.ADMINISTRATOR)
+    csrf = admin.sign_in_as(f"a@{LANDLORD}", StaffRole.ADMINISTRATOR)
     admin.seed_conversation("c1", created_ms=T0)
 
     too_high = admin.client.post("/admin/conversations/c1/score", data={"csrf": csrf, "score": "4"})
@@ -135,7 +135,7 @@ def test_a_score_outside_0_to_3_or_without_csrf_changes_nothing(admin):
 
 
 def test_delete_asks_for_confirmation_then_erases_every_item(admin):
-    csrf = admin.sign_in_as(f"a@{TENANT}", StaffRole.ADMINISTRATOR)
+    csrf = admin.sign_in_as(f"a@{LANDLORD}", StaffRole.ADMINISTRATOR)
     admin.seed_conversation("c1", created_ms=T0)
 
     confirm = admin.client.get("/admin/conversations/c1/delete")
@@ -152,7 +152,7 @@ def test_delete_asks_for_confirmation_then_erases_every_item(admin):
 
 
 def test_find_by_id_opens_the_conversation(admin):
-    admin.sign_in_as(f"a@{TENANT}", StaffRole.ADMINISTRATOR)
+    admin.sign_in_as(f"a@{LANDLORD}", StaffRole.ADMINISTRATOR)
     admin.seed_conversation("c1", created_ms=T0)
 
     response = admin.client.get("/admin/conversations/find?id=c1")
@@ -161,7 +161,7 @@ def test_find_by_id_opens_the_conversation(admin):
 
 
 def test_the_csv_export_neutralises_formulas(admin):
-    admin.sign_in_as(f"a@{TENANT}", StaffRole.ADMINISTRATOR)
+    admin.sign_in_as(f"a@{LANDLORD}", StaffRole.ADMINISTRATOR)
     admin.seed_conversation(
         "c1", created_ms=T0, question='=HYPERLINK("http://evil")', answer="@SUM(A1)"
     )

@@ -153,7 +153,13 @@ def test_day_range_is_inclusive_ordered_and_capped():
 
 
 def _meta(cid: str, **kwargs) -> ConversationMeta:
-    base = {"tenant": "t.fr", "context": "default", "channel": "web", "created_ms": 1, "last_ms": 1}
+    base = {
+        "landlord": "t.fr",
+        "context": "default",
+        "channel": "web",
+        "created_ms": 1,
+        "last_ms": 1,
+    }
     return ConversationMeta(conversation_id=cid, **{**base, **kwargs})
 
 
@@ -203,6 +209,6 @@ def test_an_address_has_one_account_across_landlords(dynamodb):
 
     with pytest.raises(DuplicateUserError):
         store.create("b.fr", "same@x.fr", StaffRole.ADMINISTRATOR, "h")
-    assert store.tenant_of("SAME@x.fr") == "a.fr"
+    assert store.landlord_of("SAME@x.fr") == "a.fr"
     assert store.list("b.fr") == []
     assert store.has_users("a.fr") and not store.has_users("b.fr")

@@ -8,10 +8,10 @@ from pierre_rag.auth.sessions import COOKIE_NAME
 from tests.unit.admin.harness import (
     BOOTSTRAP,
     BOOTSTRAP_SECRETS,
+    LANDLORD,
     OTHER,
     OTHER_BOOTSTRAP,
     PASSWORD,
-    TENANT,
 )
 
 
@@ -109,11 +109,11 @@ def test_many_failures_from_one_ip_lock_that_ip_for_every_account(admin):
 
 
 def test_bootstrap_creates_the_first_administrator_who_must_change_the_password(admin):
-    response = admin.login(f"admin@{TENANT}", BOOTSTRAP)
+    response = admin.login(f"admin@{LANDLORD}", BOOTSTRAP)
 
     assert response.status_code == 303
     assert response.headers["location"] == "/admin/password"
-    user = admin.users.get(TENANT, f"admin@{TENANT}")
+    user = admin.users.get(LANDLORD, f"admin@{LANDLORD}")
     assert user is not None and user.role is StaffRole.ADMINISTRATOR and user.must_change_password
     # every other page sends the new administrator to the password form first
     assert admin.client.get("/admin/users", follow_redirects=False).headers["location"] == (
@@ -124,15 +124,15 @@ def test_bootstrap_creates_the_first_administrator_who_must_change_the_password(
 def test_bootstrap_is_refused_once_the_landlord_has_an_account(admin):
     admin.add_user("marie@pierre-habitat.fr", StaffRole.COLLABORATOR)
 
-    assert admin.login(f"admin@{TENANT}", BOOTSTRAP).status_code == 401
-    assert admin.users.get(TENANT, f"admin@{TENANT}") is None
+    assert admin.login(f"admin@{LANDLORD}", BOOTSTRAP).status_code == 401
+    assert admin.users.get(LANDLORD, f"admin@{LANDLORD}") is None
 
 
 def test_bootstrap_needs_the_secret_and_a_known_landlord(admin):
-    assert admin.login(f"admin@{TENANT}", "not the secret").status_code == 401
+    assert admin.login(f"admin@{LANDLORD}", "not the secret").status_code == 401
     assert admin.login("admin@unknown-landlord.fr", BOOTSTRAP).status_code == 401
     assert admin.login(f"root@{OTHER}", BOOTSTRAP).status_code == 401
-    assert not admin.users.has_users(TENANT)
+    assert not admin.users.has_users(LANDLORD)
 
 
 def test_a_landlords_bootstrap_secret_does_not_bootstrap_another_landlord(admin):
@@ -146,11 +146,11 @@ def test_a_landlords_bootstrap_secret_does_not_bootstrap_another_landlord(admin)
 
 
 def test_a_landlord_without_a_bootstrap_secret_cannot_be_bootstrapped(admin, monkeypatch):
-    monkeypatch.delitem(BOOTSTRAP_SECRETS, TENANT)
+    monkeypatch.delitem(BOOTSTRAP_SECRETS, LANDLORD)
 
     for guess in (BOOTSTRAP, "None", OTHER_BOOTSTRAP):
-        assert admin.login(f"admin@{TENANT}", guess).status_code == 401
-    assert not admin.users.has_users(TENANT)
+        assert admin.login(f"admin@{LANDLORD}", guess).status_code == 401
+    assert not admin.users.has_users(LANDLORD)
 
 
 def _change(admin, current: str, new: str, confirm: str | None = None):
@@ -169,7 +169,7 @@ def test_changing_the_password_checks_the_current_one_and_the_policy(admin):
     assert _change(admin, PASSWORD, "short").status_code == 400
     assert _change(admin, PASSWORD, "a brand new passphrase", "a different one").status_code == 400
     assert _change(admin, PASSWORD, "a brand new passphrase").status_code == 303
-    user = admin.users.get(TENANT, "marie@pierre-habitat.fr")
+    user = admin.users.get(LANDLORD, "marie@pierre-habitat.fr")
     assert user is not None and not user.must_change_password
 
 

@@ -9,7 +9,7 @@ import pytest
 from admin_app.menu import MENU, home_for, menu_for
 
 from pierre_rag.auth.access import Capability, StaffRole
-from tests.unit.admin.harness import PASSWORD, TENANT
+from tests.unit.admin.harness import LANDLORD, PASSWORD
 
 A, K, C = StaffRole.ADMINISTRATOR, StaffRole.CONTRIBUTOR, StaffRole.COLLABORATOR
 MENU_LINK = re.compile(r'<nav aria-label="Menu principal">(.*?)</nav>', re.DOTALL)
@@ -24,7 +24,7 @@ def _menu_links(html: str) -> list[str]:
 @pytest.mark.parametrize("role", list(StaffRole), ids=str)
 def test_the_menu_shows_exactly_the_pages_the_role_may_open(admin, role):
     # given a signed-in staff member of this role
-    admin.sign_in_as(f"{role.value}@{TENANT}", role)
+    admin.sign_in_as(f"{role.value}@{LANDLORD}", role)
     # when it opens its password page (every role may) and follows each entry of the menu
     shown = _menu_links(admin.client.get("/admin/password").text)
     opens = {
@@ -43,9 +43,9 @@ def test_the_menu_shows_exactly_the_pages_the_role_may_open(admin, role):
 )
 def test_signing_in_lands_each_role_on_the_first_page_of_its_menu(admin, role, home):
     # given an account of this role with its own password
-    admin.add_user(f"{role.value}@{TENANT}", role)
+    admin.add_user(f"{role.value}@{LANDLORD}", role)
     # when it signs in, then opens /admin
-    signed_in = admin.login(f"{role.value}@{TENANT}", PASSWORD)
+    signed_in = admin.login(f"{role.value}@{LANDLORD}", PASSWORD)
     root = admin.client.get("/admin", follow_redirects=False)
     # then both send it to its home page, which it may open
     assert signed_in.headers["location"] == root.headers["location"] == home == home_for(role)

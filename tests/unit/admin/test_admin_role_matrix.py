@@ -14,11 +14,11 @@ from fastapi.routing import APIRoute
 
 from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.sessions import COOKIE_NAME
-from tests.unit.admin.harness import OTHER, TENANT
+from tests.unit.admin.harness import LANDLORD, OTHER
 
 A, K, C = StaffRole.ADMINISTRATOR, StaffRole.CONTRIBUTOR, StaffRole.COLLABORATOR
 OURS = "conv-ours"
-TARGET = f"target@{TENANT}"
+TARGET = f"target@{LANDLORD}"
 STAFF_FILE = "pierre-habitat.fr/staff/procedure-impayes.md"
 PUBLIC_ROUTES = {
     ("GET", "/admin/health"),
@@ -72,7 +72,7 @@ ROUTES = [
         "/admin/users",
         "/admin/users",
         (A,),
-        (("email", f"new@{TENANT}"), ("role", "collaborator")),
+        (("email", f"new@{LANDLORD}"), ("role", "collaborator")),
     ),
     R(
         "POST",
@@ -90,7 +90,7 @@ ROUTES = [
         "/admin/users/import",
         "/admin/users/import",
         (A,),
-        (("csv_text", f"x@{TENANT},collaborator"), ("action", "preview")),
+        (("csv_text", f"x@{LANDLORD},collaborator"), ("action", "preview")),
     ),
     R("GET", "/admin/knowledge", "/admin/knowledge", (A, K)),
     R("GET", f"/admin/knowledge/file?path={STAFF_FILE}", "/admin/knowledge/file", (A, K)),
@@ -147,7 +147,7 @@ def test_the_matrix_covers_every_route_of_the_app():
 
 def _seed(admin) -> None:
     admin.seed_conversation(OURS)
-    admin.seed_conversation("conv-theirs", tenant=OTHER)
+    admin.seed_conversation("conv-theirs", landlord=OTHER)
     admin.add_user(TARGET, StaffRole.COLLABORATOR)
 
 
@@ -168,7 +168,7 @@ def test_each_principal_reaches_exactly_what_its_role_allows(admin, route, princ
     if principal == "forged":
         admin.client.cookies.set(COOKIE_NAME, "eyJlIjoiYSJ9.forged.signature")
     elif isinstance(principal, StaffRole):
-        csrf = admin.sign_in_as(f"{principal.value}@{TENANT}", principal)
+        csrf = admin.sign_in_as(f"{principal.value}@{LANDLORD}", principal)
     # when
     response = _request(admin, route, csrf)
     # then
@@ -204,12 +204,12 @@ CROSS_LANDLORD = [
 def test_another_landlords_administrator_gets_404_and_changes_nothing(admin, route):
     # given
     _seed(admin)
-    target_before = admin.users.get(TENANT, TARGET)
+    target_before = admin.users.get(LANDLORD, TARGET)
     meta_before = admin.conversations.get_meta(OURS)
-    csrf = admin.sign_in_as(f"admin@{OTHER}", A, tenant=OTHER)
+    csrf = admin.sign_in_as(f"admin@{OTHER}", A, landlord=OTHER)
     # when
     response = _request(admin, route, csrf)
     # then
     assert response.status_code == 404
-    assert admin.users.get(TENANT, TARGET) == target_before
+    assert admin.users.get(LANDLORD, TARGET) == target_before
     assert admin.conversations.get_meta(OURS) == meta_before

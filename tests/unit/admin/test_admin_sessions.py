@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.sessions import COOKIE_NAME
-from tests.unit.admin.harness import PASSWORD, TENANT, Admin
+from tests.unit.admin.harness import LANDLORD, PASSWORD, Admin
 
-MARIE = f"marie@{TENANT}"
-BOSS = f"chef@{TENANT}"
+MARIE = f"marie@{LANDLORD}"
+BOSS = f"chef@{LANDLORD}"
 
 
-def _cookie_of(admin: Admin, email: str, role: StaffRole, tenant: str = TENANT) -> tuple[str, str]:
-    csrf = admin.sign_in_as(email, role, tenant)
+def _cookie_of(
+    admin: Admin, email: str, role: StaffRole, landlord: str = LANDLORD
+) -> tuple[str, str]:
+    csrf = admin.sign_in_as(email, role, landlord)
     token = admin.client.cookies.get(COOKIE_NAME)
     assert token
     return token, csrf

@@ -15,11 +15,11 @@ from starlette.testclient import TestClient
 from pierre_rag.auth.access import StaffRole
 from pierre_rag.sms.failed import delete_failed, peek_failed, requeue_failed
 from pierre_rag.sms.inbound import QueuedSms
-from tests.unit.admin.harness import OTHER, TENANT, Admin
+from tests.unit.admin.harness import LANDLORD, OTHER, Admin
 
 
 def test_an_administrator_sees_the_failed_sms_escaped_and_without_the_number(admin):
-    admin.sign_in_as(f"a@{TENANT}", StaffRole.ADMINISTRATOR)
+    admin.sign_in_as(f"a@{LANDLORD}", StaffRole.ADMINISTRATOR)
 
     page = admin.client.get("/admin/sms/failed")
 
@@ -30,7 +30,7 @@ def test_an_administrator_sees_the_failed_sms_escaped_and_without_the_number(adm
 
 
 def test_another_landlord_sees_none_of_them(admin):
-    admin.sign_in_as(f"a@{OTHER}", StaffRole.ADMINISTRATOR, tenant=OTHER)
+    admin.sign_in_as(f"a@{OTHER}", StaffRole.ADMINISTRATOR, landlord=OTHER)
 
     page = admin.client.get("/admin/sms/failed")
 
@@ -44,7 +44,7 @@ def with_dlq(admin: Admin) -> Iterator[tuple[Admin, Any, str, str]]:
     sqs = boto3.client("sqs", region_name="eu-west-3")
     dlq = sqs.create_queue(QueueName="dlq")["QueueUrl"]
     queue = sqs.create_queue(QueueName="queue")["QueueUrl"]
-    for message_id, landlord in (("m1", TENANT), ("x1", OTHER)):
+    for message_id, landlord in (("m1", LANDLORD), ("x1", OTHER)):
         sqs.send_message(QueueUrl=dlq, MessageBody=_queued(message_id, landlord))
     services = dataclasses.replace(
         admin.services,
@@ -77,7 +77,7 @@ def _in(sqs: Any, url: str) -> list[str]:
 def test_an_administrator_requeues_a_failed_sms_for_the_worker(with_dlq):
     # Given a failed SMS listed on the page, with its two actions
     admin, sqs, dlq, queue = with_dlq
-    csrf = admin.sign_in_as(f"a@{TENANT}", StaffRole.ADMINISTRATOR)
+    csrf = admin.sign_in_as(f"a@{LANDLORD}", StaffRole.ADMINISTRATOR)
     page = admin.client.get("/admin/sms/failed")
     assert 'action="/admin/sms/failed/requeue"' in page.text
     assert 'action="/admin/sms/failed/delete"' in page.text
@@ -99,7 +99,7 @@ def test_an_administrator_requeues_a_failed_sms_for_the_worker(with_dlq):
 
 def test_an_administrator_deletes_a_failed_sms(with_dlq):
     admin, sqs, dlq, queue = with_dlq
-    csrf = admin.sign_in_as(f"a@{TENANT}", StaffRole.ADMINISTRATOR)
+    csrf = admin.sign_in_as(f"a@{LANDLORD}", StaffRole.ADMINISTRATOR)
 
     response = admin.client.post(
         "/admin/sms/failed/delete", data={"csrf": csrf, "message_id": "m1"}, follow_redirects=False
@@ -112,7 +112,7 @@ def test_an_administrator_deletes_a_failed_sms(with_dlq):
 @pytest.mark.parametrize("action", ["requeue", "delete"])
 def test_without_the_csrf_token_nothing_moves(with_dlq, action):
     admin, sqs, dlq, queue = with_dlq
-    admin.sign_in_as(f"a@{TENANT}", StaffRole.ADMINISTRATOR)
+    admin.sign_in_as(f"a@{LANDLORD}", StaffRole.ADMINISTRATOR)
 
     response = admin.client.post(
         f"/admin/sms/failed/{action}", data={"csrf": "forged", "message_id": "m1"}
@@ -125,7 +125,7 @@ def test_without_the_csrf_token_nothing_moves(with_dlq, action):
 @pytest.mark.parametrize("action", ["requeue", "delete"])
 def test_another_landlords_failed_sms_is_out_of_reach(with_dlq, action):
     admin, sqs, dlq, queue = with_dlq
-    csrf = admin.sign_in_as(f"a@{TENANT}", StaffRole.ADMINISTRATOR)
+    csrf = admin.sign_in_as(f"a@{LANDLORD}", StaffRole.ADMINISTRATOR)
 
     response = admin.client.post(
         f"/admin/sms/failed/{action}",
@@ -139,7 +139,7 @@ def test_another_landlords_failed_sms_is_out_of_reach(with_dlq, action):
 
 def test_a_malformed_message_id_is_refused(with_dlq):
     admin, sqs, dlq, _ = with_dlq
-    csrf = admin.sign_in_as(f"a@{TENANT}", StaffRole.ADMINISTRATOR)
+    csrf = admin.sign_in_as(f"a@{LANDLORD}", StaffRole.ADMINISTRATOR)
 
     response = admin.client.post(
         "/admin/sms/failed/requeue", data={"csrf": csrf, "message_id": "m1\n<script>"}

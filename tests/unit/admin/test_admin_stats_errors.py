@@ -8,7 +8,7 @@ import io
 from pierre_rag.auth.access import StaffRole
 from pierre_rag.conversations import Turn
 from pierre_rag.limits import ABANDONED_AFTER_MS
-from tests.unit.admin.harness import TENANT
+from tests.unit.admin.harness import LANDLORD
 
 T0 = 1_795_600_000_000  # 2026-11-25
 
@@ -21,12 +21,12 @@ def _outcome_rows(admin) -> dict[str, str]:
 
 def test_a_question_whose_turn_failed_is_an_error_in_the_statistics(admin):
     # Given one answered conversation and one whose turn failed after storing the question
-    admin.sign_in_as(f"a@{TENANT}", StaffRole.ADMINISTRATOR)
+    admin.sign_in_as(f"a@{LANDLORD}", StaffRole.ADMINISTRATOR)
     admin.seed_conversation("answered", created_ms=T0)
     admin.conversations.record_user_turn(
         "failed",
         Turn("user", "Quel est le préavis ?", "failed-q", T0 + 1000),
-        tenant=TENANT,
+        landlord=LANDLORD,
         context="default",
         channel="web",
         retention_days=30,

@@ -6,7 +6,7 @@ import csv
 import io
 
 from pierre_rag.auth.access import StaffRole
-from tests.unit.admin.harness import OTHER, TENANT
+from tests.unit.admin.harness import LANDLORD, OTHER
 
 T0 = 1_795_600_000_000  # 2026-11-25
 
@@ -15,11 +15,11 @@ def _seed(admin) -> None:
     admin.seed_conversation("a", created_ms=T0)
     admin.seed_conversation("b", created_ms=T0 + 1000, channel="sms", outcome="nothing_found")
     admin.seed_conversation("c", created_ms=T0 - 86_400_000, context="staff", outcome="off_topic")
-    admin.seed_conversation("other", created_ms=T0, tenant=OTHER)
+    admin.seed_conversation("other", created_ms=T0, landlord=OTHER)
 
 
 def test_the_statistics_page_renders_its_charts_as_inline_svg(admin):
-    admin.sign_in_as(f"a@{TENANT}", StaffRole.ADMINISTRATOR)
+    admin.sign_in_as(f"a@{LANDLORD}", StaffRole.ADMINISTRATOR)
     _seed(admin)
 
     html = admin.client.get("/admin/stats?start=2026-11-24&end=2026-11-25").text
@@ -33,7 +33,7 @@ def test_the_statistics_page_renders_its_charts_as_inline_svg(admin):
 
 
 def test_the_statistics_csv_has_one_row_per_day_and_totals(admin):
-    admin.sign_in_as(f"a@{TENANT}", StaffRole.ADMINISTRATOR)
+    admin.sign_in_as(f"a@{LANDLORD}", StaffRole.ADMINISTRATOR)
     _seed(admin)
 
     text = admin.client.get("/admin/stats.csv?start=2026-11-24&end=2026-11-25").text
@@ -45,7 +45,7 @@ def test_the_statistics_csv_has_one_row_per_day_and_totals(admin):
 
 
 def test_the_range_is_capped(admin):
-    admin.sign_in_as(f"a@{TENANT}", StaffRole.ADMINISTRATOR)
+    admin.sign_in_as(f"a@{LANDLORD}", StaffRole.ADMINISTRATOR)
 
     html = admin.client.get("/admin/stats?start=2020-01-01&end=2026-11-25").text
 
@@ -53,7 +53,7 @@ def test_the_range_is_capped(admin):
 
 
 def test_browsing_lists_community_and_own_files_only(admin):
-    admin.sign_in_as(f"c@{TENANT}", StaffRole.CONTRIBUTOR)
+    admin.sign_in_as(f"c@{LANDLORD}", StaffRole.CONTRIBUTOR)
 
     html = admin.client.get("/admin/knowledge").text
 
@@ -64,7 +64,7 @@ def test_browsing_lists_community_and_own_files_only(admin):
 
 
 def test_another_landlord_cannot_open_this_landlords_file(admin):
-    admin.sign_in_as(f"a@{OTHER}", StaffRole.ADMINISTRATOR, tenant=OTHER)
+    admin.sign_in_as(f"a@{OTHER}", StaffRole.ADMINISTRATOR, landlord=OTHER)
 
     response = admin.client.get("/admin/knowledge/file?path=pierre-habitat.fr/agences.md")
 
@@ -72,7 +72,7 @@ def test_another_landlord_cannot_open_this_landlords_file(admin):
 
 
 def test_the_playground_shows_scores_and_respects_the_contexts_access(admin):
-    admin.sign_in_as(f"c@{TENANT}", StaffRole.CONTRIBUTOR)
+    admin.sign_in_as(f"c@{LANDLORD}", StaffRole.CONTRIBUTOR)
 
     staff = admin.client.get(
         "/admin/knowledge/search?q=impay%C3%A9s+proc%C3%A9dure&context=staff&k=20"
@@ -88,13 +88,13 @@ def test_the_playground_shows_scores_and_respects_the_contexts_access(admin):
 
 
 def test_an_unknown_context_is_a_404(admin):
-    admin.sign_in_as(f"c@{TENANT}", StaffRole.CONTRIBUTOR)
+    admin.sign_in_as(f"c@{LANDLORD}", StaffRole.CONTRIBUTOR)
 
     assert admin.client.get("/admin/knowledge/search?q=x&context=nope").status_code == 404
 
 
 def test_the_protected_chat_page_links_to_the_staff_context(admin):
-    admin.sign_in_as(f"k@{TENANT}", StaffRole.COLLABORATOR)
+    admin.sign_in_as(f"k@{LANDLORD}", StaffRole.COLLABORATOR)
 
     response = admin.client.get("/admin", follow_redirects=True)
 

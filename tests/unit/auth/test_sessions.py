@@ -22,7 +22,7 @@ def test_an_issued_session_reads_back_with_the_accounts_role_and_epoch():
     token, session = codec.issue(_user("ana@exemple-hlm.fr", StaffRole.COLLABORATOR, epoch=41))
 
     assert codec.read(token) == session
-    assert (session.tenant, session.role, session.epoch) == (
+    assert (session.landlord, session.role, session.epoch) == (
         "exemple-hlm.fr",
         StaffRole.COLLABORATOR,
         41,

@@ -12,8 +12,8 @@ from starlette.testclient import TestClient
 from chat_api.app import create_app
 from chat_api.services import ChatServices
 from pierre_rag.auth.sessions import SessionCodec
+from pierre_rag.landlords import LandlordRegistry
 from pierre_rag.settings import environment_variables
-from pierre_rag.tenants import TenantRegistry
 from tests.helpers import REPO_ROOT
 
 LANDLORD = "exemple-hlm.fr"
@@ -34,7 +34,7 @@ class Untouchable:
 def client(monkeypatch: pytest.MonkeyPatch) -> TestClient:
     for variable in environment_variables():
         monkeypatch.delenv(variable, raising=False)
-    registry = TenantRegistry.from_directory(REPO_ROOT / "tests" / "fixtures" / "pipeline_kb")
+    registry = LandlordRegistry.from_directory(REPO_ROOT / "tests" / "fixtures" / "pipeline_kb")
     services = ChatServices(
         registry=registry,
         pipeline=cast(Any, Untouchable("pipeline")),
@@ -56,11 +56,11 @@ def test_health_lists_the_landlords_of_the_services_given(client: TestClient) ->
 
 
 def test_a_page_configuration_comes_from_the_given_landlords(client: TestClient) -> None:
-    response = client.get(f"/api/tenants/{LANDLORD}/contexts/default/config")
+    response = client.get(f"/api/landlords/{LANDLORD}/contexts/default/config")
 
     assert response.status_code == 200
-    assert response.json()["tenant"] == LANDLORD
-    assert client.get("/api/tenants/inconnu.fr/contexts/default/config").status_code == 404
+    assert response.json()["landlord"] == LANDLORD
+    assert client.get("/api/landlords/inconnu.fr/contexts/default/config").status_code == 404
 
 
 def test_a_preflight_is_allowed_only_from_an_origin_the_given_landlords_declared(
@@ -79,7 +79,7 @@ def test_health_answers_from_the_landlords_alone_when_the_services_cannot_be_bui
     def no_services() -> ChatServices:
         raise RuntimeError("datastore not found")
 
-    registry = TenantRegistry.from_directory(REPO_ROOT / "tests" / "fixtures" / "pipeline_kb")
+    registry = LandlordRegistry.from_directory(REPO_ROOT / "tests" / "fixtures" / "pipeline_kb")
     app = create_app(no_services, lambda: registry)
 
     # When health is asked, then it lists the landlords

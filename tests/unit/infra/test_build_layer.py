@@ -242,32 +242,34 @@ def test_measure_budget_counts_each_function_with_all_layers(tmp_path):
     }
 
 
-# --------------------------------------------------------------------------- tenants & datastore
+# --------------------------------------------------------------------------- landlords & datastore
 
 
-TENANT_YAML = "id: acme-habitat.fr\nname: Acme\ncontexts:\n  default: {}\n"
+LANDLORD_YAML = "id: acme-habitat.fr\nname: Acme\ncontexts:\n  default: {}\n"
 
 
-def test_tenant_configs_are_flattened_to_tenants_id_yaml(tmp_path):
-    write(tmp_path / "knowledge" / "acme-habitat.fr" / "tenant.yaml", TENANT_YAML)
+def test_landlord_configs_are_flattened_to_landlords_id_yaml(tmp_path):
+    write(tmp_path / "knowledge" / "acme-habitat.fr" / "landlord.yaml", LANDLORD_YAML)
     write(tmp_path / "knowledge" / "community" / "faq.md", "# FAQ\n")
-    stale = write(tmp_path / "layer" / "tenants" / "gone.yaml")
-    ids = build_layer.copy_tenant_configs(tmp_path / "knowledge", tmp_path / "layer" / "tenants")
+    stale = write(tmp_path / "layer" / "landlords" / "gone.yaml")
+    ids = build_layer.copy_landlord_configs(
+        tmp_path / "knowledge", tmp_path / "layer" / "landlords"
+    )
     assert ids == ["acme-habitat.fr"]
-    copied = tmp_path / "layer" / "tenants" / "acme-habitat.fr.yaml"
-    assert copied.read_text() == TENANT_YAML
+    copied = tmp_path / "layer" / "landlords" / "acme-habitat.fr.yaml"
+    assert copied.read_text() == LANDLORD_YAML
     assert not stale.exists()
 
 
-def test_no_knowledge_means_an_empty_tenants_dir(tmp_path):
-    assert build_layer.copy_tenant_configs(tmp_path / "knowledge", tmp_path / "tenants") == []
-    assert (tmp_path / "tenants").is_dir()
+def test_no_knowledge_means_an_empty_landlords_dir(tmp_path):
+    assert build_layer.copy_landlord_configs(tmp_path / "knowledge", tmp_path / "landlords") == []
+    assert (tmp_path / "landlords").is_dir()
 
 
-def test_an_invalid_tenant_file_fails_the_build(tmp_path):
-    write(tmp_path / "knowledge" / "acme-habitat.fr" / "tenant.yaml", "id: other.fr\nname: X\n")
-    with pytest.raises(build_layer.LayerBuildError, match=r"tenant\.yaml"):
-        build_layer.copy_tenant_configs(tmp_path / "knowledge", tmp_path / "tenants")
+def test_an_invalid_landlord_file_fails_the_build(tmp_path):
+    write(tmp_path / "knowledge" / "acme-habitat.fr" / "landlord.yaml", "id: other.fr\nname: X\n")
+    with pytest.raises(build_layer.LayerBuildError, match=r"landlord\.yaml"):
+        build_layer.copy_landlord_configs(tmp_path / "knowledge", tmp_path / "landlords")
 
 
 def test_existing_datastore_is_used_as_is(tmp_path):
@@ -297,13 +299,13 @@ def test_missing_datastore_is_built_with_the_pierre_cli(tmp_path):
 def test_sync_layer_replaces_only_what_it_owns(tmp_path):
     staging, out = tmp_path / "staging", tmp_path / "out"
     write(staging / "python" / "pierre_rag" / "__init__.py", "new")
-    write(staging / "tenants" / "acme.yaml")
+    write(staging / "landlords" / "acme.yaml")
     old = write(out / "python" / "old_module.py")
     stale_datastore = write(out / "datastore.sqlite")
     foreign = write(out / "README.txt")
     build_layer.sync_layer(staging, out)
     assert (out / "python" / "pierre_rag" / "__init__.py").read_text() == "new"
-    assert (out / "tenants" / "acme.yaml").exists()
+    assert (out / "landlords" / "acme.yaml").exists()
     assert not old.exists() and not stale_datastore.exists()
     assert foreign.exists()
 
@@ -363,7 +365,7 @@ def fake_repo(tmp_path: Path, chat_bytes: int) -> Path:
     pyproject = '[project]\nname = "x"\nversion = "9.8.7"\ndependencies = ["numpy==2.4.6"]\n'
     write(repo / "pyproject.toml", pyproject)
     write(repo / "layers" / "pierre_rag" / "pierre_rag" / "__init__.py")
-    write(repo / "knowledge" / "acme-habitat.fr" / "tenant.yaml", TENANT_YAML)
+    write(repo / "knowledge" / "acme-habitat.fr" / "landlord.yaml", LANDLORD_YAML)
     write(repo / "build" / "datastore.sqlite", "sqlite")
     sparse(repo / "functions" / "chat" / "chat_handler.py", chat_bytes)
     return repo
@@ -436,14 +438,14 @@ def test_precompiled_bytecode_counts_in_the_layer_size(tmp_path):
 
 def test_a_landlord_file_under_its_old_name_is_copied_with_a_warning(tmp_path, capsys):
     # Given a knowledge folder whose landlord file still has its old name
-    write(tmp_path / "knowledge" / "acme-habitat.fr" / OLD_LANDLORD_FILE, TENANT_YAML)
+    write(tmp_path / "knowledge" / "acme-habitat.fr" / OLD_LANDLORD_FILE, LANDLORD_YAML)
 
     # When the layer's landlord files are copied
-    ids = build_layer.copy_tenant_configs(tmp_path / "knowledge", tmp_path / "landlords")
+    ids = build_layer.copy_landlord_configs(tmp_path / "knowledge", tmp_path / "landlords")
 
     # Then it is copied like a new one, and the build says to rename it
     assert ids == ["acme-habitat.fr"]
-    assert (tmp_path / "landlords" / "acme-habitat.fr.yaml").read_text() == TENANT_YAML
+    assert (tmp_path / "landlords" / "acme-habitat.fr.yaml").read_text() == LANDLORD_YAML
     assert "deprecated file name" in capsys.readouterr().out
 
 

@@ -30,7 +30,7 @@ def test_every_table_has_its_key_attributes_defined_and_ttl_where_data_expires()
         assert STACK.tables[name].properties["TimeToLiveSpecification"]["Enabled"] is True
 
 
-def test_conversations_can_be_listed_by_tenant_and_day_without_a_scan():
+def test_conversations_can_be_listed_by_landlord_and_day_without_a_scan():
     indexes = STACK.tables["ConversationsTable"].properties["GlobalSecondaryIndexes"]
 
     assert [index["IndexName"] for index in indexes] == ["by-tenant-day"]

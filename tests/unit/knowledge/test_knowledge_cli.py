@@ -60,10 +60,10 @@ def test_build_then_search_as_json(cli_datastore: Path) -> None:
     assert "top_cosine" in payload
 
 
-def test_search_access_and_tenant_flags_filter(cli_datastore: Path) -> None:
+def test_search_access_and_landlord_flags_filter(cli_datastore: Path) -> None:
     args = ["knowledge", "search", "procédure interne impayés", "--datastore", str(cli_datastore)]
-    _, public, _ = _run(*args, "--tenant", "pierre-habitat.fr", "--k", "10")
-    _, staff, _ = _run(*args, "--tenant", "pierre-habitat.fr", "--access", "staff", "--k", "1")
+    _, public, _ = _run(*args, "--landlord", "pierre-habitat.fr", "--k", "10")
+    _, staff, _ = _run(*args, "--landlord", "pierre-habitat.fr", "--access", "staff", "--k", "1")
     assert "staff/procedure-impayes.md" not in public
     assert "staff/procedure-impayes.md" in staff
 

@@ -20,7 +20,7 @@ def test_sms_abbreviations_reach_the_right_section(kb: KnowledgeBase) -> None:
 
 
 def test_a_typo_is_corrected_against_the_index(kb: KnowledgeBase) -> None:
-    response = kb.search("apurment", k=3, tenant="pierre-habitat.fr", access=["staff"])
+    response = kb.search("apurment", k=3, landlord="pierre-habitat.fr", access=["staff"])
     assert response.results
     assert "Plan d'apurement" in response.results[0].headings
 
@@ -75,7 +75,7 @@ def test_contextual_query_skips_assistant_turns_and_accepts_strings() -> None:
 
 def test_empty_queries_or_no_visible_scope_return_nothing(kb: KnowledgeBase) -> None:
     assert kb.search_many(["  ", ""], k=5).results == []
-    assert kb.search("préavis", k=5, tenant=None, access=["public"]).results == []
+    assert kb.search("préavis", k=5, landlord=None, access=["public"]).results == []
     assert kb.search("préavis", k=0).results == []
 
 
@@ -93,7 +93,7 @@ def test_a_new_topic_is_not_pulled_towards_the_previous_turn(kb: KnowledgeBase) 
         {"role": "user", "content": "Villeneuve-sur-Essai c'est quelle zone de loyer ?"},
         {"role": "assistant", "content": "Zone B1."},
     ]
-    # when the tenant changes the subject
+    # when the landlord changes the subject
     response = kb.search_with_history("jpeux sous louer mon hlm pdt mon stage ?", history, k=3)
     # then the new subject's section comes first, and both queries were searched
     assert response.results[0].file == "commun/aides-au-logement.md"

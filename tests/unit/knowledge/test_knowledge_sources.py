@@ -19,16 +19,16 @@ def _write(root: Path, rel: str, text: str) -> Path:
 def test_community_file_by_default(tmp_path: Path) -> None:
     path = _write(tmp_path, "commun/guide.md", "# Guide\n\nTexte.\n")
     doc = load_document(path, tmp_path)
-    assert (doc.access, doc.tenant, doc.scope) == (AccessLevel.COMMUNITY, None, "community")
+    assert (doc.access, doc.landlord, doc.scope) == (AccessLevel.COMMUNITY, None, "community")
 
 
-def test_landlord_folder_sets_tenant_and_defaults_to_public(tmp_path: Path) -> None:
+def test_landlord_folder_sets_landlord_and_defaults_to_public(tmp_path: Path) -> None:
     # given a file under a folder named like a domain, without front matter
     path = _write(tmp_path, "pierre-habitat.fr/agences.md", "# Agences\n")
     # when loaded
     doc = load_document(path, tmp_path)
     # then it belongs to that landlord, publicly
-    assert (doc.access, doc.tenant) == (AccessLevel.PUBLIC, "pierre-habitat.fr")
+    assert (doc.access, doc.landlord) == (AccessLevel.PUBLIC, "pierre-habitat.fr")
     assert doc.scope == "public@pierre-habitat.fr"
 
 
@@ -48,12 +48,12 @@ def test_front_matter_is_removed_from_the_body(tmp_path: Path) -> None:
     ("rel", "text", "message"),
     [
         ("commun/bad.md", "---\naccess: secret\n---\n# X\n", "access"),
-        ("commun/bad.md", "---\ntenant: Not A Domain\n---\n# X\n", "tenant"),
+        ("commun/bad.md", "---\nlandlord: Not A Domain\n---\n# X\n", "landlord"),
         ("commun/bad.md", "---\naccess: [unclosed\n---\n# X\n", "not valid YAML"),
         ("commun/bad.md", "---\n- a\n- b\n---\n# X\n", "mapping"),
         ("commun/bad.md", "---\naccess: public\n# never closed\n", "not closed"),
-        ("commun/bad.md", "---\naccess: staff\n---\n# X\n", "needs a tenant"),
-        ("a-bailleur.fr/bad.md", "---\ntenant: b-bailleur.fr\n---\n", "differs"),
+        ("commun/bad.md", "---\naccess: staff\n---\n# X\n", "needs a landlord"),
+        ("a-bailleur.fr/bad.md", "---\nlandlord: b-bailleur.fr\n---\n", "differs"),
         ("a-bailleur.fr/staff/bad.md", "---\naccess: public\n---\n", "contradicts"),
     ],
 )
@@ -83,7 +83,7 @@ def test_discover_refuses_the_same_file_in_two_sources(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("tenant", "access", "expected"),
+    ("landlord", "access", "expected"),
     [
         (None, ["community", "public", "staff"], ["community"]),
         ("a.fr", ["community", "public"], ["community", "public@a.fr"]),
@@ -92,5 +92,5 @@ def test_discover_refuses_the_same_file_in_two_sources(tmp_path: Path) -> None:
         ("a.fr", [], []),
     ],
 )
-def test_visible_scopes(tenant: str | None, access: list[str], expected: list[str]) -> None:
-    assert visible_scopes(tenant, access) == expected
+def test_visible_scopes(landlord: str | None, access: list[str], expected: list[str]) -> None:
+    assert visible_scopes(landlord, access) == expected

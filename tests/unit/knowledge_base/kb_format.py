@@ -1,7 +1,7 @@
 """Format rules for the knowledge base (``knowledge/``), as pure functions over files.
 
 Layout: ``knowledge/commun/**.md`` is community knowledge; ``knowledge/<domain>/`` is a landlord
-(``public/``, ``staff/``, ``tenant.yaml``). ``knowledge/README.md`` documents the layout and is
+(``public/``, ``staff/``, ``landlord.yaml``). ``knowledge/README.md`` documents the layout and is
 not an article. Every check returns :class:`Problem` rows (line numbers are 1-based in the file).
 """
 
@@ -111,9 +111,11 @@ def check_front_matter(meta: dict[str, Any], kind: str, rel: str) -> list[Proble
                 problems.append(
                     Problem(1, f"front matter: access {access!r} in the {folder}/ folder")
                 )
-        tenant = meta.get("tenant")
-        if tenant is not None and tenant != rel.split("/", 1)[0]:
-            problems.append(Problem(1, f"front matter: tenant {tenant!r} differs from its folder"))
+        landlord = meta.get("landlord")
+        if landlord is not None and landlord != rel.split("/", 1)[0]:
+            problems.append(
+                Problem(1, f"front matter: landlord {landlord!r} differs from its folder")
+            )
     return problems
 
 
@@ -239,8 +241,8 @@ def check_markdown(path: Path, root: Path) -> list[Problem]:
     return sorted(problems, key=lambda p: p.line)
 
 
-def check_tenant_yaml(path: Path) -> list[Problem]:
-    """A landlord's ``tenant.yaml``: YAML mapping, ``id`` = folder name, ``contexts.default``."""
+def check_landlord_yaml(path: Path) -> list[Problem]:
+    """A landlord's ``landlord.yaml``: YAML mapping, ``id`` = folder name, ``contexts.default``."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -248,7 +250,7 @@ def check_tenant_yaml(path: Path) -> list[Problem]:
         line = mark.line + 1 if mark is not None else 1
         return [Problem(line, f"not valid YAML: {exc}")]
     if not isinstance(data, dict):
-        return [Problem(1, "tenant.yaml must be a YAML mapping")]
+        return [Problem(1, "landlord.yaml must be a YAML mapping")]
     problems: list[Problem] = []
     if data.get("id") != path.parent.name:
         problems.append(
@@ -270,5 +272,5 @@ def markdown_files(root: Path) -> list[Path]:
     )
 
 
-def tenant_files(root: Path) -> list[Path]:
-    return sorted(root.glob("*/tenant.yaml"))
+def landlord_files(root: Path) -> list[Path]:
+    return sorted(root.glob("*/landlord.yaml"))

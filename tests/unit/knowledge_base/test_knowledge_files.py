@@ -6,19 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from pierre_rag.tenants import load_tenant_file
+from pierre_rag.landlords import load_landlord_file
 from tests.helpers import REPO_ROOT
 from tests.unit.knowledge_base.kb_format import (
     Problem,
+    check_landlord_yaml,
     check_markdown,
-    check_tenant_yaml,
+    landlord_files,
     markdown_files,
-    tenant_files,
 )
 
 KNOWLEDGE = REPO_ROOT / "knowledge"
 MARKDOWN = markdown_files(KNOWLEDGE) if KNOWLEDGE.is_dir() else []
-TENANTS = tenant_files(KNOWLEDGE) if KNOWLEDGE.is_dir() else []
+LANDLORDS = landlord_files(KNOWLEDGE) if KNOWLEDGE.is_dir() else []
 
 
 def _rel(path: Path) -> str:
@@ -39,22 +39,22 @@ def test_knowledge_article_is_well_formed(path: Path) -> None:
     assert not problems, _report(path, problems)
 
 
-@pytest.mark.parametrize("path", TENANTS, ids=_rel)
-def test_tenant_yaml_is_well_formed(path: Path) -> None:
-    # given a landlord's tenant.yaml
+@pytest.mark.parametrize("path", LANDLORDS, ids=_rel)
+def test_landlord_yaml_is_well_formed(path: Path) -> None:
+    # given a landlord's landlord.yaml
     # when it is parsed and checked
-    problems = check_tenant_yaml(path)
+    problems = check_landlord_yaml(path)
 
     # then its id is its folder and it has a default context
     assert not problems, _report(path, problems)
 
 
-@pytest.mark.parametrize("path", TENANTS, ids=_rel)
-def test_tenant_yaml_loads_as_the_functions_load_it(path: Path) -> None:
-    # given a landlord's tenant.yaml
+@pytest.mark.parametrize("path", LANDLORDS, ids=_rel)
+def test_landlord_yaml_loads_as_the_functions_load_it(path: Path) -> None:
+    # given a landlord's landlord.yaml
     # when the functions' own loader reads it (every field validated)
     # then it loads, or the error names the file and the field
-    assert load_tenant_file(path, path.parent.name).id == path.parent.name
+    assert load_landlord_file(path, path.parent.name).id == path.parent.name
 
 
 def test_the_knowledge_base_has_community_and_landlord_files() -> None:
@@ -62,9 +62,9 @@ def test_the_knowledge_base_has_community_and_landlord_files() -> None:
     # when its files are listed
     kinds = {_rel(p).split("/", 1)[0] for p in MARKDOWN}
 
-    # then there are community articles and at least one landlord with a tenant.yaml
+    # then there are community articles and at least one landlord with a landlord.yaml
     assert "commun" in kinds
-    assert TENANTS
+    assert LANDLORDS
 
 
 # --- negative tests: the checker catches each defect -----------------------------------------
@@ -209,16 +209,16 @@ def test_files_outside_commun_and_landlord_folders_are_refused(tmp_path: Path) -
     assert any("landlord folder" in m for m in messages)
 
 
-def test_tenant_yaml_defects_are_caught(tmp_path: Path) -> None:
-    # given tenant.yaml files: broken YAML, wrong id, no default context, and a good one
-    def tenant(folder: str, text: str) -> list[Problem]:
-        return check_tenant_yaml(_write(tmp_path, f"{folder}/tenant.yaml", text))
+def test_landlord_yaml_defects_are_caught(tmp_path: Path) -> None:
+    # given landlord.yaml files: broken YAML, wrong id, no default context, and a good one
+    def landlord(folder: str, text: str) -> list[Problem]:
+        return check_landlord_yaml(_write(tmp_path, f"{folder}/landlord.yaml", text))
 
     # when they are checked
-    broken = tenant("a.fr", "id: a.fr\ncontexts: [\n")
-    wrong_id = tenant("b.fr", "id: autre.fr\ncontexts:\n  default: {access: [community]}\n")
-    no_default = tenant("c.fr", "id: c.fr\ncontexts:\n  staff: {access: [staff]}\n")
-    good = tenant("d.fr", "id: d.fr\ncontexts:\n  default: {access: [community, public]}\n")
+    broken = landlord("a.fr", "id: a.fr\ncontexts: [\n")
+    wrong_id = landlord("b.fr", "id: autre.fr\ncontexts:\n  default: {access: [community]}\n")
+    no_default = landlord("c.fr", "id: c.fr\ncontexts:\n  staff: {access: [staff]}\n")
+    good = landlord("d.fr", "id: d.fr\ncontexts:\n  default: {access: [community, public]}\n")
 
     # then each defect is reported
     assert any("not valid YAML" in p.message for p in broken)

@@ -7,7 +7,7 @@ import pytest
 from pierre_rag.knowledge.build import build_datastore
 from pierre_rag.knowledge.embeddings import UseEmbedder
 from pierre_rag.knowledge.search import KnowledgeBase
-from pierre_rag.tenants import TenantRegistry
+from pierre_rag.landlords import LandlordRegistry
 from tests.helpers import REPO_ROOT
 
 FIXTURE = REPO_ROOT / "tests" / "fixtures" / "pipeline_kb"
@@ -26,5 +26,5 @@ def knowledge(tmp_path_factory: pytest.TempPathFactory, embedder: UseEmbedder) -
 
 
 @pytest.fixture(scope="session")
-def registry() -> TenantRegistry:
-    return TenantRegistry.from_directory(FIXTURE)
+def registry() -> LandlordRegistry:
+    return LandlordRegistry.from_directory(FIXTURE)

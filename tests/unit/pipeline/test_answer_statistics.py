@@ -21,7 +21,7 @@ from tests.conftest import CONVERSATIONS_TABLE
 if TYPE_CHECKING:
     from types_boto3_dynamodb.client import DynamoDBClient
 
-TENANT = "exemple-hlm.fr"
+LANDLORD = "exemple-hlm.fr"
 QUESTION = "ma chaudière ne marche plus, qui appeler ?"
 
 
@@ -71,7 +71,7 @@ def store(dynamodb: Any) -> ConversationStore:
 
 def _ask(pipeline: Pipeline, conversation: str) -> None:
     request = TurnRequest(
-        tenant=TENANT, conversation_id=conversation, message_id=str(uuid.uuid4()), text=QUESTION
+        landlord=LANDLORD, conversation_id=conversation, message_id=str(uuid.uuid4()), text=QUESTION
     )
     asyncio.run(pipeline.answer(request))
 
@@ -80,12 +80,14 @@ def _stats_after(store: ConversationStore, conversation: str, after_ms: int) -> 
     meta = store.get_meta(conversation)
     assert meta is not None
     day = datetime.fromtimestamp(meta.created_ms / 1000, tz=UTC).date().isoformat()
-    return collect(store, TENANT, [day], now_ms=meta.last_ms + after_ms)
+    return collect(store, LANDLORD, [day], now_ms=meta.last_ms + after_ms)
 
 
 def test_the_stored_answer_carries_the_latency_of_its_turn(registry, knowledge, store):
     # Given a pipeline whose clock advances 5 ms at every reading
-    pipeline = Pipeline(registry, knowledge, store, lambda tenant: None, timer=TickingTimer(0.005))
+    pipeline = Pipeline(
+        registry, knowledge, store, lambda landlord: None, timer=TickingTimer(0.005)
+    )
 
     # when a question is answered
     _ask(pipeline, "conv-latency")
@@ -105,7 +107,7 @@ def test_a_turn_that_failed_after_storing_its_question_counts_as_an_error(
     registry, knowledge, store
 ):
     # Given a pipeline that fails after storing the question (as a 500 would)
-    pipeline = Pipeline(registry, FailingSearch(knowledge), store, lambda tenant: None)  # type: ignore[arg-type]
+    pipeline = Pipeline(registry, FailingSearch(knowledge), store, lambda landlord: None)  # type: ignore[arg-type]
     with pytest.raises(RuntimeError, match="search broke"):
         _ask(pipeline, "conv-failed")
 
@@ -119,7 +121,7 @@ def test_a_turn_that_failed_after_storing_its_question_counts_as_an_error(
 
 
 def test_a_question_still_being_answered_is_not_an_error_yet(registry, knowledge, store):
-    pipeline = Pipeline(registry, FailingSearch(knowledge), store, lambda tenant: None)  # type: ignore[arg-type]
+    pipeline = Pipeline(registry, FailingSearch(knowledge), store, lambda landlord: None)  # type: ignore[arg-type]
     with pytest.raises(RuntimeError):
         _ask(pipeline, "conv-pending")
 
@@ -135,7 +137,7 @@ def test_an_answer_that_could_not_be_written_is_not_counted_as_answered(
     failing = ConversationStore(
         cast("DynamoDBClient", AnswerWriteFails(dynamodb)), CONVERSATIONS_TABLE
     )
-    pipeline = Pipeline(registry, knowledge, failing, lambda tenant: None)
+    pipeline = Pipeline(registry, knowledge, failing, lambda landlord: None)
 
     # when a question is asked and the answer cannot be stored
     with pytest.raises(ClientError):
@@ -164,7 +166,7 @@ def test_unanswered_questions_are_the_turns_no_answer_was_counted_for(
     turn_count, outcomes, age_ms, expected
 ):
     meta = ConversationMeta(
-        "c", TENANT, "default", "web", 0, last_ms=1_000, turn_count=turn_count, outcomes=outcomes
+        "c", LANDLORD, "default", "web", 0, last_ms=1_000, turn_count=turn_count, outcomes=outcomes
     )
 
     assert unanswered_questions(meta, now_ms=1_000 + age_ms) == expected

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import get_args
 
 from pierre_rag.channel import Channel
+from pierre_rag.landlords import ContextConfig, Handoff
 from pierre_rag.pipeline.channels import CHANNELS, SMS, WEB
-from pierre_rag.tenants import ContextConfig, Handoff
 
 MARKDOWN = "**Important** : voir [le site](https://exemple.fr) et [l'article](autre.md) [1]."
 HANDOFF = Handoff(

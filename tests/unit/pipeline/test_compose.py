@@ -5,16 +5,16 @@ from __future__ import annotations
 import asyncio
 
 from pierre_rag.conversations import Turn
+from pierre_rag.landlords import ContextConfig, Handoff, LandlordConfig
 from pierre_rag.pipeline.channels import SMS, WEB, ChannelStyle
 from pierre_rag.pipeline.compose import fixed_answer, grounded_answer, question_for_generation
 from pierre_rag.pipeline.gate import FixedReply
 from pierre_rag.pipeline.models import AnswerResult, Outcome, Source, Understanding
 from pierre_rag.pipeline.retrieve import Grounding
-from pierre_rag.tenants import ContextConfig, Handoff, TenantConfig
 from tests.fakes.llm import ScriptedLlm
 
 CONTEXT = ContextConfig(handoff=Handoff(label="Agence", phone="01 99 00 00 00", hours="9h-17h"))
-LANDLORD = TenantConfig(id="exemple-hlm.fr", name="Exemple HLM", contexts={"default": CONTEXT})
+LANDLORD = LandlordConfig(id="exemple-hlm.fr", name="Exemple HLM", contexts={"default": CONTEXT})
 GROUNDING = Grounding(
     sources=[
         Source(number=1, file="a.md", title="Quitter", heading="Préavis", breadcrumb="Quitter")
@@ -42,7 +42,7 @@ def _compose(
                 text="préavis meublé ?",
                 understanding=understanding or Understanding(),
                 history=[],
-                tenant=LANDLORD,
+                landlord=LANDLORD,
                 context=CONTEXT,
                 style=style,
                 llm=llm,
@@ -187,7 +187,7 @@ def _extractive(grounding: Grounding, history: list[Turn], result: AnswerResult)
                 text="et si je pars pour raison de santé ?",
                 understanding=Understanding(),
                 history=history,
-                tenant=LANDLORD,
+                landlord=LANDLORD,
                 context=CONTEXT,
                 style=WEB,
                 llm=None,
@@ -236,7 +236,7 @@ def test_when_every_answer_would_repeat_the_previous_one_nothing_new_is_said_wit
     result = _result()
     text = _extractive(grounding, history, result)
 
-    # Then the tenant is told nothing more was found, with the landlord's contact, no source
+    # Then the landlord is told nothing more was found, with the landlord's contact, no source
     assert text != previous
     assert "pas trouvé" in text and "01 99 00 00 00" in text
     assert (result.outcome, result.mode) == (Outcome.NOTHING_FOUND, "fixed")

@@ -16,7 +16,7 @@ from pierre_rag.conversations import (
 )
 from tests.conftest import CONVERSATIONS_TABLE
 
-TENANT = "exemple-hlm.fr"
+LANDLORD = "exemple-hlm.fr"
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def store(dynamodb):
 def _ask(store, conversation="c1", message="m1", text="Bonjour", at=None, context="default"):
     turn = Turn("user", text, message, at or int(time.time() * 1000))
     store.record_user_turn(
-        conversation, turn, tenant=TENANT, context=context, channel="web", retention_days=30
+        conversation, turn, landlord=LANDLORD, context=context, channel="web", retention_days=30
     )
     return turn
 
@@ -107,7 +107,7 @@ def test_a_message_id_replayed_against_another_landlords_conversation_is_refused
     with pytest.raises(ConversationMismatchError):
         turn = Turn("user", "Bonjour", question.message_id, question.created_ms + 1)
         store.record_user_turn(
-            "c1", turn, tenant="other-hlm.fr", context="default", channel="web", retention_days=30
+            "c1", turn, landlord="other-hlm.fr", context="default", channel="web", retention_days=30
         )
     assert len(store.all_turns("c1")) == 2
 
@@ -149,7 +149,7 @@ def test_scores_and_listing_by_day(store):
     store.set_customer_score("c1", 1, "merci")
     store.set_organisation_score("c1", 3, None)
 
-    metas, after = store.conversations_of_day(TENANT, "2026-11-25")
+    metas, after = store.conversations_of_day(LANDLORD, "2026-11-25")
 
     assert [m.conversation_id for m in metas] == ["c2", "c1"]  # newest first
     assert after == ""

@@ -27,7 +27,7 @@ def _found(top_cosine: float, results: int = 1) -> SearchResponse:
         headings=["B"],
         text="texte",
         access=AccessLevel.COMMUNITY,
-        tenant=None,
+        landlord=None,
         score=1.0,
     )
     return SearchResponse(results=[result] * results, top_cosine=top_cosine, queries=["q"])

@@ -10,8 +10,8 @@ import pytest
 from pierre_rag.cli import main
 from pierre_rag.health import health_payload
 from pierre_rag.landlord_check import ProblemKind
+from pierre_rag.landlords import InvalidLandlordError, LandlordRegistry, UnknownLandlordError
 from pierre_rag.llm.landlords import LandlordLlms
-from pierre_rag.tenants import InvalidLandlordError, TenantRegistry, UnknownTenantError
 
 GOOD = "exemple-hlm.fr"
 OTHER = "second-hlm.fr"
@@ -26,7 +26,7 @@ def _landlord(landlord_id: str, number: str = "+33199000042", extra: str = "") -
 
 
 def _write(root: Path, folder: str, text: str) -> Path:
-    path = root / folder / "tenant.yaml"
+    path = root / folder / "landlord.yaml"
     path.parent.mkdir(parents=True)
     path.write_text(text, encoding="utf-8")
     return path
@@ -38,7 +38,7 @@ def test_a_copied_folder_with_an_unchanged_id_disables_only_the_copy(tmp_path):
     copy = _write(tmp_path, OTHER, _landlord(GOOD))
 
     # When the registry is loaded
-    registry = TenantRegistry.from_directory(tmp_path)
+    registry = LandlordRegistry.from_directory(tmp_path)
 
     # Then the original is served, the copy is refused with a clear error, and one problem
     # names the copy's file and the file that already defines the id
@@ -58,7 +58,7 @@ def test_one_landlord_defined_twice_is_not_served_and_the_others_are(tmp_path):
     _write(tmp_path, OTHER, _landlord(OTHER, "+33199000043"))
 
     # When the registry is loaded
-    registry = TenantRegistry.from_directory(tmp_path)
+    registry = LandlordRegistry.from_directory(tmp_path)
 
     # Then the ambiguous landlord is refused (which file is right is unknown), the other served
     assert registry.ids == [OTHER]
@@ -79,7 +79,7 @@ def test_a_number_claimed_by_two_landlords_is_routed_to_neither(tmp_path):
     )
 
     # When the registry is loaded
-    registry = TenantRegistry.from_directory(tmp_path)
+    registry = LandlordRegistry.from_directory(tmp_path)
 
     # Then both landlords are served, the shared number reaches nobody, the other still routes
     assert registry.ids == [GOOD, OTHER]
@@ -109,13 +109,13 @@ def test_an_invalid_file_disables_its_landlord_only(tmp_path, text, words):
     bad = _write(tmp_path, OTHER, text)
 
     # When the registry is loaded
-    registry = TenantRegistry.from_directory(tmp_path)
+    registry = LandlordRegistry.from_directory(tmp_path)
 
     # Then the valid landlord is served; the other gets a clear error, not "unknown"
     assert registry.get(GOOD).id == GOOD
     with pytest.raises(InvalidLandlordError):
         registry.get(OTHER)
-    with pytest.raises(UnknownTenantError):
+    with pytest.raises(UnknownLandlordError):
         registry.get("jamais-vu.fr")
     [problem] = registry.problems
     assert problem.file == bad and problem.kind is ProblemKind.INVALID_FILE
@@ -128,14 +128,14 @@ def test_health_says_degraded_and_names_files_without_details(tmp_path):
     _write(tmp_path, OTHER, "persona: 'secret staff note\n")
 
     # When a function reports its health
-    payload = health_payload("chat", TenantRegistry.from_directory(tmp_path))
+    payload = health_payload("chat", LandlordRegistry.from_directory(tmp_path))
 
     # Then it is degraded, lists the landlords, and gives the file and kind but not the content
     assert payload["status"] == "degraded"
     assert payload["landlords"] == [GOOD]
     assert payload["invalid_landlords"] == [OTHER]
     assert payload["landlord_problems"] == [
-        {"landlord": OTHER, "file": f"{OTHER}/tenant.yaml", "kind": "invalid_file"}
+        {"landlord": OTHER, "file": f"{OTHER}/landlord.yaml", "kind": "invalid_file"}
     ]
     assert "secret" not in str(payload)
 
@@ -143,7 +143,7 @@ def test_health_says_degraded_and_names_files_without_details(tmp_path):
 def test_health_is_ok_when_every_landlord_is_valid(tmp_path):
     _write(tmp_path, GOOD, _landlord(GOOD))
 
-    payload = health_payload("sms_webhook", TenantRegistry.from_directory(tmp_path))
+    payload = health_payload("sms_webhook", LandlordRegistry.from_directory(tmp_path))
 
     assert payload["status"] == "ok"
     assert payload["invalid_landlords"] == [] and payload["landlord_problems"] == []
@@ -192,7 +192,7 @@ def test_a_provider_that_cannot_be_built_disables_its_landlord_at_init(tmp_path,
         OTHER,
         _landlord(OTHER, "+33199000043", extra="llm: {provider: bedrock, model: m}\n"),
     )
-    registry = TenantRegistry.from_directory(root)
+    registry = LandlordRegistry.from_directory(root)
 
     # When the function builds its LLM clients at init
     llms, problems = LandlordLlms.build(registry, read_secret=None)

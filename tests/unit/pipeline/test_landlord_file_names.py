@@ -11,8 +11,8 @@ import pytest
 
 from pierre_rag.cli import main
 from pierre_rag.landlord_check import ProblemKind, check_landlords
+from pierre_rag.landlords import InvalidLandlordError, LandlordRegistry
 from pierre_rag.paths import LANDLORD_FILE, OLD_LANDLORD_FILE
-from pierre_rag.tenants import InvalidLandlordError, TenantRegistry
 
 LANDLORD = "exemple-hlm.fr"
 TEXT = f"id: {LANDLORD}\nname: Exemple HLM\ncontexts:\n  default: {{}}\n"
@@ -40,7 +40,7 @@ def test_a_file_under_the_old_name_is_served_and_logged_as_deprecated(tmp_path, 
 
     # When the registry is loaded
     with caplog.at_level(logging.WARNING):
-        registry = TenantRegistry.from_directory(tmp_path)
+        registry = LandlordRegistry.from_directory(tmp_path)
 
     # Then the landlord is served, and one warning names the file and the new name
     assert registry.ids == [LANDLORD] and registry.problems == []
@@ -55,7 +55,7 @@ def test_a_folder_with_both_names_is_an_error_and_its_landlord_is_not_served(tmp
     _write(tmp_path, OLD_LANDLORD_FILE)
 
     # When the registry is loaded
-    registry = TenantRegistry.from_directory(tmp_path)
+    registry = LandlordRegistry.from_directory(tmp_path)
 
     # Then the landlord is refused, with one problem that says which file to keep
     with pytest.raises(InvalidLandlordError):

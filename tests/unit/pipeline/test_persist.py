@@ -9,6 +9,7 @@ import itertools
 import pytest
 
 from pierre_rag.conversations import Turn
+from pierre_rag.landlords import ContextConfig, LandlordConfig
 from pierre_rag.pipeline.models import AnswerResult, Outcome, Source, StepTimings, TurnRequest
 from pierre_rag.pipeline.persist import (
     MessageInProgressError,
@@ -17,9 +18,8 @@ from pierre_rag.pipeline.persist import (
     replay,
 )
 from pierre_rag.storage.memory import MemoryConversations
-from pierre_rag.tenants import ContextConfig, TenantConfig
 
-LANDLORD = TenantConfig(
+LANDLORD = LandlordConfig(
     id="exemple-hlm.fr", name="Exemple HLM", contexts={"default": ContextConfig()}
 )
 NOW_MS = 1_800_000_000_000
@@ -41,7 +41,7 @@ def _recorder(store, history_turns: int = 8, ticking: bool = False) -> TurnRecor
 
 def _request(message_id: str, text: str = "question ?") -> TurnRequest:
     return TurnRequest(
-        tenant=LANDLORD.id, conversation_id="conv-1", message_id=message_id, text=text
+        landlord=LANDLORD.id, conversation_id="conv-1", message_id=message_id, text=text
     )
 
 
@@ -90,7 +90,7 @@ def test_a_message_still_being_answered_is_refused_and_an_abandoned_one_answered
         store.record_user_turn(
             "conv-1",
             Turn("user", "question ?", message_id, NOW_MS - age_ms),
-            tenant=LANDLORD.id,
+            landlord=LANDLORD.id,
             context="default",
             channel="web",
             retention_days=30,

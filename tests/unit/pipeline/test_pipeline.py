@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from pierre_rag.conversations import Turn
+from pierre_rag.landlords import InvalidLandlordError
 from pierre_rag.llm.openai_compat import OpenAICompatibleClient
 from pierre_rag.llm.resilience import ResilientClient
 from pierre_rag.pipeline import (
@@ -20,15 +21,14 @@ from pierre_rag.pipeline import (
     TurnRequest,
 )
 from pierre_rag.storage.memory import MemoryConversations
-from pierre_rag.tenants import InvalidLandlordError
 from tests.fakes.openai_server import FakeOpenAI, Reply, Stall
 
-TENANT = "exemple-hlm.fr"
+LANDLORD = "exemple-hlm.fr"
 
 
 def _request(text: str, conversation: str = "conv-1", **kwargs) -> TurnRequest:
     return TurnRequest(
-        tenant=TENANT,
+        landlord=LANDLORD,
         conversation_id=conversation,
         message_id=kwargs.pop("message_id", str(uuid.uuid4())),
         text=text,
@@ -43,7 +43,7 @@ def store():
 
 @pytest.fixture
 def extractive(registry, knowledge, store):
-    return Pipeline(registry, knowledge, store, llm_for=lambda tenant: None)
+    return Pipeline(registry, knowledge, store, llm_for=lambda landlord: None)
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def _with_llm(registry, knowledge, store, fake, timeout_s=5.0):
         registry,
         knowledge,
         store,
-        llm_for=lambda tenant: ResilientClient([client], attempts=1),
+        llm_for=lambda landlord: ResilientClient([client], attempts=1),
     )
 
 
@@ -288,7 +288,7 @@ def _store_unanswered(store, request, received_ms: int) -> None:
     store.record_user_turn(
         "conv-1",
         Turn("user", request.text, request.message_id, received_ms),
-        tenant=TENANT,
+        landlord=LANDLORD,
         context="default",
         channel="web",
         retention_days=30,
@@ -299,7 +299,7 @@ NOW_S = 1_800_000_000.0  # the pipeline's clock in the tests that depend on "how
 
 
 def _frozen_clock_pipeline(registry, knowledge, store) -> Pipeline:
-    return Pipeline(registry, knowledge, store, llm_for=lambda tenant: None, clock=lambda: NOW_S)
+    return Pipeline(registry, knowledge, store, llm_for=lambda landlord: None, clock=lambda: NOW_S)
 
 
 def test_a_message_still_being_answered_is_a_conflict(registry, knowledge, store):
@@ -334,7 +334,7 @@ def test_a_message_its_request_abandoned_is_answered_on_retry(registry, knowledg
 
 def test_no_store_is_needed_for_evaluation(registry, knowledge):
     pipeline = Pipeline(
-        registry, knowledge, None, llm_for=lambda tenant: None, config=PipelineConfig()
+        registry, knowledge, None, llm_for=lambda landlord: None, config=PipelineConfig()
     )
 
     result = asyncio.run(pipeline.answer(_request("horaires de l'agence ?")))
@@ -344,8 +344,8 @@ def test_no_store_is_needed_for_evaluation(registry, knowledge):
 
 def test_a_landlord_without_a_usable_provider_stores_nothing(registry, knowledge, store):
     # Given a pipeline whose landlord's LLM provider cannot be had (disabled at init)
-    def no_provider(tenant):
-        raise InvalidLandlordError(f"landlord {tenant.id!r} has no usable LLM provider")
+    def no_provider(landlord):
+        raise InvalidLandlordError(f"landlord {landlord.id!r} has no usable LLM provider")
 
     pipeline = Pipeline(registry, knowledge, store, llm_for=no_provider)
 
@@ -365,7 +365,7 @@ def _conversation(pipeline, texts: list[str], **kwargs):
 
 
 def test_without_llm_each_message_is_answered_on_its_own_topic_or_the_previous_one(extractive):
-    # Given a tenant who changes the subject twice, then follows up on the last one
+    # Given a landlord who changes the subject twice, then follows up on the last one
     results = _conversation(
         extractive,
         [

@@ -37,7 +37,7 @@ def _ask(store, limiter, message: str, conversation: str = "c1", ip: str = "198.
     store.record_user_turn(
         conversation,
         turn,
-        tenant="exemple-hlm.fr",
+        landlord="exemple-hlm.fr",
         context="default",
         channel="web",
         retention_days=30,

@@ -20,7 +20,7 @@ def _chunk(file: str, heading_path: list[str], text: str = "texte", chunk_id: in
         headings=heading_path,
         text=text,
         access=AccessLevel.COMMUNITY,
-        tenant=None,
+        landlord=None,
         score=1.0,
     )
 
@@ -34,10 +34,12 @@ class RecordingSearcher:
         queries: Sequence[str],
         *,
         k: int,
-        tenant: str | None,
+        landlord: str | None,
         access: Sequence[AccessLevel | str],
     ) -> SearchResponse:
-        self.calls.append({"queries": list(queries), "k": k, "tenant": tenant, "access": access})
+        self.calls.append(
+            {"queries": list(queries), "k": k, "landlord": landlord, "access": access}
+        )
         return SearchResponse(results=[], top_cosine=0.0, queries=list(queries))
 
     def search_with_history(
@@ -46,7 +48,7 @@ class RecordingSearcher:
         history: Sequence[str | Mapping[str, str]],
         *,
         k: int,
-        tenant: str | None,
+        landlord: str | None,
         access: Sequence[AccessLevel | str],
     ) -> SearchResponse:
         self.calls.append({"question": question, "history": list(history), "k": k})
@@ -73,7 +75,7 @@ def test_the_understood_queries_are_searched_in_the_contexts_knowledge():
         {
             "queries": ["préavis meublé", "délai départ meublé"],
             "k": 6,
-            "tenant": "exemple-hlm.fr",
+            "landlord": "exemple-hlm.fr",
             "access": [AccessLevel.COMMUNITY, AccessLevel.PUBLIC],
         }
     ]

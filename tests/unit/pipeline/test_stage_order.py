@@ -63,7 +63,7 @@ def test_the_readme_names_the_stages_in_the_order_the_pipeline_calls_them(
     result = asyncio.run(
         pipeline.answer(
             TurnRequest(
-                tenant="exemple-hlm.fr",
+                landlord="exemple-hlm.fr",
                 conversation_id="conv-1",
                 message_id="m1",
                 text="qui paie l'entretien de la chaudière ?",

@@ -56,7 +56,7 @@ def _record(client: Any, sleep: RecordedSleep, attempts: int = 4) -> None:
     store.record_user_turn(
         "c1",
         Turn("user", "Bonjour", "m1", 1_000),
-        tenant="exemple-hlm.fr",
+        landlord="exemple-hlm.fr",
         context="default",
         channel="web",
         retention_days=30,

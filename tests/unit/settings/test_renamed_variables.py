@@ -14,7 +14,7 @@ OLD, NEW = next(iter(Settings.renamed_variables.items()))
 
 def test_the_landlords_folder_variable_has_its_new_name():
     assert NEW == "PIERRE_LANDLORDS_DIR"
-    assert Settings.from_env({NEW: "/srv/landlords"}).tenants_dir == Path("/srv/landlords")
+    assert Settings.from_env({NEW: "/srv/landlords"}).landlords_dir == Path("/srv/landlords")
 
 
 def test_the_old_name_is_read_with_a_warning_each_time(caplog):
@@ -22,7 +22,7 @@ def test_the_old_name_is_read_with_a_warning_each_time(caplog):
         first = Settings.from_env({OLD: "/srv/old"})
         second = Settings.from_env({OLD: "/srv/old"})
 
-    assert first.tenants_dir == second.tenants_dir == Path("/srv/old")
+    assert first.landlords_dir == second.landlords_dir == Path("/srv/old")
     assert [record.getMessage() for record in caplog.records] == [
         f"{OLD} is deprecated: set {NEW} instead"
     ] * 2
@@ -32,5 +32,5 @@ def test_the_new_name_wins_over_the_old(caplog):
     with caplog.at_level(logging.WARNING, logger="pierre_rag.settings"):
         found = Settings.from_env({OLD: "/srv/old", NEW: "/srv/new"})
 
-    assert found.tenants_dir == Path("/srv/new")
+    assert found.landlords_dir == Path("/srv/new")
     assert caplog.records == []

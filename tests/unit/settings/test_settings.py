@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from pierre_rag import paths
 from pierre_rag.knowledge.cache import default_cache_dir
 from pierre_rag.knowledge.use_model import default_models_dir
+from pierre_rag.landlords import LlmConfig
 from pierre_rag.llm.factory import build_llm
 from pierre_rag.settings import (
     SETTINGS_CLASSES,
@@ -20,7 +21,6 @@ from pierre_rag.settings import (
     Settings,
     SmsSettings,
 )
-from pierre_rag.tenants import LlmConfig
 from tests.helpers import REPO_ROOT
 
 PACKAGE = REPO_ROOT / "layers" / "pierre_rag" / "pierre_rag"

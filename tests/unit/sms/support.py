@@ -16,9 +16,9 @@ from tests.helpers import REPO_ROOT, load_event
 SECRET = "test-webhook-secret"
 PHONE = "+33612345678"
 PHONE_FORMS = ("+33612345678", "0033612345678", "33612345678", "0612345678", "612345678")
-TENANT = "exemple-hlm.fr"
-TENANT_NUMBER = "+33199000042"
-TENANTS_DIR = REPO_ROOT / "tests" / "fixtures" / "pipeline_kb"
+LANDLORD = "exemple-hlm.fr"
+LANDLORD_NUMBER = "+33199000042"
+LANDLORDS_DIR = REPO_ROOT / "tests" / "fixtures" / "pipeline_kb"
 IDEMPOTENCY_TABLE = LocalResources.physical_name("IdempotencyTable")
 CONVERSATIONS_TABLE = LocalResources.physical_name("ConversationsTable")
 RATE_LIMITS_TABLE = LocalResources.physical_name("RateLimitsTable")
@@ -39,7 +39,7 @@ def setup_aws(monkeypatch: Any, *, cm_url: str = "http://127.0.0.1:9/v1.0/messag
         "CONVERSATIONS_TABLE": CONVERSATIONS_TABLE,
         "RATE_LIMITS_TABLE": RATE_LIMITS_TABLE,
         "SMS_QUEUE_URL": resources.queue_urls["SmsQueue"],
-        "PIERRE_TENANTS_DIR": str(TENANTS_DIR),
+        "PIERRE_LANDLORDS_DIR": str(LANDLORDS_DIR),
         "CM_API_URL": cm_url,
         "CM_BACKOFF_S": "0.01",
         "CM_TIMEOUT_S": "1",
@@ -100,7 +100,7 @@ def build_fixture_datastore(out: Path) -> Path:
     from pierre_rag.knowledge.build import build_datastore
     from pierre_rag.knowledge.embeddings import UseEmbedder
 
-    build_datastore([TENANTS_DIR], out, UseEmbedder(threads=1))
+    build_datastore([LANDLORDS_DIR], out, UseEmbedder(threads=1))
     return out
 
 

@@ -13,11 +13,11 @@ from pierre_rag.sms.inbound import QueuedSms
 from pierre_rag.sms.store import SmsStateStore
 
 
-def _queued(message_id: str, tenant: str, at: int) -> str:
+def _queued(message_id: str, landlord: str, at: int) -> str:
     return QueuedSms(
         kind="question",
         message_id=message_id,
-        landlord=tenant,
+        landlord=landlord,
         sender="+33612345678",
         recipient="+33199000001",
         text="Mon chauffage est en panne",

@@ -7,9 +7,9 @@ from pydantic import ValidationError
 
 from pierre_rag.phones import InvalidPhoneNumberError, normalise_phone
 from pierre_rag.sms.inbound import CmInbound, InboundKind, classify, clip
-from pierre_rag.sms.routing import read_routes, tenant_for
+from pierre_rag.sms.routing import landlord_for, read_routes
 from tests.helpers import load_event
-from tests.unit.sms.support import TENANT, TENANTS_DIR
+from tests.unit.sms.support import LANDLORD, LANDLORDS_DIR
 
 
 def test_the_documented_cm_payload_validates():
@@ -78,12 +78,12 @@ def test_short_messages_are_not_clipped():
     "number", ["+33199000042", "0033199000042", "33199000042", "01 99 00 00 42"]
 )
 def test_landlord_numbers_route_in_every_cm_format(number):
-    assert tenant_for(number, read_routes(TENANTS_DIR)) == TENANT
+    assert landlord_for(number, read_routes(LANDLORDS_DIR)) == LANDLORD
 
 
 def test_an_unknown_number_routes_nowhere():
-    assert tenant_for("+33199999999", read_routes(TENANTS_DIR)) is None
-    assert tenant_for("not a number", read_routes(TENANTS_DIR)) is None
+    assert landlord_for("+33199999999", read_routes(LANDLORDS_DIR)) is None
+    assert landlord_for("not a number", read_routes(LANDLORDS_DIR)) is None
 
 
 @pytest.mark.parametrize(

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
+from pierre_rag.landlords import SmsConfig
 from pierre_rag.sms.cm_client import CmClient
 from pierre_rag.sms.quota import LIMIT_NOTICE, NumberQuota
 from pierre_rag.sms.worker import SmsWorker
 from pierre_rag.storage.memory import MemoryRateLimits, MemorySmsState
-from pierre_rag.tenants import SmsConfig
 from tests.fakes.cm_server import FakeCm
-from tests.unit.sms.support import TENANT_NUMBER
+from tests.unit.sms.support import LANDLORD_NUMBER
 from tests.unit.sms.test_sms_worker_logic import T0, Answerer, _queued
 
 HOUR_START = 1_795_615_200  # a whole hour (seconds): the quota's fixed windows start there
@@ -104,6 +104,6 @@ def test_another_number_has_its_own_quota(worker, cm):
 
 def test_the_limit_is_a_landlord_setting_with_a_default():
     assert SmsConfig().answers_per_hour == 20
-    assert SmsConfig(numbers=[TENANT_NUMBER], answers_per_hour=5).answers_per_hour == 5
+    assert SmsConfig(numbers=[LANDLORD_NUMBER], answers_per_hour=5).answers_per_hour == 5
     with pytest.raises(ValueError):
         SmsConfig(answers_per_hour=0)

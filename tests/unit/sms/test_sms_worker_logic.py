@@ -14,9 +14,9 @@ from pierre_rag.sms.worker import ASK_FOR_TEXT, DeliveryRejectedError, SmsWorker
 from pierre_rag.storage.memory import MemorySmsState
 from tests.fakes.cm_server import Accept, Fail, FakeCm
 from tests.unit.sms.support import (
+    LANDLORD,
+    LANDLORD_NUMBER,
     PHONE,
-    TENANT,
-    TENANT_NUMBER,
 )
 
 T0 = 1_795_615_331_000
@@ -59,9 +59,9 @@ def _queued(message_id="sms-1", received_ms=T0, kind="question", **kwargs) -> Qu
     return QueuedSms(
         kind=kind,
         message_id=message_id,
-        landlord=TENANT,
+        landlord=LANDLORD,
         sender=PHONE,
-        recipient=TENANT_NUMBER,
+        recipient=LANDLORD_NUMBER,
         text=kwargs.pop("text", "Quel est le préavis ?" if kind == "question" else ""),
         received_ms=received_ms,
         **kwargs,
@@ -151,7 +151,7 @@ def test_conversation_records_get_a_keyed_hash_never_the_number(state, cm):
 def test_a_stop_received_after_the_question_suppresses_the_reply(state, cm):
     from pierre_rag.phones import pseudonymise_phone
 
-    state.record_opt_out(TENANT, pseudonymise_phone(PHONE, b"k"), T0 + 1000)
+    state.record_opt_out(LANDLORD, pseudonymise_phone(PHONE, b"k"), T0 + 1000)
 
     outcome = _worker(state, cm).process(_queued(received_ms=T0))
 
@@ -161,7 +161,7 @@ def test_a_stop_received_after_the_question_suppresses_the_reply(state, cm):
 def test_a_question_after_a_stop_is_answered(state, cm):
     from pierre_rag.phones import pseudonymise_phone
 
-    state.record_opt_out(TENANT, pseudonymise_phone(PHONE, b"k"), T0 - 1000)
+    state.record_opt_out(LANDLORD, pseudonymise_phone(PHONE, b"k"), T0 - 1000)
 
     assert _worker(state, cm).process(_queued(received_ms=T0)).status == "sent"
 

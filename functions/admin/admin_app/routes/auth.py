@@ -65,7 +65,7 @@ def _bootstrap(svc: Services, email: str, password: str) -> User | None:
     """``admin@<landlord id>`` + that landlord's own bootstrap secret, while the landlord has
     no account at all, creates its first administrator, who must then choose a new password."""
     landlord = email.partition("@")[2]
-    if landlord not in svc.tenants.ids or email != bootstrap_address(landlord):
+    if landlord not in svc.landlords.ids or email != bootstrap_address(landlord):
         return None
     secret = svc.bootstrap_password(landlord)
     if not tokens_match(secret, password) or svc.users.has_users(landlord):
@@ -79,8 +79,8 @@ def _bootstrap(svc: Services, email: str, password: str) -> User | None:
 
 
 def _authenticate(svc: Services, email: str, password: str) -> User | None:
-    tenant = svc.users.tenant_of(email)
-    user = svc.users.get(tenant, email) if tenant else None
+    landlord = svc.users.landlord_of(email)
+    user = svc.users.get(landlord, email) if landlord else None
     if user is None:
         verify_password(None, password)  # same cost as a real check: no account enumeration
         return _bootstrap(svc, email, password)
@@ -135,7 +135,7 @@ def logout(
 ) -> Response:
     """Ends every session of the account (this cookie, and any copy or other device)."""
     with contextlib.suppress(UserNotFoundError):  # deleted meanwhile: its sessions are over
-        svc.users.end_sessions(principal.tenant, principal.email)
+        svc.users.end_sessions(principal.landlord, principal.email)
     response = RedirectResponse("/admin/login", status_code=303)
     response.headers.append(
         "set-cookie", SessionCodec.clear_cookie_header(secure=cookie_secure(request))
@@ -169,15 +169,15 @@ def change_password(
     else:
         error = (
             password_problem(
-                form.new, email=user.email, forbidden=(svc.bootstrap_password(user.tenant) or "",)
+                form.new, email=user.email, forbidden=(svc.bootstrap_password(user.landlord) or "",)
             )
             or ""
         )
     if error:
         return render(request, "password.html", principal, error=error, status_code=400)
     svc.users.set_password(
-        user.tenant, user.email, hash_password(form.new), must_change_password=False
+        user.landlord, user.email, hash_password(form.new), must_change_password=False
     )
-    refreshed = svc.users.get(user.tenant, user.email)
+    refreshed = svc.users.get(user.landlord, user.email)
     assert refreshed is not None
     return _signed_in_response(request, svc.codec, refreshed)

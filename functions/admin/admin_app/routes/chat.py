@@ -26,17 +26,17 @@ def protected_chat(
     principal: Annotated[Principal, Depends(require(Capability.USE_PROTECTED_CHAT))],
     svc: Annotated[Services, Depends(services)],
 ) -> Response:
-    tenant = svc.tenants.get(principal.tenant)
+    landlord = svc.landlords.get(principal.landlord)
     links = [
         (
             name,
             context.audience,
-            f"{CHAT_PAGE}/{quote(tenant.id)}/{quote(name)}",
+            f"{CHAT_PAGE}/{quote(landlord.id)}/{quote(name)}",
         )
-        for name, context in sorted(tenant.contexts.items())
+        for name, context in sorted(landlord.contexts.items())
         if context.protected
     ]
-    return render(request, "chat.html", principal, tenant=tenant, links=links)
+    return render(request, "chat.html", principal, landlord=landlord, links=links)
 
 
 NOTICES = {
@@ -53,7 +53,7 @@ def failed_sms(
     svc: Annotated[Services, Depends(services)],
     done: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
-    messages = svc.failed_sms(principal.tenant)
+    messages = svc.failed_sms(principal.landlord)
     return render(
         request, "sms_failed.html", principal, messages=messages, notice=NOTICES.get(done, "")
     )
@@ -66,7 +66,7 @@ def requeue_failed_sms(
     svc: Annotated[Services, Depends(services)],
 ) -> Response:
     """Back to the SMS queue: the worker answers it (once, thanks to its delivery record)."""
-    done = svc.requeue_failed_sms(principal.tenant, form.message_id)
+    done = svc.requeue_failed_sms(principal.landlord, form.message_id)
     return RedirectResponse(f"/admin/sms/failed?done={'requeued' if done else 'gone'}", 303)
 
 
@@ -76,5 +76,5 @@ def delete_failed_sms(
     principal: Annotated[Principal, Depends(require(Capability.MANAGE_FAILED_SMS))],
     svc: Annotated[Services, Depends(services)],
 ) -> Response:
-    done = svc.delete_failed_sms(principal.tenant, form.message_id)
+    done = svc.delete_failed_sms(principal.landlord, form.message_id)
     return RedirectResponse(f"/admin/sms/failed?done={'deleted' if done else 'gone'}", 303)

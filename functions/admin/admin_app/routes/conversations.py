@@ -49,14 +49,14 @@ def _matches(meta: ConversationMeta, filters: ConversationFilters) -> bool:
 
 
 def list_page(
-    store: ConversationRepository, tenant: str, day: str, filters: ConversationFilters
+    store: ConversationRepository, landlord: str, day: str, filters: ConversationFilters
 ) -> tuple[list[ConversationMeta], str]:
     """Up to :data:`PAGE_SIZE` matching conversations, newest first, and the next cursor."""
     after = filters.after
     shown: list[ConversationMeta] = []
     last: ConversationMeta | None = None
     for _ in range(MAX_PAGES):
-        metas, after = store.conversations_of_day(tenant, day, limit=PAGE_SIZE, after=after)
+        metas, after = store.conversations_of_day(landlord, day, limit=PAGE_SIZE, after=after)
         for index, meta in enumerate(metas):
             last = meta
             if _matches(meta, filters):
@@ -81,7 +81,7 @@ def _day(filters: ConversationFilters) -> str:
 def _owned(svc: Services, principal: Principal, conversation_id: str) -> ConversationMeta | None:
     """The conversation if it belongs to the principal's landlord; otherwise None (→ 404)."""
     meta = svc.conversations.get_meta(conversation_id)
-    return meta if meta is not None and meta.tenant == principal.tenant else None
+    return meta if meta is not None and meta.landlord == principal.landlord else None
 
 
 def _not_found(request: Request, principal: Principal) -> Response:
@@ -104,7 +104,7 @@ def list_conversations(
     done: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
     day = _day(filters)
-    metas, after = list_page(svc.conversations, principal.tenant, day, filters)
+    metas, after = list_page(svc.conversations, principal.landlord, day, filters)
     current = date.fromisoformat(day)
     base = filters.model_dump(exclude={"after", "day"})
     return render(
@@ -116,7 +116,7 @@ def list_conversations(
         next_day=(current + timedelta(days=1)).isoformat(),
         filters=filters,
         base_query=base,
-        contexts=sorted(svc.tenants.get(principal.tenant).contexts),
+        contexts=sorted(svc.landlords.get(principal.landlord).contexts),
         metas=metas,
         after=after,
         notice="Conversation supprimée." if done == "deleted" else "",
@@ -193,7 +193,7 @@ def export_conversations(
     after = ""
     while len(metas) < EXPORT_LIMIT:
         page, after = svc.conversations.conversations_of_day(
-            principal.tenant, day, limit=500, after=after
+            principal.landlord, day, limit=500, after=after
         )
         metas.extend(meta for meta in page if _matches(meta, filters))
         if not after:

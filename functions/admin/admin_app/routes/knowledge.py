@@ -13,7 +13,7 @@ from admin_app.security import Principal, require, services
 from admin_app.services import Services
 from pierre_rag.auth.access import Capability
 from pierre_rag.knowledge.models import AccessLevel
-from pierre_rag.tenants import UnknownContextError
+from pierre_rag.landlords import UnknownContextError
 
 router = APIRouter()
 KnowledgeReader = Annotated[Principal, Depends(require(Capability.BROWSE_KNOWLEDGE))]
@@ -29,7 +29,7 @@ ACCESS_LABELS = {
 
 @router.get("/admin/knowledge")
 def browse(request: Request, principal: KnowledgeReader, svc: Svc) -> Response:
-    files = svc.browser().files(principal.tenant, STAFF_ACCESS)
+    files = svc.browser().files(principal.landlord, STAFF_ACCESS)
     return render(request, "knowledge.html", principal, files=files, access_labels=ACCESS_LABELS)
 
 
@@ -40,7 +40,7 @@ def show_file(
     svc: Svc,
     path: Annotated[str, Query(max_length=300)],
 ) -> Response:
-    entry = svc.browser().file(principal.tenant, STAFF_ACCESS, path)
+    entry = svc.browser().file(principal.landlord, STAFF_ACCESS, path)
     if entry is None:
         return render(
             request, "error.html", principal, title="Fichier introuvable", status_code=404
@@ -55,22 +55,22 @@ def search(
     request: Request, principal: KnowledgeReader, svc: Svc, query: Annotated[SearchQuery, Query()]
 ) -> Response:
     """What retrieval returns for a question, as the chosen chat context would search."""
-    tenant = svc.tenants.get(principal.tenant)
+    landlord = svc.landlords.get(principal.landlord)
     try:
-        access = tenant.context(query.context).access
+        access = landlord.context(query.context).access
     except UnknownContextError:
         return render(request, "error.html", principal, title="Contexte inconnu", status_code=404)
     response = None
     if query.q.strip():
         response = svc.knowledge().search(
-            query.q.strip(), k=query.k, tenant=principal.tenant, access=access
+            query.q.strip(), k=query.k, landlord=principal.landlord, access=access
         )
     return render(
         request,
         "search.html",
         principal,
         query=query,
-        contexts=sorted(tenant.contexts),
+        contexts=sorted(landlord.contexts),
         access=[ACCESS_LABELS[level] for level in access],
         response=response,
         access_labels=ACCESS_LABELS,

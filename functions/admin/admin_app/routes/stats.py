@@ -88,7 +88,7 @@ def stats_page(
 ) -> Response:
     start, end = _range(query)
     report = collect(
-        svc.conversations, principal.tenant, day_range(start, end), now_ms=_now_ms(svc)
+        svc.conversations, principal.landlord, day_range(start, end), now_ms=_now_ms(svc)
     )
     return render(
         request,
@@ -106,7 +106,7 @@ def stats_page(
 def stats_csv(principal: StatsViewer, svc: Svc, query: Annotated[RangeQuery, Query()]) -> Response:
     start, end = _range(query)
     report = collect(
-        svc.conversations, principal.tenant, day_range(start, end), now_ms=_now_ms(svc)
+        svc.conversations, principal.landlord, day_range(start, end), now_ms=_now_ms(svc)
     )
     rows: list[list[object]] = [list(row) for row in report.csv_rows()]
     rows.append([])

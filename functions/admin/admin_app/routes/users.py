@@ -57,7 +57,7 @@ def _users_page(
         request,
         "users.html",
         principal,
-        users=svc.users.list(principal.tenant),
+        users=svc.users.list(principal.landlord),
         error=error,
         notice=notice,
         one_time=one_time,
@@ -82,7 +82,7 @@ def create_user(
     email = normalise_email(form.email)
     role = parse_role(form.role)
     error = ""
-    foreign = foreign_address_problem(email, principal.tenant, svc.tenants.ids)
+    foreign = foreign_address_problem(email, principal.landlord, svc.landlords.ids)
     if not is_valid_email(email):
         error = "Adresse e-mail invalide."
     elif foreign:
@@ -96,7 +96,7 @@ def create_user(
         return _users_page(request, principal, svc, error=error, status_code=400)
     hashed = hash_password(password) if form.mode == "set" else hash_one_time_password(password)
     try:
-        svc.users.create(principal.tenant, email, role, hashed, name=form.name)
+        svc.users.create(principal.landlord, email, role, hashed, name=form.name)
     except DuplicateUserError:
         return _users_page(
             request,
@@ -127,7 +127,7 @@ def change_role(
             status_code=400,
         )
     try:
-        svc.users.set_role(principal.tenant, email, role)
+        svc.users.set_role(principal.landlord, email, role)
     except UserNotFoundError:
         return _users_page(request, principal, svc, error="Compte introuvable.", status_code=404)
     return RedirectResponse("/admin/users?done=role", status_code=303)
@@ -142,7 +142,7 @@ def reset_password(
     password = generate_password()
     try:
         svc.users.set_password(
-            principal.tenant, email, hash_one_time_password(password), must_change_password=True
+            principal.landlord, email, hash_one_time_password(password), must_change_password=True
         )
     except UserNotFoundError:
         return _users_page(request, principal, svc, error="Compte introuvable.", status_code=404)
@@ -155,7 +155,7 @@ def reset_password(
 def confirm_delete_user(
     request: Request, principal: UserManager, svc: Svc, email: Annotated[str, Query(max_length=254)]
 ) -> Response:
-    user = svc.users.get(principal.tenant, email)
+    user = svc.users.get(principal.landlord, email)
     if user is None:
         return render(request, "error.html", principal, title="Compte introuvable", status_code=404)
     return render(request, "user_delete.html", principal, user=user)
@@ -175,7 +175,7 @@ def delete_user(
             status_code=400,
         )
     try:
-        svc.users.delete(principal.tenant, email)
+        svc.users.delete(principal.landlord, email)
     except UserNotFoundError:
         return _users_page(request, principal, svc, error="Compte introuvable.", status_code=404)
     return RedirectResponse("/admin/users?done=deleted", status_code=303)
@@ -199,9 +199,11 @@ async def import_users(
     if csv_file is not None and csv_file.filename:
         raw = await csv_file.read(100_001)
         text = raw.decode("utf-8", errors="replace")
-    existing = {user.email for user in svc.users.list(principal.tenant)}
+    existing = {user.email for user in svc.users.list(principal.landlord)}
     try:
-        rows = parse_users_csv(text, existing, landlord=principal.tenant, landlords=svc.tenants.ids)
+        rows = parse_users_csv(
+            text, existing, landlord=principal.landlord, landlords=svc.landlords.ids
+        )
     except ImportTooLargeError as too_large:
         return render(
             request,
@@ -233,7 +235,7 @@ async def import_users(
         password = generate_password()
         hashed = hash_one_time_password(password)  # microseconds: 200 rows fit the timeout
         try:
-            svc.users.create(principal.tenant, row.email, row.role, hashed, name=row.name)
+            svc.users.create(principal.landlord, row.email, row.role, hashed, name=row.name)
             created.append((row.email, password))
         except DuplicateUserError:
             failed.append((row.line, row.email, "un compte existe déjà"))

@@ -26,7 +26,7 @@ class StaffPrincipal:
 
     @property
     def landlord(self) -> str:
-        return self.user.tenant
+        return self.user.landlord
 
     @property
     def role(self) -> StaffRole:
@@ -62,14 +62,14 @@ def staff_principal(
     account: deleted, role changed, password changed, logged out. Reads the account only when
     the cookie itself is valid, so an anonymous request costs no read."""
     session = codec.read(token)
-    if session is None or session.tenant not in landlords:
+    if session is None or session.landlord not in landlords:
         return None
-    if landlord is not None and session.tenant != landlord:
+    if landlord is not None and session.landlord != landlord:
         return None
-    user = users.get(session.tenant, session.email)
+    user = users.get(session.landlord, session.email)
     if (
         user is None
-        or user.tenant != session.tenant
+        or user.landlord != session.landlord
         or user.role != session.role
         or user.session_epoch != session.epoch
     ):

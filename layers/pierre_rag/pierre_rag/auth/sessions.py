@@ -24,7 +24,7 @@ _SALT = "pierre.session.v2"
 @dataclass(frozen=True)
 class Session:
     email: str
-    tenant: str
+    landlord: str
     role: StaffRole
     csrf: str
     issued_at: int
@@ -42,7 +42,7 @@ class SessionCodec:
         """A session for ``user`` as the account stands now (role, session epoch)."""
         session = Session(
             user.email,
-            user.tenant,
+            user.landlord,
             user.role,
             secrets.token_urlsafe(24),
             int(time.time()),
@@ -51,7 +51,7 @@ class SessionCodec:
         token = self._serializer.dumps(
             {
                 "e": session.email,
-                "t": session.tenant,
+                "t": session.landlord,
                 "r": session.role.value,
                 "c": session.csrf,
                 "i": session.issued_at,
@@ -68,7 +68,7 @@ class SessionCodec:
             data = self._serializer.loads(token, max_age=self.lifetime_s)
             return Session(
                 email=str(data["e"]),
-                tenant=str(data["t"]),
+                landlord=str(data["t"]),
                 role=StaffRole(data["r"]),
                 csrf=str(data["c"]),
                 issued_at=int(data["i"]),

@@ -2,7 +2,7 @@
 
 Two items per account, written and deleted together in one transaction:
 
-- ``pk = TENANT#<tenant>, sk = USER#<email>``: the account (role, name, argon2id hash, flags);
+- ``pk = TENANT#<landlord>, sk = USER#<email>``: the account (role, name, argon2id hash, flags);
   a landlord's users are one Query.
 - ``pk = EMAIL#<email>, sk = LOGIN``: which landlord the address belongs to, so the login form
   asks only for an e-mail and a password (one GetItem). It also makes an address unique
@@ -55,7 +55,7 @@ def is_valid_email(email: str) -> bool:
 @dataclass(frozen=True)
 class User:
     email: str
-    tenant: str
+    landlord: str
     role: StaffRole
     name: str
     password_hash: str
@@ -72,24 +72,24 @@ LOGIN_PREFIX = "EMAIL#"  # pk of an address's login item
 LOGIN_SORT_KEY = "LOGIN"
 
 
-def _user_key(tenant: str, email: str) -> Item:
-    return to_item({"pk": f"{ACCOUNT_PREFIX}{tenant}", "sk": f"{USER_PREFIX}{email}"})
+def _user_key(landlord: str, email: str) -> Item:
+    return to_item({"pk": f"{ACCOUNT_PREFIX}{landlord}", "sk": f"{USER_PREFIX}{email}"})
 
 
 def _login_key(email: str) -> Item:
     return to_item({"pk": f"{LOGIN_PREFIX}{email}", "sk": LOGIN_SORT_KEY})
 
 
-def _account_values(tenant: str) -> Item:
+def _account_values(landlord: str) -> Item:
     """The Query values of a landlord's accounts."""
-    return to_item({":pk": f"{ACCOUNT_PREFIX}{tenant}", ":user": USER_PREFIX})
+    return to_item({":pk": f"{ACCOUNT_PREFIX}{landlord}", ":user": USER_PREFIX})
 
 
 def _from_item(item: Mapping[str, Any]) -> User:
     data = from_item(item)
     return User(
         email=data["email"],
-        tenant=data[LANDLORD_ATTRIBUTE],
+        landlord=data[LANDLORD_ATTRIBUTE],
         role=StaffRole(data["role"]),
         name=data.get("name", ""),
         password_hash=data["password_hash"],
@@ -106,35 +106,35 @@ class UserStore:
         self.table = table
 
     # ------------------------------------------------------------------ reads
-    def tenant_of(self, email: str) -> str | None:
+    def landlord_of(self, email: str) -> str | None:
         """The landlord an address belongs to (one GetItem), or None."""
         item = self.client.get_item(
             TableName=self.table, Key=_login_key(normalise_email(email)), ConsistentRead=True
         ).get("Item")
         return str(value_of(item[LANDLORD_ATTRIBUTE])) if item else None
 
-    def get(self, tenant: str, email: str) -> User | None:
+    def get(self, landlord: str, email: str) -> User | None:
         item = self.client.get_item(
             TableName=self.table,
-            Key=_user_key(tenant, normalise_email(email)),
+            Key=_user_key(landlord, normalise_email(email)),
             ConsistentRead=True,
         ).get("Item")
         return _from_item(item) if item else None
 
-    def list(self, tenant: str) -> list[User]:
+    def list(self, landlord: str) -> list[User]:
         items = query_items(
             self.client,
             TableName=self.table,
             KeyConditionExpression="pk = :pk AND begins_with(sk, :user)",
-            ExpressionAttributeValues=_account_values(tenant),
+            ExpressionAttributeValues=_account_values(landlord),
         )
         return sorted((_from_item(item) for item in items), key=lambda user: user.email)
 
-    def has_users(self, tenant: str) -> bool:
+    def has_users(self, landlord: str) -> bool:
         response = self.client.query(
             TableName=self.table,
             KeyConditionExpression="pk = :pk AND begins_with(sk, :user)",
-            ExpressionAttributeValues=_account_values(tenant),
+            ExpressionAttributeValues=_account_values(landlord),
             Limit=1,
             ProjectionExpression="pk",
             ConsistentRead=True,
@@ -144,7 +144,7 @@ class UserStore:
     # ------------------------------------------------------------------ writes
     def create(
         self,
-        tenant: str,
+        landlord: str,
         email: str,
         role: StaffRole,
         password_hash: str,
@@ -155,13 +155,15 @@ class UserStore:
         email = normalise_email(email)
         now = int(time.time() * 1000)
         epoch = secrets.randbelow(_EPOCH_START_RANGE)
-        user = User(email, tenant, role, name, password_hash, must_change_password, now, now, epoch)
+        user = User(
+            email, landlord, role, name, password_hash, must_change_password, now, now, epoch
+        )
         item = {
-            **_user_key(tenant, email),
+            **_user_key(landlord, email),
             **to_item(
                 {
                     "email": email,
-                    LANDLORD_ATTRIBUTE: tenant,
+                    LANDLORD_ATTRIBUTE: landlord,
                     "role": role.value,
                     "name": name,
                     "password_hash": password_hash,
@@ -172,7 +174,7 @@ class UserStore:
                 }
             ),
         }
-        login = {**_login_key(email), **to_item({LANDLORD_ATTRIBUTE: tenant, "email": email})}
+        login = {**_login_key(email), **to_item({LANDLORD_ATTRIBUTE: landlord, "email": email})}
         try:
             self.client.transact_write_items(
                 TransactItems=[
@@ -196,24 +198,24 @@ class UserStore:
             raise DuplicateUserError(email) from error
         return user
 
-    def set_role(self, tenant: str, email: str, role: StaffRole) -> None:
+    def set_role(self, landlord: str, email: str, role: StaffRole) -> None:
         """Change the role and end the account's sessions (changing it back revives none)."""
-        self._update(tenant, email, {"role": role.value})
+        self._update(landlord, email, {"role": role.value})
 
-    def end_sessions(self, tenant: str, email: str) -> None:
+    def end_sessions(self, landlord: str, email: str) -> None:
         """Every session cookie issued so far for this account stops working (logout)."""
-        self._update(tenant, email, {})
+        self._update(landlord, email, {})
 
     def set_password(
-        self, tenant: str, email: str, password_hash: str, *, must_change_password: bool
+        self, landlord: str, email: str, password_hash: str, *, must_change_password: bool
     ) -> None:
         self._update(
-            tenant,
+            landlord,
             email,
             {"password_hash": password_hash, "must_change_password": must_change_password},
         )
 
-    def _update(self, tenant: str, email: str, values: dict[str, Any]) -> None:
+    def _update(self, landlord: str, email: str, values: dict[str, Any]) -> None:
         """Set ``values`` and bump the session epoch: every change here ends older sessions."""
         values = {**values, "updated_ms": int(time.time() * 1000)}
         names = {f"#a{i}": key for i, key in enumerate(values)}
@@ -221,7 +223,7 @@ class UserStore:
         try:
             self.client.update_item(
                 TableName=self.table,
-                Key=_user_key(tenant, normalise_email(email)),
+                Key=_user_key(landlord, normalise_email(email)),
                 UpdateExpression=f"SET {assignments} ADD session_epoch :one",
                 ConditionExpression="attribute_exists(pk)",
                 ExpressionAttributeNames=names,
@@ -232,7 +234,7 @@ class UserStore:
         except self.client.exceptions.ConditionalCheckFailedException as error:
             raise UserNotFoundError(email) from error
 
-    def delete(self, tenant: str, email: str) -> None:
+    def delete(self, landlord: str, email: str) -> None:
         email = normalise_email(email)
         try:
             self.client.transact_write_items(
@@ -240,7 +242,7 @@ class UserStore:
                     {
                         "Delete": {
                             "TableName": self.table,
-                            "Key": _user_key(tenant, email),
+                            "Key": _user_key(landlord, email),
                             "ConditionExpression": "attribute_exists(pk)",
                         }
                     },

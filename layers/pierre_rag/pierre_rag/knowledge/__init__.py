@@ -3,8 +3,8 @@
 Pipeline entry points::
 
     kb = KnowledgeBase.open(Settings.from_env().datastore_path)  # once per container
-    kb.search("question", k=5, tenant="pierre-habitat.fr", access=["community", "public"])
-    kb.search_many(["rewrite 1", "rewrite 2"], k=5, tenant=..., access=...)
+    kb.search("question", k=5, landlord="pierre-habitat.fr", access=["community", "public"])
+    kb.search_many(["rewrite 1", "rewrite 2"], k=5, landlord=..., access=...)
     kb.search_with_history("et pour un meublé ?", history, k=5, ...)
 """
 
@@ -14,7 +14,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 # Attributes are imported on first use (PEP 562): ``pierre_rag.knowledge.models`` must stay
-# cheap for the functions that only need AccessLevel (tenants, SMS webhook), while search and
+# cheap for the functions that only need AccessLevel (landlords, SMS webhook), while search and
 # build pull numpy, sqlite-vec and the embedding model.
 _EXPORTS = {
     "BuildReport": "build",

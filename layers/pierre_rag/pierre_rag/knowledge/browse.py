@@ -33,7 +33,7 @@ class FileEntry:
     file: str
     title: str
     access: AccessLevel
-    tenant: str | None
+    landlord: str | None
     sections: list[Section] = field(default_factory=list)
 
     @property
@@ -55,14 +55,14 @@ class KnowledgeBrowser:
         self._db.close()
 
     def files(
-        self, tenant: str, access: Sequence[AccessLevel | str], *, file: str | None = None
+        self, landlord: str, access: Sequence[AccessLevel | str], *, file: str | None = None
     ) -> list[FileEntry]:
-        """Files visible to ``tenant`` with ``access``, in path order, with their sections."""
-        scopes = visible_scopes(tenant, access)
+        """Files visible to ``landlord`` with ``access``, in path order, with their sections."""
+        scopes = visible_scopes(landlord, access)
         if not scopes:
             return []
         sql = (
-            "SELECT id, file, title, heading_path, text, access, tenant FROM chunks "  # noqa: S608
+            "SELECT id, file, title, heading_path, text, access, landlord FROM chunks "  # noqa: S608
             f"WHERE scope IN ({_marks(scopes)})"
         )
         params: list[object] = list(scopes)
@@ -80,6 +80,8 @@ class KnowledgeBrowser:
             entry.sections.append(Section(int(chunk_id), json.loads(heading_path), text))
         return list(entries.values())
 
-    def file(self, tenant: str, access: Sequence[AccessLevel | str], path: str) -> FileEntry | None:
-        found = self.files(tenant, access, file=path)
+    def file(
+        self, landlord: str, access: Sequence[AccessLevel | str], path: str
+    ) -> FileEntry | None:
+        found = self.files(landlord, access, file=path)
         return found[0] if found else None

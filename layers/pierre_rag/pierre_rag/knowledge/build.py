@@ -38,7 +38,7 @@ class ChunkRow:
     headings: tuple[str, ...]
     text: str
     access: AccessLevel
-    tenant: str | None
+    landlord: str | None
     scope: str
 
     @property
@@ -137,7 +137,7 @@ def collect_chunks(sources: Sequence[Path], config: ChunkingConfig | None = None
                     draft.headings,
                     draft.text,
                     doc.access,
-                    doc.tenant,
+                    doc.landlord,
                     doc.scope,
                 )
             )
@@ -181,7 +181,7 @@ _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE chunks (
     id INTEGER PRIMARY KEY, file TEXT NOT NULL, title TEXT NOT NULL, heading_path TEXT NOT NULL,
-    headings TEXT NOT NULL, text TEXT NOT NULL, access TEXT NOT NULL, tenant TEXT,
+    headings TEXT NOT NULL, text TEXT NOT NULL, access TEXT NOT NULL, landlord TEXT,
     scope TEXT NOT NULL, chunk_hash TEXT NOT NULL);
 CREATE INDEX chunks_scope ON chunks (scope);
 CREATE TABLE names (name TEXT NOT NULL, chunk_id INTEGER NOT NULL REFERENCES chunks (id));
@@ -221,7 +221,7 @@ def write_datastore(
                     json.dumps(list(row.headings), ensure_ascii=False),
                     row.text,
                     row.access.value,
-                    row.tenant,
+                    row.landlord,
                     row.scope,
                     row.chunk_hash,
                 ),

@@ -31,7 +31,7 @@ class ChunkRecord:
     headings: list[str]
     text: str
     access: AccessLevel
-    tenant: str | None
+    landlord: str | None
     chunk_hash: str
 
 
@@ -131,7 +131,7 @@ class Datastore:
         if not ids:
             return {}
         sql = (
-            "SELECT id, file, title, heading_path, headings, text, access, tenant, chunk_hash "  # noqa: S608
+            "SELECT id, file, title, heading_path, headings, text, access, landlord, chunk_hash "  # noqa: S608
             f"FROM chunks WHERE id IN ({_marks(ids)})"
         )
         out: dict[int, ChunkRecord] = {}
@@ -144,7 +144,7 @@ class Datastore:
                 headings=json.loads(row[4]),
                 text=row[5],
                 access=AccessLevel(row[6]),
-                tenant=row[7],
+                landlord=row[7],
                 chunk_hash=row[8],
             )
         return out

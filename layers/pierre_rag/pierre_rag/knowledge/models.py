@@ -7,15 +7,15 @@ from enum import StrEnum
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
-TENANT_PATTERN = re.compile(
+LANDLORD_PATTERN = re.compile(
     r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$"
 )
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the chunks' landlord column got its name (issue #14)
 OLD_LANDLORD_KEY = "tenant"  # compat: old name of the front matter's landlord key
 
 
 class AccessLevel(StrEnum):
-    """Who may read a chunk. ``community`` is shared by every tenant."""
+    """Who may read a chunk. ``community`` is shared by every landlord."""
 
     COMMUNITY = "community"
     PUBLIC = "public"
@@ -25,9 +25,9 @@ class AccessLevel(StrEnum):
 DEFAULT_ACCESS: tuple[AccessLevel, ...] = (AccessLevel.COMMUNITY, AccessLevel.PUBLIC)
 
 
-def looks_like_tenant(name: str) -> bool:
+def looks_like_landlord(name: str) -> bool:
     """A landlord folder is named after its domain, e.g. ``pierre-habitat.fr``."""
-    return bool(TENANT_PATTERN.match(name))
+    return bool(LANDLORD_PATTERN.match(name))
 
 
 class FrontMatter(BaseModel):
@@ -43,10 +43,10 @@ class FrontMatter(BaseModel):
 
     @field_validator("landlord")
     @classmethod
-    def _tenant_is_domain(cls, value: str | None) -> str | None:
-        if value is not None and not looks_like_tenant(value):
+    def _landlord_is_domain(cls, value: str | None) -> str | None:
+        if value is not None and not looks_like_landlord(value):
             raise ValueError(
-                f"tenant must look like a domain name (e.g. pierre-habitat.fr), got {value!r}"
+                f"landlord must look like a domain name (e.g. pierre-habitat.fr), got {value!r}"
             )
         return value
 
@@ -63,7 +63,7 @@ class SearchResult(BaseModel):
     headings: list[str] = Field(description="heading_path plus the headings of folded sub-sections")
     text: str
     access: AccessLevel
-    tenant: str | None
+    landlord: str | None
     score: float = Field(description="fused score (higher is better)")
     bm25_rank: int | None = None
     dense_rank: int | None = None

@@ -75,10 +75,10 @@ class KnowledgeBase:
         query: str,
         *,
         k: int = 5,
-        tenant: str | None = None,
+        landlord: str | None = None,
         access: Sequence[AccessLevel | str] = DEFAULT_ACCESS,
     ) -> SearchResponse:
-        return self.search_many([query], k=k, tenant=tenant, access=access)
+        return self.search_many([query], k=k, landlord=landlord, access=access)
 
     def search_with_history(
         self,
@@ -86,7 +86,7 @@ class KnowledgeBase:
         history: Sequence[str | Mapping[str, str]] = (),
         *,
         k: int = 5,
-        tenant: str | None = None,
+        landlord: str | None = None,
         access: Sequence[AccessLevel | str] = DEFAULT_ACCESS,
     ) -> SearchResponse:
         """The message alone and with the previous user turn prepended, fused and weighted by
@@ -94,8 +94,8 @@ class KnowledgeBase:
         leans on the turn before, "odeur de gaz dans ma cuisine" does not."""
         contextual = contextual_query(question, history)
         if contextual == question or not question.strip():
-            return self.search(question, k=k, tenant=tenant, access=access)
-        scopes = visible_scopes(tenant, access)
+            return self.search(question, k=k, landlord=landlord, access=access)
+        scopes = visible_scopes(landlord, access)
         if not scopes or k <= 0:
             return SearchResponse(results=[], top_cosine=0.0, queries=[question, contextual])
         plans = [plan_query(self.datastore, q) for q in (question, contextual)]
@@ -110,12 +110,12 @@ class KnowledgeBase:
         queries: Sequence[str],
         *,
         k: int = 5,
-        tenant: str | None = None,
+        landlord: str | None = None,
         access: Sequence[AccessLevel | str] = DEFAULT_ACCESS,
     ) -> SearchResponse:
         """Several phrasings of one need, fused into one ranking (deduplicated)."""
         queries = [q.strip() for q in queries if q and q.strip()]
-        scopes = visible_scopes(tenant, access)
+        scopes = visible_scopes(landlord, access)
         if not queries or not scopes or k <= 0:
             return SearchResponse(results=[], top_cosine=0.0, queries=list(queries))
         rankings = self._rankings([plan_query(self.datastore, q) for q in queries], scopes)
@@ -209,7 +209,7 @@ def _result(record: ChunkRecord, entry: _Fused) -> SearchResult:
         headings=record.headings,
         text=record.text,
         access=record.access,
-        tenant=record.tenant,
+        landlord=record.landlord,
         score=entry.score,
         bm25_rank=entry.bm25_rank,
         dense_rank=entry.dense_rank,

@@ -1,4 +1,4 @@
-"""Knowledge folders → documents with their access level and tenant (from front matter)."""
+"""Knowledge folders → documents with their access level and landlord (from front matter)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from pierre_rag.knowledge.errors import BuildError
-from pierre_rag.knowledge.models import AccessLevel, FrontMatter, looks_like_tenant
+from pierre_rag.knowledge.models import AccessLevel, FrontMatter, looks_like_landlord
 from pierre_rag.validation import describe
 
 
@@ -21,27 +21,27 @@ class Document:
     title: str
     body: str
     access: AccessLevel
-    tenant: str | None
+    landlord: str | None
 
     @property
     def scope(self) -> str:
-        return scope_of(self.access, self.tenant)
+        return scope_of(self.access, self.landlord)
 
 
-def scope_of(access: AccessLevel, tenant: str | None) -> str:
-    """The partition a chunk lives in: ``community`` is shared, the rest is per tenant."""
-    if access is AccessLevel.COMMUNITY or tenant is None:
+def scope_of(access: AccessLevel, landlord: str | None) -> str:
+    """The partition a chunk lives in: ``community`` is shared, the rest is per landlord."""
+    if access is AccessLevel.COMMUNITY or landlord is None:
         return AccessLevel.COMMUNITY.value
-    return f"{access.value}@{tenant}"
+    return f"{access.value}@{landlord}"
 
 
-def visible_scopes(tenant: str | None, access: Sequence[AccessLevel | str]) -> list[str]:
-    """Scopes a caller may read: community for all; public/staff only for its own tenant."""
+def visible_scopes(landlord: str | None, access: Sequence[AccessLevel | str]) -> list[str]:
+    """Scopes a caller may read: community for all; public/staff only for its own landlord."""
     levels = {AccessLevel(a) for a in access}
     scopes = [AccessLevel.COMMUNITY.value] if AccessLevel.COMMUNITY in levels else []
-    if tenant is not None:
+    if landlord is not None:
         scopes += [
-            f"{lvl.value}@{tenant}"
+            f"{lvl.value}@{landlord}"
             for lvl in AccessLevel
             if lvl in levels - {AccessLevel.COMMUNITY}
         ]
@@ -79,23 +79,29 @@ def load_document(path: Path, source: Path) -> Document:
         raise BuildError(f"{rel}: not valid UTF-8 ({exc})") from exc
     meta, body = split_front_matter(text, rel)
     parts = rel.split("/")
-    folder_tenant = parts[0] if len(parts) > 1 and looks_like_tenant(parts[0]) else None
-    tenant = meta.landlord or folder_tenant
-    if meta.landlord and folder_tenant and meta.landlord != folder_tenant:
-        raise BuildError(f"{rel}: front matter tenant {meta.landlord!r} differs from its folder")
-    # knowledge/<tenant>/staff/… and …/public/… set the access level by folder.
-    folder_access = _access_folder(parts[1]) if folder_tenant and len(parts) > 2 else None
+    folder_landlord = parts[0] if len(parts) > 1 and looks_like_landlord(parts[0]) else None
+    landlord = meta.landlord or folder_landlord
+    if meta.landlord and folder_landlord and meta.landlord != folder_landlord:
+        raise BuildError(f"{rel}: front matter landlord {meta.landlord!r} differs from its folder")
+    # knowledge/<landlord>/staff/… and …/public/… set the access level by folder.
+    folder_access = _access_folder(parts[1]) if folder_landlord and len(parts) > 2 else None
     if meta.access and folder_access and meta.access is not folder_access:
         raise BuildError(
             f"{rel}: front matter access {meta.access.value!r} contradicts its "
             f"{folder_access.value!r} folder"
         )
-    default = AccessLevel.PUBLIC if tenant else AccessLevel.COMMUNITY
+    default = AccessLevel.PUBLIC if landlord else AccessLevel.COMMUNITY
     access = meta.access or folder_access or default
-    if access is not AccessLevel.COMMUNITY and tenant is None:
-        raise BuildError(f"{rel}: access {access.value!r} needs a tenant (folder or front matter)")
+    if access is not AccessLevel.COMMUNITY and landlord is None:
+        raise BuildError(
+            f"{rel}: access {access.value!r} needs a landlord (folder or front matter)"
+        )
     return Document(
-        file=rel, title=document_title(meta, body, path), body=body, access=access, tenant=tenant
+        file=rel,
+        title=document_title(meta, body, path),
+        body=body,
+        access=access,
+        landlord=landlord,
     )
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pierre_rag.landlords import LlmConfig
 from pierre_rag.llm.port import LlmClient
 from pierre_rag.llm.resilience import ResilientClient
 from pierre_rag.settings import LlmSettings
-from pierre_rag.tenants import LlmConfig
 
 
 class LlmNotConfiguredError(RuntimeError):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pierre_rag.landlord_check import LandlordProblem, llm_problem
+from pierre_rag.landlords import InvalidLandlordError, LandlordConfig, LandlordRegistry
 from pierre_rag.llm.factory import build_llm
 from pierre_rag.llm.port import LlmClient
-from pierre_rag.tenants import InvalidLandlordError, TenantConfig, TenantRegistry
 
 
 class LandlordLlms:
@@ -20,7 +20,7 @@ class LandlordLlms:
 
     @classmethod
     def build(
-        cls, registry: TenantRegistry, read_secret: Callable[[str], str] | None
+        cls, registry: LandlordRegistry, read_secret: Callable[[str], str] | None
     ) -> tuple[LandlordLlms, list[LandlordProblem]]:
         clients: dict[str, LlmClient | None] = {}
         problems: list[LandlordProblem] = []
@@ -32,15 +32,15 @@ class LandlordLlms:
                 problems.append(llm_problem(landlord_id, error))
         return cls(clients), problems
 
-    def __call__(self, landlord: TenantConfig) -> LlmClient | None:
+    def __call__(self, landlord: LandlordConfig) -> LlmClient | None:
         if landlord.id not in self._clients:
             raise InvalidLandlordError(f"landlord {landlord.id!r} has no usable LLM provider")
         return self._clients[landlord.id]
 
 
 def served_landlords(
-    registry: TenantRegistry, read_secret: Callable[[str], str] | None
-) -> tuple[TenantRegistry, LandlordLlms]:
+    registry: LandlordRegistry, read_secret: Callable[[str], str] | None
+) -> tuple[LandlordRegistry, LandlordLlms]:
     """The landlords a function serves and their LLM clients: ``registry`` less any landlord
     whose provider cannot be built (one of its problems, so health reports it)."""
     llms, problems = LandlordLlms.build(registry, read_secret)

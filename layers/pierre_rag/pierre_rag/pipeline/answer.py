@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pierre_rag.channel import Channel
 from pierre_rag.conversations import Turn, WriteGuard
 from pierre_rag.knowledge.search import KnowledgeBase
+from pierre_rag.landlords import ContextConfig, LandlordConfig, LandlordRegistry
 from pierre_rag.limits import ABANDONED_AFTER_MS
 from pierre_rag.llm import LlmClient
 from pierre_rag.pipeline.channels import CHANNELS, ChannelStyle
@@ -39,7 +40,6 @@ from pierre_rag.pipeline.persist import MessageInProgressError, TurnRecorder, re
 from pierre_rag.pipeline.retrieve import Grounding, number_sources, retrieve
 from pierre_rag.pipeline.understanding import UnderstandingOutcome, understand
 from pierre_rag.storage.ports import ConversationRepository
-from pierre_rag.tenants import ContextConfig, TenantConfig, TenantRegistry
 
 __all__ = [
     "MessageInProgressError",
@@ -72,7 +72,7 @@ class _Turn:
     """What the stages of one turn share: who asks, where, through which channel."""
 
     request: TurnRequest
-    landlord: TenantConfig
+    landlord: LandlordConfig
     context: ContextConfig
     style: ChannelStyle
     llm: LlmClient | None
@@ -82,10 +82,10 @@ class _Turn:
 class Pipeline:
     def __init__(
         self,
-        registry: TenantRegistry,
+        registry: LandlordRegistry,
         knowledge: KnowledgeBase,
         store: ConversationRepository | None,
-        llm_for: Callable[[TenantConfig], LlmClient | None],
+        llm_for: Callable[[LandlordConfig], LlmClient | None],
         config: PipelineConfig | None = None,
         timer: Callable[[], float] = time.perf_counter,
         clock: Callable[[], float] = time.time,
@@ -109,12 +109,12 @@ class Pipeline:
                     return event.result
         raise RuntimeError("the pipeline ended without a result")
 
-    def resolve(self, request: TurnRequest) -> tuple[TenantConfig, ContextConfig]:
-        tenant = self.registry.get(request.tenant)
-        context = tenant.context(request.context)
+    def resolve(self, request: TurnRequest) -> tuple[LandlordConfig, ContextConfig]:
+        landlord = self.registry.get(request.landlord)
+        context = landlord.context(request.context)
         if context.protected and not request.staff:
             raise ProtectedContextError(f"context {request.context!r} requires a staff session")
-        return tenant, context
+        return landlord, context
 
     async def stream(
         self, request: TurnRequest, guard: WriteGuard | None = None
@@ -217,7 +217,7 @@ class Pipeline:
             text=turn.request.text,
             understanding=understanding,
             history=history,
-            tenant=turn.landlord,
+            landlord=turn.landlord,
             context=turn.context,
             style=turn.style,
             llm=turn.llm,

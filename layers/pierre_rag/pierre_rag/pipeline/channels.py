@@ -12,8 +12,8 @@ from types import MappingProxyType
 from typing import Literal
 
 from pierre_rag.channel import Channel
+from pierre_rag.landlords import ContextConfig
 from pierre_rag.pipeline.text import markdown_to_plain
-from pierre_rag.tenants import ContextConfig
 
 Markup = Literal["markdown", "plain"]
 

@@ -15,6 +15,7 @@ import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 
 from pierre_rag.conversations import Turn
+from pierre_rag.landlords import ContextConfig, LandlordConfig
 from pierre_rag.llm import ChatMessage, LlmClient, LlmError, StreamChunk
 from pierre_rag.pipeline import messages
 from pierre_rag.pipeline.channels import ChannelStyle
@@ -23,7 +24,6 @@ from pierre_rag.pipeline.gate import FixedReply, courtesy_reminder
 from pierre_rag.pipeline.models import AnswerResult, Outcome, Understanding
 from pierre_rag.pipeline.prompts import generation_messages
 from pierre_rag.pipeline.retrieve import Grounding
-from pierre_rag.tenants import ContextConfig, TenantConfig
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ async def grounded_answer(
     text: str,
     understanding: Understanding,
     history: Sequence[Turn],
-    tenant: TenantConfig,
+    landlord: LandlordConfig,
     context: ContextConfig,
     style: ChannelStyle,
     llm: LlmClient | None,
@@ -62,7 +62,7 @@ async def grounded_answer(
         yield reminder
     if llm is not None:
         prompt = generation_messages(
-            tenant=tenant,
+            landlord=landlord,
             context=context,
             style=style,
             language=result.language,
@@ -113,7 +113,7 @@ def fresh_grounding(
     the best ones, one at a time (renumbered); None when every answer would repeat it.
 
     A follow-up such as "et si je pars pour raison de santé ?" can find the very sections of the
-    previous answer: quoting them again tells the tenant nothing."""
+    previous answer: quoting them again tells the landlord nothing."""
     if previous is None:
         return grounding
     said = " ".join(previous.split())

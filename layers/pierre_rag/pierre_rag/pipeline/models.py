@@ -24,7 +24,7 @@ class TurnRequest(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    tenant: str
+    landlord: str
     context: str = "default"
     channel: Channel = "web"
     conversation_id: str = Field(min_length=1, max_length=100)

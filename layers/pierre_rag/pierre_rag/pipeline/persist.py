@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pierre_rag.conversations import DuplicateMessageError, Turn, WriteGuard
+from pierre_rag.landlords import LandlordConfig
 from pierre_rag.pipeline.models import AnswerResult, Outcome, PipelineEvent, Source, TurnRequest
 from pierre_rag.storage.ports import ConversationRepository
-from pierre_rag.tenants import TenantConfig
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class TurnRecorder:
         self.now_ms = now_ms
 
     async def record_question(
-        self, request: TurnRequest, landlord: TenantConfig, guard: WriteGuard | None
+        self, request: TurnRequest, landlord: LandlordConfig, guard: WriteGuard | None
     ) -> Recorded:
         """Store the user turn once. ``guard`` (rate limits) rides in its write: when it
         refuses, :class:`GuardRefusedError` is raised and nothing is stored. A message
@@ -67,7 +67,7 @@ class TurnRecorder:
         return Recorded(question, history)
 
     def record_answer(
-        self, request: TurnRequest, landlord: TenantConfig, question: Turn, result: AnswerResult
+        self, request: TurnRequest, landlord: LandlordConfig, question: Turn, result: AnswerResult
     ) -> None:
         if self.store is None:
             return
@@ -79,7 +79,7 @@ class TurnRecorder:
         store: ConversationRepository,
         request: TurnRequest,
         question: Turn,
-        landlord: TenantConfig,
+        landlord: LandlordConfig,
         guard: WriteGuard | None,
     ) -> list[Turn]:
         """Store the user turn and read the earlier turns at the same time: two DynamoDB
@@ -91,7 +91,7 @@ class TurnRecorder:
                 store.record_user_turn,
                 request.conversation_id,
                 question,
-                tenant=landlord.id,
+                landlord=landlord.id,
                 context=request.context,
                 channel=request.channel,
                 retention_days=landlord.retention_days,

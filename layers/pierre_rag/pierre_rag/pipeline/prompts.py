@@ -7,10 +7,10 @@ import json
 from collections.abc import Sequence
 
 from pierre_rag.conversations import Turn
+from pierre_rag.landlords import ContextConfig, LandlordConfig
 from pierre_rag.llm import ChatMessage
 from pierre_rag.pipeline.channels import ChannelStyle
 from pierre_rag.pipeline.models import Source
-from pierre_rag.tenants import ContextConfig, TenantConfig
 
 UNDERSTANDING_SYSTEM = """Tu analyses le dernier message d'un utilisateur d'un assistant de \
 logement social en France (locataires et demandeurs de logement HLM).
@@ -66,7 +66,7 @@ def sources_block(sources: Sequence[Source], texts: Sequence[str]) -> str:
 
 def generation_messages(
     *,
-    tenant: TenantConfig,
+    landlord: LandlordConfig,
     context: ContextConfig,
     style: ChannelStyle,
     language: str,
@@ -75,9 +75,9 @@ def generation_messages(
     sources: Sequence[Source],
     texts: Sequence[str],
 ) -> list[ChatMessage]:
-    handoff = context.handoff.as_text() if context.handoff else f"l'accueil de {tenant.name}"
+    handoff = context.handoff.as_text() if context.handoff else f"l'accueil de {landlord.name}"
     persona = context.persona or (
-        f"Tu es l'assistant de {tenant.name}, bailleur social. Tu vouvoies, tu es clair, "
+        f"Tu es l'assistant de {landlord.name}, bailleur social. Tu vouvoies, tu es clair, "
         "précis et bienveillant."
     )
     system = "\n\n".join(

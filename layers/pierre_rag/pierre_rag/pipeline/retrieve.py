@@ -22,7 +22,7 @@ class Searcher(Protocol):
         queries: Sequence[str],
         *,
         k: int,
-        tenant: str | None,
+        landlord: str | None,
         access: Sequence[AccessLevel | str],
     ) -> SearchResponse: ...
 
@@ -32,7 +32,7 @@ class Searcher(Protocol):
         history: Sequence[str | Mapping[str, str]],
         *,
         k: int,
-        tenant: str | None,
+        landlord: str | None,
         access: Sequence[AccessLevel | str],
     ) -> SearchResponse: ...
 
@@ -63,8 +63,10 @@ def retrieve(
     queries = understanding.search_queries or [text]
     if understanding.source == "heuristic" and history and len(queries) == 1:
         turns = [{"role": turn.role, "content": turn.content} for turn in history]
-        return knowledge.search_with_history(queries[0], turns, k=k, tenant=landlord, access=access)
-    return knowledge.search_many(queries, k=k, tenant=landlord, access=access)
+        return knowledge.search_with_history(
+            queries[0], turns, k=k, landlord=landlord, access=access
+        )
+    return knowledge.search_many(queries, k=k, landlord=landlord, access=access)
 
 
 def number_sources(results: Sequence[SearchResult], limit: int) -> Grounding:

@@ -35,11 +35,11 @@ def _hint(number: str) -> str:
 def peek_failed(
     sqs: SQSClient,
     dlq_url: str,
-    tenant: str,
+    landlord: str,
     state: SmsStateRepository | None = None,
     limit: int = 50,
 ) -> list[FailedSms]:
-    """The tenant's messages in the dead-letter queue, newest first, left in the queue.
+    """The landlord's messages in the dead-letter queue, newest first, left in the queue.
 
     Messages are received with a zero visibility timeout, so reading the page never hides
     them from another reader or from a redrive.
@@ -60,8 +60,8 @@ def peek_failed(
             try:
                 queued = QueuedSms.model_validate(json.loads(message["Body"]))
             except (json.JSONDecodeError, ValidationError):
-                continue  # not ours to show: no tenant can be trusted from it
-            if queued.landlord != tenant or queued.message_id in seen:
+                continue  # not ours to show: no landlord can be trusted from it
+            if queued.landlord != landlord or queued.message_id in seen:
                 continue
             delivery = state.delivery(queued.message_id) if state is not None else None
             seen[queued.message_id] = FailedSms(

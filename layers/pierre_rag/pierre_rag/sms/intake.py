@@ -30,7 +30,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from pierre_rag.sms.inbound import CmInbound, InboundKind, QueuedSms, classify, clip, phone
-from pierre_rag.sms.routing import tenant_for
+from pierre_rag.sms.routing import landlord_for
 
 logger = logging.getLogger(__name__)
 
@@ -122,8 +122,8 @@ class Intake:
             return Reply(400, {"message": "not a CM.com inbound message", "errors": _errors(error)})
 
     def route(self, inbound: CmInbound) -> Reply:
-        tenant = tenant_for(inbound.recipient.number, self.routes)
-        if tenant is None:
+        landlord = landlord_for(inbound.recipient.number, self.routes)
+        if landlord is None:
             logger.warning(
                 "SMS to a number no landlord uses: ignored",
                 extra={"to": number_hint(inbound.recipient.number), "channel": inbound.channel},
@@ -131,9 +131,9 @@ class Intake:
             return Reply(200, {"status": "ignored"})
         sender, recipient = phone(inbound.sender.number), phone(inbound.recipient.number)
         if sender is None or recipient is None:
-            return self._ignored(inbound, tenant, "the sender is not a number we can reply to")
+            return self._ignored(inbound, landlord, "the sender is not a number we can reply to")
         if sender in self.routes:
-            return self._ignored(inbound, tenant, "the sender is a landlord's own number")
+            return self._ignored(inbound, landlord, "the sender is a landlord's own number")
         kind = classify(inbound.message.text)
         text, truncated = (
             clip(inbound.message.text or "")
@@ -146,7 +146,7 @@ class Intake:
         item = QueuedSms(
             kind=kind.value,
             message_id=inbound.message_id,
-            landlord=tenant,
+            landlord=landlord,
             sender=sender,
             recipient=recipient,
             text=text,
@@ -158,7 +158,7 @@ class Intake:
             "inbound SMS accepted",
             extra={
                 "message_id": item.message_id,
-                "tenant": tenant,
+                "landlord": landlord,
                 "kind": kind.value,
                 "truncated": truncated,
                 "status": outcome.get("status"),
@@ -167,12 +167,12 @@ class Intake:
         return Reply(200, {"status": outcome.get("status", "queued")})
 
     @staticmethod
-    def _ignored(inbound: CmInbound, tenant: str, reason: str) -> Reply:
+    def _ignored(inbound: CmInbound, landlord: str, reason: str) -> Reply:
         logger.warning(
             "SMS ignored: %s",
             reason,
             extra={
-                "tenant": tenant,
+                "landlord": landlord,
                 "message_id": inbound.message_id,
                 "from": number_hint(inbound.sender.number),
                 "reason": reason,

@@ -47,12 +47,12 @@ class Delivery:
     allowance: str = "answer"  # see pierre_rag.sms.quota.Allowance
 
 
-def _window_key(tenant: str, phone_hash: str) -> Item:
-    return to_item({"pk": f"{WINDOW_PREFIX}{tenant}#{phone_hash}", "sk": WINDOW_SORT_KEY})
+def _window_key(landlord: str, phone_hash: str) -> Item:
+    return to_item({"pk": f"{WINDOW_PREFIX}{landlord}#{phone_hash}", "sk": WINDOW_SORT_KEY})
 
 
-def _opt_out_key(tenant: str, phone_hash: str) -> Item:
-    return to_item({"pk": f"{OPT_OUT_PREFIX}{tenant}#{phone_hash}", "sk": OPT_OUT_SORT_KEY})
+def _opt_out_key(landlord: str, phone_hash: str) -> Item:
+    return to_item({"pk": f"{OPT_OUT_PREFIX}{landlord}#{phone_hash}", "sk": OPT_OUT_SORT_KEY})
 
 
 class SmsStateStore:
@@ -170,9 +170,9 @@ class SmsStateStore:
         )
 
     # ------------------------------------------------------------------ 24 h windows
-    def conversation_for(self, tenant: str, phone_hash: str, received_ms: int) -> str:
+    def conversation_for(self, landlord: str, phone_hash: str, received_ms: int) -> str:
         """The conversation of this number's current window, opening a new one if needed."""
-        key = _window_key(tenant, phone_hash)
+        key = _window_key(landlord, phone_hash)
         for _ in range(3):
             item = self.client.get_item(
                 TableName=self.conversations_table, Key=key, ConsistentRead=True
@@ -212,26 +212,26 @@ class SmsStateStore:
         raise RuntimeError("could not settle the SMS window after concurrent updates")
 
     # ------------------------------------------------------------------ opt-outs
-    def record_opt_out(self, tenant: str, phone_hash: str, at_ms: int) -> None:
+    def record_opt_out(self, landlord: str, phone_hash: str, at_ms: int) -> None:
         """Remember the latest STOP of this number (an older one arriving late changes nothing)."""
         try:
             self.client.update_item(
                 TableName=self.conversations_table,
-                Key=_opt_out_key(tenant, phone_hash),
-                UpdateExpression="SET opted_out_ms = :at, expires_at = :exp, #landlord = :tenant",
+                Key=_opt_out_key(landlord, phone_hash),
+                UpdateExpression="SET opted_out_ms = :at, expires_at = :exp, #landlord = :landlord",
                 ConditionExpression="attribute_not_exists(opted_out_ms) OR opted_out_ms < :at",
                 ExpressionAttributeNames={"#landlord": LANDLORD_ATTRIBUTE},
                 ExpressionAttributeValues=to_item(
-                    {":at": at_ms, ":exp": int(time.time()) + OPT_OUT_TTL_S, ":tenant": tenant}
+                    {":at": at_ms, ":exp": int(time.time()) + OPT_OUT_TTL_S, ":landlord": landlord}
                 ),
             )
         except self.client.exceptions.ConditionalCheckFailedException:
             return
 
-    def opted_out_ms(self, tenant: str, phone_hash: str) -> int | None:
+    def opted_out_ms(self, landlord: str, phone_hash: str) -> int | None:
         item = self.client.get_item(
             TableName=self.conversations_table,
-            Key=_opt_out_key(tenant, phone_hash),
+            Key=_opt_out_key(landlord, phone_hash),
             ConsistentRead=True,
         ).get("Item")
         return int(from_item(item)["opted_out_ms"]) if item else None

@@ -87,7 +87,7 @@ class SmsWorker:
         self.quota = quota
 
     def process(self, queued: QueuedSms) -> DeliveryOutcome:
-        log = {"message_id": queued.message_id, "tenant": queued.landlord}
+        log = {"message_id": queued.message_id, "landlord": queued.landlord}
         if queued.kind == "stop":  # the webhook records those; never answer one
             return DeliveryOutcome("suppressed", "")
         delivery = self.state.delivery(queued.message_id)
@@ -174,7 +174,7 @@ class SmsWorker:
         result = self.run(
             self.answer(
                 TurnRequest(
-                    tenant=queued.landlord,
+                    landlord=queued.landlord,
                     context="default",
                     channel="sms",
                     conversation_id=conversation_id,

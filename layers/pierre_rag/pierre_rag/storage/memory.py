@@ -115,7 +115,7 @@ class MemoryConversations:
         conversation_id: str,
         turn: Turn,
         *,
-        tenant: str,
+        landlord: str,
         context: str,
         channel: Channel,
         retention_days: int,
@@ -126,8 +126,8 @@ class MemoryConversations:
             raise TypeError("only a MemoryRateLimitGuard rides in an in-memory write")
         with self.lock:
             stored = self.conversations.get(conversation_id)
-            if stored is not None and (stored.meta.tenant, stored.meta.context) != (
-                tenant,
+            if stored is not None and (stored.meta.landlord, stored.meta.context) != (
+                landlord,
                 context,
             ):
                 raise ConversationMismatchError(
@@ -140,7 +140,7 @@ class MemoryConversations:
                 self._pass_guard(guard)
             if stored is None:
                 meta = ConversationMeta(
-                    conversation_id, tenant, context, channel, turn.created_ms, turn.created_ms
+                    conversation_id, landlord, context, channel, turn.created_ms, turn.created_ms
                 )
                 stored = self.conversations[conversation_id] = _Conversation(meta)
             stored.meta.last_ms = turn.created_ms
@@ -225,13 +225,13 @@ class MemoryConversations:
         return question, answer
 
     def conversations_of_day(
-        self, tenant: str, day: str, *, limit: int = 50, after: str = ""
+        self, landlord: str, day: str, *, limit: int = 50, after: str = ""
     ) -> tuple[list[ConversationMeta], str]:
         with self.lock:
             metas = [
                 copy.deepcopy(stored.meta)
                 for stored in self.conversations.values()
-                if stored.meta.tenant == tenant and _day(stored.meta.created_ms) == day
+                if stored.meta.landlord == landlord and _day(stored.meta.created_ms) == day
             ]
         metas.sort(key=_day_position, reverse=True)
         if after:
@@ -251,22 +251,22 @@ class MemoryUsers:
         self.logins: dict[str, str] = {}  # address → landlord
         self.lock = threading.Lock()
 
-    def tenant_of(self, email: str) -> str | None:
+    def landlord_of(self, email: str) -> str | None:
         return self.logins.get(normalise_email(email))
 
-    def get(self, tenant: str, email: str) -> User | None:
-        return self.accounts.get((tenant, normalise_email(email)))
+    def get(self, landlord: str, email: str) -> User | None:
+        return self.accounts.get((landlord, normalise_email(email)))
 
-    def list(self, tenant: str) -> list[User]:
-        users = [user for (owner, _), user in self.accounts.items() if owner == tenant]
+    def list(self, landlord: str) -> list[User]:
+        users = [user for (owner, _), user in self.accounts.items() if owner == landlord]
         return sorted(users, key=lambda user: user.email)
 
-    def has_users(self, tenant: str) -> bool:
-        return any(owner == tenant for owner, _ in self.accounts)
+    def has_users(self, landlord: str) -> bool:
+        return any(owner == landlord for owner, _ in self.accounts)
 
     def create(
         self,
-        tenant: str,
+        landlord: str,
         email: str,
         role: StaffRole,
         password_hash: str,
@@ -277,29 +277,31 @@ class MemoryUsers:
         email = normalise_email(email)
         now = int(time.time() * 1000)
         epoch = secrets.randbelow(2**53)
-        user = User(email, tenant, role, name, password_hash, must_change_password, now, now, epoch)
+        user = User(
+            email, landlord, role, name, password_hash, must_change_password, now, now, epoch
+        )
         with self.lock:
-            if email in self.logins or (tenant, email) in self.accounts:
+            if email in self.logins or (landlord, email) in self.accounts:
                 raise DuplicateUserError(email)
-            self.accounts[(tenant, email)] = user
-            self.logins[email] = tenant
+            self.accounts[(landlord, email)] = user
+            self.logins[email] = landlord
         return user
 
-    def set_role(self, tenant: str, email: str, role: StaffRole) -> None:
-        self._update(tenant, email, role=role)
+    def set_role(self, landlord: str, email: str, role: StaffRole) -> None:
+        self._update(landlord, email, role=role)
 
-    def end_sessions(self, tenant: str, email: str) -> None:
-        self._update(tenant, email)
+    def end_sessions(self, landlord: str, email: str) -> None:
+        self._update(landlord, email)
 
     def set_password(
-        self, tenant: str, email: str, password_hash: str, *, must_change_password: bool
+        self, landlord: str, email: str, password_hash: str, *, must_change_password: bool
     ) -> None:
         self._update(
-            tenant, email, password_hash=password_hash, must_change_password=must_change_password
+            landlord, email, password_hash=password_hash, must_change_password=must_change_password
         )
 
-    def _update(self, tenant: str, email: str, **values: Any) -> None:
-        key = (tenant, normalise_email(email))
+    def _update(self, landlord: str, email: str, **values: Any) -> None:
+        key = (landlord, normalise_email(email))
         with self.lock:
             user = self.accounts.get(key)
             if user is None:
@@ -311,10 +313,10 @@ class MemoryUsers:
                 session_epoch=user.session_epoch + 1,
             )
 
-    def delete(self, tenant: str, email: str) -> None:
+    def delete(self, landlord: str, email: str) -> None:
         email = normalise_email(email)
         with self.lock:
-            if self.accounts.pop((tenant, email), None) is None:
+            if self.accounts.pop((landlord, email), None) is None:
                 raise UserNotFoundError(email)
             self.logins.pop(email, None)
 
@@ -384,20 +386,20 @@ class MemorySmsState:
             record.update(status="assigned", error=error[:500])
             record.pop("lease_until", None)
 
-    def conversation_for(self, tenant: str, phone_hash: str, received_ms: int) -> str:
+    def conversation_for(self, landlord: str, phone_hash: str, received_ms: int) -> str:
         with self.lock:
-            current = self.windows.get((tenant, phone_hash))
+            current = self.windows.get((landlord, phone_hash))
             opened = next_window(current, received_ms)
             if opened is None:
                 assert current is not None
                 return current.conversation_id
-            self.windows[(tenant, phone_hash)] = opened
+            self.windows[(landlord, phone_hash)] = opened
             return opened.conversation_id
 
-    def record_opt_out(self, tenant: str, phone_hash: str, at_ms: int) -> None:
+    def record_opt_out(self, landlord: str, phone_hash: str, at_ms: int) -> None:
         with self.lock:
-            if self.opt_outs.get((tenant, phone_hash), at_ms - 1) < at_ms:
-                self.opt_outs[(tenant, phone_hash)] = at_ms
+            if self.opt_outs.get((landlord, phone_hash), at_ms - 1) < at_ms:
+                self.opt_outs[(landlord, phone_hash)] = at_ms
 
-    def opted_out_ms(self, tenant: str, phone_hash: str) -> int | None:
-        return self.opt_outs.get((tenant, phone_hash))
+    def opted_out_ms(self, landlord: str, phone_hash: str) -> int | None:
+        return self.opt_outs.get((landlord, phone_hash))

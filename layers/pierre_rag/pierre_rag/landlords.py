@@ -1,9 +1,9 @@
-"""Landlord (tenant) configuration: one YAML file per landlord, validated at load.
+"""Landlord configuration: one YAML file per landlord, validated at load.
 
-Files are found at load time, by scanning the tenants folder; requests only ever look a
-tenant up by id in that table, so user input never becomes a file path.
-Two layouts are accepted: ``<dir>/<id>/tenant.yaml`` (the repository's ``knowledge/``) and
-``<dir>/<id>.yaml`` (the layer's ``/opt/tenants``).
+Files are found at load time, by scanning the landlords folder; requests only ever look a
+landlord up by id in that table, so user input never becomes a file path.
+Two layouts are accepted: ``<dir>/<id>/landlord.yaml`` (the repository's ``knowledge/``) and
+``<dir>/<id>.yaml`` (the layer's ``/opt/landlords``).
 """
 
 from __future__ import annotations
@@ -26,29 +26,29 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-TENANT_ID = re.compile(
+LANDLORD_ID = re.compile(
     r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$"
 )
 CONTEXT_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 
 
-class TenantError(LookupError):
-    """Base class: the tenant or context asked for does not exist or is misconfigured."""
+class LandlordError(LookupError):
+    """Base class: the landlord or context asked for does not exist or is misconfigured."""
 
 
-class UnknownTenantError(TenantError):
+class UnknownLandlordError(LandlordError):
     pass
 
 
-class UnknownContextError(TenantError):
+class UnknownContextError(LandlordError):
     pass
 
 
-class TenantConfigError(ValueError):
-    """A tenant file is invalid; the message names the file and the fields."""
+class LandlordConfigError(ValueError):
+    """A landlord file is invalid; the message names the file and the fields."""
 
 
-class LandlordIdMismatchError(TenantConfigError):
+class LandlordIdMismatchError(LandlordConfigError):
     """The file's id is not its folder (or file) name: often a copied folder left unchanged."""
 
     def __init__(self, message: str, claimed: str) -> None:
@@ -56,7 +56,7 @@ class LandlordIdMismatchError(TenantConfigError):
         self.claimed = claimed
 
 
-class InvalidLandlordError(TenantError):
+class InvalidLandlordError(LandlordError):
     """The landlord exists but its configuration is invalid: it is not served until fixed."""
 
 
@@ -160,7 +160,7 @@ class Widget(_Strict):
     )
 
 
-class TenantConfig(_Strict):
+class LandlordConfig(_Strict):
     id: str
     name: str = Field(min_length=1, max_length=120)
     retention_days: int = Field(default=365, ge=1, le=3650)
@@ -173,7 +173,7 @@ class TenantConfig(_Strict):
     @field_validator("id")
     @classmethod
     def _domain_id(cls, value: str) -> str:
-        if not TENANT_ID.match(value):
+        if not LANDLORD_ID.match(value):
             raise ValueError(
                 f"id must be the landlord's domain name, e.g. pierre-habitat.fr: {value!r}"
             )
@@ -196,17 +196,17 @@ class TenantConfig(_Strict):
         return found
 
 
-def load_tenant_file(path: Path, expected_id: str) -> TenantConfig:
+def load_landlord_file(path: Path, expected_id: str) -> LandlordConfig:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise TenantConfigError(f"{path}: cannot read YAML: {error}") from error
+        raise LandlordConfigError(f"{path}: cannot read YAML: {error}") from error
     if not isinstance(data, dict):
-        raise TenantConfigError(f"{path}: expected a mapping at the top level")
+        raise LandlordConfigError(f"{path}: expected a mapping at the top level")
     try:
-        config = TenantConfig.model_validate(data)
+        config = LandlordConfig.model_validate(data)
     except ValidationError as error:
-        raise TenantConfigError(f"{path}: {describe(error)}") from error
+        raise LandlordConfigError(f"{path}: {describe(error)}") from error
     if config.id != expected_id:
         raise LandlordIdMismatchError(
             f"{path}: id {config.id!r} must equal its name {expected_id!r}", config.id
@@ -214,29 +214,29 @@ def load_tenant_file(path: Path, expected_id: str) -> TenantConfig:
     return config
 
 
-class TenantRegistry:
+class LandlordRegistry:
     """Every landlord, loaded once (Lambda init); lookups by id or by SMS number."""
 
     def __init__(
-        self, tenants: list[TenantConfig], problems: Sequence[LandlordProblem] = ()
+        self, landlords: list[LandlordConfig], problems: Sequence[LandlordProblem] = ()
     ) -> None:
         self.problems = list(problems)
         self._invalid = {p.landlord: p for p in self.problems if p.disables_landlord}
-        self._by_id: dict[str, TenantConfig] = {}
-        self._by_number: dict[str, TenantConfig] = {}
-        for tenant in tenants:
-            if tenant.id in self._by_id:
-                raise TenantConfigError(f"landlord {tenant.id} is defined twice")
-            self._by_id[tenant.id] = tenant
-            for number in tenant.sms.numbers:
-                other = self._by_number.setdefault(number, tenant)
-                if other is not tenant:
-                    raise TenantConfigError(
-                        f"SMS number {number} is used by {other.id} and {tenant.id}"
+        self._by_id: dict[str, LandlordConfig] = {}
+        self._by_number: dict[str, LandlordConfig] = {}
+        for landlord in landlords:
+            if landlord.id in self._by_id:
+                raise LandlordConfigError(f"landlord {landlord.id} is defined twice")
+            self._by_id[landlord.id] = landlord
+            for number in landlord.sms.numbers:
+                other = self._by_number.setdefault(number, landlord)
+                if other is not landlord:
+                    raise LandlordConfigError(
+                        f"SMS number {number} is used by {other.id} and {landlord.id}"
                     )
 
     @classmethod
-    def from_directory(cls, directory: Path) -> TenantRegistry:
+    def from_directory(cls, directory: Path) -> LandlordRegistry:
         """The valid landlords of ``directory``; an invalid file disables its landlord only."""
         # Imported here: the checker builds on this module's models and loader.
         from pierre_rag.landlord_check import check_landlords
@@ -248,15 +248,15 @@ class TenantRegistry:
             logger.warning("landlord configuration deprecation: %s", deprecation)
         return cls(check.landlords, check.problems)
 
-    def with_problems(self, problems: Sequence[LandlordProblem]) -> TenantRegistry:
+    def with_problems(self, problems: Sequence[LandlordProblem]) -> LandlordRegistry:
         """The same landlords, with more problems (found at function init, e.g. the LLM)."""
         if not problems:
             return self
         for problem in problems:
             logger.error("landlord configuration problem: %s", problem)
         disabled = {p.landlord for p in problems if p.disables_landlord}
-        kept = [tenant for tenant in self._by_id.values() if tenant.id not in disabled]
-        return TenantRegistry(kept, [*self.problems, *problems])
+        kept = [landlord for landlord in self._by_id.values() if landlord.id not in disabled]
+        return LandlordRegistry(kept, [*self.problems, *problems])
 
     @property
     def ids(self) -> list[str]:
@@ -267,17 +267,17 @@ class TenantRegistry:
     def invalid_ids(self) -> list[str]:
         return sorted(set(self._invalid) - set(self._by_id))
 
-    def get(self, tenant_id: str) -> TenantConfig:
-        tenant = self._by_id.get(tenant_id)
-        if tenant is None:
-            if tenant_id in self._invalid:
+    def get(self, landlord_id: str) -> LandlordConfig:
+        landlord = self._by_id.get(landlord_id)
+        if landlord is None:
+            if landlord_id in self._invalid:
                 raise InvalidLandlordError(
-                    f"landlord {tenant_id!r} is not served: {self._invalid[tenant_id].kind}"
+                    f"landlord {landlord_id!r} is not served: {self._invalid[landlord_id].kind}"
                 )
-            raise UnknownTenantError(f"unknown landlord {tenant_id[:100]!r}")
-        return tenant
+            raise UnknownLandlordError(f"unknown landlord {landlord_id[:100]!r}")
+        return landlord
 
-    def by_sms_number(self, number: str) -> TenantConfig | None:
+    def by_sms_number(self, number: str) -> LandlordConfig | None:
         try:
             return self._by_number.get(normalise_phone(number))
         except InvalidPhoneNumberError:

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from pierre_rag.tenants import (
-    TenantConfigError,
-    TenantRegistry,
+from pierre_rag.landlords import (
+    LandlordConfigError,
+    LandlordRegistry,
     UnknownContextError,
-    UnknownTenantError,
-    load_tenant_file,
+    UnknownLandlordError,
+    load_landlord_file,
 )
 
 VALID = """
@@ -30,11 +30,11 @@ contexts:
 """
 
 
-def _write(root: Path, tenant_id: str, text: str, layer_layout: bool = False) -> Path:
+def _write(root: Path, landlord_id: str, text: str, layer_layout: bool = False) -> Path:
     if layer_layout:
-        path = root / f"{tenant_id}.yaml"
+        path = root / f"{landlord_id}.yaml"
     else:
-        path = root / tenant_id / "tenant.yaml"
+        path = root / landlord_id / "landlord.yaml"
         path.parent.mkdir(parents=True)
     path.write_text(text, encoding="utf-8")
     return path
@@ -44,21 +44,21 @@ def _write(root: Path, tenant_id: str, text: str, layer_layout: bool = False) ->
 def test_both_layouts_load(tmp_path, layer_layout):
     _write(tmp_path, "exemple-hlm.fr", VALID, layer_layout)
 
-    registry = TenantRegistry.from_directory(tmp_path)
+    registry = LandlordRegistry.from_directory(tmp_path)
 
-    tenant = registry.get("exemple-hlm.fr")
-    assert tenant.context("staff").protected
-    assert tenant.context(None).greeting == "Bonjour"
-    assert registry.by_sms_number("+33199000042") is tenant
-    assert registry.by_sms_number("0033 1 99 00 00 42") is tenant
+    landlord = registry.get("exemple-hlm.fr")
+    assert landlord.context("staff").protected
+    assert landlord.context(None).greeting == "Bonjour"
+    assert registry.by_sms_number("+33199000042") is landlord
+    assert registry.by_sms_number("0033 1 99 00 00 42") is landlord
     assert registry.by_sms_number("+33600000000") is None
 
 
-def test_unknown_tenant_and_context_are_clear_errors(tmp_path):
+def test_unknown_landlord_and_context_are_clear_errors(tmp_path):
     _write(tmp_path, "exemple-hlm.fr", VALID)
-    registry = TenantRegistry.from_directory(tmp_path)
+    registry = LandlordRegistry.from_directory(tmp_path)
 
-    with pytest.raises(UnknownTenantError, match="unknown landlord"):
+    with pytest.raises(UnknownLandlordError, match="unknown landlord"):
         registry.get("../../etc/passwd")
     with pytest.raises(UnknownContextError, match="no context 'admin'"):
         registry.get("exemple-hlm.fr").context("admin")
@@ -81,8 +81,8 @@ def test_invalid_files_name_the_file_and_the_field(tmp_path, change, message):
         message = "protected"
     path = _write(tmp_path, "exemple-hlm.fr", text)
 
-    with pytest.raises(TenantConfigError) as raised:
-        load_tenant_file(path, "exemple-hlm.fr")
+    with pytest.raises(LandlordConfigError) as raised:
+        load_landlord_file(path, "exemple-hlm.fr")
 
     assert str(path) in str(raised.value)
     assert message in str(raised.value)
@@ -91,8 +91,8 @@ def test_invalid_files_name_the_file_and_the_field(tmp_path, change, message):
 def test_the_id_must_match_the_folder(tmp_path):
     path = _write(tmp_path, "autre-hlm.fr", VALID)
 
-    with pytest.raises(TenantConfigError, match="must equal"):
-        load_tenant_file(path, "autre-hlm.fr")
+    with pytest.raises(LandlordConfigError, match="must equal"):
+        load_landlord_file(path, "autre-hlm.fr")
 
 
 def test_a_litellm_provider_is_refused_with_the_alternatives(tmp_path):
@@ -101,8 +101,8 @@ def test_a_litellm_provider_is_refused_with_the_alternatives(tmp_path):
     path = _write(tmp_path, "exemple-hlm.fr", text)
 
     # When it is loaded, then it is refused, naming what to use instead
-    with pytest.raises(TenantConfigError) as raised:
-        load_tenant_file(path, "exemple-hlm.fr")
+    with pytest.raises(LandlordConfigError) as raised:
+        load_landlord_file(path, "exemple-hlm.fr")
     message = str(raised.value)
     assert "llm.provider" in message
     assert "litellm" in message
