@@ -15,14 +15,14 @@ from pierre_rag import wiring
 from pierre_rag.knowledge.browse import KnowledgeBrowser
 from pierre_rag.settings import Settings, read_secret
 from pierre_rag.sms.failed import FailedSms, delete_failed, peek_failed, requeue_failed
-from pierre_rag.wiring import Lazy, SecretReader
+from pierre_rag.wiring import Lazy, ReadSecret
 
 if TYPE_CHECKING:
     from types_boto3_dynamodb.client import DynamoDBClient
     from types_boto3_sqs.client import SQSClient
 
 
-def bootstrap_reader(read_secret: SecretReader) -> Callable[[str], str | None]:
+def bootstrap_reader(read_secret: ReadSecret) -> Callable[[str], str | None]:
     """landlord → its first administrator's bootstrap secret, None when it has none."""
     from botocore.exceptions import ClientError
 
@@ -40,7 +40,7 @@ def bootstrap_reader(read_secret: SecretReader) -> Callable[[str], str | None]:
 
 
 def build_services(
-    settings: Settings, read_secret: SecretReader, dynamodb: DynamoDBClient, sqs: SQSClient
+    settings: Settings, read_secret: ReadSecret, dynamodb: DynamoDBClient, sqs: SQSClient
 ) -> Services:
     """The stores, the landlords, the secrets, and the knowledge base and failed SMS opened
     only when a page asks (most admin requests need neither)."""
@@ -74,7 +74,7 @@ def build_services(
     )
 
 
-def from_environment(secrets: SecretReader = read_secret) -> Services:
+def from_environment(secrets: ReadSecret = read_secret) -> Services:
     """As template.yaml deploys it: settings from the environment, secrets from SSM."""
     import boto3
 

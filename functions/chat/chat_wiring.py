@@ -14,7 +14,7 @@ from pierre_rag import wiring
 from pierre_rag.landlords import LandlordRegistry
 from pierre_rag.llm.landlords import LandlordLlms
 from pierre_rag.settings import Settings, read_secret
-from pierre_rag.wiring import Lazy, SecretReader
+from pierre_rag.wiring import Lazy, ReadSecret
 
 if TYPE_CHECKING:
     from types_boto3_dynamodb.client import DynamoDBClient
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 def build_services(
     settings: Settings,
-    read_secret: SecretReader,
+    read_secret: ReadSecret,
     dynamodb: DynamoDBClient,
     served: tuple[LandlordRegistry, LandlordLlms] | None = None,
 ) -> ChatServices:
@@ -43,12 +43,12 @@ def build_services(
 
 
 def landlords_from_environment(
-    secrets: SecretReader = read_secret,
+    secrets: ReadSecret = read_secret,
 ) -> tuple[LandlordRegistry, LandlordLlms]:
     return wiring.served_landlords(Settings.from_env(), secrets)
 
 
-def from_environment(secrets: SecretReader = read_secret) -> ChatServices:
+def from_environment(secrets: ReadSecret = read_secret) -> ChatServices:
     """As template.yaml deploys it: settings from the environment, secrets from SSM, the
     landlords of ``landlords``."""
     import boto3

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from pierre_rag import wiring
 from pierre_rag.settings import Settings, SmsSettings, read_secret
-from pierre_rag.wiring import Lazy, SecretReader
+from pierre_rag.wiring import Lazy, ReadSecret
 
 if TYPE_CHECKING:
     from types_boto3_dynamodb.client import DynamoDBClient
@@ -38,7 +38,7 @@ class Webhook:
 
 
 def build_webhook(
-    settings: Settings, read_secret: SecretReader, dynamodb: DynamoDBClient, sqs: SQSClient
+    settings: Settings, read_secret: ReadSecret, dynamodb: DynamoDBClient, sqs: SQSClient
 ) -> Webhook:
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
@@ -76,7 +76,7 @@ def build_webhook(
 def build_worker(
     settings: Settings,
     sms: SmsSettings,
-    read_secret: SecretReader,
+    read_secret: ReadSecret,
     dynamodb: DynamoDBClient,
     run: Runner,
 ) -> SmsWorker:
@@ -110,7 +110,7 @@ def build_worker(
     )
 
 
-def webhook_from_environment(secrets: SecretReader = read_secret) -> Webhook:
+def webhook_from_environment(secrets: ReadSecret = read_secret) -> Webhook:
     """As template.yaml deploys it: settings from the environment, secrets from SSM."""
     import boto3
 
@@ -119,7 +119,7 @@ def webhook_from_environment(secrets: SecretReader = read_secret) -> Webhook:
     )
 
 
-def worker_from_environment(secrets: SecretReader = read_secret) -> SmsWorker:
+def worker_from_environment(secrets: ReadSecret = read_secret) -> SmsWorker:
     """As template.yaml deploys it, with the container's one event loop."""
     import boto3
 

@@ -17,7 +17,7 @@ _TEXT_TYPES = ("text/", "application/json", "application/x-www-form-urlencoded",
 
 
 @dataclass(frozen=True)
-class HttpRequest:
+class LocalHttpRequest:
     method: str
     path: str
     query: str
@@ -27,7 +27,7 @@ class HttpRequest:
 
 
 def http_api_v2_event(
-    request: HttpRequest, route: HttpRoute, path_parameters: dict[str, str], host: str
+    request: LocalHttpRequest, route: HttpRoute, path_parameters: dict[str, str], host: str
 ) -> dict[str, Any]:
     """The event API Gateway HTTP API (payload format 2.0) sends to a Lambda integration."""
     headers: dict[str, str] = {}

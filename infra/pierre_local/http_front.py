@@ -10,7 +10,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from pierre_local.events import HttpRequest, HttpResponse, http_api_v2_event, read_http_response
+from pierre_local.events import (
+    HttpResponse,
+    LocalHttpRequest,
+    http_api_v2_event,
+    read_http_response,
+)
 from pierre_local.lambda_runtime import LocalFunction
 from pierre_local.template import HttpRoute
 
@@ -29,7 +34,7 @@ class LocalGateway:
         self.functions = functions
         self.static_dir = static_dir.resolve()
 
-    def handle(self, request: HttpRequest, host: str) -> HttpResponse:
+    def handle(self, request: LocalHttpRequest, host: str) -> HttpResponse:
         for route in self.routes:
             parameters = route.match(request.method, request.path)
             if parameters is not None:
@@ -39,7 +44,7 @@ class LocalGateway:
         return _json_error(404, "Not Found")
 
     def _invoke(
-        self, route: HttpRoute, parameters: dict[str, str], request: HttpRequest, host: str
+        self, route: HttpRoute, parameters: dict[str, str], request: LocalHttpRequest, host: str
     ) -> HttpResponse:
         event = http_api_v2_event(request, route, parameters, host)
         try:
@@ -84,7 +89,7 @@ def make_server(host: str, port: int, gateway: LocalGateway) -> ThreadingHTTPSer
                 return
             body = self.rfile.read(length) if length else b""
             url = urlsplit(self.path)
-            request = HttpRequest(
+            request = LocalHttpRequest(
                 method=self.command,
                 path=url.path,
                 query=url.query,

@@ -4,6 +4,7 @@ capability guards, CSRF checks, the cookie's Secure flag and the client IP."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
 from fastapi import Depends, Request
 
@@ -38,6 +39,10 @@ class Principal(StaffPrincipal):
 def services(request: Request) -> Services:
     factory: Callable[[], Services] = request.app.state.services
     return factory()
+
+
+ServicesDep = Annotated[Services, Depends(services)]
+"""A route's services, as a FastAPI dependency."""
 
 
 def cookie_secure(request: Request) -> bool:

@@ -46,7 +46,7 @@ from pierre_rag.ratelimit import Verdict
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api")
-Services = Annotated[ChatServices, Depends(current_services)]
+ChatServicesDep = Annotated[ChatServices, Depends(current_services)]
 _PAGES = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
@@ -128,7 +128,9 @@ def health(landlords: Annotated[LandlordRegistry, Depends(served_landlords)]) ->
     summary="What the chat page shows: greeting, examples, branding, protection",
 )
 @router.get(OLD_PATHS + "/{landlord}/contexts/{context}/config", include_in_schema=False)
-def chat_config(landlord: str, context: str, request: Request, services: Services) -> ChatConfigOut:
+def chat_config(
+    landlord: str, context: str, request: Request, services: ChatServicesDep
+) -> ChatConfigOut:
     config, ctx = _resolve(services, landlord, context)
     staff = _is_staff(services, request, config)
     # An anonymous page of a staff context learns only that it is reserved: the greeting,
@@ -159,7 +161,7 @@ def chat_config(landlord: str, context: str, request: Request, services: Service
     summary="Ask a question; the answer comes as server-sent events",
 )
 async def post_message(
-    conversation_id: UUID, body: MessageIn, request: Request, services: Services
+    conversation_id: UUID, body: MessageIn, request: Request, services: ChatServicesDep
 ) -> StreamingResponse:
     landlord, context = _resolve(services, body.landlord, body.context)
     staff = _check_access(services, request, landlord, context)
@@ -244,7 +246,7 @@ def _log_answer(event: PipelineEvent, landlord: str) -> None:
 def history(
     conversation_id: UUID,
     request: Request,
-    services: Services,
+    services: ChatServicesDep,
     landlord: str = "",
     context: str = "default",
     old_landlord: Annotated[str, Query(alias=OLD_LANDLORD_FIELD, include_in_schema=False)] = "",
@@ -280,7 +282,7 @@ def history(
     summary="Thumbs up/down and an optional comment on a conversation (customer score)",
 )
 def feedback(
-    conversation_id: UUID, body: FeedbackIn, request: Request, services: Services
+    conversation_id: UUID, body: FeedbackIn, request: Request, services: ChatServicesDep
 ) -> Response:
     config, ctx = _resolve(services, body.landlord, body.context)
     _check_access(services, request, config, ctx)
@@ -317,7 +319,7 @@ def _limit_feedback(services: ChatServices, ip: str, conversation_id: str) -> No
     responses=HTML_ROUTE_ERRORS,
     summary="The chat page for a landlord's context (what the widget's iframe opens)",
 )
-def embed_page(landlord: str, context: str, services: Services) -> HTMLResponse:
+def embed_page(landlord: str, context: str, services: ChatServicesDep) -> HTMLResponse:
     config, _ = _resolve(services, landlord, context)
     html = _PAGES.get_template("chat.html").render(
         landlord=config.id,
@@ -347,7 +349,7 @@ def embed_page(landlord: str, context: str, services: Services) -> HTMLResponse:
     },
     summary="PWA manifest of a landlord's chat",
 )
-def manifest(landlord: str, services: Services) -> JSONResponse:
+def manifest(landlord: str, services: ChatServicesDep) -> JSONResponse:
     config, _ = _resolve(services, landlord, "default")
     icons = [{"src": config.branding.logo_url, "sizes": "any"}] if config.branding.logo_url else []
     return JSONResponse(

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from pierre_rag.sms.store import SmsStateStore
 
 T = TypeVar("T")
-SecretReader = Callable[[str], str]
+ReadSecret = Callable[[str], str]
 
 
 class Lazy(Generic[T]):
@@ -67,7 +67,7 @@ def landlords(settings: Settings) -> LandlordRegistry:
 
 
 def served_landlords(
-    settings: Settings, read_secret: SecretReader | None
+    settings: Settings, read_secret: ReadSecret | None
 ) -> tuple[LandlordRegistry, LandlordLlms]:
     """The landlords a function that answers serves and their LLM clients (a landlord whose
     provider cannot be built is left out, and health reports it)."""
@@ -127,14 +127,14 @@ def sms_state_store(settings: Settings, dynamodb: DynamoDBClient) -> SmsStateSto
     return SmsStateStore(dynamodb, settings.idempotency_table, settings.conversations_table)
 
 
-def session_codec(read_secret: SecretReader) -> SessionCodec:
+def session_codec(read_secret: ReadSecret) -> SessionCodec:
     """Signs the staff session cookie the admin issues and the chat reads."""
     from pierre_rag.auth.sessions import SessionCodec
 
     return SessionCodec(read_secret("session-secret"))
 
 
-def client_ip_rule(read_secret: SecretReader) -> ClientIpRule:
+def client_ip_rule(read_secret: ReadSecret) -> ClientIpRule:
     """Who the caller is (trusts CloudFront's header only with the origin secret)."""
     from pierre_rag.client_ip import load_client_ip_rule
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from pierre_local.events import HttpRequest, http_api_v2_event, read_http_response
+from pierre_local.events import LocalHttpRequest, http_api_v2_event, read_http_response
 from pierre_local.http_front import LocalGateway
 from pierre_local.template import HttpRoute
 
@@ -52,7 +52,7 @@ def test_routes_follow_http_api_selection(method, path, expected):
 
 
 def test_event_is_an_http_api_v2_payload_with_cookies_and_query():
-    request = HttpRequest(
+    request = LocalHttpRequest(
         method="POST",
         path="/api/x",
         query="a=1&a=2&b=",
@@ -78,7 +78,7 @@ def test_event_is_an_http_api_v2_payload_with_cookies_and_query():
 
 
 def test_binary_bodies_are_base64_encoded():
-    request = HttpRequest(
+    request = LocalHttpRequest(
         "POST", "/api/upload", "", [("content-type", "application/octet-stream")], b"\x00\xff"
     )
 
@@ -112,10 +112,10 @@ def test_static_files_cannot_escape_the_web_folder(tmp_path):
     gateway = LocalGateway([], {}, web)
 
     def get(path: str) -> int:
-        return gateway.handle(HttpRequest("GET", path, "", [], b""), "h").status
+        return gateway.handle(LocalHttpRequest("GET", path, "", [], b""), "h").status
 
     assert get("/") == 200
     assert get("/../secret.txt") == 404
     assert get("/%2e%2e/secret.txt") == 404
     assert get("/missing.js") == 404
-    assert gateway.handle(HttpRequest("POST", "/", "", [], b""), "h").status == 404
+    assert gateway.handle(LocalHttpRequest("POST", "/", "", [], b""), "h").status == 404

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from admin_app.csv_export import csv_response
 from admin_app.forms import CONVERSATION_ID, ConversationFilters, CsrfForm, ScoreForm
 from admin_app.render import render
-from admin_app.security import Principal, require, services
+from admin_app.security import Principal, ServicesDep, require
 from admin_app.services import Services
 from pierre_rag.auth.access import Capability
 from pierre_rag.conversations import ConversationMeta, Turn, day_cursor
@@ -20,7 +20,6 @@ from pierre_rag.storage.ports import ConversationRepository
 
 router = APIRouter()
 Reviewer = Annotated[Principal, Depends(require(Capability.REVIEW_CONVERSATIONS))]
-Svc = Annotated[Services, Depends(services)]
 ConversationId = Annotated[str, Path(max_length=128, pattern=CONVERSATION_ID.pattern)]
 PAGE_SIZE = 50
 MAX_PAGES = 10  # Queries per list page when filters discard most conversations
@@ -99,7 +98,7 @@ def _not_found(request: Request, principal: Principal) -> Response:
 def list_conversations(
     request: Request,
     principal: Reviewer,
-    svc: Svc,
+    svc: ServicesDep,
     filters: Annotated[ConversationFilters, Query()],
     done: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
@@ -186,7 +185,7 @@ def _export_rows(metas: list[ConversationMeta], turns: list[list[Turn]]) -> list
 
 @router.get("/admin/conversations/export.csv")
 def export_conversations(
-    principal: Reviewer, svc: Svc, filters: Annotated[ConversationFilters, Query()]
+    principal: Reviewer, svc: ServicesDep, filters: Annotated[ConversationFilters, Query()]
 ) -> Response:
     day = _day(filters)
     metas: list[ConversationMeta] = []
@@ -209,7 +208,7 @@ def show_conversation(
     request: Request,
     conversation_id: ConversationId,
     principal: Reviewer,
-    svc: Svc,
+    svc: ServicesDep,
     done: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
     meta = _owned(svc, principal, conversation_id)
@@ -233,7 +232,7 @@ def score_conversation(
     conversation_id: ConversationId,
     form: Annotated[ScoreForm, Form()],
     principal: Reviewer,
-    svc: Svc,
+    svc: ServicesDep,
 ) -> Response:
     if _owned(svc, principal, conversation_id) is None:
         return _not_found(request, principal)
@@ -245,7 +244,7 @@ def score_conversation(
 
 @router.get("/admin/conversations/{conversation_id}/delete")
 def confirm_delete_conversation(
-    request: Request, conversation_id: ConversationId, principal: Reviewer, svc: Svc
+    request: Request, conversation_id: ConversationId, principal: Reviewer, svc: ServicesDep
 ) -> Response:
     meta = _owned(svc, principal, conversation_id)
     if meta is None:
@@ -259,7 +258,7 @@ def delete_conversation(
     conversation_id: ConversationId,
     form: Annotated[CsrfForm, Form()],
     principal: Reviewer,
-    svc: Svc,
+    svc: ServicesDep,
 ) -> Response:
     meta = _owned(svc, principal, conversation_id)
     if meta is None:

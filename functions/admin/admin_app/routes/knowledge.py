@@ -9,15 +9,13 @@ from fastapi.responses import Response
 
 from admin_app.forms import SearchQuery
 from admin_app.render import render
-from admin_app.security import Principal, require, services
-from admin_app.services import Services
+from admin_app.security import Principal, ServicesDep, require
 from pierre_rag.auth.access import Capability
 from pierre_rag.knowledge.models import AccessLevel
 from pierre_rag.landlords import UnknownContextError
 
 router = APIRouter()
 KnowledgeReader = Annotated[Principal, Depends(require(Capability.BROWSE_KNOWLEDGE))]
-Svc = Annotated[Services, Depends(services)]
 # Whoever may browse the knowledge is the landlord's staff: they see its staff knowledge too.
 STAFF_ACCESS = (AccessLevel.COMMUNITY, AccessLevel.PUBLIC, AccessLevel.STAFF)
 ACCESS_LABELS = {
@@ -28,7 +26,7 @@ ACCESS_LABELS = {
 
 
 @router.get("/admin/knowledge")
-def browse(request: Request, principal: KnowledgeReader, svc: Svc) -> Response:
+def browse(request: Request, principal: KnowledgeReader, svc: ServicesDep) -> Response:
     files = svc.browser().files(principal.landlord, STAFF_ACCESS)
     return render(request, "knowledge.html", principal, files=files, access_labels=ACCESS_LABELS)
 
@@ -37,7 +35,7 @@ def browse(request: Request, principal: KnowledgeReader, svc: Svc) -> Response:
 def show_file(
     request: Request,
     principal: KnowledgeReader,
-    svc: Svc,
+    svc: ServicesDep,
     path: Annotated[str, Query(max_length=300)],
 ) -> Response:
     entry = svc.browser().file(principal.landlord, STAFF_ACCESS, path)
@@ -52,7 +50,10 @@ def show_file(
 
 @router.get("/admin/knowledge/search")
 def search(
-    request: Request, principal: KnowledgeReader, svc: Svc, query: Annotated[SearchQuery, Query()]
+    request: Request,
+    principal: KnowledgeReader,
+    svc: ServicesDep,
+    query: Annotated[SearchQuery, Query()],
 ) -> Response:
     """What retrieval returns for a question, as the chosen chat context would search."""
     landlord = svc.landlords.get(principal.landlord)

@@ -12,14 +12,13 @@ from admin_app.charts import Chart, column_chart, row_chart
 from admin_app.csv_export import csv_response
 from admin_app.forms import RangeQuery
 from admin_app.render import render
-from admin_app.security import Principal, require, services
+from admin_app.security import Principal, ServicesDep, require
 from admin_app.services import Services
 from pierre_rag.auth.access import Capability
 from pierre_rag.stats import MAX_DAYS, OUTCOMES, StatsReport, collect, day_range
 
 router = APIRouter()
 StatsViewer = Annotated[Principal, Depends(require(Capability.VIEW_STATISTICS))]
-Svc = Annotated[Services, Depends(services)]
 DEFAULT_DAYS = 7
 OUTCOME_LABELS = {
     "answered": "Répondu",
@@ -84,7 +83,10 @@ def charts(report: StatsReport) -> list[Chart]:
 
 @router.get("/admin/stats")
 def stats_page(
-    request: Request, principal: StatsViewer, svc: Svc, query: Annotated[RangeQuery, Query()]
+    request: Request,
+    principal: StatsViewer,
+    svc: ServicesDep,
+    query: Annotated[RangeQuery, Query()],
 ) -> Response:
     start, end = _range(query)
     report = collect(
@@ -103,7 +105,9 @@ def stats_page(
 
 
 @router.get("/admin/stats.csv")
-def stats_csv(principal: StatsViewer, svc: Svc, query: Annotated[RangeQuery, Query()]) -> Response:
+def stats_csv(
+    principal: StatsViewer, svc: ServicesDep, query: Annotated[RangeQuery, Query()]
+) -> Response:
     start, end = _range(query)
     report = collect(
         svc.conversations, principal.landlord, day_range(start, end), now_ms=_now_ms(svc)

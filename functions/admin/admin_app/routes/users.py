@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from admin_app.forms import CreateUserForm, ImportForm, UserForm, UserRoleForm
 from admin_app.render import render
-from admin_app.security import Principal, require, services
+from admin_app.security import Principal, ServicesDep, require
 from admin_app.services import Services
 from pierre_rag.auth.access import Capability
 from pierre_rag.auth.landlord_domains import foreign_address_problem
@@ -35,7 +35,6 @@ from pierre_rag.auth.users import (
 logger = logging.getLogger(__name__)
 router = APIRouter()
 UserManager = Annotated[Principal, Depends(require(Capability.MANAGE_USERS))]
-Svc = Annotated[Services, Depends(services)]
 NOTICES = {
     "role": "Rôle modifié.",
     "deleted": "Compte supprimé.",
@@ -69,7 +68,7 @@ def _users_page(
 def list_users(
     request: Request,
     principal: UserManager,
-    svc: Svc,
+    svc: ServicesDep,
     done: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
     return _users_page(request, principal, svc, notice=NOTICES.get(done, ""))
@@ -77,7 +76,10 @@ def list_users(
 
 @router.post("/admin/users")
 def create_user(
-    request: Request, form: Annotated[CreateUserForm, Form()], principal: UserManager, svc: Svc
+    request: Request,
+    form: Annotated[CreateUserForm, Form()],
+    principal: UserManager,
+    svc: ServicesDep,
 ) -> Response:
     email = normalise_email(form.email)
     role = parse_role(form.role)
@@ -112,7 +114,10 @@ def create_user(
 
 @router.post("/admin/users/role")
 def change_role(
-    request: Request, form: Annotated[UserRoleForm, Form()], principal: UserManager, svc: Svc
+    request: Request,
+    form: Annotated[UserRoleForm, Form()],
+    principal: UserManager,
+    svc: ServicesDep,
 ) -> Response:
     email = normalise_email(form.email)
     role = parse_role(form.role)
@@ -135,7 +140,7 @@ def change_role(
 
 @router.post("/admin/users/password")
 def reset_password(
-    request: Request, form: Annotated[UserForm, Form()], principal: UserManager, svc: Svc
+    request: Request, form: Annotated[UserForm, Form()], principal: UserManager, svc: ServicesDep
 ) -> Response:
     """A new one-time password, shown once on this response and never again."""
     email = normalise_email(form.email)
@@ -153,7 +158,10 @@ def reset_password(
 
 @router.get("/admin/users/delete")
 def confirm_delete_user(
-    request: Request, principal: UserManager, svc: Svc, email: Annotated[str, Query(max_length=254)]
+    request: Request,
+    principal: UserManager,
+    svc: ServicesDep,
+    email: Annotated[str, Query(max_length=254)],
 ) -> Response:
     user = svc.users.get(principal.landlord, email)
     if user is None:
@@ -163,7 +171,7 @@ def confirm_delete_user(
 
 @router.post("/admin/users/delete")
 def delete_user(
-    request: Request, form: Annotated[UserForm, Form()], principal: UserManager, svc: Svc
+    request: Request, form: Annotated[UserForm, Form()], principal: UserManager, svc: ServicesDep
 ) -> Response:
     email = normalise_email(form.email)
     if email == principal.email:
@@ -191,7 +199,7 @@ async def import_users(
     request: Request,
     form: Annotated[ImportForm, Form()],
     principal: UserManager,
-    svc: Svc,
+    svc: ServicesDep,
     csv_file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """``preview`` parses and checks; ``confirm`` re-checks the same text, then creates."""

@@ -42,7 +42,7 @@ class EvalInputError(KnowledgeError):
     """The questions file is missing or malformed."""
 
 
-class Turn(BaseModel):
+class BenchTurn(BaseModel):
     role: str
     content: str
 
@@ -58,7 +58,7 @@ class BenchQuestion(BaseModel):
     id: str
     kind: Kind
     lang: str = "fr"
-    history: list[Turn] = []
+    history: list[BenchTurn] = []
     question: str
     expected: list[Expected] = []
 
