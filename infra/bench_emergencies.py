@@ -53,7 +53,9 @@ def main() -> None:
         c = counts[intent.value]
         precision = _ratio(c["tp"], c["tp"] + c["fp"])
         recall = _ratio(c["tp"], c["tp"] + c["fn"])
-        print(f"{intent.value:<16} {precision:>9} {recall:>7}  {c['tp']:>2} {c['fp']:>2} {c['fn']:>2}")
+        print(
+            f"{intent.value:<16} {precision:>9} {recall:>7}  {c['tp']:>2} {c['fp']:>2} {c['fn']:>2}"
+        )
     a = counts["any"]
     print(
         f"{'any emergency':<16} {_ratio(a['tp'], a['tp'] + a['fp']):>9} "
