@@ -67,8 +67,8 @@ def main() -> None:
         print(f"  {language}: {precision} {_ratio(c['tp'], c['tp'] + c['fn'])}")
     print(f"messages with a wrong set of intents: {len(misses)}")
     if args.misses:
-        for row_id, expected, found, text in misses:
-            print(f"  {row_id} expected {expected} found {found}: {text}")
+        for row_id, wanted, got, text in misses:
+            print(f"  {row_id} expected {wanted} found {got}: {text}")
 
 
 if __name__ == "__main__":

@@ -276,7 +276,7 @@ def emergency_block(turn: _Turn, understanding: Understanding, result: AnswerRes
     the intents it answers are recorded in ``result``. Detected from the message alone."""
     block = safety_block(
         detect_emergencies(turn.request.text),
-        understanding.language,
+        understanding,
         turn.landlord,
         compact_numbers=turn.style.markup == "plain",
     )

@@ -71,10 +71,16 @@ _CO_SIGN = (
     r"mal di testa|kopfschmerz\w*|bas agri\w*|schwindel\w*|dizzy|vertige\w*|nause\w*|"
     r"\bsuena\b|\btoca\b|\bsuona\b|\bpiept\b|\bcaliyor\b|going off|يرن|انذار"
 )
-_CO_WORD = (
-    r"monoxyde|\bco\b|carbon monoxide|monoxido|monossido|kohlenmonoxid|\bco melder|"
-    r"karbon ?monoksit|اول اكسيد الكربون"
-)
+_CO_WORDS = {
+    "fr": r"monoxyde|\bco\b",
+    "en": r"carbon monoxide",
+    "es": r"monoxido",
+    "pt": r"monoxido",
+    "it": r"monossido",
+    "de": r"kohlenmonoxid|\bco melder",
+    "tr": r"karbon ?monoksit",
+    "ar": r"اول اكسيد الكربون",
+}
 _PAST_CLAIM = (
     r"\bdernier\w*|\bpasse\b|\bdeclar\w*|\bassurance|\bsinistre|last (?:week|month|year)|"
     r"\binsurance"
@@ -110,7 +116,10 @@ _RULES_SOURCE: tuple[tuple[Emergency, str, str, str | None], ...] = (
     (Emergency.FIRE, "tr", r"\byangin\w*|\bduman\w*", None),
     (Emergency.FIRE, "ar", r"حريق|دخان", None),
     # ---- carbon monoxide: the gas named with an alarm or a symptom (not a purchase)
-    (Emergency.CARBON_MONOXIDE, "fr", _near(_CO_WORD, _CO_SIGN, 60), None),
+    *(
+        (Emergency.CARBON_MONOXIDE, language, _near(word, _CO_SIGN, 60), None)
+        for language, word in _CO_WORDS.items()
+    ),
     # ---- electrical danger
     (
         Emergency.ELECTRICITY,

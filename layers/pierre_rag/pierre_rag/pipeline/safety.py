@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from pierre_rag.landlords import LandlordConfig
 from pierre_rag.pipeline.emergencies import Detection, Emergency
+from pierre_rag.pipeline.models import Understanding
 
 DEFAULT_LANGUAGE = "fr"
 
@@ -277,12 +278,12 @@ class SafetyBlock:
     language: str
 
 
-def block_language(understood: str, detection: Detection) -> str:
-    """The user's language: the understanding's, unless it only fell back to French while
-    the rules that matched were written for one other language ("gas leak" alone)."""
-    if understood in PHRASES and understood != DEFAULT_LANGUAGE:
+def block_language(understood: str, detection: Detection, *, sure: bool) -> str:
+    """The user's language. The LLM's verdict is ``sure``; the local guess counts words, and
+    on a short message the phrase the rules matched ("huele a gas") says more."""
+    if understood in PHRASES and (sure or understood in detection.languages):
         return understood
-    if DEFAULT_LANGUAGE in detection.languages or understood != DEFAULT_LANGUAGE:
+    if sure:
         return DEFAULT_LANGUAGE
     return next((code for code in detection.languages if code in PHRASES), DEFAULT_LANGUAGE)
 
@@ -297,7 +298,7 @@ def numbers_for(intents: tuple[Emergency, ...]) -> list[str]:
 
 def safety_block(
     detection: Detection,
-    understood_language: str,
+    understanding: Understanding,
     landlord: LandlordConfig,
     *,
     compact_numbers: bool = False,
@@ -306,7 +307,8 @@ def safety_block(
     writes numbers without spaces, so an SMS split between words never cuts one in two."""
     if not detection:
         return None
-    language = block_language(understood_language, detection)
+    sure = understanding.source == "llm"
+    language = block_language(understanding.language, detection, sure=sure)
     phrases = PHRASES[language]
 
     def dial(number: str) -> str:
