@@ -24,6 +24,11 @@ from pierre_rag.pipeline.emergencies import Emergency, detect_emergencies, norma
         ("violences conjugales chez ma voisine", Emergency.VIOLENCE),
         ("une personne est inconsciente dans le hall", Emergency.DANGER),
         ("j'ai envie de me suicider", Emergency.DANGER),
+        ("on voit des flammes au 5e", Emergency.FIRE),
+        ("le détecteur de fumée sonne et il y a de la fumée partout", Emergency.FIRE),
+        ("la salle de bain est sous l'eau", Emergency.WATER),
+        ("je suis victime de violences de mon mari", Emergency.VIOLENCE),
+        ("ma voisine est par terre et ne bouge plus", Emergency.DANGER),
     ],
 )
 def test_french_emergencies_are_found_with_or_without_accents(text, intent):
@@ -49,6 +54,10 @@ def test_french_emergencies_are_found_with_or_without_accents(text, intent):
         "je suis bloqué pour ma demande de logement",
         "mon loyer a augmenté, c'est la violence",
         "feu d'artifice interdit dans la résidence ?",
+        "le détecteur de fumée sonne quand je cuisine",
+        "l'ascenseur est bloqué au 3e, il faut monter à pied",
+        "le parking est inondé quand il pleut fort, c'est normal ?",
+        "je suis sous l'eau au travail, je paierai le loyer lundi",
         "the smoke detector keeps beeping, low battery?",
         "der Aufzug ist kaputt",
     ],

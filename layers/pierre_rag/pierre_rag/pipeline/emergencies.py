@@ -57,7 +57,8 @@ def _near(a: str, b: str, gap: int = 40) -> str:
 # Smoke words are weak: a smoke detector that beeps for its battery is not a fire.
 _DETECTOR_CHORE = _near(
     r"detecteur|detector|rilevatore|rauchmelder|melder|alarm\w*",
-    r"pile|batter\w*|bip\w*|beep\w*|chirp\w*|piep\w*|chang\w*|remplac\w*|install\w*|paie|pays",
+    r"\bpile|batter\w*|bip\w*|beep\w*|chirp\w*|piep\w*|chang\w*|remplac\w*|install\w*|paie|pays|"
+    r"quand je cuisine|en cuisinant|when i cook|while cooking",
     60,
 )
 _ELECTRIC_THING = r"\bprises?\b|\bcompteur|\btableau|\bsocket|\bplug\b|\bsteckdose|\bpresa\b"
@@ -67,8 +68,8 @@ _STUCK_FR = r"\b(?:bloque|coince|enferme|chui coince|suis coince)\w*"
 _LIFT_FR = r"(?:\bascen[sc]eur\b|\basc\b)"
 _CO_SIGN = (
     r"\bsonn\w*|\balarm\w*|\bbip\w*|\bintox\w*|poison\w*|envenen\w*|avvelen\w*|vergift\w*|"
-    r"zehirlen\w*|mal (?:a|de) (?:la )?tete|headache|dolor de cabeza|dor de cabeca|"
-    r"mal di testa|kopfschmerz\w*|bas agri\w*|schwindel\w*|dizzy|vertige\w*|nause\w*|"
+    r"zehirlen\w*|mal (?:a|de) (?:la )?tete|maux de tete|vomi\w*|headache|dolor de cabeza|"
+    r"dor de cabeca|mal di testa|kopfschmerz\w*|bas agri\w*|schwindel\w*|dizzy|vertige\w*|nause\w*|"
     r"\bsuena\b|\btoca\b|\bsuona\b|\bpiept\b|\bcaliyor\b|going off|يرن|انذار"
 )
 _CO_WORDS = {
@@ -89,7 +90,7 @@ _PAST_CLAIM = (
 _RULES_SOURCE: tuple[tuple[Emergency, str, str, str | None], ...] = (
     # ---- gas: a smell or a leak of gas, never a bill or a boiler service
     (Emergency.GAS, "fr", r"(?:odeur|\bsen[st]\b|\bsentir|\bpue|\bsenti)\w*.{0,25}\bgaz\b", None),
-    (Emergency.GAS, "fr", r"\bfuite\w* (?:de |du )?gaz\b|\bgaz\b.{0,20}\bfuite", None),
+    (Emergency.GAS, "fr", r"\bfuite\w* (?:de |du )?gaz\b|\bgaz\b.{0,20}\bfui\w*", None),
     (Emergency.GAS, "en", r"\bsmel\w*.{0,25}\bgas\b|\bgas (?:leak|smell)", None),
     (Emergency.GAS, "es", r"huele a gas|olor a gas|fuga de gas|escape de gas", None),
     (Emergency.GAS, "pt", r"cheira a gas|cheiro (?:a|de) gas|fuga de gas|vazamento de gas", None),
@@ -102,22 +103,33 @@ _RULES_SOURCE: tuple[tuple[Emergency, str, str, str | None], ...] = (
         Emergency.FIRE,
         "fr",
         r"\b(?:il )?y ?a (?:le|un|du) feu\b|\bau feu\b|\ben feu\b|\bincendie\b|"
-        r"\bla \w+ brule\b|\bbrulent\b",
+        r"\bla \w+ brule\b|\bbrulent\b|\bflammes?\b|\ble feu a pris|\bprend feu\b|"
+        r"\bfeu (?:dans|au|a la|chez)\b",
         r"assurance incendie",
     ),
     (Emergency.FIRE, "fr", r"\bpris feu\b", _ELECTRIC_THING),
-    (Emergency.FIRE, "fr", r"\bfumee\b", _DETECTOR_CHORE),
+    (Emergency.FIRE, "fr", r"(?<!detecteur de )(?<!detecteurs de )\bfumee\b", _DETECTOR_CHORE),
     (Emergency.FIRE, "en", r"\bfire\b|\bburning\b", r"fire ?alarm test|fire insurance"),
-    (Emergency.FIRE, "en", r"\bsmoke\b", _DETECTOR_CHORE),
-    (Emergency.FIRE, "es", r"\bincendio\b|\bfuego\b|\bhumo\b", _DETECTOR_CHORE),
-    (Emergency.FIRE, "pt", r"\bincendio\b|\bfogo\b|\bfumo\b|\bfumaca\b", _DETECTOR_CHORE),
-    (Emergency.FIRE, "it", r"\bincendio\b|\bfuoco\b|\bfumo\b", _DETECTOR_CHORE),
+    (Emergency.FIRE, "en", r"\bsmoke\b(?! ?(?:detector|alarm))", _DETECTOR_CHORE),
+    (Emergency.FIRE, "es", r"\bincendio\b|\bfuego\b|(?<!detector de )\bhumo\b", _DETECTOR_CHORE),
+    (
+        Emergency.FIRE,
+        "pt",
+        r"\bincendio\b|\bfogo\b|(?<!detetor de )(?<!detector de )\bfumo\b|\bfumaca\b",
+        _DETECTOR_CHORE,
+    ),
+    (
+        Emergency.FIRE,
+        "it",
+        r"\bincendio\b|\bfuoco\b|(?<!rilevatore di )\bfumo\b",
+        _DETECTOR_CHORE,
+    ),
     (Emergency.FIRE, "de", r"\bbrennt\b|\bfeuer\b|\brauch\b|\bbrand\b", _DETECTOR_CHORE),
     (Emergency.FIRE, "tr", r"\byangin\w*|\bduman\w*", None),
-    (Emergency.FIRE, "ar", r"حريق|دخان", None),
+    (Emergency.FIRE, "ar", r"حريق|دخان|\bالنار\b|\bنار\b", None),
     # ---- carbon monoxide: the gas named with an alarm or a symptom (not a purchase)
     *(
-        (Emergency.CARBON_MONOXIDE, language, _near(word, _CO_SIGN, 60), None)
+        (Emergency.CARBON_MONOXIDE, language, _near(word, _CO_SIGN, 100), None)
         for language, word in _CO_WORDS.items()
     ),
     # ---- electrical danger
@@ -126,6 +138,8 @@ _RULES_SOURCE: tuple[tuple[Emergency, str, str, str | None], ...] = (
         "fr",
         r"etincel\w*|\bfils? (?:electriques? )?denude\w*|\bcoup de jus|electrocut\w*|"
         r"\bcables? (?:electriques? )?arrache\w*|"
+        + _near(r"\bcables?\b|\bfils?\b", r"\ba nu\b|denude\w*", 40)
+        + "|"
         + _near(_ELECTRIC_THING + r"|electri\w*", r"\bfume\b|\bbrule\b|pris feu|crame|fondu", 30),
         None,
     ),
@@ -149,8 +163,10 @@ _RULES_SOURCE: tuple[tuple[Emergency, str, str, str | None], ...] = (
         r"\beau (?:passe |coule )?(?:a travers|par|du) (?:le )?plafond|\beau partout|"
         r"(?:tuyau|canalisation|conduite)\w* .{0,12}(?:eclate|pete|creve|explose)\w*|"
         r"\bgrosse fuite|\bfuite\w* (?:d eau )?(?:enorme|importante|grave)|"
-        r"(?:enorme|importante) fuite",
-        None,
+        r"(?:enorme|importante) fuite|\ba flots?\b|"
+        r"(?:salle de bain|cuisine|appart\w*|logement|cave|chambre|salon|sol) (?:est |sont )?"
+        r"(?:completement |tout |toute )?sous l eau",
+        r"quand il pleut|chaque (?:pluie|orage)|chaque fois qu il pleut",
     ),
     (Emergency.WATER, "fr", r"\bdegats? des eaux\b", _PAST_CLAIM),
     (
@@ -166,7 +182,12 @@ _RULES_SOURCE: tuple[tuple[Emergency, str, str, str | None], ...] = (
     (Emergency.WATER, "tr", r"\bsu bas\w*|boru patla\w*|tavandan su", None),
     (Emergency.WATER, "ar", r"فيضان|غارقه|غارقة|يتسرب من السقف|الماء في كل مكان", None),
     # ---- someone stuck in a lift (a lift out of order with no one inside is no emergency)
-    (Emergency.LIFT, "fr", _near(_STUCK_FR, _LIFT_FR), _NOBODY_STUCK),
+    (
+        Emergency.LIFT,
+        "fr",
+        _near(_STUCK_FR, _LIFT_FR),
+        _NOBODY_STUCK + r"|\bascen[sc]eur (?:est |reste )?(?:bloque|coince)",
+    ),
     (
         Emergency.LIFT,
         "fr",
@@ -193,7 +214,10 @@ _RULES_SOURCE: tuple[tuple[Emergency, str, str, str | None], ...] = (
         r"\b(?:me|m) (?:frappe|bat|tape|cogne|etrangle|brutalise)\w*|\btape dessus|"
         r"\bviolences? (?:conjugale|domestique|familiale|intrafamiliale)\w*|"
         r"menace\w* de (?:me|nous|la|le|les) tuer|des cris et des coups|"
-        r"\b(?:frappe|bat) (?:sa|ma) (?:femme|compagne|copine|fille|mere)",
+        r"\b(?:frappe|bat) (?:sa|ma) (?:femme|compagne|copine|fille|mere)|"
+        r"\bse fai\w* (?:frapper|battre|taper|tabasser)|\bvictimes? de violences?\b|"
+        r"\bviolences? (?:de|du) (?:mon|ma|son|sa) (?:mari|conjoint|compagn\w*|copain|ex)\b|"
+        r"\b(?:frappee?s?|battue?s?) par (?:son|sa|mon|ma) \w+",
         None,
     ),
     (
@@ -226,7 +250,9 @@ _RULES_SOURCE: tuple[tuple[Emergency, str, str, str | None], ...] = (
         r"\binconscient\w*|\bne respire plus|\bne repond plus|peu[tx] plus (?:se|me) relever|"
         r"\bmalaise\b|\b(?:veux|vais|envie de) (?:mourir|me tuer|en finir)|\bsuicid\w*|"
         r"menace\w* de sauter|\b(?:homme|personne|individu|mec) arme\b|\bau secours\b|"
-        r"\baidez ?moi vite\b|\burgence vitale\b",
+        r"\baidez ?moi vite\b|\burgence vitale\b|\bne bouge plus\b|"
+        r"\btombe\w* (?:du|d un|de la) (?:balcon|fenetre|toit)|\bfoutre en l air|"
+        r"plus envie de vivre",
         None,
     ),
     (
