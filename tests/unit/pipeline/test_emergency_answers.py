@@ -13,11 +13,14 @@ import pytest
 
 from pierre_rag.channel import Channel
 from pierre_rag.knowledge.search import KnowledgeBase
+from pierre_rag.llm.openai_compat import OpenAICompatibleClient
+from pierre_rag.llm.resilience import ResilientClient
 from pierre_rag.pipeline import Outcome, Pipeline, TurnRequest
 from pierre_rag.pipeline.emergencies import Emergency
 from pierre_rag.sms.splitting import split_sms
 from pierre_rag.storage.memory import MemoryConversations
 from tests.fakes.llm import ScriptedLlm
+from tests.fakes.openai_server import Fail, FakeOpenAI, Reply
 
 LANDLORD = "exemple-hlm.fr"
 ON_CALL = {"web": "01 99 00 99 99", "sms": "0199009999"}
@@ -242,3 +245,32 @@ def test_look_alikes_get_no_block(registry, knowledge, text):
     assert result is not None
     assert result.emergencies == []
     assert "URGENCE" not in result.text
+
+
+@pytest.mark.parametrize(
+    "behaviour",
+    [Reply("Appelez votre agence lundi [1]."), Fail(503)],
+    ids=["answers", "is_down"],
+)
+@pytest.mark.parametrize("channel", ["web", "sms"])
+def test_through_an_openai_compatible_server_the_block_comes_first(
+    registry, knowledge, channel, behaviour
+):
+    # Given a real client talking to a fake OpenAI-compatible server that answers off the
+    # point, or fails every call
+    text = MESSAGES[Emergency.GAS]
+    with FakeOpenAI() as fake:
+        fake.responder = lambda request: (
+            Reply(_understood(text)) if isinstance(behaviour, Reply) else behaviour
+        )
+        client = OpenAICompatibleClient("gpt-4o-mini", "sk-test", fake.base_url, 5.0)
+        llm = ResilientClient([client], attempts=1)
+        pipeline = Pipeline(registry, knowledge, None, llm_for=lambda landlord: llm)
+
+        # When the gas message comes
+        result = _ask(pipeline, text, channel)[-1].result
+
+    # Then the answer starts with the gas block all the same
+    assert result is not None
+    assert result.text.startswith(TITLE[channel])
+    assert _numbers(channel, ["0 800 47 33 33"])[0] in _block_of(result.text)
