@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from pierre_rag.landlords import ContextConfig, EmergencyConfig, LandlordConfig
@@ -16,6 +18,8 @@ from pierre_rag.pipeline.safety import (
     numbers_for,
     safety_block,
 )
+from pierre_rag.pipeline.text import markdown_to_plain
+from pierre_rag.sms.splitting import split_sms
 
 ON_CALL = "01 99 00 99 99"
 FRENCH = Understanding(language="fr")
@@ -81,7 +85,7 @@ def test_numbers_of_several_intents_are_given_once_most_specific_first():
 
 
 def test_sms_numbers_are_written_without_spaces():
-    block = safety_block(_detected(Emergency.GAS), FRENCH, _landlord(), compact_numbers=True)
+    block = safety_block(_detected(Emergency.GAS), FRENCH, _landlord(), compact=True)
 
     assert block is not None
     assert "0800473333" in block.text and "0199009999" in block.text
@@ -122,3 +126,38 @@ def test_every_language_says_every_intent_and_number(language):
 
 def test_the_eight_ui_languages_have_a_block():
     assert set(PHRASES) == {"fr", "en", "es", "pt", "ar", "tr", "de", "it"}
+
+
+@pytest.mark.parametrize("language", sorted(PHRASES))
+def test_the_sms_block_is_never_cut_by_the_sms_budget(language):
+    # Given a landlord with a long name, and every combination of intents
+    landlord = LandlordConfig(
+        id="exemple-hlm.fr",
+        name="Office Public de l'Habitat de la Métropole",
+        emergency=EmergencyConfig(on_call_phone="+33 1 99 00 99 99"),
+        contexts={"default": ContextConfig()},
+    )
+    for size in range(1, len(Emergency) + 1):
+        for intents in itertools.combinations(Emergency, size):
+            understood = Understanding(language=language, source="llm")
+            block = safety_block(_detected(*intents), understood, landlord, compact=True)
+            assert block is not None and block.language == language
+
+            # When its SMS form is split with accents kept (UCS-2: 67 characters a part)
+            split = split_sms(markdown_to_plain(block.text), fold_accents=False)
+
+            # Then it fits in one answer's SMS parts, whole
+            assert not split.truncated, (language, intents)
+
+
+def test_by_sms_several_intents_keep_two_steps_and_every_number():
+    intents = (Emergency.GAS, Emergency.FIRE, Emergency.DANGER)
+
+    block = safety_block(_detected(*intents), FRENCH, _landlord(), compact=True)
+
+    assert block is not None
+    steps = [line for line in block.text.splitlines()[1:] if not line.startswith("- Appelez")]
+    assert steps[:2] == [f"- {PHRASES['fr'].steps[i]}" for i in intents[:2]]
+    assert PHRASES["fr"].steps[Emergency.DANGER] not in block.text
+    for key in numbers_for(intents):
+        assert DIAL[key].replace(" ", "") in block.text

@@ -278,7 +278,7 @@ def emergency_block(turn: _Turn, understanding: Understanding, result: AnswerRes
         detect_emergencies(turn.request.text),
         understanding,
         turn.landlord,
-        compact_numbers=turn.style.markup == "plain",
+        compact=turn.style.markup == "plain",
     )
     if block is None:
         return ""

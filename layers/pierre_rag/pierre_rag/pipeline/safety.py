@@ -39,6 +39,9 @@ NUMBERS: Mapping[Emergency, tuple[str, ...]] = {
     Emergency.DANGER: ("medical", "police", "fire", "europe", "sms"),
 }
 
+# Steps given by SMS when a message has several intents (UCS-2 parts carry 67 characters).
+SMS_STEPS = 2
+
 # The on-call line is for the building: not what a victim of violence should call first.
 ON_CALL_INTENTS = frozenset(
     {
@@ -301,10 +304,12 @@ def safety_block(
     understanding: Understanding,
     landlord: LandlordConfig,
     *,
-    compact_numbers: bool = False,
+    compact: bool = False,
 ) -> SafetyBlock | None:
-    """The block for ``detection`` (None when it found no emergency). ``compact_numbers``
-    writes numbers without spaces, so an SMS split between words never cuts one in two."""
+    """The block for ``detection`` (None when it found no emergency). ``compact`` is for SMS:
+    numbers without spaces, so a split between words never cuts one in two, and the steps
+    of the first :data:`SMS_STEPS` intents only (every number is kept), so the block always
+    fits in the SMS parts of one answer."""
     if not detection:
         return None
     sure = understanding.source == "llm"
@@ -312,13 +317,14 @@ def safety_block(
     phrases = PHRASES[language]
 
     def dial(number: str) -> str:
-        return number.replace(" ", "") if compact_numbers else number
+        return number.replace(" ", "") if compact else number
 
     numbers = ", ".join(
         phrases.numbers[key].format(n=dial(DIAL[key])) for key in numbers_for(detection.intents)
     )
     lines = [f"**{phrases.title}**"]
-    lines += [f"- {phrases.steps[intent]}" for intent in detection.intents]
+    steps = detection.intents[:SMS_STEPS] if compact else detection.intents
+    lines += [f"- {phrases.steps[intent]}" for intent in steps]
     lines.append(f"- {phrases.call.format(numbers=numbers)}")
     on_call = landlord.emergency.on_call_phone if landlord.emergency else None
     if on_call and ON_CALL_INTENTS.intersection(detection.intents):
