@@ -274,3 +274,20 @@ def test_through_an_openai_compatible_server_the_block_comes_first(
     assert result is not None
     assert result.text.startswith(TITLE[channel])
     assert _numbers(channel, ["0 800 47 33 33"])[0] in _block_of(result.text)
+
+
+@pytest.mark.parametrize("channel", ["web", "sms"])
+def test_the_same_emergency_twice_gives_the_block_again_but_not_the_same_answer(
+    registry, knowledge, channel
+):
+    # Given a gas message answered once
+    pipeline = _pipeline(registry, knowledge, MemoryConversations(), None)
+    first = _ask(pipeline, MESSAGES[Emergency.GAS], channel)[-1].result
+
+    # When the tenant writes it again
+    second = _ask(pipeline, MESSAGES[Emergency.GAS], channel)[-1].result
+
+    # Then the block is given again, and what follows it is not the previous answer again
+    assert first is not None and second is not None
+    assert _block_of(second.text) == _block_of(first.text)
+    assert second.text != first.text

@@ -17,6 +17,7 @@ from pierre_rag.pipeline.safety import (
     block_language,
     numbers_for,
     safety_block,
+    without_block,
 )
 from pierre_rag.pipeline.text import markdown_to_plain
 from pierre_rag.sms.splitting import split_sms
@@ -161,3 +162,18 @@ def test_by_sms_several_intents_keep_two_steps_and_every_number():
     assert PHRASES["fr"].steps[Emergency.DANGER] not in block.text
     for key in numbers_for(intents):
         assert DIAL[key].replace(" ", "") in block.text
+
+
+@pytest.mark.parametrize("compact", [False, True])
+def test_without_block_keeps_what_follows_the_block(compact):
+    block = safety_block(_detected(Emergency.GAS), FRENCH, _landlord(), compact=compact)
+    assert block is not None
+    text = markdown_to_plain(block.text) if compact else block.text
+
+    assert (
+        without_block(f"{text}\n\nFermez le robinet de gaz [1].") == "Fermez le robinet de gaz [1]."
+    )
+    assert without_block(text) == ""
+    assert without_block("Le préavis est d'un mois.\n\nVoir [1].") == (
+        "Le préavis est d'un mois.\n\nVoir [1]."
+    )

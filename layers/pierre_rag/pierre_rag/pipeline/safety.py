@@ -330,3 +330,13 @@ def safety_block(
     if on_call and ON_CALL_INTENTS.intersection(detection.intents):
         lines.append(f"- {phrases.on_call.format(landlord=landlord.name, phone=dial(on_call))}")
     return SafetyBlock("\n".join(lines), detection.intents, language)
+
+
+def without_block(answer: str) -> str:
+    """``answer`` without the emergency block it starts with, if any: what an answer said
+    beyond the block (given again, rightly, each time the emergency is written)."""
+    first_line = answer.split("\n", 1)[0].strip("*")
+    if not any(first_line == phrases.title for phrases in PHRASES.values()):
+        return answer
+    _, _, rest = answer.partition("\n\n")
+    return rest
