@@ -61,11 +61,20 @@ _DETECTOR_CHORE = _near(
     r"quand je cuisine|en cuisinant|when i cook|while cooking",
     60,
 )
+# Smoke from someone smoking or a barbecue is a neighbour problem, not a fire.
+_SMOKING = (
+    r"cigarett\w*|\btabac\w*|\bfumeurs?\b|\bshit\b|cannabis|\bjoints?\b|chicha|barbecue|"
+    r"\bweed\b|\bsmokes?\b.{0,20}\b(?:weed|cigar\w*)|\btabaco\b|cigarro\w*|sigara\w*|"
+    r"zigarett\w*|sigarett\w*"
+)
+_NOT_A_FIRE = _DETECTOR_CHORE + "|" + _SMOKING
 _ELECTRIC_THING = r"\bprises?\b|\bcompteur|\btableau|\bsocket|\bplug\b|\bsteckdose|\bpresa\b"
 # "personne coincé" without an article is "nobody stuck"; "une personne coincée" is someone.
 _NOBODY_STUCK = r"(?<!une )(?<!la )\bpersonne (?:n est |n y est )?(?:coince|bloque|enferme)"
 _STUCK_FR = r"\b(?:bloque|coince|enferme|chui coince|suis coince)\w*"
 _LIFT_FR = r"(?:\bascen[sc]eur\b|\basc\b)"
+# Someone who "no longer answers" is in danger when they fell, not when the agency is silent.
+_FALLEN_FR = r"\btombe\w*|par terre|\bchute\b|\bsol\b"
 _CO_SIGN = (
     r"\bsonn\w*|\balarm\w*|\bbip\w*|\bintox\w*|poison\w*|envenen\w*|avvelen\w*|vergift\w*|"
     r"zehirlen\w*|mal (?:a|de) (?:la )?tete|maux de tete|vomi\w*|headache|dolor de cabeza|"
@@ -103,28 +112,28 @@ _RULES_SOURCE: tuple[tuple[Emergency, str, str, str | None], ...] = (
         Emergency.FIRE,
         "fr",
         r"\b(?:il )?y ?a (?:le|un|du) feu\b|\bau feu\b|\ben feu\b|\bincendie\b|"
-        r"\bla \w+ brule\b|\bbrulent\b|\bflammes?\b|\ble feu a pris|\bprend feu\b|"
+        r"\bla \w+ brule\b|\bflammes?\b|\ble feu a pris|\bprend feu\b|"
         r"\bfeu (?:dans|au|a la|chez)\b",
-        r"assurance incendie",
+        r"\bassur\w*|\bgarantie|\bcouvr\w*",
     ),
     (Emergency.FIRE, "fr", r"\bpris feu\b", _ELECTRIC_THING),
-    (Emergency.FIRE, "fr", r"(?<!detecteur de )(?<!detecteurs de )\bfumee\b", _DETECTOR_CHORE),
-    (Emergency.FIRE, "en", r"\bfire\b|\bburning\b", r"fire ?alarm test|fire insurance"),
-    (Emergency.FIRE, "en", r"\bsmoke\b(?! ?(?:detector|alarm))", _DETECTOR_CHORE),
-    (Emergency.FIRE, "es", r"\bincendio\b|\bfuego\b|(?<!detector de )\bhumo\b", _DETECTOR_CHORE),
+    (Emergency.FIRE, "fr", r"(?<!detecteur de )(?<!detecteurs de )\bfumee\b", _NOT_A_FIRE),
+    (Emergency.FIRE, "en", r"\bfire\b|\bburning\b", r"fire ?alarm test|\binsur\w*|\bcover\w*"),
+    (Emergency.FIRE, "en", r"\bsmoke\b(?! ?(?:detector|alarm))", _NOT_A_FIRE),
+    (Emergency.FIRE, "es", r"\bincendio\b|\bfuego\b|(?<!detector de )\bhumo\b", _NOT_A_FIRE),
     (
         Emergency.FIRE,
         "pt",
         r"\bincendio\b|\bfogo\b|(?<!detetor de )(?<!detector de )\bfumo\b|\bfumaca\b",
-        _DETECTOR_CHORE,
+        _NOT_A_FIRE,
     ),
     (
         Emergency.FIRE,
         "it",
         r"\bincendio\b|\bfuoco\b|(?<!rilevatore di )\bfumo\b",
-        _DETECTOR_CHORE,
+        _NOT_A_FIRE,
     ),
-    (Emergency.FIRE, "de", r"\bbrennt\b|\bfeuer\b|\brauch\b|\bbrand\b", _DETECTOR_CHORE),
+    (Emergency.FIRE, "de", r"\bbrennt\b|\bfeuer\b|\brauch\b|\bbrand\b", _NOT_A_FIRE),
     (Emergency.FIRE, "tr", r"\byangin\w*|\bduman\w*", None),
     (Emergency.FIRE, "ar", r"حريق|دخان|\bالنار\b|\bنار\b", None),
     # ---- carbon monoxide: the gas named with an alarm or a symptom (not a purchase)
@@ -247,8 +256,10 @@ _RULES_SOURCE: tuple[tuple[Emergency, str, str, str | None], ...] = (
     (
         Emergency.DANGER,
         "fr",
-        r"\binconscient\w*|\bne respire plus|\bne repond plus|peu[tx] plus (?:se|me) relever|"
-        r"\bmalaise\b|\b(?:veux|vais|envie de) (?:mourir|me tuer|en finir)|\bsuicid\w*|"
+        r"\binconscient\w*|\bne respire plus|peu[tx] plus (?:se|me) relever|"
+        + _near(r"\bne repond plus", _FALLEN_FR)
+        + r"|\b(?:fait|fai[st]|eu|a eu) un malaise|"
+        r"\b(?:veux|vais|envie de) (?:mourir|me tuer|en finir)|\bsuicid\w*|"
         r"menace\w* de sauter|\b(?:homme|personne|individu|mec) arme\b|\bau secours\b|"
         r"\baidez ?moi vite\b|\burgence vitale\b|\bne bouge plus\b|"
         r"\btombe\w* (?:du|d un|de la) (?:balcon|fenetre|toit)|\bfoutre en l air|"
@@ -262,7 +273,12 @@ _RULES_SOURCE: tuple[tuple[Emergency, str, str, str | None], ...] = (
         r"\bhelp\b.{0,30}\bemergency\b",
         None,
     ),
-    (Emergency.DANGER, "es", r"no responde|inconsciente|no respira|suicid\w*", None),
+    (
+        Emergency.DANGER,
+        "es",
+        _near(r"no responde", r"caid[oa]|se cayo|suelo") + r"|inconsciente|no respira|suicid\w*",
+        None,
+    ),
     (Emergency.DANGER, "pt", r"inconsciente|nao respira|suicid\w*|desmai\w*", None),
     (Emergency.DANGER, "it", r"svenut\w*|non respira|suicid\w*|privo di sensi", None),
     (Emergency.DANGER, "de", r"bewusstlos|atmet nicht|umbringen|suizid|selbstmord", None),
