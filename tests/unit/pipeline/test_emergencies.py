@@ -65,6 +65,7 @@ def test_french_emergencies_are_found_with_or_without_accents(text, intent):
         "le barbecue du voisin fait de la fumée sur mon balcon",
         "l'assurance habitation couvre-t-elle l'incendie ?",
         "my neighbour smokes weed and the smoke comes into my flat",
+        "je sens que ma facture de gaz va encore augmenter",
         "the smoke detector keeps beeping, low battery?",
         "der Aufzug ist kaputt",
     ],

@@ -98,7 +98,12 @@ _PAST_CLAIM = (
 
 _RULES_SOURCE: tuple[tuple[Emergency, str, str, str | None], ...] = (
     # ---- gas: a smell or a leak of gas, never a bill or a boiler service
-    (Emergency.GAS, "fr", r"(?:odeur|\bsen[st]\b|\bsentir|\bpue|\bsenti)\w*.{0,25}\bgaz\b", None),
+    (
+        Emergency.GAS,
+        "fr",
+        r"(?:odeur|\bsen[st]\b(?! que)|\bsentir|\bpue|\bsenti)\w*.{0,25}\bgaz\b",
+        r"\bfactur\w*|\bprix\b|\btarif\w*|\bcher\b|\babonnement|\bfournisseur",
+    ),
     (Emergency.GAS, "fr", r"\bfuite\w* (?:de |du )?gaz\b|\bgaz\b.{0,20}\bfui\w*", None),
     (Emergency.GAS, "en", r"\bsmel\w*.{0,25}\bgas\b|\bgas (?:leak|smell)", None),
     (Emergency.GAS, "es", r"huele a gas|olor a gas|fuga de gas|escape de gas", None),
