@@ -30,6 +30,7 @@ def test_a_chat_turn_logs_one_json_line_with_its_outcome_and_no_text(runtime, la
     (answer,) = [line for line in logs.lines() if line["message"] == "chat answer sent"]
     assert answer["landlord"] == body["landlord"]
     assert answer["outcome"] == "answered" and answer["mode"] == "extractive"
+    assert answer["emergencies"] == []
     assert answer["level"] == "INFO" and answer["name"] == "chat_api.routes"
     assert answer["correlation_id"] == event["requestContext"]["requestId"]
     assert answer["function_request_id"] == lambda_context.aws_request_id

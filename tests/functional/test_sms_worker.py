@@ -152,3 +152,24 @@ def test_an_sms_conversation_that_changes_subject_is_answered_on_each_subject(
     assert "chien" not in replies[3].lower()
     # and no reply is the one before it again
     assert all(later != earlier for earlier, later in pairwise(replies))
+
+
+def test_an_emergency_sms_after_an_unrelated_one_starts_with_the_emergency_block(
+    sqs, cm, lambda_context
+):
+    # Given a phone that asked about its notice, then smells gas a minute later
+    script = ["combien de préavis pour partir de mon logement ?", "sa sent le gaz ds l'escalier"]
+    for minute, text in enumerate(script):
+        body = cm_body(reference=f"gas-{minute}", timeUtc=f"2026-11-25T14:0{minute}:00")
+        body["message"]["text"] = text
+        sent_before = len(cm.sent)
+
+        # When the worker answers each message
+        sms_worker_handler.handler(sqs_event(*_inbound(sqs, lambda_context, body)), lambda_context)
+
+    # Then the gas reply's first part opens with the block, and its numbers are all sent
+    parts = [s.content for s in cm.sent[sent_before:]]
+    assert parts[0].removeprefix("(1/" + str(len(parts)) + ") ").startswith("URGENCE\n")
+    reply = " ".join(parts)
+    for number in ("0800473333", "18", "112", "0199009999"):
+        assert number in reply

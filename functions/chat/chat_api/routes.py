@@ -231,6 +231,7 @@ def _log_answer(event: PipelineEvent, landlord: str) -> None:
             "language": result.language,
             "sources": len(result.sources),
             "replayed": result.replayed,
+            "emergencies": result.emergencies,  # intents of the emergency block, if any
             "total_ms": round(result.timings.total_ms, 1),
             "llm_ms": round(result.timings.llm_ms, 1),
         },

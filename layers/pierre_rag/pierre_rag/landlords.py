@@ -87,6 +87,23 @@ class Handoff(_Strict):
         return " — ".join(parts)
 
 
+class EmergencyConfig(_Strict):
+    """The landlord's on-call line (astreinte) for emergencies in a building, at any hour: it
+    follows the emergency numbers in the emergency block (never the office-hours contact)."""
+
+    on_call_phone: str = Field(min_length=2, max_length=40)
+
+    @field_validator("on_call_phone")
+    @classmethod
+    def _dialable(cls, value: str) -> str:
+        digits = re.sub(r"[\s.\-]", "", value.strip())
+        if not re.fullmatch(r"\+?[0-9]{3,15}", digits):
+            raise ValueError(
+                "on_call_phone must be a phone number a tenant can dial, e.g. 01 99 00 99 99"
+            )
+        return " ".join(value.split())
+
+
 class ContextConfig(_Strict):
     protected: bool = False
     access: list[AccessLevel] = Field(
@@ -168,6 +185,7 @@ class LandlordConfig(_Strict):
     branding: Branding = Field(default_factory=Branding)
     widget: Widget = Field(default_factory=Widget)
     llm: LlmConfig | None = None
+    emergency: EmergencyConfig | None = None
     contexts: dict[str, ContextConfig]
 
     @field_validator("id")

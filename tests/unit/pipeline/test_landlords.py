@@ -108,3 +108,34 @@ def test_a_litellm_provider_is_refused_with_the_alternatives(tmp_path):
     assert "litellm" in message
     assert "provider: openai" in message and "LiteLLM proxy" in message
     assert "provider: bedrock" in message
+
+
+def test_the_on_call_number_is_optional_and_kept_as_written(tmp_path):
+    # Given one landlord without an emergency section and one with its on-call number
+    plain = load_landlord_file(_write(tmp_path / "a", "exemple-hlm.fr", VALID), "exemple-hlm.fr")
+    text = VALID + 'emergency: {on_call_phone: "01  99 00 99 99"}\n'
+    with_on_call = load_landlord_file(
+        _write(tmp_path / "b", "exemple-hlm.fr", text), "exemple-hlm.fr"
+    )
+
+    # Then the first has none and the second's number is spaced as a tenant reads it
+    assert plain.emergency is None
+    assert with_on_call.emergency is not None
+    assert with_on_call.emergency.on_call_phone == "01 99 00 99 99"
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ('emergency: {on_call_phone: "astreinte"}', "on_call_phone"),
+        ('emergency: {on_call_phone: "01 99 00 99 99", label: "Astreinte"}', "label"),
+        ("emergency: {}", "on_call_phone"),
+    ],
+)
+def test_an_on_call_number_that_cannot_be_dialled_is_refused(tmp_path, section, message):
+    # Given an emergency section with no dialable number, or an unknown key
+    path = _write(tmp_path, "exemple-hlm.fr", VALID + section + "\n")
+
+    # Then the file is refused, naming the field
+    with pytest.raises(LandlordConfigError, match=message):
+        load_landlord_file(path, "exemple-hlm.fr")

@@ -23,14 +23,25 @@ T0 = 1_795_615_331_000
 
 
 class Answerer:
-    def __init__(self, text: str = "Le préavis est de trois mois.", language: str = "fr") -> None:
+    def __init__(
+        self,
+        text: str = "Le préavis est de trois mois.",
+        language: str = "fr",
+        emergencies: tuple[str, ...] = (),
+    ) -> None:
         self.text = text
         self.language = language
+        self.emergencies = list(emergencies)
         self.requests: list[TurnRequest] = []
 
     async def __call__(self, request: TurnRequest) -> AnswerResult:
         self.requests.append(request)
-        return AnswerResult(text=self.text, outcome=Outcome.ANSWERED, language=self.language)
+        return AnswerResult(
+            text=self.text,
+            outcome=Outcome.ANSWERED,
+            language=self.language,
+            emergencies=self.emergencies,
+        )
 
 
 @pytest.fixture
@@ -188,6 +199,18 @@ def test_the_note_on_a_long_message_follows_the_language_of_the_answer(state, cm
     _worker(state, cm, answerer).process(_queued(truncated=True))
 
     assert cm.sent[0].content.startswith("(Your message was long")
+
+
+def test_the_note_on_a_long_message_follows_an_emergency_block(state, cm):
+    # Given a clipped message whose answer starts with the emergency block
+    answerer = Answerer("URGENCE\n- Sortez tout de suite.", emergencies=("gas",))
+
+    # When it is answered by SMS
+    _worker(state, cm, answerer).process(_queued(truncated=True))
+
+    # Then the block comes first and the note after it
+    assert cm.sent[0].content.startswith("URGENCE")
+    assert cm.sent[0].content.endswith("(Votre message était long : j'ai répondu à son début.)")
 
 
 def test_a_long_answer_is_sent_in_marked_parts(state, cm):

@@ -14,6 +14,7 @@ contact) is the channel's style (:mod:`.channels`). Everything is streamed as
 from __future__ import annotations
 
 import contextlib
+import logging
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from pierre_rag.llm import LlmClient
 from pierre_rag.pipeline.channels import CHANNELS, ChannelStyle
 from pierre_rag.pipeline.compose import fixed_answer, grounded_answer
 from pierre_rag.pipeline.cost import estimate_cost
+from pierre_rag.pipeline.emergencies import detect_emergencies
 from pierre_rag.pipeline.gate import FixedReply, gate, gate_search
 from pierre_rag.pipeline.models import (
     AnswerResult,
@@ -38,8 +40,11 @@ from pierre_rag.pipeline.models import (
 )
 from pierre_rag.pipeline.persist import MessageInProgressError, TurnRecorder, replay
 from pierre_rag.pipeline.retrieve import Grounding, number_sources, retrieve
+from pierre_rag.pipeline.safety import safety_block
 from pierre_rag.pipeline.understanding import UnderstandingOutcome, understand
 from pierre_rag.storage.ports import ConversationRepository
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "MessageInProgressError",
@@ -147,15 +152,13 @@ class Pipeline:
         understood = await self._understand(turn, recorded.history)
         understanding = understood.understanding
         result = AnswerResult(text="", outcome=Outcome.ANSWERED, language=understanding.language)
-        fixed = gate(request.text, understanding, context.greeting)
-        basis = (
-            fixed if fixed is not None else self._retrieve(turn, understanding, recorded.history)
-        )
-        if isinstance(basis, FixedReply):
-            yield PipelineEvent(type="delta", text=fixed_answer(basis, style, result))
-        else:
-            async for event in self._compose(turn, basis, recorded.history, understanding, result):
-                yield event
+        block = emergency_block(turn, understanding, result)
+        if block:
+            yield PipelineEvent(type="delta", text=block)
+        async for event in self._answer(turn, understanding, recorded.history, result, block):
+            yield event
+        if block:
+            result.text = block + ("\n\n" + result.text if result.text else "")
         _account(result, understood, llm)
 
         # The stored latency is the turn's time up to its own write (which cannot time itself):
@@ -168,6 +171,40 @@ class Pipeline:
             timings.persistence_ms = (self.timer() - tick) * 1000
             timings.total_ms += timings.persistence_ms
         yield PipelineEvent(type="done", result=result)
+
+    async def _answer(
+        self,
+        turn: _Turn,
+        understanding: Understanding,
+        history: Sequence[Turn],
+        result: AnswerResult,
+        block: str,
+    ) -> AsyncIterator[PipelineEvent]:
+        """Gate, retrieve and compose. After an emergency ``block`` the rest follows it, and
+        a refusal, "nothing found" or a failed search leave the block alone as the answer:
+        the block never depends on them."""
+        try:
+            fixed = gate(turn.request.text, understanding, turn.context.greeting)
+            basis = fixed if fixed is not None else self._retrieve(turn, understanding, history)
+        except Exception:
+            if not block:
+                raise
+            logger.exception("the search failed after an emergency block: the block answers")
+            result.mode = "fixed"
+            return
+        if isinstance(basis, FixedReply):
+            if block and basis.outcome is not Outcome.ANSWERED:
+                result.mode = "fixed"
+                return
+            text = fixed_answer(basis, turn.style, result)
+            yield PipelineEvent(type="delta", text="\n\n" + text if block else text)
+            return
+        separator = "\n\n" if block else ""
+        async for event in self._compose(turn, basis, history, understanding, result):
+            if separator and event.type == "delta":
+                event = event.model_copy(update={"text": separator + event.text})
+                separator = ""
+            yield event
 
     async def _understand(self, turn: _Turn, history: Sequence[Turn]) -> UnderstandingOutcome:
         tick = self.timer()
@@ -232,6 +269,21 @@ class Pipeline:
         if turn.context.show_sources:
             result.sources = grounding.sources
             yield PipelineEvent(type="sources", sources=grounding.sources)
+
+
+def emergency_block(turn: _Turn, understanding: Understanding, result: AnswerResult) -> str:
+    """The emergency block the message calls for, in the channel's markup ("" for none);
+    the intents it answers are recorded in ``result``. Detected from the message alone."""
+    block = safety_block(
+        detect_emergencies(turn.request.text),
+        understanding,
+        turn.landlord,
+        compact=turn.style.markup == "plain",
+    )
+    if block is None:
+        return ""
+    result.emergencies = [intent.value for intent in block.intents]
+    return turn.style.fixed_reply(block.text)
 
 
 def _account(result: AnswerResult, understood: UnderstandingOutcome, llm: LlmClient | None) -> None:

@@ -24,6 +24,7 @@ from pierre_rag.pipeline.gate import FixedReply, courtesy_reminder
 from pierre_rag.pipeline.models import AnswerResult, Outcome, Understanding
 from pierre_rag.pipeline.prompts import generation_messages
 from pierre_rag.pipeline.retrieve import Grounding
+from pierre_rag.pipeline.safety import without_block
 
 logger = logging.getLogger(__name__)
 
@@ -102,8 +103,9 @@ async def grounded_answer(
 
 
 def previous_answer(history: Sequence[Turn]) -> str | None:
-    """The assistant's last answer in the conversation, if any."""
-    return next((turn.content for turn in reversed(history) if turn.role == "assistant"), None)
+    """The assistant's last answer in the conversation, if any (without its emergency block)."""
+    said = next((turn.content for turn in reversed(history) if turn.role == "assistant"), None)
+    return without_block(said) if said is not None else None
 
 
 def fresh_grounding(

@@ -100,6 +100,7 @@ class AnswerResult(BaseModel):
     cost_usd: float = 0.0
     timings: StepTimings = Field(default_factory=StepTimings)
     replayed: bool = False
+    emergencies: list[str] = Field(default_factory=list)  # intents the emergency block is for
 
 
 class PipelineEvent(BaseModel):

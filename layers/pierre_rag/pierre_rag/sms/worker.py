@@ -188,4 +188,7 @@ class SmsWorker:
             return result.text
         from pierre_rag.pipeline.messages import phrases
 
-        return f"{phrases(result.language).long_message}\n{result.text}"
+        note = phrases(result.language).long_message
+        if result.emergencies:  # the emergency block stays first
+            return f"{result.text}\n{note}"
+        return f"{note}\n{result.text}"
