@@ -79,12 +79,13 @@ def test_the_local_rules_never_refuse_before_the_search():
 
 
 def test_after_the_search_a_low_top_score_is_off_topic_for_the_local_rules_only():
-    # Given a search whose best section is weakly related (above "nothing found")
+    # Given a message that names no housing matter, whose best section is weakly related
     found = _found(top_cosine=0.25)
+    question = {"standalone_question": "qui a gagné le match ?", "search_queries": []}
 
     # When the local rules' and the LLM's understandings are gated on it
-    local = gate_search(_understood("heuristic"), found, handoff=None, **THRESHOLDS)
-    llm = gate_search(_understood("llm"), found, handoff=None, **THRESHOLDS)
+    local = gate_search(_understood("heuristic", **question), found, handoff=None, **THRESHOLDS)
+    llm = gate_search(_understood("llm", **question), found, handoff=None, **THRESHOLDS)
 
     # Then the local rules call it off-topic; the LLM's in-scope verdict stands
     assert local is not None and local.outcome is Outcome.OFF_TOPIC
@@ -102,6 +103,26 @@ def test_nothing_found_offers_the_human_contact(top_cosine, results):
     # Then the reply says so and offers the contact
     assert reply is not None and reply.outcome is Outcome.NOTHING_FOUND
     assert reply.text.endswith("Pour une réponse personnalisée : Agence, 01 99.")
+
+
+@pytest.mark.parametrize(
+    ("question", "top_cosine", "outcome"),
+    [
+        ("J'ai des punaises de lit, qui paie le traitement ?", 0.25, None),
+        ("يوجد تسرب مياه من السقف في المطبخ، ماذا أفعل؟", 0.25, None),
+        ("Протікає вода зі стелі у ванній", 0.15, Outcome.NOTHING_FOUND),
+        ("moisissure noire au plafond", 0.15, Outcome.NOTHING_FOUND),
+    ],
+)
+def test_a_housing_matter_is_never_off_topic_for_the_local_rules(question, top_cosine, outcome):
+    # Given a housing question the knowledge answers weakly or not at all (pests, damp, a leak)
+    understood = _understood("heuristic", standalone_question=question, search_queries=[question])
+
+    # When it is gated after the search
+    reply = gate_search(understood, _found(top_cosine), handoff="Agence", **THRESHOLDS)
+
+    # Then it is not refused: answered from what was found, or "nothing found" and the contact
+    assert (reply.outcome if reply else None) is outcome
 
 
 def test_sections_close_enough_go_on_to_the_answer():

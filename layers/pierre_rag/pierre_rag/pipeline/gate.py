@@ -3,8 +3,10 @@
 Two checks, because the local heuristic cannot judge scope without retrieval:
 :func:`gate` runs on the understanding alone (small talk, insults with nothing to search, an
 LLM's off-topic verdict); :func:`gate_search` runs on what the search found (the heuristic's
-off-topic verdict from the top cosine, and "nothing found"). A message both let through is
-answered from its sources.
+off-topic verdict, and "nothing found"). A message both let through is answered from its
+sources. The heuristic refuses a message as off-topic only when it names no housing matter
+(``scope``) and the search found nothing close: a housing question the knowledge does not
+answer gets "nothing found" and the landlord's contact, not a refusal.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from pierre_rag.knowledge.models import SearchResponse
 from pierre_rag.pipeline import messages
 from pierre_rag.pipeline.models import Outcome, Understanding
+from pierre_rag.pipeline.scope import names_housing_matter
 from pierre_rag.pipeline.understanding import is_small_talk
 
 
@@ -52,7 +55,10 @@ def gate_search(
     handoff: str | None,
 ) -> FixedReply | None:
     """After the search: the fixed reply when the sections found cannot ground an answer."""
-    in_scope = found.top_cosine >= in_scope_min_cosine
+    in_scope = found.top_cosine >= in_scope_min_cosine or any(
+        names_housing_matter(query)
+        for query in (understanding.standalone_question, *understanding.search_queries)
+    )
     if understanding.source == "heuristic" and not in_scope:
         return refusal(understanding)
     if not found.results or found.top_cosine < nothing_found_min_cosine:
