@@ -4,6 +4,8 @@
 
 Sets: ``tests/bench/gate_in_scope.jsonl`` (housing questions as tenants write them, in nine
 languages: none may be refused), ``tests/bench/gate_off_topic.jsonl`` (at least 90 % refused),
+their ``.holdout`` twins (written after the first word lists, then used to widen them) and
+``.test`` twins (written last, never tuned on),
 and the benchmark rows without history, the shared development split's and the project's
 (``off_topic`` refused, the others not). Each message
 goes through the real pipeline, fresh (no history), on the knowledge folder given (default:
@@ -78,6 +80,10 @@ async def run(knowledge: Path, show: bool) -> None:
     sets = {
         "in-scope (ours)": load_rows(REPO / "tests/bench/gate_in_scope.jsonl", False),
         "off-topic (ours)": load_rows(REPO / "tests/bench/gate_off_topic.jsonl", True),
+        "in-scope (held out)": load_rows(REPO / "tests/bench/gate_in_scope.holdout.jsonl", False),
+        "off-topic (held out)": load_rows(REPO / "tests/bench/gate_off_topic.holdout.jsonl", True),
+        "in-scope (test)": load_rows(REPO / "tests/bench/gate_in_scope.test.jsonl", False),
+        "off-topic (test)": load_rows(REPO / "tests/bench/gate_off_topic.test.jsonl", True),
         "dev bench": load_rows(SHARED / "bench/questions.dev.jsonl", None),
         "project bench": [
             row

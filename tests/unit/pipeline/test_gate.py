@@ -9,7 +9,11 @@ from pierre_rag.pipeline.gate import courtesy_reminder, gate, gate_search
 from pierre_rag.pipeline.models import Outcome, Understanding
 
 GREETING = "Bonjour, je suis Pierre."
-THRESHOLDS = {"in_scope_min_cosine": 0.30, "nothing_found_min_cosine": 0.22}
+THRESHOLDS = {
+    "in_scope_min_cosine": 0.30,
+    "nothing_found_min_cosine": 0.22,
+    "scope_min_cosine": 0.25,
+}
 
 
 def _understood(source: str = "llm", **fields: object) -> Understanding:
@@ -18,7 +22,7 @@ def _understood(source: str = "llm", **fields: object) -> Understanding:
     )
 
 
-def _found(top_cosine: float, results: int = 1) -> SearchResponse:
+def _found(top_cosine: float, results: int = 1, scope_cosine: float = 0.0) -> SearchResponse:
     result = SearchResult(
         chunk_id=1,
         file="a.md",
@@ -30,7 +34,9 @@ def _found(top_cosine: float, results: int = 1) -> SearchResponse:
         landlord=None,
         score=1.0,
     )
-    return SearchResponse(results=[result] * results, top_cosine=top_cosine, queries=["q"])
+    return SearchResponse(
+        results=[result] * results, top_cosine=top_cosine, queries=["q"], scope_cosine=scope_cosine
+    )
 
 
 def test_small_talk_gets_the_greeting_whatever_was_understood():
@@ -123,6 +129,21 @@ def test_a_housing_matter_is_never_off_topic_for_the_local_rules(question, top_c
 
     # Then it is not refused: answered from what was found, or "nothing found" and the contact
     assert (reply.outcome if reply else None) is outcome
+
+
+@pytest.mark.parametrize(("scope_cosine", "refused"), [(0.25, False), (0.24, True)])
+def test_a_message_close_to_a_covered_topic_is_in_scope_without_its_words(scope_cosine, refused):
+    # Given a message naming no housing word, far from every section, as close to a topic the
+    # assistant covers as the threshold or just under it
+    question = "no traga nada desde ayer"
+    understood = _understood("heuristic", standalone_question=question, search_queries=[question])
+    found = _found(top_cosine=0.25, scope_cosine=scope_cosine)
+
+    # When it is gated after the search
+    reply = gate_search(understood, found, handoff=None, **THRESHOLDS)
+
+    # Then it is refused only under the threshold
+    assert (reply is not None and reply.outcome is Outcome.OFF_TOPIC) is refused
 
 
 def test_sections_close_enough_go_on_to_the_answer():

@@ -59,6 +59,7 @@ class PipelineConfig:
     # which any message gets "nothing found". Calibrated with `pierre eval gating`.
     in_scope_min_cosine: float = 0.30
     nothing_found_min_cosine: float = 0.22
+    scope_min_cosine: float = 0.25  # a message this close to a covered topic is in scope
     history_turns: int = 8
     # A message received this long ago and still unanswered was abandoned by its request.
     abandoned_after_ms: int = ABANDONED_AFTER_MS
@@ -197,6 +198,7 @@ class Pipeline:
             found,
             in_scope_min_cosine=self.config.in_scope_min_cosine,
             nothing_found_min_cosine=self.config.nothing_found_min_cosine,
+            scope_min_cosine=self.config.scope_min_cosine,
             handoff=turn.style.contact(turn.context),
         )
         return fixed if fixed is not None else number_sources(found.results, turn.style.sources)

@@ -5,8 +5,9 @@ Two checks, because the local heuristic cannot judge scope without retrieval:
 LLM's off-topic verdict); :func:`gate_search` runs on what the search found (the heuristic's
 off-topic verdict, and "nothing found"). A message both let through is answered from its
 sources. The heuristic refuses a message as off-topic only when it names no housing matter
-(``scope``) and the search found nothing close: a housing question the knowledge does not
-answer gets "nothing found" and the landlord's contact, not a refusal.
+(``pipeline.scope``), comes close to no topic the assistant covers (``knowledge.scope``) and
+the search found no section close: a housing question the knowledge does not answer gets
+"nothing found" and the landlord's contact, not a refusal.
 """
 
 from __future__ import annotations
@@ -52,12 +53,17 @@ def gate_search(
     *,
     in_scope_min_cosine: float,
     nothing_found_min_cosine: float,
+    scope_min_cosine: float,
     handoff: str | None,
 ) -> FixedReply | None:
     """After the search: the fixed reply when the sections found cannot ground an answer."""
-    in_scope = found.top_cosine >= in_scope_min_cosine or any(
-        names_housing_matter(query)
-        for query in (understanding.standalone_question, *understanding.search_queries)
+    in_scope = (
+        found.top_cosine >= in_scope_min_cosine
+        or found.scope_cosine >= scope_min_cosine
+        or any(
+            names_housing_matter(query)
+            for query in (understanding.standalone_question, *understanding.search_queries)
+        )
     )
     if understanding.source == "heuristic" and not in_scope:
         return refusal(understanding)

@@ -31,26 +31,31 @@ _STEMS = frozenset(
     nuisible guepe frelon voisin voisinage tapage ascenseur interphone digicode badge gardien
     concierge parabole parking garage cave palier escalier vitre fenetre plafond serrure
     encombrant poubelle ordure assurance habitation expulsion impaye surendettement
-    visale locapass sous-location souslou colocation meuble
+    visale locapass sous-location souslou colocation meuble heberg squat toiture gouttiere
+    evier lavabo douche baignoire toilette chasse bouche canalis disjoncteur electricite
+    compteur ventilation vmc fourmi puces insecte pigeon moquette
     housing landlord tenancy tenant lease rent renting flat apartment deposit heating boiler
     radiator leak leaking damp mould mold cockroach roach bedbug bug bugs mice mouse rodent
-    pest neighbour neighbor caretaker lift elevator intercom
+    pest neighbour neighbor caretaker lift elevator intercom plumbing shower toilet sink
+    blocked roof ceiling electricity fleas ants insect ventilation
     vivienda alquiler casero arrendador inquilino piso calefaccion fuga gotera humedad moho
-    cucaracha chinche raton vecino fianza desahucio
+    cucaracha chinche raton vecino fianza desahucio techo fregadero atascad hormiga ducha
     habitacao moradia aluguel senhorio inquilino aquecimento infiltracao humidade umidade
-    bolor mofo barata percevejo rato vizinho caucao despejo
+    bolor mofo barata percevejo rato vizinho caucao despejo teto entupid formiga chuveiro
     alloggio affitto locatore inquilino riscaldamento perdita umidita muffa scarafaggi
     scarafaggio cimici topi vicino condominio cauzione sfratto disinfestazione
     wohnung miete vermieter mieter sozialwohnung heizung wasserschaden feucht schimmel
     kakerlake kakerlaken bettwanze bettwanzen mause ratten nachbar kaution kammerjager
+    spulbecken verstopft ameise dusche
     konut kira kiraci kalorifer petek sizinti nem kuf hamambocegi tahtakurusu fare komsu
-    depozito tahliye
+    depozito tahliye tavan tikan karinca lavabo
     """.split()
 )
 # Matched as whole words only (short, or a prefix of unrelated words).
 _WORDS = frozenset(
     """
     apl als caf bail cle cles eau gaz rat rats mur murs porte t1 t2 t3 t4 t5 f1 f2 f3 f4
+    toit wc hall prise prises
     rent flat water gas rats wall walls
     agua gas piso pared paredes ratas llave llaves
     agua casa renda gas parede paredes ratos chave
@@ -83,6 +88,14 @@ _INFIXES = (
     "جيران",  # neighbours
     "تدفئة",  # heating
     "مصعد",  # lift
+    "سقف",  # ceiling, roof
+    "مغسلة",  # sink
+    "مسدود",  # blocked
+    "نمل",  # ants
+    "حشرات",  # insects
+    "كهرباء",  # electricity
+    "جدار",  # wall
+    "جدران",  # walls
     "квартир",  # flat (uk, ru)
     "житл",  # housing (uk)
     "жиль",  # housing (ru)
