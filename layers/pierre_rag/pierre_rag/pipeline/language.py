@@ -31,8 +31,9 @@ _LETTERS: dict[str, str] = {"es": "ñ¿¡", "pt": "ãõ", "de": "ß", "tr": "ğ�
 # Frequent words, folded (no accents). French also gets tenants' SMS spellings and slang.
 _FRENCH = frozenset(
     """
-    le la les l un une des du de d et est es je j tu t il elle nous vous ils elles on mon ma mes
-    ton ta tes son sa ses notre votre leur leurs ce cet cette ces c ca cela pour pas plus que qu
+    le la les l un une des du de d et est es je j tu t il elle nous vous ils elles on mon ma
+    mes ton ta tes son sa ses notre votre leur leurs ce cet cette ces c ca cela pour pas plus
+    que qu
     qui quoi quel quelle quels dans avec sur sous mais ou au aux suis ai as avons avez ont sont
     peux peut puis pouvez dois doit veux veut faut fait faire comment pourquoi quand combien
     depuis chez sans tres trop bien aussi encore jamais rien tout tous toute y en ne n me m se s
@@ -55,7 +56,10 @@ _OTHERS: dict[str, frozenset[str]] = {
         rent landlord flat apartment housing heating water hot cold leak mould mold damp
         neighbour neighbor noisy noise deposit lease notice office hours smell gas kitchen
         bathroom bedroom ceiling wall walls broken fix pay apply move out late month week
-        useless stupid idiot waste time bot dog lift kids son daughter
+        useless stupid idiot waste time dog lift kids son daughter joke ever dumbest
+        any anyone anybody someone there call send get got go going want need know think
+        just now today tomorrow night day why ty tnx cheers bye good bad worst dumb
+        allowed live living paint room partner wife husband children certificate high
         """.split()
     ),
     "es": frozenset(
@@ -68,6 +72,9 @@ _OTHERS: dict[str, frozenset[str]] = {
         perro hijos hija hijo dormitorio oficina abre hora huele cucarachas chinches quien
         paga tratamiento inutil tonto sirves idiota solicitud preaviso mes pagar necesito
         contesta pide devuelven arriba noche todas nose
+        alguien quien llamo llamar envio enviar rompe roto muchas muchos gracias mierda
+        peor hoy manana ahora vivir pintar pareja habitacion gastos comunidad seguro
+        certificado altos tan buenas buenos
         """.split()
     ),
     "pt": frozenset(
@@ -79,6 +86,9 @@ _OTHERS: dict[str, frozenset[str]] = {
         barulho caucao contrato cao filhos filha quarto agencia abre horas cheira baratas
         percevejos paga tratamento inutil burro serves idiota pedido aviso previo mes pagar
         ajuda ajudar desde ontem devolvem consigo moro responde pede pela pelo um uma
+        oi alguem ai preciso ligo ligar envio enviar avariar avariou noite hoje amanha
+        agora viver pintar companheiro companheira quarto despesas seguro certificado
+        muito muita pessimo robo voce
         """.split()
     ),
     "it": frozenset(
@@ -91,6 +101,9 @@ _OTHERS: dict[str, frozenset[str]] = {
         odore scarafaggi cimici paga trattamento inutile stupido servi idiota domanda
         preavviso mese pagare favore mille ieri nn proprio mi ci sopra notti risponde
         chiede restituiscono riesco cosa vuole riparare sempre ancora
+        qualcuno chiamo chiamare mando mandare rompe rotto notte oggi domani adesso
+        vivere dipingere compagno compagna spese assicurazione certificato alte peggiore
+        buongiorno buonasera bisogno subito davvero merda puo
         """.split()
     ),
     "de": frozenset(
@@ -103,6 +116,10 @@ _OTHERS: dict[str, frozenset[str]] = {
         tochter schlafzimmer buro offnet geoffnet riecht nach kakerlaken bettwanzen zahlt
         bezahlt behandlung nutzlos dumm dummer roboter idiot verstehst gar seit gestern
         jede nacht tun soll im es gibt einen den dem
+        jemand da rufe rufen schicke schicken wohin wen heute morgen jetzt wohnen
+        streichen zimmer partner partnerin versicherung bescheinigung nebenkosten hoch
+        vielen dank echt dringend brauche brauch blod bloder schlechteste servus moin
+        nicht auch noch schon
         """.split()
     ),
     "tr": frozenset(
@@ -113,6 +130,9 @@ _OTHERS: dict[str, frozenset[str]] = {
         duvarlari komsu gurultu depozito sozlesme kopek cocuk kizim yatak odasi ofis saat
         acilir gaz kokusu hamambocegi tahtakurusu oder ilac yapmali yapicam yardim
         edermisin yaramazsin aptal salak dunden beri artti kadar cevap vermiyor istiyorum
+        kimse kim kimi nereye nerede gece bugun yarin simdi yasayabilir boyayabilir
+        odami oda esim sigorta belgesi aidat aidatlar yuksek acil lazim sagol berbat
+        berbatsin selam gondereyim aramaliyim bozulursa
         """.split()
     ),
 }
