@@ -24,6 +24,7 @@ TOPICS = (
     "panne de chauffage, d'eau chaude, de chaudière ou de ventilation",
     "plomberie : fuite d'eau, évier ou toilettes bouchés, dégât des eaux, toit qui fuit",
     "électricité dans le logement : prise, lumière, compteur, panne de courant",
+    "le logement abîmé : fenêtre, porte, volet, sol, plafond, mur fissuré, cave inondée",
     "humidité, moisissures et condensation sur les murs",
     "nuisibles et insectes dans le logement : cafards, punaises de lit, fourmis, puces, "
     "souris, rats, pigeons",

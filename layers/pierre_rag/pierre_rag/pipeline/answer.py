@@ -59,7 +59,7 @@ class PipelineConfig:
     # which any message gets "nothing found". Calibrated with `pierre eval gating`.
     in_scope_min_cosine: float = 0.30
     nothing_found_min_cosine: float = 0.22
-    scope_min_cosine: float = 0.25  # a message this close to a covered topic is in scope
+    scope_min_cosine: float = 0.30  # as close to a covered topic as to a section: in scope
     history_turns: int = 8
     # A message received this long ago and still unanswered was abandoned by its request.
     abandoned_after_ms: int = ABANDONED_AFTER_MS

@@ -19,49 +19,45 @@ import re
 
 from pierre_rag.pipeline.language import fold
 
-# Matched as the start of a word (at least 4 letters each).
+# Matched as the start of a word. None is a word of another language or a common prefix of
+# one ("rent" is in "rentrée", "pest" in "pesto", "fare" is Italian), nor as often about
+# something else ("assurance" of a car, "casero" homemade, "blocked" on a phone).
 _STEMS = frozenset(
     """
     logement loger habiter habite pavillon demenag emmenag appart studio residence immeuble
-    batiment hlm locatai bailleur proprietaire agence
-    proprio loyer baux quittance preavis caution
-    attribution dalo caleol mutation echange charges regularisation chauffag chaudiere
-    radiateur ballon chauffe fuite degat infiltration plomberie robinet canalisation
-    humid moisi moisissure condensation salpetre cafard blatte punaise souris rongeur
-    nuisible guepe frelon voisin voisinage tapage ascenseur interphone digicode badge gardien
-    concierge parabole parking garage cave palier escalier vitre fenetre plafond serrure
-    encombrant poubelle ordure assurance habitation expulsion impaye surendettement
-    visale locapass sous-location souslou colocation meuble heberg squat toiture gouttiere
-    evier lavabo douche baignoire toilette chasse bouche canalis disjoncteur electricite
-    compteur ventilation vmc fourmi puces insecte pigeon moquette
-    housing landlord tenancy tenant lease rent renting flat apartment deposit heating boiler
-    radiator leak leaking damp mould mold cockroach roach bedbug bug bugs mice mouse rodent
-    pest neighbour neighbor caretaker lift elevator intercom plumbing shower toilet sink
-    blocked roof ceiling electricity fleas ants insect ventilation
-    vivienda alquiler casero arrendador inquilino piso calefaccion fuga gotera humedad moho
-    cucaracha chinche raton vecino fianza desahucio techo fregadero atascad hormiga ducha
-    habitacao moradia aluguel senhorio inquilino aquecimento infiltracao humidade umidade
-    bolor mofo barata percevejo rato vizinho caucao despejo teto entupid formiga chuveiro
-    alloggio affitto locatore inquilino riscaldamento perdita umidita muffa scarafaggi
-    scarafaggio cimici topi vicino condominio cauzione sfratto disinfestazione
-    wohnung miete vermieter mieter sozialwohnung heizung wasserschaden feucht schimmel
-    kakerlake kakerlaken bettwanze bettwanzen mause ratten nachbar kaution kammerjager
-    spulbecken verstopft ameise dusche
-    konut kira kiraci kalorifer petek sizinti nem kuf hamambocegi tahtakurusu fare komsu
-    depozito tahliye tavan tikan karinca lavabo
+    batiment hlm locatai bailleur proprietaire agence proprio loyer baux quittance preavis
+    caution attribution dalo caleol mutation echange charges regularisation chauffag chaudiere
+    radiateur fuite degat infiltration plomberie robinet canalisation humid moisi moisissure
+    condensation salpetre cafard blatte punaise souris rongeur nuisible guepe frelon voisin
+    voisinage tapage ascenseur interphone digicode badge gardien concierge parabole parking cave
+    palier escalier vitre fenetre plafond serrure encombrant poubelle ordure habitation
+    expulsion impaye surendettement visale locapass sous-location souslou colocation heberg
+    toiture gouttiere evier lavabo douche baignoire toilette canalis disjoncteur electricite
+    compteur ventilation vmc fourmi puces insecte pigeon moquette plancher volet platre fissure
+    housing landlord tenancy lease renting apartment deposit heating boiler radiator leak
+    leaking damp mould mold cockroach roach bedbug mice mouse rodent neighbour neighbor
+    caretaker elevator intercom plumbing shower toilet sink roof ceiling electricity fleas ants
+    insect ventilation basement shutter plaster vivienda alquiler arrendador inquilino piso
+    calefaccion fuga gotera humedad moho cucaracha chinche raton vecino fianza desahucio techo
+    fregadero atascad hormiga ducha ventana puerta persiana sotano habitacao moradia aluguel
+    senhorio inquilino aquecimento infiltracao humidade umidade bolor mofo barata percevejo rato
+    vizinho caucao despejo teto entupid formiga chuveiro janela estore alloggio affitto locatore
+    inquilino riscaldamento umidita muffa scarafaggi scarafaggio cimici vicino condominio
+    cauzione sfratto disinfestazione soffitto lavandino intasat formiche doccia finestra
+    tapparella intonaco cantina wohnung miete vermieter mieter sozialwohnung heizung
+    wasserschaden feucht schimmel kakerlake kakerlaken bettwanze bettwanzen mause ratten nachbar
+    kaution kammerjager spulbecken verstopft ameise dusche fenster rolladen keller konut kira
+    kiraci kalorifer petek sizinti kuf hamambocegi tahtakurusu komsu depozito tahliye tavan
+    tikan karinca lavabo pencere panjur bodrum squatt
     """.split()
 )
 # Matched as whole words only (short, or a prefix of unrelated words).
 _WORDS = frozenset(
     """
-    apl als caf bail cle cles eau gaz rat rats mur murs porte t1 t2 t3 t4 t5 f1 f2 f3 f4
-    toit wc hall prise prises
-    rent flat water gas rats wall walls
-    agua gas piso pared paredes ratas llave llaves
-    agua casa renda gas parede paredes ratos chave
-    casa gas muro muri acqua bagno chiave
-    gas wasser wand bad schlussel
-    ev su gaz duvar anahtar
+    apl caf bail cle cles eau gaz rat rats mur murs porte t1 t2 t3 t4 t5 f2 f3 f4 toit wc hall
+    window door floor rent flat water gas rats wall walls agua gas piso pared paredes ratas
+    llave llaves agua casa renda gas parede paredes ratos chave casa gas muro muri acqua bagno
+    chiave gas wasser wand schlussel ev gaz duvar anahtar lift nem topi chauffe-eau pest pests
     """.split()
 )
 # Arabic and Cyrillic stems and phrases, matched anywhere (articles and endings are attached);
@@ -96,6 +92,9 @@ _INFIXES = (
     "كهرباء",  # electricity
     "جدار",  # wall
     "جدران",  # walls
+    "نافذة",  # window
+    "شباك",  # window
+    "قبو",  # cellar
     "квартир",  # flat (uk, ru)
     "житл",  # housing (uk)
     "жиль",  # housing (ru)
@@ -114,6 +113,10 @@ _INFIXES = (
     "клоп",  # bed bugs (uk, ru)
     "сусід",  # neighbour (uk)
     "сосед",  # neighbour (ru)
+    "вікн",  # window (uk)
+    "окн",  # window (ru)
+    "підвал",  # cellar (uk)
+    "подвал",  # cellar (ru)
     "ліфт",  # lift (uk)
     "лифт",  # lift (ru)
 )
