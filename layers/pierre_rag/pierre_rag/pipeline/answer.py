@@ -55,8 +55,9 @@ class ProtectedContextError(PermissionError):
 
 @dataclass(frozen=True)
 class PipelineConfig:
-    # Top-1 dense cosine under which the local heuristic calls a message off-topic, and under
-    # which any message gets "nothing found". Calibrated with `pierre eval gating`.
+    # Top-1 dense cosine under which the local heuristic calls a message off-topic (unless it
+    # names a housing matter or comes close to a covered topic, see ``gate``), and under which
+    # any message gets "nothing found". Measured with infra/bench_gate.py.
     in_scope_min_cosine: float = 0.30
     nothing_found_min_cosine: float = 0.22
     scope_min_cosine: float = 0.30  # as close to a covered topic as to a section: in scope
