@@ -146,6 +146,19 @@ def test_a_message_close_to_a_covered_topic_is_in_scope_without_its_words(scope_
     assert (reply is not None and reply.outcome is Outcome.OFF_TOPIC) is refused
 
 
+def test_an_insult_close_to_a_covered_topic_is_still_refused():
+    # Given what is left of an insult, close to a covered topic but naming no housing matter
+    left = "Va te faire, sale IA de"
+    understood = _understood(
+        "heuristic", abusive=True, standalone_question=left, search_queries=[left]
+    )
+    found = _found(top_cosine=0.25, scope_cosine=0.31)
+
+    # When it is gated after the search, then it gets the courteous refusal
+    reply = gate_search(understood, found, handoff=None, **THRESHOLDS)
+    assert reply is not None and reply.outcome is Outcome.ABUSIVE
+
+
 def test_sections_close_enough_go_on_to_the_answer():
     assert gate_search(_understood("heuristic"), _found(0.30), handoff=None, **THRESHOLDS) is None
 

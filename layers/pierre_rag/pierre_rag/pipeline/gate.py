@@ -57,9 +57,12 @@ def gate_search(
     handoff: str | None,
 ) -> FixedReply | None:
     """After the search: the fixed reply when the sections found cannot ground an answer."""
+    # Closeness to a covered topic is a hint for a plain question, not for what is left of an
+    # insult ("sale IA de…" comes close to cleanliness): that must name a housing matter.
+    near_topic = found.scope_cosine >= scope_min_cosine and not understanding.abusive
     in_scope = (
         found.top_cosine >= in_scope_min_cosine
-        or found.scope_cosine >= scope_min_cosine
+        or near_topic
         or any(
             names_housing_matter(query)
             for query in (understanding.standalone_question, *understanding.search_queries)
