@@ -24,6 +24,17 @@ def test_the_topics_are_embedded_once_then_compared_to_every_query() -> None:
     assert other < own
 
 
+def test_topics_loaded_ahead_are_not_embedded_again() -> None:
+    # given topics loaded at init
+    embedder = HashEmbedder()
+    topics = ScopeTopics(embedder)
+    topics.load()
+
+    # when a query is compared, then only the query was embedded since
+    topics.cosine(embedder.embed(["loyer"]))
+    assert embedder.calls == [len(TOPICS), 1]
+
+
 def test_no_query_is_close_to_nothing() -> None:
     assert ScopeTopics(HashEmbedder()).cosine(np.zeros((0, 64), dtype=np.float32)) == 0.0
 

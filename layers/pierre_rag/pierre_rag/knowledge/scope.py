@@ -42,16 +42,20 @@ TOPICS = (
 
 
 class ScopeTopics:
-    """The topics' vectors, embedded on first use (at the first search of a container)."""
+    """The topics' vectors, embedded by :meth:`load` or on first use."""
 
     def __init__(self, embedder: Embedder) -> None:
         self._embedder = embedder
         self._vectors: Vectors | None = None
 
+    def load(self) -> Vectors:
+        """Embed the topics now (at init with a local model: ~70 ms the first question saves)."""
+        if self._vectors is None:
+            self._vectors = self._embedder.embed(TOPICS)
+        return self._vectors
+
     def cosine(self, queries: Vectors) -> float:
         """The best cosine between any query vector and any topic (vectors are unit rows)."""
         if len(queries) == 0:
             return 0.0
-        if self._vectors is None:
-            self._vectors = self._embedder.embed(TOPICS)
-        return float(np.max(queries @ self._vectors.T))
+        return float(np.max(queries @ self.load().T))
