@@ -78,13 +78,15 @@ def served_landlords(
 
 def knowledge(settings: Settings, *, warm: bool = False) -> KnowledgeBase:
     """The datastore of ``PIERRE_DATASTORE`` with the embedder of the environment; ``warm``
-    loads the embedding model now (cold start) rather than on the first question."""
+    loads the embedding model and embeds the gate's topics now (cold start) rather than on the
+    first question."""
     from pierre_rag.knowledge.search import KnowledgeBase
 
     base = KnowledgeBase.open(settings.datastore_path)
     load = getattr(base.embedder, "load", None)
     if warm and callable(load):
         load()
+        base.scope.load()
     return base
 
 

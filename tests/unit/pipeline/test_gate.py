@@ -9,7 +9,11 @@ from pierre_rag.pipeline.gate import courtesy_reminder, gate, gate_search
 from pierre_rag.pipeline.models import Outcome, Understanding
 
 GREETING = "Bonjour, je suis Pierre."
-THRESHOLDS = {"in_scope_min_cosine": 0.30, "nothing_found_min_cosine": 0.22}
+THRESHOLDS = {
+    "in_scope_min_cosine": 0.30,
+    "nothing_found_min_cosine": 0.22,
+    "scope_min_cosine": 0.30,
+}
 
 
 def _understood(source: str = "llm", **fields: object) -> Understanding:
@@ -18,7 +22,7 @@ def _understood(source: str = "llm", **fields: object) -> Understanding:
     )
 
 
-def _found(top_cosine: float, results: int = 1) -> SearchResponse:
+def _found(top_cosine: float, results: int = 1, scope_cosine: float = 0.0) -> SearchResponse:
     result = SearchResult(
         chunk_id=1,
         file="a.md",
@@ -30,7 +34,9 @@ def _found(top_cosine: float, results: int = 1) -> SearchResponse:
         landlord=None,
         score=1.0,
     )
-    return SearchResponse(results=[result] * results, top_cosine=top_cosine, queries=["q"])
+    return SearchResponse(
+        results=[result] * results, top_cosine=top_cosine, queries=["q"], scope_cosine=scope_cosine
+    )
 
 
 def test_small_talk_gets_the_greeting_whatever_was_understood():
@@ -79,12 +85,13 @@ def test_the_local_rules_never_refuse_before_the_search():
 
 
 def test_after_the_search_a_low_top_score_is_off_topic_for_the_local_rules_only():
-    # Given a search whose best section is weakly related (above "nothing found")
+    # Given a message that names no housing matter, whose best section is weakly related
     found = _found(top_cosine=0.25)
+    question = {"standalone_question": "qui a gagné le match ?", "search_queries": []}
 
     # When the local rules' and the LLM's understandings are gated on it
-    local = gate_search(_understood("heuristic"), found, handoff=None, **THRESHOLDS)
-    llm = gate_search(_understood("llm"), found, handoff=None, **THRESHOLDS)
+    local = gate_search(_understood("heuristic", **question), found, handoff=None, **THRESHOLDS)
+    llm = gate_search(_understood("llm", **question), found, handoff=None, **THRESHOLDS)
 
     # Then the local rules call it off-topic; the LLM's in-scope verdict stands
     assert local is not None and local.outcome is Outcome.OFF_TOPIC
@@ -102,6 +109,54 @@ def test_nothing_found_offers_the_human_contact(top_cosine, results):
     # Then the reply says so and offers the contact
     assert reply is not None and reply.outcome is Outcome.NOTHING_FOUND
     assert reply.text.endswith("Pour une réponse personnalisée : Agence, 01 99.")
+
+
+@pytest.mark.parametrize(
+    ("question", "top_cosine", "outcome"),
+    [
+        ("J'ai des punaises de lit, qui paie le traitement ?", 0.25, None),
+        ("يوجد تسرب مياه من السقف في المطبخ، ماذا أفعل؟", 0.25, None),
+        ("Протікає вода зі стелі у ванній", 0.15, Outcome.NOTHING_FOUND),
+        ("moisissure noire au plafond", 0.15, Outcome.NOTHING_FOUND),
+    ],
+)
+def test_a_housing_matter_is_never_off_topic_for_the_local_rules(question, top_cosine, outcome):
+    # Given a housing question the knowledge answers weakly or not at all (pests, damp, a leak)
+    understood = _understood("heuristic", standalone_question=question, search_queries=[question])
+
+    # When it is gated after the search
+    reply = gate_search(understood, _found(top_cosine), handoff="Agence", **THRESHOLDS)
+
+    # Then it is not refused: answered from what was found, or "nothing found" and the contact
+    assert (reply.outcome if reply else None) is outcome
+
+
+@pytest.mark.parametrize(("scope_cosine", "refused"), [(0.30, False), (0.29, True)])
+def test_a_message_close_to_a_covered_topic_is_in_scope_without_its_words(scope_cosine, refused):
+    # Given a message naming no housing word, far from every section, as close to a topic the
+    # assistant covers as the threshold or just under it
+    question = "no traga nada desde ayer"
+    understood = _understood("heuristic", standalone_question=question, search_queries=[question])
+    found = _found(top_cosine=0.25, scope_cosine=scope_cosine)
+
+    # When it is gated after the search
+    reply = gate_search(understood, found, handoff=None, **THRESHOLDS)
+
+    # Then it is refused only under the threshold
+    assert (reply is not None and reply.outcome is Outcome.OFF_TOPIC) is refused
+
+
+def test_an_insult_close_to_a_covered_topic_is_still_refused():
+    # Given what is left of an insult, close to a covered topic but naming no housing matter
+    left = "Va te faire, sale IA de"
+    understood = _understood(
+        "heuristic", abusive=True, standalone_question=left, search_queries=[left]
+    )
+    found = _found(top_cosine=0.25, scope_cosine=0.31)
+
+    # When it is gated after the search, then it gets the courteous refusal
+    reply = gate_search(understood, found, handoff=None, **THRESHOLDS)
+    assert reply is not None and reply.outcome is Outcome.ABUSIVE
 
 
 def test_sections_close_enough_go_on_to_the_answer():

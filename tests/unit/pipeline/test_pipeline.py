@@ -152,6 +152,32 @@ def test_local_gating_refuses_politely(extractive, text, outcome):
     assert "logement" in result.text or "housing" in result.text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "J'ai des punaises de lit, qui paie le traitement ?",
+        "يوجد تسرب مياه من السقف في المطبخ، ماذا أفعل؟",
+        "Немає опалення вже три дні",
+    ],
+)
+def test_local_gating_never_refuses_a_housing_matter_the_knowledge_lacks(extractive, text):
+    # Given a housing question, in French, Arabic or Ukrainian, on a knowledge base that has
+    # nothing on it; When it is answered without an LLM
+    result = asyncio.run(extractive.answer(_request(text)))
+
+    # Then it is not refused as off-topic
+    assert result.outcome is not Outcome.OFF_TOPIC
+
+
+@pytest.mark.parametrize("text", ["t'es vraiment un robot débile", "Tu es nul"])
+def test_a_french_insult_is_answered_in_french(extractive, text):
+    # Given a short French insult (once answered in Spanish); When it is answered
+    result = asyncio.run(extractive.answer(_request(text)))
+
+    # Then the reply is in French
+    assert result.language == "fr"
+
+
 def test_profanity_with_a_real_question_is_answered(extractive):
     result = asyncio.run(
         extractive.answer(_request("putain ma chaudière est en panne, qui appeler ?"))

@@ -82,6 +82,9 @@ class SearchResponse(BaseModel):
     results: list[SearchResult]
     top_cosine: float = Field(description="best dense cosine over visible chunks, 0 when none")
     queries: list[str]
+    scope_cosine: float = Field(
+        default=0.0, description="best cosine to a topic the assistant covers (knowledge.scope)"
+    )
 
 
 class DatastoreMeta(BaseModel):

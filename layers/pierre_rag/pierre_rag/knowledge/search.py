@@ -17,6 +17,7 @@ from pierre_rag.knowledge.embeddings import Embedder, OpenAIEmbedder, embedder_f
 from pierre_rag.knowledge.followup import FollowUpModel
 from pierre_rag.knowledge.models import DEFAULT_ACCESS, AccessLevel, SearchResponse, SearchResult
 from pierre_rag.knowledge.query import QueryPlan, plan_query
+from pierre_rag.knowledge.scope import ScopeTopics
 from pierre_rag.knowledge.sources import visible_scopes
 
 
@@ -43,6 +44,7 @@ class QueryRankings:
     bm25: list[int]
     bm25_weight: float
     names: list[int]
+    scope_cosine: float = 0.0  # closest topic the assistant covers (``knowledge.scope``)
 
 
 @dataclass
@@ -65,6 +67,7 @@ class KnowledgeBase:
         self.datastore = datastore
         self.embedder = embedder
         self.config = config or SearchConfig()
+        self.scope = ScopeTopics(embedder)
 
     @classmethod
     def open(cls, path: Path, embedder: Embedder | None = None) -> KnowledgeBase:
@@ -130,7 +133,9 @@ class KnowledgeBase:
             dense = self.datastore.knn(vector, self.embedder.model_id, scopes, cfg.candidates)
             bm25_weight = cfg.bm25_weight * (1.0 if plan.french else cfg.foreign_bm25_weight)
             bm25 = [cid for cid, _ in self._bm25(plan, scopes)] if bm25_weight > 0 else []
-            out.append(QueryRankings(dense, bm25, bm25_weight, self._names(plan, scopes)))
+            names = self._names(plan, scopes)
+            scope = self.scope.cosine(vector[None, :])
+            out.append(QueryRankings(dense, bm25, bm25_weight, names, scope))
         return out
 
     def _fused(
@@ -144,6 +149,7 @@ class KnowledgeBase:
         cfg = self.config
         fused: dict[int, _Fused] = {}
         top_cosine = 0.0
+        scope_cosine = max((ranking.scope_cosine for ranking in rankings), default=0.0)
         for ranking, weight in zip(rankings, weights, strict=True):
             if ranking.dense:
                 top_cosine = max(top_cosine, ranking.dense[0][1])
@@ -161,7 +167,9 @@ class KnowledgeBase:
                 entry.score += weight * cfg.names_weight / (cfg.rrf_k + 1)
         ranked = sorted(fused.items(), key=lambda item: -item[1].score)
         results = self._materialise(ranked, k)
-        return SearchResponse(results=results, top_cosine=top_cosine, queries=queries)
+        return SearchResponse(
+            results=results, top_cosine=top_cosine, queries=queries, scope_cosine=scope_cosine
+        )
 
     def _bm25(self, plan: QueryPlan, scopes: Sequence[str]) -> list[tuple[int, float]]:
         return self.datastore.bm25(plan.match, scopes, self.config.candidates)

@@ -60,10 +60,12 @@ class ProtectedContextError(PermissionError):
 
 @dataclass(frozen=True)
 class PipelineConfig:
-    # Top-1 dense cosine under which the local heuristic calls a message off-topic, and under
-    # which any message gets "nothing found". Calibrated with `pierre eval gating`.
+    # Top-1 dense cosine under which the local heuristic calls a message off-topic (unless it
+    # names a housing matter or comes close to a covered topic, see ``gate``), and under which
+    # any message gets "nothing found". Measured with infra/bench_gate.py.
     in_scope_min_cosine: float = 0.30
     nothing_found_min_cosine: float = 0.22
+    scope_min_cosine: float = 0.30  # as close to a covered topic as to a section: in scope
     history_turns: int = 8
     # A message received this long ago and still unanswered was abandoned by its request.
     abandoned_after_ms: int = ABANDONED_AFTER_MS
@@ -234,6 +236,7 @@ class Pipeline:
             found,
             in_scope_min_cosine=self.config.in_scope_min_cosine,
             nothing_found_min_cosine=self.config.nothing_found_min_cosine,
+            scope_min_cosine=self.config.scope_min_cosine,
             handoff=turn.style.contact(turn.context),
         )
         return fixed if fixed is not None else number_sources(found.results, turn.style.sources)

@@ -3,8 +3,11 @@
 Two checks, because the local heuristic cannot judge scope without retrieval:
 :func:`gate` runs on the understanding alone (small talk, insults with nothing to search, an
 LLM's off-topic verdict); :func:`gate_search` runs on what the search found (the heuristic's
-off-topic verdict from the top cosine, and "nothing found"). A message both let through is
-answered from its sources.
+off-topic verdict, and "nothing found"). A message both let through is answered from its
+sources. The heuristic refuses a message as off-topic only when it names no housing matter
+(``pipeline.scope``), comes close to no topic the assistant covers (``knowledge.scope``) and
+the search found no section close: a housing question the knowledge does not answer gets
+"nothing found" and the landlord's contact, not a refusal.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from dataclasses import dataclass
 from pierre_rag.knowledge.models import SearchResponse
 from pierre_rag.pipeline import messages
 from pierre_rag.pipeline.models import Outcome, Understanding
+from pierre_rag.pipeline.scope import names_housing_matter
 from pierre_rag.pipeline.understanding import is_small_talk
 
 
@@ -49,10 +53,21 @@ def gate_search(
     *,
     in_scope_min_cosine: float,
     nothing_found_min_cosine: float,
+    scope_min_cosine: float,
     handoff: str | None,
 ) -> FixedReply | None:
     """After the search: the fixed reply when the sections found cannot ground an answer."""
-    in_scope = found.top_cosine >= in_scope_min_cosine
+    # Closeness to a covered topic is a hint for a plain question, not for what is left of an
+    # insult ("sale IA de…" comes close to cleanliness): that must name a housing matter.
+    near_topic = found.scope_cosine >= scope_min_cosine and not understanding.abusive
+    in_scope = (
+        found.top_cosine >= in_scope_min_cosine
+        or near_topic
+        or any(
+            names_housing_matter(query)
+            for query in (understanding.standalone_question, *understanding.search_queries)
+        )
+    )
     if understanding.source == "heuristic" and not in_scope:
         return refusal(understanding)
     if not found.results or found.top_cosine < nothing_found_min_cosine:
