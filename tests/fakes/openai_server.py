@@ -1,7 +1,9 @@
 """A small OpenAI-compatible server for tests: the real wire format, scripted behaviour.
 
 It answers ``POST /v1/chat/completions`` (JSON or ``text/event-stream`` chunks with a final
-usage chunk), records every request, and can fail or stall on demand::
+usage chunk), records every request, and can fail or stall on demand, or answer as small
+models and content filters do: no text (``Reply("")``), blank text (``Reply("\n\n")``), or
+a ``content_filter`` finish (``Reply("Je", finish_reason="content_filter")``)::
 
     with FakeOpenAI() as fake:
         fake.responder = lambda request: Reply("Bonjour")
@@ -26,6 +28,7 @@ class Reply:
     prompt_tokens: int = 0  # 0: count words of the prompt
     completion_tokens: int = 0  # 0: count words of the reply
     chunk_size: int = 8  # characters per streamed delta
+    finish_reason: str = "stop"  # "content_filter": the provider's filter stopped it
 
 
 @dataclass(frozen=True)
@@ -122,7 +125,12 @@ class FakeOpenAI(BackgroundServer):
                     for p in pieces
                 ]
                 events.append(
-                    {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+                    {
+                        **base,
+                        "choices": [
+                            {"index": 0, "delta": {}, "finish_reason": reply.finish_reason}
+                        ],
+                    }
                 )
                 if (request.get("stream_options") or {}).get("include_usage"):
                     events.append({**base, "choices": [], "usage": _usage(request, reply)})
@@ -164,7 +172,7 @@ def _completion(request: dict[str, Any], reply: Reply) -> dict[str, Any]:
             {
                 "index": 0,
                 "message": {"role": "assistant", "content": reply.text},
-                "finish_reason": "stop",
+                "finish_reason": reply.finish_reason,
             }
         ],
         "usage": _usage(request, reply),
