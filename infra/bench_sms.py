@@ -1,6 +1,7 @@
 """SMS channel benchmark: webhook ack latency, webhook import cost, SMS parts per answer.
 
     .venv/bin/python infra/bench_sms.py [--iterations 300] [--questions PATH] [--datastore PATH]
+    .venv/bin/python infra/bench_sms.py --only-parts [--sample 20] [--part-price 0.05]
 
 1. Ack latency: the real webhook handler called with the recorded event
    (tests/events/cm_webhook_inbound.json), warm, against moto in-process (DynamoDB
@@ -8,7 +9,10 @@
 2. Import: ``python -X importtime`` of the webhook handler in a fresh interpreter, and
    whether numpy or the pipeline got imported.
 3. Parts per answer: the pipeline in extractive mode (PIERRE_LLM=off) over the dev
-   benchmark's questions, each answer split into SMS parts.
+   benchmark's questions, each answer split into SMS parts as sent by default (spelled as
+   written: UCS-2 when a letter needs it) and as a landlord folding accents would send it
+   (``sms.fold_accents: true``: GSM-7 when folding makes it so). One line per answer of the
+   sample gives both, and the parts folding saves; ``--part-price`` turns parts into money.
 """
 
 from __future__ import annotations
@@ -108,22 +112,19 @@ def bench_import() -> dict[str, Any]:
     }
 
 
-def bench_parts(questions: Path, datastore: Path) -> dict[str, Any]:
+def sms_answers(questions: Path, datastore: Path, sample: int | None) -> list[tuple[str, str]]:
+    """(question id, SMS answer) of the pipeline in extractive mode, one question at a time."""
     os.environ["PIERRE_LLM"] = "off"
     from pierre_rag.knowledge.search import KnowledgeBase
     from pierre_rag.landlords import LandlordRegistry
     from pierre_rag.pipeline import Pipeline, TurnRequest
-    from pierre_rag.sms.splitting import split_sms
 
     registry = LandlordRegistry.from_directory(REPO / "knowledge")
     pipeline = Pipeline(registry, KnowledgeBase.open(datastore), None, lambda landlord: None)
     rows = [json.loads(line) for line in questions.read_text().splitlines() if line.strip()]
-    parts: list[int] = []
-    chars: list[int] = []
-    encodings: collections.Counter[str] = collections.Counter()
-    truncated = 0
+    answers = []
     loop = asyncio.new_event_loop()
-    for row in rows:  # one at a time, as the worker does
+    for row in rows[:sample]:  # one at a time, as the worker does
         result = loop.run_until_complete(
             pipeline.answer(
                 TurnRequest(
@@ -135,15 +136,40 @@ def bench_parts(questions: Path, datastore: Path) -> dict[str, Any]:
                 )
             )
         )
-        split = split_sms(result.text)
-        parts.append(len(split.parts))
-        chars.append(len(result.text))
-        encodings[split.encoding.value] += 1
-        truncated += split.truncated
+        answers.append((row["id"], result.text))
     loop.run_until_complete(loop.shutdown_asyncgens())
     loop.close()
-    return {
-        "answers": len(rows),
+    return answers
+
+
+def bench_parts(answers: list[tuple[str, str]], part_price: float | None) -> dict[str, Any]:
+    """Parts per answer as sent by default (spelled) and with accents folded; prints one line
+    per answer."""
+    from pierre_rag.sms.splitting import split_sms
+
+    parts: list[int] = []
+    folded_parts: list[int] = []
+    chars: list[int] = []
+    encodings: collections.Counter[str] = collections.Counter()
+    folded_encodings: collections.Counter[str] = collections.Counter()
+    truncated = 0
+    print(f"{'answer':<16} {'chars':>5}  {'spelled':>9}  {'folded':>9}  {'saved':>5}")
+    for answer_id, text in answers:
+        spelled, folded = split_sms(text), split_sms(text, fold_accents=True)
+        parts.append(len(spelled.parts))
+        folded_parts.append(len(folded.parts))
+        chars.append(len(text))
+        encodings[spelled.encoding.value] += 1
+        folded_encodings[folded.encoding.value] += 1
+        truncated += spelled.truncated
+        print(
+            f"{answer_id[:16]:<16} {len(text):>5}  "
+            f"{spelled.encoding.value} {len(spelled.parts):>4}  "
+            f"{folded.encoding.value} {len(folded.parts):>4}  "
+            f"{len(spelled.parts) - len(folded.parts):>5}"
+        )
+    report: dict[str, Any] = {
+        "answers": len(answers),
         "parts_histogram": dict(sorted(collections.Counter(parts).items())),
         "parts_mean": round(statistics.mean(parts), 2),
         "parts_median": statistics.median(parts),
@@ -151,7 +177,19 @@ def bench_parts(questions: Path, datastore: Path) -> dict[str, Any]:
         "answer_chars_median": statistics.median(chars),
         "encodings": dict(encodings),
         "truncated_at_8_parts": truncated,
+        "parts_total": sum(parts),
+        "folded": {
+            "parts_histogram": dict(sorted(collections.Counter(folded_parts).items())),
+            "parts_mean": round(statistics.mean(folded_parts), 2),
+            "encodings": dict(folded_encodings),
+            "parts_total": sum(folded_parts),
+        },
+        "parts_saved_by_folding": sum(parts) - sum(folded_parts),
     }
+    if part_price is not None:
+        report["cost_spelled"] = round(sum(parts) * part_price, 2)
+        report["cost_folded"] = round(sum(folded_parts) * part_price, 2)
+    return report
 
 
 def main() -> int:
@@ -160,13 +198,21 @@ def main() -> int:
     parser.add_argument("--questions", type=Path, default=SHARED / "bench" / "questions.dev.jsonl")
     parser.add_argument("--datastore", type=Path, default=REPO / "build" / "datastore.sqlite")
     parser.add_argument("--skip-parts", action="store_true")
+    parser.add_argument("--only-parts", action="store_true", help="skip the ack and import runs")
+    parser.add_argument("--sample", type=int, default=None, help="first N questions (default all)")
+    parser.add_argument(
+        "--part-price", type=float, default=None, help="price of one SMS part, to print costs"
+    )
     args = parser.parse_args()
-    report: dict[str, Any] = {"import": bench_import(), "ack": bench_ack(args.iterations)}
+    report: dict[str, Any] = (
+        {} if args.only_parts else {"import": bench_import(), "ack": bench_ack(args.iterations)}
+    )
     if not args.skip_parts:
         if not args.questions.exists() or not args.datastore.exists():
             print("parts: questions or datastore missing (make datastore)", file=sys.stderr)
         else:
-            report["parts"] = bench_parts(args.questions, args.datastore)
+            answers = sms_answers(args.questions, args.datastore, args.sample)
+            report["parts"] = bench_parts(answers, args.part_price)
     print(json.dumps(report, indent=2, default=lambda v: round(v, 1)))
     return 0
 

@@ -107,6 +107,7 @@ def build_worker(
             wiring.rate_limiter(settings, dynamodb),
             lambda landlord: registry.get(landlord).sms.answers_per_hour,
         ),
+        fold_accents=lambda landlord: registry.get(landlord).sms.fold_accents,
     )
 
 

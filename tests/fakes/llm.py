@@ -5,7 +5,8 @@
 ``complete`` (the understanding call) returns ``understood``; ``stream`` (the answer) yields
 ``answer`` in pieces of ``piece_chars`` characters, then a last chunk with the usage and the
 model. ``fail_understanding`` makes ``complete`` raise; ``fail_after`` makes ``stream`` raise
-after that many pieces (0: before the first). Every call is recorded in ``calls``.
+after that many pieces (0: before the first); ``finish_reason`` is what both say last
+(``content_filter``: the provider's filter stopped them). Every call is recorded in ``calls``.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class ScriptedLlm:
     model: str = "gpt-4o-mini-2024-07-18"
     fail_understanding: bool = False
     fail_after: int | None = None
+    finish_reason: str = "stop"
     calls: list[LlmCall] = field(default_factory=list)
 
     async def complete(
@@ -46,7 +48,7 @@ class ScriptedLlm:
         self.calls.append(LlmCall("complete", list(messages), max_tokens))
         if self.fail_understanding:
             raise LlmError("scripted understanding failure")
-        return Completion(self.understood, self.model, Usage(11, 7))
+        return Completion(self.understood, self.model, Usage(11, 7), self.finish_reason)
 
     async def stream(
         self,
@@ -66,4 +68,4 @@ class ScriptedLlm:
             yield StreamChunk(delta=piece)
         if self.fail_after is not None and self.fail_after >= len(pieces):
             raise LlmError("scripted generation failure")
-        yield StreamChunk(usage=self.usage, model=self.model)
+        yield StreamChunk(usage=self.usage, model=self.model, finish_reason=self.finish_reason)

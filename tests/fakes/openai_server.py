@@ -1,7 +1,10 @@
 """A small OpenAI-compatible server for tests: the real wire format, scripted behaviour.
 
-It answers ``POST /v1/chat/completions`` (JSON or ``text/event-stream`` chunks with a final
-usage chunk), records every request, and can fail or stall on demand::
+It answers ``GET /v1/models`` and ``POST /v1/chat/completions`` (JSON or ``text/event-stream``
+chunks with a final usage chunk), records every request, and can fail or stall on demand, or
+answer as small models and content filters do: no text (``Reply("")``), blank text
+(``Reply("\n\n")``), or a ``content_filter`` finish
+(``Reply("Je", finish_reason="content_filter")``)::
 
     with FakeOpenAI() as fake:
         fake.responder = lambda request: Reply("Bonjour")
@@ -26,6 +29,7 @@ class Reply:
     prompt_tokens: int = 0  # 0: count words of the prompt
     completion_tokens: int = 0  # 0: count words of the reply
     chunk_size: int = 8  # characters per streamed delta
+    finish_reason: str = "stop"  # "content_filter": the provider's filter stopped it
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,9 @@ class FakeOpenAI(BackgroundServer):
         fake = self
 
         class Handler(QuietJsonHandler):
+            def do_GET(self) -> None:
+                self.send_json(*_models(self.path))
+
             def do_POST(self) -> None:
                 body = self.read_body()
                 if self.path != "/v1/chat/completions":
@@ -98,34 +105,7 @@ class FakeOpenAI(BackgroundServer):
                 self.send_header("content-type", "text/event-stream")
                 self.send_header("transfer-encoding", "chunked")
                 self.end_headers()
-                base = {
-                    "id": "chatcmpl-fake",
-                    "object": "chat.completion.chunk",
-                    "created": int(time.time()),
-                    "model": request.get("model", "fake"),
-                }
-                pieces = [
-                    reply.text[i : i + reply.chunk_size]
-                    for i in range(0, len(reply.text), reply.chunk_size)
-                ]
-                events = [
-                    {
-                        **base,
-                        "choices": [
-                            {
-                                "index": 0,
-                                "delta": {"role": "assistant", "content": p},
-                                "finish_reason": None,
-                            }
-                        ],
-                    }
-                    for p in pieces
-                ]
-                events.append(
-                    {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
-                )
-                if (request.get("stream_options") or {}).get("include_usage"):
-                    events.append({**base, "choices": [], "usage": _usage(request, reply)})
+                events = _stream_events(request, reply)
                 try:
                     for event in events:
                         self._chunk(f"data: {json.dumps(event)}\n\n".encode())
@@ -140,6 +120,41 @@ class FakeOpenAI(BackgroundServer):
 
         self._serve(self.host, 0, Handler, "fake-openai")
         return self
+
+
+def _stream_events(request: dict[str, Any], reply: Reply) -> list[dict[str, Any]]:
+    """The reply's chunks: its text in pieces, a last chunk with the finish reason, then the
+    usage when the request asked for it."""
+    base = {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": request.get("model", "fake"),
+    }
+    pieces = [
+        reply.text[i : i + reply.chunk_size] for i in range(0, len(reply.text), reply.chunk_size)
+    ]
+    events: list[dict[str, Any]] = [
+        {
+            **base,
+            "choices": [
+                {"index": 0, "delta": {"role": "assistant", "content": p}, "finish_reason": None}
+            ],
+        }
+        for p in pieces
+    ]
+    events.append(
+        {**base, "choices": [{"index": 0, "delta": {}, "finish_reason": reply.finish_reason}]}
+    )
+    if (request.get("stream_options") or {}).get("include_usage"):
+        events.append({**base, "choices": [], "usage": _usage(request, reply)})
+    return events
+
+
+def _models(path: str) -> tuple[int, dict[str, Any]]:
+    if path != "/v1/models":
+        return 404, {"error": {"message": f"no route {path}"}}
+    return 200, {"object": "list", "data": [{"id": "fake", "object": "model"}]}
 
 
 def _usage(request: dict[str, Any], reply: Reply) -> dict[str, int]:
@@ -164,7 +179,7 @@ def _completion(request: dict[str, Any], reply: Reply) -> dict[str, Any]:
             {
                 "index": 0,
                 "message": {"role": "assistant", "content": reply.text},
-                "finish_reason": "stop",
+                "finish_reason": reply.finish_reason,
             }
         ],
         "usage": _usage(request, reply),

@@ -149,6 +149,10 @@ class SmsConfig(_Strict):
     numbers: list[str] = Field(default_factory=list, max_length=20)
     # Answers one number gets per hour; past it, one notice, then silence until the next hour.
     answers_per_hour: int = Field(default=20, ge=1, le=1000)
+    # False: answers keep their spelling; a letter GSM-7 lacks (ê, ç, ô…) sends them as UCS-2,
+    # 67 characters a part. True: such letters lose their accent when that makes the answer
+    # GSM-7 (153 a part), about half the parts, but "Côté" reads "Coté".
+    fold_accents: bool = False
 
     @field_validator("numbers")
     @classmethod

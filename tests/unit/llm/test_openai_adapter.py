@@ -109,3 +109,28 @@ def test_resilient_client_gives_up_with_the_last_error(fake):
     with pytest.raises(LlmUnavailableError):
         asyncio.run(client.complete(MESSAGES, max_tokens=5))
     assert len(fake.requests) == 3
+
+
+@pytest.mark.parametrize("finish_reason", ["stop", "length", "content_filter"])
+def test_stream_and_completion_say_why_the_model_stopped(fake, finish_reason):
+    # Given a provider ending its answer for that reason
+    fake.script(Reply("Le préavis", finish_reason=finish_reason))
+
+    # When the answer is streamed, then asked whole
+    _, chunks = asyncio.run(_collect(_client(fake).stream(MESSAGES, max_tokens=50)))
+    completion = asyncio.run(_client(fake).complete(MESSAGES, max_tokens=50))
+
+    # Then both carry the reason: the stream on its last chunk
+    assert chunks[-1].finish_reason == finish_reason
+    assert completion.finish_reason == finish_reason
+
+
+@pytest.mark.parametrize("text", ["", "\n\n  "])
+def test_an_empty_or_blank_stream_arrives_as_it_was_sent(fake, text):
+    # The adapter reports what the provider sent; deciding it is no answer is llm.usable's job
+    fake.script(Reply(text, chunk_size=2))
+
+    streamed, chunks = asyncio.run(_collect(_client(fake).stream(MESSAGES, max_tokens=50)))
+
+    assert streamed == text
+    assert chunks[-1].usage is not None and chunks[-1].finish_reason == "stop"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from pierre_rag.conversations import Turn
 from pierre_rag.landlords import ContextConfig, Handoff, LandlordConfig
 from pierre_rag.pipeline.channels import SMS, WEB, ChannelStyle
@@ -245,3 +247,62 @@ def test_when_every_answer_would_repeat_the_previous_one_nothing_new_is_said_wit
 
 def _one_source() -> Grounding:
     return Grounding(sources=list(GROUNDING.sources), texts=list(GROUNDING.texts))
+
+
+@pytest.mark.parametrize("style", [WEB, SMS], ids=["web", "sms"])
+@pytest.mark.parametrize(
+    "llm",
+    [
+        ScriptedLlm(answer=""),
+        ScriptedLlm(answer="\n\n   \n", piece_chars=2),
+        ScriptedLlm(answer="", finish_reason="content_filter"),
+    ],
+    ids=["empty", "blank", "filtered"],
+)
+def test_an_llm_answering_nothing_is_replaced_by_excerpts(style, llm):
+    # Given an LLM whose stream ends with no visible text, or which its filter stopped
+    result = _result()
+
+    # When an answer is composed
+    text = "".join(_compose(style, llm, result))
+
+    # Then the sections are quoted instead, as when the call fails, and the call is counted
+    assert "Le préavis est d'un mois" in text and "01 99 00 00 00" in text
+    assert (result.mode, result.llm_round_trips, result.outcome) == (
+        "extractive",
+        1,
+        Outcome.ANSWERED,
+    )
+    assert (result.prompt_tokens, result.completion_tokens) == (100, 20)  # they were spent
+
+
+def test_blank_lines_before_the_llms_first_word_are_left_out():
+    pieces = _compose(WEB, ScriptedLlm(answer="\n\n Un mois [1].", piece_chars=2), _result())
+
+    assert "".join(pieces) == "Un mois [1]."
+
+
+def test_an_sms_llm_answer_of_markup_only_is_replaced_by_excerpts():
+    # Given an LLM answering only Markdown markup, which is nothing once made plain text
+    result = _result()
+
+    # When an SMS answer is composed
+    pieces = _compose(SMS, ScriptedLlm(answer="** **"), result)
+
+    # Then the section is quoted instead
+    assert "".join(pieces).startswith("Préavis : Le préavis est d'un mois")
+    assert (result.mode, result.llm_round_trips) == ("extractive", 1)
+
+
+def test_an_answer_the_filter_stops_midway_keeps_what_was_sent_and_apologises():
+    # Given an LLM whose provider's filter stops it after two pieces were streamed
+    result = _result()
+    llm = ScriptedLlm(answer="Un mois [1].", piece_chars=4, finish_reason="content_filter")
+
+    # When a web answer is composed
+    pieces = _compose(WEB, llm, result)
+
+    # Then what was streamed stays, an apology follows, and the turn counts as an error
+    assert "".join(pieces[:-1]) == "Un mois [1]."
+    assert pieces[-1] == "\n\nDésolé, une erreur est survenue. Réessayez dans un instant."
+    assert result.outcome is Outcome.ERROR

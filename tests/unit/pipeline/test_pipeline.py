@@ -273,6 +273,31 @@ def test_provider_timeout_falls_back_to_heuristic_then_extractive(registry, know
     assert result.sources[0].file == "commun/chauffage.md"
 
 
+@pytest.mark.parametrize("channel", ["web", "sms"])
+@pytest.mark.parametrize(
+    "reply",
+    [Reply(""), Reply("\n\n  \n", chunk_size=1), Reply("", finish_reason="content_filter")],
+    ids=["empty", "blank", "filtered"],
+)
+def test_an_llm_answering_nothing_gets_excerpts_stored_never_an_empty_answer(
+    registry, knowledge, store, fake, channel, reply
+):
+    # Given a provider that understands the message but streams no visible answer
+    fake.responder = lambda request: Reply(_understood()) if _is_understanding(request) else reply
+    pipeline = _with_llm(registry, knowledge, store, fake)
+
+    # When a tenant asks a question
+    result = asyncio.run(pipeline.answer(_request("préavis pour un meublé ?", channel=channel)))
+
+    # Then the answer quotes the sections found, as when the call fails, counted as a fallback
+    assert (result.outcome, result.mode) == (Outcome.ANSWERED, "extractive")
+    assert result.text.strip() and result.sources
+    assert result.llm_round_trips == 2  # understanding and the empty generation
+    # and what is stored is that answer, not an empty one
+    answer = store.all_turns("conv-1")[-1]
+    assert answer.role == "assistant" and answer.content == result.text
+
+
 # --------------------------------------------------------------------------- access and idempotency
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 
+import pytest
+
 from pierre_rag.pipeline.understanding import understand
 from tests.fakes.llm import ScriptedLlm
 
@@ -51,3 +53,25 @@ def test_a_failed_call_falls_back_to_the_local_rules():
     outcome = asyncio.run(understand(QUESTION, [], ScriptedLlm(fail_understanding=True)))
 
     assert outcome.understanding.source == "heuristic" and outcome.round_trips == 0
+
+
+@pytest.mark.parametrize(
+    "llm",
+    [
+        ScriptedLlm(understood=""),
+        ScriptedLlm(understood="  \n"),
+        ScriptedLlm(
+            understood='{"language": "fr", "in_scope": false}', finish_reason="content_filter"
+        ),
+    ],
+    ids=["empty", "blank", "filtered"],
+)
+def test_an_understanding_call_answering_nothing_falls_back_to_the_local_rules_at_once(llm):
+    # Given an LLM whose JSON-mode answer is empty, blank or stopped by its filter
+    # When the message is understood
+    outcome = asyncio.run(understand(QUESTION, [], llm))
+
+    # Then the local rules answer, without asking again (at temperature 0, again nothing),
+    # and the call's tokens are counted
+    assert outcome.understanding.source == "heuristic"
+    assert (outcome.round_trips, outcome.usage.prompt_tokens, len(llm.calls)) == (1, 11, 1)

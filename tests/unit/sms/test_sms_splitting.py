@@ -138,12 +138,51 @@ def test_an_arabic_answer_uses_67_unit_parts():
     assert all(cost(p, Encoding.UCS2) <= 67 for p in split.parts)
 
 
-def test_french_accents_are_folded_only_when_that_makes_the_text_gsm7():
-    assert normalise_for_sms("Vous êtes prêt ? Ça coûte « 10 € »…") == (
+def test_french_is_spelled_as_written_by_default_and_sent_as_ucs2():
+    # Given an answer with letters GSM-7 lacks (ô, ê, î) and typography it lacks
+    text = "Côté cuisine, il faut être prudent : les joints abîmés « fuient »…"
+
+    # When it is prepared and split with the default settings
+    split = split_sms(text)
+
+    # Then every letter is kept, only the typography is replaced, and it goes as UCS-2
+    assert split.parts == ('Côté cuisine, il faut être prudent : les joints abîmés " fuient "...',)
+    assert split.encoding is Encoding.UCS2
+
+
+def test_a_text_gsm7_spells_exactly_stays_gsm7():
+    # é è à ù É Ç are GSM-7 letters: nothing to fold, nothing to pay for
+    split = split_sms("Le préavis débute à réception. Évitez les retards « inutiles ».")
+
+    assert split.encoding is Encoding.GSM7
+    assert split.parts == ('Le préavis débute à réception. Évitez les retards " inutiles ".',)
+
+
+@pytest.mark.parametrize("letter", list("âêîôûëïÿçœÀÂÈÊÎÔÙÛŒ"))
+def test_each_letter_gsm7_lacks_switches_to_ucs2_unless_folding(letter):
+    text = f"mot {letter} mot"
+
+    assert split_sms(text).parts == (text,)
+    assert split_sms(text).encoding is Encoding.UCS2
+    assert split_sms(text, fold_accents=True).encoding is Encoding.GSM7
+
+
+def test_folding_accents_is_the_landlords_choice_of_cost_over_spelling():
+    assert normalise_for_sms("Vous êtes prêt ? Ça coûte « 10 € »…", fold_accents=True) == (
         'Vous etes pret ? Ça coute " 10 € "...'  # Ç is in GSM-7, ç is not
     )
     # Arabic needs UCS-2 anyway: accents stay.
-    assert "ê" in normalise_for_sms("Vous êtes مرحبا")
+    assert "ê" in normalise_for_sms("Vous êtes مرحبا", fold_accents=True)
+
+
+def test_folding_accents_saves_parts_on_a_long_french_answer():
+    text = " ".join(["Il faut être présent à l'état des lieux, côté entrée."] * 6)
+
+    spelled, folded = split_sms(text), split_sms(text, fold_accents=True)
+
+    assert (spelled.encoding, folded.encoding) == (Encoding.UCS2, Encoding.GSM7)
+    assert len(folded.parts) < len(spelled.parts)
+    assert "être" in spelled.parts[0] and "etre" in folded.parts[0]
 
 
 def test_cuts_prefer_sentence_ends():

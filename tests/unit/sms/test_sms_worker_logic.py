@@ -55,7 +55,7 @@ def state():
     return MemorySmsState()
 
 
-def _worker(state, cm, answerer=None, attempts=2) -> SmsWorker:
+def _worker(state, cm, answerer=None, attempts=2, **options) -> SmsWorker:
     loop = asyncio.new_event_loop()
     return SmsWorker(
         state=state,
@@ -63,6 +63,7 @@ def _worker(state, cm, answerer=None, attempts=2) -> SmsWorker:
         answer=answerer or Answerer(),
         run=loop.run_until_complete,
         hash_key=b"k",
+        **options,
     )
 
 
@@ -221,3 +222,29 @@ def test_a_long_answer_is_sent_in_marked_parts(state, cm):
     assert outcome.parts == len(cm.sent) > 1
     total = outcome.parts
     assert [s.content[:6] for s in cm.sent] == [f"({i}/{total}) " for i in range(1, total + 1)]
+
+
+def test_an_answer_is_sent_spelled_as_written(state, cm):
+    # Given an answer with letters GSM-7 lacks
+    answerer = Answerer("Côté cuisine, il faut être prudent.")
+
+    # When the worker sends it for a landlord that did not choose to fold accents
+    outcome = _worker(state, cm, answerer).process(_queued())
+
+    # Then the tenant reads it as written, in UCS-2, and the delivery record says so
+    assert [s.content for s in cm.sent] == ["Côté cuisine, il faut être prudent."]
+    assert outcome.encoding == "ucs2"
+    assert state.deliveries["sms-1"]["encoding"] == "ucs2"
+
+
+def test_a_landlord_folding_accents_gets_its_answers_in_gsm7(state, cm):
+    # Given a landlord that chose cost over accents, and another that did not
+    answerer = Answerer("Côté cuisine, il faut être prudent.")
+    folds = {LANDLORD: True}
+
+    # When the worker sends the answer for the first one
+    outcome = _worker(state, cm, answerer, fold_accents=folds.__getitem__).process(_queued())
+
+    # Then its accents GSM-7 lacks are folded and it goes as GSM-7
+    assert [s.content for s in cm.sent] == ["Coté cuisine, il faut etre prudent."]
+    assert outcome.encoding == "gsm7"

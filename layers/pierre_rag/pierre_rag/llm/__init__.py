@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pierre_rag.llm.port import (
+    CONTENT_FILTER,
     ChatMessage,
     Completion,
     LlmClient,
     LlmError,
+    LlmNoAnswerError,
     LlmTimeoutError,
     LlmUnavailableError,
     StreamChunk,
@@ -14,10 +16,12 @@ from pierre_rag.llm.port import (
 )
 
 __all__ = [
+    "CONTENT_FILTER",
     "ChatMessage",
     "Completion",
     "LlmClient",
     "LlmError",
+    "LlmNoAnswerError",
     "LlmTimeoutError",
     "LlmUnavailableError",
     "StreamChunk",

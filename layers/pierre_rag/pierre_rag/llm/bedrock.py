@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from pierre_rag.llm.port import (
+    CONTENT_FILTER,
     ChatMessage,
     Completion,
     LlmError,
@@ -15,6 +16,15 @@ from pierre_rag.llm.port import (
     StreamChunk,
     Usage,
 )
+
+# Converse's stop reasons in the port's (OpenAI's) words; the others are kept as Bedrock says.
+_FINISH_REASONS = {
+    "end_turn": "stop",
+    "stop_sequence": "stop",
+    "max_tokens": "length",
+    "content_filtered": CONTENT_FILTER,
+    "guardrail_intervened": CONTENT_FILTER,
+}
 
 _RETRYABLE_CODES = {
     "ThrottlingException",
@@ -30,6 +40,10 @@ def _split(messages: Sequence[ChatMessage]) -> tuple[list[dict[str, Any]], list[
         {"role": m.role, "content": [{"text": m.content}]} for m in messages if m.role != "system"
     ]
     return system, turns
+
+
+def _finish_reason(stop_reason: str | None) -> str | None:
+    return _FINISH_REASONS.get(stop_reason, stop_reason) if stop_reason else None
 
 
 def _translate(error: Exception) -> LlmError:
@@ -103,6 +117,7 @@ class BedrockClient:
             text="".join(block.get("text", "") for block in blocks),
             model=self.model,
             usage=Usage(int(usage.get("inputTokens", 0)), int(usage.get("outputTokens", 0))),
+            finish_reason=_finish_reason(response.get("stopReason")),
         )
 
     async def stream(
@@ -117,11 +132,13 @@ class BedrockClient:
             response = await asyncio.to_thread(self._client.converse_stream, **request)
             events = iter(response["stream"])
             usage = Usage()
+            stop_reason: str | None = None
             sentinel: dict[str, Any] = {}
             while (event := await asyncio.to_thread(next, events, sentinel)) is not sentinel:
                 delta = event.get("contentBlockDelta", {}).get("delta", {}).get("text")
                 if delta:
                     yield StreamChunk(delta=delta)
+                stop_reason = event.get("messageStop", {}).get("stopReason") or stop_reason
                 metadata = event.get("metadata", {}).get("usage")
                 if metadata:
                     usage = Usage(
@@ -131,4 +148,4 @@ class BedrockClient:
             raise
         except Exception as error:
             raise _translate(error) from error
-        yield StreamChunk(usage=usage, model=self.model)
+        yield StreamChunk(usage=usage, model=self.model, finish_reason=_finish_reason(stop_reason))

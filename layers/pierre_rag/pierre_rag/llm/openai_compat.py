@@ -85,12 +85,14 @@ class OpenAICompatibleClient:
         except openai.OpenAIError as error:
             raise _translate(error) from error
         usage = response.usage
+        choice = response.choices[0] if response.choices else None
         return Completion(
-            text=(response.choices[0].message.content or "") if response.choices else "",
+            text=(choice.message.content or "") if choice else "",
             model=response.model or self.model,
             usage=Usage(
                 usage.prompt_tokens if usage else 0, usage.completion_tokens if usage else 0
             ),
+            finish_reason=choice.finish_reason if choice else None,
         )
 
     async def stream(
@@ -102,6 +104,7 @@ class OpenAICompatibleClient:
     ) -> AsyncIterator[StreamChunk]:
         usage = Usage()
         model = self.model
+        finish_reason: str | None = None
         try:
             events = await self._client.chat.completions.create(
                 model=self.model,
@@ -116,8 +119,9 @@ class OpenAICompatibleClient:
                 if event.usage:
                     usage = Usage(event.usage.prompt_tokens, event.usage.completion_tokens)
                 for choice in event.choices:
+                    finish_reason = choice.finish_reason or finish_reason
                     if choice.delta and choice.delta.content:
                         yield StreamChunk(delta=choice.delta.content)
         except openai.OpenAIError as error:
             raise _translate(error) from error
-        yield StreamChunk(usage=usage, model=model)
+        yield StreamChunk(usage=usage, model=model, finish_reason=finish_reason)

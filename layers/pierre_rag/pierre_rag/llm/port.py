@@ -23,6 +23,16 @@ class LlmUnavailableError(LlmError):
     retryable = True
 
 
+class LlmNoAnswerError(LlmError):
+    """The call succeeded but gave nothing to show: an empty or whitespace-only text, or one
+    the provider's content filter stopped. Answered otherwise, never shown (or stored) empty."""
+
+
+CONTENT_FILTER = "content_filter"
+"""The finish reason of an answer a provider's content filter stopped (OpenAI's spelling;
+adapters translate theirs to it)."""
+
+
 @dataclass(frozen=True)
 class ChatMessage:
     role: Literal["system", "user", "assistant"]
@@ -44,15 +54,18 @@ class Completion:
     text: str
     model: str
     usage: Usage = field(default_factory=Usage)
+    finish_reason: str | None = None  # stop, length, content_filter… (None: not said)
 
 
 @dataclass(frozen=True)
 class StreamChunk:
-    """A text delta; the last chunk of a stream carries ``usage`` and ``model`` (delta empty)."""
+    """A text delta; the last chunk of a stream carries ``usage``, ``model`` and why the model
+    stopped, ``finish_reason`` (delta empty)."""
 
     delta: str = ""
     usage: Usage | None = None
     model: str | None = None
+    finish_reason: str | None = None
 
 
 class LlmClient(Protocol):

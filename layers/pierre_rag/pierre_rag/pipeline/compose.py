@@ -2,7 +2,8 @@
 
 A fixed reply when the gate stopped the message; else an answer grounded in the numbered
 sources: streamed by the LLM, or extractive (quoted sections) when there is no LLM or it fails
-before its first word. A failure mid-answer keeps what was sent and adds an apology. An
+before its first word — an empty, blank or filtered answer is such a failure
+(:mod:`pierre_rag.llm.usable`). A failure mid-answer keeps what was sent and adds an apology. An
 extractive answer is never the previous answer again: it quotes the next-best sections, or says
 that nothing new was found, with the landlord's contact. The
 composers record what they did in the turn's :class:`AnswerResult` (mode, tokens, model,
@@ -16,7 +17,8 @@ from collections.abc import AsyncIterator, Callable, Sequence
 
 from pierre_rag.conversations import Turn
 from pierre_rag.landlords import ContextConfig, LandlordConfig
-from pierre_rag.llm import ChatMessage, LlmClient, LlmError, StreamChunk
+from pierre_rag.llm import ChatMessage, LlmClient, LlmError, LlmNoAnswerError, StreamChunk
+from pierre_rag.llm.usable import usable_stream
 from pierre_rag.pipeline import messages
 from pierre_rag.pipeline.channels import ChannelStyle
 from pierre_rag.pipeline.extractive import extractive_answer
@@ -136,12 +138,13 @@ async def llm_answer(
     llm: LlmClient, prompt: Sequence[ChatMessage], style: ChannelStyle, result: AnswerResult
 ) -> AsyncIterator[str]:
     """The LLM's answer in the channel's markup: piece by piece, or whole where the channel
-    converts it (SMS). Raises :class:`LlmError` if the call fails before its first word (the
-    caller answers another way); after it, ends with an apology and the ``error`` outcome."""
+    converts it (SMS). Raises :class:`LlmError` if the call fails, or answers nothing visible,
+    before its first word (the caller answers another way); after it, ends with an apology
+    and the ``error`` outcome."""
     produced = False
     held: list[str] = []
     try:
-        async for chunk in llm.stream(prompt, max_tokens=style.max_tokens):
+        async for chunk in usable_stream(llm.stream(prompt, max_tokens=style.max_tokens)):
             _count(llm, chunk, result)
             if chunk.delta:
                 produced = True
@@ -159,10 +162,13 @@ async def llm_answer(
             yield style.llm_answer("".join(held))
         yield "\n\n" + messages.phrases(result.language).error
         return
-    result.mode = "llm"
     result.llm_round_trips += 1
-    if held:
-        yield style.llm_answer("".join(held))
+    whole = style.llm_answer("".join(held)) if held else ""
+    if held and not whole.strip():  # nothing but markup, once converted: nothing was sent
+        raise LlmNoAnswerError("the model's answer is only markup")
+    result.mode = "llm"
+    if whole:
+        yield whole
 
 
 def _count(llm: LlmClient, chunk: StreamChunk, result: AnswerResult) -> None:

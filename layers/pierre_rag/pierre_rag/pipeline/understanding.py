@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from pierre_rag.conversations import Turn
-from pierre_rag.llm import LlmClient, LlmError, Usage
+from pierre_rag.llm import LlmClient, LlmError, LlmNoAnswerError, Usage
+from pierre_rag.llm.usable import usable_completion
 from pierre_rag.pipeline.language import fold, guess_language
 from pierre_rag.pipeline.models import Understanding
 from pierre_rag.pipeline.moderation import Abuse, classify_abuse, without_abuse
@@ -74,6 +75,11 @@ async def understand(
             return outcome
         outcome.round_trips += 1
         outcome.usage.add(completion.usage)
+        try:
+            usable_completion(completion)
+        except LlmNoAnswerError as error:  # at temperature 0, asking again gets nothing again
+            logger.warning("understanding got no answer, using the local heuristic: %s", error)
+            return outcome
         try:
             parsed = Understanding.model_validate({**json.loads(completion.text), "source": "llm"})
         except (json.JSONDecodeError, ValidationError, TypeError) as error:

@@ -3,6 +3,11 @@
 A GSM-7 character costs one septet, except the extension table (``^{}\\[~]|€`` and form
 feed) which costs two (escape + character). UCS-2 counts UTF-16 code units, so a character
 outside the BMP (most emoji) costs two.
+
+A landlord writes to its tenants: a letter GSM-7 lacks (ê, ç, ô, œ…) makes the message UCS-2,
+spelled as written, unless the landlord chose to fold accents to save parts
+(``sms.fold_accents``). Typography GSM-7 lacks (curly quotes, dashes, non-breaking spaces) is
+always replaced: that never changes a letter.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ GSM7_BASIC = frozenset(
 )
 GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
 
-# Typography an answer often carries but GSM-7 lacks; replacing it never changes meaning.
+# Typography an answer often carries but GSM-7 lacks; replacing it never changes a letter.
 _TYPOGRAPHY = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"', "\u2033": '"',
@@ -26,8 +31,9 @@ _TYPOGRAPHY = {
     "\t": " ",
 }  # fmt: skip
 
-# Accented Latin letters GSM-7 lacks, folded to their base letter only when that makes the
-# whole text GSM-7 (a French answer then costs 153 characters per part instead of 67).
+# Accented Latin letters GSM-7 lacks, folded to their base letter for a landlord that chose
+# cost over spelling, and only when that makes the whole text GSM-7 (a French answer then
+# costs 153 characters per part instead of 67, but reads "Coté", "etre", "abimés").
 _ACCENTS = {
     "â": "a", "á": "a", "ã": "a", "ê": "e", "ë": "e", "î": "i", "ï": "i", "í": "i",
     "ô": "o", "ó": "o", "õ": "o", "û": "u", "ú": "u", "ÿ": "y", "ç": "c",
@@ -66,10 +72,12 @@ def cost(text: str, encoding: Encoding) -> int:
     return sum(char_cost(c, encoding) for c in text)
 
 
-def normalise_for_sms(text: str, fold_accents: bool = True) -> str:
-    """Replace typography GSM-7 lacks; fold accents too if that makes the text GSM-7.
+def normalise_for_sms(text: str, fold_accents: bool = False) -> str:
+    """Replace typography GSM-7 lacks; with ``fold_accents``, fold accents too if that makes
+    the text GSM-7.
 
-    Text that needs UCS-2 anyway (Arabic, emoji, Cyrillic…) keeps its accents.
+    By default every letter is kept: a letter GSM-7 lacks makes the text UCS-2. Text that
+    needs UCS-2 anyway (Arabic, emoji, Cyrillic…) keeps its accents even when folding.
     """
     text = "".join(_TYPOGRAPHY.get(c, c) for c in text)
     if is_gsm7(text) or not fold_accents:

@@ -112,8 +112,11 @@ def _pack(words: list[_Word], capacity: int, encoding: Encoding, limit: int) -> 
     return parts
 
 
-def split_sms(text: str, max_parts: int = MAX_PARTS, fold_accents: bool = True) -> SmsSplit:
-    """Split ``text`` (plain text) into at most ``max_parts`` SMS parts; see module doc."""
+def split_sms(text: str, max_parts: int = MAX_PARTS, fold_accents: bool = False) -> SmsSplit:
+    """Split ``text`` (plain text) into at most ``max_parts`` SMS parts; see module doc.
+
+    ``fold_accents``: the landlord's choice of GSM-7 parts over its letters' accents
+    (:func:`~pierre_rag.sms.encoding.normalise_for_sms`)."""
     if max_parts < 1:
         raise ValueError("max_parts must be at least 1")
     text = normalise_for_sms(text, fold_accents)

@@ -12,9 +12,10 @@ and the send being recorded sends again (CM's API has no idempotency key; docs/s
 3. Answer with the pipeline (``channel="sms"``): idempotent on the message id, a retry
    replays the stored answer instead of generating a new one.
 4. A STOP recorded after the message was received suppresses the reply.
-5. Take the delivery lease, send through CM, mark ``sent``. A failed send gives the lease
-   back and fails the record (SQS retries it, then moves it to the DLQ); CM refusing the
-   message marks it ``rejected``.
+5. Split the answer (spelled as written, UCS-2 if a letter needs it, unless the landlord
+   folds accents: ``sms.fold_accents``), take the delivery lease, send through CM, mark
+   ``sent``. A failed send gives the lease back and fails the record (SQS retries it, then
+   moves it to the DLQ); CM refusing the message marks it ``rejected``.
 
 Known limit: a timed-out CM request may have been accepted; its retry can then send the
 answer twice. CM offers no idempotency key to prevent that.
@@ -77,6 +78,7 @@ class SmsWorker:
         hash_key: bytes,
         lease_s: int = 120,
         quota: NumberQuota | None = None,
+        fold_accents: Callable[[str], bool] = lambda landlord: False,
     ) -> None:
         self.state = state
         self.cm = cm
@@ -85,6 +87,7 @@ class SmsWorker:
         self.hash_key = hash_key
         self.lease_s = lease_s
         self.quota = quota
+        self.fold_accents = fold_accents  # landlord id → its sms.fold_accents
 
     def process(self, queued: QueuedSms) -> DeliveryOutcome:
         log = {"message_id": queued.message_id, "landlord": queued.landlord}
@@ -126,7 +129,7 @@ class SmsWorker:
             logger.info("reply suppressed: the sender opted out", extra=log)
             return DeliveryOutcome("suppressed", conversation_id)
 
-        split = split_sms(text)
+        split = split_sms(text, fold_accents=self.fold_accents(queued.landlord))
         if not self.state.claim(queued.message_id, self.lease_s):
             logger.info("SMS already sent, not sent again", extra=log)
             return DeliveryOutcome("already_sent", conversation_id)
