@@ -23,6 +23,7 @@ from pierre_rag.auth.users import UserStore
 from pierre_rag.knowledge.build import build_datastore
 from pierre_rag.knowledge.embeddings import embedder_from_env
 from pierre_rag.settings import SecretReader
+from tests.fakes.cm_server import FakeCm
 from tests.helpers import REPO_ROOT
 
 FIXTURE_KB = REPO_ROOT / "tests" / "fixtures" / "pipeline_kb"
@@ -35,6 +36,19 @@ def fixture_datastore(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("functional-kb") / "datastore.sqlite"
     build_datastore([FIXTURE_KB], out, embedder_from_env({}))
     return out
+
+
+@pytest.fixture
+def datastore(fixture_datastore: Path) -> Path:
+    """The SMS tests' datastore: the session's fixture knowledge, built once."""
+    return fixture_datastore
+
+
+@pytest.fixture
+def cm() -> Iterator[FakeCm]:
+    """A fake CM.com server expecting the local product token."""
+    with FakeCm(token="cm-token") as server:
+        yield server
 
 
 @pytest.fixture

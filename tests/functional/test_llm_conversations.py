@@ -31,7 +31,6 @@ import sms_worker_handler
 from pierre_rag.llm import ChatMessage, LlmTimeoutError
 from pierre_rag.llm.openai_compat import OpenAICompatibleClient
 from pierre_rag.pipeline.prompts import understanding_messages
-from tests.fakes.cm_server import FakeCm
 from tests.fakes.openai_server import Behaviour, FakeOpenAI, Reply, Stall
 from tests.functional.conftest import FIXTURE_KB, LANDLORD
 from tests.helpers import load_event
@@ -257,12 +256,6 @@ def test_a_timed_out_model_gets_excerpts_on_the_web(endpoint, chat, monkeypatch,
 
 
 # --------------------------------------------------------------------------- SMS conversations
-
-
-@pytest.fixture
-def cm() -> Iterator[Any]:
-    with FakeCm(token="cm-token") as server:
-        yield server
 
 
 def test_an_sms_conversation_never_sends_an_empty_answer(

@@ -15,10 +15,8 @@ import sms_wiring
 import sms_worker_handler
 from pierre_rag.ratelimit import RateLimiter
 from pierre_rag.sms.quota import LIMIT_NOTICE
-from tests.fakes.cm_server import FakeCm
 from tests.unit.sms.support import (
     LANDLORDS_DIR,
-    build_fixture_datastore,
     cm_body,
     queued_bodies,
     setup_aws,
@@ -27,17 +25,6 @@ from tests.unit.sms.support import (
 )
 
 FIXED_NOW = 1_795_615_200 + 600  # inside one hour window, whatever the wall clock says
-
-
-@pytest.fixture(scope="module")
-def datastore(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_fixture_datastore(tmp_path_factory.mktemp("sms-quota") / "datastore.sqlite")
-
-
-@pytest.fixture
-def cm() -> Any:
-    with FakeCm(token="cm-token") as server:
-        yield server
 
 
 @pytest.fixture

@@ -15,10 +15,8 @@ import yaml
 import sms_webhook_handler
 import sms_worker_handler
 from pierre_rag.sms.encoding import is_gsm7
-from tests.fakes.cm_server import FakeCm
 from tests.unit.sms.support import (
     LANDLORDS_DIR,
-    build_fixture_datastore,
     cm_body,
     queued_bodies,
     setup_aws,
@@ -29,17 +27,6 @@ from tests.unit.sms.support import (
 # A question whose answer (the fixture's heating section) has letters GSM-7 lacks.
 QUESTION = "qui paie l'entretien de la chaudière ?"
 MARKER = re.compile(r"^\(\d/\d\) ")
-
-
-@pytest.fixture(scope="module")
-def datastore(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_fixture_datastore(tmp_path_factory.mktemp("sms-spelling") / "datastore.sqlite")
-
-
-@pytest.fixture
-def cm() -> Any:
-    with FakeCm(token="cm-token") as server:
-        yield server
 
 
 def _landlords(tmp_path: Path, fold_accents: bool | None) -> Path:

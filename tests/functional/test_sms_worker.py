@@ -11,30 +11,18 @@ from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingErro
 
 import sms_webhook_handler
 import sms_worker_handler
-from tests.fakes.cm_server import Accept, Fail, FakeCm
+from tests.fakes.cm_server import Accept, Fail
 from tests.helpers import load_event
 from tests.unit.sms.support import (
     CONVERSATIONS_TABLE,
     PHONE_FORMS,
     CapturedLogs,
-    build_fixture_datastore,
     cm_body,
     queued_bodies,
     setup_aws,
     sqs_event,
     webhook_event,
 )
-
-
-@pytest.fixture(scope="module")
-def datastore(tmp_path_factory):
-    return build_fixture_datastore(tmp_path_factory.mktemp("sms") / "datastore.sqlite")
-
-
-@pytest.fixture
-def cm():
-    with FakeCm(token="cm-token") as server:
-        yield server
 
 
 @pytest.fixture
