@@ -3,6 +3,7 @@
 pierre knowledge build --source knowledge --out build/datastore.sqlite
 pierre knowledge search "combien de temps de préavis ?" --k 5 --landlord pierre-habitat.fr
 pierre eval retrieval --knowledge DIR --questions questions.jsonl --format json
+pierre eval answers [--knowledge DIR] [--questions questions.jsonl] [--details]
 pierre landlords check --dir knowledge
 """
 
@@ -17,6 +18,10 @@ from typing import TextIO
 
 from pierre_rag.knowledge.errors import KnowledgeError
 from pierre_rag.knowledge.models import AccessLevel
+
+# The shared benchmark beside the repository (docs/retrieval.md), run from its root.
+BENCH_KNOWLEDGE = Path("../shared/corpus/pierre-knowledge")
+BENCH_QUESTIONS = Path("../shared/bench/questions.dev.jsonl")
 
 
 def _access_list(value: str) -> list[AccessLevel]:
@@ -98,6 +103,18 @@ def _parser() -> argparse.ArgumentParser:
     retrieval.add_argument("--cache-dir", type=Path, default=default_cache_dir())
     retrieval.add_argument("--rebuild", action="store_true", help="ignore a cached datastore")
     retrieval.add_argument("--details", action="store_true", help="add per-question scores")
+    answers = evals.add_parser(
+        "answers", help="extractive answers: expected section quoted, length, language, refusals"
+    )
+    answers.add_argument("--knowledge", type=Path, default=BENCH_KNOWLEDGE, help="knowledge folder")
+    answers.add_argument("--questions", type=Path, default=BENCH_QUESTIONS, help="benchmark .jsonl")
+    answers.add_argument(
+        "--landlords", type=Path, default=None, help="landlords folder (default: Settings)"
+    )
+    answers.add_argument("--landlord", default=None, help="landlord asked (default: the first)")
+    answers.add_argument("--cache-dir", type=Path, default=default_cache_dir())
+    answers.add_argument("--rebuild", action="store_true", help="ignore a cached datastore")
+    answers.add_argument("--details", action="store_true", help="add one line per row and channel")
     return parser
 
 
@@ -212,6 +229,31 @@ def _eval_retrieval(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _eval_answers(args: argparse.Namespace, out: TextIO) -> int:
+    from pierre_rag.evaluation.answers import run_answers_eval
+    from pierre_rag.evaluation.retrieval import ensure_datastore, load_questions
+    from pierre_rag.knowledge.embeddings import embedder_from_env
+    from pierre_rag.knowledge.search import KnowledgeBase
+    from pierre_rag.landlords import LandlordRegistry
+    from pierre_rag.settings import Settings
+
+    if not args.knowledge.is_dir():
+        raise KnowledgeError(f"knowledge folder not found: {args.knowledge}")
+    questions = load_questions(args.questions)
+    registry = LandlordRegistry.from_directory(args.landlords or Settings.from_env().landlords_dir)
+    landlord = args.landlord or registry.ids[0]
+    embedder = embedder_from_env()
+    path, _ = ensure_datastore(args.knowledge, embedder, args.cache_dir, rebuild=args.rebuild)
+    report = run_answers_eval(
+        KnowledgeBase.open(path, embedder), registry, questions, landlord=landlord
+    )
+    details = report.pop("per_question")
+    if args.details:
+        report["per_question"] = details
+    out.write(json.dumps(report, ensure_ascii=False) + "\n")
+    return 0
+
+
 def main(
     argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
@@ -225,6 +267,8 @@ def main(
             return _search(args, out)
         if args.group == "landlords":
             return _check_landlords(args, out, err)
+        if args.command == "answers":
+            return _eval_answers(args, out)
         return _eval_retrieval(args, out)
     except KnowledgeError as exc:
         err.write(f"pierre: error: {exc}\n")

@@ -1,0 +1,124 @@
+"""``pierre eval answers``: what extractive answers quote, their length, language and refusals."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from pierre_rag.cli import main
+from pierre_rag.evaluation.answers import quotes_expected, size
+from pierre_rag.evaluation.retrieval import BenchQuestion, Expected
+from pierre_rag.knowledge.cache import default_cache_dir
+from pierre_rag.pipeline import Outcome
+from pierre_rag.pipeline.models import AnswerResult, Source
+from tests.helpers import REPO_ROOT
+
+FIXTURE_KB = REPO_ROOT / "tests" / "fixtures" / "pipeline_kb"
+FIXTURE_BENCH = REPO_ROOT / "tests" / "fixtures" / "bench" / "answers.jsonl"
+SHARED = Path(os.environ.get("PIERRE_SHARED_DIR", REPO_ROOT.parent / "shared"))
+CORPUS = SHARED / "corpus" / "pierre-knowledge"
+DEV = SHARED / "bench" / "questions.dev.jsonl"
+
+HEATING = Source(
+    number=1,
+    file="commun/chauffage.md",
+    title="Chauffage",
+    heading="Panne de chaudière",
+    breadcrumb="Chauffage > Pannes > Panne de chaudière",
+)
+
+
+def _question(file: str, heading: str) -> BenchQuestion:
+    return BenchQuestion(
+        id="q", kind="answerable", question="?", expected=[Expected(file=file, heading=heading)]
+    )
+
+
+def _answer(text: str, *sources: Source) -> AnswerResult:
+    return AnswerResult(text=text, outcome=Outcome.ANSWERED, language="fr", sources=list(sources))
+
+
+def test_an_answer_quoting_a_section_under_the_expected_heading_counts() -> None:
+    answer = _answer("Panne de chaudière : appelez le chauffagiste.", HEATING)
+
+    assert quotes_expected(_question("commun/chauffage.md", "Pannes"), answer)
+    assert quotes_expected(_question("commun/chauffage.md", "Panne de chaudière"), answer)
+
+
+def test_a_source_the_text_does_not_quote_or_another_file_does_not_count() -> None:
+    unquoted = _answer("Rien à voir.", HEATING)
+    quoted = _answer("Panne de chaudière : appelez.", HEATING)
+
+    assert not quotes_expected(_question("commun/chauffage.md", "Pannes"), unquoted)
+    assert not quotes_expected(_question("commun/autre.md", "Pannes"), quoted)
+
+
+def test_web_size_is_in_words_and_sms_size_in_parts() -> None:
+    long_answer = _answer("mot " * 300)
+
+    assert size(long_answer, "web") == 300
+    assert size(long_answer, "sms") > 3
+
+
+def _run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_eval_answers_prints_one_json_object_per_run(tmp_path: Path) -> None:
+    code, stdout, stderr = _run(
+        "eval",
+        "answers",
+        "--knowledge",
+        str(FIXTURE_KB),
+        "--landlords",
+        str(FIXTURE_KB),
+        "--questions",
+        str(FIXTURE_BENCH),
+        "--cache-dir",
+        str(tmp_path),
+        "--details",
+    )
+
+    assert code == 0, stderr
+    report = json.loads(stdout)
+    assert set(report) == {"n", "web", "sms", "per_question"}
+    assert report["n"] == 4
+    for channel in ("web", "sms"):
+        figures = report[channel]
+        assert figures["off_topic_refused"] == 1.0
+        assert figures["in_scope_refused"] == 0.0
+        assert figures["language_match"] == 1.0
+        assert 0.0 < figures["expected_section_quoted"] <= 1.0
+        assert set(figures["size"]) == {"median", "p90", "max"}
+    rows = {(row["id"], row["channel"]): row for row in report["per_question"]}
+    assert len(rows) == 8
+    assert rows[("t04", "web")]["outcome"] == "off_topic"
+    assert rows[("t04", "web")]["quotes_expected"] is None
+    assert rows[("t01", "web")]["quotes_expected"] is True
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (CORPUS.is_dir() and DEV.is_file()), reason="shared corpus absent")
+def test_eval_answers_runs_on_the_dev_bench() -> None:
+    code, stdout, stderr = _run(
+        "eval",
+        "answers",
+        "--knowledge",
+        str(CORPUS),
+        "--questions",
+        str(DEV),
+        "--cache-dir",
+        str(default_cache_dir()),
+    )
+
+    assert code == 0, stderr
+    report = json.loads(stdout)
+    assert report["n"] > 50
+    assert report["web"]["unit"] == "words" and report["sms"]["unit"] == "sms_parts"
+    assert report["web"]["off_topic_refused"] is not None
