@@ -32,7 +32,6 @@ from pierre_local.dynamodb_local import DynamoDBLocal  # noqa: E402
 from pierre_rag.auth.bootstrap import bootstrap_secret_name  # noqa: E402
 from pierre_rag.conversations import (  # noqa: E402
     CONVERSATION_PREFIX,
-    DAY_PREFIX,
     META_SORT_KEY,
     RECEIPT_PREFIX,
     ConversationStore,
@@ -40,7 +39,7 @@ from pierre_rag.conversations import (  # noqa: E402
 )
 from pierre_rag.evaluation.measures import percentile  # noqa: E402
 from pierre_rag.storage.items import to_item  # noqa: E402
-from pierre_rag.stored_names import LANDLORD_ATTRIBUTE  # noqa: E402
+from pierre_rag.stored_names import LANDLORD_ATTRIBUTE, landlord_key  # noqa: E402
 from tests.stack import running_stack  # noqa: E402
 
 LANDLORD = "pierre-habitat.fr"
@@ -103,7 +102,7 @@ def conversation_items(cid: str, created: int, channel: str) -> list[dict[str, A
             "created_ms": created,
             "last_ms": created + 5800,
             "expires_at": expires,
-            "gsi1pk": f"{DAY_PREFIX}{LANDLORD}#{day}",
+            "gsi1pk": f"{landlord_key(LANDLORD)}#{day}",
             "gsi1sk": f"{created:013d}#{cid}",
             "turn_count": TURNS_PER_CONVERSATION,
             "outcome_answered": TURNS_PER_CONVERSATION // 2,

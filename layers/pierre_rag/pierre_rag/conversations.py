@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from pierre_rag.channel import Channel
 from pierre_rag.storage.items import Item, attribute, from_item, to_item
 from pierre_rag.storage.pages import query_items, query_page
-from pierre_rag.stored_names import BY_LANDLORD_DAY_INDEX, LANDLORD_ATTRIBUTE, LANDLORD_KEY_PREFIX
+from pierre_rag.stored_names import BY_LANDLORD_DAY_INDEX, LANDLORD_ATTRIBUTE, landlord_key
 from pierre_rag.transactions import ConflictRetry, transact_write
 
 if TYPE_CHECKING:
@@ -48,14 +48,10 @@ Role = Literal["user", "assistant"]
 LATENCY_WINDOW = 200
 
 # The key schema (deployed tables hold data: never change these).
-BY_LANDLORD_DAY = BY_LANDLORD_DAY_INDEX  # the index of a landlord's conversations of a day
 CONVERSATION_PREFIX = "CONV#"  # pk of every item of a conversation
 META_SORT_KEY = "META"
 TURN_PREFIX = "TURN#"
 RECEIPT_PREFIX = "MSG#"
-DAY_PREFIX = (
-    LANDLORD_KEY_PREFIX  # gsi1pk = TENANT#<landlord>#<yyyy-mm-dd>; gsi1sk = <created ms>#<id>
-)
 
 
 class DuplicateMessageError(Exception):
@@ -146,7 +142,8 @@ def _pk(conversation_id: str) -> str:
 
 
 def _day_key(landlord: str, day: str) -> str:
-    return f"{DAY_PREFIX}{landlord}#{day}"
+    """gsi1pk of the index of a landlord's conversations of a day (gsi1sk: <created ms>#<id>)."""
+    return f"{landlord_key(landlord)}#{day}"
 
 
 def _day_sort_key(created_ms: int, conversation_id: str) -> str:
@@ -592,7 +589,7 @@ class ConversationStore:
             self.client,
             start=_day_start_key(landlord, day, after),
             TableName=self.table,
-            IndexName=BY_LANDLORD_DAY,
+            IndexName=BY_LANDLORD_DAY_INDEX,
             KeyConditionExpression="gsi1pk = :g",
             ExpressionAttributeValues=to_item({":g": _day_key(landlord, day)}),
             ScanIndexForward=False,

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from pierre_rag.auth.access import StaffRole
 from pierre_rag.storage.items import Item, from_item, to_item, value_of
 from pierre_rag.storage.pages import query_items
-from pierre_rag.stored_names import LANDLORD_ATTRIBUTE, LANDLORD_KEY_PREFIX
+from pierre_rag.stored_names import LANDLORD_ATTRIBUTE, landlord_key
 
 if TYPE_CHECKING:
     from types_boto3_dynamodb.client import DynamoDBClient
@@ -66,14 +66,13 @@ class User:
 
 
 # The key schema (deployed tables hold data: never change these).
-ACCOUNT_PREFIX = LANDLORD_KEY_PREFIX  # pk of a landlord's accounts
 USER_PREFIX = "USER#"  # sk of one account
 LOGIN_PREFIX = "EMAIL#"  # pk of an address's login item
 LOGIN_SORT_KEY = "LOGIN"
 
 
 def _user_key(landlord: str, email: str) -> Item:
-    return to_item({"pk": f"{ACCOUNT_PREFIX}{landlord}", "sk": f"{USER_PREFIX}{email}"})
+    return to_item({"pk": landlord_key(landlord), "sk": f"{USER_PREFIX}{email}"})
 
 
 def _login_key(email: str) -> Item:
@@ -82,7 +81,7 @@ def _login_key(email: str) -> Item:
 
 def _account_values(landlord: str) -> Item:
     """The Query values of a landlord's accounts."""
-    return to_item({":pk": f"{ACCOUNT_PREFIX}{landlord}", ":user": USER_PREFIX})
+    return to_item({":pk": landlord_key(landlord), ":user": USER_PREFIX})
 
 
 def _from_item(item: Mapping[str, Any]) -> User:
