@@ -6,12 +6,14 @@ import functools
 import hashlib
 import json
 import os
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 import numpy as np
 
@@ -91,6 +93,17 @@ def _fts_columns(row: ChunkRow) -> tuple[str, str]:
     ancestors = row.heading_path[:-1]
     own = [h for h in row.headings if h not in ancestors]
     return " ".join([row.title, *own]), "\n".join([*ancestors, row.text])
+
+
+def title_field(row: ChunkRow) -> str:
+    """BM25's title column: the document title and the words of its file name.
+
+    Every chunk of a file holds the same value, so a query naming a law, scheme or acronym
+    can lift the file titled after it above files that merely mention it; its weight is
+    ``SearchConfig.title_weight`` (0: the column is not searched).
+    """
+    name = PurePosixPath(row.file).stem
+    return " ".join([row.title, *re.split(r"[\s_\-–]+", name)])
 
 
 def _hash(text: str) -> str:
@@ -187,10 +200,18 @@ CREATE INDEX chunks_scope ON chunks (scope);
 CREATE TABLE names (name TEXT NOT NULL, chunk_id INTEGER NOT NULL REFERENCES chunks (id));
 CREATE INDEX names_name ON names (name);
 CREATE VIRTUAL TABLE chunks_fts USING fts5 (
-    head, body, head_stem, body_stem, content='', tokenize='unicode61 remove_diacritics 2');
+    head, body, head_stem, body_stem, title, title_stem, content='',
+    tokenize='unicode61 remove_diacritics 2');
+CREATE TABLE files (file TEXT PRIMARY KEY, scope TEXT NOT NULL, title TEXT NOT NULL);
 CREATE TABLE vocab (kind TEXT NOT NULL, term TEXT NOT NULL, df INTEGER NOT NULL,
     PRIMARY KEY (kind, term)) WITHOUT ROWID;
 """
+
+
+def _write_files(db: Any, rows: Sequence[ChunkRow]) -> None:
+    """One row per file with its title field, for finding the file named in a question."""
+    files = {row.file: (row.scope, title_field(row)) for row in rows}
+    db.executemany("INSERT INTO files VALUES (?, ?, ?)", [(f, *v) for f, v in files.items()])
 
 
 def write_datastore(
@@ -211,6 +232,7 @@ def write_datastore(
         )
         for chunk_id, row in enumerate(rows, start=1):
             head, body = _fts_columns(row)
+            title = title_field(row)
             db.execute(
                 "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -227,13 +249,23 @@ def write_datastore(
                 ),
             )
             db.execute(
-                "INSERT INTO chunks_fts (rowid, head, body, head_stem, body_stem)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (chunk_id, head, body, index_terms(head), index_terms(body)),
+                "INSERT INTO chunks_fts"
+                " (rowid, head, body, head_stem, body_stem, title, title_stem)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    chunk_id,
+                    head,
+                    body,
+                    index_terms(head),
+                    index_terms(body),
+                    title,
+                    index_terms(title),
+                ),
             )
             db.executemany(
                 "INSERT INTO names VALUES (?, ?)", [(n, chunk_id) for n in extract_names(row.text)]
             )
+        _write_files(db, rows)
         db.executemany(
             "INSERT INTO chunks_vec (rowid, scope, embedding) VALUES (?, ?, ?)",
             [

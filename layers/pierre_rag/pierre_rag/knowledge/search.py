@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pierre_rag.knowledge import followup
-from pierre_rag.knowledge.datastore import ChunkRecord, Datastore
+from pierre_rag.knowledge.datastore import ChunkRecord, Datastore, bm25_weights
 from pierre_rag.knowledge.embeddings import Embedder, OpenAIEmbedder, embedder_from_env
 from pierre_rag.knowledge.followup import FollowUpModel
 from pierre_rag.knowledge.models import DEFAULT_ACCESS, AccessLevel, SearchResponse, SearchResult
@@ -37,6 +37,17 @@ class SearchConfig:
     follow_up: FollowUpModel = field(default_factory=FollowUpModel)
     # How tenants write → the knowledge's words (data/*.yaml); None: the shipped tables.
     vocabulary: QueryVocabulary | None = None
+    # FTS5 weight of the title columns (document title + file name words) in the BM25 list;
+    # 0: not searched.
+    title_weight: float = 0.0
+    # RRF weight of the files named in the question — whose title field holds a query stem
+    # that titles at most ``title_prior_max_files`` files ("alur", "visale") — added to each
+    # of their candidate chunks (the file named after a law or scheme); 0: off.
+    title_prior_weight: float = 0.0
+    title_prior_max_files: int = 1
+    # Before the final cut, one chunk per section first, then the other chunks of sections
+    # already listed (a long section split in pieces does not fill the top 5 alone).
+    distinct_sections: bool = False
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,7 @@ class QueryRankings:
     bm25_weight: float
     names: list[int]
     scope_cosine: float = 0.0  # closest topic the assistant covers (``knowledge.scope``)
+    title_files: list[str] = field(default_factory=list)  # files named in the query
 
 
 @dataclass
@@ -141,7 +153,12 @@ class KnowledgeBase:
             bm25 = [cid for cid, _ in self._bm25(plan, scopes)] if bm25_weight > 0 else []
             names = self._names(plan, scopes)
             scope = self.scope.cosine(vector[None, :])
-            out.append(QueryRankings(dense, bm25, bm25_weight, names, scope))
+            titles = (
+                self.datastore.named_files(plan.stems, scopes, cfg.title_prior_max_files)
+                if cfg.title_prior_weight > 0
+                else []
+            )
+            out.append(QueryRankings(dense, bm25, bm25_weight, names, scope, titles))
         return out
 
     def _fused(
@@ -171,14 +188,37 @@ class KnowledgeBase:
             for cid in ranking.names:
                 entry = fused.setdefault(cid, _Fused())
                 entry.score += weight * cfg.names_weight / (cfg.rrf_k + 1)
+        self._add_title_prior(fused, rankings, weights)
         ranked = sorted(fused.items(), key=lambda item: -item[1].score)
         results = self._materialise(ranked, k)
         return SearchResponse(
             results=results, top_cosine=top_cosine, queries=queries, scope_cosine=scope_cosine
         )
 
+    def _add_title_prior(
+        self,
+        fused: dict[int, _Fused],
+        rankings: Sequence[QueryRankings],
+        weights: Sequence[float],
+    ) -> None:
+        """Each candidate gains the RRF share of its file's rank by title alone."""
+        cfg = self.config
+        bonus: dict[str, float] = {}
+        for ranking, weight in zip(rankings, weights, strict=True):
+            for rank, file in enumerate(ranking.title_files, start=1):
+                share = weight * cfg.title_prior_weight / (cfg.rrf_k + rank)
+                bonus[file] = bonus.get(file, 0.0) + share
+        if not bonus:
+            return
+        for cid, file in self.datastore.files_of(list(fused)).items():
+            fused[cid].score += bonus.get(file, 0.0)
+
     def _bm25(self, plan: QueryPlan, scopes: Sequence[str]) -> list[tuple[int, float]]:
-        return self.datastore.bm25(plan.match, scopes, self.config.candidates)
+        title = self.config.title_weight
+        if title <= 0:
+            return self.datastore.bm25(plan.match, scopes, self.config.candidates)
+        match = plan.match_in(("head", "body", "title"))
+        return self.datastore.bm25(match, scopes, self.config.candidates, bm25_weights(title))
 
     def _names(self, plan: QueryPlan, scopes: Sequence[str]) -> list[int]:
         """Chunks of big lists naming the longest name of the query (a commune → its zone).
@@ -198,7 +238,9 @@ class KnowledgeBase:
         window = [cid for cid, _ in ranked[: k * 3 + 10]]
         records = self.datastore.chunks(window)
         seen: set[str] = set()
+        sections: set[tuple[str, ...]] = set()
         results: list[SearchResult] = []
+        repeated: list[SearchResult] = []  # chunks of a section already listed
         for cid, entry in ranked:
             record = records.get(cid)
             if record is None:
@@ -208,10 +250,15 @@ class KnowledgeBase:
             if record.chunk_hash in seen:
                 continue
             seen.add(record.chunk_hash)
+            section = (record.file, *record.heading_path)
+            if self.config.distinct_sections and section in sections:
+                repeated.append(_result(record, entry))
+                continue
+            sections.add(section)
             results.append(_result(record, entry))
             if len(results) == k:
                 break
-        return results
+        return (results + repeated)[:k]
 
 
 def _result(record: ChunkRecord, entry: _Fused) -> SearchResult:
