@@ -165,9 +165,34 @@ def entry_groups(vocabulary: QueryVocabulary) -> dict[str, Sequence[str]]:
     return {**GROUPS, "other": tuple(other)} if other else dict(GROUPS)
 
 
-def variants(names: Sequence[str], audit: bool) -> dict[str, QueryVocabulary]:
-    """Named vocabularies: baseline, no_tables, no_abbreviations, no_phrases, without:<group>
-    and drop:<key>+<key>… (entries as written in the tables)."""
+# Search settings besides the vocabulary, by name: ``<name>=<value>`` sets one SearchConfig
+# field (e.g. title_weight=4, title_prior_weight=0.5, distinct_sections=1); several are
+# joined with "&" ("title_weight=4&distinct_sections=1").
+SETTINGS = ("title_weight", "title_prior_weight", "title_prior_max_files", "distinct_sections")
+
+
+def setting_variant(name: str) -> SearchConfig:
+    """A ``SearchConfig`` with the shipped vocabulary and the settings spelled in ``name``."""
+    values: dict[str, float] = {}
+    for part in name.split("&"):
+        key, _, value = part.partition("=")
+        if key not in SETTINGS or not value:
+            raise SystemExit(f"unknown setting {part!r}; known: {', '.join(SETTINGS)}")
+        values[key] = float(value)
+    return SearchConfig(
+        title_weight=values.get("title_weight", 0.0),
+        title_prior_weight=values.get("title_prior_weight", 0.0),
+        title_prior_max_files=int(
+            values.get("title_prior_max_files", SearchConfig.title_prior_max_files)
+        ),
+        distinct_sections=bool(values.get("distinct_sections", 0.0)),
+    )
+
+
+def variants(names: Sequence[str], audit: bool) -> dict[str, SearchConfig]:
+    """Named configurations: baseline, no_tables, no_abbreviations, no_phrases,
+    without:<group>, drop:<key>+<key>… (entries as written in the tables) and search
+    settings (``SETTINGS``)."""
     shipped = default_vocabulary()
     groups = entry_groups(shipped)
     known: dict[str, QueryVocabulary] = {
@@ -181,10 +206,14 @@ def variants(names: Sequence[str], audit: bool) -> dict[str, QueryVocabulary]:
     for name in wanted:  # drop:<key>+<key>… — single entries, as written in the tables
         if name.startswith("drop:"):
             known[name] = shipped.without(name.removeprefix("drop:").split("+"))
-    unknown = [n for n in wanted if n not in known]
+    configs = {name: SearchConfig(vocabulary=vocabulary) for name, vocabulary in known.items()}
+    for name in wanted:
+        if "=" in name:
+            configs[name] = setting_variant(name)
+    unknown = [n for n in wanted if n not in configs]
     if unknown:
         raise SystemExit(f"unknown variant(s): {', '.join(unknown)}; known: {', '.join(known)}")
-    return {name: known[name] for name in wanted}
+    return {name: configs[name] for name in wanted}
 
 
 def bench_sets(chosen: Sequence[str]) -> list[BenchSet]:
@@ -213,11 +242,11 @@ def score_variant(
     sets: Sequence[BenchSet],
     stores: dict[Path, Datastore],
     embedder: Embedder,
-    vocabulary: QueryVocabulary,
+    config: SearchConfig,
 ) -> list[ScoredRow]:
     rows = []
     for bench in sets:
-        kb = KnowledgeBase(stores[bench.knowledge], embedder, SearchConfig(vocabulary=vocabulary))
+        kb = KnowledgeBase(stores[bench.knowledge], embedder, config)
         kinds = {q.id: q.kind for q in bench.questions}
         for scored in run_eval(kb, bench.questions)["per_question"]:
             scores = {key: float(scored[key]) for key in FIGURES}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import retrieval_cv
 
+from pierre_rag.knowledge.search import SearchConfig
 from pierre_rag.knowledge.text import EMPTY_VOCABULARY, default_vocabulary
 
 
@@ -29,12 +30,27 @@ def test_variants_start_with_the_baseline_and_drop_what_they_name() -> None:
     chosen = retrieval_cv.variants(["no_tables", "drop:proprio+rendre caution"], audit=False)
 
     assert list(chosen) == ["baseline", "no_tables", "drop:proprio+rendre caution"]
-    assert chosen["baseline"] is default_vocabulary()
-    assert chosen["no_tables"] is EMPTY_VOCABULARY
-    dropped = chosen["drop:proprio+rendre caution"]
+    assert chosen["baseline"].vocabulary is default_vocabulary()
+    assert chosen["no_tables"].vocabulary is EMPTY_VOCABULARY
+    dropped = chosen["drop:proprio+rendre caution"].vocabulary
+    assert dropped is not None
     assert "proprio" not in dropped.abbreviations and "proprios" in dropped.abbreviations
     assert "rendre caution" not in {p.key for p in dropped.phrases}
     assert len(dropped.phrases) == len(default_vocabulary().phrases) - 1
+
+
+def test_a_setting_variant_sets_the_fields_it_names_and_leaves_the_others() -> None:
+    chosen = retrieval_cv.variants(["title_weight=4&distinct_sections=1"], audit=False)
+
+    config = chosen["title_weight=4&distinct_sections=1"]
+    assert (config.title_weight, config.distinct_sections) == (4.0, True)
+    assert config.title_prior_weight == SearchConfig().title_prior_weight
+    assert chosen["baseline"].title_weight == SearchConfig().title_weight
+
+
+def test_an_unknown_setting_is_refused() -> None:
+    with pytest.raises(SystemExit, match="unknown setting"):
+        retrieval_cv.variants(["rrf_k=20"], audit=False)
 
 
 def test_the_audit_adds_one_variant_per_group() -> None:
