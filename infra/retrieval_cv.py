@@ -166,13 +166,14 @@ def entry_groups(vocabulary: QueryVocabulary) -> dict[str, Sequence[str]]:
 
 
 # Search settings besides the vocabulary, by name: ``<name>=<value>`` sets one SearchConfig
-# field (e.g. title_weight=4, title_prior_weight=0.5, distinct_sections=1); several are
-# joined with "&" ("title_weight=4&distinct_sections=1").
-SETTINGS = ("title_weight", "title_prior_weight", "title_prior_max_files", "distinct_sections")
+# field (e.g. title_prior_weight=0); several are joined with "&"
+# ("title_prior_weight=0.5&title_prior_max_files=2").
+SETTINGS = ("title_prior_weight", "title_prior_max_files")
 
 
 def setting_variant(name: str) -> SearchConfig:
     """A ``SearchConfig`` with the shipped vocabulary and the settings spelled in ``name``."""
+    default = SearchConfig()
     values: dict[str, float] = {}
     for part in name.split("&"):
         key, _, value = part.partition("=")
@@ -180,12 +181,10 @@ def setting_variant(name: str) -> SearchConfig:
             raise SystemExit(f"unknown setting {part!r}; known: {', '.join(SETTINGS)}")
         values[key] = float(value)
     return SearchConfig(
-        title_weight=values.get("title_weight", 0.0),
-        title_prior_weight=values.get("title_prior_weight", 0.0),
+        title_prior_weight=values.get("title_prior_weight", default.title_prior_weight),
         title_prior_max_files=int(
-            values.get("title_prior_max_files", SearchConfig.title_prior_max_files)
+            values.get("title_prior_max_files", default.title_prior_max_files)
         ),
-        distinct_sections=bool(values.get("distinct_sections", 0.0)),
     )
 
 

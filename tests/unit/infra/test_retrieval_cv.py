@@ -40,17 +40,20 @@ def test_variants_start_with_the_baseline_and_drop_what_they_name() -> None:
 
 
 def test_a_setting_variant_sets_the_fields_it_names_and_leaves_the_others() -> None:
-    chosen = retrieval_cv.variants(["title_weight=4&distinct_sections=1"], audit=False)
+    chosen = retrieval_cv.variants(["title_prior_weight=0.5&title_prior_max_files=2"], audit=False)
 
-    config = chosen["title_weight=4&distinct_sections=1"]
-    assert (config.title_weight, config.distinct_sections) == (4.0, True)
-    assert config.title_prior_weight == SearchConfig().title_prior_weight
-    assert chosen["baseline"].title_weight == SearchConfig().title_weight
+    config = chosen["title_prior_weight=0.5&title_prior_max_files=2"]
+    assert (config.title_prior_weight, config.title_prior_max_files) == (0.5, 2)
+    alone = retrieval_cv.variants(["title_prior_weight=0"], audit=False)["title_prior_weight=0"]
+    assert alone.title_prior_max_files == SearchConfig().title_prior_max_files
+    assert chosen["baseline"] == SearchConfig(vocabulary=chosen["baseline"].vocabulary)
 
 
 def test_an_unknown_setting_is_refused() -> None:
     with pytest.raises(SystemExit, match="unknown setting"):
         retrieval_cv.variants(["rrf_k=20"], audit=False)
+    with pytest.raises(SystemExit, match="unknown setting"):
+        retrieval_cv.variants(["title_prior_weight="], audit=False)
 
 
 def test_the_audit_adds_one_variant_per_group() -> None:

@@ -96,11 +96,11 @@ def _fts_columns(row: ChunkRow) -> tuple[str, str]:
 
 
 def title_field(row: ChunkRow) -> str:
-    """BM25's title column: the document title and the words of its file name.
+    """A file's title field: the document title and the words of its file name.
 
-    Every chunk of a file holds the same value, so a query naming a law, scheme or acronym
-    can lift the file titled after it above files that merely mention it; its weight is
-    ``SearchConfig.title_weight`` (0: the column is not searched).
+    A query stem that titles a single file names it ("alur": the file on the Loi ALUR), and
+    the search lifts that file above files that merely mention the name
+    (``SearchConfig.title_prior_weight``).
     """
     name = PurePosixPath(row.file).stem
     return " ".join([row.title, *re.split(r"[\s_\-–]+", name)])
@@ -200,8 +200,7 @@ CREATE INDEX chunks_scope ON chunks (scope);
 CREATE TABLE names (name TEXT NOT NULL, chunk_id INTEGER NOT NULL REFERENCES chunks (id));
 CREATE INDEX names_name ON names (name);
 CREATE VIRTUAL TABLE chunks_fts USING fts5 (
-    head, body, head_stem, body_stem, title, title_stem, content='',
-    tokenize='unicode61 remove_diacritics 2');
+    head, body, head_stem, body_stem, content='', tokenize='unicode61 remove_diacritics 2');
 CREATE TABLE files (file TEXT PRIMARY KEY, scope TEXT NOT NULL, title TEXT NOT NULL);
 CREATE TABLE vocab (kind TEXT NOT NULL, term TEXT NOT NULL, df INTEGER NOT NULL,
     PRIMARY KEY (kind, term)) WITHOUT ROWID;
@@ -232,7 +231,6 @@ def write_datastore(
         )
         for chunk_id, row in enumerate(rows, start=1):
             head, body = _fts_columns(row)
-            title = title_field(row)
             db.execute(
                 "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
@@ -249,18 +247,9 @@ def write_datastore(
                 ),
             )
             db.execute(
-                "INSERT INTO chunks_fts"
-                " (rowid, head, body, head_stem, body_stem, title, title_stem)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    chunk_id,
-                    head,
-                    body,
-                    index_terms(head),
-                    index_terms(body),
-                    title,
-                    index_terms(title),
-                ),
+                "INSERT INTO chunks_fts (rowid, head, body, head_stem, body_stem)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (chunk_id, head, body, index_terms(head), index_terms(body)),
             )
             db.executemany(
                 "INSERT INTO names VALUES (?, ?)", [(n, chunk_id) for n in extract_names(row.text)]

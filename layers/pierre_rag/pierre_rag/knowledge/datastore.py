@@ -24,11 +24,6 @@ from pierre_rag.knowledge.text import stem_all, tokens
 BM25_WEIGHTS = (2.0, 1.0, 2.0, 1.0)  # head, body, head_stem, body_stem
 
 
-def bm25_weights(title: float) -> tuple[float, ...]:
-    """FTS5 column weights: the shipped ones, then ``title`` for both title columns."""
-    return (*BM25_WEIGHTS, title, title)
-
-
 @dataclass(frozen=True)
 class ChunkRecord:
     id: int
@@ -79,19 +74,13 @@ class Datastore:
                 f"({self.meta.dims} dims); the query was embedded with {model_id} ({dims} dims)"
             )
 
-    def bm25(
-        self,
-        match: str,
-        scopes: Sequence[str],
-        limit: int,
-        weights: Sequence[float] = BM25_WEIGHTS,
-    ) -> list[tuple[int, float]]:
+    def bm25(self, match: str, scopes: Sequence[str], limit: int) -> list[tuple[int, float]]:
         """``(chunk id, score)`` best first; higher score is better."""
         if not match or not scopes:
             return []
-        columns = ", ".join(str(w) for w in weights)
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
         sql = (
-            f"SELECT f.rowid, -bm25(chunks_fts, {columns}) AS s FROM chunks_fts f "  # noqa: S608
+            f"SELECT f.rowid, -bm25(chunks_fts, {weights}) AS s FROM chunks_fts f "  # noqa: S608
             "JOIN chunks c ON c.id = f.rowid WHERE chunks_fts MATCH ? "
             f"AND c.scope IN ({_marks(scopes)}) "
             "ORDER BY s DESC LIMIT ?"

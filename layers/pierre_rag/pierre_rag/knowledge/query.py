@@ -50,16 +50,11 @@ class QueryPlan:
     @property
     def match(self) -> str:
         """FTS5 expression: any raw word in raw columns, or any stem in stemmed columns."""
-        return self.match_in(("head", "body"))
-
-    def match_in(self, columns: tuple[str, ...]) -> str:
-        """``match`` over ``columns`` (raw names; each one's ``_stem`` twin gets the stems)."""
         if not self.words:
             return ""
         raw = " OR ".join(f'"{w}"' for w in self.words)
         stems = " OR ".join(f'"{s}"' for s in dict.fromkeys(self.stems))
-        stemmed = " ".join(f"{c}_stem" for c in columns)
-        return f"{{{' '.join(columns)}}} : ({raw}) OR {{{stemmed}}} : ({stems})"
+        return f"{{head body}} : ({raw}) OR {{head_stem body_stem}} : ({stems})"
 
 
 def edits1(word: str) -> set[str]:

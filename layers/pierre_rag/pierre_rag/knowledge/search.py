@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pierre_rag.knowledge import followup
-from pierre_rag.knowledge.datastore import ChunkRecord, Datastore, bm25_weights
+from pierre_rag.knowledge.datastore import ChunkRecord, Datastore
 from pierre_rag.knowledge.embeddings import Embedder, OpenAIEmbedder, embedder_from_env
 from pierre_rag.knowledge.followup import FollowUpModel
 from pierre_rag.knowledge.models import DEFAULT_ACCESS, AccessLevel, SearchResponse, SearchResult
@@ -37,17 +37,12 @@ class SearchConfig:
     follow_up: FollowUpModel = field(default_factory=FollowUpModel)
     # How tenants write → the knowledge's words (data/*.yaml); None: the shipped tables.
     vocabulary: QueryVocabulary | None = None
-    # FTS5 weight of the title columns (document title + file name words) in the BM25 list;
-    # 0: not searched.
-    title_weight: float = 0.0
-    # RRF weight of the files named in the question — whose title field holds a query stem
-    # that titles at most ``title_prior_max_files`` files ("alur", "visale") — added to each
-    # of their candidate chunks (the file named after a law or scheme); 0: off.
-    title_prior_weight: float = 0.0
+    # RRF share for the candidate chunks of the files the question names: a query stem that
+    # titles at most ``title_prior_max_files`` files (title or file name: "alur", "visale",
+    # not "logement"). Without it the file titled after a law or scheme lost to files that
+    # mention it; chosen out of fold (docs/retrieval.md); 0: off.
+    title_prior_weight: float = 0.25
     title_prior_max_files: int = 1
-    # Before the final cut, one chunk per section first, then the other chunks of sections
-    # already listed (a long section split in pieces does not fill the top 5 alone).
-    distinct_sections: bool = False
 
 
 @dataclass(frozen=True)
@@ -214,11 +209,7 @@ class KnowledgeBase:
             fused[cid].score += bonus.get(file, 0.0)
 
     def _bm25(self, plan: QueryPlan, scopes: Sequence[str]) -> list[tuple[int, float]]:
-        title = self.config.title_weight
-        if title <= 0:
-            return self.datastore.bm25(plan.match, scopes, self.config.candidates)
-        match = plan.match_in(("head", "body", "title"))
-        return self.datastore.bm25(match, scopes, self.config.candidates, bm25_weights(title))
+        return self.datastore.bm25(plan.match, scopes, self.config.candidates)
 
     def _names(self, plan: QueryPlan, scopes: Sequence[str]) -> list[int]:
         """Chunks of big lists naming the longest name of the query (a commune → its zone).
@@ -238,9 +229,7 @@ class KnowledgeBase:
         window = [cid for cid, _ in ranked[: k * 3 + 10]]
         records = self.datastore.chunks(window)
         seen: set[str] = set()
-        sections: set[tuple[str, ...]] = set()
         results: list[SearchResult] = []
-        repeated: list[SearchResult] = []  # chunks of a section already listed
         for cid, entry in ranked:
             record = records.get(cid)
             if record is None:
@@ -250,15 +239,10 @@ class KnowledgeBase:
             if record.chunk_hash in seen:
                 continue
             seen.add(record.chunk_hash)
-            section = (record.file, *record.heading_path)
-            if self.config.distinct_sections and section in sections:
-                repeated.append(_result(record, entry))
-                continue
-            sections.add(section)
             results.append(_result(record, entry))
             if len(results) == k:
                 break
-        return (results + repeated)[:k]
+        return results
 
 
 def _result(record: ChunkRecord, entry: _Fused) -> SearchResult:
