@@ -2,9 +2,10 @@
 
 Each bench row is answered by the real pipeline over in-memory storage, on the web and the SMS
 channel, its history stored first. An answer *quotes an expected section* when one of the
-sources it names (its heading written in the answer) is an expected file whose heading path
-holds an expected heading. Length is counted without the emergency block, which is outside
-the budget. Budgets: ``WEB_MAX_WORDS`` words on the web, ``SMS_MAX_PARTS`` SMS parts.
+sources it quotes (its heading written in the answer, or the one source of an extractive
+answer) is an expected file whose heading path holds an expected heading. Length is counted
+without the emergency block, which is outside the budget. Budgets: ``WEB_MAX_WORDS`` words on
+the web, ``SMS_MAX_PARTS`` SMS parts.
 """
 
 from __future__ import annotations
@@ -38,9 +39,13 @@ def _heading_path(source: Source) -> list[str]:
 
 
 def quoted_sources(result: AnswerResult) -> list[Source]:
-    """The sources the answer's text actually quotes: their heading is written in it."""
+    """The sources the answer's text quotes: those whose heading it writes, else the single
+    source of an extractive answer (an SMS quotes its passage without the heading)."""
     text = " ".join(result.text.split())
-    return [s for s in result.sources if " ".join(s.heading.split()) in text]
+    named = [s for s in result.sources if " ".join(s.heading.split()) in text]
+    if named or result.mode != "extractive" or len(result.sources) != 1:
+        return named
+    return list(result.sources)
 
 
 def quotes_expected(question: BenchQuestion, result: AnswerResult) -> bool:

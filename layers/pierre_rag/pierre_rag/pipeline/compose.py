@@ -21,7 +21,7 @@ from pierre_rag.llm import ChatMessage, LlmClient, LlmError, LlmNoAnswerError, S
 from pierre_rag.llm.usable import usable_stream
 from pierre_rag.pipeline import messages
 from pierre_rag.pipeline.channels import ChannelStyle
-from pierre_rag.pipeline.extractive import extractive_answer
+from pierre_rag.pipeline.extractive import extractive_answer, focus
 from pierre_rag.pipeline.gate import FixedReply, courtesy_reminder
 from pierre_rag.pipeline.models import AnswerResult, Outcome, Understanding
 from pierre_rag.pipeline.prompts import generation_messages
@@ -82,21 +82,30 @@ async def grounded_answer(
             logger.warning("generation failed, answering with excerpts: %s", error)
     result.mode = "extractive"
     handoff = style.contact(context)
+    # The passage is the answer: who to call and the number leave it the most room.
+    short_handoff = context.handoff.as_short_text() if context.handoff else None
+
+    def focused(candidate: Grounding) -> Grounding:
+        return focus(candidate, style.excerpt_sections)
 
     def render(candidate: Grounding) -> str:
+        quoted = focused(candidate)
+        if not quoted.sources:
+            return ""
         return extractive_answer(
-            candidate.sources,
-            candidate.texts,
+            quoted.sources,
+            quoted.texts,
             language=result.language,
             style=style,
-            handoff=handoff,
+            handoff=short_handoff,
         )
 
     fresh = fresh_grounding(grounding, previous_answer(history), render)
     # The grounding keeps only what the answer cites: the sources shown are those.
-    grounding.sources[:] = fresh.sources if fresh else []
-    grounding.texts[:] = fresh.texts if fresh else []
-    if fresh is None:
+    quoted = focused(fresh) if fresh else Grounding()
+    grounding.sources[:] = quoted.sources
+    grounding.texts[:] = quoted.texts
+    if fresh is None or not quoted.sources:
         result.outcome = Outcome.NOTHING_FOUND
         result.mode = "fixed"
         yield style.fixed_reply(messages.nothing_found(result.language, handoff))
@@ -114,22 +123,30 @@ def fresh_grounding(
     grounding: Grounding, previous: str | None, render: Callable[[Grounding], str]
 ) -> Grounding | None:
     """The sources whose answer is not ``previous`` word for word: all of them, else without
-    the best ones, one at a time (renumbered); None when every answer would repeat it.
+    the best ones, one at a time, keeping only the sections of the articles dropped
+    (renumbered); None when every answer would repeat it or leave the subject.
 
     A follow-up such as "et si je pars pour raison de santé ?" can find the very sections of the
-    previous answer: quoting them again tells the landlord nothing."""
+    previous answer: quoting them again tells the landlord nothing, and quoting another
+    article's section, ranked lower, would answer another question."""
     if previous is None:
         return grounding
     said = " ".join(previous.split())
     for start in range(len(grounding.sources)):
+        dropped = {source.file for source in grounding.sources[:start]}
+        kept = [
+            (source, text)
+            for source, text in zip(grounding.sources[start:], grounding.texts[start:], strict=True)
+            if not start or source.file in dropped
+        ]
+        if not kept:
+            return None
         candidate = Grounding(
-            [
-                s.model_copy(update={"number": n})
-                for n, s in enumerate(grounding.sources[start:], 1)
-            ],
-            grounding.texts[start:],
+            [s.model_copy(update={"number": n}) for n, (s, _) in enumerate(kept, 1)],
+            [text for _, text in kept],
         )
-        if " ".join(render(candidate).split()) != said:
+        rendered = " ".join(render(candidate).split())
+        if rendered and rendered != said:
             return candidate
     return None
 

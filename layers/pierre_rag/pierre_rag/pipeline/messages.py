@@ -19,6 +19,7 @@ class Phrases:
     contact: str
     excerpts_intro: str
     excerpts_note: str
+    read_more: str  # the article an extractive answer quotes, to read it whole
     error: str
     long_message: str  # SMS: the question was clipped before answering
 
@@ -38,6 +39,7 @@ PHRASES: dict[str, Phrases] = {
         "mieux à votre question :",
         excerpts_note="Réponse automatique composée d'extraits ; vérifiez qu'ils "
         "correspondent à votre situation.",
+        read_more="Pour en savoir plus : « {title} » [{number}].",
         error="Désolé, une erreur est survenue. Réessayez dans un instant.",
         long_message="(Votre message était long : j'ai répondu à son début.)",
     ),
@@ -53,6 +55,7 @@ PHRASES: dict[str, Phrases] = {
         excerpts_intro="Here are the passages of our knowledge base (in French) that best match "
         "your question:",
         excerpts_note="Automatic answer made of excerpts; check they fit your situation.",
+        read_more='To read more: "{title}" [{number}] (in French).',
         error="Sorry, something went wrong. Please try again in a moment.",
         long_message="(Your message was long: I answered its beginning.)",
     ),
@@ -69,6 +72,7 @@ PHRASES: dict[str, Phrases] = {
         "mejor responden a su pregunta:",
         excerpts_note="Respuesta automática hecha de extractos; compruebe que corresponden "
         "a su situación.",
+        read_more="Para saber más: «{title}» [{number}] (en francés).",
         error="Lo siento, se ha producido un error. Inténtelo de nuevo en un momento.",
         long_message="(Su mensaje era largo: he respondido a su comienzo.)",
     ),
@@ -85,6 +89,7 @@ PHRASES: dict[str, Phrases] = {
         "respondem à sua pergunta:",
         excerpts_note="Resposta automática feita de excertos; verifique se correspondem à "
         "sua situação.",
+        read_more="Para saber mais: «{title}» [{number}] (em francês).",
         error="Desculpe, ocorreu um erro. Tente novamente dentro de instantes.",
         long_message="(A sua mensagem era longa: respondi ao início.)",
     ),
@@ -99,6 +104,7 @@ PHRASES: dict[str, Phrases] = {
         contact="للحصول على إجابة شخصية: {handoff}.",
         excerpts_intro="هذه أهم المقاطع من قاعدة معارفنا (بالفرنسية) التي تجيب عن سؤالك:",
         excerpts_note="إجابة آلية مكونة من مقتطفات؛ تأكد من أنها تناسب وضعك.",
+        read_more="لمعرفة المزيد: «{title}» [{number}] (بالفرنسية).",
         error="عذرًا، حدث خطأ. حاول مرة أخرى بعد لحظات.",
         long_message="(كانت رسالتك طويلة: أجبت عن بدايتها.)",
     ),
@@ -113,6 +119,7 @@ PHRASES: dict[str, Phrases] = {
         contact="Kişisel bir yanıt için: {handoff}.",
         excerpts_intro="Bilgi tabanımızda (Fransızca) sorunuza en iyi yanıt veren bölümler:",
         excerpts_note="Alıntılardan oluşan otomatik yanıt; durumunuza uyduğunu kontrol edin.",
+        read_more='Daha fazlası için: "{title}" [{number}] (Fransızca).',
         error="Üzgünüm, bir hata oluştu. Lütfen biraz sonra tekrar deneyin.",
         long_message="(Mesajınız uzundu: başlangıcını yanıtladım.)",
     ),
@@ -128,6 +135,7 @@ PHRASES: dict[str, Phrases] = {
         excerpts_intro="Diese Abschnitte unserer Wissensbasis (auf Französisch) passen am besten "
         "zu Ihrer Frage:",
         excerpts_note="Automatische Antwort aus Auszügen; prüfen Sie, ob sie zu Ihrer Lage passen.",
+        read_more="Mehr dazu: „{title}“ [{number}] (auf Französisch).",
         error="Entschuldigung, ein Fehler ist aufgetreten. Bitte versuchen Sie es gleich erneut.",
         long_message="(Ihre Nachricht war lang: Ich habe auf ihren Anfang geantwortet.)",
     ),
@@ -144,6 +152,7 @@ PHRASES: dict[str, Phrases] = {
         "rispondono meglio alla sua domanda:",
         excerpts_note="Risposta automatica composta da estratti; verifichi che corrispondano "
         "alla sua situazione.",
+        read_more="Per saperne di più: «{title}» [{number}] (in francese).",
         error="Mi scusi, si è verificato un errore. Riprovi tra un momento.",
         long_message="(Il suo messaggio era lungo: ho risposto al suo inizio.)",
     ),
