@@ -17,6 +17,7 @@ SOURCES = [
 ]
 TEXTS = [f"Début {n}. {LONG}" for n in (1, 2, 3)]
 CONTACT = "Agence Exemple, 01 99 00 00 00"
+QUESTION = "quel est le préavis ?"
 
 
 def test_by_sms_one_passage_is_quoted_in_plain_text_within_three_parts_with_the_contact():
@@ -59,7 +60,7 @@ def test_the_sections_quoted_are_the_best_ranked_the_style_asks_for():
     style = dataclasses.replace(WEB, excerpt_sections=2)
 
     # When the sections to quote are chosen and quoted
-    quoted = focus(grounding, style.excerpt_sections)
+    quoted = focus(grounding, QUESTION, sections=style.excerpt_sections, further=0).grounding()
     text = extractive_answer(quoted.sources, quoted.texts, language="fr", style=style, handoff=None)
 
     # Then the two best are quoted, within the same budget
@@ -81,7 +82,7 @@ def test_an_articles_introduction_gives_way_to_a_section_of_the_same_article():
     )
 
     # When the section to quote is chosen
-    quoted = focus(grounding, 1)
+    quoted = focus(grounding, QUESTION, sections=1, further=0).grounding()
 
     # Then the section quoted is the one that answers, numbered 1
     assert [(s.number, s.heading) for s in quoted.sources] == [(1, "Quelle durée ?")]
@@ -99,10 +100,51 @@ def test_a_section_pointing_to_a_list_is_quoted_with_the_section_holding_it():
     )
 
     # When the section to quote is chosen and quoted
-    quoted = focus(grounding, 1)
+    quoted = focus(grounding, QUESTION, sections=1, further=0).grounding()
     text = extractive_answer(quoted.sources, quoted.texts, language="fr", style=WEB, handoff=None)
 
     # Then the list is quoted after the sentence that announces it, the article named once
     assert [s.heading for s in quoted.sources] == ["Quelle durée ?", "Quels cas ?"]
     assert "- en zone tendue ;\n- après une mutation." in text
     assert text.count("Pour en savoir plus") == 1
+
+
+def test_on_the_web_other_articles_are_offered_to_read_more_each_once():
+    # Given the section that answers, and two other articles' sections among those found
+    grounding = Grounding(list(SOURCES), list(TEXTS))
+
+    # When the answer is written with up to two articles to read more
+    shown = focus(grounding, QUESTION, sections=1, further=2)
+    numbered = shown.grounding()
+    text = extractive_answer(
+        numbered.sources[:1],
+        numbered.texts[:1],
+        further=numbered.sources[1:],
+        language="fr",
+        style=WEB,
+        handoff=CONTACT,
+    )
+
+    # Then one passage is quoted, the three articles are named on one line, within budget
+    assert [s.heading for s in shown.quoted.sources] == ["Section 1"]
+    assert "Section 2" not in text and "Début 2" not in text
+    assert "Pour en savoir plus : « Titre 1 » [1], « Titre 2 » [2], « Titre 3 » [3]." in text
+    assert len(text.split()) <= WEB.max_words
+
+
+def test_by_sms_a_markdown_section_is_sent_as_plain_text_without_articles():
+    # Given a section written in Markdown (bold, a list, a link)
+    text = (
+        "**Trois mois** pour un logement vide.\n\n"
+        "- un mois en [meublé](meuble.md) ;\n- un mois en zone tendue."
+    )
+    source = SOURCES[0]
+
+    # When it is answered by SMS
+    answer = extractive_answer([source], [text], language="fr", style=SMS, handoff=CONTACT)
+
+    # Then no Markdown is left, no article is named, and it fits in 3 parts
+    assert "**" not in answer and "](" not in answer and "#" not in answer
+    assert "Trois mois pour un logement vide." in answer
+    assert "savoir plus" not in answer
+    assert len(split_sms(answer).parts) <= SMS.max_sms_parts  # type: ignore[operator]

@@ -29,6 +29,7 @@ class ChannelStyle:
     max_tokens: int  # the LLM answer's budget
     sources: int  # sections given to the LLM (and shown, where the context shows sources)
     excerpt_sections: int  # sections an extractive answer quotes
+    further_reading: int  # other articles it names to read more
     max_words: int  # an extractive answer's budget, in words…
     max_sms_parts: int | None  # …and in SMS parts, where the channel is SMS
     short_contact: bool  # the human contact as "who, which number" only
@@ -73,6 +74,7 @@ WEB = ChannelStyle(
     max_tokens=600,
     sources=4,
     excerpt_sections=1,
+    further_reading=2,
     max_words=120,
     max_sms_parts=None,
     short_contact=False,
@@ -90,6 +92,7 @@ SMS = ChannelStyle(
     max_tokens=250,
     sources=3,
     excerpt_sections=1,
+    further_reading=0,
     max_words=120,
     max_sms_parts=3,
     short_contact=True,

@@ -21,7 +21,7 @@ from pierre_rag.llm import ChatMessage, LlmClient, LlmError, LlmNoAnswerError, S
 from pierre_rag.llm.usable import usable_stream
 from pierre_rag.pipeline import messages
 from pierre_rag.pipeline.channels import ChannelStyle
-from pierre_rag.pipeline.extractive import extractive_answer, focus
+from pierre_rag.pipeline.extractive import Focus, extractive_answer, focus
 from pierre_rag.pipeline.gate import FixedReply, courtesy_reminder
 from pierre_rag.pipeline.models import AnswerResult, Outcome, Understanding
 from pierre_rag.pipeline.prompts import generation_messages
@@ -85,31 +85,40 @@ async def grounded_answer(
     # The passage is the answer: who to call and the number leave it the most room.
     short_handoff = context.handoff.as_short_text() if context.handoff else None
 
-    def focused(candidate: Grounding) -> Grounding:
-        return focus(candidate, style.excerpt_sections)
+    question = understanding.standalone_question or text
+
+    def focused(candidate: Grounding) -> Focus:
+        return focus(
+            candidate, question, sections=style.excerpt_sections, further=style.further_reading
+        )
 
     def render(candidate: Grounding) -> str:
-        quoted = focused(candidate)
-        if not quoted.sources:
+        picked = focused(candidate)
+        if not picked.quoted.sources:
             return ""
+        shown = picked.grounding()
+        quoted = len(picked.quoted.sources)
         return extractive_answer(
-            quoted.sources,
-            quoted.texts,
+            shown.sources[:quoted],
+            shown.texts[:quoted],
+            further=shown.sources[quoted:],
             language=result.language,
             style=style,
             handoff=short_handoff,
         )
 
     fresh = fresh_grounding(grounding, previous_answer(history), render)
-    # The grounding keeps only what the answer cites: the sources shown are those.
-    quoted = focused(fresh) if fresh else Grounding()
-    grounding.sources[:] = quoted.sources
-    grounding.texts[:] = quoted.texts
-    if fresh is None or not quoted.sources:
+    # The grounding keeps only what the answer shows: the sources listed are those.
+    picked = focused(fresh) if fresh else Focus(Grounding())
+    shown = picked.grounding()
+    grounding.sources[:] = shown.sources
+    grounding.texts[:] = shown.texts
+    if fresh is None or not picked.quoted.sources:
         result.outcome = Outcome.NOTHING_FOUND
         result.mode = "fixed"
         yield style.fixed_reply(messages.nothing_found(result.language, handoff))
         return
+    result.quoted = [source.number for source in shown.sources[: len(picked.quoted.sources)]]
     yield render(fresh)
 
 
@@ -122,7 +131,8 @@ def previous_answer(history: Sequence[Turn]) -> str | None:
 def fresh_grounding(
     grounding: Grounding, previous: str | None, render: Callable[[Grounding], str]
 ) -> Grounding | None:
-    """The sources whose answer is not ``previous`` word for word: all of them, else without
+    """The sources whose answer does not quote what ``previous`` quoted, word for word (the
+    articles offered to read more aside): all of them, else without
     the best ones, one at a time, keeping only the sections of the articles dropped
     (renumbered); None when every answer would repeat it or leave the subject.
 
@@ -131,7 +141,7 @@ def fresh_grounding(
     article's section, ranked lower, would answer another question."""
     if previous is None:
         return grounding
-    said = " ".join(previous.split())
+    said = _what_is_quoted(previous)
     for start in range(len(grounding.sources)):
         dropped = {source.file for source in grounding.sources[:start]}
         kept = [
@@ -145,10 +155,17 @@ def fresh_grounding(
             [s.model_copy(update={"number": n}) for n, (s, _) in enumerate(kept, 1)],
             [text for _, text in kept],
         )
-        rendered = " ".join(render(candidate).split())
+        rendered = _what_is_quoted(render(candidate))
         if rendered and rendered != said:
             return candidate
     return None
+
+
+def _what_is_quoted(answer: str) -> str:
+    """The answer without the line offering articles to read more (which can name other
+    articles when the same passage is quoted again), whitespace normalised."""
+    kept = [line for line in answer.splitlines() if not messages.offers_reading(line)]
+    return " ".join(" ".join(kept).split())
 
 
 async def llm_answer(

@@ -9,11 +9,13 @@ The passage is as long as the channel's budget allows with the framing and the c
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from pierre_rag.pipeline.channels import ChannelStyle
 from pierre_rag.pipeline.messages import Phrases, phrases
 from pierre_rag.pipeline.models import Source
 from pierre_rag.pipeline.passage import focused_passage, has_list, points_to_list
+from pierre_rag.pipeline.pick import WEIGHTS, PickWeights, Signals, best, signals
 from pierre_rag.pipeline.retrieve import Grounding
 from pierre_rag.pipeline.text import markdown_to_plain, without_relative_links
 
@@ -21,29 +23,76 @@ MIN_PASSAGE_WORDS = 6
 _STEP_WORDS = 4
 
 
-def focus(grounding: Grounding, sections: int) -> Grounding:
-    """What an extractive answer quotes, and so the sources it shows: the ``sections``
-    best-ranked sections with something to quote — past an article's introduction when a
-    section of the same article follows it, and with the list that a quoted "ci-dessous"
-    points to when another section of that article holds it.
+@dataclass(frozen=True)
+class Focus:
+    """What an extractive answer quotes, and the other articles it offers to read more."""
 
-    (Preferring the section whose heading shares the most words with the question was
-    measured with ``pierre eval answers``: it quoted the expected section less often than the
-    search's order.)"""
-    order = [
+    quoted: Grounding
+    further: list[Source] = field(default_factory=list)
+
+    def grounding(self) -> Grounding:
+        """The sources the answer shows, numbered: the quoted ones first, then the others."""
+        sources = [*self.quoted.sources, *self.further]
+        texts = [*self.quoted.texts, *([""] * len(self.further))]
+        return Grounding(
+            [source.model_copy(update={"number": n}) for n, source in enumerate(sources, 1)],
+            texts,
+        )
+
+
+def candidates(grounding: Grounding) -> list[int]:
+    """The sections an extractive answer may quote, in the search's order: those with
+    something to quote, an article's introduction after a section of the same article."""
+    return [
         i
         for i in _past_introductions(grounding.sources)
         if has_passage(grounding.sources[i], grounding.texts[i])
     ]
-    chosen = order[:sections]
+
+
+def candidate_signals(grounding: Grounding, order: Sequence[int], question: str) -> list[Signals]:
+    """The picking signals of the sections ``order`` names, ranked as listed."""
+    return [
+        signals(question, _heading_path(grounding.sources[i]), grounding.texts[i], rank)
+        for rank, i in enumerate(order)
+    ]
+
+
+def focus(
+    grounding: Grounding,
+    question: str,
+    *,
+    sections: int,
+    further: int,
+    weights: PickWeights = WEIGHTS,
+) -> Focus:
+    """The ``sections`` sections to quote — the one that answers ``question`` best
+    (:mod:`.pick`) first, then the search's order — with the list that a quoted "ci-dessous"
+    points to when another section of that article holds it; and up to ``further`` other
+    articles among the search's sections, to read more."""
+    order = candidates(grounding)
+    if not order:
+        return Focus(Grounding())
+    picked = order[best(candidate_signals(grounding, order, question), weights)]
+    chosen = [picked, *[i for i in order if i != picked]][:sections]
     for index in list(chosen):
         pointed = _pointed_list(grounding, index, order)
         if pointed is not None and pointed not in chosen:
             chosen.insert(chosen.index(index) + 1, pointed)
-    return Grounding(
-        [grounding.sources[i].model_copy(update={"number": n}) for n, i in enumerate(chosen, 1)],
-        [grounding.texts[i] for i in chosen],
-    )
+    files = {grounding.sources[i].file for i in chosen}
+    others: list[Source] = []
+    for i in order:
+        source = grounding.sources[i]
+        if len(others) < further and source.file not in files:
+            files.add(source.file)
+            others.append(source)
+    quoted = Grounding([grounding.sources[i] for i in chosen], [grounding.texts[i] for i in chosen])
+    return Focus(quoted, others)
+
+
+def _heading_path(source: Source) -> list[str]:
+    """The section's headings, its article's title first."""
+    return [part.strip() for part in source.breadcrumb.split(" > ") if part.strip()]
 
 
 def _past_introductions(sources: Sequence[Source]) -> list[int]:
@@ -87,17 +136,24 @@ def extractive_answer(
     language: str,
     style: ChannelStyle,
     handoff: str | None,
+    further: Sequence[Source] = (),
 ) -> str:
-    """The sections quoted in order, each cut so the whole answer fits the channel's budget."""
+    """The sections quoted in order, each cut so the whole answer fits the channel's budget;
+    on the web, the articles to read more (the quoted ones', then ``further``)."""
     quoted = list(zip(sources, texts, strict=True))
     p = phrases(language)
     quoted = [(source, _without_own_heading(source, text)) for source, text in quoted]
-    write = _plain if style.markup == "plain" else _markdown
     budget = style.max_words
-    answer = write(quoted, p, budget, handoff, language)
+
+    def write(words: int) -> str:
+        if style.markup == "plain":
+            return _plain(quoted, p, words, handoff)
+        return _markdown(quoted, further, p, words, handoff, language)
+
+    answer = write(budget)
     while not style.fits(answer) and budget > MIN_PASSAGE_WORDS:
         budget -= _STEP_WORDS
-        answer = write(quoted, p, budget, handoff, language)
+        answer = write(budget)
     return answer
 
 
@@ -129,13 +185,10 @@ def _passage(text: str, words: int, markup: str) -> list[str]:
 
 
 def _plain(
-    quoted: Sequence[tuple[Source, str]],
-    p: Phrases,
-    words: int,
-    handoff: str | None,
-    language: str,
+    quoted: Sequence[tuple[Source, str]], p: Phrases, words: int, handoff: str | None
 ) -> str:
-    """The passage alone (no heading: every character costs), then the contact."""
+    """The passage alone, in plain text (no heading, no article: every character costs),
+    then the contact."""
     share = max(words // max(len(quoted), 1), 1)
     lines = [line for _, text in quoted for line in _passage(text, share, "plain")]
     if handoff:
@@ -145,12 +198,13 @@ def _plain(
 
 def _markdown(
     quoted: Sequence[tuple[Source, str]],
+    further: Sequence[Source],
     p: Phrases,
     words: int,
     handoff: str | None,
     language: str,
 ) -> str:
-    """The section's heading in bold with its number, the passage, the article to read more,
+    """The section's heading in bold with its number, the passage, the articles to read more,
     a note that this is an excerpt, then the contact (the introduction only when the user's
     language is not the passage's)."""
     parts = [p.excerpts_intro, ""] if language != "fr" else []
@@ -164,15 +218,22 @@ def _markdown(
             following = lines[index + 1] if index + 1 < len(lines) else ""
             if not (_is_item(line) and _is_item(following)):
                 parts.append("")
-    articles = {source.title: source.number for source, _ in reversed(quoted)}
-    for title, number in sorted(articles.items(), key=lambda article: article[1]):
-        parts.append(p.read_more.format(title=title, number=number))
-        parts.append("")
+    parts.append(_read_more([source for source, _ in quoted], further, p))
+    parts.append("")
     parts.append(f"_{p.excerpts_note}_")
     if handoff:
         parts.append("")
         parts.append(p.contact.format(handoff=handoff))
     return "\n".join(parts)
+
+
+def _read_more(quoted: Sequence[Source], further: Sequence[Source], p: Phrases) -> str:
+    """One line naming each article once, with the number of its first source."""
+    articles: dict[str, int] = {}
+    for source in [*quoted, *further]:
+        articles.setdefault(source.title, source.number)
+    named = [p.article.format(title=title, number=number) for title, number in articles.items()]
+    return p.read_more.format(articles=", ".join(named))
 
 
 def _is_item(line: str) -> bool:
