@@ -50,7 +50,9 @@ class PickWeights:
 
 # Chosen by infra/answer_cv.py (5 folds over the dev file, topic_turns and the project's
 # questions, 2026-11-30): no signal beat the search's order out of fold (0.512 with the
-# search's order alone, 0.499 with all three), so each is kept at 0 until one does.
+# search's order alone, 0.499 with all three), so each is kept at 0 until one does. Two more
+# were tried and left out for the same reason: the dense cosine of the section's best chunk
+# and of its heading to the question (0.510 with all five, 0.518 without the heading's).
 WEIGHTS = PickWeights()
 
 
