@@ -332,3 +332,25 @@ def test_a_repeated_answer_is_not_replaced_by_another_articles_section():
 
 def _one_source_of(grounding: Grounding) -> Grounding:
     return Grounding(sources=grounding.sources[:1], texts=grounding.texts[:1])
+
+
+def test_an_extractive_answer_quotes_one_section_and_shows_the_other_articles_as_sources():
+    # Given the section that answers, and another article's section found after it
+    grounding = Grounding(
+        sources=[
+            Source(number=1, file="a.md", title="Quitter", heading="Préavis", breadcrumb="Q"),
+            Source(number=2, file="b.md", title="Animaux", heading="Chiens", breadcrumb="A"),
+        ],
+        texts=["Trois mois pour un logement vide.", "Un chien est admis dans le logement."],
+    )
+
+    # When it is answered on the web without an LLM
+    result = _result()
+    text = _extractive(grounding, [], result)
+
+    # Then one passage is quoted, the other article is only offered, and the result says which
+    # source is quoted; both are the answer's sources
+    assert "Trois mois" in text and "Un chien" not in text
+    assert "« Animaux » [2]" in text
+    assert result.quoted == [1]
+    assert [(s.number, s.heading) for s in grounding.sources] == [(1, "Préavis"), (2, "Chiens")]

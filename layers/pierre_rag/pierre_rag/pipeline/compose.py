@@ -108,18 +108,20 @@ async def grounded_answer(
         )
 
     fresh = fresh_grounding(grounding, previous_answer(history), render)
+    # Rendered before the grounding is cut down (``fresh`` can be the grounding itself).
+    answer = render(fresh) if fresh else ""
     # The grounding keeps only what the answer shows: the sources listed are those.
     picked = focused(fresh) if fresh else Focus(Grounding())
     shown = picked.grounding()
     grounding.sources[:] = shown.sources
     grounding.texts[:] = shown.texts
-    if fresh is None or not picked.quoted.sources:
+    if not answer or not picked.quoted.sources:
         result.outcome = Outcome.NOTHING_FOUND
         result.mode = "fixed"
         yield style.fixed_reply(messages.nothing_found(result.language, handoff))
         return
     result.quoted = [source.number for source in shown.sources[: len(picked.quoted.sources)]]
-    yield render(fresh)
+    yield answer
 
 
 def previous_answer(history: Sequence[Turn]) -> str | None:

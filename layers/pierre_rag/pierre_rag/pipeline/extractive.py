@@ -28,12 +28,12 @@ class Focus:
     """What an extractive answer quotes, and the other articles it offers to read more."""
 
     quoted: Grounding
-    further: list[Source] = field(default_factory=list)
+    further: Grounding = field(default_factory=Grounding)
 
     def grounding(self) -> Grounding:
         """The sources the answer shows, numbered: the quoted ones first, then the others."""
-        sources = [*self.quoted.sources, *self.further]
-        texts = [*self.quoted.texts, *([""] * len(self.further))]
+        sources = [*self.quoted.sources, *self.further.sources]
+        texts = [*self.quoted.texts, *self.further.texts]
         return Grounding(
             [source.model_copy(update={"number": n}) for n, source in enumerate(sources, 1)],
             texts,
@@ -80,14 +80,16 @@ def focus(
         if pointed is not None and pointed not in chosen:
             chosen.insert(chosen.index(index) + 1, pointed)
     files = {grounding.sources[i].file for i in chosen}
-    others: list[Source] = []
+    others: list[int] = []
     for i in order:
-        source = grounding.sources[i]
-        if len(others) < further and source.file not in files:
-            files.add(source.file)
-            others.append(source)
-    quoted = Grounding([grounding.sources[i] for i in chosen], [grounding.texts[i] for i in chosen])
-    return Focus(quoted, others)
+        if len(others) < further and grounding.sources[i].file not in files:
+            files.add(grounding.sources[i].file)
+            others.append(i)
+    return Focus(_subset(grounding, chosen), _subset(grounding, others))
+
+
+def _subset(grounding: Grounding, indexes: Sequence[int]) -> Grounding:
+    return Grounding([grounding.sources[i] for i in indexes], [grounding.texts[i] for i in indexes])
 
 
 def _heading_path(source: Source) -> list[str]:
