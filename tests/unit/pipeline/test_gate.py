@@ -172,3 +172,25 @@ def test_an_insult_carrying_a_real_question_is_answered_after_a_reminder():
     # Then only the abusive one gets it, in the user's language, before the answer
     assert rude == "Le respondo con gusto, manteniendo la cortesía por ambas partes.\n\n"
     assert polite == ""
+
+
+def test_a_weak_match_gets_nothing_found_and_the_contact_under_the_pipelines_thresholds():
+    # Given a housing question whose best section is only loosely related (cosine 0.27, above
+    # the former floor of 0.22)
+    from pierre_rag.pipeline.answer import PipelineConfig
+
+    config = PipelineConfig()
+
+    # When the search's result is gated with the pipeline's own thresholds
+    reply = gate_search(
+        _understood(),
+        _found(0.27),
+        in_scope_min_cosine=config.in_scope_min_cosine,
+        nothing_found_min_cosine=config.nothing_found_min_cosine,
+        scope_min_cosine=config.scope_min_cosine,
+        handoff="Agence, 01 99 00 00 00",
+    )
+
+    # Then nothing is quoted: the answer says so, gives the contact, counts as nothing found
+    assert reply is not None and reply.outcome is Outcome.NOTHING_FOUND
+    assert "pas trouvé" in reply.text and "01 99 00 00 00" in reply.text

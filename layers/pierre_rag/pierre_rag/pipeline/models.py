@@ -101,6 +101,8 @@ class AnswerResult(BaseModel):
     timings: StepTimings = Field(default_factory=StepTimings)
     replayed: bool = False
     emergencies: list[str] = Field(default_factory=list)  # intents the emergency block is for
+    # The numbers of the sources an extractive answer quotes (the others are offered to read)
+    quoted: list[int] = Field(default_factory=list)
 
 
 class PipelineEvent(BaseModel):
