@@ -96,6 +96,15 @@ _INFIXES = (
     "شباك",  # window
     "قبو",  # cellar
     "квартир",  # flat (uk, ru)
+    "раковин",  # sink (uk, ru)
+    "засміч",  # blocked (uk)
+    "засміти",  # got blocked (uk)
+    "засор",  # blocked (ru)
+    "унітаз",  # toilet (uk, ru)
+    "каналізац",  # sewer (uk, ru)
+    "комуналь",  # utilities, charges (uk, ru)
+    "виселен",  # eviction (uk)
+    "выселен",  # eviction (ru)
     "житл",  # housing (uk)
     "жиль",  # housing (ru)
     "оренд",  # rent (uk)
