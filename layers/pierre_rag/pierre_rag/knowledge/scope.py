@@ -12,7 +12,13 @@ message than to a heading, and the model aligns languages sentence to sentence. 
 French only: short translations measured worse, as hubs that every short foreign sentence
 comes close to ("kiramı ödeyemiyorum" came closest to a cake recipe and to swimming lessons).
 Each names its housing object ("dans le logement"), so a pet's name or a bike repair does not
-come close through "chat" or "réparation". ``infra/bench_gate.py`` measures the threshold.
+come close through "chat" or "réparation".
+
+``ELSEWHERE`` lists subjects the assistant does not cover. Being much closer to one of them than
+to any covered topic is the clear evidence that lets the gate refuse a message a section of the
+knowledge happens to come close to ("comment on fait un CV" to an article on finding work). It
+never outweighs a housing word or closeness to a covered topic. ``infra/bench_gate.py``
+measures both thresholds.
 """
 
 from __future__ import annotations
@@ -73,23 +79,56 @@ TOPICS = (
     "je suis à la rue, je n'ai pas de logement, le DALO",
     "une urgence chez moi : odeur de gaz, incendie, inondation",
 )
+ELSEWHERE = (
+    "une recette de cuisine, comment cuisiner un plat ou un gâteau",
+    "le résultat d'un match de foot, le sport",
+    "la météo de demain, va-t-il pleuvoir",
+    "mes devoirs de maths, un exercice d'école",
+    "une question de culture générale, d'histoire ou de géographie",
+    "la politique, les élections, le gouvernement",
+    "programmer en python ou en javascript, un bug informatique",
+    "réparer mon ordinateur, mon téléphone ou internet",
+    "une célébrité, un chanteur, un acteur, un footballeur",
+    "un film, une série, de la musique ou un jeu vidéo à conseiller",
+    "j'ai mal, quel médicament prendre, un conseil de santé",
+    "écris-moi un poème, une histoire ou une blague",
+    "traduire une phrase dans une autre langue",
+    "voyager, des vacances, un billet de train ou d'avion",
+    "acheter une voiture, réparer ma voiture ou mon vélo",
+    "ma banque, un crédit, la bourse, le bitcoin",
+    "trouver un travail, écrire un CV ou une lettre de motivation",
+    "faire du sport, maigrir, un régime",
+    "un cadeau à offrir, faire du shopping",
+    "mon animal est malade, le vétérinaire",
+    "des papiers administratifs : passeport, permis de conduire, carte d'identité",
+    "une question de science : physique, biologie, astronomie",
+)
 
 
 class ScopeTopics:
-    """The topics' vectors, embedded by :meth:`load` or on first use."""
+    """The vectors of the covered topics and of the subjects elsewhere, embedded together (one
+    call) by :meth:`load` or on first use."""
 
     def __init__(self, embedder: Embedder) -> None:
         self._embedder = embedder
         self._vectors: Vectors | None = None
 
     def load(self) -> Vectors:
-        """Embed the topics now (at init with a local model: ~50 ms the first question saves)."""
+        """Embed the topics now (at init with a local model: ~80 ms the first question saves)."""
         if self._vectors is None:
-            self._vectors = self._embedder.embed(TOPICS)
+            self._vectors = self._embedder.embed((*TOPICS, *ELSEWHERE))
         return self._vectors
 
     def cosine(self, queries: Vectors) -> float:
-        """The best cosine between any query vector and any topic (vectors are unit rows)."""
-        if len(queries) == 0:
-            return 0.0
-        return float(np.max(queries @ self.load().T))
+        """The best cosine between any query vector and any covered topic (unit rows)."""
+        return _best(queries, self.load()[: len(TOPICS)])
+
+    def elsewhere_cosine(self, queries: Vectors) -> float:
+        """The best cosine between any query vector and any subject the assistant does not cover."""
+        return _best(queries, self.load()[len(TOPICS) :])
+
+
+def _best(queries: Vectors, topics: Vectors) -> float:
+    if len(queries) == 0:
+        return 0.0
+    return float(np.max(queries @ topics.T))
