@@ -6,10 +6,11 @@ Sets: ``tests/bench/gate_in_scope.jsonl`` (housing questions as tenants write th
 languages: none may be refused), ``tests/bench/gate_off_topic.jsonl`` (at least 90 % refused),
 their ``.holdout`` twins (written after the first word lists, then used to widen them),
 ``.test`` twins (written after, never tuned on) and ``.eval`` twins (written last, before the
-gate was run on them: never tuned on), and the benchmark rows without history, the shared development split's and the project's
-(``off_topic`` refused, the others not). Each message
-goes through the real pipeline, fresh (no history), on the knowledge folder given (default:
-the shared corpus the bench files are written for; ``--knowledge knowledge`` for ``make dev``'s).
+gate was run on them; docs/gate.md says what changed after their first run), and the
+benchmark rows without history, the shared development split's and the project's
+(``off_topic`` refused, the others not). Each message goes through the real pipeline, fresh
+(no history), on the knowledge folder given (default: the shared corpus the bench files are
+written for; ``--knowledge knowledge`` for ``make dev``'s).
 ``--show`` lists every wrong decision with its top cosine and what the gate saw; ``--only
 eval`` runs the sets whose name contains "eval".
 """
@@ -71,13 +72,19 @@ async def refused(pipeline: Pipeline, kb: KnowledgeBase, text: str, index: int) 
     return result.outcome is Outcome.OFF_TOPIC, f"{result.outcome.value}, top cosine {cosine:.2f}"
 
 
-async def run(knowledge: Path, show: bool, only: str) -> None:
+def local_pipeline(knowledge: Path) -> tuple[Pipeline, KnowledgeBase]:
+    """The pipeline without an LLM, on ``knowledge`` (its datastore cached by source hash)."""
     embedder = embedder_from_env()
     datastore, _ = ensure_datastore(knowledge, embedder, default_cache_dir())
     kb = KnowledgeBase.open(datastore, embedder)
     pipeline = Pipeline(
         LandlordRegistry([LANDLORD]), kb, MemoryConversations(), llm_for=lambda _: None
     )
+    return pipeline, kb
+
+
+async def run(knowledge: Path, show: bool, only: str) -> None:
+    pipeline, kb = local_pipeline(knowledge)
     sets = {
         "in-scope (ours)": load_rows(REPO / "tests/bench/gate_in_scope.jsonl", False),
         "off-topic (ours)": load_rows(REPO / "tests/bench/gate_off_topic.jsonl", True),
