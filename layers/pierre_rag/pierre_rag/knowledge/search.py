@@ -45,6 +45,7 @@ class QueryRankings:
     bm25_weight: float
     names: list[int]
     scope_cosine: float = 0.0  # closest topic the assistant covers (``knowledge.scope``)
+    elsewhere_cosine: float = 0.0  # closest subject it does not cover
 
 
 @dataclass
@@ -135,7 +136,8 @@ class KnowledgeBase:
             bm25 = [cid for cid, _ in self._bm25(plan, scopes)] if bm25_weight > 0 else []
             names = self._names(plan, scopes)
             scope = self.scope.cosine(vector[None, :])
-            out.append(QueryRankings(dense, bm25, bm25_weight, names, scope))
+            elsewhere = self.scope.elsewhere_cosine(vector[None, :])
+            out.append(QueryRankings(dense, bm25, bm25_weight, names, scope, elsewhere))
         return out
 
     def _fused(
@@ -150,6 +152,7 @@ class KnowledgeBase:
         fused: dict[int, _Fused] = {}
         top_cosine = 0.0
         scope_cosine = max((ranking.scope_cosine for ranking in rankings), default=0.0)
+        elsewhere_cosine = max((ranking.elsewhere_cosine for ranking in rankings), default=0.0)
         for ranking, weight in zip(rankings, weights, strict=True):
             if ranking.dense:
                 top_cosine = max(top_cosine, ranking.dense[0][1])
@@ -168,7 +171,11 @@ class KnowledgeBase:
         ranked = sorted(fused.items(), key=lambda item: -item[1].score)
         results = self._materialise(ranked, k)
         return SearchResponse(
-            results=results, top_cosine=top_cosine, queries=queries, scope_cosine=scope_cosine
+            results=results,
+            top_cosine=top_cosine,
+            queries=queries,
+            scope_cosine=scope_cosine,
+            elsewhere_cosine=elsewhere_cosine,
         )
 
     def _bm25(self, plan: QueryPlan, scopes: Sequence[str]) -> list[tuple[int, float]]:
