@@ -121,6 +121,7 @@ def prepare(
             in_scope_min_cosine=config.in_scope_min_cosine,
             nothing_found_min_cosine=0.0,  # measured here
             scope_min_cosine=config.scope_min_cosine,
+            elsewhere_margin=config.elsewhere_margin,
             handoff=None,
         )
         if refused is not None or not found.results:

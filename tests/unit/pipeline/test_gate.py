@@ -227,6 +227,7 @@ def test_a_weak_match_gets_nothing_found_and_the_contact_under_the_pipelines_thr
         in_scope_min_cosine=config.in_scope_min_cosine,
         nothing_found_min_cosine=config.nothing_found_min_cosine,
         scope_min_cosine=config.scope_min_cosine,
+        elsewhere_margin=config.elsewhere_margin,
         handoff="Agence, 01 99 00 00 00",
     )
 
