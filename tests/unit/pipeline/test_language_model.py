@@ -68,5 +68,7 @@ def test_a_read_only_models_dir_still_loads(tmp_path):
 def test_the_layer_build_writes_and_checks_the_prepared_file(tmp_path):
     done = language_model.prepare_for_layer(tmp_path / "models")
 
-    assert (tmp_path / "models" / language_model.prepared_file_name()).is_file()
+    prepared = tmp_path / "models" / language_model.prepared_file_name()
+    assert prepared.is_file()
+    assert prepared.stat().st_mode & 0o444 == 0o444  # readable by Lambda's runtime user
     assert "8 languages" in done

@@ -54,6 +54,7 @@ def save_prepared(path: Path) -> None:
     with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as stream:
         np.savez_compressed(stream, **restricted_arrays())  # type: ignore[arg-type]
         temporary = Path(stream.name)
+    temporary.chmod(0o644)  # the temporary file is private; Lambda reads the layer as another user
     temporary.replace(path)
 
 
