@@ -27,10 +27,11 @@ def build_services(
     served: tuple[LandlordRegistry, LandlordLlms] | None = None,
 ) -> ChatServices:
     """The landlords and their LLMs (``served``, or built here), the knowledge base (embedding
-    model loaded: part of the cold start, not of the first question), the stores and the
-    secrets the chat reads."""
+    model loaded, as the language guess's: part of the cold start, not of the first
+    question), the stores and the secrets the chat reads."""
     registry, llms = served or wiring.served_landlords(settings, read_secret)
     store = wiring.conversation_store(settings, dynamodb)
+    wiring.warm_language_model()
     return ChatServices(
         registry=registry,
         pipeline=wiring.pipeline(registry, llms, wiring.knowledge(settings, warm=True), store),
