@@ -2,7 +2,7 @@
 
 pierre knowledge build --source knowledge --out build/datastore.sqlite
 pierre knowledge search "combien de temps de préavis ?" --k 5 --landlord pierre-habitat.fr
-pierre eval retrieval --knowledge DIR --questions questions.jsonl --format json
+pierre eval retrieval --knowledge DIR --questions questions.jsonl --format json [--rewrites FILE]
 pierre eval answers [--knowledge DIR] [--questions questions.jsonl] [--details]
 pierre landlords check --dir knowledge
 """
@@ -103,6 +103,12 @@ def _parser() -> argparse.ArgumentParser:
     retrieval.add_argument("--cache-dir", type=Path, default=default_cache_dir())
     retrieval.add_argument("--rebuild", action="store_true", help="ignore a cached datastore")
     retrieval.add_argument("--details", action="store_true", help="add per-question scores")
+    retrieval.add_argument(
+        "--rewrites",
+        type=Path,
+        default=None,
+        help="recorded LLM rewrites (.jsonl): their rows are searched as with an LLM",
+    )
     answers = evals.add_parser(
         "answers", help="extractive answers: expected section quoted, length, language, refusals"
     )
@@ -203,16 +209,26 @@ def _check_landlords(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _eval_retrieval(args: argparse.Namespace, out: TextIO) -> int:
     from pierre_rag.evaluation.retrieval import ensure_datastore, load_questions, run_eval
+    from pierre_rag.evaluation.rewrites import load_rewrites
     from pierre_rag.knowledge.embeddings import embedder_from_env
     from pierre_rag.knowledge.search import KnowledgeBase
 
     if not args.knowledge.is_dir():
         raise KnowledgeError(f"knowledge folder not found: {args.knowledge}")
     questions = load_questions(args.questions)
+    rewrites = None
+    if args.rewrites is not None:
+        rewrites = load_rewrites(args.rewrites, {q.id for q in questions})
     embedder = embedder_from_env()
     path, build_s = ensure_datastore(args.knowledge, embedder, args.cache_dir, rebuild=args.rebuild)
     kb = KnowledgeBase.open(path, embedder)
-    report = run_eval(kb, questions)
+    if rewrites is None:
+        report = run_eval(kb, questions)
+    else:
+        understandings = {row: rewrite.understanding() for row, rewrite in rewrites.items()}
+        report = run_eval(kb, questions, understandings)
+        report["rewrites"]["file"] = str(args.rewrites)
+        report["rewrites"]["models"] = sorted({r.model for r in rewrites.values()})
     details = report.pop("per_question")
     report["chunks"] = kb.datastore.chunk_count()
     report["build_s"] = round(build_s, 2)
@@ -221,8 +237,9 @@ def _eval_retrieval(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         out.write(json.dumps(report, ensure_ascii=False) + "\n")
     else:
-        for section in ("overall", "overall_with_new_topic", "latency_ms"):
-            out.write(f"{section}: {report[section]}\n")
+        for section in ("overall", "overall_with_new_topic", "latency_ms", "rewrites"):
+            if section in report:
+                out.write(f"{section}: {report[section]}\n")
         for kind, stats in report["by_kind"].items():
             out.write(f"{kind}: {stats}\n")
         out.write(f"chunks: {report['chunks']}  build_s: {report['build_s']}\n")
