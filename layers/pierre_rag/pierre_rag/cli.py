@@ -3,6 +3,7 @@
 pierre knowledge build --source knowledge --out build/datastore.sqlite
 pierre knowledge search "combien de temps de préavis ?" --k 5 --landlord pierre-habitat.fr
 pierre eval retrieval --knowledge DIR --questions questions.jsonl --format json [--rewrites FILE]
+pierre eval record-rewrites --questions questions.jsonl --out rewrites.jsonl [--landlord ID]
 pierre eval answers [--knowledge DIR] [--questions questions.jsonl] [--details]
 pierre landlords check --dir knowledge
 """
@@ -109,6 +110,22 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="recorded LLM rewrites (.jsonl): their rows are searched as with an LLM",
     )
+    record = evals.add_parser(
+        "record-rewrites",
+        help="ask the configured LLM to understand each row; write the rewrites for --rewrites",
+    )
+    record.add_argument("--questions", type=Path, default=BENCH_QUESTIONS, help="benchmark .jsonl")
+    record.add_argument("--out", type=Path, required=True, help="rewrites .jsonl to write")
+    record.add_argument(
+        "--landlords", type=Path, default=None, help="landlords folder (default: Settings)"
+    )
+    record.add_argument(
+        "--landlord", default=None, help="whose llm configuration (default: the first)"
+    )
+    record.add_argument(
+        "--model", default=None, help="an OpenAI-compatible model instead of a landlord's"
+    )
+    record.add_argument("--base-url", default=None, help="the endpoint of the model")
     answers = evals.add_parser(
         "answers", help="extractive answers: expected section quoted, length, language, refusals"
     )
@@ -271,6 +288,35 @@ def _eval_answers(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _record_rewrites(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import asyncio
+    from datetime import date
+
+    from pierre_rag.evaluation.record_rewrites import (
+        record_rewrites,
+        recording_config,
+        recording_llm,
+    )
+    from pierre_rag.evaluation.retrieval import EvalInputError, load_questions
+    from pierre_rag.evaluation.rewrites import write_rewrites
+    from pierre_rag.settings import Settings
+
+    questions = load_questions(args.questions)
+    landlords = args.landlords or Settings.from_env().landlords_dir
+    llm = recording_llm(recording_config(landlords, args.landlord, args.model, args.base_url))
+    recording = asyncio.run(record_rewrites(questions, llm, recorded=date.today()))
+    for row, reason in recording.skipped.items():
+        err.write(f"pierre: {row}: not recorded: {reason}\n")
+    if not recording.rewrites:  # a good earlier recording is not overwritten by nothing
+        raise EvalInputError(f"{llm.name} understood none of the {len(questions)} rows")
+    write_rewrites(args.out, recording.rewrites)
+    out.write(
+        f"wrote {args.out}: {len(recording.rewrites)} of {len(questions)} rows "
+        f"recorded with {llm.name}\n"
+    )
+    return 0
+
+
 def main(
     argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
@@ -286,6 +332,8 @@ def main(
             return _check_landlords(args, out, err)
         if args.command == "answers":
             return _eval_answers(args, out)
+        if args.command == "record-rewrites":
+            return _record_rewrites(args, out, err)
         return _eval_retrieval(args, out)
     except KnowledgeError as exc:
         err.write(f"pierre: error: {exc}\n")
