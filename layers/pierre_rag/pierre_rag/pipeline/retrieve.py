@@ -51,7 +51,7 @@ def retrieve(
     text: str,
     *,
     k: int,
-    landlord: str,
+    landlord: str | None,
     access: Sequence[AccessLevel | str],
     history: Sequence[Turn] = (),
 ) -> SearchResponse:
@@ -59,7 +59,8 @@ def retrieve(
 
     An LLM's queries are standalone already (it rewrites only follow-ups). The local
     heuristic cannot rewrite: its message is searched alone and with the previous user turn,
-    weighted by how much it reads as a follow-up (``KnowledgeBase.search_with_history``)."""
+    weighted by how much it reads as a follow-up (``KnowledgeBase.search_with_history``).
+    ``landlord`` None searches the community scope only (the retrieval benchmark)."""
     queries = understanding.search_queries or [text]
     if understanding.source == "heuristic" and history and len(queries) == 1:
         turns = [{"role": turn.role, "content": turn.content} for turn in history]
