@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from pierre_rag.knowledge.search import KnowledgeBase, contextual_query
+from pierre_rag.knowledge.search import KnowledgeBase, SearchConfig, contextual_query
+from pierre_rag.knowledge.text import EMPTY_VOCABULARY
 
 
 def test_one_line_answer_is_found_by_its_heading(kb: KnowledgeBase) -> None:
@@ -104,3 +105,14 @@ def test_a_new_topic_is_not_pulled_towards_the_previous_turn(kb: KnowledgeBase) 
 def test_without_history_the_message_is_searched_alone(kb: KnowledgeBase) -> None:
     response = kb.search_with_history("durée du préavis meublé", [], k=3)
     assert response.queries == ["durée du préavis meublé"]
+
+
+def test_the_search_configuration_chooses_the_vocabulary_tables(kb: KnowledgeBase) -> None:
+    # given the same datastore searched with the shipped tables and with empty ones
+    bare = KnowledgeBase(kb.datastore, kb.embedder, SearchConfig(vocabulary=EMPTY_VOCABULARY))
+    question = "mon proprio veut pas me rendre ma caution"
+
+    # then only the shipped tables add the knowledge's words for the tenant's
+    assert {"bailleur", "restitution"} <= set(kb._plan(question).words)
+    assert not {"bailleur", "restitution"} & set(bare._plan(question).words)
+    assert "bailleur" not in bare._plan(question).dense_text

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pierre_rag.knowledge.datastore import Datastore
 from pierre_rag.knowledge.names import query_ngrams
 from pierre_rag.knowledge.text import (
-    abbreviations,
+    QueryVocabulary,
+    default_vocabulary,
     normalise_query,
     phrase_expansions,
     stem_all,
@@ -65,9 +66,13 @@ def edits1(word: str) -> set[str]:
     return (deletes | transposes | replaces | inserts) - {word}
 
 
-def plan_query(datastore: Datastore, text: str) -> QueryPlan:
+def plan_query(
+    datastore: Datastore, text: str, vocabulary: QueryVocabulary | None = None
+) -> QueryPlan:
+    """``vocabulary``: the tables of how tenants write (default: the shipped ones)."""
     stop = stopwords()
-    table = abbreviations()
+    vocabulary = vocabulary or default_vocabulary()
+    table = vocabulary.abbreviations
     original = [
         w for w in dict.fromkeys(tokens(text)) if w not in stop and (len(w) > 1 or w.isdigit())
     ]
@@ -91,7 +96,7 @@ def plan_query(datastore: Datastore, text: str) -> QueryPlan:
         words.update(dict.fromkeys(expansion))
     # colloquial phrases ("rendre les clés", "passer en premier"): their terms go to BM25 and
     # are appended to the dense text (appending measured better than leaving it raw)
-    extra = [w for w in phrase_expansions(text) if w not in stop]
+    extra = [w for w in phrase_expansions(text, vocabulary) if w not in stop]
     words.update(dict.fromkeys(extra))
     grams = query_ngrams(text)
     named = {w for gram in datastore.known_names(grams) for w in gram.split()}
@@ -116,7 +121,7 @@ def plan_query(datastore: Datastore, text: str) -> QueryPlan:
     coverage = known / len(original) if original else 0.0
     return QueryPlan(
         text=text,
-        dense_text=" ".join([normalise_query(text), *extra]),
+        dense_text=" ".join([normalise_query(text, vocabulary), *extra]),
         words=final,
         stems=stem_all(final),
         coverage=coverage,

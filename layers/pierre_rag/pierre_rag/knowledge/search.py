@@ -19,6 +19,7 @@ from pierre_rag.knowledge.models import DEFAULT_ACCESS, AccessLevel, SearchRespo
 from pierre_rag.knowledge.query import QueryPlan, plan_query
 from pierre_rag.knowledge.scope import ScopeTopics
 from pierre_rag.knowledge.sources import visible_scopes
+from pierre_rag.knowledge.text import QueryVocabulary
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class SearchConfig:
     foreign_bm25_weight: float = 1.0
     # Without an LLM: how much a message leans on the previous user turn (knowledge.followup).
     follow_up: FollowUpModel = field(default_factory=FollowUpModel)
+    # How tenants write → the knowledge's words (data/*.yaml); None: the shipped tables.
+    vocabulary: QueryVocabulary | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ class KnowledgeBase:
         scopes = visible_scopes(landlord, access)
         if not scopes or k <= 0:
             return SearchResponse(results=[], top_cosine=0.0, queries=[question, contextual])
-        plans = [plan_query(self.datastore, q) for q in (question, contextual)]
+        plans = [self._plan(q) for q in (question, contextual)]
         rankings = self._rankings(plans, scopes)
         alone_cosine = rankings[0].dense[0][1] if rankings[0].dense else 0.0
         found = followup.signals(question, len(plans[0].words), alone_cosine)
@@ -122,8 +125,11 @@ class KnowledgeBase:
         scopes = visible_scopes(landlord, access)
         if not queries or not scopes or k <= 0:
             return SearchResponse(results=[], top_cosine=0.0, queries=list(queries))
-        rankings = self._rankings([plan_query(self.datastore, q) for q in queries], scopes)
+        rankings = self._rankings([self._plan(q) for q in queries], scopes)
         return self._fused(rankings, [1.0] * len(queries), k, queries)
+
+    def _plan(self, query: str) -> QueryPlan:
+        return plan_query(self.datastore, query, self.config.vocabulary)
 
     def _rankings(self, plans: Sequence[QueryPlan], scopes: Sequence[str]) -> list[QueryRankings]:
         """Each query's dense, BM25 and exact-name rankings (one embedding call for all)."""

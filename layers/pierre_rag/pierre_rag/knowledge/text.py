@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
 
 import Stemmer
@@ -45,34 +46,66 @@ def _data_table(name: str) -> dict[str, str]:
     return {str(key): str(value) for key, value in table.items()}
 
 
+@dataclass(frozen=True, eq=False)
+class Phrase:
+    """A colloquial phrase of data/phrases.yaml: its key as written, its stems, its expansion."""
+
+    key: str
+    stems: tuple[str, ...]
+    expansion: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class QueryVocabulary:
+    """The tables that map how tenants write to the words the knowledge uses: single words
+    (data/abbreviations.yaml) and phrases (data/phrases.yaml). Search takes one, so that a
+    variant without some entries can be measured (infra/retrieval_cv.py)."""
+
+    abbreviations: Mapping[str, tuple[str, ...]]
+    phrases: tuple[Phrase, ...]
+
+    def without(self, keys: Collection[str]) -> QueryVocabulary:
+        """This vocabulary minus the entries whose key (as written in the tables) is in ``keys``."""
+        dropped = {fold(key) for key in keys}
+        return QueryVocabulary(
+            abbreviations={k: v for k, v in self.abbreviations.items() if k not in dropped},
+            phrases=tuple(p for p in self.phrases if fold(p.key) not in dropped),
+        )
+
+
+EMPTY_VOCABULARY = QueryVocabulary(abbreviations={}, phrases=())
+
+
 @functools.cache
-def abbreviations() -> dict[str, tuple[str, ...]]:
+def default_vocabulary() -> QueryVocabulary:
+    """The shipped tables."""
+    words = {
+        fold(key): tuple(tokens(value)) for key, value in _data_table("abbreviations.yaml").items()
+    }
+    phrases = tuple(
+        Phrase(key=key, stems=tuple(stem_all(tokens(key))), expansion=tuple(tokens(value)))
+        for key, value in _data_table("phrases.yaml").items()
+    )
+    return QueryVocabulary(abbreviations=words, phrases=phrases)
+
+
+def abbreviations() -> Mapping[str, tuple[str, ...]]:
     """SMS abbreviations and colloquial words → folded expansion tokens."""
-    table = _data_table("abbreviations.yaml")
-    return {fold(key): tuple(tokens(value)) for key, value in table.items()}
+    return default_vocabulary().abbreviations
 
 
 # words a phrase may skip between two of its words ("rendre les clés", "rendu mes clés")
 PHRASE_GAP = 2
 
 
-@functools.cache
-def phrases() -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
-    """Colloquial phrases (data/phrases.yaml) as (stems, folded expansion tokens)."""
-    return tuple(
-        (tuple(stem_all(tokens(key))), tuple(tokens(value)))
-        for key, value in _data_table("phrases.yaml").items()
-    )
-
-
-def phrase_expansions(text: str) -> list[str]:
-    """Expansion tokens of every phrase of data/phrases.yaml found in ``text``: its words in
+def phrase_expansions(text: str, vocabulary: QueryVocabulary | None = None) -> list[str]:
+    """Expansion tokens of every phrase of the vocabulary found in ``text``: its words in
     order, by stem, with at most PHRASE_GAP other words between two of them."""
     stems = stem_all(tokens(text))
     out: dict[str, None] = {}
-    for key, expansion in phrases():
-        if _contains(stems, key):
-            out.update(dict.fromkeys(expansion))
+    for phrase in (vocabulary or default_vocabulary()).phrases:
+        if _contains(stems, phrase.stems):
+            out.update(dict.fromkeys(phrase.expansion))
     return list(out)
 
 
@@ -106,9 +139,9 @@ def index_terms(text: str) -> str:
     return " ".join(stem_all(tokens(text)))
 
 
-def expand(words: Iterable[str]) -> list[str]:
+def expand(words: Iterable[str], vocabulary: QueryVocabulary | None = None) -> list[str]:
     """Original tokens followed by their abbreviation expansions (order kept, no duplicates)."""
-    table = abbreviations()
+    table = (vocabulary or default_vocabulary()).abbreviations
     out: dict[str, None] = {}
     for word in words:
         out[word] = None
@@ -117,18 +150,19 @@ def expand(words: Iterable[str]) -> list[str]:
     return list(out)
 
 
-def query_words(text: str) -> list[str]:
+def query_words(text: str, vocabulary: QueryVocabulary | None = None) -> list[str]:
     """Meaningful folded query words: abbreviations expanded, stopwords removed."""
     stop = stopwords()
-    table = abbreviations()
+    vocabulary = vocabulary or default_vocabulary()
+    table = vocabulary.abbreviations
     # "bjr" → "bonjour": an abbreviation of stopwords is a stopword itself
     kept = [w for w in tokens(text) if not (w in table and all(x in stop for x in table[w]))]
-    return [w for w in expand(kept) if w not in stop and (len(w) > 1 or w.isdigit())]
+    return [w for w in expand(kept, vocabulary) if w not in stop and (len(w) > 1 or w.isdigit())]
 
 
-def normalise_query(text: str) -> str:
+def normalise_query(text: str, vocabulary: QueryVocabulary | None = None) -> str:
     """The query with SMS abbreviations spelled out, for the dense encoder."""
-    table = abbreviations()
+    table = (vocabulary or default_vocabulary()).abbreviations
     words = text.split()
     out: list[str] = []
     for word in words:

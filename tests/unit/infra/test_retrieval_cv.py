@@ -1,0 +1,49 @@
+"""infra/retrieval_cv.py: its variants and the entry groups of the audit (no corpus, no model)."""
+
+from __future__ import annotations
+
+import pytest
+import retrieval_cv
+
+from pierre_rag.knowledge.text import EMPTY_VOCABULARY, default_vocabulary
+
+
+def test_every_grouped_key_is_an_entry_of_the_shipped_tables() -> None:
+    # a renamed or removed entry must leave the audit's groups too, or it audits nothing
+    shipped = default_vocabulary()
+    keys = {*shipped.abbreviations, *(p.key for p in shipped.phrases)}
+
+    stale = [k for group in retrieval_cv.GROUPS.values() for k in group if k not in keys]
+
+    assert stale == []
+
+
+def test_the_groups_with_other_cover_every_entry_once() -> None:
+    shipped = default_vocabulary()
+    grouped = [k for keys in retrieval_cv.entry_groups(shipped).values() for k in keys]
+
+    assert sorted(grouped) == sorted([*shipped.abbreviations, *(p.key for p in shipped.phrases)])
+
+
+def test_variants_start_with_the_baseline_and_drop_what_they_name() -> None:
+    chosen = retrieval_cv.variants(["no_tables", "drop:proprio+rendre caution"], audit=False)
+
+    assert list(chosen) == ["baseline", "no_tables", "drop:proprio+rendre caution"]
+    assert chosen["baseline"] is default_vocabulary()
+    assert chosen["no_tables"] is EMPTY_VOCABULARY
+    dropped = chosen["drop:proprio+rendre caution"]
+    assert "proprio" not in dropped.abbreviations and "proprios" in dropped.abbreviations
+    assert "rendre caution" not in {p.key for p in dropped.phrases}
+    assert len(dropped.phrases) == len(default_vocabulary().phrases) - 1
+
+
+def test_the_audit_adds_one_variant_per_group() -> None:
+    chosen = retrieval_cv.variants([], audit=True)
+
+    groups = retrieval_cv.entry_groups(default_vocabulary())
+    assert {f"without:{g}" for g in groups} <= set(chosen)
+
+
+def test_an_unknown_variant_is_refused_with_the_known_names() -> None:
+    with pytest.raises(SystemExit, match="unknown variant"):
+        retrieval_cv.variants(["no_such_thing"], audit=False)
