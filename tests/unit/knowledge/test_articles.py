@@ -76,14 +76,15 @@ def test_an_anchor_keeps_letters_and_digits_without_accents() -> None:
 
 
 def test_an_articles_sections_join_chunks_of_one_heading_without_repeating_the_title() -> None:
-    # Given the chunks of one file: the title's introduction, a section cut in two chunks,
-    # and two sections of the same heading under different parents
+    # Given the chunks of one file: its H1 alone, the title's introduction, a section cut in
+    # two chunks, and two sections of the same heading under different parents
     entry = FileEntry(
         file="commun/preavis.md",
         title="Préavis",
         access=AccessLevel.COMMUNITY,
         landlord=None,
         sections=[
+            Section(0, [], "# Préavis\n"),
             Section(1, ["Préavis"], "Introduction."),
             Section(2, ["Préavis", "Durée"], "Trois mois."),
             Section(3, ["Préavis", "Durée"], "Un mois en zone tendue."),
@@ -95,8 +96,8 @@ def test_an_articles_sections_join_chunks_of_one_heading_without_repeating_the_t
     # When it is read as an article
     article = article_of(entry)
 
-    # Then the introduction has no heading, the cut section is one, and only the first of two
-    # same headings takes the anchor
+    # Then the title is not repeated, the introduction has no heading, the cut section is
+    # one, and only the first of two same headings takes the anchor
     assert [(s.heading, s.anchor) for s in article.sections] == [
         ("", ""),
         ("Durée", "duree"),

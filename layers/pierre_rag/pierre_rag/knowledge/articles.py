@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote
 
 from pierre_rag.knowledge.models import AccessLevel
 
 if TYPE_CHECKING:
-    from pierre_rag.knowledge.browse import FileEntry
+    from pierre_rag.knowledge.browse import FileEntry, Section
 
 TENANT_ACCESS: tuple[AccessLevel, ...] = (AccessLevel.COMMUNITY, AccessLevel.PUBLIC)
 MAX_PATH_CHARS = 300
@@ -75,11 +75,11 @@ class Article:
 
 def article_of(entry: FileEntry) -> Article:
     """The file's chunks as sections: consecutive chunks of one heading path joined, the
-    title's own heading (the H1) not repeated as a section's."""
+    title (the H1 the page already shows) not repeated, a section left empty dropped."""
     sections: list[ArticleSection] = []
     taken: set[str] = set()
     last_path: list[str] | None = None
-    for chunk in entry.sections:
+    for chunk in _without_title(entry):
         if chunk.heading_path == last_path and sections:
             previous = sections[-1]
             sections[-1] = ArticleSection(
@@ -95,3 +95,11 @@ def article_of(entry: FileEntry) -> Article:
         taken.add(slug)
         sections.append(ArticleSection(heading, slug, chunk.text))
     return Article(entry.file, entry.title, sections)
+
+
+def _without_title(entry: FileEntry) -> list[Section]:
+    title = re.compile(rf"^#\s+{re.escape(entry.title)}\s*$", re.MULTILINE)
+    chunks = [
+        replace(chunk, text=title.sub("", chunk.text, count=1).strip()) for chunk in entry.sections
+    ]
+    return [chunk for chunk in chunks if chunk.text]
