@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from chat_api.routes import HTML_ROUTE_ERRORS, UNAVAILABLE_LANDLORD, ChatServicesDep
+from chat_api.services import ChatServices
 from chat_api.web_security import page_csp
 from pierre_rag.knowledge.articles import (
     MAX_PATH_CHARS,
@@ -68,7 +69,7 @@ def article_page(
     )
 
 
-def _landlord(services: ChatServicesDep, landlord: str) -> LandlordConfig:
+def _landlord(services: ChatServices, landlord: str) -> LandlordConfig:
     try:
         return services.registry.get(landlord)
     except InvalidLandlordError as error:
