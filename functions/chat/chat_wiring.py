@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from chat_api.services import ChatServices
 from pierre_rag import wiring
+from pierre_rag.knowledge.browse import KnowledgeBrowser
 from pierre_rag.landlords import LandlordRegistry
 from pierre_rag.llm.landlords import LandlordLlms
 from pierre_rag.settings import Settings, read_secret
@@ -40,6 +41,7 @@ def build_services(
         sessions=wiring.session_codec(read_secret),
         users=wiring.user_store(settings, dynamodb),
         client_ip=wiring.client_ip_rule(read_secret),
+        articles=Lazy(lambda: KnowledgeBrowser(settings.datastore_path)),
     )
 
 

@@ -148,3 +148,32 @@ def test_by_sms_a_markdown_section_is_sent_as_plain_text_without_articles():
     assert "Trois mois pour un logement vide." in answer
     assert "savoir plus" not in answer
     assert len(split_sms(answer).parts) <= SMS.max_sms_parts  # type: ignore[operator]
+
+
+def test_on_the_web_the_articles_to_read_more_link_to_their_pages_when_they_have_one():
+    # Given the quoted section's article with an address (at its section), another without
+    linked = SOURCES[0].model_copy(
+        update={"url": "/api/landlords/x.fr/articles/f1.md#section-1", "title": "Titre [1]"}
+    )
+    further = [SOURCES[1]]
+
+    # When a web answer is written
+    text = extractive_answer(
+        [linked], TEXTS[:1], further=further, language="fr", style=WEB, handoff=CONTACT
+    )
+
+    # Then the linked title opens the whole article (from its top), the other is named only,
+    # and a bracket in a title cannot end the link's label
+    assert (
+        "Pour en savoir plus : « [Titre (1)](/api/landlords/x.fr/articles/f1.md) » [1], "
+        "« Titre 2 » [2]." in text
+    )
+    assert len(text.split()) <= WEB.max_words
+
+
+def test_by_sms_an_answer_never_carries_an_article_link():
+    linked = SOURCES[0].model_copy(update={"url": "/api/landlords/x.fr/articles/f1.md"})
+
+    answer = extractive_answer([linked], TEXTS[:1], language="fr", style=SMS, handoff=CONTACT)
+
+    assert "/api/" not in answer and "savoir plus" not in answer

@@ -250,7 +250,11 @@ class Pipeline:
             elsewhere_margin=self.config.elsewhere_margin,
             handoff=turn.style.contact(turn.context),
         )
-        return fixed if fixed is not None else number_sources(found.results, turn.style.sources)
+        return (
+            fixed
+            if fixed is not None
+            else number_sources(found.results, turn.style.sources, landlord=turn.landlord.id)
+        )
 
     async def _compose(
         self,

@@ -3,7 +3,7 @@
 Honest by construction: the text says it is made of excerpts, and the excerpts are French
 (the knowledge's language) whatever the user's language; only the framing is translated.
 The passage is as long as the channel's budget allows with the framing and the contact
-(:meth:`ChannelStyle.fits`); the web names the article to read more, the SMS has no room.
+(:meth:`ChannelStyle.fits`); the web links the article to read more, the SMS has no room.
 """
 
 from __future__ import annotations
@@ -230,12 +230,25 @@ def _markdown(
 
 
 def _read_more(quoted: Sequence[Source], further: Sequence[Source], p: Phrases) -> str:
-    """One line naming each article once, with the number of its first source."""
-    articles: dict[str, int] = {}
+    """One line naming each article once, with the number of its first source, its title a
+    link to the whole article when a tenant may open it."""
+    articles: dict[str, Source] = {}
     for source in [*quoted, *further]:
-        articles.setdefault(source.title, source.number)
-    named = [p.article.format(title=title, number=number) for title, number in articles.items()]
+        articles.setdefault(source.title, source)
+    named = [
+        p.article.format(title=_linked_title(source), number=source.number)
+        for source in articles.values()
+    ]
     return p.read_more.format(articles=", ".join(named))
+
+
+def _linked_title(source: Source) -> str:
+    """``[title](article)``, the article read from its top; the title alone without a link
+    (brackets in a title would end the link's label early, so they become parentheses)."""
+    if source.url is None:
+        return source.title
+    label = source.title.replace("[", "(").replace("]", ")")
+    return f"[{label}]({source.url.partition('#')[0]})"
 
 
 def _is_item(line: str) -> bool:

@@ -71,6 +71,8 @@ class Source(BaseModel):
     heading: str
     breadcrumb: str
     excerpt: str = ""
+    # The article a tenant can open (``knowledge.articles``); None for a staff file
+    url: str | None = None
 
 
 class StepTimings(BaseModel):
