@@ -68,7 +68,7 @@ GROUPS: dict[str, Sequence[str]] = {
         "proprio proprios gardien bebe gosse gosses mioches ex mari femme copain copine "
         "retraitee divorce separes decede decedee veuf veuve"
     ).split(),
-    "leaving": "quitter partir demenager prevenir preavis demenage".split(),
+    "leaving": "quitter demenager prevenir preavis demenage".split(),
     "eviction_debt": (
         "expulse expulsee vire dehors virer impaye impayes dette dettes huissier huissiers"
     ).split(),
