@@ -61,6 +61,8 @@ def test_a_place_the_question_marks_gives_its_departement(text: str, expected: l
         "la loi a changé quoi ?",  # passé composé: Changé is a commune
         "j'ai 32 ans et 2 enfants",  # an age, not "le 32"
         "demande en ligne",  # "en" is no cue (Ligné is a commune)
+        "je gagne 32000 euros par an",  # an amount, not a postal code of the Gers
+        "un loyer de 93000€ ? ou 93000 eur",
     ],
 )
 def test_a_word_that_is_also_a_commune_is_not_a_place(text: str) -> None:

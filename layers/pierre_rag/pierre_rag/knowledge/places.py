@@ -29,7 +29,8 @@ PLACE_CUES = frozenset("a au aux sur vers pour habite".split())
 NEAR = frozenset("pres cote proche environs".split())
 NUMBER_CUES = frozenset("le du dans departement dept dep".split())
 _ABBREVIATED = {"st": "saint", "ste": "sainte"}
-_WORD = re.compile(r"[^\W_]+")
+_WORD = re.compile(r"[^\W_]+|€")
+MONEY = frozenset({"euros", "euro", "eur"})  # "25000 euros par an" is no postal code
 _SENTENCE = re.compile(r"[.!?¿¡:;\n]+")
 
 
@@ -92,7 +93,7 @@ def _words(text: str) -> list[tuple[str, bool]]:
     for sentence in _SENTENCE.split(text):
         for position, match in enumerate(_WORD.finditer(sentence)):
             raw = match.group()
-            for word in tokens(raw):
+            for word in tokens(raw) if raw != "€" else ["euros"]:
                 if out and out[-1][0] == "a" and raw.endswith(("é", "ée", "és", "ées")):
                     word = "_" + word
                 out.append((_ABBREVIATED.get(word, word), position > 0 and raw[:1].isupper()))
@@ -125,7 +126,8 @@ def _match_at(
     previous = words[start - 1][0] if start else ""
     word, capitalised = words[start]
     if word.isdigit():
-        return _number(word, previous, gazetteer), 1
+        following = words[start + 1][0] if start + 1 < len(words) else ""
+        return _number(word, previous, following, gazetteer), 1
     if not capitalised and not _cued(words, start):
         return (), 0
     for size in range(min(MAX_NAME_WORDS, len(words) - start), 0, -1):
@@ -135,8 +137,10 @@ def _match_at(
     return (), 0
 
 
-def _number(word: str, previous: str, gazetteer: Gazetteer) -> tuple[str, ...]:
+def _number(word: str, previous: str, following: str, gazetteer: Gazetteer) -> tuple[str, ...]:
     """A postal code ("84000", "75011") or, after "le", "du", "dans", a département number."""
+    if following in MONEY:
+        return ()
     if len(word) == 5:
         number = word[:3] if word.startswith("97") else word[:2]
         return (number,) if number in gazetteer.departments else ()
