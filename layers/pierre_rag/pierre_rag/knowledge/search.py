@@ -38,8 +38,9 @@ class SearchConfig:
     follow_up: FollowUpModel = field(default_factory=FollowUpModel)
     # How tenants write → the knowledge's words (data/*.yaml); None: the shipped tables.
     vocabulary: QueryVocabulary | None = None
-    # Places named in the question → their département and région in BM25 (None: off).
-    places: PlaceExpansion | None = None
+    # Places named in the question → their département and région in BM25 (None: off); on
+    # since it helped out of fold and was worse on no fold (docs/retrieval.md, "Places").
+    places: PlaceExpansion | None = field(default_factory=PlaceExpansion)
 
 
 @dataclass(frozen=True)
