@@ -4,6 +4,7 @@ helps on the folds it was not chosen on.
     .venv/bin/python infra/retrieval_cv.py                              # baseline vs no_tables
     .venv/bin/python infra/retrieval_cv.py --variants baseline,no_phrases --folds 5 --seed 7
     .venv/bin/python infra/retrieval_cv.py --audit                      # each entry group removed
+    .venv/bin/python infra/retrieval_cv.py --variants places,places_department  # gazetteer
 
 Rows: ``tests/bench/questions.tuning.jsonl`` and the shared dev split (over the shared corpus,
 ``PIERRE_SHARED_DIR`` or ../shared), and ``tests/bench/questions.project.*.jsonl`` (over
@@ -21,7 +22,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pierre_rag.evaluation.cross_validation import (
@@ -43,6 +44,7 @@ from pierre_rag.evaluation.retrieval import (
 from pierre_rag.knowledge.cache import default_cache_dir
 from pierre_rag.knowledge.datastore import Datastore
 from pierre_rag.knowledge.embeddings import Embedder, embedder_from_env
+from pierre_rag.knowledge.places import PlaceExpansion
 from pierre_rag.knowledge.search import KnowledgeBase, SearchConfig
 from pierre_rag.knowledge.text import EMPTY_VOCABULARY, QueryVocabulary, default_vocabulary
 
@@ -165,22 +167,33 @@ def entry_groups(vocabulary: QueryVocabulary) -> dict[str, Sequence[str]]:
     return {**GROUPS, "other": tuple(other)} if other else dict(GROUPS)
 
 
-def variants(names: Sequence[str], audit: bool) -> dict[str, QueryVocabulary]:
-    """Named vocabularies: baseline, no_tables, no_abbreviations, no_phrases, without:<group>
-    and drop:<key>+<key>… (entries as written in the tables)."""
+def variants(names: Sequence[str], audit: bool) -> dict[str, SearchConfig]:
+    """Named configurations: baseline, no_tables, no_abbreviations, no_phrases,
+    without:<group>, drop:<key>+<key>… (entries as written in the tables), and the place
+    gazetteer on or off (``places``: département and région; ``places_department``)."""
     shipped = default_vocabulary()
     groups = entry_groups(shipped)
-    known: dict[str, QueryVocabulary] = {
-        "baseline": shipped,
+    base = SearchConfig()
+    on = base.places or PlaceExpansion()
+    known_vocabularies: dict[str, QueryVocabulary] = {
         "no_tables": EMPTY_VOCABULARY,
         "no_abbreviations": QueryVocabulary(abbreviations={}, phrases=shipped.phrases),
         "no_phrases": QueryVocabulary(abbreviations=shipped.abbreviations, phrases=()),
         **{f"without:{g}": shipped.without(keys) for g, keys in groups.items()},
     }
-    wanted = list(dict.fromkeys(["baseline", *names, *(known if audit else [])]))
+    known: dict[str, SearchConfig] = {
+        "baseline": replace(base, vocabulary=shipped),
+        "places": replace(base, vocabulary=shipped, places=replace(on, region=True)),
+        "places_department": replace(base, vocabulary=shipped, places=replace(on, region=False)),
+        "no_places": replace(base, vocabulary=shipped, places=None),
+        **{n: replace(base, vocabulary=v) for n, v in known_vocabularies.items()},
+    }
+    audited = ["baseline", *known_vocabularies] if audit else []
+    wanted = list(dict.fromkeys(["baseline", *names, *audited]))
     for name in wanted:  # drop:<key>+<key>… — single entries, as written in the tables
         if name.startswith("drop:"):
-            known[name] = shipped.without(name.removeprefix("drop:").split("+"))
+            dropped = shipped.without(name.removeprefix("drop:").split("+"))
+            known[name] = replace(base, vocabulary=dropped)
     unknown = [n for n in wanted if n not in known]
     if unknown:
         raise SystemExit(f"unknown variant(s): {', '.join(unknown)}; known: {', '.join(known)}")
@@ -213,11 +226,11 @@ def score_variant(
     sets: Sequence[BenchSet],
     stores: dict[Path, Datastore],
     embedder: Embedder,
-    vocabulary: QueryVocabulary,
+    config: SearchConfig,
 ) -> list[ScoredRow]:
     rows = []
     for bench in sets:
-        kb = KnowledgeBase(stores[bench.knowledge], embedder, SearchConfig(vocabulary=vocabulary))
+        kb = KnowledgeBase(stores[bench.knowledge], embedder, config)
         kinds = {q.id: q.kind for q in bench.questions}
         for scored in run_eval(kb, bench.questions)["per_question"]:
             scores = {key: float(scored[key]) for key in FIGURES}

@@ -78,8 +78,8 @@ def served_landlords(
 
 def knowledge(settings: Settings, *, warm: bool = False) -> KnowledgeBase:
     """The datastore of ``PIERRE_DATASTORE`` with the embedder of the environment; ``warm``
-    loads the embedding model and embeds the gate's topics now (cold start) rather than on the
-    first question."""
+    loads the embedding model, embeds the gate's topics and reads the place table now (cold
+    start) rather than on the first question."""
     from pierre_rag.knowledge.search import KnowledgeBase
 
     base = KnowledgeBase.open(settings.datastore_path)
@@ -87,6 +87,8 @@ def knowledge(settings: Settings, *, warm: bool = False) -> KnowledgeBase:
     if warm and callable(load):
         load()
         base.scope.load()
+        if base.config.places is not None:
+            base.config.places.load()
     return base
 
 

@@ -29,9 +29,10 @@ def test_variants_start_with_the_baseline_and_drop_what_they_name() -> None:
     chosen = retrieval_cv.variants(["no_tables", "drop:proprio+rendre caution"], audit=False)
 
     assert list(chosen) == ["baseline", "no_tables", "drop:proprio+rendre caution"]
-    assert chosen["baseline"] is default_vocabulary()
-    assert chosen["no_tables"] is EMPTY_VOCABULARY
-    dropped = chosen["drop:proprio+rendre caution"]
+    assert chosen["baseline"].vocabulary is default_vocabulary()
+    assert chosen["no_tables"].vocabulary is EMPTY_VOCABULARY
+    dropped = chosen["drop:proprio+rendre caution"].vocabulary
+    assert dropped is not None
     assert "proprio" not in dropped.abbreviations and "proprios" in dropped.abbreviations
     assert "rendre caution" not in {p.key for p in dropped.phrases}
     assert len(dropped.phrases) == len(default_vocabulary().phrases) - 1

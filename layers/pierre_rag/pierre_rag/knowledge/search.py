@@ -16,6 +16,7 @@ from pierre_rag.knowledge.datastore import ChunkRecord, Datastore
 from pierre_rag.knowledge.embeddings import Embedder, OpenAIEmbedder, embedder_from_env
 from pierre_rag.knowledge.followup import FollowUpModel
 from pierre_rag.knowledge.models import DEFAULT_ACCESS, AccessLevel, SearchResponse, SearchResult
+from pierre_rag.knowledge.places import PlaceExpansion
 from pierre_rag.knowledge.query import QueryPlan, plan_query
 from pierre_rag.knowledge.scope import ScopeTopics
 from pierre_rag.knowledge.sources import visible_scopes
@@ -37,6 +38,9 @@ class SearchConfig:
     follow_up: FollowUpModel = field(default_factory=FollowUpModel)
     # How tenants write → the knowledge's words (data/*.yaml); None: the shipped tables.
     vocabulary: QueryVocabulary | None = None
+    # Places named in the question → their département and région in BM25 (None: off); on
+    # since it helped out of fold and was worse on no fold (docs/retrieval.md, "Places").
+    places: PlaceExpansion | None = field(default_factory=PlaceExpansion)
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,7 @@ class KnowledgeBase:
         return self._fused(rankings, [1.0] * len(queries), k, queries)
 
     def _plan(self, query: str) -> QueryPlan:
-        return plan_query(self.datastore, query, self.config.vocabulary)
+        return plan_query(self.datastore, query, self.config.vocabulary, self.config.places)
 
     def _rankings(self, plans: Sequence[QueryPlan], scopes: Sequence[str]) -> list[QueryRankings]:
         """Each query's dense, BM25 and exact-name rankings (one embedding call for all)."""
