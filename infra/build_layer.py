@@ -8,7 +8,9 @@ The layer directory (default ``build/layer/<arch>``) holds what Lambda mounts un
     datastore.sqlite      the read-only knowledge datastore (``pierre knowledge build``)
     landlords/<id>.yaml   landlord files copied from ``knowledge/<id>/landlord.yaml``
     models/               the embedding model's tokenizer, pre-parsed (see
-                          ``pierre_rag.knowledge.use_model``: a faster cold start)
+                          ``pierre_rag.knowledge.use_model``: a faster cold start), and
+                          py3langid's model cut to the UI languages (see
+                          ``pierre_rag.pipeline.language_model``: 0.08 s to load, not 0.5 s)
 
 Modules are precompiled to python3.12 bytecode when a python3.12 is found (``/opt`` is
 read-only on Lambda: without .pyc every cold start recompiles; ``--no-precompile`` to skip).
@@ -78,6 +80,7 @@ IMPORT_CHECK_MODULES = (
     "itsdangerous",
     "python_multipart",
     "threadpoolctl",
+    "py3langid",
 )
 STAMP_FORMAT = 1  # bump when the install recipe changes, to invalidate old stamps
 
@@ -307,6 +310,29 @@ def prepare_embedding_model(python_dir: Path, models_dir: Path) -> None:
     except (RuntimeError, OSError, ValueError) as error:
         raise LayerBuildError(f"preparing the embedding model failed: {error}") from error
     print(f"• embedding model: {'; '.join(done)}; checked against the library's own parse")
+
+
+def prepare_language_model(python_dir: Path, models_dir: Path) -> None:
+    """Ship py3langid's model cut to the UI languages (~0.4 s less cold start, +2.5 MB).
+
+    It is cut by this environment's py3langid, which must be the layer's version (the file
+    name carries it). Run after :func:`prepare_embedding_model`, which empties ``models_dir``."""
+    import py3langid
+
+    from pierre_rag.pipeline.language_model import prepare_for_layer
+
+    dists = python_dir.glob("py3langid-*.dist-info")
+    shipped = [path.name.removesuffix(".dist-info").split("-")[1] for path in dists]
+    if shipped != [py3langid.__version__]:
+        raise LayerBuildError(
+            f"the layer has py3langid {shipped or 'missing'}, this environment "
+            f"{py3langid.__version__}: install the pinned version (make install) and rebuild"
+        )
+    try:
+        done = prepare_for_layer(models_dir)
+    except (RuntimeError, OSError, ValueError) as error:
+        raise LayerBuildError(f"preparing the language model failed: {error}") from error
+    print(f"• {done}; checked against the library's own ranking")
 
 
 # --------------------------------------------------------------------------- datastore & landlords
@@ -678,6 +704,7 @@ def build(args: argparse.Namespace) -> bool:
     saved = trim_layer(python_dir)
     print(f"• trimmed {saved / MB:.1f} MB (packages' tests, *.pyi, console scripts)")
     prepare_embedding_model(python_dir, staging / "models")
+    prepare_language_model(python_dir, staging / "models")
     needs_python = args.precompile is not False or args.check_import is not False
     lambda_python = find_python() if needs_python else None
     maybe_precompile(args.precompile, lambda_python, python_dir)

@@ -4,6 +4,7 @@ helps on the folds it was not chosen on.
     .venv/bin/python infra/retrieval_cv.py                              # baseline vs no_tables
     .venv/bin/python infra/retrieval_cv.py --variants baseline,no_phrases --folds 5 --seed 7
     .venv/bin/python infra/retrieval_cv.py --audit                      # each entry group removed
+    .venv/bin/python infra/retrieval_cv.py --variants places,places_department  # gazetteer
 
 Rows: ``tests/bench/questions.tuning.jsonl`` and the shared dev split (over the shared corpus,
 ``PIERRE_SHARED_DIR`` or ../shared), and ``tests/bench/questions.project.*.jsonl`` (over
@@ -21,7 +22,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pierre_rag.evaluation.cross_validation import (
@@ -43,6 +44,7 @@ from pierre_rag.evaluation.retrieval import (
 from pierre_rag.knowledge.cache import default_cache_dir
 from pierre_rag.knowledge.datastore import Datastore
 from pierre_rag.knowledge.embeddings import Embedder, embedder_from_env
+from pierre_rag.knowledge.places import PlaceExpansion
 from pierre_rag.knowledge.search import KnowledgeBase, SearchConfig
 from pierre_rag.knowledge.text import EMPTY_VOCABULARY, QueryVocabulary, default_vocabulary
 
@@ -68,7 +70,7 @@ GROUPS: dict[str, Sequence[str]] = {
         "proprio proprios gardien bebe gosse gosses mioches ex mari femme copain copine "
         "retraitee divorce separes decede decedee veuf veuve"
     ).split(),
-    "leaving": "quitter partir demenager prevenir preavis demenage".split(),
+    "leaving": "quitter demenager prevenir preavis demenage".split(),
     "eviction_debt": (
         "expulse expulsee vire dehors virer impaye impayes dette dettes huissier huissiers"
     ).split(),
@@ -173,46 +175,56 @@ SETTINGS = ("title_prior_weight", "title_prior_max_files")
 
 def setting_variant(name: str) -> SearchConfig:
     """A ``SearchConfig`` with the shipped vocabulary and the settings spelled in ``name``."""
-    default = SearchConfig()
+    base = SearchConfig()
     values: dict[str, float] = {}
     for part in name.split("&"):
         key, _, value = part.partition("=")
         if key not in SETTINGS or not value:
             raise SystemExit(f"unknown setting {part!r}; known: {', '.join(SETTINGS)}")
         values[key] = float(value)
-    return SearchConfig(
-        title_prior_weight=values.get("title_prior_weight", default.title_prior_weight),
-        title_prior_max_files=int(
-            values.get("title_prior_max_files", default.title_prior_max_files)
-        ),
+    return replace(
+        base,
+        vocabulary=default_vocabulary(),
+        title_prior_weight=values.get("title_prior_weight", base.title_prior_weight),
+        title_prior_max_files=int(values.get("title_prior_max_files", base.title_prior_max_files)),
     )
 
 
 def variants(names: Sequence[str], audit: bool) -> dict[str, SearchConfig]:
     """Named configurations: baseline, no_tables, no_abbreviations, no_phrases,
-    without:<group>, drop:<key>+<key>… (entries as written in the tables) and search
-    settings (``SETTINGS``)."""
+    without:<group>, drop:<key>+<key>… (entries as written in the tables), and the place
+    gazetteer on or off (``places``: département and région; ``places_department``), and
+    search settings (``SETTINGS``: ``title_prior_weight=0``)."""
     shipped = default_vocabulary()
     groups = entry_groups(shipped)
-    known: dict[str, QueryVocabulary] = {
-        "baseline": shipped,
+    base = SearchConfig()
+    on = base.places or PlaceExpansion()
+    known_vocabularies: dict[str, QueryVocabulary] = {
         "no_tables": EMPTY_VOCABULARY,
         "no_abbreviations": QueryVocabulary(abbreviations={}, phrases=shipped.phrases),
         "no_phrases": QueryVocabulary(abbreviations=shipped.abbreviations, phrases=()),
         **{f"without:{g}": shipped.without(keys) for g, keys in groups.items()},
     }
-    wanted = list(dict.fromkeys(["baseline", *names, *(known if audit else [])]))
+    known: dict[str, SearchConfig] = {
+        "baseline": replace(base, vocabulary=shipped),
+        "places": replace(base, vocabulary=shipped, places=replace(on, region=True)),
+        "places_department": replace(base, vocabulary=shipped, places=replace(on, region=False)),
+        "no_places": replace(base, vocabulary=shipped, places=None),
+        **{n: replace(base, vocabulary=v) for n, v in known_vocabularies.items()},
+    }
+    audited = ["baseline", *known_vocabularies] if audit else []
+    wanted = list(dict.fromkeys(["baseline", *names, *audited]))
     for name in wanted:  # drop:<key>+<key>… — single entries, as written in the tables
         if name.startswith("drop:"):
-            known[name] = shipped.without(name.removeprefix("drop:").split("+"))
-    configs = {name: SearchConfig(vocabulary=vocabulary) for name, vocabulary in known.items()}
+            dropped = shipped.without(name.removeprefix("drop:").split("+"))
+            known[name] = replace(base, vocabulary=dropped)
     for name in wanted:
         if "=" in name:
-            configs[name] = setting_variant(name)
-    unknown = [n for n in wanted if n not in configs]
+            known[name] = setting_variant(name)
+    unknown = [n for n in wanted if n not in known]
     if unknown:
         raise SystemExit(f"unknown variant(s): {', '.join(unknown)}; known: {', '.join(known)}")
-    return {name: configs[name] for name in wanted}
+    return {name: known[name] for name in wanted}
 
 
 def bench_sets(chosen: Sequence[str]) -> list[BenchSet]:

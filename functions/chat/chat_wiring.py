@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from chat_api.services import ChatServices
 from pierre_rag import wiring
+from pierre_rag.knowledge.browse import KnowledgeBrowser
 from pierre_rag.landlords import LandlordRegistry
 from pierre_rag.llm.landlords import LandlordLlms
 from pierre_rag.settings import Settings, read_secret
@@ -27,10 +28,11 @@ def build_services(
     served: tuple[LandlordRegistry, LandlordLlms] | None = None,
 ) -> ChatServices:
     """The landlords and their LLMs (``served``, or built here), the knowledge base (embedding
-    model loaded: part of the cold start, not of the first question), the stores and the
-    secrets the chat reads."""
+    model loaded, as the language guess's: part of the cold start, not of the first
+    question), the stores and the secrets the chat reads."""
     registry, llms = served or wiring.served_landlords(settings, read_secret)
     store = wiring.conversation_store(settings, dynamodb)
+    wiring.warm_language_model()
     return ChatServices(
         registry=registry,
         pipeline=wiring.pipeline(registry, llms, wiring.knowledge(settings, warm=True), store),
@@ -39,6 +41,7 @@ def build_services(
         sessions=wiring.session_codec(read_secret),
         users=wiring.user_store(settings, dynamodb),
         client_ip=wiring.client_ip_rule(read_secret),
+        articles=Lazy(lambda: KnowledgeBrowser(settings.datastore_path)),
     )
 
 

@@ -133,3 +133,59 @@ def test_protected_context_without_a_session_is_refused(stack, page):
             })).status"""
     )
     assert status == 401
+
+
+def test_a_source_opens_its_article_in_a_new_tab_at_its_section(stack, page):
+    # Given an answer in the widget with its sources
+    frame = _open_widget(page, stack.url)
+    answer = _ask(frame, "Quels sont les horaires de mon agence ?")
+    source_link = answer.locator(".sources__link").first
+    label = source_link.inner_text()
+    assert label.startswith("Lire l'article « ") and label.endswith("(nouvel onglet)")
+    # and the answer's read-more line links an article too
+    assert answer.locator(".msg__body a[href*='/articles/']").count() >= 1
+
+    # When the tenant follows the source's link
+    with page.context.expect_page() as opened:
+        source_link.click()
+    article = opened.value
+    article.wait_for_load_state()
+
+    # Then the article opens in a new tab, titled, its sections rendered, at the source's one
+    title = label.removeprefix("Lire l'article « ").removesuffix(" » (nouvel onglet)")
+    assert article.locator("h1").inner_text() == title
+    assert article.locator("#pierre-article-sections h2").count() >= 1
+    fragment = article.evaluate("() => decodeURIComponent(location.hash.slice(1))")
+    assert fragment and article.locator(f"[id='{fragment}']").count() == 1
+    assert article.url.startswith(f"{stack.url}/api/landlords/{LANDLORD}/articles/")
+    article.close()
+    assert page.js_errors == []
+
+
+def test_markup_in_an_article_never_executes(stack, page):
+    dialogs: list[str] = []
+
+    def record(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", record)
+
+    page.goto(f"{stack.url}/api/landlords/{LANDLORD}/articles/commun/local-velos.md")
+
+    body = page.locator("#pierre-article-sections")
+    body.get_by_text("Demandez le badge", exact=False).wait_for()
+    assert "<script>" in body.inner_text() or "<img" in body.inner_text()
+    assert page.evaluate("() => window.__pierre_xss") is None
+    assert (
+        page.locator("#pierre-article-sections img, #pierre-article-sections script").count() == 0
+    )
+    assert dialogs == []
+
+
+def test_a_staff_article_is_not_found_by_a_tenant(stack, page):
+    response = page.goto(
+        f"{stack.url}/api/landlords/{LANDLORD}/articles/{LANDLORD}/staff/procedure-astreinte.md"
+    )
+
+    assert response is not None and response.status == 404

@@ -48,7 +48,9 @@ CONVERSATION = [
     "ma chaudière est en panne, qui paie la réparation de la chaudière ?",
     "Il y a une odeur de gaz dans ma cuisine, que faire ?",
     "j'ai un chien, les animaux sont autorisés dans le logement ?",
-    "et pour un chat ?",
+    # a new subject: a follow-up on pets would find the section just quoted, and nothing new
+    # to quote is a fixed reply, where this turn is the filter stop's fallback to excerpts
+    "comment envoyer mon congé quand je quitte le logement ?",
 ]
 
 

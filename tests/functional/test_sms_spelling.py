@@ -24,8 +24,9 @@ from tests.unit.sms.support import (
     webhook_event,
 )
 
-# A question whose answer (the fixture's heating section) has letters GSM-7 lacks.
-QUESTION = "qui paie l'entretien de la chaudière ?"
+# A question whose answer (the first sentence of the fixture's pets section) has letters GSM-7
+# lacks.
+QUESTION = "mon chien peut vivre dans l'appartement ?"
 MARKER = re.compile(r"^\(\d/\d\) ")
 
 

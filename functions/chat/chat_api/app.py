@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from chat_api import articles
 from chat_api.routes import router
 from chat_api.services import ChatServices
 from chat_api.web_security import JSON_CSP, same_origin
@@ -83,6 +84,7 @@ def create_app(
     app.state.services = services
     app.state.landlords = landlords or (lambda: services().registry)
     app.include_router(router)
+    app.include_router(articles.router)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:

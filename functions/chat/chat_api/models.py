@@ -54,6 +54,9 @@ class SourceOut(BaseModel):
     title: str
     heading: str
     excerpt: str = ""
+    url: str | None = Field(
+        default=None, description="The article a tenant may open (none for a staff file)"
+    )
 
 
 class TurnOut(BaseModel):

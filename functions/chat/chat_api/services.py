@@ -11,6 +11,7 @@ from fastapi import Request
 
 from pierre_rag.auth.sessions import SessionCodec
 from pierre_rag.client_ip import ClientIpRule
+from pierre_rag.knowledge.articles import ArticleShelf
 from pierre_rag.landlords import LandlordRegistry
 from pierre_rag.pipeline import Pipeline
 from pierre_rag.ratelimit import Limit
@@ -33,6 +34,10 @@ class ChatLimits:
     )
 
 
+def _no_articles() -> ArticleShelf:
+    raise LookupError("these chat services were built without the knowledge's files")
+
+
 @dataclass
 class ChatServices:
     registry: LandlordRegistry
@@ -43,6 +48,8 @@ class ChatServices:
     users: UserRepository  # read (one GetItem) only to check a staff session cookie
     limits: ChatLimits = field(default_factory=ChatLimits)
     client_ip: ClientIpRule = field(default_factory=ClientIpRule)
+    # The knowledge's files, read for the article pages (opened on the first one)
+    articles: Callable[[], ArticleShelf] = field(default=_no_articles)
 
     def allowed_origins(self) -> set[str]:
         """Every origin any landlord declared for its widget (CORS preflight knows no landlord)."""

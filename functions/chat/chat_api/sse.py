@@ -19,7 +19,13 @@ def encode(event: PipelineEvent, show_sources: bool) -> bytes:
     if event.type == "sources":
         sources = (
             [
-                {"number": s.number, "title": s.title, "heading": s.heading, "excerpt": s.excerpt}
+                {
+                    "number": s.number,
+                    "title": s.title,
+                    "heading": s.heading,
+                    "excerpt": s.excerpt,
+                    "url": s.url,
+                }
                 for s in event.sources
             ]
             if show_sources

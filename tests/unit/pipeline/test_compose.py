@@ -126,10 +126,11 @@ def test_an_llm_failing_before_its_first_word_is_replaced_by_excerpts():
     # When a web answer is composed
     pieces = _compose(WEB, ScriptedLlm(fail_after=0), result)
 
-    # Then the sections are quoted instead, with the web's contact, and the call is counted
+    # Then the best section is quoted instead, with who to call, and the call is counted
     (text,) = pieces
-    assert text.startswith("Voici les passages") and "**Préavis** [1]" in text
-    assert "Agence — tél. 01 99 00 00 00 — 9h-17h" in text
+    assert text.startswith("**Préavis** [1]\n\nLe préavis est d'un mois")
+    assert "Pour en savoir plus : « Quitter » [1]." in text
+    assert text.endswith("Pour une réponse personnalisée : Agence, 01 99 00 00 00.")
     assert (result.mode, result.llm_round_trips, result.outcome) == (
         "extractive",
         1,
@@ -153,13 +154,13 @@ def test_an_llm_failing_mid_answer_keeps_what_was_sent_and_apologises():
     assert result.outcome is Outcome.ERROR and result.llm_round_trips == 1
 
 
-def test_without_an_llm_the_sms_answer_quotes_one_section_with_the_short_contact():
+def test_without_an_llm_the_sms_answer_quotes_one_passage_with_the_short_contact():
     result = _result()
 
     pieces = _compose(SMS, None, result)
 
     assert pieces == [
-        "Préavis : Le préavis est d'un mois pour un logement meublé. "
+        "Le préavis est d'un mois pour un logement meublé.\n"
         "Pour une réponse personnalisée : Agence, 01 99 00 00 00."
     ]
     assert (result.mode, result.llm_round_trips) == ("extractive", 0)
@@ -169,7 +170,7 @@ def test_an_abusive_message_with_a_real_question_gets_a_reminder_first():
     pieces = _compose(WEB, None, _result(), Understanding(abusive=True, search_queries=["q"]))
 
     assert pieces[0] == "Je vous réponds volontiers, en restant courtois de part et d'autre.\n\n"
-    assert pieces[1].startswith("Voici les passages")
+    assert pieces[1].startswith("**Préavis** [1]")
 
 
 def test_the_llm_reads_the_standalone_rewrite_beside_the_users_words():
@@ -204,7 +205,7 @@ def _two_sources() -> Grounding:
     return Grounding(
         sources=[
             Source(number=1, file="a.md", title="Quitter", heading="Préavis", breadcrumb="Q"),
-            Source(number=2, file="b.md", title="Santé", heading="Cas réduits", breadcrumb="S"),
+            Source(number=2, file="a.md", title="Quitter", heading="Cas réduits", breadcrumb="Q"),
         ],
         texts=["Trois mois pour un logement vide.", "Un mois pour raison de santé."],
     )
@@ -290,7 +291,7 @@ def test_an_sms_llm_answer_of_markup_only_is_replaced_by_excerpts():
     pieces = _compose(SMS, ScriptedLlm(answer="** **"), result)
 
     # Then the section is quoted instead
-    assert "".join(pieces).startswith("Préavis : Le préavis est d'un mois")
+    assert "".join(pieces).startswith("Le préavis est d'un mois")
     assert (result.mode, result.llm_round_trips) == ("extractive", 1)
 
 
@@ -306,3 +307,50 @@ def test_an_answer_the_filter_stops_midway_keeps_what_was_sent_and_apologises():
     assert "".join(pieces[:-1]) == "Un mois [1]."
     assert pieces[-1] == "\n\nDésolé, une erreur est survenue. Réessayez dans un instant."
     assert result.outcome is Outcome.ERROR
+
+
+def test_a_repeated_answer_is_not_replaced_by_another_articles_section():
+    # Given a previous answer quoting the best section, and another article's section found
+    grounding = Grounding(
+        sources=[
+            Source(number=1, file="a.md", title="Quitter", heading="Préavis", breadcrumb="Q"),
+            Source(number=2, file="b.md", title="Animaux", heading="Chiens", breadcrumb="A"),
+        ],
+        texts=["Trois mois pour un logement vide.", "Un chien est admis."],
+    )
+    previous = _extractive(_one_source_of(grounding), [], _result())
+    history = [Turn("assistant", previous, "m1", 2)]
+
+    # When the follow-up finds them again
+    result = _result()
+    text = _extractive(grounding, history, result)
+
+    # Then nothing new is said, rather than another subject's section
+    assert "Chiens" not in text and "pas trouvé" in text
+    assert result.outcome is Outcome.NOTHING_FOUND
+
+
+def _one_source_of(grounding: Grounding) -> Grounding:
+    return Grounding(sources=grounding.sources[:1], texts=grounding.texts[:1])
+
+
+def test_an_extractive_answer_quotes_one_section_and_shows_the_other_articles_as_sources():
+    # Given the section that answers, and another article's section found after it
+    grounding = Grounding(
+        sources=[
+            Source(number=1, file="a.md", title="Quitter", heading="Préavis", breadcrumb="Q"),
+            Source(number=2, file="b.md", title="Animaux", heading="Chiens", breadcrumb="A"),
+        ],
+        texts=["Trois mois pour un logement vide.", "Un chien est admis dans le logement."],
+    )
+
+    # When it is answered on the web without an LLM
+    result = _result()
+    text = _extractive(grounding, [], result)
+
+    # Then one passage is quoted, the other article is only offered, and the result says which
+    # source is quoted; both are the answer's sources
+    assert "Trois mois" in text and "Un chien" not in text
+    assert "« Animaux » [2]" in text
+    assert result.quoted == [1]
+    assert [(s.number, s.heading) for s in grounding.sources] == [(1, "Préavis"), (2, "Chiens")]

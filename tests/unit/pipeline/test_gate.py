@@ -13,6 +13,7 @@ THRESHOLDS = {
     "in_scope_min_cosine": 0.30,
     "nothing_found_min_cosine": 0.22,
     "scope_min_cosine": 0.30,
+    "elsewhere_margin": 0.15,
 }
 
 
@@ -22,7 +23,9 @@ def _understood(source: str = "llm", **fields: object) -> Understanding:
     )
 
 
-def _found(top_cosine: float, results: int = 1, scope_cosine: float = 0.0) -> SearchResponse:
+def _found(
+    top_cosine: float, results: int = 1, scope_cosine: float = 0.0, elsewhere_cosine: float = 0.0
+) -> SearchResponse:
     result = SearchResult(
         chunk_id=1,
         file="a.md",
@@ -35,7 +38,11 @@ def _found(top_cosine: float, results: int = 1, scope_cosine: float = 0.0) -> Se
         score=1.0,
     )
     return SearchResponse(
-        results=[result] * results, top_cosine=top_cosine, queries=["q"], scope_cosine=scope_cosine
+        results=[result] * results,
+        top_cosine=top_cosine,
+        queries=["q"],
+        scope_cosine=scope_cosine,
+        elsewhere_cosine=elsewhere_cosine,
     )
 
 
@@ -159,6 +166,38 @@ def test_an_insult_close_to_a_covered_topic_is_still_refused():
     assert reply is not None and reply.outcome is Outcome.ABUSIVE
 
 
+@pytest.mark.parametrize(("elsewhere_cosine", "refused"), [(0.39, False), (0.40, True)])
+def test_a_close_section_does_not_outweigh_clear_evidence_of_another_subject(
+    elsewhere_cosine, refused
+):
+    # Given a message naming no housing word, close to a section ("comment on fait un CV" and
+    # an article on finding work), far from every covered topic, and closer by the margin or
+    # just under it to a subject the assistant does not cover
+    question = "comment on fait un CV pour un job étudiant"
+    understood = _understood("heuristic", standalone_question=question, search_queries=[question])
+    found = _found(top_cosine=0.40, scope_cosine=0.25, elsewhere_cosine=elsewhere_cosine)
+
+    # When it is gated after the search
+    reply = gate_search(understood, found, handoff=None, **THRESHOLDS)
+
+    # Then it is refused only when the evidence is clear
+    assert (reply is not None and reply.outcome is Outcome.OFF_TOPIC) is refused
+
+
+@pytest.mark.parametrize(
+    ("question", "scope_cosine"),
+    [("mon radiateur ne chauffe plus", 0.10), ("il fait 14 degrés chez moi", 0.40)],
+)
+def test_another_subject_never_outweighs_a_housing_word_or_a_covered_topic(question, scope_cosine):
+    # Given a housing question (named, or close to a covered topic) that comes even closer to
+    # a subject elsewhere
+    understood = _understood("heuristic", standalone_question=question, search_queries=[question])
+    found = _found(top_cosine=0.40, scope_cosine=scope_cosine, elsewhere_cosine=0.90)
+
+    # When it is gated after the search, then it goes on to the answer
+    assert gate_search(understood, found, handoff=None, **THRESHOLDS) is None
+
+
 def test_sections_close_enough_go_on_to_the_answer():
     assert gate_search(_understood("heuristic"), _found(0.30), handoff=None, **THRESHOLDS) is None
 
@@ -172,3 +211,26 @@ def test_an_insult_carrying_a_real_question_is_answered_after_a_reminder():
     # Then only the abusive one gets it, in the user's language, before the answer
     assert rude == "Le respondo con gusto, manteniendo la cortesía por ambas partes.\n\n"
     assert polite == ""
+
+
+def test_a_weak_match_gets_nothing_found_and_the_contact_under_the_pipelines_thresholds():
+    # Given a housing question whose best section is only loosely related (cosine 0.27, above
+    # the former floor of 0.22)
+    from pierre_rag.pipeline.answer import PipelineConfig
+
+    config = PipelineConfig()
+
+    # When the search's result is gated with the pipeline's own thresholds
+    reply = gate_search(
+        _understood(),
+        _found(0.27),
+        in_scope_min_cosine=config.in_scope_min_cosine,
+        nothing_found_min_cosine=config.nothing_found_min_cosine,
+        scope_min_cosine=config.scope_min_cosine,
+        elsewhere_margin=config.elsewhere_margin,
+        handoff="Agence, 01 99 00 00 00",
+    )
+
+    # Then nothing is quoted: the answer says so, gives the contact, counts as nothing found
+    assert reply is not None and reply.outcome is Outcome.NOTHING_FOUND
+    assert "pas trouvé" in reply.text and "01 99 00 00 00" in reply.text

@@ -166,3 +166,28 @@ def test_an_llm_rewrite_is_searched_as_it_is_whatever_the_history():
 
     # Then only its queries are searched, not the previous turn
     assert searcher.calls[0]["queries"] == ["odeur de gaz cuisine"]
+
+
+def test_a_source_links_to_its_article_only_when_a_tenant_may_read_it() -> None:
+    # Given a community chunk, a public one and a staff one found for a landlord
+    results = [
+        _chunk("commun/a.md", ["Préavis", "Meublé"]),
+        _chunk("x.fr/public/b.md", []).model_copy(
+            update={"access": AccessLevel.PUBLIC, "landlord": "x.fr"}
+        ),
+        _chunk("x.fr/staff/c.md", ["Astreinte"]).model_copy(
+            update={"access": AccessLevel.STAFF, "landlord": "x.fr"}
+        ),
+    ]
+
+    # When they are numbered for that landlord
+    grounding = number_sources(results, limit=4, landlord="x.fr")
+
+    # Then the first two link to their article (at the section), the staff one has no link
+    assert [s.url for s in grounding.sources] == [
+        "/api/landlords/x.fr/articles/commun/a.md#meuble",
+        "/api/landlords/x.fr/articles/x.fr/public/b.md",
+        None,
+    ]
+    # and without a landlord (the retrieval benchmark) nothing links
+    assert all(s.url is None for s in number_sources(results, limit=4).sources)

@@ -22,6 +22,14 @@ from pierre_rag.pipeline.scope import names_housing_matter
         "تسرب المياه في الحمام",
         "Немає опалення",
         "Сосед шумит, в квартире плесень",
+        "Засмічена раковина на кухні",
+        "не працює унітаз",
+        "انقطع الماء الساخن",
+        "السخان لا يعمل",
+        "salam, ma khlasstch lkra had chhar",
+        "kayna rtouba bzaf f lbit",
+        "la grille d'aération est bouchée",
+        "l'antenne de l'immeuble ne capte plus",
     ],
 )
 def test_housing_words_in_every_language_are_recognised(text: str) -> None:
@@ -47,6 +55,8 @@ def test_housing_words_in_every_language_are_recognised(text: str) -> None:
         "mon assurance auto est trop chère",
         "cosa fare a Roma",
         "كيف أطبخ الكسكس؟",
+        "ما هي أسماء الكواكب",
+        "je fais du krav maga le mardi",
         "",
     ],
 )

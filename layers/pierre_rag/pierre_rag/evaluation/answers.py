@@ -2,9 +2,12 @@
 
 Each bench row is answered by the real pipeline over in-memory storage, on the web and the SMS
 channel, its history stored first. An answer *quotes an expected section* when one of the
-sources it names (its heading written in the answer) is an expected file whose heading path
-holds an expected heading. Length is counted without the emergency block, which is outside
-the budget. Budgets: ``WEB_MAX_WORDS`` words on the web, ``SMS_MAX_PARTS`` SMS parts.
+sources it quotes (those an extractive answer records in ``AnswerResult.quoted``, else those
+whose heading the answer writes) is an expected file whose heading path holds an expected
+heading. The articles an answer only offers to read more are not quoted, but count as
+*offered* (the expected section quoted, or its article linked). Length is counted without the
+emergency block, which is outside the budget. Budgets: ``WEB_MAX_WORDS`` words on
+the web, ``SMS_MAX_PARTS`` SMS parts.
 """
 
 from __future__ import annotations
@@ -38,18 +41,31 @@ def _heading_path(source: Source) -> list[str]:
 
 
 def quoted_sources(result: AnswerResult) -> list[Source]:
-    """The sources the answer's text actually quotes: their heading is written in it."""
+    """The sources the answer's text quotes: for an extractive answer those it says it quotes
+    (not the articles it only offers to read more), else those whose heading it writes."""
+    if result.mode == "extractive":
+        return [s for s in result.sources if s.number in result.quoted]
     text = " ".join(result.text.split())
     return [s for s in result.sources if " ".join(s.heading.split()) in text]
 
 
-def quotes_expected(question: BenchQuestion, result: AnswerResult) -> bool:
+def _expects(question: BenchQuestion, sources: Sequence[Source]) -> bool:
     wanted = {(e.file, e.heading.strip()) for e in question.expected}
     return any(
-        (source.file, heading) in wanted
-        for source in quoted_sources(result)
-        for heading in _heading_path(source)
+        (source.file, heading) in wanted for source in sources for heading in _heading_path(source)
     )
+
+
+def quotes_expected(question: BenchQuestion, result: AnswerResult) -> bool:
+    return _expects(question, quoted_sources(result))
+
+
+def offers_expected(question: BenchQuestion, result: AnswerResult) -> bool:
+    """Whether an expected section is quoted, or its article offered to read more."""
+    if quotes_expected(question, result):
+        return True
+    offered = {s.file for s in result.sources if s.number not in result.quoted}
+    return bool(offered & {e.file for e in question.expected})
 
 
 def answer_body(result: AnswerResult) -> str:
@@ -148,6 +164,7 @@ def _channel_figures(
     budget = SMS_MAX_PARTS if channel == "sms" else WEB_MAX_WORDS
     return {
         "expected_section_quoted": _share([quotes_expected(q, r) for q, r in answerable]),
+        "expected_section_offered": _share([offers_expected(q, r) for q, r in answerable]),
         "unit": "sms_parts" if channel == "sms" else "words",
         "size": _sizes(sizes),
         "over_budget": sum(s > budget for s in sizes),
@@ -165,6 +182,7 @@ def _detail(question: BenchQuestion, result: AnswerResult, channel: Channel) -> 
         "channel": channel,
         "outcome": result.outcome.value,
         "quotes_expected": quotes_expected(question, result) if question.expected else None,
+        "offers_expected": offers_expected(question, result) if question.expected else None,
         "size": size(result, channel),
         "language": result.language,
         "quoted": [s.breadcrumb for s in quoted_sources(result)],

@@ -4,6 +4,10 @@ Conventions: file-level metrics rank *distinct files* in retrieval order; a sect
 top-5 chunk whose heading or one of its ancestor (or folded) headings is an expected heading
 of that file. ``off_topic`` / ``abusive`` rows without expectations only report the top-1
 dense cosine (the out-of-scope signal).
+
+Rows are searched as the pipeline does without an LLM (the message, with its history weighed
+as a follow-up or not), or, for the rows given an LLM's understanding (recorded rewrites,
+``evaluation.rewrites``), as the pipeline does with one (``pipeline.retrieve.retrieve``).
 """
 
 from __future__ import annotations
@@ -11,21 +15,24 @@ from __future__ import annotations
 import json
 import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from pierre_rag.conversations import Turn
 from pierre_rag.evaluation.measures import percentile
 from pierre_rag.knowledge.build import build_datastore, build_salt
 from pierre_rag.knowledge.cache import EmbeddingCache
 from pierre_rag.knowledge.chunking import ChunkingConfig
 from pierre_rag.knowledge.embeddings import Embedder
 from pierre_rag.knowledge.errors import KnowledgeError
-from pierre_rag.knowledge.models import SearchResult
+from pierre_rag.knowledge.models import DEFAULT_ACCESS, SearchResponse, SearchResult
 from pierre_rag.knowledge.search import KnowledgeBase
 from pierre_rag.knowledge.sources import discover, source_hash
+from pierre_rag.pipeline.models import Understanding
+from pierre_rag.pipeline.retrieve import retrieve
 from pierre_rag.validation import describe
 
 Kind = Literal["answerable", "other_language", "follow_up", "new_topic", "off_topic", "abusive"]
@@ -123,22 +130,65 @@ def _mean(rows: list[dict[str, float]]) -> dict[str, float]:
     return {key: round(statistics.fmean(r[key] for r in rows), 4) for key in keys}
 
 
-def run_eval(kb: KnowledgeBase, questions: Sequence[BenchQuestion]) -> dict[str, Any]:
+def history_turns(question: BenchQuestion) -> list[Turn]:
+    """The row's history as the pipeline holds a conversation's turns."""
+    return [
+        Turn(
+            role="user" if turn.role == "user" else "assistant",
+            content=turn.content,
+            message_id=f"history-{number}",
+            created_ms=number,
+        )
+        for number, turn in enumerate(question.history, start=1)
+    ]
+
+
+def search_row(
+    kb: KnowledgeBase, question: BenchQuestion, understanding: Understanding | None
+) -> SearchResponse:
+    """Without an understanding, the message and its history as the pipeline searches them
+    without an LLM; with one, exactly what the pipeline searches with that understanding."""
+    if understanding is None:
+        history = [t.model_dump() for t in question.history]
+        return kb.search_with_history(question.question, history, k=RETRIEVE_K)
+    return retrieve(
+        kb,
+        understanding,
+        question.question,
+        k=RETRIEVE_K,
+        landlord=None,
+        access=DEFAULT_ACCESS,
+        history=history_turns(question),
+    )
+
+
+def run_eval(
+    kb: KnowledgeBase,
+    questions: Sequence[BenchQuestion],
+    understandings: Mapping[str, Understanding] | None = None,
+) -> dict[str, Any]:
+    """Figures over ``questions``; the rows in ``understandings`` (by id) are searched with
+    that LLM understanding, and the report then counts them under ``rewrites``."""
     kb.embedder.embed(["warm up"])
+    given = understandings or {}
     scored: dict[str, list[dict[str, float]]] = {}
     cosines: dict[str, list[float]] = {}
     latencies: list[float] = []
     per_question: list[dict[str, Any]] = []
+    rewritten: dict[str, int] = {}
     for question in questions:
-        history = [t.model_dump() for t in question.history]
+        understanding = given.get(question.id)
         start = time.perf_counter()
-        response = kb.search_with_history(question.question, history, k=RETRIEVE_K)
+        response = search_row(kb, question, understanding)
         latencies.append((time.perf_counter() - start) * 1000)
         cosines.setdefault(question.kind, []).append(response.top_cosine)
+        if understanding is not None:
+            rewritten[question.kind] = rewritten.get(question.kind, 0) + 1
         if question.expected:
             scores = score_question(question, response.results)
             scored.setdefault(question.kind, []).append(scores)
-            per_question.append({"id": question.id, **scores})
+            flag = {"rewritten": understanding is not None} if understandings is not None else {}
+            per_question.append({"id": question.id, **scores, **flag})
     overall = [row for kind in RECALL_KINDS for row in scored.get(kind, [])]
     overall_all = [row for kind in ALL_RECALL_KINDS for row in scored.get(kind, [])]
     by_kind: dict[str, dict[str, float]] = {}
@@ -149,7 +199,7 @@ def run_eval(kb: KnowledgeBase, questions: Sequence[BenchQuestion]) -> dict[str,
         stats["top_cosine_min"] = round(min(cosines[kind]), 4)
         stats["top_cosine_max"] = round(max(cosines[kind]), 4)
         by_kind[kind] = stats
-    return {
+    report: dict[str, Any] = {
         "overall": _mean(overall) if overall else {},
         "overall_with_new_topic": _mean(overall_all) if overall_all else {},
         "by_kind": by_kind,
@@ -159,3 +209,10 @@ def run_eval(kb: KnowledgeBase, questions: Sequence[BenchQuestion]) -> dict[str,
         },
         "per_question": per_question,
     }
+    if understandings is not None:
+        report["rewrites"] = {
+            "rows": len(questions),
+            "used": sum(rewritten.values()),
+            "by_kind": dict(sorted(rewritten.items())),
+        }
+    return report

@@ -85,6 +85,9 @@ class SearchResponse(BaseModel):
     scope_cosine: float = Field(
         default=0.0, description="best cosine to a topic the assistant covers (knowledge.scope)"
     )
+    elsewhere_cosine: float = Field(
+        default=0.0, description="best cosine to a subject the assistant does not cover"
+    )
 
 
 class DatastoreMeta(BaseModel):

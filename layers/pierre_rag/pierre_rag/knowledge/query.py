@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from pierre_rag.knowledge.datastore import Datastore
 from pierre_rag.knowledge.names import query_ngrams
+from pierre_rag.knowledge.places import PlaceExpansion
 from pierre_rag.knowledge.text import (
     QueryVocabulary,
     default_vocabulary,
@@ -67,9 +68,13 @@ def edits1(word: str) -> set[str]:
 
 
 def plan_query(
-    datastore: Datastore, text: str, vocabulary: QueryVocabulary | None = None
+    datastore: Datastore,
+    text: str,
+    vocabulary: QueryVocabulary | None = None,
+    places: PlaceExpansion | None = None,
 ) -> QueryPlan:
-    """``vocabulary``: the tables of how tenants write (default: the shipped ones)."""
+    """``vocabulary``: the tables of how tenants write (default: the shipped ones);
+    ``places``: add the département and région of the places named (None: off)."""
     stop = stopwords()
     vocabulary = vocabulary or default_vocabulary()
     table = vocabulary.abbreviations
@@ -108,12 +113,15 @@ def plan_query(
             words[fixed] = None
         elif word in named:  # a commune or agency name: only the names index knows it
             words[word] = None
+    # "à Condom", "dans le 93": the local files name the département and the région
+    place_terms = places.terms(text) if places else []
+    words.update(dict.fromkeys(place_terms))
     final = list(words)
     if not french:
         # In another language, a word the French index happens to know ("the", "in",
         # "para", "grande") is noise for BM25; what the writer marks as a French term or a
         # name (acronyms, capitalised names, words in parentheses or quotes) is precise.
-        keep = set(named)
+        keep = set(named) | set(place_terms)
         for word in marked_words(text):
             keep.add(word)
             keep.update(table.get(word, ()))

@@ -16,6 +16,7 @@ from pierre_rag.knowledge.datastore import ChunkRecord, Datastore
 from pierre_rag.knowledge.embeddings import Embedder, OpenAIEmbedder, embedder_from_env
 from pierre_rag.knowledge.followup import FollowUpModel
 from pierre_rag.knowledge.models import DEFAULT_ACCESS, AccessLevel, SearchResponse, SearchResult
+from pierre_rag.knowledge.places import PlaceExpansion
 from pierre_rag.knowledge.query import QueryPlan, plan_query
 from pierre_rag.knowledge.scope import ScopeTopics
 from pierre_rag.knowledge.sources import visible_scopes
@@ -37,6 +38,9 @@ class SearchConfig:
     follow_up: FollowUpModel = field(default_factory=FollowUpModel)
     # How tenants write → the knowledge's words (data/*.yaml); None: the shipped tables.
     vocabulary: QueryVocabulary | None = None
+    # Places named in the question → their département and région in BM25 (None: off); on
+    # since it helped out of fold and was worse on no fold (docs/retrieval.md, "Places").
+    places: PlaceExpansion | None = field(default_factory=PlaceExpansion)
     # RRF share for the candidate chunks of the files the question names: a query stem that
     # titles at most ``title_prior_max_files`` files (title or file name: "alur", "visale",
     # not "logement"). Without it the file titled after a law or scheme lost to files that
@@ -54,6 +58,7 @@ class QueryRankings:
     bm25_weight: float
     names: list[int]
     scope_cosine: float = 0.0  # closest topic the assistant covers (``knowledge.scope``)
+    elsewhere_cosine: float = 0.0  # closest subject it does not cover
     title_files: list[str] = field(default_factory=list)  # files named in the query
 
 
@@ -135,7 +140,7 @@ class KnowledgeBase:
         return self._fused(rankings, [1.0] * len(queries), k, queries)
 
     def _plan(self, query: str) -> QueryPlan:
-        return plan_query(self.datastore, query, self.config.vocabulary)
+        return plan_query(self.datastore, query, self.config.vocabulary, self.config.places)
 
     def _rankings(self, plans: Sequence[QueryPlan], scopes: Sequence[str]) -> list[QueryRankings]:
         """Each query's dense, BM25 and exact-name rankings (one embedding call for all)."""
@@ -148,12 +153,13 @@ class KnowledgeBase:
             bm25 = [cid for cid, _ in self._bm25(plan, scopes)] if bm25_weight > 0 else []
             names = self._names(plan, scopes)
             scope = self.scope.cosine(vector[None, :])
+            elsewhere = self.scope.elsewhere_cosine(vector[None, :])
             titles = (
                 self.datastore.named_files(plan.stems, scopes, cfg.title_prior_max_files)
                 if cfg.title_prior_weight > 0
                 else []
             )
-            out.append(QueryRankings(dense, bm25, bm25_weight, names, scope, titles))
+            out.append(QueryRankings(dense, bm25, bm25_weight, names, scope, elsewhere, titles))
         return out
 
     def _fused(
@@ -168,6 +174,7 @@ class KnowledgeBase:
         fused: dict[int, _Fused] = {}
         top_cosine = 0.0
         scope_cosine = max((ranking.scope_cosine for ranking in rankings), default=0.0)
+        elsewhere_cosine = max((ranking.elsewhere_cosine for ranking in rankings), default=0.0)
         for ranking, weight in zip(rankings, weights, strict=True):
             if ranking.dense:
                 top_cosine = max(top_cosine, ranking.dense[0][1])
@@ -187,7 +194,11 @@ class KnowledgeBase:
         ranked = sorted(fused.items(), key=lambda item: -item[1].score)
         results = self._materialise(ranked, k)
         return SearchResponse(
-            results=results, top_cosine=top_cosine, queries=queries, scope_cosine=scope_cosine
+            results=results,
+            top_cosine=top_cosine,
+            queries=queries,
+            scope_cosine=scope_cosine,
+            elsewhere_cosine=elsewhere_cosine,
         )
 
     def _add_title_prior(

@@ -76,6 +76,7 @@ def save_tokenizer(tokenizer: Any, path: Path) -> None:
     with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as stream:
         pickle.dump(tokenizer, stream, protocol=pickle.HIGHEST_PROTOCOL)
         temporary = Path(stream.name)
+    temporary.chmod(0o644)  # the temporary file is private; Lambda reads the layer as another user
     temporary.replace(path)
 
 

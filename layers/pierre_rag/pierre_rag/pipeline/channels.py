@@ -14,6 +14,7 @@ from typing import Literal
 from pierre_rag.channel import Channel
 from pierre_rag.landlords import ContextConfig
 from pierre_rag.pipeline.text import markdown_to_plain
+from pierre_rag.sms.splitting import split_sms
 
 Markup = Literal["markdown", "plain"]
 
@@ -28,7 +29,9 @@ class ChannelStyle:
     max_tokens: int  # the LLM answer's budget
     sources: int  # sections given to the LLM (and shown, where the context shows sources)
     excerpt_sections: int  # sections an extractive answer quotes
-    excerpt_chars: int  # characters quoted from each of them
+    further_reading: int  # other articles it names to read more
+    max_words: int  # an extractive answer's budget, in words…
+    max_sms_parts: int | None  # …and in SMS parts, where the channel is SMS
     short_contact: bool  # the human contact as "who, which number" only
 
     def contact(self, context: ContextConfig) -> str | None:
@@ -40,6 +43,15 @@ class ChannelStyle:
     def fixed_reply(self, text: str) -> str:
         """A fixed reply (greeting, refusal, nothing found) in this channel's markup."""
         return markdown_to_plain(text) if self.markup == "plain" else text
+
+    def fits(self, answer: str) -> bool:
+        """Whether an extractive ``answer`` keeps within this channel's budget."""
+        if len(answer.split()) > self.max_words:
+            return False
+        if self.max_sms_parts is None:
+            return True
+        split = split_sms(answer, max_parts=self.max_sms_parts)
+        return not split.truncated
 
     @property
     def streams_pieces(self) -> bool:
@@ -61,12 +73,15 @@ WEB = ChannelStyle(
     ),
     max_tokens=600,
     sources=4,
-    excerpt_sections=2,
-    excerpt_chars=700,
+    excerpt_sections=1,
+    further_reading=2,
+    max_words=120,
+    max_sms_parts=None,
     short_contact=False,
 )
 
-# Every character costs: with its heading and the contact, an extractive answer is about 3 SMS.
+# Every character costs: an extractive answer is at most 3 SMS — about 180 characters when
+# accents keep it in UCS-2 (67 a part), the contact included.
 SMS = ChannelStyle(
     channel="sms",
     markup="plain",
@@ -77,7 +92,9 @@ SMS = ChannelStyle(
     max_tokens=250,
     sources=3,
     excerpt_sections=1,
-    excerpt_chars=280,
+    further_reading=0,
+    max_words=120,
+    max_sms_parts=3,
     short_contact=True,
 )
 

@@ -21,7 +21,7 @@ from pierre_rag.llm import ChatMessage, LlmClient, LlmError, LlmNoAnswerError, S
 from pierre_rag.llm.usable import usable_stream
 from pierre_rag.pipeline import messages
 from pierre_rag.pipeline.channels import ChannelStyle
-from pierre_rag.pipeline.extractive import extractive_answer
+from pierre_rag.pipeline.extractive import Focus, extractive_answer, focus
 from pierre_rag.pipeline.gate import FixedReply, courtesy_reminder
 from pierre_rag.pipeline.models import AnswerResult, Outcome, Understanding
 from pierre_rag.pipeline.prompts import generation_messages
@@ -82,26 +82,46 @@ async def grounded_answer(
             logger.warning("generation failed, answering with excerpts: %s", error)
     result.mode = "extractive"
     handoff = style.contact(context)
+    # The passage is the answer: who to call and the number leave it the most room.
+    short_handoff = context.handoff.as_short_text() if context.handoff else None
+
+    question = understanding.standalone_question or text
+
+    def focused(candidate: Grounding) -> Focus:
+        return focus(
+            candidate, question, sections=style.excerpt_sections, further=style.further_reading
+        )
 
     def render(candidate: Grounding) -> str:
+        picked = focused(candidate)
+        if not picked.quoted.sources:
+            return ""
+        shown = picked.grounding()
+        quoted = len(picked.quoted.sources)
         return extractive_answer(
-            candidate.sources,
-            candidate.texts,
+            shown.sources[:quoted],
+            shown.texts[:quoted],
+            further=shown.sources[quoted:],
             language=result.language,
             style=style,
-            handoff=handoff,
+            handoff=short_handoff,
         )
 
     fresh = fresh_grounding(grounding, previous_answer(history), render)
-    # The grounding keeps only what the answer cites: the sources shown are those.
-    grounding.sources[:] = fresh.sources if fresh else []
-    grounding.texts[:] = fresh.texts if fresh else []
-    if fresh is None:
+    # Rendered before the grounding is cut down (``fresh`` can be the grounding itself).
+    answer = render(fresh) if fresh else ""
+    # The grounding keeps only what the answer shows: the sources listed are those.
+    picked = focused(fresh) if fresh else Focus(Grounding())
+    shown = picked.grounding()
+    grounding.sources[:] = shown.sources
+    grounding.texts[:] = shown.texts
+    if not answer or not picked.quoted.sources:
         result.outcome = Outcome.NOTHING_FOUND
         result.mode = "fixed"
         yield style.fixed_reply(messages.nothing_found(result.language, handoff))
         return
-    yield render(fresh)
+    result.quoted = [source.number for source in shown.sources[: len(picked.quoted.sources)]]
+    yield answer
 
 
 def previous_answer(history: Sequence[Turn]) -> str | None:
@@ -113,25 +133,41 @@ def previous_answer(history: Sequence[Turn]) -> str | None:
 def fresh_grounding(
     grounding: Grounding, previous: str | None, render: Callable[[Grounding], str]
 ) -> Grounding | None:
-    """The sources whose answer is not ``previous`` word for word: all of them, else without
-    the best ones, one at a time (renumbered); None when every answer would repeat it.
+    """The sources whose answer does not quote what ``previous`` quoted, word for word (the
+    articles offered to read more aside): all of them, else without
+    the best ones, one at a time, keeping only the sections of the articles dropped
+    (renumbered); None when every answer would repeat it or leave the subject.
 
     A follow-up such as "et si je pars pour raison de santé ?" can find the very sections of the
-    previous answer: quoting them again tells the landlord nothing."""
+    previous answer: quoting them again tells the landlord nothing, and quoting another
+    article's section, ranked lower, would answer another question."""
     if previous is None:
         return grounding
-    said = " ".join(previous.split())
+    said = _what_is_quoted(previous)
     for start in range(len(grounding.sources)):
+        dropped = {source.file for source in grounding.sources[:start]}
+        kept = [
+            (source, text)
+            for source, text in zip(grounding.sources[start:], grounding.texts[start:], strict=True)
+            if not start or source.file in dropped
+        ]
+        if not kept:
+            return None
         candidate = Grounding(
-            [
-                s.model_copy(update={"number": n})
-                for n, s in enumerate(grounding.sources[start:], 1)
-            ],
-            grounding.texts[start:],
+            [s.model_copy(update={"number": n}) for n, (s, _) in enumerate(kept, 1)],
+            [text for _, text in kept],
         )
-        if " ".join(render(candidate).split()) != said:
+        rendered = _what_is_quoted(render(candidate))
+        if rendered and rendered != said:
             return candidate
     return None
+
+
+def _what_is_quoted(answer: str) -> str:
+    """The answer without the line offering articles to read more (which can name other
+    articles when the same passage is quoted again), whitespace normalised."""
+    kept = [line for line in answer.splitlines() if not messages.offers_reading(line)]
+    return " ".join(" ".join(kept).split())
 
 
 async def llm_answer(

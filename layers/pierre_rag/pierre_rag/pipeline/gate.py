@@ -6,8 +6,10 @@ LLM's off-topic verdict); :func:`gate_search` runs on what the search found (the
 off-topic verdict, and "nothing found"). A message both let through is answered from its
 sources. The heuristic refuses a message as off-topic only when it names no housing matter
 (``pipeline.scope``), comes close to no topic the assistant covers (``knowledge.scope``) and
-the search found no section close: a housing question the knowledge does not answer gets
-"nothing found" and the landlord's contact, not a refusal.
+the search found no section close — or the only section close is outweighed by a subject the
+assistant does not cover ("comment on fait un CV" near an article on finding work). A housing
+question the knowledge does not answer gets "nothing found" and the landlord's contact, not a
+refusal: a wrongly refused tenant is worse than an answered off-topic question.
 """
 
 from __future__ import annotations
@@ -54,14 +56,16 @@ def gate_search(
     in_scope_min_cosine: float,
     nothing_found_min_cosine: float,
     scope_min_cosine: float,
+    elsewhere_margin: float,
     handoff: str | None,
 ) -> FixedReply | None:
     """After the search: the fixed reply when the sections found cannot ground an answer."""
     # Closeness to a covered topic is a hint for a plain question, not for what is left of an
     # insult ("sale IA de…" comes close to cleanliness): that must name a housing matter.
     near_topic = found.scope_cosine >= scope_min_cosine and not understanding.abusive
+    elsewhere = found.elsewhere_cosine >= found.scope_cosine + elsewhere_margin
     in_scope = (
-        found.top_cosine >= in_scope_min_cosine
+        (found.top_cosine >= in_scope_min_cosine and not elsewhere)
         or near_topic
         or any(
             names_housing_matter(query)

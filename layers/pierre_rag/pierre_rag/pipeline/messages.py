@@ -19,6 +19,8 @@ class Phrases:
     contact: str
     excerpts_intro: str
     excerpts_note: str
+    read_more: str  # the articles an extractive answer offers to read whole: {articles}…
+    article: str  # …each written so: {title} and its source {number}
     error: str
     long_message: str  # SMS: the question was clipped before answering
 
@@ -38,6 +40,8 @@ PHRASES: dict[str, Phrases] = {
         "mieux à votre question :",
         excerpts_note="Réponse automatique composée d'extraits ; vérifiez qu'ils "
         "correspondent à votre situation.",
+        read_more="Pour en savoir plus : {articles}.",
+        article="« {title} » [{number}]",
         error="Désolé, une erreur est survenue. Réessayez dans un instant.",
         long_message="(Votre message était long : j'ai répondu à son début.)",
     ),
@@ -53,6 +57,8 @@ PHRASES: dict[str, Phrases] = {
         excerpts_intro="Here are the passages of our knowledge base (in French) that best match "
         "your question:",
         excerpts_note="Automatic answer made of excerpts; check they fit your situation.",
+        read_more="To read more: {articles} (in French).",
+        article='"{title}" [{number}]',
         error="Sorry, something went wrong. Please try again in a moment.",
         long_message="(Your message was long: I answered its beginning.)",
     ),
@@ -69,6 +75,8 @@ PHRASES: dict[str, Phrases] = {
         "mejor responden a su pregunta:",
         excerpts_note="Respuesta automática hecha de extractos; compruebe que corresponden "
         "a su situación.",
+        read_more="Para saber más: {articles} (en francés).",
+        article="«{title}» [{number}]",
         error="Lo siento, se ha producido un error. Inténtelo de nuevo en un momento.",
         long_message="(Su mensaje era largo: he respondido a su comienzo.)",
     ),
@@ -85,6 +93,8 @@ PHRASES: dict[str, Phrases] = {
         "respondem à sua pergunta:",
         excerpts_note="Resposta automática feita de excertos; verifique se correspondem à "
         "sua situação.",
+        read_more="Para saber mais: {articles} (em francês).",
+        article="«{title}» [{number}]",
         error="Desculpe, ocorreu um erro. Tente novamente dentro de instantes.",
         long_message="(A sua mensagem era longa: respondi ao início.)",
     ),
@@ -99,6 +109,8 @@ PHRASES: dict[str, Phrases] = {
         contact="للحصول على إجابة شخصية: {handoff}.",
         excerpts_intro="هذه أهم المقاطع من قاعدة معارفنا (بالفرنسية) التي تجيب عن سؤالك:",
         excerpts_note="إجابة آلية مكونة من مقتطفات؛ تأكد من أنها تناسب وضعك.",
+        read_more="لمعرفة المزيد: {articles} (بالفرنسية).",
+        article="«{title}» [{number}]",
         error="عذرًا، حدث خطأ. حاول مرة أخرى بعد لحظات.",
         long_message="(كانت رسالتك طويلة: أجبت عن بدايتها.)",
     ),
@@ -113,6 +125,8 @@ PHRASES: dict[str, Phrases] = {
         contact="Kişisel bir yanıt için: {handoff}.",
         excerpts_intro="Bilgi tabanımızda (Fransızca) sorunuza en iyi yanıt veren bölümler:",
         excerpts_note="Alıntılardan oluşan otomatik yanıt; durumunuza uyduğunu kontrol edin.",
+        read_more="Daha fazlası için: {articles} (Fransızca).",
+        article='"{title}" [{number}]',
         error="Üzgünüm, bir hata oluştu. Lütfen biraz sonra tekrar deneyin.",
         long_message="(Mesajınız uzundu: başlangıcını yanıtladım.)",
     ),
@@ -128,6 +142,8 @@ PHRASES: dict[str, Phrases] = {
         excerpts_intro="Diese Abschnitte unserer Wissensbasis (auf Französisch) passen am besten "
         "zu Ihrer Frage:",
         excerpts_note="Automatische Antwort aus Auszügen; prüfen Sie, ob sie zu Ihrer Lage passen.",
+        read_more="Mehr dazu: {articles} (auf Französisch).",
+        article="„{title}“ [{number}]",
         error="Entschuldigung, ein Fehler ist aufgetreten. Bitte versuchen Sie es gleich erneut.",
         long_message="(Ihre Nachricht war lang: Ich habe auf ihren Anfang geantwortet.)",
     ),
@@ -144,6 +160,8 @@ PHRASES: dict[str, Phrases] = {
         "rispondono meglio alla sua domanda:",
         excerpts_note="Risposta automatica composta da estratti; verifichi che corrispondano "
         "alla sua situazione.",
+        read_more="Per saperne di più: {articles} (in francese).",
+        article="«{title}» [{number}]",
         error="Mi scusi, si è verificato un errore. Riprovi tra un momento.",
         long_message="(Il suo messaggio era lungo: ho risposto al suo inizio.)",
     ),
@@ -162,6 +180,11 @@ def off_topic(language: str) -> str:
 def abusive(language: str) -> str:
     p = phrases(language)
     return p.abusive.format(capabilities=p.capabilities)
+
+
+def offers_reading(line: str) -> bool:
+    """Whether ``line`` is an extractive answer's "to read more" line, in any language."""
+    return any(line.startswith(p.read_more.split("{articles}")[0]) for p in PHRASES.values())
 
 
 def nothing_found(language: str, handoff: str | None) -> str:

@@ -71,6 +71,8 @@ class Source(BaseModel):
     heading: str
     breadcrumb: str
     excerpt: str = ""
+    # The article a tenant can open (``knowledge.articles``); None for a staff file
+    url: str | None = None
 
 
 class StepTimings(BaseModel):
@@ -101,6 +103,8 @@ class AnswerResult(BaseModel):
     timings: StepTimings = Field(default_factory=StepTimings)
     replayed: bool = False
     emergencies: list[str] = Field(default_factory=list)  # intents the emergency block is for
+    # The numbers of the sources an extractive answer quotes (the others are offered to read)
+    quoted: list[int] = Field(default_factory=list)
 
 
 class PipelineEvent(BaseModel):

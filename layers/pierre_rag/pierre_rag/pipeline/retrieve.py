@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from pierre_rag.conversations import Turn
+from pierre_rag.knowledge.articles import article_url, readable_by_tenants
 from pierre_rag.knowledge.models import AccessLevel, SearchResponse, SearchResult
 from pierre_rag.pipeline.models import Source, Understanding
 from pierre_rag.pipeline.text import excerpt
@@ -51,7 +52,7 @@ def retrieve(
     text: str,
     *,
     k: int,
-    landlord: str,
+    landlord: str | None,
     access: Sequence[AccessLevel | str],
     history: Sequence[Turn] = (),
 ) -> SearchResponse:
@@ -59,7 +60,8 @@ def retrieve(
 
     An LLM's queries are standalone already (it rewrites only follow-ups). The local
     heuristic cannot rewrite: its message is searched alone and with the previous user turn,
-    weighted by how much it reads as a follow-up (``KnowledgeBase.search_with_history``)."""
+    weighted by how much it reads as a follow-up (``KnowledgeBase.search_with_history``).
+    ``landlord`` None searches the community scope only (the retrieval benchmark)."""
     queries = understanding.search_queries or [text]
     if understanding.source == "heuristic" and history and len(queries) == 1:
         turns = [{"role": turn.role, "content": turn.content} for turn in history]
@@ -69,9 +71,12 @@ def retrieve(
     return knowledge.search_many(queries, k=k, landlord=landlord, access=access)
 
 
-def number_sources(results: Sequence[SearchResult], limit: int) -> Grounding:
+def number_sources(
+    results: Sequence[SearchResult], limit: int, *, landlord: str | None = None
+) -> Grounding:
     """At most ``limit`` numbered sources, one per section, in rank order: chunks of a section
-    already numbered are appended to its text, even past the limit."""
+    already numbered are appended to its text, even past the limit. With the ``landlord``
+    served, a source a tenant may read links to its article's section."""
     grounding = Grounding()
     index: dict[tuple[str, str], int] = {}
     for result in results:
@@ -91,7 +96,15 @@ def number_sources(results: Sequence[SearchResult], limit: int) -> Grounding:
                 heading=heading,
                 breadcrumb=result.breadcrumb,
                 excerpt=excerpt(result.text, SOURCE_EXCERPT_CHARS),
+                url=_link(result, landlord),
             )
         )
         grounding.texts.append(result.text)
     return grounding
+
+
+def _link(result: SearchResult, landlord: str | None) -> str | None:
+    if landlord is None or not readable_by_tenants(result.access):
+        return None
+    heading = result.heading_path[-1] if result.heading_path else None
+    return article_url(landlord, result.file, heading)

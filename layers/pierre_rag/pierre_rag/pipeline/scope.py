@@ -48,16 +48,19 @@ _STEMS = frozenset(
     wasserschaden feucht schimmel kakerlake kakerlaken bettwanze bettwanzen mause ratten nachbar
     kaution kammerjager spulbecken verstopft ameise dusche fenster rolladen keller konut kira
     kiraci kalorifer petek sizinti kuf hamambocegi tahtakurusu komsu depozito tahliye tavan
-    tikan karinca lavabo pencere panjur bodrum squatt
+    tikan karinca lavabo pencere panjur bodrum squatt aeration antenne carrelage tapisserie
+    lino thermostat convecteur cumulus interrupteur balcon huissier egout
     """.split()
 )
-# Matched as whole words only (short, or a prefix of unrelated words).
+# Matched as whole words only (short, or a prefix of unrelated words). The last line is Darija
+# as many Maghrebi tenants text it, in Latin letters with digits: rent, damp, neighbours.
 _WORDS = frozenset(
     """
     apl caf bail cle cles eau gaz rat rats mur murs porte t1 t2 t3 t4 t5 f2 f3 f4 toit wc hall
     window door floor rent flat water gas rats wall walls agua gas piso pared paredes ratas
     llave llaves agua casa renda gas parede paredes ratos chave casa gas muro muri acqua bagno
     chiave gas wasser wand schlussel ev gaz duvar anahtar lift nem topi chauffe-eau pest pests
+    kra lkra rtouba rtoba rto9a rtou9a jiran
     """.split()
 )
 # Arabic and Cyrillic stems and phrases, matched anywhere (articles and endings are attached);
@@ -75,6 +78,13 @@ _INFIXES = (
     "المالك",  # the landlord
     "تسرب",  # leak
     "مياه",  # water
+    "الماء الساخن",  # the hot water
+    "ماء ساخن",  # hot water
+    "سخان",  # water heater
+    "حنفية",  # tap
+    "مرحاض",  # toilet
+    "كراء",  # rent (Maghreb)
+    "إخلاء",  # eviction
     "عفن",  # mould
     "رطوب",  # damp
     "صرصور",  # cockroach
@@ -96,6 +106,15 @@ _INFIXES = (
     "شباك",  # window
     "قبو",  # cellar
     "квартир",  # flat (uk, ru)
+    "раковин",  # sink (uk, ru)
+    "засміч",  # blocked (uk)
+    "засміти",  # got blocked (uk)
+    "засор",  # blocked (ru)
+    "унітаз",  # toilet (uk, ru)
+    "каналізац",  # sewer (uk, ru)
+    "комуналь",  # utilities, charges (uk, ru)
+    "виселен",  # eviction (uk)
+    "выселен",  # eviction (ru)
     "житл",  # housing (uk)
     "жиль",  # housing (ru)
     "оренд",  # rent (uk)

@@ -1,0 +1,123 @@
+"""One focused passage for an extractive answer: a section's text cut to a word budget.
+
+The text loses what does not answer — an introduction about the page itself, reference
+lists — and keeps, within the budget, the list that a lead-in ("… suivants :",
+"ci-dessous :") announces, rather than stopping before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MIN_SENTENCE_WORDS = 6  # a paragraph is cut to fit only when this many words are left
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_REFERENCES = re.compile(
+    r"^(notes?( et références)?|références|sources?|voir aussi|liens? (externes?|utiles)|"
+    r"bibliographie|pour aller plus loin)\s*:?$",
+    re.IGNORECASE,
+)
+# A paragraph about the page rather than the subject: "Cet article présente…", "Vous trouverez
+# ci-dessous…", "Voici les informations…".
+_META = re.compile(
+    r"^(cet(te)? (article|page|fiche|rubrique)|sur cette page|dans (cet(te)? )?"
+    r"(article|page|fiche|rubrique)|vous trouverez (ici|ci-dessous|sur cette)|"
+    r"retrouvez (ici|ci-dessous|sur cette)|voici (les|quelques) (informations|réponses))",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+# A lead-in that announces a list: "… listés ci-dessous", "les cas suivants", "ces moyens :".
+_POINTER = re.compile(r"ci-dessous|suivant(e)?s\b|:\s*$", re.IGNORECASE | re.MULTILINE)
+
+
+def points_to_list(text: str) -> bool:
+    return bool(_POINTER.search(text))
+
+
+def has_list(text: str) -> bool:
+    return any(_LIST_ITEM.match(line) for line in text.splitlines())
+
+
+@dataclass(frozen=True)
+class _Block:
+    text: str
+    kind: str  # "paragraph", "item" or "heading"
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
+def _blocks(text: str) -> list[_Block]:
+    """Paragraphs, list items and sub-headings, without reference sections."""
+    blocks: list[_Block] = []
+    in_references = False
+    paragraph: list[str] = []
+
+    def close() -> None:
+        if paragraph:
+            blocks.append(_Block(" ".join(paragraph), "paragraph"))
+            paragraph.clear()
+
+    for line in text.splitlines():
+        stripped = line.strip()
+        heading = _HEADING.match(line)
+        if heading or not stripped or _LIST_ITEM.match(line):
+            close()
+        if heading:
+            in_references = bool(_REFERENCES.match(heading.group(2).strip("*_ ")))
+            if not in_references:
+                blocks.append(_Block(heading.group(2).strip(), "heading"))
+        elif in_references or not stripped:
+            continue
+        elif _REFERENCES.match(stripped.strip("*_ ")):
+            in_references = True
+        elif _LIST_ITEM.match(line):
+            blocks.append(_Block(stripped, "item"))
+        else:
+            paragraph.append(stripped)
+    close()
+    return _without_meta(blocks)
+
+
+def _without_meta(blocks: list[_Block]) -> list[_Block]:
+    """Drops an opening paragraph about the page itself, when something follows it."""
+    if len(blocks) > 1 and blocks[0].kind == "paragraph" and _META.match(blocks[0].text):
+        return blocks[1:]
+    return blocks
+
+
+def _first_words(text: str, budget: int) -> str:
+    """Whole sentences of ``text`` within ``budget`` words, else its first words and "…"."""
+    kept: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        if len(" ".join([*kept, sentence]).split()) > budget:
+            break
+        kept.append(sentence)
+    if kept:
+        return " ".join(kept)
+    return " ".join(text.split()[:budget]).rstrip(",;:") + "…"
+
+
+def focused_passage(text: str, max_words: int) -> list[tuple[str, str]]:
+    """The section's blocks (kind, text) that fit in ``max_words``, in order.
+
+    A list is never left behind by its lead-in: when the budget ends inside it, the items
+    that fit are kept and the cut is marked with "…"."""
+    kept: list[_Block] = []
+    used = 0
+    for block in _blocks(text):
+        if used + block.words <= max_words:
+            kept.append(block)
+            used += block.words
+            continue
+        room = max_words - used
+        if block.kind == "paragraph" and room >= MIN_SENTENCE_WORDS:
+            kept.append(_Block(_first_words(block.text, room), "paragraph"))
+        elif block.kind == "item" and kept:
+            kept.append(_Block("- …", "item"))
+        break
+    while kept and (kept[-1].kind == "heading" or kept[-1].text.endswith(":")):
+        kept.pop()  # a heading or a lead-in with nothing after it says nothing
+    return [(block.kind, block.text) for block in kept]

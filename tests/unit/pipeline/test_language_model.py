@@ -1,0 +1,74 @@
+"""py3langid's model cut to the UI languages: prepared once, read fast, ranked as the library."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from pierre_rag.pipeline import language_model
+
+TEXTS = ["Tu es là ?", "my heating is broken", "¿Quién paga el tratamiento?", "kira neden artti"]
+
+
+@pytest.fixture(scope="module")
+def library() -> LanguageIdentifier:
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(language_model.LANGUAGES))
+    return identifier
+
+
+def test_the_prepared_model_ranks_as_the_library_restricted_to_our_languages(tmp_path, library):
+    # Given the model prepared in an empty models dir
+    prepared = language_model.identifier.__wrapped__(tmp_path)
+    assert (tmp_path / language_model.prepared_file_name()).is_file()
+
+    # When it ranks messages, then it ranks them as py3langid's own set_languages does
+    for text in TEXTS:
+        assert language_model.same_ranking(prepared.rank(text), library.rank(text))
+
+
+def test_the_prepared_file_is_read_without_the_library_model(tmp_path, monkeypatch):
+    # Given a prepared file
+    language_model.save_prepared(tmp_path / language_model.prepared_file_name())
+
+    # When the library's own model cannot be read
+    def unreadable() -> None:
+        raise AssertionError("the library model was read")
+
+    monkeypatch.setattr(language_model, "restricted_arrays", unreadable)
+    identifier = language_model.identifier.__wrapped__(tmp_path)
+
+    # Then the prepared file was enough
+    assert identifier.rank("my heating is broken")[0][0] == "en"
+
+
+def test_a_corrupt_prepared_file_is_ignored_and_replaced(tmp_path, caplog):
+    prepared = tmp_path / language_model.prepared_file_name()
+    prepared.write_bytes(b"not an archive")
+
+    with caplog.at_level(logging.WARNING):
+        identifier = language_model.identifier.__wrapped__(tmp_path)
+
+    assert identifier.rank("my heating is broken")[0][0] == "en"
+    assert "unreadable prepared language model" in caplog.text
+    assert prepared.stat().st_size > 1_000_000
+
+
+def test_a_read_only_models_dir_still_loads(tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the models dir should be")
+
+    identifier = language_model.identifier.__wrapped__(blocked / "models")
+
+    assert identifier.rank("Die Heizung ist kaputt")[0][0] == "de"
+
+
+def test_the_layer_build_writes_and_checks_the_prepared_file(tmp_path):
+    done = language_model.prepare_for_layer(tmp_path / "models")
+
+    prepared = tmp_path / "models" / language_model.prepared_file_name()
+    assert prepared.is_file()
+    assert prepared.stat().st_mode & 0o444 == 0o444  # readable by Lambda's runtime user
+    assert "8 languages" in done

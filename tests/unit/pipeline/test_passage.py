@@ -1,0 +1,73 @@
+"""The focused passage: what a section's text keeps within a word budget."""
+
+from __future__ import annotations
+
+from pierre_rag.pipeline.passage import focused_passage
+
+NOTICE = """Le délai est de trois mois pour un logement vide. Il est réduit à un mois dans les cas \
+listés ci-dessous :
+
+- une mutation professionnelle ;
+- la perte d'un emploi ;
+- un état de santé qui impose de déménager ;
+- un premier emploi.
+
+Le congé se donne par lettre recommandée, par acte de commissaire de justice ou en main propre \
+contre récépissé, et le délai court dès sa réception par le bailleur."""
+
+
+def _texts(blocks: list[tuple[str, str]]) -> list[str]:
+    return [text for _, text in blocks]
+
+
+def test_the_list_a_lead_in_announces_is_kept_rather_than_the_paragraph_after_it():
+    # Given a section whose lead-in points to a list, then a long paragraph
+    # When its passage is cut to 50 words
+    blocks = focused_passage(NOTICE, 50)
+
+    # Then the lead-in and its whole list are quoted, and the later paragraph left out
+    texts = _texts(blocks)
+    assert texts[0].endswith("listés ci-dessous :")
+    assert texts[1:] == [
+        "- une mutation professionnelle ;",
+        "- la perte d'un emploi ;",
+        "- un état de santé qui impose de déménager ;",
+        "- un premier emploi.",
+    ]
+
+
+def test_a_list_cut_by_the_budget_ends_with_an_ellipsis():
+    blocks = focused_passage(NOTICE, 27)
+
+    assert _texts(blocks)[-1] == "- …"
+    assert "- une mutation professionnelle ;" in _texts(blocks)
+
+
+def test_a_lead_in_without_room_for_its_list_is_left_out():
+    # Given a budget that ends right after the lead-in
+    blocks = focused_passage(NOTICE, 21)
+
+    # Then no quoted line ends announcing a list that is not there
+    assert blocks and not _texts(blocks)[-1].endswith(":")
+
+
+def test_reference_lists_are_left_out():
+    text = "Le loyer se paie chaque mois.\n\n## Références\n\n- Loi du 6 juillet 1989\n- Décret"
+
+    assert _texts(focused_passage(text, 100)) == ["Le loyer se paie chaque mois."]
+
+
+def test_an_introduction_about_the_page_itself_is_left_out():
+    text = "Cette page présente les horaires des agences.\n\nL'agence ouvre de 9 h à 17 h."
+
+    assert _texts(focused_passage(text, 100)) == ["L'agence ouvre de 9 h à 17 h."]
+    # alone, it is all there is to quote
+    assert _texts(focused_passage("Cette page présente les horaires.", 100)) == [
+        "Cette page présente les horaires."
+    ]
+
+
+def test_a_paragraph_too_long_for_the_budget_is_cut_after_a_sentence():
+    text = "Première phrase courte. Deuxième phrase, bien plus longue que la première, et encore."
+
+    assert _texts(focused_passage(text, 8)) == ["Première phrase courte."]
