@@ -167,10 +167,34 @@ def entry_groups(vocabulary: QueryVocabulary) -> dict[str, Sequence[str]]:
     return {**GROUPS, "other": tuple(other)} if other else dict(GROUPS)
 
 
+# Search settings besides the vocabulary, by name: ``<name>=<value>`` sets one SearchConfig
+# field (e.g. title_prior_weight=0); several are joined with "&"
+# ("title_prior_weight=0.5&title_prior_max_files=2").
+SETTINGS = ("title_prior_weight", "title_prior_max_files")
+
+
+def setting_variant(name: str) -> SearchConfig:
+    """A ``SearchConfig`` with the shipped vocabulary and the settings spelled in ``name``."""
+    base = SearchConfig()
+    values: dict[str, float] = {}
+    for part in name.split("&"):
+        key, _, value = part.partition("=")
+        if key not in SETTINGS or not value:
+            raise SystemExit(f"unknown setting {part!r}; known: {', '.join(SETTINGS)}")
+        values[key] = float(value)
+    return replace(
+        base,
+        vocabulary=default_vocabulary(),
+        title_prior_weight=values.get("title_prior_weight", base.title_prior_weight),
+        title_prior_max_files=int(values.get("title_prior_max_files", base.title_prior_max_files)),
+    )
+
+
 def variants(names: Sequence[str], audit: bool) -> dict[str, SearchConfig]:
     """Named configurations: baseline, no_tables, no_abbreviations, no_phrases,
     without:<group>, drop:<key>+<key>… (entries as written in the tables), and the place
-    gazetteer on or off (``places``: département and région; ``places_department``)."""
+    gazetteer on or off (``places``: département and région; ``places_department``), and
+    search settings (``SETTINGS``: ``title_prior_weight=0``)."""
     shipped = default_vocabulary()
     groups = entry_groups(shipped)
     base = SearchConfig()
@@ -194,6 +218,9 @@ def variants(names: Sequence[str], audit: bool) -> dict[str, SearchConfig]:
         if name.startswith("drop:"):
             dropped = shipped.without(name.removeprefix("drop:").split("+"))
             known[name] = replace(base, vocabulary=dropped)
+    for name in wanted:
+        if "=" in name:
+            known[name] = setting_variant(name)
     unknown = [n for n in wanted if n not in known]
     if unknown:
         raise SystemExit(f"unknown variant(s): {', '.join(unknown)}; known: {', '.join(known)}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import retrieval_cv
 
+from pierre_rag.knowledge.search import SearchConfig
 from pierre_rag.knowledge.text import EMPTY_VOCABULARY, default_vocabulary
 
 
@@ -36,6 +37,23 @@ def test_variants_start_with_the_baseline_and_drop_what_they_name() -> None:
     assert "proprio" not in dropped.abbreviations and "proprios" in dropped.abbreviations
     assert "rendre caution" not in {p.key for p in dropped.phrases}
     assert len(dropped.phrases) == len(default_vocabulary().phrases) - 1
+
+
+def test_a_setting_variant_sets_the_fields_it_names_and_leaves_the_others() -> None:
+    chosen = retrieval_cv.variants(["title_prior_weight=0.5&title_prior_max_files=2"], audit=False)
+
+    config = chosen["title_prior_weight=0.5&title_prior_max_files=2"]
+    assert (config.title_prior_weight, config.title_prior_max_files) == (0.5, 2)
+    alone = retrieval_cv.variants(["title_prior_weight=0"], audit=False)["title_prior_weight=0"]
+    assert alone.title_prior_max_files == SearchConfig().title_prior_max_files
+    assert chosen["baseline"] == SearchConfig(vocabulary=chosen["baseline"].vocabulary)
+
+
+def test_an_unknown_setting_is_refused() -> None:
+    with pytest.raises(SystemExit, match="unknown setting"):
+        retrieval_cv.variants(["rrf_k=20"], audit=False)
+    with pytest.raises(SystemExit, match="unknown setting"):
+        retrieval_cv.variants(["title_prior_weight="], audit=False)
 
 
 def test_the_audit_adds_one_variant_per_group() -> None:

@@ -6,12 +6,14 @@ import functools
 import hashlib
 import json
 import os
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 import numpy as np
 
@@ -91,6 +93,17 @@ def _fts_columns(row: ChunkRow) -> tuple[str, str]:
     ancestors = row.heading_path[:-1]
     own = [h for h in row.headings if h not in ancestors]
     return " ".join([row.title, *own]), "\n".join([*ancestors, row.text])
+
+
+def title_field(row: ChunkRow) -> str:
+    """A file's title field: the document title and the words of its file name.
+
+    A query stem that titles a single file names it ("alur": the file on the Loi ALUR), and
+    the search lifts that file above files that merely mention the name
+    (``SearchConfig.title_prior_weight``).
+    """
+    name = PurePosixPath(row.file).stem
+    return " ".join([row.title, *re.split(r"[\s_\-–]+", name)])
 
 
 def _hash(text: str) -> str:
@@ -188,9 +201,16 @@ CREATE TABLE names (name TEXT NOT NULL, chunk_id INTEGER NOT NULL REFERENCES chu
 CREATE INDEX names_name ON names (name);
 CREATE VIRTUAL TABLE chunks_fts USING fts5 (
     head, body, head_stem, body_stem, content='', tokenize='unicode61 remove_diacritics 2');
+CREATE TABLE files (file TEXT PRIMARY KEY, scope TEXT NOT NULL, title TEXT NOT NULL);
 CREATE TABLE vocab (kind TEXT NOT NULL, term TEXT NOT NULL, df INTEGER NOT NULL,
     PRIMARY KEY (kind, term)) WITHOUT ROWID;
 """
+
+
+def _write_files(db: Any, rows: Sequence[ChunkRow]) -> None:
+    """One row per file with its title field, for finding the file named in a question."""
+    files = {row.file: (row.scope, title_field(row)) for row in rows}
+    db.executemany("INSERT INTO files VALUES (?, ?, ?)", [(f, *v) for f, v in files.items()])
 
 
 def write_datastore(
@@ -234,6 +254,7 @@ def write_datastore(
             db.executemany(
                 "INSERT INTO names VALUES (?, ?)", [(n, chunk_id) for n in extract_names(row.text)]
             )
+        _write_files(db, rows)
         db.executemany(
             "INSERT INTO chunks_vec (rowid, scope, embedding) VALUES (?, ?, ?)",
             [

@@ -6,6 +6,7 @@ access filtering happens inside SQL and never after the fact.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from pierre_rag.knowledge.embeddings import Vectors
 from pierre_rag.knowledge.errors import DatastoreError, EmbeddingModelMismatchError
 from pierre_rag.knowledge.models import SCHEMA_VERSION, AccessLevel, DatastoreMeta
 from pierre_rag.knowledge.sqlite import open_readonly
+from pierre_rag.knowledge.text import stem_all, tokens
 
 BM25_WEIGHTS = (2.0, 1.0, 2.0, 1.0)  # head, body, head_stem, body_stem
 
@@ -84,6 +86,33 @@ class Datastore:
             "ORDER BY s DESC LIMIT ?"
         )
         return [(int(i), float(s)) for i, s in self._db.execute(sql, [match, *scopes, limit])]
+
+    @functools.cached_property
+    def _title_stems(self) -> dict[str, list[tuple[str, str]]]:
+        """Stem → the (file, scope) pairs whose title field holds it (read once; small)."""
+        index: dict[str, list[tuple[str, str]]] = {}
+        for file, scope, title in self._db.execute("SELECT file, scope, title FROM files"):
+            for stem in dict.fromkeys(stem_all(tokens(title))):
+                index.setdefault(stem, []).append((str(file), str(scope)))
+        return index
+
+    def named_files(self, stems: Sequence[str], scopes: Sequence[str], max_files: int) -> list[str]:
+        """Files whose title holds a query stem that titles at most ``max_files`` visible
+        files (a name: "alur", "visale"; not "logement"), most such stems first."""
+        counts: dict[str, int] = {}
+        for stem in dict.fromkeys(stems):
+            holders = {f for f, scope in self._title_stems.get(stem, ()) if scope in scopes}
+            if len(holders) <= max_files:
+                for file in holders:
+                    counts[file] = counts.get(file, 0) + 1
+        return sorted(counts, key=lambda file: (-counts[file], file))
+
+    def files_of(self, ids: Sequence[int]) -> dict[int, str]:
+        """Each chunk id's file."""
+        if not ids:
+            return {}
+        sql = f"SELECT id, file FROM chunks WHERE id IN ({_marks(ids)})"  # noqa: S608
+        return {int(i): str(f) for i, f in self._db.execute(sql, list(ids))}
 
     def knn(
         self, vector: Vectors, model_id: str, scopes: Sequence[str], k: int

@@ -10,7 +10,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 LANDLORD_PATTERN = re.compile(
     r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$"
 )
-SCHEMA_VERSION = 2  # 2: the chunks' landlord column got its name (issue #14)
+SCHEMA_VERSION = 3  # 2: the chunks' landlord column got its name (issue #14); 3: files table
 OLD_LANDLORD_KEY = "tenant"  # compat: old name of the front matter's landlord key
 
 

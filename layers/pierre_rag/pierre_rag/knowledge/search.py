@@ -41,6 +41,12 @@ class SearchConfig:
     # Places named in the question → their département and région in BM25 (None: off); on
     # since it helped out of fold and was worse on no fold (docs/retrieval.md, "Places").
     places: PlaceExpansion | None = field(default_factory=PlaceExpansion)
+    # RRF share for the candidate chunks of the files the question names: a query stem that
+    # titles at most ``title_prior_max_files`` files (title or file name: "alur", "visale",
+    # not "logement"). Without it the file titled after a law or scheme lost to files that
+    # mention it; chosen out of fold (docs/retrieval.md); 0: off.
+    title_prior_weight: float = 0.25
+    title_prior_max_files: int = 1
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ class QueryRankings:
     names: list[int]
     scope_cosine: float = 0.0  # closest topic the assistant covers (``knowledge.scope``)
     elsewhere_cosine: float = 0.0  # closest subject it does not cover
+    title_files: list[str] = field(default_factory=list)  # files named in the query
 
 
 @dataclass
@@ -147,7 +154,12 @@ class KnowledgeBase:
             names = self._names(plan, scopes)
             scope = self.scope.cosine(vector[None, :])
             elsewhere = self.scope.elsewhere_cosine(vector[None, :])
-            out.append(QueryRankings(dense, bm25, bm25_weight, names, scope, elsewhere))
+            titles = (
+                self.datastore.named_files(plan.stems, scopes, cfg.title_prior_max_files)
+                if cfg.title_prior_weight > 0
+                else []
+            )
+            out.append(QueryRankings(dense, bm25, bm25_weight, names, scope, elsewhere, titles))
         return out
 
     def _fused(
@@ -178,6 +190,7 @@ class KnowledgeBase:
             for cid in ranking.names:
                 entry = fused.setdefault(cid, _Fused())
                 entry.score += weight * cfg.names_weight / (cfg.rrf_k + 1)
+        self._add_title_prior(fused, rankings, weights)
         ranked = sorted(fused.items(), key=lambda item: -item[1].score)
         results = self._materialise(ranked, k)
         return SearchResponse(
@@ -187,6 +200,24 @@ class KnowledgeBase:
             scope_cosine=scope_cosine,
             elsewhere_cosine=elsewhere_cosine,
         )
+
+    def _add_title_prior(
+        self,
+        fused: dict[int, _Fused],
+        rankings: Sequence[QueryRankings],
+        weights: Sequence[float],
+    ) -> None:
+        """Each candidate gains the RRF share of its file's rank by title alone."""
+        cfg = self.config
+        bonus: dict[str, float] = {}
+        for ranking, weight in zip(rankings, weights, strict=True):
+            for rank, file in enumerate(ranking.title_files, start=1):
+                share = weight * cfg.title_prior_weight / (cfg.rrf_k + rank)
+                bonus[file] = bonus.get(file, 0.0) + share
+        if not bonus:
+            return
+        for cid, file in self.datastore.files_of(list(fused)).items():
+            fused[cid].score += bonus.get(file, 0.0)
 
     def _bm25(self, plan: QueryPlan, scopes: Sequence[str]) -> list[tuple[int, float]]:
         return self.datastore.bm25(plan.match, scopes, self.config.candidates)

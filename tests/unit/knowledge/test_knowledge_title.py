@@ -1,0 +1,101 @@
+"""The title field (document title + file name words): a file named in the question."""
+
+from __future__ import annotations
+
+import pytest
+
+from pierre_rag.knowledge.build import ChunkRow, build_datastore, title_field
+from pierre_rag.knowledge.datastore import Datastore
+from pierre_rag.knowledge.models import AccessLevel
+from pierre_rag.knowledge.query import plan_query
+from pierre_rag.knowledge.search import KnowledgeBase, SearchConfig
+from tests.unit.knowledge.fakes import HashEmbedder
+
+COMMUNITY = ["community"]
+
+# A file named after a scheme whose title and headings do not spell it, and a file that
+# mentions the scheme in its own headings and text.
+NAMED = """---
+title: Aide au premier loyer
+---
+# Aide au premier loyer
+
+## Qui peut en bénéficier
+
+Les jeunes salariés de moins de trente ans qui entrent dans un logement locatif peuvent
+demander une aide pour payer le premier mois de loyer, sous conditions de ressources.
+"""
+MENTIONS = """# Les aides des collectivités
+
+## Cumuler avec le Pilotix
+
+Le Pilotix se cumule avec l'aide de la commune. Le Pilotix est demandé avant l'entrée dans
+les lieux ; la commune verse son aide après la signature du bail et le Pilotix ensuite.
+"""
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Datastore:
+    source = tmp_path_factory.mktemp("knowledge")
+    (source / "pilotix-jeunes.md").write_text(NAMED, encoding="utf-8")
+    (source / "aides-collectivites.md").write_text(MENTIONS, encoding="utf-8")
+    out = source.parent / "datastore.sqlite"
+    build_datastore([source], out, HashEmbedder())
+    return Datastore(out)
+
+
+def _row(file: str, title: str) -> ChunkRow:
+    community = AccessLevel.COMMUNITY
+    return ChunkRow(file, title, ("T",), ("T",), "text", community, None, "community")
+
+
+def test_the_title_field_holds_the_title_and_the_words_of_the_file_name() -> None:
+    row = _row("dispositifs/accession sociale - psla.md", "Le prêt social location-accession")
+
+    assert title_field(row).split() == [
+        *"Le prêt social location-accession".split(),
+        *"accession sociale psla".split(),
+    ]
+
+
+def test_a_name_in_the_question_finds_the_file_titled_after_it(store: Datastore) -> None:
+    # given a question naming the scheme, which only the first file's name spells
+    plan = plan_query(store, "le pilotix")
+    # when files are looked up by the names their title holds
+    files = store.named_files(plan.stems, COMMUNITY, max_files=1)
+    # then the file named after it is found, not the one that only mentions it
+    assert files == ["pilotix-jeunes.md"]
+
+
+def test_a_word_that_titles_several_files_is_not_a_name(store: Datastore) -> None:
+    stems = plan_query(store, "une aide").stems
+
+    assert store.named_files(stems, COMMUNITY, max_files=1) == []
+    assert store.named_files(stems, COMMUNITY, max_files=2) == [
+        "aides-collectivites.md",
+        "pilotix-jeunes.md",
+    ]
+    assert store.named_files(stems, ["public@ailleurs.fr"], max_files=2) == []
+
+
+def test_the_prior_adds_one_rrf_share_to_the_named_file_only(store: Datastore) -> None:
+    # given the same search without and with the prior (the shipped weight)
+    config = SearchConfig()
+    off = KnowledgeBase(store, HashEmbedder(), SearchConfig(title_prior_weight=0.0))
+    on = KnowledgeBase(store, HashEmbedder(), config)
+    # when the question names the scheme
+    before = {r.file: r.score for r in off.search("le pilotix", k=10).results}
+    after = {r.file: r.score for r in on.search("le pilotix", k=10).results}
+    # then the file titled after it gains one rank-1 share, the file mentioning it nothing
+    share = config.title_prior_weight / (config.rrf_k + 1)
+    assert config.title_prior_weight > 0
+    assert after["pilotix-jeunes.md"] == pytest.approx(before["pilotix-jeunes.md"] + share)
+    assert after["aides-collectivites.md"] == pytest.approx(before["aides-collectivites.md"])
+
+
+def test_a_strong_prior_puts_the_named_file_first(store: Datastore) -> None:
+    off = KnowledgeBase(store, HashEmbedder(), SearchConfig(title_prior_weight=0.0))
+    strong = KnowledgeBase(store, HashEmbedder(), SearchConfig(title_prior_weight=2.0))
+
+    assert off.search("le pilotix", k=3).results[0].file == "aides-collectivites.md"
+    assert strong.search("le pilotix", k=3).results[0].file == "pilotix-jeunes.md"
