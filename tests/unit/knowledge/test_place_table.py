@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pierre_rag.knowledge import place_table, places
-from pierre_rag.knowledge.places import Gazetteer
+from pierre_rag.knowledge import gazetteer, place_table, places
+from pierre_rag.knowledge.gazetteer import Gazetteer
 
 
 def _refuse_to_parse(text: str) -> Gazetteer:
@@ -23,7 +23,7 @@ def _same(left: Gazetteer, right: Gazetteer) -> bool:
 
 @pytest.fixture(scope="module")
 def parsed() -> Gazetteer:
-    return places.parse_table(places.TABLE_PATH.read_text("utf-8"))
+    return gazetteer.parse_table(gazetteer.TABLE_PATH.read_text("utf-8"))
 
 
 def test_the_table_is_parsed_once_then_read_from_the_models_dir(tmp_path, monkeypatch, parsed):
@@ -32,7 +32,7 @@ def test_the_table_is_parsed_once_then_read_from_the_models_dir(tmp_path, monkey
     assert (tmp_path / place_table.prepared_file_name()).is_file()
 
     # when it is loaded again with parsing forbidden
-    monkeypatch.setattr(places, "parse_table", _refuse_to_parse)
+    monkeypatch.setattr(gazetteer, "parse_table", _refuse_to_parse)
     second = place_table.load(tmp_path)
 
     # then it came from the prepared file and holds what the parse gives
@@ -76,8 +76,8 @@ def test_an_edited_table_is_not_read_from_the_stale_prepared_file(tmp_path, monk
 
     # when the table is edited (a commune only this copy has) and loaded again
     edited = tmp_path / "places.tsv"
-    edited.write_text(places.TABLE_PATH.read_text("utf-8") + "C\tVillenouvelle-sur-Test\t32\n")
-    monkeypatch.setattr(places, "TABLE_PATH", edited)
+    edited.write_text(gazetteer.TABLE_PATH.read_text("utf-8") + "C\tVillenouvelle-sur-Test\t32\n")
+    monkeypatch.setattr(gazetteer, "TABLE_PATH", edited)
     loaded = place_table.load(models)
 
     # then the edit is seen, under a file of its own
@@ -100,7 +100,7 @@ def test_the_layer_build_writes_a_file_every_user_can_read(tmp_path, monkeypatch
     # then Lambda (another user than the build's) can read it, and it is read, not parsed
     assert prepared.name in done
     assert stat.S_IMODE(prepared.stat().st_mode) == 0o644
-    monkeypatch.setattr(places, "parse_table", _refuse_to_parse)
+    monkeypatch.setattr(gazetteer, "parse_table", _refuse_to_parse)
     assert _same(place_table.load(tmp_path), parsed)
 
 
@@ -110,7 +110,7 @@ def test_the_default_table_comes_from_the_models_dir_of_the_environment(
     # given the models dir of the environment holding the prepared table
     place_table.prepare_for_layer(tmp_path)
     monkeypatch.setenv("PIERRE_MODELS_DIR", str(tmp_path))
-    monkeypatch.setattr(places, "parse_table", _refuse_to_parse)
+    monkeypatch.setattr(gazetteer, "parse_table", _refuse_to_parse)
     places.default_gazetteer.cache_clear()
     try:
         # when the default table is asked for, then it is read from there

@@ -18,8 +18,8 @@ import marshal
 import tempfile
 from pathlib import Path
 
-from pierre_rag.knowledge import places, text
-from pierre_rag.knowledge.places import Department, Gazetteer
+from pierre_rag.knowledge import gazetteer, text
+from pierre_rag.knowledge.gazetteer import Department, Gazetteer
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +30,8 @@ def fingerprint() -> str:
     """Hash of the table and of what turns its names into keys (the folding code and the
     stop words a name may not be)."""
     shaped_by = (
-        places.TABLE_PATH,
-        Path(places.__file__),
+        gazetteer.TABLE_PATH,
+        Path(gazetteer.__file__),
         Path(text.__file__),
         Path(text.__file__).parent / "data" / "stopwords.txt",
     )
@@ -45,10 +45,10 @@ def prepared_file_name(print_: str | None = None) -> str:
     return f"places-{print_ or fingerprint()}.marshal"
 
 
-def save_prepared(gazetteer: Gazetteer, path: Path, print_: str) -> None:
-    """Write ``gazetteer`` to ``path`` atomically (no half-written file is ever read)."""
-    departments = [(d.number, d.name, d.region) for d in gazetteer.departments.values()]
-    payload = (_FORMAT, print_, departments, dict(gazetteer.names))
+def save_prepared(table: Gazetteer, path: Path, print_: str) -> None:
+    """Write ``table`` to ``path`` atomically (no half-written file is ever read)."""
+    departments = [(d.number, d.name, d.region) for d in table.departments.values()]
+    payload = (_FORMAT, print_, departments, dict(table.names))
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as stream:
         stream.write(marshal.dumps(payload))
@@ -82,12 +82,12 @@ def load(models_dir: Path) -> Gazetteer:
     loaded = read_prepared(prepared, print_)
     if loaded is not None:
         return loaded
-    gazetteer = places.parse_table(places.TABLE_PATH.read_text("utf-8"))
+    parsed = gazetteer.parse_table(gazetteer.TABLE_PATH.read_text("utf-8"))
     try:
-        save_prepared(gazetteer, prepared, print_)
+        save_prepared(parsed, prepared, print_)
     except OSError as error:  # read-only file system (Lambda's /opt): parse next time too
         logger.info("prepared place table not saved to %s: %s", prepared, error)
-    return gazetteer
+    return parsed
 
 
 def prepare_for_layer(models_dir: Path) -> str:
@@ -95,7 +95,7 @@ def prepare_for_layer(models_dir: Path) -> str:
     does; return what was done."""
     print_ = fingerprint()
     path = models_dir / prepared_file_name(print_)
-    parsed = places.parse_table(places.TABLE_PATH.read_text("utf-8"))
+    parsed = gazetteer.parse_table(gazetteer.TABLE_PATH.read_text("utf-8"))
     save_prepared(parsed, path, print_)
     prepared = read_prepared(path, print_)
     if prepared is None or (prepared.departments, prepared.names) != (
