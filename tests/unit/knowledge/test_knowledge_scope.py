@@ -119,3 +119,21 @@ def test_a_datastore_built_before_the_topics_were_stored_still_serves(
     assert base.datastore.topic_vectors(topics_fingerprint(embedder.model_id)) is None
     base.scope.load()
     assert embedder.calls == [len(ALL_TOPICS)]
+
+
+def test_stored_topic_vectors_of_the_wrong_size_are_embedded_again(
+    built_datastore, tmp_path
+) -> None:
+    # given a datastore whose stored topics are not whole vectors of its dimension
+    damaged = tmp_path / "damaged.sqlite"
+    shutil.copy(built_datastore, damaged)
+    db = open_writable(damaged)
+    db.execute("UPDATE topic_vectors SET vectors = ?", (b"\x00" * 10,))
+    db.commit()
+    db.close()
+
+    # when a knowledge base opened on it loads the topics, then it embeds them
+    embedder = HashEmbedder()
+    base = KnowledgeBase(Datastore(damaged), embedder)
+    base.scope.load()
+    assert embedder.calls == [len(ALL_TOPICS)]

@@ -76,13 +76,17 @@ class Datastore:
         """The scope gate's topic vectors stored at build under ``fingerprint``
         (``knowledge.scope``), or None: none of it, or a datastore built before they were
         stored."""
-        try:
-            row = self._db.execute(
+        stored = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'topic_vectors'"
+        ).fetchone()
+        row = (
+            stored
+            and self._db.execute(
                 "SELECT vectors FROM topic_vectors WHERE fingerprint = ?", (fingerprint,)
             ).fetchone()
-        except Exception:  # no such table: a datastore built before the topics were stored
-            return None
-        if row is None:
+        )
+        width = 4 * self.meta.dims  # float32
+        if not row or not row[0] or len(row[0]) % width:
             return None
         return np.frombuffer(row[0], dtype=np.float32).reshape(-1, self.meta.dims)
 
