@@ -11,6 +11,7 @@ The layer directory (default ``build/layer/<arch>``) holds what Lambda mounts un
                           ``pierre_rag.knowledge.use_model``: a faster cold start), and
                           py3langid's model cut to the UI languages (see
                           ``pierre_rag.pipeline.language_model``: 0.08 s to load, not 0.5 s)
+                          and the place table parsed (``pierre_rag.knowledge.place_table``)
 
 Modules are precompiled to python3.12 bytecode when a python3.12 is found (``/opt`` is
 read-only on Lambda: without .pyc every cold start recompiles; ``--no-precompile`` to skip).
@@ -333,6 +334,18 @@ def prepare_language_model(python_dir: Path, models_dir: Path) -> None:
     except (RuntimeError, OSError, ValueError) as error:
         raise LayerBuildError(f"preparing the language model failed: {error}") from error
     print(f"• {done}; checked against the library's own ranking")
+
+
+def prepare_place_table(models_dir: Path) -> None:
+    """Ship the place table parsed (~0.14 s less cold start, +0.2 MB). Run after
+    :func:`prepare_embedding_model`, which empties ``models_dir``."""
+    from pierre_rag.knowledge.place_table import prepare_for_layer
+
+    try:
+        done = prepare_for_layer(models_dir)
+    except (RuntimeError, OSError, ValueError) as error:
+        raise LayerBuildError(f"preparing the place table failed: {error}") from error
+    print(f"• {done}; checked against the table's own parse")
 
 
 # --------------------------------------------------------------------------- datastore & landlords
@@ -705,6 +718,7 @@ def build(args: argparse.Namespace) -> bool:
     print(f"• trimmed {saved / MB:.1f} MB (packages' tests, *.pyi, console scripts)")
     prepare_embedding_model(python_dir, staging / "models")
     prepare_language_model(python_dir, staging / "models")
+    prepare_place_table(staging / "models")
     needs_python = args.precompile is not False or args.check_import is not False
     lambda_python = find_python() if needs_python else None
     maybe_precompile(args.precompile, lambda_python, python_dir)

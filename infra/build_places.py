@@ -19,7 +19,7 @@ from importlib.metadata import version
 import countrystatecity_countries as csc
 import pycountry
 
-from pierre_rag.knowledge.places import TABLE_PATH, Department, render_table
+from pierre_rag.knowledge.gazetteer import TABLE_PATH, Department, render_table
 
 # ISO 3166-2 codes of collectivities that hold départements or stand for one (Paris, the
 # Métropole de Lyon): the two-figure code a tenant writes is their number ("75", "69").

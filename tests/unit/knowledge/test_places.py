@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pierre_rag.knowledge.places import (
-    Department,
-    Gazetteer,
-    PlaceExpansion,
-    default_gazetteer,
-    find_departments,
-    parse_table,
-    render_table,
-)
+from pierre_rag.knowledge.gazetteer import Department, Gazetteer, parse_table, render_table
+from pierre_rag.knowledge.places import PlaceExpansion, default_gazetteer, find_departments
 
 GERS = Department("32", "Gers", "Occitanie")
 SEINE_SAINT_DENIS = Department("93", "Seine-Saint-Denis", "Île-de-France")

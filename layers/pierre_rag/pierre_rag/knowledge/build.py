@@ -23,6 +23,7 @@ from pierre_rag.knowledge.embeddings import Embedder, Vectors
 from pierre_rag.knowledge.errors import BuildError
 from pierre_rag.knowledge.models import SCHEMA_VERSION, AccessLevel
 from pierre_rag.knowledge.names import extract_names
+from pierre_rag.knowledge.scope import ALL_TOPICS, topics_fingerprint
 from pierre_rag.knowledge.sources import discover, load_document, source_hash
 from pierre_rag.knowledge.sqlite import open_writable
 from pierre_rag.knowledge.text import fold, index_terms, stem_all, tokens
@@ -129,7 +130,7 @@ def _code_fingerprint() -> str:
     """Hash of the modules and data that shape the index, so a cached datastore is never stale."""
     package = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("build.py", "chunking.py", "names.py", "text.py", "sources.py"):
+    for name in ("build.py", "chunking.py", "names.py", "text.py", "sources.py", "scope.py"):
         digest.update((package / name).read_bytes())
     for path in sorted((package / "data").iterdir()):
         digest.update(path.read_bytes())
@@ -179,11 +180,16 @@ def build_datastore(
     vectors, embedded = embed_cached(
         embedder, texts, [_hash(t) for t in texts], cache, progress=tick
     )
+    # The gate's topics in one call, as ScopeTopics.load embeds them (a batch changes their
+    # vectors by ~1e-7 at most), through the cache so that a rebuild embeds nothing.
+    topics, _ = embed_cached(
+        embedder, ALL_TOPICS, [_hash(t) for t in ALL_TOPICS], cache, batch_size=len(ALL_TOPICS)
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
-        write_datastore(tmp, rows, vectors, embedder.model_id, digest)
+        write_datastore(tmp, rows, vectors, embedder.model_id, digest, topics)
         tmp.replace(out)
     finally:
         tmp.unlink(missing_ok=True)
@@ -202,6 +208,7 @@ CREATE INDEX names_name ON names (name);
 CREATE VIRTUAL TABLE chunks_fts USING fts5 (
     head, body, head_stem, body_stem, content='', tokenize='unicode61 remove_diacritics 2');
 CREATE TABLE files (file TEXT PRIMARY KEY, scope TEXT NOT NULL, title TEXT NOT NULL);
+CREATE TABLE topic_vectors (fingerprint TEXT PRIMARY KEY, vectors BLOB NOT NULL);
 CREATE TABLE vocab (kind TEXT NOT NULL, term TEXT NOT NULL, df INTEGER NOT NULL,
     PRIMARY KEY (kind, term)) WITHOUT ROWID;
 """
@@ -219,8 +226,10 @@ def write_datastore(
     vectors: Vectors,
     model_id: str,
     digest: str,
+    topics: Vectors | None = None,
 ) -> None:
-    """Write ``rows`` and their ``vectors`` (row i ↔ vector i) to a new SQLite file."""
+    """Write ``rows`` and their ``vectors`` (row i ↔ vector i) to a new SQLite file, and the
+    scope gate's ``topics`` (the vectors of ``scope.ALL_TOPICS``) when given."""
     db = open_writable(path)
     try:
         db.executescript(_SCHEMA)
@@ -271,6 +280,11 @@ def write_datastore(
             "schema_version": str(SCHEMA_VERSION),
         }
         db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+        if topics is not None:
+            db.execute(
+                "INSERT INTO topic_vectors VALUES (?, ?)",
+                (topics_fingerprint(model_id), topics.astype(np.float32).tobytes()),
+            )
         db.execute("INSERT INTO chunks_fts (chunks_fts) VALUES ('optimize')")
         db.commit()
         db.executemany("INSERT INTO vocab VALUES (?, ?, ?)", _prose_vocabulary(rows))

@@ -74,6 +74,24 @@ class Datastore:
                 f"({self.meta.dims} dims); the query was embedded with {model_id} ({dims} dims)"
             )
 
+    def topic_vectors(self, fingerprint: str) -> Vectors | None:
+        """The scope gate's topic vectors stored at build under ``fingerprint``
+        (``knowledge.scope``), or None: none of it, or a datastore built before they were
+        stored."""
+        stored = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'topic_vectors'"
+        ).fetchone()
+        row = (
+            stored
+            and self._db.execute(
+                "SELECT vectors FROM topic_vectors WHERE fingerprint = ?", (fingerprint,)
+            ).fetchone()
+        )
+        width = 4 * self.meta.dims  # float32
+        if not row or not row[0] or len(row[0]) % width:
+            return None
+        return np.frombuffer(row[0], dtype=np.float32).reshape(-1, self.meta.dims)
+
     def bm25(self, match: str, scopes: Sequence[str], limit: int) -> list[tuple[int, float]]:
         """``(chunk id, score)`` best first; higher score is better."""
         if not match or not scopes:

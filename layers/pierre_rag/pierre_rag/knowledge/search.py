@@ -82,7 +82,7 @@ class KnowledgeBase:
         self.datastore = datastore
         self.embedder = embedder
         self.config = config or SearchConfig()
-        self.scope = ScopeTopics(embedder)
+        self.scope = ScopeTopics(embedder, datastore.topic_vectors)
 
     @classmethod
     def open(cls, path: Path, embedder: Embedder | None = None) -> KnowledgeBase:
