@@ -8,20 +8,15 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
-from chat_api.app import create_app
-from chat_api.services import ChatServices
-from pierre_rag.auth.sessions import SessionCodec
 from pierre_rag.knowledge.browse import FileEntry, Section
 from pierre_rag.knowledge.models import AccessLevel
 from pierre_rag.knowledge.sources import scope_of, visible_scopes
-from pierre_rag.landlords import LandlordRegistry
-from tests.helpers import REPO_ROOT
-from tests.unit.chat.test_chat_app import Untouchable
+from tests.unit.chat.test_chat_app import app_over_fixture_landlord
 
 LANDLORD = "exemple-hlm.fr"
 OTHER = "autre-bailleur.fr"
@@ -67,17 +62,7 @@ def shelf() -> Shelf:
 
 @pytest.fixture
 def client(shelf: Shelf) -> TestClient:
-    registry = LandlordRegistry.from_directory(REPO_ROOT / "tests" / "fixtures" / "pipeline_kb")
-    services = ChatServices(
-        registry=registry,
-        pipeline=cast(Any, Untouchable("pipeline")),
-        store=cast(Any, Untouchable("store")),
-        limiter=cast(Any, Untouchable("limiter")),
-        sessions=SessionCodec("s" * 32),
-        users=cast(Any, Untouchable("users")),
-        articles=lambda: shelf,
-    )
-    return TestClient(create_app(lambda: services), base_url="https://chat.example.org")
+    return app_over_fixture_landlord(articles=lambda: shelf)
 
 
 def _article_data(html: str) -> dict[str, Any]:

@@ -30,20 +30,27 @@ class Untouchable:
         raise AssertionError(f"{self.name}.{attribute} used")
 
 
-@pytest.fixture
-def client(monkeypatch: pytest.MonkeyPatch) -> TestClient:
-    for variable in environment_variables():
-        monkeypatch.delenv(variable, raising=False)
+def app_over_fixture_landlord(**services: Any) -> TestClient:
+    """The chat app over the fixture landlord, every store and the pipeline untouchable
+    unless ``services`` gives one."""
     registry = LandlordRegistry.from_directory(REPO_ROOT / "tests" / "fixtures" / "pipeline_kb")
-    services = ChatServices(
+    built = ChatServices(
         registry=registry,
         pipeline=cast(Any, Untouchable("pipeline")),
         store=cast(Any, Untouchable("store")),
         limiter=cast(Any, Untouchable("limiter")),
         sessions=SessionCodec("s" * 32),
         users=cast(Any, Untouchable("users")),
+        **services,
     )
-    return TestClient(create_app(lambda: services), base_url="https://chat.example.org")
+    return TestClient(create_app(lambda: built), base_url="https://chat.example.org")
+
+
+@pytest.fixture
+def client(monkeypatch: pytest.MonkeyPatch) -> TestClient:
+    for variable in environment_variables():
+        monkeypatch.delenv(variable, raising=False)
+    return app_over_fixture_landlord()
 
 
 def test_health_lists_the_landlords_of_the_services_given(client: TestClient) -> None:
