@@ -1,0 +1,190 @@
+"""Uploaded .docx, .xlsx and .md files become knowledge Markdown the chunker splits by heading."""
+
+from __future__ import annotations
+
+import pytest
+
+from pierre_rag.knowledge.chunking import chunk_markdown
+from pierre_rag.knowledge.sources import split_front_matter
+from pierre_rag.knowledge.uploads import UploadRefused, convert
+from tests.unit.knowledge.ooxml import docx, paragraph, sheet_xml, word_table, xlsx
+
+FRENCH_STYLES = {"Titre1": "heading 1", "Titre2": "heading 2", "Titre3": "heading 3"}
+
+
+def _body(markdown: str) -> str:
+    return split_front_matter(markdown, "upload")[1]
+
+
+def test_french_and_english_heading_styles_become_markdown_headings():
+    # Given a document written by French Word (ids Titre1…) and one by English Word (Heading1…)
+    body = (
+        paragraph("Horaires des agences", "Titre1")
+        + paragraph("Agence Nord", "Titre2")
+        + paragraph("Ouverte le lundi matin.")
+        + paragraph("Le samedi ?", "Titre3")
+        + paragraph("Fermée.")
+    )
+    english = body.replace("Titre", "Heading")
+
+    # When both are converted, styles.xml or not
+    french_md = convert("horaires.docx", docx(body, style_names=FRENCH_STYLES)).markdown
+    english_md = convert("horaires.docx", docx(english)).markdown
+
+    # Then the heading levels follow the styles, and the title is the first heading
+    expected = (
+        "# Horaires des agences\n\n## Agence Nord\n\nOuverte le lundi matin.\n\n"
+        "### Le samedi ?\n\nFermée.\n"
+    )
+    assert _body(french_md).strip() == expected.strip()
+    assert english_md == french_md
+    assert split_front_matter(french_md, "x")[0].model_extra == {"title": "Horaires des agences"}
+
+
+def test_a_document_without_heading_takes_its_title_from_the_file_name():
+    converted = convert("gardiens_residence-les-pins.docx", docx(paragraph("Appelez M. Martin.")))
+
+    assert converted.markdown.startswith("---\ntitle: Gardiens residence les pins\n---\n")
+    assert "# Gardiens residence les pins\n\nAppelez M. Martin." in converted.markdown
+
+
+def test_list_items_stay_one_list_with_their_depth():
+    body = (
+        paragraph("Pièces à fournir :")
+        + paragraph("avis d'imposition", list_level=0)
+        + paragraph("des deux dernières années", list_level=1)
+        + paragraph("pièce d'identité", list_level=0)
+    )
+
+    markdown = _body(convert("pieces.docx", docx(body)).markdown)
+
+    assert (
+        "Pièces à fournir :\n\n- avis d'imposition\n  - des deux dernières années\n"
+        "- pièce d'identité\n"
+    ) in markdown
+
+
+def test_word_tables_are_kept_with_spans_and_vertical_merges_repeated():
+    # Given a table whose "Agence" cell spans two rows and whose last row spans two columns
+    table = word_table(
+        [
+            ["Agence", "Horaires"],
+            [("Nord", '<w:vMerge w:val="restart"/>'), "9h-12h"],
+            [("", "<w:vMerge/>"), "14h-17h | sur rendez-vous"],
+            [("Fermé le dimanche", '<w:gridSpan w:val="2"/>')],
+        ]
+    )
+
+    markdown = _body(
+        convert("horaires.docx", docx(paragraph("Horaires", "Heading1") + table)).markdown
+    )
+
+    assert (
+        "| Agence | Horaires |\n| --- | --- |\n| Nord | 9h-12h |\n"
+        "| Nord | 14h-17h \\| sur rendez-vous |\n| Fermé le dimanche | Fermé le dimanche |"
+    ) in markdown
+
+
+def test_each_sheet_is_a_table_with_merged_cells_repeated_and_empty_rows_dropped():
+    sheet = sheet_xml(
+        [
+            ["Agence", "Jour", "Ouverture"],
+            ["Nord", "lundi", 9],
+            [None, "mardi", 10],
+            [],
+            ["Sud", "lundi", 8],
+        ],
+        merges=["A2:A3"],
+    )
+
+    markdown = _body(
+        convert("agences.xlsx", xlsx({"Horaires": sheet, "Vide": sheet_xml([])})).markdown
+    )
+
+    assert markdown.strip() == (
+        "# Agences\n\n## Horaires\n\n| Agence | Jour | Ouverture |\n| --- | --- | --- |\n"
+        "| Nord | lundi | 9 |\n| Nord | mardi | 10 |\n| Sud | lundi | 8 |"
+    )
+
+
+def test_a_sheet_can_become_one_section_per_row():
+    sheet = sheet_xml([["Résidence", "Gardien", "Téléphone"], ["Les Pins", "M. Martin", None]])
+
+    markdown = _body(
+        convert("gardiens.xlsx", xlsx({"Gardiens": sheet}), rows_as_sections=True).markdown
+    )
+
+    assert "### Les Pins\n\n- **Gardien** : M. Martin" in markdown
+    assert "Téléphone" not in markdown  # an empty cell is not listed
+
+
+def test_rows_as_sections_chunk_one_chunk_per_row_under_the_sheet():
+    # Given rows long enough to stand alone (the chunker folds small sections into their parent)
+    rows = [["Question", "Réponse"]] + [
+        [f"Comment joindre l'agence {n} ?", f"Appelez l'agence {n} du lundi au vendredi. " * 3]
+        for n in range(3)
+    ]
+
+    markdown = convert("faq.xlsx", xlsx({"FAQ": sheet_xml(rows)}), rows_as_sections=True).markdown
+    chunks = chunk_markdown(_body(markdown))
+
+    # (the headings alone above them are one small chunk, as in any knowledge file)
+    assert [c.heading_path for c in chunks if "Réponse" in c.text] == [
+        ("Faq", "FAQ", f"Comment joindre l'agence {n} ?") for n in range(3)
+    ]
+
+
+def test_docx_sections_chunk_as_knowledge_files_do():
+    long = "Le bureau est ouvert du lundi au vendredi, de neuf heures à midi. " * 10
+    body = (
+        paragraph("Agences", "Heading1")
+        + paragraph("Nos deux agences vous reçoivent en semaine.")
+        + paragraph("Nord", "Heading2")
+        + paragraph(long)
+        + paragraph("Sud", "Heading2")
+        + paragraph(long)
+    )
+
+    chunks = chunk_markdown(_body(convert("agences.docx", docx(body)).markdown))
+
+    # (the short introduction is folded into the document's root chunk, as in any article)
+    assert [c.heading_path for c in chunks] == [(), ("Agences", "Nord"), ("Agences", "Sud")]
+    assert "Nos deux agences" in chunks[0].text
+
+
+def test_markdown_with_a_title_is_kept_as_written():
+    text = "---\ntitle: Horaires\nupdated: 2026-11\n---\n\n# Horaires\n\nDe 9h à 12h.\n"
+
+    converted = convert("horaires.md", text.encode())
+
+    assert converted.markdown == text
+    assert converted.warnings == []
+
+
+def test_markdown_without_front_matter_gets_its_title_from_the_h1():
+    converted = convert("h.md", "\ufeff# Horaires d'été\n\nDe 9h à 12h.\n".encode())
+
+    assert (
+        converted.markdown
+        == "---\ntitle: Horaires d'été\n---\n\n# Horaires d'été\n\nDe 9h à 12h.\n"
+    )
+
+
+def test_markdown_with_a_front_matter_but_no_title_is_kept_with_a_warning():
+    converted = convert("h.md", b"---\nupdated: 2026-11\n---\n\nDe 9h.\n")
+
+    assert converted.warnings == ["l'en-tête n'a pas de titre : le titre affiché sera « H »"]
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        ("# Titre\n".encode("utf-16"), "UTF-8"),
+        (b"---\ntitle: [\n---\n# T\n", "front matter"),
+        (b"---\naccess: secret\n---\n# T\ntexte\n", "front matter"),
+        (b"---\ntitle: T\n", "front matter"),
+    ],
+)
+def test_unreadable_markdown_is_refused(data: bytes, reason: str):
+    with pytest.raises(UploadRefused, match=reason):
+        convert("page.md", data)
