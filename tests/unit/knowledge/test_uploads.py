@@ -7,7 +7,15 @@ import pytest
 from pierre_rag.knowledge.chunking import chunk_markdown
 from pierre_rag.knowledge.sources import split_front_matter
 from pierre_rag.knowledge.uploads import UploadRefused, convert
-from tests.unit.knowledge.ooxml import docx, paragraph, sheet_xml, word_table, xlsx
+from tests.unit.knowledge.ooxml import (
+    DECLARATION,
+    S_NS,
+    docx,
+    paragraph,
+    sheet_xml,
+    word_table,
+    xlsx,
+)
 
 FRENCH_STYLES = {"Titre1": "heading 1", "Titre2": "heading 2", "Titre3": "heading 3"}
 
@@ -105,6 +113,26 @@ def test_each_sheet_is_a_table_with_merged_cells_repeated_and_empty_rows_dropped
         "# Agences\n\n## Horaires\n\n| Agence | Jour | Ouverture |\n| --- | --- | --- |\n"
         "| Nord | lundi | 9 |\n| Nord | mardi | 10 |\n| Sud | lundi | 8 |"
     )
+
+
+def test_shared_strings_are_read_with_rich_text_runs_and_without_phonetic_hints():
+    # Given a sheet as Excel writes it: strings in sharedStrings.xml, cells pointing at them
+    shared = (
+        f'{DECLARATION}<sst xmlns="{S_NS}"><si><t>Agence</t></si>'
+        "<si><r><t>Nord </t></r><r><rPr><b/></rPr><t>(siège)</t></r>"
+        "<rPh><t>ノール</t></rPh></si></sst>"
+    )
+    sheet = (
+        f'{DECLARATION}<worksheet xmlns="{S_NS}"><sheetData>'
+        '<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+        '<row r="2"><c r="A2" t="s"><v>1</v></c></row>'
+        "</sheetData></worksheet>"
+    )
+
+    data = xlsx({"Agences": sheet}, extra={"xl/sharedStrings.xml": shared})
+    markdown = _body(convert("a.xlsx", data).markdown)
+
+    assert "| Agence |\n| --- |\n| Nord (siège) |" in markdown
 
 
 def test_a_sheet_can_become_one_section_per_row():

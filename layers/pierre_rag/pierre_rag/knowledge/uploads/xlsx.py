@@ -43,10 +43,13 @@ def xlsx_markdown(package: OoxmlPackage, *, rows_as_sections: bool = False) -> s
 def _shared_strings(package: OoxmlPackage) -> list[str]:
     if SHARED_STRINGS not in package.names:
         return []
-    return [
-        "".join(t.text or "" for t in item.iter(f"{S}t"))
-        for item in package.xml(SHARED_STRINGS).findall(f"{S}si")
-    ]
+    return [_string(item) for item in package.xml(SHARED_STRINGS).findall(f"{S}si")]
+
+
+def _string(item: ElementTree.Element) -> str:
+    """Plain text (``si/t``) or rich text runs (``si/r/t``); phonetic hints (``rPh``) left out."""
+    texts = [*item.findall(f"{S}t"), *item.findall(f"{S}r/{S}t")]
+    return "".join(t.text or "" for t in texts)
 
 
 def _sheets(package: OoxmlPackage) -> list[tuple[str, str]]:
