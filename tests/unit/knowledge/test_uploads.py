@@ -135,6 +135,14 @@ def test_shared_strings_are_read_with_rich_text_runs_and_without_phonetic_hints(
     assert "| Agence |\n| --- |\n| Nord (siège) |" in markdown
 
 
+def test_a_merge_over_a_whole_column_adds_no_row():
+    sheet = sheet_xml([["Bailleur", "Agence"], ["Pierre Habitat", "Nord"]], merges=["A2:A1048576"])
+
+    markdown = _body(convert("a.xlsx", xlsx({"Agences": sheet})).markdown)
+
+    assert markdown.strip().endswith("| --- | --- |\n| Pierre Habitat | Nord |")
+
+
 def test_a_sheet_can_become_one_section_per_row():
     sheet = sheet_xml([["Résidence", "Gardien", "Téléphone"], ["Les Pins", "M. Martin", None]])
 

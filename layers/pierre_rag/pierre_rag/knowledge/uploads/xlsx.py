@@ -75,8 +75,9 @@ def _grid(sheet: ElementTree.Element, strings: list[str]) -> Grid:
         value = _value(c, strings)
         if position and value.strip():
             grid[position] = value
+    filled_rows = {row for row, _ in grid}
     for merge in sheet.iter(f"{S}mergeCell"):
-        _spread(grid, merge.get("ref", ""))
+        _spread(grid, merge.get("ref", ""), filled_rows)
     return grid
 
 
@@ -109,12 +110,17 @@ def _position(ref: str) -> tuple[int, int] | None:
     return int(match.group(2)) - 1, column - 1
 
 
-def _spread(grid: Grid, ref: str) -> None:
+def _spread(grid: Grid, ref: str, filled_rows: set[int]) -> None:
+    """The merged value over its range, on the rows that hold something of their own.
+
+    A merge over a whole column (A1:A1048576) thus adds no row, and a row that only
+    continues a merge says nothing new.
+    """
     first, _, last = ref.partition(":")
     start, end = _position(first), _position(last)
     if start is None or end is None or start not in grid:
         return
-    for row in range(start[0], min(end[0], start[0] + 10_000) + 1):
+    for row in sorted(r for r in filled_rows if start[0] <= r <= end[0]):
         for column in range(start[1], end[1] + 1):
             grid.setdefault((row, column), grid[start])
 
