@@ -56,6 +56,17 @@ def test_a_document_without_heading_takes_its_title_from_the_file_name():
     assert "# Gardiens residence les pins\n\nAppelez M. Martin." in converted.markdown
 
 
+def test_a_document_with_two_first_level_headings_is_converted_with_a_warning():
+    body = paragraph("Horaires", "Heading1") + paragraph("9h.") + paragraph("Tarifs", "Heading1")
+
+    converted = convert("h.docx", docx(body + paragraph("Gratuit.")))
+
+    assert converted.markdown.startswith("---\ntitle: Horaires\n")
+    assert converted.warnings == [
+        "plusieurs titres de niveau 1 : le premier donne son titre à l'article"
+    ]
+
+
 def test_list_items_stay_one_list_with_their_depth():
     body = (
         paragraph("Pièces à fournir :")

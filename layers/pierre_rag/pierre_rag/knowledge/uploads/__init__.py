@@ -62,7 +62,7 @@ def convert(
             body = xlsx_markdown(package, rows_as_sections=rows_as_sections)
         markdown, warnings = with_title(first_h1(body) or title_from_name(name), body), []
         if sum(line.startswith("# ") for line in body.splitlines()) > 1:
-            warnings.append("plusieurs titres de niveau 1 : seul le premier titre le document")
+            warnings.append("plusieurs titres de niveau 1 : le premier donne son titre à l'article")
     if not has_text(markdown):
         raise UploadRefused("fichier vide : aucun texte à publier")
     return Converted(markdown=markdown, warnings=warnings)
