@@ -62,9 +62,9 @@ def test_a_document_with_two_first_level_headings_is_converted_with_a_warning():
     converted = convert("h.docx", docx(body + paragraph("Gratuit.")))
 
     assert converted.markdown.startswith("---\ntitle: Horaires\n")
-    assert converted.warnings == [
-        "plusieurs titres de niveau 1 : le premier donne son titre à l'article"
-    ]
+    assert converted.warnings == (
+        "plusieurs titres de niveau 1 : le premier donne son titre à l'article",
+    )
 
 
 def test_list_items_stay_one_list_with_their_depth():
@@ -205,7 +205,7 @@ def test_markdown_with_a_title_is_kept_as_written():
     converted = convert("horaires.md", text.encode())
 
     assert converted.markdown == text
-    assert converted.warnings == []
+    assert converted.warnings == ()
 
 
 def test_markdown_without_front_matter_gets_its_title_from_the_h1():
@@ -220,7 +220,7 @@ def test_markdown_without_front_matter_gets_its_title_from_the_h1():
 def test_markdown_with_a_front_matter_but_no_title_is_kept_with_a_warning():
     converted = convert("h.md", b"---\nupdated: 2026-11\n---\n\nDe 9h.\n")
 
-    assert converted.warnings == ["l'en-tête n'a pas de titre : le titre affiché sera « H »"]
+    assert converted.warnings == ("l'en-tête n'a pas de titre : le titre affiché sera « H »",)
 
 
 @pytest.mark.parametrize(

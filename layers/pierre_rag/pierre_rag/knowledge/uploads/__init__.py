@@ -7,7 +7,7 @@ nothing is produced.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from pierre_rag.knowledge.uploads.docx import docx_markdown
@@ -31,7 +31,7 @@ _MACRO_FORMATS = (".docm", ".xlsm", ".dotm", ".xltm", ".xlam", ".pptm")
 @dataclass(frozen=True)
 class Converted:
     markdown: str  # with its title front matter
-    warnings: list[str] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()
 
 
 def convert(
@@ -65,4 +65,4 @@ def convert(
             warnings.append("plusieurs titres de niveau 1 : le premier donne son titre à l'article")
     if not has_text(markdown):
         raise UploadRefused("fichier vide : aucun texte à publier")
-    return Converted(markdown=markdown, warnings=warnings)
+    return Converted(markdown=markdown, warnings=tuple(warnings))
