@@ -10,6 +10,7 @@ from pierre_rag.knowledge.uploads import UploadRefused, convert
 from tests.unit.knowledge.ooxml import (
     DECLARATION,
     S_NS,
+    W_NS,
     docx,
     paragraph,
     sheet_xml,
@@ -81,6 +82,51 @@ def test_list_items_stay_one_list_with_their_depth():
         "Pièces à fournir :\n\n- avis d'imposition\n  - des deux dernières années\n"
         "- pièce d'identité\n"
     ) in markdown
+
+
+def test_numbered_lists_stay_numbered_and_bullets_stay_bullets():
+    # Given numbering.xml: list 1 numbered with digits, list 2 with bullets
+    numbering = (
+        f'{DECLARATION}<w:numbering xmlns:w="{W_NS}">'
+        '<w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="decimal"/></w:lvl>'
+        "</w:abstractNum>"
+        '<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/></w:lvl>'
+        "</w:abstractNum>"
+        '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+        '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num></w:numbering>'
+    )
+    body = (
+        paragraph("Appelez l'agence.", list_level=0)
+        + paragraph("Envoyez le formulaire.", list_level=0)
+        + paragraph("Documents :")
+        + paragraph("avis d'imposition", list_level=0).replace(
+            'w:numId w:val="1"', 'w:numId w:val="2"'
+        )
+    )
+
+    markdown = _body(
+        convert("d.docx", docx(body, extra={"word/numbering.xml": numbering})).markdown
+    )
+
+    assert "1. Appelez l'agence.\n1. Envoyez le formulaire.\n\nDocuments :\n\n- avis" in markdown
+
+
+def test_numbers_a_hostile_file_garbles_fall_back_instead_of_failing():
+    body = paragraph("Étape", list_level=0).replace('w:ilvl w:val="0"', 'w:ilvl w:val="²"') + (
+        word_table([["A", ("B", '<w:gridSpan w:val="abc"/>')], ["1", "2"]])
+    )
+
+    markdown = _body(convert("d.docx", docx(body)).markdown)
+
+    assert "- Étape\n\n| A | B |\n| --- | --- |\n| 1 | 2 |" in markdown
+
+
+def test_a_cell_span_is_bounded_by_words_column_limit():
+    body = word_table([["A", ("B", '<w:gridSpan w:val="50000"/>')]])
+
+    header = _body(convert("d.docx", docx(paragraph("Tableau") + body)).markdown).splitlines()[-2]
+
+    assert header.count(" B |") == 63
 
 
 def test_word_tables_are_kept_with_spans_and_vertical_merges_repeated():

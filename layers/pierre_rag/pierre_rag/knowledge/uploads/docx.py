@@ -13,6 +13,8 @@ from pierre_rag.knowledge.uploads.package import OoxmlPackage
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 DOCUMENT = "word/document.xml"
 STYLES = "word/styles.xml"
+NUMBERING = "word/numbering.xml"
+MAX_SPAN = 63  # Word's own column limit: a hostile span must not make a million cells
 # "Heading 2" (English Word), "Titre 2" (French Word), and their ids "Heading2" / "Titre2".
 _HEADING = re.compile(r"^(?:heading|titre)\s*([1-9])$", re.IGNORECASE)
 _TITLE = re.compile(r"^(?:title|titre)$", re.IGNORECASE)
@@ -31,13 +33,44 @@ def docx_markdown(package: OoxmlPackage) -> str:
     body = package.xml(DOCUMENT).find(f"{W}body")
     if body is None:
         return ""
+    numbered = _numbered_lists(package)
     blocks: list[_Block] = []
     for element in body:
         if element.tag == f"{W}p":
-            blocks.append(_paragraph(element, levels))
+            blocks.append(_paragraph(element, levels, numbered))
         elif element.tag == f"{W}tbl":
             blocks.append(_Block(_table(element)))
     return _join(blocks)
+
+
+def _numbered_lists(package: OoxmlPackage) -> set[tuple[str, int]]:
+    """(numId, level) pairs numbered with digits or letters; the other lists are bullets."""
+    if NUMBERING not in package.names:
+        return set()
+    numbering = package.xml(NUMBERING)
+    ordered_levels: dict[str, set[int]] = {}
+    for abstract in numbering.iter(f"{W}abstractNum"):
+        ordered_levels[abstract.get(f"{W}abstractNumId", "")] = {
+            _number(lvl.get(f"{W}ilvl"))
+            for lvl in abstract.iter(f"{W}lvl")
+            if _val(lvl.find(f"{W}numFmt")) not in ("bullet", "none", "")
+        }
+    numbered: set[tuple[str, int]] = set()
+    for num in numbering.iter(f"{W}num"):
+        levels = ordered_levels.get(_val(num.find(f"{W}abstractNumId")), set())
+        numbered |= {(num.get(f"{W}numId", ""), level) for level in levels}
+    return numbered
+
+
+def _val(element: ElementTree.Element | None, default: str = "") -> str:
+    return element.get(f"{W}val", default) if element is not None else default
+
+
+def _number(value: str | None, default: int = 0) -> int:
+    """A count or index read from the file; anything else (a hostile file) is the default."""
+    return (
+        int(value) if value and value.isascii() and value.isdigit() and len(value) < 6 else default
+    )
 
 
 def _heading_levels(package: OoxmlPackage) -> dict[str, int]:
@@ -60,7 +93,9 @@ def _level(style: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _paragraph(p: ElementTree.Element, levels: dict[str, int]) -> _Block:
+def _paragraph(
+    p: ElementTree.Element, levels: dict[str, int], numbered: set[tuple[str, int]]
+) -> _Block:
     text = _text(p).strip()
     if not text:
         return _Block("")
@@ -72,9 +107,11 @@ def _paragraph(p: ElementTree.Element, levels: dict[str, int]) -> _Block:
         return _Block(f"{'#' * level} {text}")
     numbering = properties.find(f"{W}numPr") if properties is not None else None
     if numbering is not None:
-        depth = numbering.find(f"{W}ilvl")
-        indent = int(depth.get(f"{W}val", "0")) if depth is not None else 0
-        return _Block("  " * min(indent, 8) + f"- {text}", is_list_item=True)
+        depth = _number(_val(numbering.find(f"{W}ilvl")))
+        ordered = (_val(numbering.find(f"{W}numId")), depth) in numbered
+        marker = "1." if ordered else "-"  # Markdown numbers "1." items in order
+        indent = "   " if ordered else "  "
+        return _Block(indent * min(depth, 8) + f"{marker} {text}", is_list_item=True)
     return _Block(text)
 
 
@@ -97,10 +134,9 @@ def _table(tbl: ElementTree.Element) -> str:
             properties = tc.find(f"{W}tcPr")
             span, merged = 1, False
             if properties is not None:
-                grid = properties.find(f"{W}gridSpan")
-                span = int(grid.get(f"{W}val", "1")) if grid is not None else 1
+                span = min(_number(_val(properties.find(f"{W}gridSpan")), 1), MAX_SPAN)
                 vmerge = properties.find(f"{W}vMerge")
-                merged = vmerge is not None and vmerge.get(f"{W}val", "continue") == "continue"
+                merged = vmerge is not None and _val(vmerge, "continue") == "continue"
             value = " ".join(_text(p).strip() for p in tc.findall(f"{W}p")).strip()
             if merged and rows and len(rows[-1]) > len(row):
                 value = rows[-1][len(row)]

@@ -88,7 +88,7 @@ def _value(c: ElementTree.Element, strings: list[str]) -> str:
     v = c.find(f"{S}v")
     raw = v.text or "" if v is not None else ""
     if kind == "s":
-        index = int(raw) if raw.isdigit() else -1
+        index = int(raw) if raw.isascii() and raw.isdigit() else -1
         return strings[index] if 0 <= index < len(strings) else ""
     if kind == "b":
         return "oui" if raw == "1" else "non"
