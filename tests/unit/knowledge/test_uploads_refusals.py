@@ -150,6 +150,15 @@ def test_a_corrupt_part_is_refused():
         convert("h.docx", bytes(data))
 
 
+@pytest.mark.parametrize(
+    "xml",
+    [b'<?xml version="1.0" encoding="klingon"?><a/>', b"\xff\xfe\x00", b"<a>" * 1000],
+)
+def test_unparsable_xml_is_refused(xml: bytes):
+    with pytest.raises(UploadRefused, match="XML invalide"):
+        convert("d.docx", docx("", extra={"word/document.xml": xml}))
+
+
 def test_an_encrypted_member_is_refused():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

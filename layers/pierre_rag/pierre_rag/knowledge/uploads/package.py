@@ -83,7 +83,7 @@ class OoxmlPackage:
         try:
             parser.feed(data)
             return parser.close()
-        except ElementTree.ParseError as exc:
+        except (ElementTree.ParseError, LookupError) as exc:  # LookupError: unknown encoding
             raise UploadRefused(f"fichier endommagé : XML invalide dans {name}") from exc
 
 
