@@ -2,6 +2,7 @@
 
 pierre knowledge build --source knowledge --out build/datastore.sqlite
 pierre knowledge search "combien de temps de préavis ?" --k 5 --landlord pierre-habitat.fr
+pierre knowledge convert horaires.docx [--out DIR] [--rows-as-sections]
 pierre eval retrieval --knowledge DIR --questions questions.jsonl --format json [--rewrites FILE]
 pierre eval record-rewrites --questions questions.jsonl --out rewrites.jsonl [--landlord ID]
 pierre eval answers [--knowledge DIR] [--questions questions.jsonl] [--details]
@@ -83,6 +84,18 @@ def _parser() -> argparse.ArgumentParser:
         help="comma list of access levels (default: community,public)",
     )
     search.add_argument("--format", choices=["text", "json"], default="text")
+
+    convert = commands.add_parser(
+        "convert",
+        help="a .md, .docx or .xlsx file → knowledge markdown and its chunks; exit 2 if refused",
+    )
+    convert.add_argument("file", type=Path)
+    convert.add_argument(
+        "--out", type=Path, default=None, help="folder to write <name>.md in (default: stdout)"
+    )
+    convert.add_argument(
+        "--rows-as-sections", action="store_true", help="xlsx: one section per row, not a table"
+    )
 
     landlords = groups.add_parser("landlords", help="check the landlord (landlord.yaml) files")
     landlord_commands = landlords.add_subparsers(dest="command", required=True)
@@ -198,6 +211,37 @@ def _search(args: argparse.Namespace, out: TextIO) -> int:
             f"{rank}. [{result.score:.4f}] {result.file} — {' > '.join(result.heading_path)}\n"
         )
         out.write(f"   {snippet}\n")
+    return 0
+
+
+def _convert(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from pierre_rag.knowledge.chunking import chunk_markdown
+    from pierre_rag.knowledge.sources import split_front_matter
+    from pierre_rag.knowledge.uploads import UploadRefused, convert
+
+    source: Path = args.file
+    if not source.is_file():
+        raise KnowledgeError(f"file not found: {source}")
+    try:
+        converted = convert(
+            source.name, source.read_bytes(), rows_as_sections=args.rows_as_sections
+        )
+    except UploadRefused as exc:
+        err.write(f"pierre: refusé : {exc.reason}\n")
+        return 2
+    for warning in converted.warnings:
+        err.write(f"pierre: attention : {warning}\n")
+    chunks = len(chunk_markdown(split_front_matter(converted.markdown, source.name)[1]))
+    if args.out is None:
+        out.write(converted.markdown)
+        err.write(f"{chunks} chunks\n")
+        return 0
+    target = args.out / f"{source.stem}.md"
+    if target.resolve() == source.resolve():
+        raise KnowledgeError(f"{target} would overwrite the file converted")
+    args.out.mkdir(parents=True, exist_ok=True)
+    target.write_text(converted.markdown, encoding="utf-8")
+    out.write(f"wrote {target}: {chunks} chunks\n")
     return 0
 
 
@@ -328,6 +372,8 @@ def main(
             return _build(args, out, err)
         if args.group == "knowledge" and args.command == "search":
             return _search(args, out)
+        if args.group == "knowledge" and args.command == "convert":
+            return _convert(args, out, err)
         if args.group == "landlords":
             return _check_landlords(args, out, err)
         if args.command == "answers":
