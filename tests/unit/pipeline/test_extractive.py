@@ -7,6 +7,7 @@ import dataclasses
 from pierre_rag.pipeline.channels import SMS, WEB
 from pierre_rag.pipeline.extractive import extractive_answer, focus
 from pierre_rag.pipeline.models import Source
+from pierre_rag.pipeline.pick import WEIGHTS, PickWeights
 from pierre_rag.pipeline.retrieve import Grounding
 from pierre_rag.sms.splitting import split_sms
 
@@ -177,3 +178,23 @@ def test_by_sms_an_answer_never_carries_an_article_link():
     answer = extractive_answer([linked], TEXTS[:1], language="fr", style=SMS, handoff=CONTACT)
 
     assert "/api/" not in answer and "savoir plus" not in answer
+
+
+def test_weights_that_read_the_headings_can_pick_a_later_section_the_shipped_ones_keep_the_order():
+    # Given three sections found, the second one's heading asking the tenant's question
+    sources = list(SOURCES)
+    sources[1] = sources[1].model_copy(
+        update={"heading": "Durée du préavis", "breadcrumb": "Titre 2 > Durée du préavis"}
+    )
+    grounding = Grounding(sources, list(TEXTS))
+    question = "quelle durée de préavis ?"
+
+    # When the passage is picked with the shipped weights, then with the headings weighed
+    shipped = focus(grounding, question, sections=1, further=0).grounding()
+    by_heading = PickWeights(heading=5.0, candidates=3)
+    reordered = focus(grounding, question, sections=1, further=0, weights=by_heading).grounding()
+
+    # Then the shipped weights keep the search's first section, the others pick the heading
+    assert not WEIGHTS.reorders and by_heading.reorders
+    assert [s.heading for s in shipped.sources] == ["Section 1"]
+    assert [s.heading for s in reordered.sources] == ["Durée du préavis"]

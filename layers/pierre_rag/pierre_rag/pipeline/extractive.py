@@ -73,7 +73,10 @@ def focus(
     order = candidates(grounding)
     if not order:
         return Focus(Grounding())
-    picked = order[best(candidate_signals(grounding, order, question), weights)]
+    # With the rank alone (the shipped weights) the search's first section wins: stemming
+    # every candidate's text on each answer would change nothing.
+    ranked = candidate_signals(grounding, order, question) if weights.reorders else []
+    picked = order[best(ranked, weights)] if ranked else order[0]
     chosen = [picked, *[i for i in order if i != picked]][:sections]
     for index in list(chosen):
         pointed = _pointed_list(grounding, index, order)

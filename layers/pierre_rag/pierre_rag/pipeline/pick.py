@@ -47,6 +47,12 @@ class PickWeights:
     coverage: float = 0.0
     candidates: int = 3
 
+    @property
+    def reorders(self) -> bool:
+        """Whether a signal other than the search's rank counts: if not, the first
+        candidate wins and no signal needs computing."""
+        return bool(self.heading or self.intent or self.coverage)
+
 
 # Chosen by infra/answer_cv.py (5 folds over the dev file, topic_turns and the project's
 # questions, 2026-11-30): no signal beat the search's order out of fold (0.512 with the
