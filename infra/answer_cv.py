@@ -26,13 +26,13 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse
 import itertools
-import random
 import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pierre_rag.conversations import Turn
+from pierre_rag.evaluation.cross_validation import stratified_folds
 from pierre_rag.evaluation.retrieval import BenchQuestion, ensure_datastore, load_questions
 from pierre_rag.knowledge.cache import default_cache_dir
 from pierre_rag.knowledge.embeddings import embedder_from_env
@@ -189,12 +189,6 @@ def weak_figures(rows: Sequence[Row], measure: Measure, threshold: float) -> tup
     return lost / max(len(answerable), 1), caught / max(len(missing), 1)
 
 
-def folds(rows: Sequence[Row], k: int, seed: int) -> list[list[Row]]:
-    shuffled = list(rows)
-    random.Random(seed).shuffle(shuffled)  # noqa: S311 (folds, not secrets)
-    return [shuffled[i::k] for i in range(k)]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--folds", type=int, default=5)
@@ -230,7 +224,8 @@ def main() -> None:
     )
     print(f"search's order (rank only): {picked_right(rows, PickWeights(candidates=1)):.3f}")
 
-    parts = folds(rows, args.folds, args.seed)
+    # One kind: the rows shuffled (seeded) and dealt in turn, as retrieval_cv.py deals each kind.
+    parts = stratified_folds(rows, lambda _: "row", args.folds, args.seed)
     names = ("heading", "intent", "coverage")
     variants = {"all": names, **{f"without {n}": tuple(x for x in names if x != n) for n in names}}
     variants["rank only"] = ()
