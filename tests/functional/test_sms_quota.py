@@ -3,12 +3,10 @@ events, the real runtime wiring (landlord file → quota), moto and the fake CM 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 import sms_webhook_handler
 import sms_wiring
@@ -16,8 +14,8 @@ import sms_worker_handler
 from pierre_rag.ratelimit import RateLimiter
 from pierre_rag.sms.quota import LIMIT_NOTICE
 from tests.unit.sms.support import (
-    LANDLORDS_DIR,
     cm_body,
+    landlords_with_sms,
     queued_bodies,
     setup_aws,
     sqs_event,
@@ -30,12 +28,7 @@ FIXED_NOW = 1_795_615_200 + 600  # inside one hour window, whatever the wall clo
 @pytest.fixture
 def sqs(dynamodb: Any, monkeypatch: pytest.MonkeyPatch, datastore: Path, cm: Any, tmp_path: Path):
     # The fixture landlord, with a limit of one answer per number and hour in its landlord file.
-    landlords = tmp_path / "landlords"
-    shutil.copytree(LANDLORDS_DIR, landlords)
-    landlord_file = landlords / "exemple-hlm.fr" / "landlord.yaml"
-    config = yaml.safe_load(landlord_file.read_text(encoding="utf-8"))
-    config["sms"]["answers_per_hour"] = 1
-    landlord_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    landlords = landlords_with_sms(tmp_path, answers_per_hour=1)
     monkeypatch.setenv("PIERRE_DATASTORE", str(datastore))
     client = setup_aws(monkeypatch, cm_url=cm.url)
     monkeypatch.setenv("PIERRE_LANDLORDS_DIR", str(landlords))

@@ -5,19 +5,17 @@ knowledge), DynamoDB Local and the fake CM server."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 import sms_webhook_handler
 import sms_worker_handler
 from pierre_rag.sms.encoding import is_gsm7
 from tests.unit.sms.support import (
-    LANDLORDS_DIR,
     cm_body,
+    landlords_with_sms,
     queued_bodies,
     setup_aws,
     sqs_event,
@@ -32,14 +30,9 @@ MARKER = re.compile(r"^\(\d/\d\) ")
 
 def _landlords(tmp_path: Path, fold_accents: bool | None) -> Path:
     """The fixture landlords, the SMS landlord's file with ``fold_accents`` set (None: unset)."""
-    landlords = tmp_path / "landlords"
-    shutil.copytree(LANDLORDS_DIR, landlords)
-    if fold_accents is not None:
-        landlord_file = landlords / "exemple-hlm.fr" / "landlord.yaml"
-        config = yaml.safe_load(landlord_file.read_text(encoding="utf-8"))
-        config["sms"]["fold_accents"] = fold_accents
-        landlord_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    return landlords
+    if fold_accents is None:
+        return landlords_with_sms(tmp_path)
+    return landlords_with_sms(tmp_path, fold_accents=fold_accents)
 
 
 def _answer_sms(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import boto3
+import yaml
 
 from pierre_local.resources import LocalResources, create_queues
 from pierre_local.template import REGION, read_stack
@@ -19,6 +21,20 @@ PHONE_FORMS = ("+33612345678", "0033612345678", "33612345678", "0612345678", "61
 LANDLORD = "exemple-hlm.fr"
 LANDLORD_NUMBER = "+33199000042"
 LANDLORDS_DIR = REPO_ROOT / "tests" / "fixtures" / "pipeline_kb"
+
+
+def landlords_with_sms(tmp_path: Path, **sms: Any) -> Path:
+    """A copy of the fixture landlords whose SMS landlord's ``sms`` block has ``sms`` set."""
+    landlords = tmp_path / "landlords"
+    shutil.copytree(LANDLORDS_DIR, landlords)
+    if sms:
+        landlord_file = landlords / "exemple-hlm.fr" / "landlord.yaml"
+        config = yaml.safe_load(landlord_file.read_text(encoding="utf-8"))
+        config["sms"].update(sms)
+        landlord_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return landlords
+
+
 IDEMPOTENCY_TABLE = LocalResources.physical_name("IdempotencyTable")
 CONVERSATIONS_TABLE = LocalResources.physical_name("ConversationsTable")
 RATE_LIMITS_TABLE = LocalResources.physical_name("RateLimitsTable")
