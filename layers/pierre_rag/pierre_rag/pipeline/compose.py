@@ -92,8 +92,7 @@ async def grounded_answer(
             candidate, question, sections=style.excerpt_sections, further=style.further_reading
         )
 
-    def render(candidate: Grounding) -> str:
-        picked = focused(candidate)
+    def write(picked: Focus) -> str:
         if not picked.quoted.sources:
             return ""
         shown = picked.grounding()
@@ -107,11 +106,14 @@ async def grounded_answer(
             handoff=short_handoff,
         )
 
+    def render(candidate: Grounding) -> str:
+        return write(focused(candidate))
+
     fresh = fresh_grounding(grounding, previous_answer(history), render)
-    # Rendered before the grounding is cut down (``fresh`` can be the grounding itself).
-    answer = render(fresh) if fresh else ""
-    # The grounding keeps only what the answer shows: the sources listed are those.
     picked = focused(fresh) if fresh else Focus(Grounding())
+    # Written before the grounding is cut down (``fresh`` can be the grounding itself).
+    answer = write(picked)
+    # The grounding keeps only what the answer shows: the sources listed are those.
     shown = picked.grounding()
     grounding.sources[:] = shown.sources
     grounding.texts[:] = shown.texts
