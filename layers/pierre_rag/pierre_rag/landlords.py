@@ -104,6 +104,12 @@ class EmergencyConfig(_Strict):
         return " ".join(value.split())
 
 
+# A context's fields the admin also edits (``pierre_rag.landlord_settings``): one definition
+# of their rules for both.
+Greeting = Annotated[str, Field(max_length=1000)]
+Examples = Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=8)]
+
+
 class ContextConfig(_Strict):
     protected: bool = False
     access: list[AccessLevel] = Field(
@@ -111,10 +117,8 @@ class ContextConfig(_Strict):
     )
     audience: str = Field(default="locataires et demandeurs de logement social", max_length=500)
     persona: str = Field(default="", max_length=4000)
-    greeting: str = Field(default="Bonjour ! Comment puis-je vous aider ?", max_length=1000)
-    examples: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
-        default_factory=list, max_length=8
-    )
+    greeting: Greeting = "Bonjour ! Comment puis-je vous aider ?"
+    examples: Examples = Field(default_factory=list)
     show_sources: bool = True
     handoff: Handoff | None = None
 
