@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from types_boto3_dynamodb.client import DynamoDBClient
     from types_boto3_sqs.client import SQSClient
 
+    from pierre_rag.publishing.ports import PublishingRepository
+
 
 def bootstrap_reader(read_secret: ReadSecret) -> Callable[[str], str | None]:
     """landlord → its first administrator's bootstrap secret, None when it has none."""
@@ -40,9 +42,14 @@ def bootstrap_reader(read_secret: ReadSecret) -> Callable[[str], str | None]:
 
 
 def build_services(
-    settings: Settings, read_secret: ReadSecret, dynamodb: DynamoDBClient, sqs: SQSClient
+    settings: Settings,
+    read_secret: ReadSecret,
+    dynamodb: DynamoDBClient,
+    sqs: SQSClient,
+    publishing: PublishingRepository | None = None,
 ) -> Services:
-    """The stores, the landlords, the secrets, and the knowledge base and failed SMS opened
+    """The stores, the landlords (their settings edited here served over their files when
+    ``publishing`` is deployed), the secrets, and the knowledge base and failed SMS opened
     only when a page asks (most admin requests need neither)."""
     dlq_url, queue_url = settings.sms_dlq_url, settings.sms_queue_url
     sms_state = wiring.sms_state_store(settings, dynamodb)
@@ -63,7 +70,8 @@ def build_services(
         conversations=wiring.conversation_store(settings, dynamodb),
         throttle=wiring.login_throttle(settings, dynamodb),
         codec=wiring.session_codec(read_secret),
-        landlords=wiring.landlords(settings),
+        landlords=wiring.with_edited_settings(wiring.landlords(settings), publishing),
+        publishing=publishing,
         bootstrap_password=bootstrap_reader(read_secret),
         browser=Lazy(lambda: KnowledgeBrowser(settings.datastore_path)),
         knowledge=Lazy(lambda: wiring.knowledge(settings)),
@@ -78,9 +86,9 @@ def from_environment(secrets: ReadSecret = read_secret) -> Services:
     """As template.yaml deploys it: settings from the environment, secrets from SSM."""
     import boto3
 
-    return build_services(
-        Settings.from_env(), secrets, boto3.client("dynamodb"), boto3.client("sqs")
-    )
+    settings, dynamodb = Settings.from_env(), boto3.client("dynamodb")
+    publishing = wiring.publishing_repository(settings, dynamodb)
+    return build_services(settings, secrets, dynamodb, boto3.client("sqs"), publishing)
 
 
 services: Lazy[Services] = Lazy(from_environment)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from types_boto3_sqs.client import SQSClient
 
     from pierre_rag.landlords import LandlordRegistry
+    from pierre_rag.publishing.ports import PublishingRepository
     from pierre_rag.sms.intake import Intake
     from pierre_rag.sms.worker import Runner, SmsWorker
 
@@ -79,14 +80,17 @@ def build_worker(
     read_secret: ReadSecret,
     dynamodb: DynamoDBClient,
     run: Runner,
+    publishing: PublishingRepository | None = None,
 ) -> SmsWorker:
     """``run`` drives the pipeline's coroutines (one event loop per container: LLM clients
-    keep connection pools bound to their loop)."""
+    keep connection pools bound to their loop); each landlord's settings edited in the admin
+    are served over its file when ``publishing`` is deployed."""
     from pierre_rag.sms.cm_client import CmClient
     from pierre_rag.sms.quota import NumberQuota
     from pierre_rag.sms.worker import SmsWorker
 
-    registry, llms = wiring.served_landlords(settings, read_secret)
+    served, llms = wiring.served_landlords(settings, read_secret)
+    registry = wiring.with_edited_settings(served, publishing)
     store = wiring.conversation_store(settings, dynamodb)
     pipeline = wiring.pipeline(registry, llms, wiring.knowledge(settings), store)
     cm = CmClient(
@@ -125,12 +129,14 @@ def worker_from_environment(secrets: ReadSecret = read_secret) -> SmsWorker:
     import boto3
 
     loop = asyncio.new_event_loop()
+    settings, dynamodb = Settings.from_env(), boto3.client("dynamodb")
     return build_worker(
-        Settings.from_env(),
+        settings,
         SmsSettings.from_env(),
         secrets,
-        boto3.client("dynamodb"),
+        dynamodb,
         loop.run_until_complete,
+        wiring.publishing_repository(settings, dynamodb),
     )
 
 

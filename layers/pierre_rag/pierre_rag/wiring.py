@@ -9,6 +9,7 @@ channel gets a wiring module beside its handler, built from these.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from pierre_rag.landlords import LandlordRegistry
     from pierre_rag.llm.landlords import LandlordLlms
     from pierre_rag.pipeline import Pipeline
+    from pierre_rag.publishing.ports import PublishingRepository
     from pierre_rag.ratelimit import RateLimiter
     from pierre_rag.sms.store import SmsStateStore
 
@@ -64,6 +66,33 @@ def landlords(settings: Settings) -> LandlordRegistry:
     from pierre_rag.landlords import LandlordRegistry
 
     return LandlordRegistry.from_directory(settings.landlords_dir)
+
+
+def publishing_repository(
+    settings: Settings, dynamodb: DynamoDBClient
+) -> PublishingRepository | None:
+    """The knowledge table (pointer, history, edited settings); None while publishing is not
+    deployed.
+
+    TODO(#17, merge): the DynamoDB repository of the publishing stores (``KNOWLEDGE_TABLE``)
+    is written beside this change; until it is merged, publishing is "not deployed" here.
+    """
+    return None
+
+
+def with_edited_settings(
+    registry: LandlordRegistry,
+    publishing: PublishingRepository | None,
+    clock: Callable[[], float] = time.monotonic,
+) -> LandlordRegistry:
+    """``registry`` serving each landlord's settings edited in the admin over its file (re-read
+    at most every 30 s of ``clock``, ``pierre_rag.landlord_overrides``); unchanged when
+    publishing is not deployed (``publishing`` None)."""
+    if publishing is None:
+        return registry
+    from pierre_rag.landlord_overrides import LandlordOverrides
+
+    return registry.with_overlay(LandlordOverrides(publishing, clock=clock).effective)
 
 
 def served_landlords(
