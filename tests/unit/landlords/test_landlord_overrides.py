@@ -11,7 +11,7 @@ import pytest
 
 from pierre_rag.landlord_overrides import CHECK_EVERY_S, LandlordOverrides
 from pierre_rag.landlord_settings import LandlordSettingsEdit
-from pierre_rag.landlords import ContextConfig, LandlordConfig, LandlordRegistry
+from pierre_rag.landlords import ContextConfig, LandlordConfig, LandlordRegistry, SmsConfig
 from pierre_rag.publishing.memory import MemoryPublishing
 
 OURS, OTHER = "pierre-habitat.fr", "autre-bailleur.fr"
@@ -44,7 +44,7 @@ def _landlord(landlord_id: str) -> LandlordConfig:
     return LandlordConfig(
         id=landlord_id,
         name=landlord_id,
-        sms={"numbers": ["+33199000001" if landlord_id == OURS else "+33199000002"]},
+        sms=SmsConfig(numbers=["+33199000001" if landlord_id == OURS else "+33199000002"]),
         contexts={"default": ContextConfig(greeting="Bonjour (fichier)")},
     )
 
