@@ -276,6 +276,24 @@ def test_a_stored_edit_that_no_longer_applies_shows_the_files_values_and_says_so
     assert admin.services.landlords.get(LANDLORD).branding.primary_color == "#0b5fa5"
 
 
+def test_saving_the_page_replaces_a_stored_edit_that_no_longer_applies(admin):
+    # given a stored edit the model now refuses, the page showing the file's values
+    seed = admin.services.landlords.from_file(LANDLORD)
+    stale = LandlordSettingsEdit.of(seed).to_stored()
+    stale["branding"]["primary_color"] = "blue"
+    _publishing(admin).save_landlord_settings(LANDLORD, stale, 0)
+    csrf = admin.sign_in_as(ADMIN, A)
+    page = admin.client.get("/admin/settings").text
+    # when the administrator saves those values unchanged
+    saved = admin.client.post("/admin/settings", data=_form(page, csrf=csrf))
+    # then they replace the stale edit
+    assert saved.status_code == 200 and "Réglages enregistrés" in saved.text
+    assert _publishing(admin).landlord_settings(LANDLORD) == (
+        LandlordSettingsEdit.of(seed).to_stored(),
+        2,
+    )
+
+
 def test_one_landlords_administrator_edits_only_its_own_landlord(admin):
     # given another landlord's administrator
     csrf = admin.sign_in_as(f"admin@{OTHER}", A, landlord=OTHER)

@@ -141,7 +141,7 @@ async def save_settings(request: Request, principal: SettingsEditor, svc: Servic
     except SettingsEditError as refused:
         return _page(request, principal, svc, current, form, error=str(refused), status_code=400)
     before = LandlordSettingsEdit.of(current.config)
-    if edit == before and form.revision == current.revision:
+    if edit == before and form.revision == current.revision and not current.problem:
         return RedirectResponse("/admin/settings?done=unchanged", status_code=303)
     try:
         revision = publishing.save_landlord_settings(
