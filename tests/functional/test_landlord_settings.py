@@ -112,6 +112,14 @@ def _config(chat: Any) -> dict[str, Any]:
     return response
 
 
+def _widget_message(chat: Any, origin: str) -> int:
+    """The status of a message a widget on ``origin`` sends (the route's own origin check)."""
+    event = load_event("chat_post_message")
+    event["headers"]["origin"] = origin
+    status: int = chat(event)["statusCode"]
+    return status
+
+
 def _widget_preflight(chat: Any, origin: str) -> int:
     """The status of the CORS preflight a widget on ``origin`` sends before a message."""
     event = load_event("chat_get_config")
@@ -128,7 +136,7 @@ def test_an_administrators_edit_reaches_the_chat_after_the_check_interval(
     # given a chat page already served from the landlord file
     before = _config(chat)
     assert json.loads(before["body"])["greeting"] != GREETING
-    assert _widget_preflight(chat, NEW_ORIGIN) == 403
+    assert _widget_preflight(chat, NEW_ORIGIN) == _widget_message(chat, NEW_ORIGIN) == 403
     # when an administrator saves a new greeting, colour and widget origin
     token, session = signed_in(runtime, StaffRole.ADMINISTRATOR, f"admin@{LANDLORD}")
     fields = _settings_fields(
@@ -146,6 +154,7 @@ def test_an_administrators_edit_reaches_the_chat_after_the_check_interval(
     page = json.loads(_config(chat)["body"])
     assert (page["greeting"], page["primary_color"]) == (GREETING, "#aa3300")
     assert _widget_preflight(chat, NEW_ORIGIN) == 204
+    assert _widget_message(chat, NEW_ORIGIN) == 200
 
     # and when it returns to the file, the file is served again after the interval
     reset = admin(
@@ -215,3 +224,24 @@ def test_the_sms_worker_greets_with_the_edited_greeting(sms_worker, cm, publishi
     sms_worker_handler.handler(sqs_event(*queued_bodies(sms_worker, queue)), lambda_context)
     # then the reply is the edited greeting
     assert "Bienvenue chez Exemple HLM" in " ".join(sent.content for sent in cm.sent)
+
+
+@pytest.mark.parametrize(
+    ("role", "csrf_ok", "status"),
+    [(StaffRole.CONTRIBUTOR, True, 403), (StaffRole.ADMINISTRATOR, False, 403)],
+    ids=["contributor", "administrator without the CSRF token"],
+)
+def test_a_save_refused_by_role_or_csrf_stores_nothing(
+    functions, runtime, publishing, role, csrf_ok, status
+):
+    _, admin = functions
+    token, session = signed_in(runtime, role, f"{role.value}@{LANDLORD}")
+    csrf = session.csrf if csrf_ok else "forged-token"
+
+    response = admin(
+        _admin_post("/admin/settings", token, _settings_fields(csrf, primary_color="#000000"))
+    )
+
+    assert response["statusCode"] == status
+    assert publishing.landlord_settings(LANDLORD) is None
+    assert publishing.changes(LANDLORD) == []
