@@ -1,6 +1,7 @@
 """Read ``template.yaml`` so that the local stack and the cloud share one source of truth.
 
-Only what the local stack needs is extracted: DynamoDB tables, SQS queues, S3 buckets,
+Only what the local stack needs is extracted: DynamoDB tables, SQS queues (FIFO or not), S3
+buckets (versioned or not),
 functions (handler, code folder, environment, HTTP routes, SQS triggers) and parameters.
 """
 
@@ -114,6 +115,21 @@ class QueueSpec:
     logical_id: str
     properties: dict[str, Any]
 
+    @property
+    def fifo(self) -> bool:
+        return self.properties.get("FifoQueue") is True
+
+
+@dataclass(frozen=True)
+class BucketSpec:
+    logical_id: str
+    properties: dict[str, Any]
+
+    @property
+    def versioned(self) -> bool:
+        versioning = self.properties.get("VersioningConfiguration") or {}
+        return versioning.get("Status") == "Enabled"
+
 
 @dataclass
 class StackSpec:
@@ -122,7 +138,7 @@ class StackSpec:
     functions: dict[str, FunctionSpec] = field(default_factory=dict)
     tables: dict[str, TableSpec] = field(default_factory=dict)
     queues: dict[str, QueueSpec] = field(default_factory=dict)
-    buckets: list[str] = field(default_factory=list)
+    buckets: dict[str, BucketSpec] = field(default_factory=dict)
 
     def routes(self) -> list[HttpRoute]:
         every = [route for spec in self.functions.values() for route in spec.http_routes]
@@ -194,5 +210,6 @@ def read_stack(template_path: Path) -> StackSpec:
         stack.tables[name] = TableSpec(name, props)
     for name, props in _of_type(resources, "AWS::SQS::Queue").items():
         stack.queues[name] = QueueSpec(name, props)
-    stack.buckets = list(_of_type(resources, "AWS::S3::Bucket"))
+    for name, props in _of_type(resources, "AWS::S3::Bucket").items():
+        stack.buckets[name] = BucketSpec(name, props)
     return stack
