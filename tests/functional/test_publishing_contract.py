@@ -377,6 +377,7 @@ def test_changes_are_listed_newest_first_per_landlord(repository: PublishingRepo
     # then the landlord's history is newest first, and a limit keeps the newest
     assert repository.changes(LANDLORD) == [replace, publish, upload]
     assert repository.changes(LANDLORD, limit=2) == [replace, publish]
+    assert repository.changes(LANDLORD, limit=0) == []
     assert [c.action for c in repository.changes(OTHER_LANDLORD)] == [ChangeAction.SEED]
 
 

@@ -98,6 +98,8 @@ class DynamoPublishing:
         return True
 
     def _query(self, landlord: str, prefix: str, *, newest_first: bool, limit: int) -> list[Item]:
+        if limit < 1:  # DynamoDB refuses a Limit of 0
+            return []
         items = query_items(
             self._client,
             TableName=self._table,

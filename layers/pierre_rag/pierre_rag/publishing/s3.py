@@ -157,6 +157,8 @@ class S3Sources:
         return written
 
     def delete(self, landlord: str, path: str, actor: str) -> SourceFile | None:
+        """A delete marker; ``actor`` is not stored (a marker has no metadata): the caller
+        records who deleted in the change history."""
         current = self._head(landlord, path)
         if current is None:
             return None
