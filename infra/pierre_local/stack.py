@@ -132,6 +132,7 @@ class LocalStack:
                     self.resources.queue_urls[queue],
                     self.resources.queue_arns[queue],
                     self.functions[spec.logical_id],
+                    batch_size=spec.sqs_batch_sizes.get(queue, 10),
                 )
                 poller.start()
                 self.pollers.append(poller)

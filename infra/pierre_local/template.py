@@ -100,6 +100,9 @@ class FunctionSpec:
     environment: dict[str, Any]
     http_routes: tuple[HttpRoute, ...] = ()
     sqs_queues: tuple[str, ...] = ()  # logical ids of queues that trigger this function
+    # records per invocation, per queue: the event's BatchSize (AWS's default 10; a receive
+    # gets at most 10, so larger sizes are served 10 at a time)
+    sqs_batch_sizes: dict[str, int] = field(default_factory=dict)
     timeout_s: int = 3
     memory_mb: int = 128
 
@@ -171,6 +174,7 @@ def _function(
     environment.update(props.get("Environment", {}).get("Variables", {}))
     routes: list[HttpRoute] = []
     queues: list[str] = []
+    batch_sizes: dict[str, int] = {}
     for event in (props.get("Events") or {}).values():
         if event.get("Type") == "HttpApi":
             event_props = event.get("Properties", {})
@@ -183,6 +187,8 @@ def _function(
             )
         elif event.get("Type") == "SQS":
             queues.append(_sqs_trigger(event))
+            batch_size = int(event.get("Properties", {}).get("BatchSize", 10))
+            batch_sizes[queues[-1]] = min(batch_size, 10)
     return FunctionSpec(
         logical_id=name,
         code_dir=root / str(props.get("CodeUri", "")),
@@ -191,6 +197,7 @@ def _function(
         environment=environment,
         http_routes=tuple(routes),
         sqs_queues=tuple(queues),
+        sqs_batch_sizes=batch_sizes,
         timeout_s=int(props.get("Timeout", globals_.get("Timeout", 3))),
         memory_mb=int(props.get("MemorySize", globals_.get("MemorySize", 128))),
     )

@@ -115,3 +115,26 @@ def test_the_poller_gives_a_fifo_message_its_group_and_sequence(aws):
     assert attributes["SequenceNumber"].isdigit()
     assert record["eventSourceARN"].endswith("KnowledgeBuildQueue.fifo")
     assert poller.poll_once() == 0
+
+
+def test_the_poller_batch_size_is_the_event_sources(tmp_path):
+    # Given a template whose function reads a queue in batches of 1, and the real template
+    template = tmp_path / "template.yaml"
+    template.write_text(
+        """
+Resources:
+  Queue: {Type: AWS::SQS::Queue, Properties: {FifoQueue: true}}
+  Builder:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: builder.handler
+      CodeUri: functions/builder/
+      Events:
+        Requests: {Type: SQS, Properties: {Queue: !GetAtt Queue.Arn, BatchSize: 1}}
+""",
+        encoding="utf-8",
+    )
+
+    # then the local stack reads each batch size (SQS hands out 10 at most)
+    assert read_stack(template).functions["Builder"].sqs_batch_sizes == {"Queue": 1}
+    assert STACK.functions["SmsWorkerFunction"].sqs_batch_sizes == {"SmsQueue": 5}
