@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from pierre_rag.knowledge.models import AccessLevel
+from pierre_rag.knowledge.models import LANDLORD_PATTERN, AccessLevel
 
 # A landlord source: its access folder, then a short lowercase slug (the admin derives it from
 # the uploaded file's name). The same layout as ``knowledge/<landlord>/public/…``.
@@ -131,11 +131,21 @@ class Build(_Record):
     seconds: float = 0.0
     controls: list[ControlResult] = Field(default_factory=list)
     error: str = ""
-    object_key: str = ""  # datastore_key(landlord, version) once uploaded
+    object_key: str = ""  # datastore_key(landlord, version) once uploaded; "" once pruned
+    community_hash: str = ""  # the community datastore it was built over
+    expired: bool = False  # its datastore was deleted (kept versions): no longer published
 
     @property
     def lost_controls(self) -> list[ControlResult]:
         return [result for result in self.controls if not result.passed]
+
+
+class BuildMessage(_Record):
+    """What the build queue carries: which landlord to build, for which request, by whom."""
+
+    landlord: str = Field(pattern=LANDLORD_PATTERN.pattern)
+    build_id: str = Field(pattern=r"^[0-9a-z]{8,40}$")
+    actor: str = Field(min_length=1, max_length=200)
 
 
 class Pointer(_Record):
