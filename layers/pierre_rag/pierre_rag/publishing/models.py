@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from pierre_rag.knowledge.models import LANDLORD_PATTERN, AccessLevel
+from pierre_rag.knowledge.models import AccessLevel
 
 # A landlord source: its access folder, then a short lowercase slug (the admin derives it from
 # the uploaded file's name). The same layout as ``knowledge/<landlord>/public/…``.
@@ -140,14 +140,6 @@ class Build(_Record):
         return [result for result in self.controls if not result.passed]
 
 
-class BuildMessage(_Record):
-    """What the build queue carries: which landlord to build, for which request, by whom."""
-
-    landlord: str = Field(pattern=LANDLORD_PATTERN.pattern)
-    build_id: str = Field(pattern=r"^[0-9a-z]{8,40}$")
-    actor: str = Field(min_length=1, max_length=200)
-
-
 class Pointer(_Record):
     """Which datastore serves a landlord now."""
 
@@ -157,3 +149,12 @@ class Pointer(_Record):
     published_ms: int = Field(ge=0)
     published_by: str
     community_hash: str = ""  # the community datastore it was built over (stale after a deploy)
+
+
+class BuildMessage(_Record):
+    """The body of one build request on the build queue (JSON): the knowledge-build function
+    parses it; the queue's group is the landlord and its deduplication id the build id."""
+
+    landlord: str = Field(min_length=1, max_length=128)
+    build_id: str = Field(pattern=r"^[0-9a-z]{8,40}$")
+    actor: str = Field(min_length=1, max_length=320)
