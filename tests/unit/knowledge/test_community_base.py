@@ -87,12 +87,23 @@ def test_a_new_community_base_changes_the_landlord_datastore_hash(built_datastor
     assert first.source_hash != second.source_hash
 
 
+class RemoteEmbedder(HashEmbedder):
+    """An embedder that learns its dimension from a first call (as OpenAIEmbedder does)."""
+
+    @property
+    def dims(self) -> int:
+        self.calls.append(1)
+        return super().dims
+
+
 def test_a_landlord_without_sources_gets_the_community_alone(built_datastore, tmp_path):
     base = CommunityBase.read(built_datastore)
+    embedder = RemoteEmbedder()
 
-    report = build_datastore([], tmp_path / "community.sqlite", HashEmbedder(), base=base)
+    report = build_datastore([], tmp_path / "community.sqlite", embedder, base=base)
 
     assert (report.chunks, report.copied, report.embedded) == (len(base.rows),) * 2 + (0,)
+    assert embedder.calls == []  # nothing to embed: the remote model is not asked anything
 
 
 def test_a_community_base_of_another_model_is_refused(built_datastore, tmp_path):

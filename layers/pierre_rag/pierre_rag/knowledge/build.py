@@ -246,13 +246,7 @@ def build_datastore(
     copied = base.rows if base is not None else []
     if not own and not copied:
         raise BuildError("the knowledge folders contain no text to index")
-    texts = [row.embed_text for row in own]
-    tick = progress(len(texts), "embedding") if progress else None
-    vectors, embedded = embed_cached(
-        embedder, texts, [_hash(t) for t in texts], cache, progress=tick
-    )
-    if base is not None:
-        vectors = np.concatenate([base.vectors, vectors.reshape(-1, base.vectors.shape[1])])
+    vectors, embedded = _vectors(embedder, own, cache, base, progress)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
@@ -271,6 +265,28 @@ def build_datastore(
         tmp.unlink(missing_ok=True)
     seconds = time.monotonic() - started
     return BuildReport(out, len(copied) + len(own), embedded, digest, seconds, len(copied))
+
+
+def _vectors(
+    embedder: Embedder,
+    rows: Sequence[ChunkRow],
+    cache: EmbeddingCache | None,
+    base: CommunityBase | None,
+    progress: ProgressFactory | None,
+) -> tuple[Vectors, int]:
+    """The vectors of the base's rows (copied) then of ``rows`` (cached or embedded), and how
+    many were embedded. A base alone calls no embedder (a remote one would be asked its
+    dimension)."""
+    if base is not None and not rows:
+        return base.vectors, 0
+    texts = [row.embed_text for row in rows]
+    tick = progress(len(texts), "embedding") if progress else None
+    vectors, embedded = embed_cached(
+        embedder, texts, [_hash(t) for t in texts], cache, progress=tick
+    )
+    if base is not None:
+        vectors = np.concatenate([base.vectors, vectors])
+    return vectors, embedded
 
 
 def _topic_vectors(
