@@ -150,3 +150,18 @@ def test_a_publish_keeps_the_last_versions_and_expires_the_older_ones(tmp_path, 
     with pytest.raises(PublishError, match="plus conservée"):
         pub.builder.rollback(LANDLORD, gone[-1].id, ADMIN)
     pub.builder.rollback(LANDLORD, kept[0].id, ADMIN)
+
+
+def test_rollback_refuses_a_version_whose_object_is_gone(tmp_path, base):
+    # given two published versions, the first one's object deleted behind the builder's back
+    pub = publishing(tmp_path, base)
+    pub.edit("public/horaires.md", HOURS)
+    first = pub.builder.run(pub.request())
+    pub.edit("public/horaires.md", HOURS.replace("17 heures", "18 heures"))
+    second = pub.builder.run(pub.request())
+    pub.artifacts.delete_datastore(first.object_key)
+
+    # then rolling back to it is refused and the pointer stays
+    with pytest.raises(PublishError, match="n'existe plus"):
+        pub.builder.rollback(LANDLORD, first.id, ADMIN)
+    assert pub.repository.pointer(LANDLORD).version == second.version  # type: ignore[union-attr]
