@@ -139,7 +139,9 @@ class Build(_Record):
     seconds: float = 0.0
     controls: list[ControlResult] = Field(default_factory=list)
     error: str = ""
-    object_key: str = ""  # datastore_key(landlord, version) once uploaded
+    object_key: str = ""  # datastore_key(landlord, version) once uploaded; "" once pruned
+    community_hash: str = ""  # the community datastore it was built over
+    expired: bool = False  # its datastore was deleted (kept versions): no longer published
 
     @property
     def lost_controls(self) -> list[ControlResult]:
