@@ -87,7 +87,7 @@ def from_environment(secrets: ReadSecret = read_secret) -> Services:
     import boto3
 
     settings, dynamodb = Settings.from_env(), boto3.client("dynamodb")
-    publishing = wiring.publishing_repository(settings, dynamodb)
+    publishing = wiring.publishing_if_deployed(settings, dynamodb)
     return build_services(settings, secrets, dynamodb, boto3.client("sqs"), publishing)
 
 

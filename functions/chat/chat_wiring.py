@@ -34,7 +34,7 @@ def build_services(
     the knowledge base (embedding model loaded, as the language guess's: part of the cold
     start, not of the first question), the stores and the secrets the chat reads."""
     registry, llms = served or served_landlords(
-        settings, read_secret, wiring.publishing_repository(settings, dynamodb)
+        settings, read_secret, wiring.publishing_if_deployed(settings, dynamodb)
     )
     store = wiring.conversation_store(settings, dynamodb)
     wiring.warm_language_model()
@@ -68,7 +68,7 @@ def landlords_from_environment(
     import boto3
 
     settings = Settings.from_env()
-    publishing = wiring.publishing_repository(settings, boto3.client("dynamodb"))
+    publishing = wiring.publishing_if_deployed(settings, boto3.client("dynamodb"))
     return served_landlords(settings, secrets, publishing)
 
 

@@ -136,7 +136,7 @@ def worker_from_environment(secrets: ReadSecret = read_secret) -> SmsWorker:
         secrets,
         dynamodb,
         loop.run_until_complete,
-        wiring.publishing_repository(settings, dynamodb),
+        wiring.publishing_if_deployed(settings, dynamodb),
     )
 
 
