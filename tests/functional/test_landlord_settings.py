@@ -1,8 +1,8 @@
-"""Given the admin, chat and SMS worker functions wired over one knowledge table (in memory),
-when an administrator saves the landlord's settings in the admin (real handler, recorded
-events), then the chat's page configuration and its widget origin check serve them once the
-check interval has passed, and the SMS worker greets with them; a return to the file serves the
-file again."""
+"""Given the admin, chat and SMS worker functions wired over one knowledge table (in memory,
+and the template's table in DynamoDB Local), when an administrator saves the landlord's
+settings in the admin (real handler, recorded events), then the chat's page configuration and
+its widget origin check serve them once the check interval has passed, and the SMS worker
+greets with them; a return to the file serves the file again."""
 
 from __future__ import annotations
 
@@ -21,12 +21,15 @@ import chat_wiring
 import sms_webhook_handler
 import sms_wiring
 import sms_worker_handler
+from pierre_local.resources import LocalResources
 from pierre_rag.auth.access import StaffRole
 from pierre_rag.landlord_overrides import CHECK_EVERY_S
 from pierre_rag.landlord_settings import LandlordSettingsEdit
 from pierre_rag.landlords import LandlordRegistry
+from pierre_rag.publishing.dynamodb import DynamoPublishing
 from pierre_rag.publishing.memory import MemoryPublishing
 from pierre_rag.publishing.models import ChangeAction
+from pierre_rag.publishing.ports import PublishingRepository
 from pierre_rag.settings import SecretReader, Settings, SmsSettings
 from tests.functional.conftest import FIXTURE_KB, LANDLORD, invoke_admin, signed_in
 from tests.helpers import load_event
@@ -44,9 +47,13 @@ class Clock:
         return self.now
 
 
-@pytest.fixture
-def publishing() -> MemoryPublishing:
-    return MemoryPublishing()
+@pytest.fixture(params=["memory", "dynamodb"])
+def publishing(request: pytest.FixtureRequest) -> PublishingRepository:
+    """The knowledge table: in memory, and the template's table in DynamoDB Local."""
+    if request.param == "memory":
+        return MemoryPublishing()
+    client = request.getfixturevalue("dynamodb")
+    return DynamoPublishing(client, LocalResources.physical_name("KnowledgeTable"))
 
 
 @pytest.fixture
@@ -56,7 +63,11 @@ def clock() -> Clock:
 
 @pytest.fixture
 def functions(
-    runtime: Any, admin_env: Any, publishing: MemoryPublishing, clock: Clock, lambda_context: Any
+    runtime: Any,
+    admin_env: Any,
+    publishing: PublishingRepository,
+    clock: Clock,
+    lambda_context: Any,
 ) -> Iterator[tuple[Any, Any]]:
     """The chat and admin handlers, built by their wiring modules over ``publishing``."""
     secrets = SecretReader()
