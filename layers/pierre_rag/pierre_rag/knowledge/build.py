@@ -137,11 +137,18 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def collect_chunks(sources: Sequence[Path], config: ChunkingConfig | None = None) -> list[ChunkRow]:
+def collect_chunks(
+    sources: Sequence[Path],
+    config: ChunkingConfig | None = None,
+    *,
+    community_only: bool = False,
+) -> list[ChunkRow]:
     cfg = config or ChunkingConfig()
     rows: list[ChunkRow] = []
-    for source, path in discover(sources):
+    for source, path in discover(sources, community_only=community_only):
         doc = load_document(path, source)
+        if community_only and doc.landlord is not None:
+            raise BuildError(f"{doc.file}: a landlord's file outside its landlord folder")
         for draft in chunk_markdown(doc.body, cfg):
             rows.append(
                 ChunkRow(
@@ -166,13 +173,16 @@ def build_datastore(
     cache: EmbeddingCache | None = None,
     config: ChunkingConfig | None = None,
     progress: ProgressFactory | None = None,
+    community_only: bool = False,
 ) -> BuildReport:
-    """Build ``out`` atomically (temp file + rename); unchanged chunks reuse cached vectors."""
+    """Build ``out`` atomically (temp file + rename); unchanged chunks reuse cached vectors.
+    ``community_only``: without the landlord folders (the layer's datastore; file ids are
+    the same as in a full build)."""
     started = time.monotonic()
     cfg = config or ChunkingConfig()
-    files = discover(sources)
+    files = discover(sources, community_only=community_only)
     digest = source_hash(files, build_salt(embedder, cfg))
-    rows = collect_chunks(sources, cfg)
+    rows = collect_chunks(sources, cfg, community_only=community_only)
     if not rows:
         raise BuildError("the knowledge folders contain no text to index")
     texts = [row.embed_text for row in rows]
