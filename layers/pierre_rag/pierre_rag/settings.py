@@ -87,6 +87,9 @@ class Settings(_FromEnvironment):
     sms_queue_url: str = Field(default="", validation_alias="SMS_QUEUE_URL")
     # empty: SMS is not deployed (the admin then shows no failed SMS)
     sms_dlq_url: str = Field(default="", validation_alias="SMS_DLQ_URL")
+    # empty: knowledge publishing is not deployed (every landlord served from the layer)
+    knowledge_bucket: str = Field(default="", validation_alias="KNOWLEDGE_BUCKET")
+    knowledge_table: str = Field(default="", validation_alias="KNOWLEDGE_TABLE")
     secrets_prefix: str = Field(default="/pierre", validation_alias="PIERRE_SECRETS_PREFIX")
     # SSMProvider's default too; 0 reads SSM on every use
     secrets_max_age_s: int = Field(default=300, ge=0, validation_alias="PIERRE_SECRETS_MAX_AGE_S")

@@ -9,14 +9,18 @@ channel gets a wiring module beside its handler, built from these.
 
 from __future__ import annotations
 
+import importlib
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Generic, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar, cast
 
 from pierre_rag.settings import Settings
 
 if TYPE_CHECKING:
     from types_boto3_dynamodb.client import DynamoDBClient
+    from types_boto3_s3.client import S3Client
 
     from pierre_rag.auth.lockout import LoginThrottle
     from pierre_rag.auth.sessions import SessionCodec
@@ -27,11 +31,18 @@ if TYPE_CHECKING:
     from pierre_rag.landlords import LandlordRegistry
     from pierre_rag.llm.landlords import LandlordLlms
     from pierre_rag.pipeline import Pipeline
+    from pierre_rag.pipeline.retrieve import Searcher
+    from pierre_rag.publishing.ports import ArtifactStore, PublishingRepository
+    from pierre_rag.publishing.serving import LandlordKnowledge
     from pierre_rag.ratelimit import RateLimiter
     from pierre_rag.sms.store import SmsStateStore
 
 T = TypeVar("T")
 ReadSecret = Callable[[str], str]
+# The knowledge table and bucket a function serves landlords' live datastores from.
+ServingStores: TypeAlias = "tuple[PublishingRepository, ArtifactStore]"
+# Where live datastores are downloaded (Lambda's /tmp, or the system's temporary folder).
+SERVED_DATASTORES = Path(tempfile.gettempdir()) / "pierre-datastores"
 
 
 class Lazy(Generic[T]):
@@ -46,6 +57,10 @@ class Lazy(Generic[T]):
     def __call__(self) -> T:
         if self._value is None:
             self._value = self._build()
+        return self._value
+
+    def peek(self) -> T | None:
+        """The value if it was built, without building it (health reads what exists)."""
         return self._value
 
     @contextmanager
@@ -92,6 +107,33 @@ def knowledge(settings: Settings, *, warm: bool = False) -> KnowledgeBase:
     return base
 
 
+def serving_stores(
+    settings: Settings, s3: Callable[[], S3Client], dynamodb: DynamoDBClient
+) -> ServingStores | None:
+    """The publishing stores that name landlords' live datastores, None when publishing is
+    not deployed (no ``KNOWLEDGE_BUCKET`` or ``KNOWLEDGE_TABLE``): no S3 client is made."""
+    if not (settings.knowledge_bucket and settings.knowledge_table):
+        return None
+    # The AWS implementations (issue #17 part 1): imported by name so that this module
+    # builds before they are merged; a plain import once they are.
+    dynamo = importlib.import_module("pierre_rag.publishing.dynamodb")
+    objects = importlib.import_module("pierre_rag.publishing.s3")
+    repository = dynamo.DynamoPublishing(dynamodb, settings.knowledge_table)
+    artifacts = objects.S3Artifacts(s3(), settings.knowledge_bucket)
+    return cast("PublishingRepository", repository), cast("ArtifactStore", artifacts)
+
+
+def landlord_knowledge(
+    base: KnowledgeBase, stores: ServingStores | None, folder: Path = SERVED_DATASTORES
+) -> LandlordKnowledge:
+    """Each landlord's live KnowledgeBase over ``base`` (the layer's): ``base`` for every
+    landlord when ``stores`` is None."""
+    from pierre_rag.publishing.serving import LandlordKnowledge
+
+    repository, artifacts = stores or (None, None)
+    return LandlordKnowledge(base, repository, artifacts, folder)
+
+
 def warm_language_model() -> None:
     """Loads the language guess's model now (cold start, ~0.08 s) rather than on the first
     question (see ``pipeline.language_model``)."""
@@ -101,12 +143,16 @@ def warm_language_model() -> None:
 
 
 def pipeline(
-    registry: LandlordRegistry, llms: LandlordLlms, base: KnowledgeBase, store: ConversationStore
+    registry: LandlordRegistry,
+    llms: LandlordLlms,
+    knowledge: Searcher | Callable[[str], Searcher],
+    store: ConversationStore,
 ) -> Pipeline:
-    """The answering pipeline, the same for every channel."""
+    """The answering pipeline, the same for every channel; ``knowledge`` is one knowledge
+    base, or each landlord's (:func:`landlord_knowledge`)."""
     from pierre_rag.pipeline import Pipeline
 
-    return Pipeline(registry, base, store, llms)
+    return Pipeline(registry, knowledge, store, llms)
 
 
 def conversation_store(settings: Settings, dynamodb: DynamoDBClient) -> ConversationStore:
