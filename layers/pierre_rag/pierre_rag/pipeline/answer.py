@@ -18,6 +18,7 @@ import logging
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from pierre_rag.channel import Channel
 from pierre_rag.conversations import Turn, WriteGuard
@@ -291,9 +292,10 @@ class Pipeline:
 
 
 def _per_landlord(knowledge: Searcher | Callable[[str], Searcher]) -> Callable[[str], Searcher]:
-    if not isinstance(knowledge, Searcher):
+    """A resolver as given; a knowledge base (anything that searches) for every landlord."""
+    if callable(knowledge) and not hasattr(knowledge, "search_many"):
         return knowledge
-    searcher = knowledge  # the same for every landlord
+    searcher = cast("Searcher", knowledge)
     return lambda landlord: searcher
 
 

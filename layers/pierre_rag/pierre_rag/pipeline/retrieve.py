@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
 from pierre_rag.conversations import Turn
 from pierre_rag.knowledge.articles import article_url, readable_by_tenants
@@ -15,7 +15,6 @@ from pierre_rag.pipeline.text import excerpt
 SOURCE_EXCERPT_CHARS = 280  # the excerpt shown under a source in the chat
 
 
-@runtime_checkable
 class Searcher(Protocol):
     """What retrieval needs of the knowledge base (``knowledge.search.KnowledgeBase``)."""
 
