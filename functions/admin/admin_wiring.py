@@ -14,11 +14,13 @@ from admin_app.services import Services
 from pierre_rag import wiring
 from pierre_rag.settings import Settings, read_secret
 from pierre_rag.sms.failed import FailedSms, delete_failed, peek_failed, requeue_failed
-from pierre_rag.wiring import Lazy, ReadSecret, ServingStores
+from pierre_rag.wiring import Lazy, ReadSecret
 
 if TYPE_CHECKING:
     from types_boto3_dynamodb.client import DynamoDBClient
     from types_boto3_sqs.client import SQSClient
+
+    from pierre_rag.publishing.serving import ServingStores
 
 
 def bootstrap_reader(read_secret: ReadSecret) -> Callable[[str], str | None]:

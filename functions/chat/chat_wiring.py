@@ -15,9 +15,9 @@ from chat_api.services import ChatServices
 from pierre_rag import wiring
 from pierre_rag.landlords import LandlordRegistry
 from pierre_rag.llm.landlords import LandlordLlms
-from pierre_rag.publishing.serving import ServingStatus
+from pierre_rag.publishing.serving import ServingStatus, ServingStores
 from pierre_rag.settings import Settings, read_secret
-from pierre_rag.wiring import Lazy, ReadSecret, ServingStores
+from pierre_rag.wiring import Lazy, ReadSecret
 
 if TYPE_CHECKING:
     from types_boto3_dynamodb.client import DynamoDBClient

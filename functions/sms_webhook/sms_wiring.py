@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from pierre_rag import wiring
 from pierre_rag.settings import Settings, SmsSettings, read_secret
-from pierre_rag.wiring import Lazy, ReadSecret, ServingStores
+from pierre_rag.wiring import Lazy, ReadSecret
 
 if TYPE_CHECKING:
     from types_boto3_dynamodb.client import DynamoDBClient
     from types_boto3_sqs.client import SQSClient
 
     from pierre_rag.landlords import LandlordRegistry
+    from pierre_rag.publishing.serving import ServingStores
     from pierre_rag.sms.intake import Intake
     from pierre_rag.sms.worker import Runner, SmsWorker
 

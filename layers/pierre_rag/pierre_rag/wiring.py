@@ -10,11 +10,9 @@ channel gets a wiring module beside its handler, built from these.
 from __future__ import annotations
 
 import importlib
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar, cast
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from pierre_rag.settings import Settings
 
@@ -33,16 +31,12 @@ if TYPE_CHECKING:
     from pierre_rag.pipeline import Pipeline
     from pierre_rag.pipeline.retrieve import Searcher
     from pierre_rag.publishing.ports import ArtifactStore, PublishingRepository
-    from pierre_rag.publishing.serving import LandlordKnowledge
+    from pierre_rag.publishing.serving import LandlordKnowledge, ServingStores
     from pierre_rag.ratelimit import RateLimiter
     from pierre_rag.sms.store import SmsStateStore
 
 T = TypeVar("T")
 ReadSecret = Callable[[str], str]
-# The knowledge table and bucket a function serves landlords' live datastores from.
-ServingStores: TypeAlias = "tuple[PublishingRepository, ArtifactStore]"
-# Where live datastores are downloaded (Lambda's /tmp, or the system's temporary folder).
-SERVED_DATASTORES = Path(tempfile.gettempdir()) / "pierre-datastores"
 
 
 class Lazy(Generic[T]):
@@ -118,20 +112,21 @@ def serving_stores(
     # builds before they are merged; a plain import once they are.
     dynamo = importlib.import_module("pierre_rag.publishing.dynamodb")
     objects = importlib.import_module("pierre_rag.publishing.s3")
+    from pierre_rag.publishing.serving import ServingStores
+
     repository = dynamo.DynamoPublishing(dynamodb, settings.knowledge_table)
     artifacts = objects.S3Artifacts(s3(), settings.knowledge_bucket)
-    return cast("PublishingRepository", repository), cast("ArtifactStore", artifacts)
+    return ServingStores(cast("PublishingRepository", repository), cast("ArtifactStore", artifacts))
 
 
-def landlord_knowledge(
-    base: KnowledgeBase, stores: ServingStores | None, folder: Path = SERVED_DATASTORES
-) -> LandlordKnowledge:
+def landlord_knowledge(base: KnowledgeBase, stores: ServingStores | None) -> LandlordKnowledge:
     """Each landlord's live KnowledgeBase over ``base`` (the layer's): ``base`` for every
     landlord when ``stores`` is None."""
-    from pierre_rag.publishing.serving import LandlordKnowledge
+    from pierre_rag.publishing.serving import SERVED_FOLDER, LandlordKnowledge
 
-    repository, artifacts = stores or (None, None)
-    return LandlordKnowledge(base, repository, artifacts, folder)
+    if stores is None:
+        return LandlordKnowledge(base, None, None, SERVED_FOLDER)
+    return LandlordKnowledge(base, stores.repository, stores.artifacts, stores.folder)
 
 
 def warm_language_model() -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -33,6 +34,8 @@ from pierre_rag.publishing.ports import ArtifactStore, PublishingRepository
 
 logger = logging.getLogger(__name__)
 
+# Where live datastores are downloaded (Lambda's /tmp, or the system's temporary folder).
+SERVED_FOLDER = Path(tempfile.gettempdir()) / "pierre-datastores"
 CHECK_EVERY_S = 30.0
 KEEP_OPEN = 2  # the live version and the one before it (a request may still use it)
 LAYER = "layer"  # the version health reports for a landlord served from the base
@@ -61,6 +64,16 @@ class ServingStatus:
     @property
     def from_layer(self) -> bool:
         return self.version == LAYER
+
+
+@dataclass(frozen=True)
+class ServingStores:
+    """Where a function finds the landlords' live datastores (the knowledge table and
+    bucket) and where it downloads them."""
+
+    repository: PublishingRepository
+    artifacts: ArtifactStore
+    folder: Path = SERVED_FOLDER
 
 
 @dataclass
@@ -261,4 +274,4 @@ class LandlordKnowledge:
                     path.unlink(missing_ok=True)
 
 
-__all__ = ["LAYER", "LandlordKnowledge", "ServingProblem", "ServingStatus"]
+__all__ = ["LAYER", "LandlordKnowledge", "ServingProblem", "ServingStatus", "ServingStores"]
