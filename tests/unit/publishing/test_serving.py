@@ -140,6 +140,18 @@ def test_a_moved_pointer_is_not_seen_before_30_s_and_is_seen_after(served, store
     assert stores.downloads == 2
 
 
+def test_a_clock_gone_back_after_a_snapshot_restore_reads_the_pointer_again(
+    served, stores, ticks, built
+):
+    publish(stores.repository, stores.artifacts, LANDLORD, V1, built[V1])
+    served.for_landlord(LANDLORD)
+    publish(stores.repository, stores.artifacts, LANDLORD, V2, built[V2])
+
+    ticks.advance(-500)  # restored on a host whose monotonic clock is behind
+
+    assert version_of(served.for_landlord(LANDLORD)) == V2
+
+
 def test_a_missing_object_serves_the_layer_with_the_problem_then_recovers(
     served, base, stores, ticks, built, caplog
 ):

@@ -157,7 +157,12 @@ class LandlordKnowledge:
             return self._landlords.setdefault(landlord, _Landlord())
 
     def _due(self, state: _Landlord) -> bool:
-        return state.checked_at is None or self.monotonic() - state.checked_at >= self.check_every_s
+        """Never checked, checked ``check_every_s`` ago, or the clock went back (a SnapStart
+        restore on another host need not continue the snapshot's monotonic clock)."""
+        if state.checked_at is None:
+            return True
+        elapsed = self.monotonic() - state.checked_at
+        return elapsed >= self.check_every_s or elapsed < 0
 
     def _refresh(self, landlord: str, state: _Landlord) -> None:
         """Follow the pointer; marked checked only once done, so that concurrent first
