@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -331,3 +332,45 @@ def test_a_served_folder_left_by_a_previous_container_is_cleaned(served, stores,
     served.for_landlord(LANDLORD)
 
     assert not stale.exists()
+
+
+def test_a_request_does_not_wait_for_another_requests_download_of_a_new_version(
+    served, stores, ticks, built
+):
+    publish(stores.repository, stores.artifacts, LANDLORD, V1, built[V1])
+    served.for_landlord(LANDLORD)
+    publish(stores.repository, stores.artifacts, LANDLORD, V2, built[V2])
+    ticks.advance(30)
+    downloading, release = threading.Event(), threading.Event()
+    download = stores.artifacts.download_datastore
+
+    def slow(key: str, file: Path) -> None:
+        downloading.set()
+        release.wait()
+        download(key, file)
+
+    stores.artifacts.download_datastore = slow
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        refreshing = pool.submit(served.for_landlord, LANDLORD)
+        try:
+            assert downloading.wait(timeout=10)
+            meanwhile = pool.submit(served.for_landlord, LANDLORD).result(timeout=10)
+        finally:
+            release.set()  # a failed test must not leave the download blocked
+
+        assert version_of(meanwhile) == V1
+        assert version_of(refreshing.result(timeout=10)) == V2
+
+
+def test_an_unexpected_failure_while_refreshing_is_logged_not_raised(
+    served, base, stores, built, monkeypatch, caplog
+):
+    publish(stores.repository, stores.artifacts, LANDLORD, V1, built[V1])
+
+    def broken(*args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(served, "_open", broken)
+
+    assert served.for_landlord(LANDLORD) is base
+    assert "could not be refreshed" in caplog.text

@@ -125,10 +125,14 @@ class LandlordKnowledge:
         if not self.deployed:
             return self.base
         state = self._state(landlord)
-        if self._due(state):
-            with state.lock:
+        # While a live version serves, a request does not wait for another's refresh (a new
+        # version may take seconds to download); before the first, it waits for it.
+        if self._due(state) and state.lock.acquire(blocking=state.live is None):
+            try:
                 if self._due(state):  # another request may have refreshed meanwhile
                     self._refresh(landlord, state)
+            finally:
+                state.lock.release()
         return state.live or self.base
 
     def browser(self, landlord: str) -> KnowledgeBrowser:
@@ -170,6 +174,8 @@ class LandlordKnowledge:
         started = self.monotonic()
         try:
             self._follow_pointer(landlord, state)
+        except Exception:  # a bug or the disk: what served the landlord still does
+            logger.exception("landlord %s: the live datastore could not be refreshed", landlord)
         finally:
             state.checked_at = started
 
