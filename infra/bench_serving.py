@@ -35,8 +35,6 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "infra"), str(REPO / "functions" / "chat")]
 
-from pierre_rag.evaluation.measures import percentile  # noqa: E402
-
 LANDLORD = "pierre-habitat.fr"
 VERSION = "0123456789abcdef"
 BUCKET = "bench-knowledge"
@@ -57,18 +55,7 @@ from pierre_rag.publishing.models import Pointer
 from pierre_rag.publishing.serving import ServingStores
 from pierre_rag.settings import Settings, read_secret
 
-
-class S3Datastores:
-    "The ArtifactStore's download, as the S3 implementation does it (temp file + rename)."
-
-    def __init__(self, s3, bucket):
-        self.s3, self.bucket = s3, bucket
-
-    def download_datastore(self, key, file):
-        file.parent.mkdir(parents=True, exist_ok=True)
-        partial = file.with_name(f".{file.name}.part")
-        self.s3.download_file(self.bucket, key, str(partial))
-        partial.replace(file)
+from bench_serving import S3Datastores
 
 
 landlord, version = os.environ["BENCH_LANDLORD"], os.environ["BENCH_VERSION"]
@@ -98,6 +85,49 @@ print(f"{(time.perf_counter() - started) * 1000:.1f}")
 """
 
 
+class S3Datastores:
+    """The ArtifactStore's download as the S3 implementation does it (temp file + rename);
+    the only part serving uses."""
+
+    def __init__(self, s3: Any, bucket: str) -> None:
+        self.s3, self.bucket = s3, bucket
+
+    def download_datastore(self, key: str, file: Path) -> None:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        partial = file.with_name(f".{file.name}.part")
+        self.s3.download_file(self.bucket, key, str(partial))
+        partial.replace(file)
+
+
+def fetch_timings(layer: Path, folder: Path, runs: int) -> list[float]:
+    """A landlord's first request in a warm process: pointer, S3 download, open (ms)."""
+    import boto3
+
+    from pierre_rag.knowledge.search import KnowledgeBase
+    from pierre_rag.publishing.memory import MemoryPublishing
+    from pierre_rag.publishing.models import Pointer, datastore_key
+    from pierre_rag.publishing.serving import LandlordKnowledge
+
+    repository = MemoryPublishing()
+    key = datastore_key(LANDLORD, VERSION)
+    repository.move_pointer(
+        Pointer(
+            landlord=LANDLORD, version=VERSION, object_key=key, published_ms=0, published_by="b"
+        ),
+        None,
+    )
+    base = KnowledgeBase.open(layer)
+    artifacts = S3Datastores(boto3.client("s3"), BUCKET)
+    timings = []
+    for run in range(runs):
+        served = LandlordKnowledge(base, repository, artifacts, folder / f"fetch-{run}")  # type: ignore[arg-type]
+        started = time.perf_counter()
+        served.for_landlord(LANDLORD)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert served.status(LANDLORD).version == VERSION, served.status(LANDLORD)
+    return timings
+
+
 def build_datastores(community: Path, folder: Path) -> tuple[Path, Path]:
     """The layer's datastore (``community`` alone) and the landlord's (``community`` + the
     landlord's folder of knowledge/), through the developer's embedding cache."""
@@ -124,7 +154,7 @@ def cold_init(
 ) -> tuple[list[float], list[float]]:
     """Cold inits with the landlord's datastore fetched, and without (publishing not
     deployed: the layer's knowledge for every landlord), interleaved."""
-    paths = [str(REPO / "functions" / "chat"), str(REPO)]
+    paths = [str(REPO / "functions" / "chat"), str(REPO), str(REPO / "infra")]
     if layer is not None:
         paths = [str(layer / "python"), *paths]
         env = {
@@ -249,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--python", default=sys.executable, help="interpreter for cold init")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    from pierre_rag.evaluation.measures import percentile
+
     with tempfile.TemporaryDirectory(prefix="bench-serving-") as tmp:
         folder = Path(tmp)
         layer, landlord = build_datastores(args.community, folder)
@@ -264,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
                 "BENCH_FOLDER": str(folder / "cold"),
             }
             cold, without = cold_init(args.cold_runs, env, args.python, args.layer)
+            fetches = fetch_timings(layer, folder, args.cold_runs)
         finally:
             server.terminate()
             server.wait(timeout=10)
@@ -279,6 +312,10 @@ def main(argv: list[str] | None = None) -> int:
         "cold_init_without_fetch_ms": {
             "median": round(statistics.median(without), 1),
             "runs": [round(c) for c in without],
+        },
+        "landlord_fetch_ms": {
+            "median": round(statistics.median(fetches), 1),
+            "runs": [round(f) for f in fetches],
         },
         "search_ms": {
             "p50": round(percentile(searches, 0.5), 1),
@@ -299,6 +336,11 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"the same without publishing (the layer's knowledge for every landlord): "
         f"median {without_ms['median']} ms {without_ms['runs']}"
+    )
+    fetch_ms = report["landlord_fetch_ms"]
+    print(
+        f"of which the landlord's first request in a warm process (pointer, S3 download, open): "
+        f"median {fetch_ms['median']} ms {fetch_ms['runs']}"
     )
     print(
         f"search over community + landlord: p50 {search_ms['p50']} ms, "
