@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from types_boto3_sqs.client import SQSClient
 
     from pierre_rag.landlords import LandlordRegistry
+    from pierre_rag.publishing.serving import ServingStores
     from pierre_rag.sms.intake import Intake
     from pierre_rag.sms.worker import Runner, SmsWorker
 
@@ -79,16 +80,19 @@ def build_worker(
     read_secret: ReadSecret,
     dynamodb: DynamoDBClient,
     run: Runner,
+    publishing: ServingStores | None = None,
 ) -> SmsWorker:
     """``run`` drives the pipeline's coroutines (one event loop per container: LLM clients
-    keep connection pools bound to their loop)."""
+    keep connection pools bound to their loop); each landlord is answered from its live
+    datastore when ``publishing`` names one (fetched on the landlord's first SMS)."""
     from pierre_rag.sms.cm_client import CmClient
     from pierre_rag.sms.quota import NumberQuota
     from pierre_rag.sms.worker import SmsWorker
 
     registry, llms = wiring.served_landlords(settings, read_secret)
     store = wiring.conversation_store(settings, dynamodb)
-    pipeline = wiring.pipeline(registry, llms, wiring.knowledge(settings), store)
+    knowledge = wiring.landlord_knowledge(wiring.knowledge(settings), publishing)
+    pipeline = wiring.pipeline(registry, llms, knowledge, store)
     cm = CmClient(
         sms.cm_api_url,
         read_secret("cm-product-token"),
@@ -125,12 +129,15 @@ def worker_from_environment(secrets: ReadSecret = read_secret) -> SmsWorker:
     import boto3
 
     loop = asyncio.new_event_loop()
+    settings = Settings.from_env()
+    dynamodb = boto3.client("dynamodb")
     return build_worker(
-        Settings.from_env(),
+        settings,
         SmsSettings.from_env(),
         secrets,
-        boto3.client("dynamodb"),
+        dynamodb,
         loop.run_until_complete,
+        wiring.serving_stores(settings, lambda: boto3.client("s3"), dynamodb),
     )
 
 

@@ -15,6 +15,7 @@ import admin_wiring
 import chat_wiring
 import sms_wiring
 from pierre_local.resources import LocalResources
+from pierre_rag import wiring
 from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.bootstrap import bootstrap_secret_name
 from pierre_rag.client_ip import ClientIpRule
@@ -95,3 +96,17 @@ def test_the_sms_functions_serve_the_given_landlords_with_the_given_secrets(
     assert worker.quota is not None
     expected = webhook.landlords.get(LANDLORD).sms.answers_per_hour
     assert worker.quota.answers_per_hour(LANDLORD) == expected
+
+
+def test_without_a_knowledge_bucket_and_table_no_s3_client_is_made_and_the_layer_serves(
+    settings: Settings, dynamodb: Any
+) -> None:
+    def s3() -> Any:
+        raise AssertionError("no S3 client without publishing")
+
+    for names in ({}, {"knowledge_bucket": "bucket"}, {"knowledge_table": "table"}):
+        assert wiring.serving_stores(settings.model_copy(update=names), s3, dynamodb) is None
+    chat = chat_wiring.build_services(settings, SECRETS.__getitem__, dynamodb)
+
+    assert chat.knowledge is not None and not chat.knowledge.deployed
+    assert chat.knowledge.for_landlord(LANDLORD) is chat.knowledge.base

@@ -194,8 +194,8 @@ def make_admin(dynamodb: Any, datastore: Path) -> Admin:
         codec=codec,
         landlords=registry(),
         bootstrap_password=BOOTSTRAP_SECRETS.get,
-        browser=lambda: browser,
-        knowledge=lambda: knowledge,
+        browser=lambda landlord: browser,
+        knowledge=lambda landlord: knowledge,
         clock=clock,
         failed_sms=lambda landlord: FAILED_SMS.get(landlord, []),
     )
