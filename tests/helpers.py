@@ -39,7 +39,7 @@ class FakeLambdaContext:
         return 30_000
 
 
-def eventually(condition: Callable[[], bool], seconds: float = 30.0) -> bool:
+def eventually(condition: Callable[[], object], seconds: float = 30.0) -> bool:
     """Whether ``condition()`` becomes true within ``seconds`` (polled): for work a stack does
     in the background (a queued build, an SMS reply), never to time anything."""
     deadline = time.monotonic() + seconds
