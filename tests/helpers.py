@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,3 +37,14 @@ class FakeLambdaContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return 30_000
+
+
+def eventually(condition: Callable[[], object], seconds: float = 30.0) -> bool:
+    """Whether ``condition()`` becomes true within ``seconds`` (polled): for work a stack does
+    in the background (a queued build, an SMS reply), never to time anything."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from admin_app.services import Services
 
 from pierre_rag import wiring
-from pierre_rag.knowledge.browse import KnowledgeBrowser
 from pierre_rag.settings import Settings, read_secret
 from pierre_rag.sms.failed import FailedSms, delete_failed, peek_failed, requeue_failed
 from pierre_rag.wiring import Lazy, ReadSecret
@@ -21,7 +20,7 @@ if TYPE_CHECKING:
     from types_boto3_dynamodb.client import DynamoDBClient
     from types_boto3_sqs.client import SQSClient
 
-    from pierre_rag.publishing.ports import PublishingRepository
+    from pierre_rag.publishing.serving import ServingStores
 
 
 def bootstrap_reader(read_secret: ReadSecret) -> Callable[[str], str | None]:
@@ -46,11 +45,12 @@ def build_services(
     read_secret: ReadSecret,
     dynamodb: DynamoDBClient,
     sqs: SQSClient,
-    publishing: PublishingRepository | None = None,
+    publishing: ServingStores | None = None,
 ) -> Services:
     """The stores, the landlords (their settings edited here served over their files when
-    ``publishing`` is deployed), the secrets, and the knowledge base and failed SMS opened
-    only when a page asks (most admin requests need neither)."""
+    ``publishing`` is deployed), the secrets, and the knowledge (each landlord's live
+    datastore when ``publishing`` names one) and failed SMS opened only when a page asks
+    (most admin requests need neither)."""
     dlq_url, queue_url = settings.sms_dlq_url, settings.sms_queue_url
     sms_state = wiring.sms_state_store(settings, dynamodb)
 
@@ -65,16 +65,18 @@ def build_services(
     def delete_failed_sms(landlord: str, message_id: str) -> bool:
         return delete_failed(sqs, dlq_url, landlord, message_id) if dlq_url else False
 
+    knowledge = Lazy(lambda: wiring.landlord_knowledge(wiring.knowledge(settings), publishing))
+    knowledge_table = publishing.repository if publishing else None
     return Services(
         users=wiring.user_store(settings, dynamodb),
         conversations=wiring.conversation_store(settings, dynamodb),
         throttle=wiring.login_throttle(settings, dynamodb),
         codec=wiring.session_codec(read_secret),
-        landlords=wiring.with_edited_settings(wiring.landlords(settings), publishing),
-        publishing=publishing,
+        landlords=wiring.with_edited_settings(wiring.landlords(settings), knowledge_table),
+        publishing=knowledge_table,
         bootstrap_password=bootstrap_reader(read_secret),
-        browser=Lazy(lambda: KnowledgeBrowser(settings.datastore_path)),
-        knowledge=Lazy(lambda: wiring.knowledge(settings)),
+        browser=lambda landlord: knowledge().browser(landlord),
+        knowledge=lambda landlord: knowledge().for_landlord(landlord),
         failed_sms=failed_sms,
         requeue_failed_sms=requeue_failed_sms,
         delete_failed_sms=delete_failed_sms,
@@ -86,8 +88,9 @@ def from_environment(secrets: ReadSecret = read_secret) -> Services:
     """As template.yaml deploys it: settings from the environment, secrets from SSM."""
     import boto3
 
-    settings, dynamodb = Settings.from_env(), boto3.client("dynamodb")
-    publishing = wiring.publishing_if_deployed(settings, dynamodb)
+    settings = Settings.from_env()
+    dynamodb = boto3.client("dynamodb")
+    publishing = wiring.serving_stores(settings, lambda: boto3.client("s3"), dynamodb)
     return build_services(settings, secrets, dynamodb, boto3.client("sqs"), publishing)
 
 

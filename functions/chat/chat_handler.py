@@ -9,12 +9,12 @@ from mangum import Mangum
 from mangum.types import LambdaContext
 
 from chat_api.app import create_app
-from chat_wiring import served_registry, services
+from chat_wiring import knowledge_statuses, served_registry, services
 from pierre_rag.observability import function_logger
 from pierre_rag.settings import Settings
 
 logger = function_logger("chat_api")
-app = create_app(services, served_registry)
+app = create_app(services, served_registry, knowledge_statuses)
 asgi = Mangum(app, lifespan="off", api_gateway_base_path="/")
 
 
@@ -25,4 +25,4 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
 
 
 if Settings.from_env().lambda_function_name:
-    services()  # Lambda init: landlords, datastore, embedding model, clients
+    services()  # Lambda init: landlords, datastores (each landlord's live one), model, clients

@@ -3,6 +3,8 @@
 ``landlords`` and ``services`` are the function's globals, built at Lambda init
 (``chat_handler``) or on first use (local stack, tests that do not override them). The
 landlords are held apart so that health reports them even when the datastore cannot open.
+Each landlord is answered from its live datastore when publishing is deployed
+(``pierre_rag.publishing.serving``), fetched at init for every served landlord.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from typing import TYPE_CHECKING
 
 from chat_api.services import ChatServices
 from pierre_rag import wiring
-from pierre_rag.knowledge.browse import KnowledgeBrowser
 from pierre_rag.landlords import LandlordRegistry
 from pierre_rag.llm.landlords import LandlordLlms
 from pierre_rag.publishing.ports import PublishingRepository
+from pierre_rag.publishing.serving import ServingStatus, ServingStores
 from pierre_rag.settings import Settings, read_secret
 from pierre_rag.wiring import Lazy, ReadSecret
 
@@ -29,24 +31,29 @@ def build_services(
     read_secret: ReadSecret,
     dynamodb: DynamoDBClient,
     served: tuple[LandlordRegistry, LandlordLlms] | None = None,
+    publishing: ServingStores | None = None,
 ) -> ChatServices:
     """The landlords and their LLMs (``served``, or built here with their edited settings),
     the knowledge base (embedding model loaded, as the language guess's: part of the cold
-    start, not of the first question), the stores and the secrets the chat reads."""
+    start, not of the first question) and each served landlord's live datastore
+    (``publishing``'s pointers), the stores and the secrets the chat reads."""
     registry, llms = served or served_landlords(
         settings, read_secret, wiring.publishing_if_deployed(settings, dynamodb)
     )
     store = wiring.conversation_store(settings, dynamodb)
     wiring.warm_language_model()
+    knowledge = wiring.landlord_knowledge(wiring.knowledge(settings, warm=True), publishing)
+    knowledge.warm(registry.ids)
     return ChatServices(
         registry=registry,
-        pipeline=wiring.pipeline(registry, llms, wiring.knowledge(settings, warm=True), store),
+        pipeline=wiring.pipeline(registry, llms, knowledge, store),
         store=store,
         limiter=wiring.rate_limiter(settings, dynamodb),
         sessions=wiring.session_codec(read_secret),
         users=wiring.user_store(settings, dynamodb),
         client_ip=wiring.client_ip_rule(read_secret),
-        articles=Lazy(lambda: KnowledgeBrowser(settings.datastore_path)),
+        articles=knowledge.browser,
+        knowledge=knowledge,
     )
 
 
@@ -77,7 +84,10 @@ def from_environment(secrets: ReadSecret = read_secret) -> ChatServices:
     landlords of ``landlords``."""
     import boto3
 
-    return build_services(Settings.from_env(), secrets, boto3.client("dynamodb"), landlords())
+    settings = Settings.from_env()
+    dynamodb = boto3.client("dynamodb")
+    publishing = wiring.serving_stores(settings, lambda: boto3.client("s3"), dynamodb)
+    return build_services(settings, secrets, dynamodb, landlords(), publishing)
 
 
 landlords: Lazy[tuple[LandlordRegistry, LandlordLlms]] = Lazy(landlords_from_environment)
@@ -88,3 +98,10 @@ def served_registry() -> LandlordRegistry:
     """The landlords health reports (their LLM clients built, the datastore not needed)."""
     registry, _ = landlords()
     return registry
+
+
+def knowledge_statuses() -> dict[str, ServingStatus]:
+    """What serves each landlord, once the services are built (at Lambda init): health
+    never builds them."""
+    built = services.peek()
+    return built.knowledge.statuses() if built and built.knowledge else {}

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from types_boto3_sqs.client import SQSClient
 
     from pierre_rag.landlords import LandlordRegistry
-    from pierre_rag.publishing.ports import PublishingRepository
+    from pierre_rag.publishing.serving import ServingStores
     from pierre_rag.sms.intake import Intake
     from pierre_rag.sms.worker import Runner, SmsWorker
 
@@ -80,19 +80,21 @@ def build_worker(
     read_secret: ReadSecret,
     dynamodb: DynamoDBClient,
     run: Runner,
-    publishing: PublishingRepository | None = None,
+    publishing: ServingStores | None = None,
 ) -> SmsWorker:
     """``run`` drives the pipeline's coroutines (one event loop per container: LLM clients
-    keep connection pools bound to their loop); each landlord's settings edited in the admin
-    are served over its file when ``publishing`` is deployed."""
+    keep connection pools bound to their loop); each landlord is answered from its live
+    datastore when ``publishing`` names one (fetched on the landlord's first SMS), with its
+    settings edited in the admin served over its file."""
     from pierre_rag.sms.cm_client import CmClient
     from pierre_rag.sms.quota import NumberQuota
     from pierre_rag.sms.worker import SmsWorker
 
     served, llms = wiring.served_landlords(settings, read_secret)
-    registry = wiring.with_edited_settings(served, publishing)
+    registry = wiring.with_edited_settings(served, publishing.repository if publishing else None)
     store = wiring.conversation_store(settings, dynamodb)
-    pipeline = wiring.pipeline(registry, llms, wiring.knowledge(settings), store)
+    knowledge = wiring.landlord_knowledge(wiring.knowledge(settings), publishing)
+    pipeline = wiring.pipeline(registry, llms, knowledge, store)
     cm = CmClient(
         sms.cm_api_url,
         read_secret("cm-product-token"),
@@ -129,14 +131,15 @@ def worker_from_environment(secrets: ReadSecret = read_secret) -> SmsWorker:
     import boto3
 
     loop = asyncio.new_event_loop()
-    settings, dynamodb = Settings.from_env(), boto3.client("dynamodb")
+    settings = Settings.from_env()
+    dynamodb = boto3.client("dynamodb")
     return build_worker(
         settings,
         SmsSettings.from_env(),
         secrets,
         dynamodb,
         loop.run_until_complete,
-        wiring.publishing_if_deployed(settings, dynamodb),
+        wiring.serving_stores(settings, lambda: boto3.client("s3"), dynamodb),
     )
 
 

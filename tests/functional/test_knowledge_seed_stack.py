@@ -1,5 +1,6 @@
 """``make dev`` starts with each landlord's knowledge/ Markdown in the knowledge bucket, recorded
-as seeded, and one build requested on the FIFO build queue (pierre-local --seed-knowledge)."""
+as seeded, and one build requested on the FIFO build queue (pierre-local --seed-knowledge),
+which the knowledge-build function publishes."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from pierre_rag.publishing.dynamodb import DynamoPublishing
-from pierre_rag.publishing.models import BuildMessage, BuildStatus, ChangeAction
+from pierre_rag.publishing.models import BuildStatus, ChangeAction
 from pierre_rag.publishing.s3 import S3Sources
-from tests.helpers import REPO_ROOT
+from tests.helpers import REPO_ROOT, eventually
 from tests.stack import RunningStack, running_stack
 
 LANDLORD = "pierre-habitat.fr"
@@ -19,10 +20,13 @@ BUCKET = "pierre-local-knowledgebucket"
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory, dynamodb_local: str) -> Iterator[RunningStack]:
+def seeded(
+    tmp_path_factory: pytest.TempPathFactory, dynamodb_local: str, fixture_datastore: Path
+) -> Iterator[RunningStack]:
     state = tmp_path_factory.mktemp("state")
-    with running_stack(state, dynamodb=dynamodb_local, seed_knowledge=True) as running:
-        yield running
+    community = {"PIERRE_DATASTORE": str(fixture_datastore)}
+    with running_stack(state, dynamodb=dynamodb_local, env=community, seed_knowledge=True) as up:
+        yield up
 
 
 def _repository_files() -> list[str]:
@@ -47,23 +51,22 @@ def test_the_landlords_files_are_its_sources_written_by_seed(seeded: RunningStac
     )
 
 
-def test_the_seed_is_recorded_and_one_build_is_queued(seeded: RunningStack) -> None:
-    # When the knowledge table and the build queue are read
+def test_the_seed_is_recorded_and_its_one_build_is_published(seeded: RunningStack) -> None:
+    # When the knowledge table is read once the build queue's request is handled
     repository = DynamoPublishing(seeded.client("dynamodb"), seeded.table("KnowledgeTable"))
-    changes = repository.changes(LANDLORD, limit=100)
-    sqs = seeded.client("sqs")
-    url = sqs.get_queue_url(QueueName="pierre-local-KnowledgeBuildQueue.fifo")["QueueUrl"]
-    received = sqs.receive_message(
-        QueueUrl=url, MaxNumberOfMessages=10, MessageSystemAttributeNames=["MessageGroupId"]
-    )
 
-    # then each file has its SEED change, one build is queued, and its request is on the queue
+    def finished() -> bool:
+        builds = repository.builds(LANDLORD)
+        return bool(builds) and builds[0].status not in (BuildStatus.QUEUED, BuildStatus.BUILDING)
+
+    assert eventually(finished, seconds=120), list(seeded.output)[-20:]
+
+    # then each file has its SEED change, and the one build the seed requested is live
+    changes = repository.changes(LANDLORD, limit=100)
     seeded_paths = sorted(c.path for c in changes if c.action is ChangeAction.SEED)
     assert seeded_paths == _repository_files()
     (build,) = repository.builds(LANDLORD)
-    assert (build.status, build.requested_by) == (BuildStatus.QUEUED, "seed")
-    (message,) = received["Messages"]
-    assert BuildMessage.model_validate_json(message["Body"]) == BuildMessage(
-        landlord=LANDLORD, build_id=build.id, actor="seed"
-    )
-    assert message["Attributes"]["MessageGroupId"] == LANDLORD
+    assert (build.status, build.requested_by) == (BuildStatus.PUBLISHED, "seed")
+    pointer = repository.pointer(LANDLORD)
+    assert pointer is not None and pointer.version == build.version
+    assert ChangeAction.PUBLISH in {c.action for c in changes}

@@ -27,9 +27,10 @@ from pierre_rag.landlord_overrides import CHECK_EVERY_S
 from pierre_rag.landlord_settings import LandlordSettingsEdit
 from pierre_rag.landlords import LandlordRegistry
 from pierre_rag.publishing.dynamodb import DynamoPublishing
-from pierre_rag.publishing.memory import MemoryPublishing
+from pierre_rag.publishing.memory import MemoryArtifacts, MemoryPublishing
 from pierre_rag.publishing.models import ChangeAction
 from pierre_rag.publishing.ports import PublishingRepository
+from pierre_rag.publishing.serving import ServingStores
 from pierre_rag.settings import SecretReader, Settings, SmsSettings
 from tests.functional.conftest import FIXTURE_KB, LANDLORD, invoke_admin, signed_in
 from tests.helpers import load_event
@@ -75,7 +76,11 @@ def functions(
     def admin_services() -> Any:
         settings = Settings.from_env()
         return admin_wiring.build_services(
-            settings, secrets, boto3.client("dynamodb"), boto3.client("sqs"), publishing
+            settings,
+            secrets,
+            boto3.client("dynamodb"),
+            boto3.client("sqs"),
+            ServingStores(publishing, MemoryArtifacts()),
         )
 
     with (
@@ -214,7 +219,7 @@ def sms_worker(dynamodb, monkeypatch, datastore, cm, publishing) -> Iterator[Any
             secrets,
             dynamodb,
             loop.run_until_complete,
-            publishing,
+            ServingStores(publishing, MemoryArtifacts()),
         )
 
     with sms_wiring.worker.override(worker):

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import time
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.fakes.cm_server import Accept, Fail, FakeCm
+from tests.helpers import eventually
 from tests.stack import RunningStack, running_stack
 from tests.unit.sms.support import LANDLORDS_DIR, build_fixture_datastore, cm_body
 
@@ -59,15 +59,6 @@ def _post(stack: RunningStack, body: dict[str, Any]) -> tuple[int, dict[str, Any
         return response.status, json.loads(response.read())
 
 
-def _wait(condition, seconds: float = 30.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def _replies(cm: FakeCm, to: str) -> set[str]:
     """Distinct answers (CM references without the part suffix) sent to a number."""
     return {s.reference.rsplit("-", 1)[0] for s in cm.sent if s.recipient == to}
@@ -94,7 +85,7 @@ def test_a_duplicate_webhook_over_http_yields_exactly_one_reply(stack, cm):
     assert _post(stack, body) == (200, {"status": "queued"})
     assert _post(stack, body) == (200, {"status": "queued"})
 
-    assert _wait(lambda: _replies(cm, "0033611111111") and _queue_drained(stack))
+    assert eventually(lambda: _replies(cm, "0033611111111") and _queue_drained(stack))
     assert len(_replies(cm, "0033611111111")) == 1
     assert set(_parts_sent(cm, "0033611111111").values()) == {1}
 
@@ -105,7 +96,7 @@ def test_a_cm_outage_then_recovery_delivers_exactly_once(stack, cm):
 
     assert _post(stack, body)[0] == 200
 
-    assert _wait(lambda: _replies(cm, "0033622222222") and _queue_drained(stack), seconds=60)
+    assert eventually(lambda: _replies(cm, "0033622222222") and _queue_drained(stack), seconds=60)
     assert len(_replies(cm, "0033622222222")) == 1
     assert set(_parts_sent(cm, "0033622222222").values()) == {1}
 
@@ -124,7 +115,7 @@ def test_a_message_cm_keeps_refusing_reaches_the_dead_letter_queue(stack, cm):
         moved.extend(sqs.receive_message(QueueUrl=dlq).get("Messages", []))
         return bool(moved)
 
-    assert _wait(in_dlq, seconds=40), "the refused message never reached the dead-letter queue"
+    assert eventually(in_dlq, seconds=40), "the refused message never reached the dead-letter queue"
     assert json.loads(moved[0]["Body"])["sender"] == "+33633333333"
     assert _replies(cm, "0033633333333") == set()
     cm.script(Accept())

@@ -22,7 +22,8 @@ from pierre_rag.auth.bootstrap import bootstrap_secret_name
 from pierre_rag.client_ip import ClientIpRule
 from pierre_rag.landlord_settings import LandlordSettingsEdit
 from pierre_rag.landlords import LandlordRegistry
-from pierre_rag.publishing.memory import MemoryPublishing
+from pierre_rag.publishing.memory import MemoryArtifacts, MemoryPublishing
+from pierre_rag.publishing.serving import ServingStores
 from pierre_rag.settings import Settings, SmsSettings
 from tests.functional.conftest import FIXTURE_KB, LANDLORD, SESSION_SECRET
 
@@ -102,6 +103,20 @@ def test_the_sms_functions_serve_the_given_landlords_with_the_given_secrets(
     assert worker.quota.answers_per_hour(LANDLORD) == expected
 
 
+def test_without_a_knowledge_bucket_and_table_no_s3_client_is_made_and_the_layer_serves(
+    settings: Settings, dynamodb: Any
+) -> None:
+    def s3() -> Any:
+        raise AssertionError("no S3 client without publishing")
+
+    for names in ({}, {"knowledge_bucket": "bucket"}, {"knowledge_table": "table"}):
+        assert wiring.serving_stores(settings.model_copy(update=names), s3, dynamodb) is None
+    chat = chat_wiring.build_services(settings, SECRETS.__getitem__, dynamodb)
+
+    assert chat.knowledge is not None and not chat.knowledge.deployed
+    assert chat.knowledge.for_landlord(LANDLORD) is chat.knowledge.base
+
+
 def test_the_chat_the_admin_and_the_sms_worker_serve_the_settings_edited_in_publishing(
     settings: Settings, dynamodb: Any
 ) -> None:
@@ -118,13 +133,14 @@ def test_the_chat_the_admin_and_the_sms_worker_serve_the_settings_edited_in_publ
         dynamodb,
         chat_wiring.served_landlords(settings, SECRETS.__getitem__, publishing),
     )
+    stores = ServingStores(publishing, MemoryArtifacts())
     admin = admin_wiring.build_services(
-        settings, SECRETS.__getitem__, dynamodb, boto3.client("sqs"), publishing
+        settings, SECRETS.__getitem__, dynamodb, boto3.client("sqs"), stores
     )
     worker_registries: list[Any] = []
     with patch.object(wiring, "pipeline", _recording(worker_registries)):
         sms_wiring.build_worker(
-            settings, SmsSettings(), SECRETS.__getitem__, dynamodb, _never_run, publishing
+            settings, SmsSettings(), SECRETS.__getitem__, dynamodb, _never_run, stores
         )
     # then each serves the edit, and the admin knows where it is stored
     for registry in (chat.registry, chat.pipeline.registry, admin.landlords, *worker_registries):

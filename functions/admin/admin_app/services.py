@@ -27,8 +27,9 @@ class Services:
     landlords: LandlordRegistry
     # landlord → its first administrator's bootstrap secret, None when it has none
     bootstrap_password: Callable[[str], str | None]
-    browser: Callable[[], KnowledgeBrowser]
-    knowledge: Callable[[], KnowledgeBase]
+    # landlord → the files and the search of the knowledge serving it (its live datastore)
+    browser: Callable[[str], KnowledgeBrowser]
+    knowledge: Callable[[str], KnowledgeBase]
     clock: Callable[[], float] = field(default=time.time)
     # landlord → its SMS in the dead-letter queue (none when SMS is not deployed)
     failed_sms: Callable[[str], list[FailedSms]] = field(default=lambda landlord: [])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -15,6 +15,7 @@ from chat_api.routes import router
 from chat_api.services import ChatServices
 from chat_api.web_security import JSON_CSP, same_origin
 from pierre_rag.landlords import LandlordRegistry
+from pierre_rag.publishing.serving import ServingStatus
 from pierre_rag.transport import HSTS, is_local_plain_http
 
 
@@ -68,12 +69,20 @@ class CorsAndSecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+def _statuses(services: ChatServices) -> Mapping[str, ServingStatus]:
+    return services.knowledge.statuses() if services.knowledge else {}
+
+
 def create_app(
-    services: Callable[[], ChatServices], landlords: Callable[[], LandlordRegistry] | None = None
+    services: Callable[[], ChatServices],
+    landlords: Callable[[], LandlordRegistry] | None = None,
+    knowledge: Callable[[], Mapping[str, ServingStatus]] | None = None,
 ) -> FastAPI:
     """The chat API over ``services`` (called per request: ``chat_wiring`` builds them once per
     container, tests pass their own). Health reports ``landlords`` (default: the services'),
-    which the deployed app gets apart so health answers even when the datastore cannot open."""
+    which the deployed app gets apart so health answers even when the datastore cannot open,
+    and what serves each landlord (``knowledge``, default: the services' unless
+    ``landlords`` is given)."""
     app = FastAPI(
         title="PIERRE chat API",
         version="1",
@@ -83,6 +92,10 @@ def create_app(
     )
     app.state.services = services
     app.state.landlords = landlords or (lambda: services().registry)
+    # landlords given apart: health must not build the services for the knowledge either
+    app.state.knowledge_statuses = knowledge or (
+        (lambda: {}) if landlords else (lambda: _statuses(services()))
+    )
     app.include_router(router)
     app.include_router(articles.router)
 

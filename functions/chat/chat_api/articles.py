@@ -52,7 +52,7 @@ def article_page(
     config = _landlord(services, landlord)
     if not is_article_path(file):
         raise HTTPException(404, UNKNOWN_ARTICLE)
-    entry = services.articles().file(config.id, TENANT_ACCESS, file)
+    entry = services.articles(config.id).file(config.id, TENANT_ACCESS, file)
     if entry is None:
         raise HTTPException(404, UNKNOWN_ARTICLE)
     article = article_of(entry)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
@@ -23,7 +23,7 @@ from chat_api.models import (
     SourceOut,
     TurnOut,
 )
-from chat_api.services import ChatServices, current_services, served_landlords
+from chat_api.services import ChatServices, current_services, knowledge_statuses, served_landlords
 from chat_api.sse import encode, frame
 from chat_api.web_security import client_ip, page_csp, same_origin
 from pierre_rag.auth.principal import staff_principal
@@ -42,6 +42,7 @@ from pierre_rag.pipeline import (
     ProtectedContextError,
     TurnRequest,
 )
+from pierre_rag.publishing.serving import ServingStatus
 from pierre_rag.ratelimit import Verdict
 
 logger = logging.getLogger(__name__)
@@ -115,10 +116,13 @@ def _check_access(
 
 
 @router.get("/health", summary="Liveness of the chat function and the landlords it serves")
-def health(landlords: Annotated[LandlordRegistry, Depends(served_landlords)]) -> dict[str, Any]:
+def health(
+    landlords: Annotated[LandlordRegistry, Depends(served_landlords)],
+    knowledge: Annotated[Mapping[str, ServingStatus], Depends(knowledge_statuses)],
+) -> dict[str, Any]:
     from pierre_rag.health import health_payload
 
-    return health_payload("chat", landlords)
+    return health_payload("chat", landlords, knowledge)
 
 
 @router.get(

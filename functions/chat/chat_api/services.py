@@ -4,7 +4,7 @@ and tests build it from fakes."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from fastapi import Request
@@ -14,6 +14,7 @@ from pierre_rag.client_ip import ClientIpRule
 from pierre_rag.knowledge.articles import ArticleShelf
 from pierre_rag.landlords import LandlordRegistry
 from pierre_rag.pipeline import Pipeline
+from pierre_rag.publishing.serving import LandlordKnowledge, ServingStatus
 from pierre_rag.ratelimit import Limit
 from pierre_rag.storage.ports import ConversationRepository, RateLimitRepository, UserRepository
 
@@ -34,7 +35,7 @@ class ChatLimits:
     )
 
 
-def _no_articles() -> ArticleShelf:
+def _no_articles(landlord: str) -> ArticleShelf:
     raise LookupError("these chat services were built without the knowledge's files")
 
 
@@ -48,8 +49,10 @@ class ChatServices:
     users: UserRepository  # read (one GetItem) only to check a staff session cookie
     limits: ChatLimits = field(default_factory=ChatLimits)
     client_ip: ClientIpRule = field(default_factory=ClientIpRule)
-    # The knowledge's files, read for the article pages (opened on the first one)
-    articles: Callable[[], ArticleShelf] = field(default=_no_articles)
+    # landlord → the files of the knowledge serving it, read for the article pages
+    articles: Callable[[str], ArticleShelf] = field(default=_no_articles)
+    # what serves each landlord (health); None: one knowledge base for all
+    knowledge: LandlordKnowledge | None = None
 
     def allowed_origins(self) -> set[str]:
         """Every origin any landlord declared for its widget (CORS preflight knows no landlord)."""
@@ -64,6 +67,12 @@ def current_services(request: Request) -> ChatServices:
     """The services the app was created with (a route's dependency)."""
     services: Callable[[], ChatServices] = request.app.state.services
     return services()
+
+
+def knowledge_statuses(request: Request) -> Mapping[str, ServingStatus]:
+    """What serves each landlord, for health (a route's dependency)."""
+    statuses: Callable[[], Mapping[str, ServingStatus]] = request.app.state.knowledge_statuses
+    return statuses()
 
 
 def served_landlords(request: Request) -> LandlordRegistry:

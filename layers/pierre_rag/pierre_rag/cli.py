@@ -63,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
         help="embedding cache file (default: %(default)s)",
     )
     build.add_argument("--no-cache", action="store_true", help="embed every chunk again")
+    build.add_argument(
+        "--community-only",
+        action="store_true",
+        help="leave out the landlord folders (the Lambda layer's datastore: landlords' "
+        "knowledge is published per landlord, docs/publishing.md)",
+    )
     build.add_argument("--quiet", action="store_true", help="no progress bar")
 
     search = commands.add_parser("search", help="hybrid search in a datastore")
@@ -183,6 +189,7 @@ def _build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             embedder_from_env(),
             cache=cache,
             progress=None if args.quiet else _progress_factory(err),
+            community_only=args.community_only,
         )
     finally:
         if cache:

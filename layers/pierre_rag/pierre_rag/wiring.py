@@ -30,9 +30,11 @@ if TYPE_CHECKING:
     from pierre_rag.landlords import LandlordRegistry
     from pierre_rag.llm.landlords import LandlordLlms
     from pierre_rag.pipeline import Pipeline
+    from pierre_rag.pipeline.retrieve import Searcher
     from pierre_rag.publishing.dynamodb import DynamoPublishing
     from pierre_rag.publishing.ports import PublishingRepository
     from pierre_rag.publishing.s3 import S3Artifacts, S3Sources
+    from pierre_rag.publishing.serving import LandlordKnowledge, ServingStores
     from pierre_rag.publishing.sqs import SqsBuildRequests
     from pierre_rag.ratelimit import RateLimiter
     from pierre_rag.sms.store import SmsStateStore
@@ -53,6 +55,10 @@ class Lazy(Generic[T]):
     def __call__(self) -> T:
         if self._value is None:
             self._value = self._build()
+        return self._value
+
+    def peek(self) -> T | None:
+        """The value if it was built, without building it (health reads what exists)."""
         return self._value
 
     @contextmanager
@@ -114,6 +120,28 @@ def knowledge(settings: Settings, *, warm: bool = False) -> KnowledgeBase:
     return base
 
 
+def serving_stores(
+    settings: Settings, s3: Callable[[], S3Client], dynamodb: DynamoDBClient
+) -> ServingStores | None:
+    """The publishing stores that name landlords' live datastores, None when publishing is
+    not deployed (no ``KNOWLEDGE_BUCKET`` or ``KNOWLEDGE_TABLE``): no S3 client is made."""
+    if not (settings.knowledge_bucket and settings.knowledge_table):
+        return None
+    from pierre_rag.publishing.serving import ServingStores
+
+    return ServingStores(publishing_repository(settings, dynamodb), artifact_store(settings, s3()))
+
+
+def landlord_knowledge(base: KnowledgeBase, stores: ServingStores | None) -> LandlordKnowledge:
+    """Each landlord's live KnowledgeBase over ``base`` (the layer's): ``base`` for every
+    landlord when ``stores`` is None."""
+    from pierre_rag.publishing.serving import SERVED_FOLDER, LandlordKnowledge
+
+    if stores is None:
+        return LandlordKnowledge(base, None, None, SERVED_FOLDER)
+    return LandlordKnowledge(base, stores.repository, stores.artifacts, stores.folder)
+
+
 def warm_language_model() -> None:
     """Loads the language guess's model now (cold start, ~0.08 s) rather than on the first
     question (see ``pipeline.language_model``)."""
@@ -123,12 +151,16 @@ def warm_language_model() -> None:
 
 
 def pipeline(
-    registry: LandlordRegistry, llms: LandlordLlms, base: KnowledgeBase, store: ConversationStore
+    registry: LandlordRegistry,
+    llms: LandlordLlms,
+    knowledge: Searcher | Callable[[str], Searcher],
+    store: ConversationStore,
 ) -> Pipeline:
-    """The answering pipeline, the same for every channel."""
+    """The answering pipeline, the same for every channel; ``knowledge`` is one knowledge
+    base, or each landlord's (:func:`landlord_knowledge`)."""
     from pierre_rag.pipeline import Pipeline
 
-    return Pipeline(registry, base, store, llms)
+    return Pipeline(registry, knowledge, store, llms)
 
 
 def conversation_store(settings: Settings, dynamodb: DynamoDBClient) -> ConversationStore:

@@ -62,7 +62,7 @@ def shelf() -> Shelf:
 
 @pytest.fixture
 def client(shelf: Shelf) -> TestClient:
-    return app_over_fixture_landlord(articles=lambda: shelf)
+    return app_over_fixture_landlord(articles=lambda landlord: shelf)
 
 
 def _article_data(html: str) -> dict[str, Any]:

@@ -286,11 +286,12 @@ def test_missing_datastore_without_cli_warns(tmp_path, monkeypatch, capsys):
     assert "NO datastore" in capsys.readouterr().out
 
 
-def test_missing_datastore_is_built_with_the_pierre_cli(tmp_path):
+def test_missing_datastore_is_built_with_the_pierre_cli_from_the_community_only(tmp_path):
     (tmp_path / "knowledge").mkdir()
     cli = write(
         tmp_path / ".venv" / "bin" / "pierre",
-        '#!/bin/sh\n[ "$1 $2 $3 $4" = "knowledge build --source knowledge" ] || exit 3\n'
+        '#!/bin/sh\n[ "$1 $2 $3 $4 $7" = "knowledge build --source knowledge --community-only" ]'
+        " || exit 3\n"
         'mkdir -p "$(dirname "$6")" && echo db > "$6"\n',
     )
     cli.chmod(cli.stat().st_mode | stat.S_IXUSR)
@@ -369,7 +370,7 @@ def fake_repo(tmp_path: Path, chat_bytes: int) -> Path:
     write(repo / "pyproject.toml", pyproject)
     write(repo / "layers" / "pierre_rag" / "pierre_rag" / "__init__.py")
     write(repo / "knowledge" / "acme-habitat.fr" / "landlord.yaml", LANDLORD_YAML)
-    write(repo / "build" / "datastore.sqlite", "sqlite")
+    write(repo / "build" / "community-datastore.sqlite", "sqlite")
     sparse(repo / "functions" / "chat" / "chat_handler.py", chat_bytes)
     return repo
 

@@ -238,3 +238,36 @@ def test_the_landlord_flag_keeps_its_old_name_as_an_alias(cli_datastore: Path, f
 
     # Then the article is found
     assert code == 0 and "staff/procedure-impayes.md" in stdout
+
+
+def test_a_community_only_build_leaves_out_the_landlord_folders_and_keeps_the_file_ids(
+    cli_datastore: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "community.sqlite"
+    code, _, stderr = _run(
+        "knowledge",
+        "build",
+        "--source",
+        str(FIXTURE_KNOWLEDGE),
+        "--out",
+        str(out),
+        "--cache",
+        str(tmp_path / "cache.sqlite"),
+        "--quiet",
+        "--community-only",
+    )
+
+    assert code == 0, stderr
+    every = _files(cli_datastore)
+    assert _files(out) == {file for file in every if file.startswith("commun/")}
+    assert any(file.startswith("pierre-habitat.fr/") for file in every)
+
+
+def _files(datastore: Path) -> set[str]:
+    from pierre_rag.knowledge.sqlite import open_readonly
+
+    db = open_readonly(datastore)
+    try:
+        return {str(file) for (file,) in db.execute("SELECT file FROM files")}
+    finally:
+        db.close()

@@ -27,7 +27,7 @@ ACCESS_LABELS = {
 
 @router.get("/admin/knowledge")
 def browse(request: Request, principal: KnowledgeReader, svc: ServicesDep) -> Response:
-    files = svc.browser().files(principal.landlord, STAFF_ACCESS)
+    files = svc.browser(principal.landlord).files(principal.landlord, STAFF_ACCESS)
     return render(request, "knowledge.html", principal, files=files, access_labels=ACCESS_LABELS)
 
 
@@ -38,7 +38,7 @@ def show_file(
     svc: ServicesDep,
     path: Annotated[str, Query(max_length=300)],
 ) -> Response:
-    entry = svc.browser().file(principal.landlord, STAFF_ACCESS, path)
+    entry = svc.browser(principal.landlord).file(principal.landlord, STAFF_ACCESS, path)
     if entry is None:
         return render(
             request, "error.html", principal, title="Fichier introuvable", status_code=404
@@ -63,7 +63,7 @@ def search(
         return render(request, "error.html", principal, title="Contexte inconnu", status_code=404)
     response = None
     if query.q.strip():
-        response = svc.knowledge().search(
+        response = svc.knowledge(principal.landlord).search(
             query.q.strip(), k=query.k, landlord=principal.landlord, access=access
         )
     return render(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pierre_rag.knowledge.datastore import Datastore
 from pierre_rag.knowledge.models import AccessLevel
 from pierre_rag.knowledge.sources import visible_scopes
 from pierre_rag.knowledge.sqlite import open_readonly
@@ -46,13 +47,24 @@ def _marks(values: Sequence[object]) -> str:
 
 
 class KnowledgeBrowser:
-    """Its own read-only (``immutable=1``) connection to the datastore file."""
+    """Its own read-only (``immutable=1``) connection to the datastore file, or an open
+    datastore's (:meth:`of`)."""
 
     def __init__(self, path: Path) -> None:
         self._db: Any = open_readonly(path)
+        self._owned = True
+
+    @classmethod
+    def of(cls, datastore: Datastore) -> KnowledgeBrowser:
+        """Browse ``datastore`` through its connection, which stays its own to close."""
+        browser = cls.__new__(cls)
+        browser._db = datastore.connection
+        browser._owned = False
+        return browser
 
     def close(self) -> None:
-        self._db.close()
+        if self._owned:
+            self._db.close()
 
     def files(
         self, landlord: str, access: Sequence[AccessLevel | str], *, file: str | None = None

@@ -195,14 +195,24 @@ def datastore_hash(
     return source_hash(files, salt)
 
 
-def collect_chunks(sources: Sequence[Path], config: ChunkingConfig | None = None) -> list[ChunkRow]:
-    return _collect(discover(sources), config or ChunkingConfig())
+def collect_chunks(
+    sources: Sequence[Path],
+    config: ChunkingConfig | None = None,
+    *,
+    community_only: bool = False,
+) -> list[ChunkRow]:
+    files = discover(sources, community_only=community_only)
+    return _collect(files, config or ChunkingConfig(), community_only=community_only)
 
 
-def _collect(files: Sequence[tuple[Path, Path]], cfg: ChunkingConfig) -> list[ChunkRow]:
+def _collect(
+    files: Sequence[tuple[Path, Path]], cfg: ChunkingConfig, *, community_only: bool = False
+) -> list[ChunkRow]:
     rows: list[ChunkRow] = []
     for source, path in files:
         doc = load_document(path, source)
+        if community_only and doc.landlord is not None:
+            raise BuildError(f"{doc.file}: a landlord's file outside its landlord folder")
         for draft in chunk_markdown(doc.body, cfg):
             rows.append(
                 ChunkRow(
@@ -228,11 +238,14 @@ def build_datastore(
     config: ChunkingConfig | None = None,
     progress: ProgressFactory | None = None,
     base: CommunityBase | None = None,
+    community_only: bool = False,
 ) -> BuildReport:
     """Build ``out`` atomically (temp file + rename); unchanged chunks reuse cached vectors.
 
     With a community ``base`` (a landlord's build), its chunks and vectors come first, copied,
     and ``sources`` may be empty: a landlord without sources of its own gets the community.
+    ``community_only``: without the landlord folders (the layer's datastore; file ids are
+    the same as in a full build).
     """
     started = time.monotonic()
     cfg = config or ChunkingConfig()
@@ -240,9 +253,9 @@ def build_datastore(
         raise EmbeddingModelMismatchError(
             f"the community datastore was built with {base.model_id}, not {embedder.model_id}"
         )
-    files = discover(sources) if sources or base is None else []
+    files = discover(sources, community_only=community_only) if sources or base is None else []
     digest = datastore_hash(files, embedder, cfg, base)
-    own = _collect(files, cfg)
+    own = _collect(files, cfg, community_only=community_only)
     copied = base.rows if base is not None else []
     if not own and not copied:
         raise BuildError("the knowledge folders contain no text to index")

@@ -81,6 +81,11 @@ class Datastore:
     def close(self) -> None:
         self._db.close()
 
+    @property
+    def connection(self) -> Any:
+        """The read-only connection (a browser of the same file shares it)."""
+        return self._db
+
     def check_model(self, model_id: str, dims: int | None) -> None:
         """Refuse vectors from another model: their distances would be meaningless.
 

@@ -123,18 +123,22 @@ def _access_folder(name: str) -> AccessLevel | None:
         return None
 
 
-def discover(sources: Sequence[Path]) -> list[tuple[Path, Path]]:
-    """``(source, file)`` pairs for every markdown file, sorted, duplicates refused."""
+def discover(sources: Sequence[Path], *, community_only: bool = False) -> list[tuple[Path, Path]]:
+    """``(source, file)`` pairs for every markdown file, sorted, duplicates refused;
+    ``community_only`` leaves out the landlord folders (what the Lambda layer ships)."""
     found: list[tuple[Path, Path]] = []
     seen: dict[str, Path] = {}
     for source in sources:
         if not source.is_dir():
             raise BuildError(f"knowledge source is not a directory: {source}")
         for path in sorted(source.rglob("*.md")):
-            if any(part.startswith(".") for part in path.relative_to(source).parts):
+            parts = path.relative_to(source).parts
+            if any(part.startswith(".") for part in parts):
                 continue
             if path.name.lower() == "readme.md":
                 continue  # documentation of the folder, not knowledge to answer from
+            if community_only and len(parts) > 1 and looks_like_landlord(parts[0]):
+                continue
             rel = path.relative_to(source).as_posix()
             if rel in seen:
                 raise BuildError(f"{rel}: present in both {seen[rel]} and {source}")

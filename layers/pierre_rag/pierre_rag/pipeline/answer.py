@@ -18,10 +18,10 @@ import logging
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from pierre_rag.channel import Channel
 from pierre_rag.conversations import Turn, WriteGuard
-from pierre_rag.knowledge.search import KnowledgeBase
 from pierre_rag.landlords import ContextConfig, LandlordConfig, LandlordRegistry
 from pierre_rag.limits import ABANDONED_AFTER_MS
 from pierre_rag.llm import LlmClient
@@ -39,7 +39,7 @@ from pierre_rag.pipeline.models import (
     Understanding,
 )
 from pierre_rag.pipeline.persist import MessageInProgressError, TurnRecorder, replay
-from pierre_rag.pipeline.retrieve import Grounding, number_sources, retrieve
+from pierre_rag.pipeline.retrieve import Grounding, Searcher, number_sources, retrieve
 from pierre_rag.pipeline.safety import safety_block
 from pierre_rag.pipeline.understanding import UnderstandingOutcome, understand
 from pierre_rag.storage.ports import ConversationRepository
@@ -100,7 +100,7 @@ class Pipeline:
     def __init__(
         self,
         registry: LandlordRegistry,
-        knowledge: KnowledgeBase,
+        knowledge: Searcher | Callable[[str], Searcher],
         store: ConversationRepository | None,
         llm_for: Callable[[LandlordConfig], LlmClient | None],
         config: PipelineConfig | None = None,
@@ -108,7 +108,9 @@ class Pipeline:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.registry = registry
-        self.knowledge = knowledge
+        # landlord → what to search: its live datastore (``publishing.serving``), or one
+        # knowledge base for every landlord
+        self.knowledge_for = _per_landlord(knowledge)
         self.store = store
         self.llm_for = llm_for
         self.config = config or PipelineConfig()
@@ -232,7 +234,7 @@ class Pipeline:
         """The sections to answer from, or the gate's reply when they cannot ground one."""
         tick = self.timer()
         found = retrieve(
-            self.knowledge,
+            self.knowledge_for(turn.landlord.id),
             understanding,
             turn.request.text,
             k=self.config.search_k,
@@ -287,6 +289,14 @@ class Pipeline:
         if turn.context.show_sources:
             result.sources = grounding.sources
             yield PipelineEvent(type="sources", sources=grounding.sources)
+
+
+def _per_landlord(knowledge: Searcher | Callable[[str], Searcher]) -> Callable[[str], Searcher]:
+    """A resolver as given; a knowledge base (anything that searches) for every landlord."""
+    if callable(knowledge) and not hasattr(knowledge, "search_many"):
+        return knowledge
+    searcher = cast("Searcher", knowledge)
+    return lambda landlord: searcher
 
 
 def emergency_block(turn: _Turn, understanding: Understanding, result: AnswerResult) -> str:
