@@ -47,7 +47,8 @@ def build_services(
     sqs: SQSClient,
     publishing: ServingStores | None = None,
 ) -> Services:
-    """The stores, the landlords, the secrets, and the knowledge (each landlord's live
+    """The stores, the landlords (their settings edited here served over their files when
+    ``publishing`` is deployed), the secrets, and the knowledge (each landlord's live
     datastore when ``publishing`` names one) and failed SMS opened only when a page asks
     (most admin requests need neither)."""
     dlq_url, queue_url = settings.sms_dlq_url, settings.sms_queue_url
@@ -65,12 +66,14 @@ def build_services(
         return delete_failed(sqs, dlq_url, landlord, message_id) if dlq_url else False
 
     knowledge = Lazy(lambda: wiring.landlord_knowledge(wiring.knowledge(settings), publishing))
+    knowledge_table = publishing.repository if publishing else None
     return Services(
         users=wiring.user_store(settings, dynamodb),
         conversations=wiring.conversation_store(settings, dynamodb),
         throttle=wiring.login_throttle(settings, dynamodb),
         codec=wiring.session_codec(read_secret),
-        landlords=wiring.landlords(settings),
+        landlords=wiring.with_edited_settings(wiring.landlords(settings), knowledge_table),
+        publishing=knowledge_table,
         bootstrap_password=bootstrap_reader(read_secret),
         browser=lambda landlord: knowledge().browser(landlord),
         knowledge=lambda landlord: knowledge().for_landlord(landlord),

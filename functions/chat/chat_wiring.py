@@ -9,12 +9,15 @@ Each landlord is answered from its live datastore when publishing is deployed
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from chat_api.services import ChatServices
 from pierre_rag import wiring
 from pierre_rag.landlords import LandlordRegistry
 from pierre_rag.llm.landlords import LandlordLlms
+from pierre_rag.publishing.ports import PublishingRepository
 from pierre_rag.publishing.serving import ServingStatus, ServingStores
 from pierre_rag.settings import Settings, read_secret
 from pierre_rag.wiring import Lazy, ReadSecret
@@ -30,11 +33,13 @@ def build_services(
     served: tuple[LandlordRegistry, LandlordLlms] | None = None,
     publishing: ServingStores | None = None,
 ) -> ChatServices:
-    """The landlords and their LLMs (``served``, or built here), the knowledge base (embedding
-    model loaded, as the language guess's: part of the cold start, not of the first
-    question) and each served landlord's live datastore (``publishing``'s pointers), the
-    stores and the secrets the chat reads."""
-    registry, llms = served or wiring.served_landlords(settings, read_secret)
+    """The landlords and their LLMs (``served``, or built here with their edited settings),
+    the knowledge base (embedding model loaded, as the language guess's: part of the cold
+    start, not of the first question) and each served landlord's live datastore
+    (``publishing``'s pointers), the stores and the secrets the chat reads."""
+    registry, llms = served or served_landlords(
+        settings, read_secret, wiring.publishing_if_deployed(settings, dynamodb)
+    )
     store = wiring.conversation_store(settings, dynamodb)
     wiring.warm_language_model()
     knowledge = wiring.landlord_knowledge(wiring.knowledge(settings, warm=True), publishing)
@@ -52,10 +57,26 @@ def build_services(
     )
 
 
+def served_landlords(
+    settings: Settings,
+    read_secret: ReadSecret,
+    publishing: PublishingRepository | None,
+    clock: Callable[[], float] = time.monotonic,
+) -> tuple[LandlordRegistry, LandlordLlms]:
+    """The landlords and their LLMs, each landlord's settings edited in the admin served over
+    its file (when ``publishing`` is deployed; re-read every 30 s of ``clock``)."""
+    registry, llms = wiring.served_landlords(settings, read_secret)
+    return wiring.with_edited_settings(registry, publishing, clock), llms
+
+
 def landlords_from_environment(
     secrets: ReadSecret = read_secret,
 ) -> tuple[LandlordRegistry, LandlordLlms]:
-    return wiring.served_landlords(Settings.from_env(), secrets)
+    import boto3
+
+    settings = Settings.from_env()
+    publishing = wiring.publishing_if_deployed(settings, boto3.client("dynamodb"))
+    return served_landlords(settings, secrets, publishing)
 
 
 def from_environment(secrets: ReadSecret = read_secret) -> ChatServices:

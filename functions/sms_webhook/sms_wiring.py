@@ -84,12 +84,14 @@ def build_worker(
 ) -> SmsWorker:
     """``run`` drives the pipeline's coroutines (one event loop per container: LLM clients
     keep connection pools bound to their loop); each landlord is answered from its live
-    datastore when ``publishing`` names one (fetched on the landlord's first SMS)."""
+    datastore when ``publishing`` names one (fetched on the landlord's first SMS), with its
+    settings edited in the admin served over its file."""
     from pierre_rag.sms.cm_client import CmClient
     from pierre_rag.sms.quota import NumberQuota
     from pierre_rag.sms.worker import SmsWorker
 
-    registry, llms = wiring.served_landlords(settings, read_secret)
+    served, llms = wiring.served_landlords(settings, read_secret)
+    registry = wiring.with_edited_settings(served, publishing.repository if publishing else None)
     store = wiring.conversation_store(settings, dynamodb)
     knowledge = wiring.landlord_knowledge(wiring.knowledge(settings), publishing)
     pipeline = wiring.pipeline(registry, llms, knowledge, store)

@@ -492,6 +492,29 @@ def test_settings_are_saved_only_from_the_revision_read(repository: PublishingRe
     assert repository.landlord_settings(OTHER_LANDLORD) is None
 
 
+def test_settings_are_removed_only_from_the_revision_read(
+    repository: PublishingRepository,
+) -> None:
+    # Given settings saved twice (revision 2)
+    repository.save_landlord_settings(LANDLORD, {"name": "Un"}, expected_revision=0)
+    repository.save_landlord_settings(LANDLORD, {"name": "Deux"}, expected_revision=1)
+
+    # when a removal names a stale revision, or none stored, then nothing changes
+    for stale in (0, 1, 3):
+        with pytest.raises(PointerMovedError):
+            repository.delete_landlord_settings(LANDLORD, stale)
+    assert repository.landlord_settings(LANDLORD) == ({"name": "Deux"}, 2)
+
+    # when it names the revision read, then they are gone, and saving starts from 0 again
+    repository.delete_landlord_settings(LANDLORD, 2)
+    assert repository.landlord_settings(LANDLORD) is None
+    repository.delete_landlord_settings(LANDLORD, 0)  # nothing stored, nothing to remove
+    with pytest.raises(PointerMovedError):
+        repository.delete_landlord_settings(LANDLORD, 2)
+    assert repository.save_landlord_settings(LANDLORD, {"name": "Trois"}, 0) == 1
+    assert repository.landlord_settings(OTHER_LANDLORD) is None
+
+
 # ---------------------------------------------------------------------- build requests
 def test_build_requests_arrive_in_order_and_a_repeated_one_once(queue: Queue) -> None:
     # Given two requests for a landlord, the first sent twice, and one for another landlord

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import boto3
 import pytest
@@ -19,6 +20,10 @@ from pierre_rag import wiring
 from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.bootstrap import bootstrap_secret_name
 from pierre_rag.client_ip import ClientIpRule
+from pierre_rag.landlord_settings import LandlordSettingsEdit
+from pierre_rag.landlords import LandlordRegistry
+from pierre_rag.publishing.memory import MemoryArtifacts, MemoryPublishing
+from pierre_rag.publishing.serving import ServingStores
 from pierre_rag.settings import Settings, SmsSettings
 from tests.functional.conftest import FIXTURE_KB, LANDLORD, SESSION_SECRET
 
@@ -110,3 +115,45 @@ def test_without_a_knowledge_bucket_and_table_no_s3_client_is_made_and_the_layer
 
     assert chat.knowledge is not None and not chat.knowledge.deployed
     assert chat.knowledge.for_landlord(LANDLORD) is chat.knowledge.base
+
+
+def test_the_chat_the_admin_and_the_sms_worker_serve_the_settings_edited_in_publishing(
+    settings: Settings, dynamodb: Any
+) -> None:
+    # given a greeting edited in the knowledge table
+    publishing = MemoryPublishing()
+    seed = LandlordRegistry.from_directory(FIXTURE_KB).from_file(LANDLORD)
+    edit = LandlordSettingsEdit.of(seed).to_stored()
+    edit["contexts"]["default"]["greeting"] = "Bienvenue (réglages modifiés)"
+    publishing.save_landlord_settings(LANDLORD, edit, 0)
+    # when each function's services are built over it
+    chat = chat_wiring.build_services(
+        settings,
+        SECRETS.__getitem__,
+        dynamodb,
+        chat_wiring.served_landlords(settings, SECRETS.__getitem__, publishing),
+    )
+    stores = ServingStores(publishing, MemoryArtifacts())
+    admin = admin_wiring.build_services(
+        settings, SECRETS.__getitem__, dynamodb, boto3.client("sqs"), stores
+    )
+    worker_registries: list[Any] = []
+    with patch.object(wiring, "pipeline", _recording(worker_registries)):
+        sms_wiring.build_worker(
+            settings, SmsSettings(), SECRETS.__getitem__, dynamodb, _never_run, stores
+        )
+    # then each serves the edit, and the admin knows where it is stored
+    for registry in (chat.registry, chat.pipeline.registry, admin.landlords, *worker_registries):
+        assert registry.get(LANDLORD).context("default").greeting == "Bienvenue (réglages modifiés)"
+    assert admin.publishing is publishing
+
+
+def _recording(registries: list[Any]) -> Any:
+    """``wiring.pipeline``, recording the registry it is given."""
+    build = wiring.pipeline
+
+    def pipeline(registry: Any, *args: Any) -> Any:
+        registries.append(registry)
+        return build(registry, *args)
+
+    return pipeline

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from admin_app.render import render
-from admin_app.routes import auth, chat, conversations, knowledge, stats, users
+from admin_app.routes import auth, chat, conversations, knowledge, settings, stats, users
 from admin_app.security import (
     CsrfError,
     ForbiddenError,
@@ -133,7 +133,7 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
     def health() -> dict[str, Any]:
         return health_payload("admin", services_factory().landlords)
 
-    for module in (auth, users, conversations, stats, knowledge, chat):
+    for module in (auth, users, conversations, stats, knowledge, chat, settings):
         app.include_router(module.router)
     app.mount("/admin/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)

@@ -13,6 +13,7 @@ from pierre_rag.client_ip import ClientIpRule
 from pierre_rag.knowledge.browse import KnowledgeBrowser
 from pierre_rag.knowledge.search import KnowledgeBase
 from pierre_rag.landlords import LandlordRegistry
+from pierre_rag.publishing.ports import PublishingRepository
 from pierre_rag.sms.failed import FailedSms
 from pierre_rag.storage.ports import ConversationRepository, UserRepository
 
@@ -37,3 +38,5 @@ class Services:
     # (landlord, message id) → True when that failed SMS was re-queued / deleted
     requeue_failed_sms: Callable[[str, str], bool] = field(default=lambda landlord, m: False)
     delete_failed_sms: Callable[[str, str], bool] = field(default=lambda landlord, m: False)
+    # the knowledge table (edited settings, history); None: publishing is not deployed
+    publishing: PublishingRepository | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -104,6 +104,12 @@ class EmergencyConfig(_Strict):
         return " ".join(value.split())
 
 
+# A context's fields the admin also edits (``pierre_rag.landlord_settings``): one definition
+# of their rules for both.
+Greeting = Annotated[str, Field(max_length=1000)]
+Examples = Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=8)]
+
+
 class ContextConfig(_Strict):
     protected: bool = False
     access: list[AccessLevel] = Field(
@@ -111,10 +117,8 @@ class ContextConfig(_Strict):
     )
     audience: str = Field(default="locataires et demandeurs de logement social", max_length=500)
     persona: str = Field(default="", max_length=4000)
-    greeting: str = Field(default="Bonjour ! Comment puis-je vous aider ?", max_length=1000)
-    examples: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
-        default_factory=list, max_length=8
-    )
+    greeting: Greeting = "Bonjour ! Comment puis-je vous aider ?"
+    examples: Examples = Field(default_factory=list)
     show_sources: bool = True
     handoff: Handoff | None = None
 
@@ -236,13 +240,25 @@ def load_landlord_file(path: Path, expected_id: str) -> LandlordConfig:
     return config
 
 
+# A landlord's file config → the config served (its settings edited in the admin applied).
+Overlay = Callable[[LandlordConfig], LandlordConfig]
+
+
 class LandlordRegistry:
-    """Every landlord, loaded once (Lambda init); lookups by id or by SMS number."""
+    """Every landlord, loaded once (Lambda init); lookups by id or by SMS number.
+
+    With an ``overlay`` (:meth:`with_overlay`), each lookup returns the landlord's file config
+    through it: the settings edited in the admin are served without a redeploy.
+    """
 
     def __init__(
-        self, landlords: list[LandlordConfig], problems: Sequence[LandlordProblem] = ()
+        self,
+        landlords: list[LandlordConfig],
+        problems: Sequence[LandlordProblem] = (),
+        overlay: Overlay | None = None,
     ) -> None:
         self.problems = list(problems)
+        self._overlay = overlay
         self._invalid = {p.landlord: p for p in self.problems if p.disables_landlord}
         self._by_id: dict[str, LandlordConfig] = {}
         self._by_number: dict[str, LandlordConfig] = {}
@@ -278,7 +294,12 @@ class LandlordRegistry:
             logger.error("landlord configuration problem: %s", problem)
         disabled = {p.landlord for p in problems if p.disables_landlord}
         kept = [landlord for landlord in self._by_id.values() if landlord.id not in disabled]
-        return LandlordRegistry(kept, [*self.problems, *problems])
+        return LandlordRegistry(kept, [*self.problems, *problems], self._overlay)
+
+    def with_overlay(self, overlay: Overlay) -> LandlordRegistry:
+        """The same landlords, each looked up through ``overlay``
+        (:class:`pierre_rag.landlord_overrides.LandlordOverrides`)."""
+        return LandlordRegistry(list(self._by_id.values()), self.problems, overlay)
 
     @property
     def ids(self) -> list[str]:
@@ -290,6 +311,12 @@ class LandlordRegistry:
         return sorted(set(self._invalid) - set(self._by_id))
 
     def get(self, landlord_id: str) -> LandlordConfig:
+        """The landlord served: its file's config, through the overlay when there is one."""
+        landlord = self.from_file(landlord_id)
+        return self._overlay(landlord) if self._overlay else landlord
+
+    def from_file(self, landlord_id: str) -> LandlordConfig:
+        """The landlord's config as its file gives it (the seed the admin's edits apply to)."""
         landlord = self._by_id.get(landlord_id)
         if landlord is None:
             if landlord_id in self._invalid:
@@ -301,6 +328,7 @@ class LandlordRegistry:
 
     def by_sms_number(self, number: str) -> LandlordConfig | None:
         try:
-            return self._by_number.get(normalise_phone(number))
+            landlord = self._by_number.get(normalise_phone(number))
         except InvalidPhoneNumberError:
             return None
+        return self._overlay(landlord) if landlord and self._overlay else landlord

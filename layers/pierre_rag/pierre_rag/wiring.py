@@ -9,6 +9,7 @@ channel gets a wiring module beside its handler, built from these.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from pierre_rag.pipeline import Pipeline
     from pierre_rag.pipeline.retrieve import Searcher
     from pierre_rag.publishing.dynamodb import DynamoPublishing
+    from pierre_rag.publishing.ports import PublishingRepository
     from pierre_rag.publishing.s3 import S3Artifacts, S3Sources
     from pierre_rag.publishing.serving import LandlordKnowledge, ServingStores
     from pierre_rag.publishing.sqs import SqsBuildRequests
@@ -75,6 +77,21 @@ def landlords(settings: Settings) -> LandlordRegistry:
     from pierre_rag.landlords import LandlordRegistry
 
     return LandlordRegistry.from_directory(settings.landlords_dir)
+
+
+def with_edited_settings(
+    registry: LandlordRegistry,
+    publishing: PublishingRepository | None,
+    clock: Callable[[], float] = time.monotonic,
+) -> LandlordRegistry:
+    """``registry`` serving each landlord's settings edited in the admin over its file (re-read
+    at most every 30 s of ``clock``, ``pierre_rag.landlord_overrides``); unchanged when
+    publishing is not deployed (``publishing`` None)."""
+    if publishing is None:
+        return registry
+    from pierre_rag.landlord_overrides import LandlordOverrides
+
+    return registry.with_overlay(LandlordOverrides(publishing, clock=clock).effective)
 
 
 def served_landlords(
@@ -195,6 +212,12 @@ def publishing_repository(settings: Settings, dynamodb: DynamoDBClient) -> Dynam
     from pierre_rag.publishing.dynamodb import DynamoPublishing
 
     return DynamoPublishing(dynamodb, settings.knowledge_table)
+
+
+def publishing_if_deployed(settings: Settings, dynamodb: DynamoDBClient) -> DynamoPublishing | None:
+    """The knowledge table when it is deployed (``KNOWLEDGE_TABLE`` set), None otherwise: what
+    the chat, the SMS worker and the admin read the landlords' edited settings from."""
+    return publishing_repository(settings, dynamodb) if settings.knowledge_table else None
 
 
 def build_requests(settings: Settings, sqs: SQSClient) -> SqsBuildRequests:

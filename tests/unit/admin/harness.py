@@ -24,6 +24,7 @@ from pierre_rag.knowledge.datastore import Datastore
 from pierre_rag.knowledge.models import AccessLevel
 from pierre_rag.knowledge.search import KnowledgeBase
 from pierre_rag.landlords import ContextConfig, LandlordConfig, LandlordRegistry, load_landlord_file
+from pierre_rag.publishing.memory import MemoryPublishing
 from pierre_rag.sms.failed import FailedSms
 from pierre_rag.storage.ports import ConversationRepository, UserRepository
 from tests.helpers import REPO_ROOT
@@ -198,6 +199,7 @@ def make_admin(dynamodb: Any, datastore: Path) -> Admin:
         knowledge=lambda landlord: knowledge,
         clock=clock,
         failed_sms=lambda landlord: FAILED_SMS.get(landlord, []),
+        publishing=MemoryPublishing(),
     )
     client = TestClient(create_app(lambda: services), base_url="https://admin.example.org")
     return Admin(client, services, clock)

@@ -116,6 +116,16 @@ ROUTES = [
         (A,),
         (("message_id", "m1"),),
     ),
+    R("GET", "/admin/settings", "/admin/settings", (A,)),
+    R(
+        "POST",
+        "/admin/settings",
+        "/admin/settings",
+        (A,),
+        (("revision", "0"), ("primary_color", "#123456")),
+    ),
+    R("GET", "/admin/settings/reset", "/admin/settings/reset", (A,)),
+    R("POST", "/admin/settings/reset", "/admin/settings/reset", (A,), (("revision", "0"),)),
     R("GET", "/admin/password", "/admin/password", (A, K, C)),
     R(
         "POST",

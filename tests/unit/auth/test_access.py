@@ -27,6 +27,7 @@ EXPECTED = {
     Capability.BROWSE_KNOWLEDGE: {A, K},
     Capability.USE_PROTECTED_CHAT: {A, C},
     Capability.MANAGE_FAILED_SMS: {A},
+    Capability.EDIT_SETTINGS: {A},
 }
 
 

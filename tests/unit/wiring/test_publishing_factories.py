@@ -48,3 +48,19 @@ def test_the_factories_write_where_the_settings_say(dynamodb: Any) -> None:
     assert not wiring.artifact_store(settings, s3).has_datastore(
         f"datastores/{LANDLORD}/0123456789abcdef.sqlite"
     )
+
+
+def test_edited_settings_are_read_from_the_knowledge_table_only_when_it_is_deployed(
+    dynamodb: Any,
+) -> None:
+    # Given settings naming the knowledge table, and settings naming none (not deployed)
+    table = LocalResources(read_stack(REPO_ROOT / "template.yaml")).table_name("KnowledgeTable")
+    deployed = Settings.from_env({"KNOWLEDGE_TABLE": table})
+
+    # when the functions ask where edited settings are read from
+    found = wiring.publishing_if_deployed(deployed, dynamodb)
+    missing = wiring.publishing_if_deployed(Settings.from_env({}), dynamodb)
+
+    # then the deployed table answers, and without one the landlord files alone are served
+    assert found is not None and found.landlord_settings(LANDLORD) is None
+    assert missing is None

@@ -34,6 +34,7 @@ class Capability(StrEnum):
     BROWSE_KNOWLEDGE = "browse-knowledge"  # staff knowledge included, search playground
     USE_PROTECTED_CHAT = "use-protected-chat"  # the landlord's staff-only chat contexts
     MANAGE_FAILED_SMS = "manage-failed-sms"  # the dead-letter queue: re-drive or delete
+    EDIT_SETTINGS = "edit-settings"  # greeting, examples, contact, colours, widget origins
 
 
 _ADMINISTRATOR = frozenset(Capability)

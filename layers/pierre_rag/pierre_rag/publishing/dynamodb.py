@@ -225,5 +225,22 @@ class DynamoPublishing:
             raise PointerMovedError(landlord)
         return revision
 
+    def delete_landlord_settings(self, landlord: str, expected_revision: int) -> None:
+        if expected_revision == 0:  # nothing was stored when the caller read
+            if self._get(landlord, SETTINGS) is not None:
+                raise PointerMovedError(landlord)
+            return
+        try:
+            self._client.delete_item(
+                TableName=self._table,
+                Key=_key(landlord, SETTINGS),
+                ConditionExpression="revision = :expected",
+                ExpressionAttributeValues=to_item({":expected": expected_revision}),
+            )
+        except ClientError as error:
+            if _conflict(error):
+                raise PointerMovedError(landlord) from error
+            raise
+
 
 __all__ = ["DynamoPublishing"]

@@ -215,6 +215,12 @@ class MemoryPublishing:
             self._settings[landlord] = (copy.deepcopy(settings), revision + 1)
             return revision + 1
 
+    def delete_landlord_settings(self, landlord: str, expected_revision: int) -> None:
+        with self._lock:
+            if self._settings.get(landlord, ({}, 0))[1] != expected_revision:
+                raise PointerMovedError(landlord)
+            self._settings.pop(landlord, None)
+
 
 class MemoryBuildRequests:
     """:class:`~pierre_rag.publishing.ports.BuildRequests` that records requests in order

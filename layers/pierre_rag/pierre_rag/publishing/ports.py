@@ -121,6 +121,12 @@ class PublishingRepository(Protocol):
         the new revision. :class:`PointerMovedError` when someone saved meanwhile."""
         ...
 
+    def delete_landlord_settings(self, landlord: str, expected_revision: int) -> None:
+        """Remove the edited settings (the landlord file holds again) if the stored revision
+        is ``expected_revision``; :class:`PointerMovedError` when someone saved meanwhile.
+        Nothing stored and ``expected_revision`` 0: nothing to do."""
+        ...
+
 
 class BuildRequests(Protocol):
     """Asks the knowledge-build function for a build (SQS FIFO, one group per landlord)."""
