@@ -23,7 +23,7 @@ NOT_DEPLOYED = "publication non déployée"
 BuildAction = Callable[[str, str, str], str | None]
 
 
-def _not_deployed(landlord: str, build_id: str, actor: str) -> str | None:
+def build_not_deployed(landlord: str, build_id: str, actor: str) -> str | None:
     return NOT_DEPLOYED
 
 
@@ -52,8 +52,8 @@ class Services:
     build_requests: BuildRequests | None = None
     # an administrator publishes a build its control questions held, or rolls back to a kept
     # one; the knowledge builder does it (``admin_wiring``), the admin never builds
-    confirm_build: BuildAction = field(default=_not_deployed)
-    rollback_build: BuildAction = field(default=_not_deployed)
+    confirm_build: BuildAction = field(default=build_not_deployed)
+    rollback_build: BuildAction = field(default=build_not_deployed)
 
     def authoring(self) -> Authoring | None:
         """The publishing actions over this landlord's stores, None when not deployed."""
