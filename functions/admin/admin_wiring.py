@@ -71,6 +71,13 @@ def build_services(
         requeue_failed_sms=requeue_failed_sms,
         delete_failed_sms=delete_failed_sms,
         client_ip=wiring.client_ip_rule(read_secret),
+        # TODO(#17, lead): knowledge publishing is not wired yet: its S3/DynamoDB/SQS stores
+        # were not on main when the authoring pages were written. When KNOWLEDGE_BUCKET,
+        # KNOWLEDGE_TABLE and KNOWLEDGE_BUILD_QUEUE_URL are set, pass sources=,
+        # publishing= and build_requests= from factories in pierre_rag.wiring, and
+        # confirm_build= / rollback_build= calling the LandlordBuilder's confirm / rollback
+        # (its refusal as the returned French message, None when done). Until then the
+        # knowledge pages say "publication non déployée".
     )
 
 
