@@ -56,7 +56,7 @@ class Services:
     rollback_build: BuildAction = field(default=build_not_deployed)
 
     def authoring(self) -> Authoring | None:
-        """The publishing actions over this landlord's stores, None when not deployed."""
+        """The authoring actions over the publishing stores, None when not deployed."""
         if self.sources is None or self.publishing is None or self.build_requests is None:
             return None
         return Authoring(self.sources, self.publishing, self.build_requests, self.clock)
