@@ -54,7 +54,12 @@ DEFAULT_ARCH = "arm64"  # Graviton: ~20 % cheaper per GB-second on Lambda
 LAMBDA_GLIBC_MINOR = 34
 OLDEST_GLIBC_MINOR = 17
 PROVIDED_BY_RUNTIME = frozenset({"boto3", "botocore", "s3transfer", "jmespath"})
-FUNCTION_DIRS = ("functions/chat", "functions/admin", "functions/sms_webhook")
+FUNCTION_DIRS = (
+    "functions/chat",
+    "functions/admin",
+    "functions/sms_webhook",
+    "functions/knowledge_build",
+)
 MB = 1024 * 1024
 HARD_LIMIT_BYTES = 250 * MB  # Lambda: "Unzipped size must be smaller than 262144000 bytes"
 AIM_BYTES = 150 * MB  # the project's aim, for a faster cold start (README, "The Lambda layer")

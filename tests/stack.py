@@ -82,13 +82,20 @@ def _drain(stream: Any, lines: deque[str]) -> None:
 
 @contextmanager
 def running_stack(
-    state_dir: Path, *extra: str, dynamodb: str, env: dict[str, str] | None = None
+    state_dir: Path,
+    *extra: str,
+    dynamodb: str,
+    env: dict[str, str] | None = None,
+    seed_knowledge: bool = False,
 ) -> Iterator[RunningStack]:
-    """``dynamodb``: the test run's DynamoDB Local, where this stack gets tables of its own."""
+    """``dynamodb``: the test run's DynamoDB Local, where this stack gets tables of its own;
+    ``seed_knowledge``: start with the landlords' sources in the knowledge bucket, as
+    ``make dev`` does."""
     port, moto_port = free_port(), free_port()
     prefix = f"pierre-{secrets.token_hex(4)}"
     tables = ("--dynamodb-endpoint", dynamodb, "--table-prefix", prefix)
-    process = launch(port, moto_port, state_dir, *tables, *extra, env=env)
+    seeding = "--seed-knowledge" if seed_knowledge else "--no-seed-knowledge"
+    process = launch(port, moto_port, state_dir, *tables, seeding, *extra, env=env)
     assert process.stdout is not None
     banner = process.stdout.readline()
     if "local stack on" not in banner:

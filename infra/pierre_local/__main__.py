@@ -54,6 +54,13 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         default=StackOptions.state_dir,
         help="where local secrets are kept (default .local/)",
     )
+    parser.add_argument(
+        "--seed-knowledge",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="copy knowledge/<landlord>/ into the empty knowledge bucket and request a build "
+        "(default: yes)",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="log every request")
     return parser.parse_args(argv)
 
@@ -85,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         visibility_timeout_s=args.visibility_timeout,
         state_dir=args.state_dir,
         parameter_overrides=overrides,
+        seed_knowledge=args.seed_knowledge,
     )
     stack = LocalStack(options)
     try:

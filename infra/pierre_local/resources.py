@@ -45,6 +45,15 @@ class LocalResources:
     def table_name(self, logical_id: str) -> str:
         return f"{self.table_prefix}-{logical_id}"
 
+    def queue_name(self, logical_id: str) -> str:
+        """The queue's name; a FIFO queue's ends with ``.fifo``, as SQS requires (and as
+        CloudFormation names one it generates)."""
+        fifo = self.stack.queues[logical_id].fifo
+        return self.physical_name(logical_id) + (".fifo" if fifo else "")
+
+    def bucket_name(self, logical_id: str) -> str:
+        return self.physical_name(logical_id).lower()
+
     def resolve(self, value: Any) -> str:
         """Resolve a template value (scalar, Ref, GetAtt, Sub) to the string Lambda would see."""
         if isinstance(value, bool):
@@ -77,14 +86,16 @@ class LocalResources:
         if name in self.queue_urls:
             return self.queue_urls[name]
         if name in self.stack.buckets:
-            return self.physical_name(name).lower()
+            return self.bucket_name(name)
         raise TemplateError(f"!Ref {name}: not a parameter, table, queue or bucket")
 
     def _get_att(self, name: str, attribute: str) -> str:
         if name in self.queue_arns and attribute == "Arn":
             return self.queue_arns[name]
         if name in self.queue_urls and attribute == "QueueName":
-            return self.physical_name(name)
+            return self.queue_name(name)
+        if name in self.stack.buckets and attribute == "Arn":
+            return f"arn:aws:s3:::{self.bucket_name(name)}"
         raise TemplateError(f"!GetAtt {name}.{attribute} is not supported locally")
 
     def _sub(self, text: str) -> str:
@@ -131,6 +142,10 @@ def create_queues(resources: LocalResources, sqs: Any, visibility_timeout_s: int
         for logical_id, queue in list(pending.items()):
             redrive = queue.properties.get("RedrivePolicy")
             attributes: dict[str, str] = {"VisibilityTimeout": str(visibility_timeout_s)}
+            if queue.fifo:
+                attributes["FifoQueue"] = "true"
+                deduplication = queue.properties.get("ContentBasedDeduplication") is True
+                attributes["ContentBasedDeduplication"] = str(deduplication).lower()
             if redrive:
                 target = redrive["deadLetterTargetArn"]["Fn::GetAtt"][0]
                 if target not in resources.queue_arns:
@@ -142,7 +157,7 @@ def create_queues(resources: LocalResources, sqs: Any, visibility_timeout_s: int
                     }
                 )
             url = sqs.create_queue(
-                QueueName=resources.physical_name(logical_id), Attributes=attributes
+                QueueName=resources.queue_name(logical_id), Attributes=attributes
             )["QueueUrl"]
             arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
             resources.queue_urls[logical_id] = url
@@ -154,11 +169,12 @@ def create_queues(resources: LocalResources, sqs: Any, visibility_timeout_s: int
 
 
 def create_buckets(resources: LocalResources, s3: Any) -> None:
-    for logical_id in resources.stack.buckets:
-        s3.create_bucket(
-            Bucket=resources.physical_name(logical_id).lower(),
-            CreateBucketConfiguration={"LocationConstraint": REGION},
-        )
+    """Create the buckets, with versioning where the template enables it."""
+    for logical_id, bucket in resources.stack.buckets.items():
+        name = resources.bucket_name(logical_id)
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+        if bucket.versioned:
+            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
 
 
 def load_local_secrets(path: Path, landlords: Collection[str] = ()) -> dict[str, str]:

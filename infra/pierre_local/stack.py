@@ -68,6 +68,9 @@ class StackOptions:
     static_dir: Path = REPO_ROOT / "web"
     state_dir: Path = REPO_ROOT / ".local"
     visibility_timeout_s: int = 10
+    # copy knowledge/<landlord>/ into the empty knowledge bucket and request a build: what
+    # `make dev` does; a test's stack starts without it unless the test asks
+    seed_knowledge: bool = False
     parameter_overrides: dict[str, str] = field(default_factory=dict)
 
 
@@ -116,6 +119,11 @@ class LocalStack:
         prefix = stack.parameters.get("SecretsPrefix", "/pierre")
         put_secrets(session.client("ssm"), prefix, self.secrets)
         logger.info("created tables %s", ", ".join(tables))
+        if options.seed_knowledge:
+            from pierre_local.knowledge_seed import seed_knowledge
+            from pierre_rag.settings import Settings
+
+            seed_knowledge(session, self.landlords, Settings.from_env())
         self.functions = {name: LocalFunction(spec) for name, spec in stack.functions.items()}
         for spec in stack.functions.values():
             for queue in spec.sqs_queues:
@@ -124,6 +132,7 @@ class LocalStack:
                     self.resources.queue_urls[queue],
                     self.resources.queue_arns[queue],
                     self.functions[spec.logical_id],
+                    batch_size=spec.sqs_batch_sizes.get(queue, 10),
                 )
                 poller.start()
                 self.pollers.append(poller)

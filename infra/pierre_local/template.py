@@ -1,6 +1,7 @@
 """Read ``template.yaml`` so that the local stack and the cloud share one source of truth.
 
-Only what the local stack needs is extracted: DynamoDB tables, SQS queues, S3 buckets,
+Only what the local stack needs is extracted: DynamoDB tables, SQS queues (FIFO or not), S3
+buckets (versioned or not),
 functions (handler, code folder, environment, HTTP routes, SQS triggers) and parameters.
 """
 
@@ -99,6 +100,9 @@ class FunctionSpec:
     environment: dict[str, Any]
     http_routes: tuple[HttpRoute, ...] = ()
     sqs_queues: tuple[str, ...] = ()  # logical ids of queues that trigger this function
+    # records per invocation, per queue: the event's BatchSize (AWS's default 10; a receive
+    # gets at most 10, so larger sizes are served 10 at a time)
+    sqs_batch_sizes: dict[str, int] = field(default_factory=dict)
     timeout_s: int = 3
     memory_mb: int = 128
 
@@ -114,6 +118,21 @@ class QueueSpec:
     logical_id: str
     properties: dict[str, Any]
 
+    @property
+    def fifo(self) -> bool:
+        return self.properties.get("FifoQueue") is True
+
+
+@dataclass(frozen=True)
+class BucketSpec:
+    logical_id: str
+    properties: dict[str, Any]
+
+    @property
+    def versioned(self) -> bool:
+        versioning = self.properties.get("VersioningConfiguration") or {}
+        return versioning.get("Status") == "Enabled"
+
 
 @dataclass
 class StackSpec:
@@ -122,7 +141,7 @@ class StackSpec:
     functions: dict[str, FunctionSpec] = field(default_factory=dict)
     tables: dict[str, TableSpec] = field(default_factory=dict)
     queues: dict[str, QueueSpec] = field(default_factory=dict)
-    buckets: list[str] = field(default_factory=list)
+    buckets: dict[str, BucketSpec] = field(default_factory=dict)
 
     def routes(self) -> list[HttpRoute]:
         every = [route for spec in self.functions.values() for route in spec.http_routes]
@@ -155,6 +174,7 @@ def _function(
     environment.update(props.get("Environment", {}).get("Variables", {}))
     routes: list[HttpRoute] = []
     queues: list[str] = []
+    batch_sizes: dict[str, int] = {}
     for event in (props.get("Events") or {}).values():
         if event.get("Type") == "HttpApi":
             event_props = event.get("Properties", {})
@@ -167,6 +187,8 @@ def _function(
             )
         elif event.get("Type") == "SQS":
             queues.append(_sqs_trigger(event))
+            batch_size = int(event.get("Properties", {}).get("BatchSize", 10))
+            batch_sizes[queues[-1]] = min(batch_size, 10)
     return FunctionSpec(
         logical_id=name,
         code_dir=root / str(props.get("CodeUri", "")),
@@ -175,6 +197,7 @@ def _function(
         environment=environment,
         http_routes=tuple(routes),
         sqs_queues=tuple(queues),
+        sqs_batch_sizes=batch_sizes,
         timeout_s=int(props.get("Timeout", globals_.get("Timeout", 3))),
         memory_mb=int(props.get("MemorySize", globals_.get("MemorySize", 128))),
     )
@@ -194,5 +217,6 @@ def read_stack(template_path: Path) -> StackSpec:
         stack.tables[name] = TableSpec(name, props)
     for name, props in _of_type(resources, "AWS::SQS::Queue").items():
         stack.queues[name] = QueueSpec(name, props)
-    stack.buckets = list(_of_type(resources, "AWS::S3::Bucket"))
+    for name, props in _of_type(resources, "AWS::S3::Bucket").items():
+        stack.buckets[name] = BucketSpec(name, props)
     return stack

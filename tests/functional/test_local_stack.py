@@ -113,3 +113,13 @@ def test_a_busy_port_is_a_clear_error(stack):
 
     assert second.returncode == 1
     assert f"port {port}" in stderr and "already in use" in stderr
+
+
+def test_a_test_stack_has_a_versioned_knowledge_bucket_left_empty(stack):
+    # Given a stack started the way tests start it (no seeding unless asked)
+    s3 = stack.client("s3")
+    bucket = "pierre-local-knowledgebucket"
+
+    # then its knowledge bucket is versioned as the template says, and holds nothing
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0

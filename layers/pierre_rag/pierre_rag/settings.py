@@ -87,11 +87,22 @@ class Settings(_FromEnvironment):
     sms_queue_url: str = Field(default="", validation_alias="SMS_QUEUE_URL")
     # empty: SMS is not deployed (the admin then shows no failed SMS)
     sms_dlq_url: str = Field(default="", validation_alias="SMS_DLQ_URL")
+    # Knowledge publishing (#17); empty: not deployed, the layer's datastore serves everyone
+    knowledge_bucket: str = Field(default="", validation_alias="KNOWLEDGE_BUCKET")
+    knowledge_table: str = Field(default="", validation_alias="KNOWLEDGE_TABLE")
+    knowledge_build_queue_url: str = Field(default="", validation_alias="KNOWLEDGE_BUILD_QUEUE_URL")
     secrets_prefix: str = Field(default="/pierre", validation_alias="PIERRE_SECRETS_PREFIX")
     # SSMProvider's default too; 0 reads SSM on every use
     secrets_max_age_s: int = Field(default=300, ge=0, validation_alias="PIERRE_SECRETS_MAX_AGE_S")
     # set by Lambda itself: empty when running locally or in tests
     lambda_function_name: str = Field(default="", validation_alias="AWS_LAMBDA_FUNCTION_NAME")
+
+    @property
+    def publishing_deployed(self) -> bool:
+        """The knowledge bucket, table and build queue are all set (template.yaml, local stack)."""
+        return bool(
+            self.knowledge_bucket and self.knowledge_table and self.knowledge_build_queue_url
+        )
 
 
 CM_API_URL = "https://gw.cmtelecom.com/v1.0/message"

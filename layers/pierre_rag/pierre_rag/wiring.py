@@ -17,6 +17,8 @@ from pierre_rag.settings import Settings
 
 if TYPE_CHECKING:
     from types_boto3_dynamodb.client import DynamoDBClient
+    from types_boto3_s3.client import S3Client
+    from types_boto3_sqs.client import SQSClient
 
     from pierre_rag.auth.lockout import LoginThrottle
     from pierre_rag.auth.sessions import SessionCodec
@@ -27,6 +29,9 @@ if TYPE_CHECKING:
     from pierre_rag.landlords import LandlordRegistry
     from pierre_rag.llm.landlords import LandlordLlms
     from pierre_rag.pipeline import Pipeline
+    from pierre_rag.publishing.dynamodb import DynamoPublishing
+    from pierre_rag.publishing.s3 import S3Artifacts, S3Sources
+    from pierre_rag.publishing.sqs import SqsBuildRequests
     from pierre_rag.ratelimit import RateLimiter
     from pierre_rag.sms.store import SmsStateStore
 
@@ -137,6 +142,34 @@ def sms_state_store(settings: Settings, dynamodb: DynamoDBClient) -> SmsStateSto
     from pierre_rag.sms.store import SmsStateStore
 
     return SmsStateStore(dynamodb, settings.idempotency_table, settings.conversations_table)
+
+
+def source_store(settings: Settings, s3: S3Client) -> S3Sources:
+    """A landlord's Markdown sources, versioned, in the knowledge bucket."""
+    from pierre_rag.publishing.s3 import S3Sources
+
+    return S3Sources(s3, settings.knowledge_bucket)
+
+
+def artifact_store(settings: Settings, s3: S3Client) -> S3Artifacts:
+    """Built datastores and embedding caches, in the knowledge bucket."""
+    from pierre_rag.publishing.s3 import S3Artifacts
+
+    return S3Artifacts(s3, settings.knowledge_bucket)
+
+
+def publishing_repository(settings: Settings, dynamodb: DynamoDBClient) -> DynamoPublishing:
+    """Pointers, history, control questions, builds and edited settings (knowledge table)."""
+    from pierre_rag.publishing.dynamodb import DynamoPublishing
+
+    return DynamoPublishing(dynamodb, settings.knowledge_table)
+
+
+def build_requests(settings: Settings, sqs: SQSClient) -> SqsBuildRequests:
+    """Sends build requests to the knowledge-build function's FIFO queue."""
+    from pierre_rag.publishing.sqs import SqsBuildRequests
+
+    return SqsBuildRequests(sqs, settings.knowledge_build_queue_url)
 
 
 def session_codec(read_secret: ReadSecret) -> SessionCodec:

@@ -241,6 +241,7 @@ def test_measure_budget_counts_each_function_with_all_layers(tmp_path):
         "functions/chat": MB,
         "functions/admin": 0,
         "functions/sms_webhook": 0,
+        "functions/knowledge_build": 0,
     }
 
 

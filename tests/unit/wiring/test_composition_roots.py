@@ -13,7 +13,7 @@ LAYER = REPO_ROOT / "layers" / "pierre_rag" / "pierre_rag"
 FUNCTIONS = REPO_ROOT / "functions"
 CREATES_A_CLIENT = re.compile(r"\bboto3\.client\(")
 CACHED = re.compile(r"@(functools\.)?(cache|lru_cache)\b")
-WIRING_MODULES = {"chat_wiring.py", "admin_wiring.py", "sms_wiring.py"}
+WIRING_MODULES = {"chat_wiring.py", "admin_wiring.py", "sms_wiring.py", "knowledge_build_wiring.py"}
 
 
 def _sources(root: Path) -> list[Path]:

@@ -19,8 +19,9 @@ import numpy as np
 
 from pierre_rag.knowledge.cache import EmbeddingCache, embed_cached
 from pierre_rag.knowledge.chunking import ChunkingConfig, chunk_markdown
+from pierre_rag.knowledge.datastore import Datastore
 from pierre_rag.knowledge.embeddings import Embedder, Vectors
-from pierre_rag.knowledge.errors import BuildError
+from pierre_rag.knowledge.errors import BuildError, EmbeddingModelMismatchError
 from pierre_rag.knowledge.models import SCHEMA_VERSION, AccessLevel
 from pierre_rag.knowledge.names import extract_names
 from pierre_rag.knowledge.scope import ALL_TOPICS, topics_fingerprint
@@ -114,10 +115,53 @@ def _hash(text: str) -> str:
 @dataclass(frozen=True)
 class BuildReport:
     path: Path
-    chunks: int
+    chunks: int  # every chunk written, copied ones included
     embedded: int
     source_hash: str
     seconds: float
+    copied: int = 0  # chunks copied with their vectors from a community base
+
+
+@dataclass(frozen=True)
+class CommunityBase:
+    """The community chunks of a built datastore (the layer's) with their stored vectors.
+
+    A landlord's datastore holds them beside the landlord's own chunks, copied rather than
+    embedded again, so that community and landlord are searched together by the same ranking
+    code; ``source_hash`` goes into the landlord datastore's hash, so a new community base
+    gives a new version.
+    """
+
+    rows: list[ChunkRow]
+    vectors: Vectors
+    source_hash: str
+    model_id: str
+    topics: Vectors | None  # the scope gate's topic vectors, when the base stored them
+
+    @classmethod
+    def read(cls, path: Path) -> CommunityBase:
+        datastore = Datastore(path)
+        try:
+            records, vectors = datastore.community_chunks()
+            model_id = datastore.meta.embedding_model
+            topics = datastore.topic_vectors(topics_fingerprint(model_id))
+            source = datastore.meta.source_hash
+        finally:
+            datastore.close()
+        rows = [
+            ChunkRow(
+                record.file,
+                record.title,
+                tuple(record.heading_path),
+                tuple(record.headings),
+                record.text,
+                record.access,
+                record.landlord,
+                AccessLevel.COMMUNITY.value,
+            )
+            for record in records
+        ]
+        return cls(rows, vectors, source, model_id, topics)
 
 
 def build_salt(embedder: Embedder, config: ChunkingConfig) -> str:
@@ -137,10 +181,27 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def datastore_hash(
+    files: Sequence[tuple[Path, Path]],
+    embedder: Embedder,
+    config: ChunkingConfig,
+    base: CommunityBase | None = None,
+) -> str:
+    """The source hash a datastore of ``files`` (``discover``'s pairs) records: the files,
+    what indexing depends on and, for a landlord's datastore, the community base's hash."""
+    salt = build_salt(embedder, config)
+    if base is not None:
+        salt += f"|community:{base.source_hash}"
+    return source_hash(files, salt)
+
+
 def collect_chunks(sources: Sequence[Path], config: ChunkingConfig | None = None) -> list[ChunkRow]:
-    cfg = config or ChunkingConfig()
+    return _collect(discover(sources), config or ChunkingConfig())
+
+
+def _collect(files: Sequence[tuple[Path, Path]], cfg: ChunkingConfig) -> list[ChunkRow]:
     rows: list[ChunkRow] = []
-    for source, path in discover(sources):
+    for source, path in files:
         doc = load_document(path, source)
         for draft in chunk_markdown(doc.body, cfg):
             rows.append(
@@ -166,34 +227,80 @@ def build_datastore(
     cache: EmbeddingCache | None = None,
     config: ChunkingConfig | None = None,
     progress: ProgressFactory | None = None,
+    base: CommunityBase | None = None,
 ) -> BuildReport:
-    """Build ``out`` atomically (temp file + rename); unchanged chunks reuse cached vectors."""
+    """Build ``out`` atomically (temp file + rename); unchanged chunks reuse cached vectors.
+
+    With a community ``base`` (a landlord's build), its chunks and vectors come first, copied,
+    and ``sources`` may be empty: a landlord without sources of its own gets the community.
+    """
     started = time.monotonic()
     cfg = config or ChunkingConfig()
-    files = discover(sources)
-    digest = source_hash(files, build_salt(embedder, cfg))
-    rows = collect_chunks(sources, cfg)
-    if not rows:
+    if base is not None and base.model_id != embedder.model_id:
+        raise EmbeddingModelMismatchError(
+            f"the community datastore was built with {base.model_id}, not {embedder.model_id}"
+        )
+    files = discover(sources) if sources or base is None else []
+    digest = datastore_hash(files, embedder, cfg, base)
+    own = _collect(files, cfg)
+    copied = base.rows if base is not None else []
+    if not own and not copied:
         raise BuildError("the knowledge folders contain no text to index")
+    vectors, embedded = _vectors(embedder, own, cache, base, progress)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        write_datastore(
+            tmp,
+            [*copied, *own],
+            vectors,
+            embedder.model_id,
+            digest,
+            _topic_vectors(embedder, cache, base),
+            community_hash=base.source_hash if base is not None else "",
+        )
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    seconds = time.monotonic() - started
+    return BuildReport(out, len(copied) + len(own), embedded, digest, seconds, len(copied))
+
+
+def _vectors(
+    embedder: Embedder,
+    rows: Sequence[ChunkRow],
+    cache: EmbeddingCache | None,
+    base: CommunityBase | None,
+    progress: ProgressFactory | None,
+) -> tuple[Vectors, int]:
+    """The vectors of the base's rows (copied) then of ``rows`` (cached or embedded), and how
+    many were embedded. A base alone calls no embedder (a remote one would be asked its
+    dimension)."""
+    if base is not None and not rows:
+        return base.vectors, 0
     texts = [row.embed_text for row in rows]
     tick = progress(len(texts), "embedding") if progress else None
     vectors, embedded = embed_cached(
         embedder, texts, [_hash(t) for t in texts], cache, progress=tick
     )
-    # The gate's topics in one call, as ScopeTopics.load embeds them (a batch changes their
-    # vectors by ~1e-7 at most), through the cache so that a rebuild embeds nothing.
+    if base is not None:
+        vectors = np.concatenate([base.vectors, vectors])
+    return vectors, embedded
+
+
+def _topic_vectors(
+    embedder: Embedder, cache: EmbeddingCache | None, base: CommunityBase | None
+) -> Vectors:
+    """The scope gate's topics: the community base's when it stored them, else embedded in
+    one call, as ScopeTopics.load embeds them (a batch changes their vectors by ~1e-7 at
+    most), through the cache so that a rebuild embeds nothing."""
+    if base is not None and base.topics is not None:
+        return base.topics
     topics, _ = embed_cached(
         embedder, ALL_TOPICS, [_hash(t) for t in ALL_TOPICS], cache, batch_size=len(ALL_TOPICS)
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    try:
-        write_datastore(tmp, rows, vectors, embedder.model_id, digest, topics)
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return BuildReport(out, len(rows), embedded, digest, time.monotonic() - started)
+    return topics
 
 
 _SCHEMA = """
@@ -227,9 +334,12 @@ def write_datastore(
     model_id: str,
     digest: str,
     topics: Vectors | None = None,
+    *,
+    community_hash: str = "",
 ) -> None:
     """Write ``rows`` and their ``vectors`` (row i ↔ vector i) to a new SQLite file, and the
-    scope gate's ``topics`` (the vectors of ``scope.ALL_TOPICS``) when given."""
+    scope gate's ``topics`` (the vectors of ``scope.ALL_TOPICS``) when given;
+    ``community_hash``: the community datastore a landlord's rows were added to."""
     db = open_writable(path)
     try:
         db.executescript(_SCHEMA)
@@ -279,6 +389,8 @@ def write_datastore(
             "chunk_count": str(len(rows)),
             "schema_version": str(SCHEMA_VERSION),
         }
+        if community_hash:
+            meta["community_hash"] = community_hash
         db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
         if topics is not None:
             db.execute(

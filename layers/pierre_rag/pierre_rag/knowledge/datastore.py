@@ -41,6 +41,24 @@ def _marks(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
 
 
+_RECORD_COLUMNS = "id, file, title, heading_path, headings, text, access, landlord, chunk_hash"
+
+
+def _record(row: Sequence[Any]) -> ChunkRecord:
+    """A ``chunks`` row selected as :data:`_RECORD_COLUMNS`."""
+    return ChunkRecord(
+        id=int(row[0]),
+        file=row[1],
+        title=row[2],
+        heading_path=json.loads(row[3]),
+        headings=json.loads(row[4]),
+        text=row[5],
+        access=AccessLevel(row[6]),
+        landlord=row[7],
+        chunk_hash=row[8],
+    )
+
+
 class Datastore:
     """A datastore opened read-only (``immutable=1``); safe to share across requests."""
 
@@ -177,24 +195,30 @@ class Datastore:
     def chunks(self, ids: Sequence[int]) -> dict[int, ChunkRecord]:
         if not ids:
             return {}
-        sql = (
-            "SELECT id, file, title, heading_path, headings, text, access, landlord, chunk_hash "  # noqa: S608
-            f"FROM chunks WHERE id IN ({_marks(ids)})"
-        )
-        out: dict[int, ChunkRecord] = {}
-        for row in self._db.execute(sql, list(ids)):
-            out[int(row[0])] = ChunkRecord(
-                id=int(row[0]),
-                file=row[1],
-                title=row[2],
-                heading_path=json.loads(row[3]),
-                headings=json.loads(row[4]),
-                text=row[5],
-                access=AccessLevel(row[6]),
-                landlord=row[7],
-                chunk_hash=row[8],
+        sql = f"SELECT {_RECORD_COLUMNS} FROM chunks WHERE id IN ({_marks(ids)})"  # noqa: S608
+        return {int(row[0]): _record(row) for row in self._db.execute(sql, list(ids))}
+
+    def community_chunks(self) -> tuple[list[ChunkRecord], Vectors]:
+        """Every community chunk, in index order, and its stored vector (row i ↔ chunk i):
+        what a landlord's build copies instead of embedding the community again."""
+        scope = AccessLevel.COMMUNITY.value
+        sql = f"SELECT {_RECORD_COLUMNS} FROM chunks WHERE scope = ? ORDER BY id"  # noqa: S608
+        records = [_record(row) for row in self._db.execute(sql, (scope,))]
+        stored = {
+            int(rowid): blob
+            for rowid, blob in self._db.execute(
+                "SELECT rowid, embedding FROM chunks_vec WHERE scope = ?", (scope,)
             )
-        return out
+        }
+        missing = [record.id for record in records if record.id not in stored]
+        if missing:
+            raise DatastoreError(f"{self.path}: chunks without a vector: {missing[:5]}")
+        if not records:
+            return [], np.zeros((0, self.meta.dims), dtype=np.float32)
+        vectors = np.stack(
+            [np.frombuffer(stored[record.id], dtype=np.float32) for record in records]
+        )
+        return records, vectors
 
     def chunk_count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM chunks").fetchone()[0])

@@ -101,3 +101,6 @@ class DatastoreMeta(BaseModel):
     build_date: str
     chunk_count: int
     schema_version: int
+    # a landlord's datastore: the source hash of the community datastore its community
+    # chunks were copied from ("" for a datastore built from folders)
+    community_hash: str = ""

@@ -18,6 +18,7 @@ from pierre_rag.publishing.models import (
     ControlQuestion,
     Pointer,
     SourceFile,
+    checked_source_path,
 )
 from pierre_rag.publishing.ports import PointerMovedError, SourceNotFoundError
 
@@ -42,7 +43,7 @@ class MemorySources:
             version_id=f"v{next(self._ids):06d}",
             size=len(body),
             modified_ms=int(self.clock() * 1000),
-            modified_by=actor,
+            modified_by="" if deleted else actor,  # S3's delete markers carry no metadata
             deleted=deleted,
         )
         self._versions.setdefault((landlord, path), []).append((entry, body))
@@ -64,6 +65,7 @@ class MemorySources:
             return sorted((entry for entry, _ in filter(None, found)), key=lambda e: e.path)
 
     def read(self, landlord: str, path: str, version_id: str | None = None) -> bytes:
+        checked_source_path(path)
         with self._lock:
             versions = self._versions.get((landlord, path), [])
             if version_id is None:
@@ -75,10 +77,12 @@ class MemorySources:
         raise SourceNotFoundError(f"{landlord}/{path}" + (f"@{version_id}" if version_id else ""))
 
     def write(self, landlord: str, path: str, body: bytes, actor: str) -> SourceFile:
+        checked_source_path(path)
         with self._lock:
             return self._add(landlord, path, bytes(body), actor, deleted=False)
 
     def delete(self, landlord: str, path: str, actor: str) -> SourceFile | None:
+        checked_source_path(path)
         with self._lock:
             current = self._current(landlord, path)
             if current is None:
@@ -87,6 +91,7 @@ class MemorySources:
             return current[0]
 
     def history(self, landlord: str, path: str) -> builtins.list[SourceFile]:
+        checked_source_path(path)
         with self._lock:
             return [entry for entry, _ in reversed(self._versions.get((landlord, path), []))]
 
@@ -213,13 +218,15 @@ class MemoryPublishing:
 
 class MemoryBuildRequests:
     """:class:`~pierre_rag.publishing.ports.BuildRequests` that records requests in order
-    (a test or the benchmark hands them to the build function)."""
+    (a test or the benchmark hands them to the build function); a build id requested again
+    is recorded once, as the FIFO queue deduplicates it."""
 
     def __init__(self) -> None:
         self.requests: list[tuple[str, str, str]] = []
 
     def request(self, landlord: str, build_id: str, actor: str) -> None:
-        self.requests.append((landlord, build_id, actor))
+        if all(build_id != requested for _, requested, _ in self.requests):
+            self.requests.append((landlord, build_id, actor))
 
 
 __all__ = ["MemoryArtifacts", "MemoryBuildRequests", "MemoryPublishing", "MemorySources"]

@@ -18,6 +18,14 @@ VERSION = re.compile(r"^[0-9a-f]{16}$")
 KEEP_VERSIONS = 5  # published datastores kept for rollback; older objects are deleted
 
 
+def checked_source_path(path: str) -> str:
+    """``path`` when it is a source path (``public/<slug>.md`` or ``staff/<slug>.md``);
+    ValueError otherwise, before anything is read or stored."""
+    if not SOURCE_PATH.match(path):
+        raise ValueError(f"not a source path (public/<slug>.md or staff/<slug>.md): {path!r}")
+    return path
+
+
 def source_access(path: str) -> AccessLevel:
     """The access level a source path's folder gives (``public/…`` or ``staff/…``)."""
     return AccessLevel(path.split("/", 1)[0])
@@ -131,7 +139,9 @@ class Build(_Record):
     seconds: float = 0.0
     controls: list[ControlResult] = Field(default_factory=list)
     error: str = ""
-    object_key: str = ""  # datastore_key(landlord, version) once uploaded
+    object_key: str = ""  # datastore_key(landlord, version) once uploaded; "" once pruned
+    community_hash: str = ""  # the community datastore it was built over
+    expired: bool = False  # its datastore was deleted (kept versions): no longer published
 
     @property
     def lost_controls(self) -> list[ControlResult]:
@@ -147,3 +157,12 @@ class Pointer(_Record):
     published_ms: int = Field(ge=0)
     published_by: str
     community_hash: str = ""  # the community datastore it was built over (stale after a deploy)
+
+
+class BuildMessage(_Record):
+    """The body of one build request on the build queue (JSON): the knowledge-build function
+    parses it; the queue's group is the landlord and its deduplication id the build id."""
+
+    landlord: str = Field(min_length=1, max_length=128)
+    build_id: str = Field(pattern=r"^[0-9a-z]{8,40}$")
+    actor: str = Field(min_length=1, max_length=320)
