@@ -7,6 +7,7 @@ admin is rarely called: its cold start stays small) and kept for the container's
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from admin_app.services import Services
@@ -19,6 +20,7 @@ from pierre_rag.wiring import Lazy, ReadSecret
 
 if TYPE_CHECKING:
     from types_boto3_dynamodb.client import DynamoDBClient
+    from types_boto3_s3.client import S3Client
     from types_boto3_sqs.client import SQSClient
 
 
@@ -39,8 +41,37 @@ def bootstrap_reader(read_secret: ReadSecret) -> Callable[[str], str | None]:
     return bootstrap_password
 
 
+def with_publishing(
+    services: Services,
+    settings: Settings,
+    dynamodb: DynamoDBClient,
+    sqs: SQSClient,
+    s3: S3Client | None,
+) -> Services:
+    """``services`` with the knowledge authoring stores when the bucket, table and queue are
+    deployed; unchanged otherwise (the knowledge pages then say publication is not deployed).
+
+    TODO(#17, lead): ``confirm_build`` / ``rollback_build`` keep their "not deployed" default
+    until they call the :class:`~pierre_rag.publishing.build.LandlordBuilder`'s ``confirm`` /
+    ``rollback`` (a ``PublishError``'s message returned, None when done). The admin's role in
+    template.yaml may not delete ``datastores/*``, which ``confirm``'s pruning does.
+    """
+    if s3 is None or not settings.publishing_deployed:
+        return services
+    return replace(
+        services,
+        sources=wiring.source_store(settings, s3),
+        publishing=wiring.publishing_repository(settings, dynamodb),
+        build_requests=wiring.build_requests(settings, sqs),
+    )
+
+
 def build_services(
-    settings: Settings, read_secret: ReadSecret, dynamodb: DynamoDBClient, sqs: SQSClient
+    settings: Settings,
+    read_secret: ReadSecret,
+    dynamodb: DynamoDBClient,
+    sqs: SQSClient,
+    s3: S3Client | None = None,
 ) -> Services:
     """The stores, the landlords, the secrets, and the knowledge base and failed SMS opened
     only when a page asks (most admin requests need neither)."""
@@ -58,7 +89,7 @@ def build_services(
     def delete_failed_sms(landlord: str, message_id: str) -> bool:
         return delete_failed(sqs, dlq_url, landlord, message_id) if dlq_url else False
 
-    return Services(
+    services = Services(
         users=wiring.user_store(settings, dynamodb),
         conversations=wiring.conversation_store(settings, dynamodb),
         throttle=wiring.login_throttle(settings, dynamodb),
@@ -71,14 +102,8 @@ def build_services(
         requeue_failed_sms=requeue_failed_sms,
         delete_failed_sms=delete_failed_sms,
         client_ip=wiring.client_ip_rule(read_secret),
-        # TODO(#17, lead): knowledge publishing is not wired yet: its S3/DynamoDB/SQS stores
-        # were not on main when the authoring pages were written. When KNOWLEDGE_BUCKET,
-        # KNOWLEDGE_TABLE and KNOWLEDGE_BUILD_QUEUE_URL are set, pass sources=,
-        # publishing= and build_requests= from factories in pierre_rag.wiring, and
-        # confirm_build= / rollback_build= calling the LandlordBuilder's confirm / rollback
-        # (its refusal as the returned French message, None when done). Until then the
-        # knowledge pages say "publication non déployée".
     )
+    return with_publishing(services, settings, dynamodb, sqs, s3)
 
 
 def from_environment(secrets: ReadSecret = read_secret) -> Services:
@@ -86,7 +111,11 @@ def from_environment(secrets: ReadSecret = read_secret) -> Services:
     import boto3
 
     return build_services(
-        Settings.from_env(), secrets, boto3.client("dynamodb"), boto3.client("sqs")
+        Settings.from_env(),
+        secrets,
+        boto3.client("dynamodb"),
+        boto3.client("sqs"),
+        boto3.client("s3"),
     )
 
 

@@ -17,6 +17,7 @@ from pierre_rag.publishing.models import (
     ChangeAction,
     ControlResult,
     Pointer,
+    datastore_key,
 )
 from tests.unit.admin.harness import LANDLORD
 from tests.unit.admin.knowledge_forms import hidden_fields, publish_preview
@@ -280,6 +281,7 @@ def _build(build_id: str, version: str, status: BuildStatus, **extra: object) ->
             "status": status,
             "requested_ms": int(build_id[:13]),
             "requested_by": CONTRIBUTOR,
+            "object_key": datastore_key(LANDLORD, version),
             **extra,
         }
     )
@@ -291,6 +293,10 @@ def _builds(admin) -> tuple[Build, Build, Build]:
     held = _build("1800000003000aaaaaaaa", "c" * 16, BuildStatus.HELD, controls=[lost])
     live = _build("1800000002000bbbbbbbb", "b" * 16, BuildStatus.PUBLISHED)
     old = _build("1800000001000cccccccc", "a" * 16, BuildStatus.PUBLISHED)
+    expired = _build(
+        "1800000000000dddddddd", "d" * 16, BuildStatus.PUBLISHED, expired=True, object_key=""
+    )
+    admin.services.publishing.save_build(expired)  # its datastore is no longer kept
     for build in (held, live, old):
         admin.services.publishing.save_build(build)
     admin.services.publishing.move_pointer(
@@ -314,7 +320,8 @@ def test_an_administrator_sees_the_held_build_its_lost_question_and_the_rollback
 
     assert "retenue" in page and "Quels horaires ?" in page
     assert page.count("Publier quand même") == 1
-    assert page.count("Revenir à cette version") == 1  # the old one; the live one is live
+    # the old one only: the live one is live, the expired one's datastore is gone
+    assert page.count("Revenir à cette version") == 1
     assert hidden_fields(page, "/admin/knowledge/builds/confirm")["build_id"] == held.id
     assert hidden_fields(page, "/admin/knowledge/builds/rollback")["build_id"] == old.id
     assert f"<code>{live.version}</code> (en ligne)" in page

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pierre_rag.publishing.authoring import Authoring, SourceConflictError, kept_versions
+from pierre_rag.publishing.authoring import Authoring, SourceConflictError
 from pierre_rag.publishing.memory import MemoryBuildRequests, MemoryPublishing, MemorySources
-from pierre_rag.publishing.models import Build, BuildStatus, ChangeAction
+from pierre_rag.publishing.models import ChangeAction
 
 LANDLORD = "pierre-habitat.fr"
 WHO = f"marie@{LANDLORD}"
@@ -55,22 +55,3 @@ def test_restoring_a_deleted_file_is_an_upload_again(authoring):
     assert (latest.action, latest.previous_version_id) == (ChangeAction.UPLOAD, "")
     assert latest.version_id == restored.source.version_id
     assert first.source.version_id in latest.detail
-
-
-def test_the_kept_versions_are_the_last_published_ones():
-    builds = [
-        Build(
-            landlord=LANDLORD,
-            id=f"18000000000{i:02d}abcdef01",
-            version=f"{i:016x}",
-            status=BuildStatus.PUBLISHED if i % 3 else BuildStatus.HELD,
-            requested_ms=i,
-            requested_by=WHO,
-        )
-        for i in range(20, 0, -1)  # newest first
-    ]
-
-    kept = kept_versions(builds)
-
-    published = [b.version for b in builds if b.status is BuildStatus.PUBLISHED]
-    assert kept == published[:5] and len(kept) == 5

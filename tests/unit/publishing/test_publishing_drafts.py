@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from pierre_rag.knowledge.chunking import chunk_markdown
@@ -17,7 +15,6 @@ from pierre_rag.publishing.drafts import (
     slug,
     source_path,
 )
-from pierre_rag.publishing.ids import new_build_id
 from pierre_rag.publishing.models import SOURCE_PATH
 
 LANDLORD = "pierre-habitat.fr"
@@ -96,15 +93,3 @@ def test_the_preview_has_the_chunks_of_the_build_with_their_heading_paths():
     sections = [c for c in preview if c.heading_path]
     assert [c.heading_path for c in sections] == [("T", "Nord"), ("T", "Sud")]
     assert all(c.opening == "Une phrase sur les horaires …" for c in sections)
-
-
-def test_build_ids_sort_by_time_and_differ_within_a_millisecond():
-    first, second, later = (
-        new_build_id(1_800_000_000_000),
-        new_build_id(1_800_000_000_000),
-        (new_build_id(1_800_000_000_001)),
-    )
-
-    assert re.fullmatch(r"\d{13}[0-9a-f]{8}", first)
-    assert first != second
-    assert max(first, second) < later

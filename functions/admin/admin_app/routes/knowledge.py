@@ -14,7 +14,6 @@ from admin_app.services import NOT_DEPLOYED, Services
 from pierre_rag.auth.access import Capability, may
 from pierre_rag.knowledge.models import AccessLevel
 from pierre_rag.landlords import UnknownContextError
-from pierre_rag.publishing.authoring import kept_versions
 from pierre_rag.publishing.models import BuildStatus
 
 router = APIRouter()
@@ -61,12 +60,10 @@ def knowledge_page(
     authoring = svc.authoring()
     context: dict[str, Any] = {"deployed": authoring is not None, "not_deployed": NOT_DEPLOYED}
     if authoring is not None:
-        builds = authoring.publishing.builds(principal.landlord, BUILDS_SHOWN)
         context.update(
             sources=authoring.sources.list(principal.landlord),
             pointer=authoring.publishing.pointer(principal.landlord),
-            builds=builds,
-            kept=kept_versions(builds),
+            builds=authoring.publishing.builds(principal.landlord, BUILDS_SHOWN),
         )
     return render(
         request,

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from pierre_rag.publishing.ids import new_build_id
 from pierre_rag.publishing.models import (
-    KEEP_VERSIONS,
     Build,
     BuildStatus,
     Change,
@@ -169,12 +168,3 @@ class Authoring:
 
 def _control_detail(control: ControlQuestion) -> str:
     return f"{control.question} → {control.expected_file}"
-
-
-def kept_versions(builds: list[Build]) -> list[str]:
-    """The datastore versions still kept for rollback: the last published ones, newest first."""
-    versions: list[str] = []
-    for build in builds:  # newest first
-        if build.status is BuildStatus.PUBLISHED and build.version not in versions:
-            versions.append(build.version)
-    return versions[:KEEP_VERSIONS]
