@@ -6,7 +6,10 @@ admin is rarely called: its cold start stays small) and kept for the container's
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from admin_app.services import Services
@@ -18,8 +21,10 @@ from pierre_rag.wiring import Lazy, ReadSecret
 
 if TYPE_CHECKING:
     from types_boto3_dynamodb.client import DynamoDBClient
+    from types_boto3_s3.client import S3Client
     from types_boto3_sqs.client import SQSClient
 
+    from pierre_rag.knowledge.embeddings import Embedder
     from pierre_rag.publishing.serving import ServingStores
 
 
@@ -40,12 +45,68 @@ def bootstrap_reader(read_secret: ReadSecret) -> Callable[[str], str | None]:
     return bootstrap_password
 
 
+def with_publishing(
+    services: Services,
+    settings: Settings,
+    dynamodb: DynamoDBClient,
+    sqs: SQSClient,
+    s3: S3Client | None,
+    embedder: Callable[[], Embedder],
+) -> Services:
+    """``services`` with the knowledge authoring stores when the bucket, table and queue are
+    deployed; unchanged otherwise (the knowledge pages then say publication is not deployed).
+
+    "Publier quand même" and "Revenir à cette version" are the knowledge builder's
+    ``confirm`` / ``rollback``: they move the pointer and prune old datastores, never build.
+    """
+    if s3 is None or not settings.publishing_deployed:
+        return services
+    from pierre_rag.publishing.build import LandlordBuilder, PublishError
+
+    repository = services.publishing or wiring.publishing_repository(settings, dynamodb)
+    sources, artifacts = wiring.source_store(settings, s3), wiring.artifact_store(settings, s3)
+
+    def builder() -> LandlordBuilder:
+        return LandlordBuilder(
+            sources=sources,
+            artifacts=artifacts,
+            repository=repository,
+            base_datastore=settings.datastore_path,
+            embedder=embedder(),
+            work_dir=Path(tempfile.gettempdir()) / "knowledge-admin",
+        )
+
+    def confirm(landlord: str, build_id: str, actor: str) -> str | None:
+        try:
+            builder().confirm(landlord, build_id, actor)
+        except PublishError as refused:
+            return str(refused)
+        return None
+
+    def rollback(landlord: str, build_id: str, actor: str) -> str | None:
+        try:
+            builder().rollback(landlord, build_id, actor)
+        except PublishError as refused:
+            return str(refused)
+        return None
+
+    return replace(
+        services,
+        sources=sources,
+        publishing=repository,
+        build_requests=wiring.build_requests(settings, sqs),
+        confirm_build=confirm,
+        rollback_build=rollback,
+    )
+
+
 def build_services(
     settings: Settings,
     read_secret: ReadSecret,
     dynamodb: DynamoDBClient,
     sqs: SQSClient,
     publishing: ServingStores | None = None,
+    s3: S3Client | None = None,
 ) -> Services:
     """The stores, the landlords (their settings edited here served over their files when
     ``publishing`` is deployed), the secrets, and the knowledge (each landlord's live
@@ -67,7 +128,7 @@ def build_services(
 
     knowledge = Lazy(lambda: wiring.landlord_knowledge(wiring.knowledge(settings), publishing))
     knowledge_table = publishing.repository if publishing else None
-    return Services(
+    services = Services(
         users=wiring.user_store(settings, dynamodb),
         conversations=wiring.conversation_store(settings, dynamodb),
         throttle=wiring.login_throttle(settings, dynamodb),
@@ -82,6 +143,7 @@ def build_services(
         delete_failed_sms=delete_failed_sms,
         client_ip=wiring.client_ip_rule(read_secret),
     )
+    return with_publishing(services, settings, dynamodb, sqs, s3, lambda: knowledge().base.embedder)
 
 
 def from_environment(secrets: ReadSecret = read_secret) -> Services:
@@ -90,8 +152,12 @@ def from_environment(secrets: ReadSecret = read_secret) -> Services:
 
     settings = Settings.from_env()
     dynamodb = boto3.client("dynamodb")
-    publishing = wiring.serving_stores(settings, lambda: boto3.client("s3"), dynamodb)
-    return build_services(settings, secrets, dynamodb, boto3.client("sqs"), publishing)
+    s3 = Lazy(lambda: boto3.client("s3"))
+    publishing = wiring.serving_stores(settings, s3, dynamodb)
+    authoring_s3 = s3() if settings.publishing_deployed else None
+    return build_services(
+        settings, secrets, dynamodb, boto3.client("sqs"), publishing, authoring_s3
+    )
 
 
 services: Lazy[Services] = Lazy(from_environment)

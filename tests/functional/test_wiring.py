@@ -11,11 +11,13 @@ from unittest.mock import patch
 
 import boto3
 import pytest
+from admin_app.services import NOT_DEPLOYED
 
 import admin_wiring
 import chat_wiring
 import sms_wiring
-from pierre_local.resources import LocalResources
+from pierre_local.resources import LocalResources, create_buckets, create_queues
+from pierre_local.template import REGION, read_stack
 from pierre_rag import wiring
 from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.bootstrap import bootstrap_secret_name
@@ -23,9 +25,11 @@ from pierre_rag.client_ip import ClientIpRule
 from pierre_rag.landlord_settings import LandlordSettingsEdit
 from pierre_rag.landlords import LandlordRegistry
 from pierre_rag.publishing.memory import MemoryArtifacts, MemoryPublishing
+from pierre_rag.publishing.models import BuildMessage
 from pierre_rag.publishing.serving import ServingStores
 from pierre_rag.settings import Settings, SmsSettings
 from tests.functional.conftest import FIXTURE_KB, LANDLORD, SESSION_SECRET
+from tests.helpers import REPO_ROOT
 
 TABLES = {
     "CONVERSATIONS_TABLE": "ConversationsTable",
@@ -157,3 +161,43 @@ def _recording(registries: list[Any]) -> Any:
         return build(registry, *args)
 
     return pipeline
+
+
+def test_the_admin_authors_knowledge_in_the_deployed_bucket_table_and_queue(
+    settings: Settings, dynamodb: Any
+) -> None:
+    # given the template's knowledge bucket, table and queue, and settings naming them
+    resources = LocalResources(read_stack(REPO_ROOT / "template.yaml"))
+    s3, sqs = boto3.client("s3", region_name=REGION), boto3.client("sqs", region_name=REGION)
+    create_buckets(resources, s3)
+    create_queues(resources, sqs, visibility_timeout_s=30)
+    deployed = settings.model_copy(
+        update={
+            "knowledge_bucket": resources.bucket_name("KnowledgeBucket"),
+            "knowledge_table": resources.table_name("KnowledgeTable"),
+            "knowledge_build_queue_url": resources.queue_urls["KnowledgeBuildQueue"],
+        }
+    )
+    # when the admin's services are built with and without them, and a source is published
+    undeployed = admin_wiring.build_services(settings, SECRETS.__getitem__, dynamodb, sqs, None, s3)
+    admin = admin_wiring.build_services(deployed, SECRETS.__getitem__, dynamodb, sqs, None, s3)
+    authoring = admin.authoring()
+    assert authoring is not None
+    authoring.publish(LANDLORD, "public/a.md", "# A\n\nTexte.\n", "ana", replace=False)
+    # then the source, its change and its build request are where the settings say
+    assert undeployed.authoring() is None
+    key = f"sources/{LANDLORD}/public/a.md"
+    assert s3.get_object(Bucket=deployed.knowledge_bucket, Key=key)["Body"].read() == (
+        b"# A\n\nTexte.\n"
+    )
+    assert [c.path for c in authoring.publishing.changes(LANDLORD)] == ["public/a.md"]
+    queue = deployed.knowledge_build_queue_url
+    (message,) = sqs.receive_message(QueueUrl=queue)["Messages"]
+    [build] = authoring.publishing.builds(LANDLORD)
+    assert BuildMessage.model_validate_json(message["Body"]).build_id == build.id
+    # and "Publier quand même" / "Revenir à cette version" are the builder's: a queued build
+    # is refused with its reason, not with "not deployed"
+    for action in (admin.confirm_build, admin.rollback_build):
+        refusal = action(LANDLORD, build.id, "ana")
+        assert refusal and refusal != NOT_DEPLOYED
+    assert undeployed.rollback_build(LANDLORD, build.id, "ana") == NOT_DEPLOYED

@@ -15,7 +15,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from admin_app.render import render
-from admin_app.routes import auth, chat, conversations, knowledge, settings, stats, users
+from admin_app.routes import (
+    auth,
+    chat,
+    controls,
+    conversations,
+    history,
+    knowledge,
+    settings,
+    sources,
+    stats,
+    users,
+)
 from admin_app.security import (
     CsrfError,
     ForbiddenError,
@@ -31,14 +42,18 @@ CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'none'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
+# The editor's live preview runs the chat's own renderer (/markdown.js) and editor.js, both
+# from this origin: only that page may run scripts.
+EDITOR_PATH = "/admin/knowledge/edit"
+EDITOR_CSP = CSP.replace("script-src 'none'", "script-src 'self'")
 SECURITY_HEADERS = [
-    (b"content-security-policy", CSP.encode()),
     (b"x-frame-options", b"DENY"),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
+REPLACED_HEADERS = {b"content-security-policy", *(name for name, _ in SECURITY_HEADERS)}
 
 
 class SecurityHeaders:
@@ -52,7 +67,9 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        static = str(scope.get("path", "")).startswith("/admin/static/")
+        path = str(scope.get("path", ""))
+        static = path.startswith("/admin/static/")
+        csp = EDITOR_CSP if path == EDITOR_PATH else CSP
         https = not is_local_plain_http(Headers(scope=scope))
 
         async def send_with_headers(message: Message) -> None:
@@ -60,8 +77,9 @@ class SecurityHeaders:
                 headers = [
                     (k, v)
                     for k, v in message.get("headers", [])
-                    if k.lower() not in {name for name, _ in SECURITY_HEADERS}
+                    if k.lower() not in REPLACED_HEADERS
                 ]
+                headers.append((b"content-security-policy", csp.encode()))
                 headers.extend(SECURITY_HEADERS)
                 cache = b"public, max-age=3600" if static else b"no-store"
                 headers.append((b"cache-control", cache))
@@ -133,7 +151,8 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
     def health() -> dict[str, Any]:
         return health_payload("admin", services_factory().landlords)
 
-    for module in (auth, users, conversations, stats, knowledge, chat, settings):
+    routers = (auth, users, conversations, stats, knowledge, sources, history, controls, chat)
+    for module in (*routers, settings):
         app.include_router(module.router)
     app.mount("/admin/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)

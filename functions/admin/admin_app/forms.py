@@ -95,3 +95,52 @@ class SearchQuery(BaseModel):
     q: str = Field(default="", max_length=500)
     context: str = Field(default="default", max_length=32, pattern=r"^[a-z0-9_-]*$")
     k: int = Field(default=8, ge=1, le=20)
+
+
+# --- knowledge publishing (#17) ---------------------------------------------------------------
+SOURCE_PATH_FIELD = r"^(public|staff)/[a-z0-9][a-z0-9-]{0,79}\.md$"
+MAX_MARKDOWN_CHARS = 200_000  # pierre_rag.publishing.drafts checks it again with its reason
+
+
+class UploadForm(_Form):
+    access: Literal["public", "staff"] = "public"
+    # an existing source to replace; "" for a new file named after the upload
+    target: str = Field(default="", max_length=120)
+
+
+class DraftForm(_Form):
+    """A source on its way to publication: what the preview page carries back."""
+
+    path: str = Field(pattern=SOURCE_PATH_FIELD)
+    markdown: str = Field(max_length=MAX_MARKDOWN_CHARS)
+    replace: bool = False
+
+
+class EditForm(_Form):
+    """The editor: an existing ``path``, or a new page's ``access`` and ``name``."""
+
+    path: str = Field(default="", max_length=120)
+    access: Literal["public", "staff"] = "public"
+    name: str = Field(default="", max_length=120)
+    markdown: str = Field(max_length=MAX_MARKDOWN_CHARS)
+
+
+class SourceForm(_Form):
+    path: str = Field(pattern=SOURCE_PATH_FIELD)
+
+
+class RestoreForm(SourceForm):
+    version: str = Field(pattern=r"^[A-Za-z0-9._-]{1,1024}$")
+
+
+class ControlForm(_Form):
+    question: str = Field(max_length=300)
+    expected_file: str = Field(max_length=200)
+
+
+class ControlIdForm(_Form):
+    control_id: str = Field(pattern=r"^[a-z0-9]{8,32}$")
+
+
+class BuildForm(_Form):
+    build_id: str = Field(pattern=r"^[0-9a-z]{8,40}$")

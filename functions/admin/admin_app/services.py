@@ -13,9 +13,18 @@ from pierre_rag.client_ip import ClientIpRule
 from pierre_rag.knowledge.browse import KnowledgeBrowser
 from pierre_rag.knowledge.search import KnowledgeBase
 from pierre_rag.landlords import LandlordRegistry
-from pierre_rag.publishing.ports import PublishingRepository
+from pierre_rag.publishing.authoring import Authoring
+from pierre_rag.publishing.ports import BuildRequests, PublishingRepository, SourceStore
 from pierre_rag.sms.failed import FailedSms
 from pierre_rag.storage.ports import ConversationRepository, UserRepository
+
+NOT_DEPLOYED = "publication non déployée"
+# (landlord, build id, actor) → an error message for the administrator, None when done
+BuildAction = Callable[[str, str, str], str | None]
+
+
+def build_not_deployed(landlord: str, build_id: str, actor: str) -> str | None:
+    return NOT_DEPLOYED
 
 
 @dataclass(frozen=True)
@@ -38,5 +47,17 @@ class Services:
     # (landlord, message id) → True when that failed SMS was re-queued / deleted
     requeue_failed_sms: Callable[[str, str], bool] = field(default=lambda landlord, m: False)
     delete_failed_sms: Callable[[str, str], bool] = field(default=lambda landlord, m: False)
-    # the knowledge table (edited settings, history); None: publishing is not deployed
+    # knowledge publishing (#17); None: not deployed, the knowledge pages say so
+    sources: SourceStore | None = None
     publishing: PublishingRepository | None = None
+    build_requests: BuildRequests | None = None
+    # an administrator publishes a build its control questions held, or rolls back to a kept
+    # one; the knowledge builder does it (``admin_wiring``), the admin never builds
+    confirm_build: BuildAction = field(default=build_not_deployed)
+    rollback_build: BuildAction = field(default=build_not_deployed)
+
+    def authoring(self) -> Authoring | None:
+        """The authoring actions over the publishing stores, None when not deployed."""
+        if self.sources is None or self.publishing is None or self.build_requests is None:
+            return None
+        return Authoring(self.sources, self.publishing, self.build_requests, self.clock)

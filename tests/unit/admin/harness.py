@@ -24,7 +24,7 @@ from pierre_rag.knowledge.datastore import Datastore
 from pierre_rag.knowledge.models import AccessLevel
 from pierre_rag.knowledge.search import KnowledgeBase
 from pierre_rag.landlords import ContextConfig, LandlordConfig, LandlordRegistry, load_landlord_file
-from pierre_rag.publishing.memory import MemoryPublishing
+from pierre_rag.publishing.memory import MemoryBuildRequests, MemoryPublishing, MemorySources
 from pierre_rag.sms.failed import FailedSms
 from pierre_rag.storage.ports import ConversationRepository, UserRepository
 from tests.helpers import REPO_ROOT
@@ -69,6 +69,23 @@ def registry() -> LandlordRegistry:
     return LandlordRegistry([ours, other])
 
 
+class BuildActions:
+    """The builder's confirm and rollback as the admin calls them: recorded, answering
+    ``error`` (None: done)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, str, str]] = []
+        self.error: str | None = None
+
+    def confirm(self, landlord: str, build_id: str, actor: str) -> str | None:
+        self.calls.append(("confirm", landlord, build_id, actor))
+        return self.error
+
+    def rollback(self, landlord: str, build_id: str, actor: str) -> str | None:
+        self.calls.append(("rollback", landlord, build_id, actor))
+        return self.error
+
+
 class Clock:
     def __init__(self) -> None:
         self.now = 1_800_000_000.0
@@ -84,6 +101,7 @@ class Admin:
     client: TestClient
     services: Services
     clock: Clock
+    build_actions: BuildActions = field(default_factory=BuildActions)
     csrf_tokens: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -180,6 +198,7 @@ class Admin:
 
 def make_admin(dynamodb: Any, datastore: Path) -> Admin:
     clock = Clock()
+    build_actions = BuildActions()
     codec = SessionCodec(SECRET)
     embedder = HashEmbedder()
     knowledge = KnowledgeBase(Datastore(datastore), embedder)
@@ -199,7 +218,11 @@ def make_admin(dynamodb: Any, datastore: Path) -> Admin:
         knowledge=lambda landlord: knowledge,
         clock=clock,
         failed_sms=lambda landlord: FAILED_SMS.get(landlord, []),
+        sources=MemorySources(clock),
         publishing=MemoryPublishing(),
+        build_requests=MemoryBuildRequests(),
+        confirm_build=build_actions.confirm,
+        rollback_build=build_actions.rollback,
     )
     client = TestClient(create_app(lambda: services), base_url="https://admin.example.org")
-    return Admin(client, services, clock)
+    return Admin(client, services, clock, build_actions)

@@ -14,12 +14,17 @@ from fastapi.routing import APIRoute
 
 from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.sessions import COOKIE_NAME
+from pierre_rag.publishing.models import ControlQuestion
 from tests.unit.admin.harness import LANDLORD, OTHER
 
 A, K, C = StaffRole.ADMINISTRATOR, StaffRole.CONTRIBUTOR, StaffRole.COLLABORATOR
 OURS = "conv-ours"
 TARGET = f"target@{LANDLORD}"
 STAFF_FILE = "pierre-habitat.fr/staff/procedure-impayes.md"
+SOURCE = "public/horaires.md"
+SOURCE_TEXT = "# Horaires\n\nL'agence ouvre de 9 h à 17 h du lundi au vendredi.\n"
+CONTROL_ID = "c0ffee0000000001"
+HELD_BUILD = "1800000000000abcdef01"
 PUBLIC_ROUTES = {
     ("GET", "/admin/health"),
     ("GET", "/admin/login"),
@@ -100,6 +105,76 @@ ROUTES = [
         "/admin/knowledge/search",
         (A, K),
     ),
+    R("GET", "/admin/knowledge/upload", "/admin/knowledge/upload", (A, K)),
+    R(
+        "POST",
+        "/admin/knowledge/upload",
+        "/admin/knowledge/upload",
+        (A, K),
+        (("access", "public"),),
+    ),
+    R(
+        "POST",
+        "/admin/knowledge/publish",
+        "/admin/knowledge/publish",
+        (A, K),
+        (("path", "public/nouveau.md"), ("markdown", SOURCE_TEXT)),
+    ),
+    R("GET", f"/admin/knowledge/edit?path={SOURCE}", "/admin/knowledge/edit", (A, K)),
+    R(
+        "POST",
+        "/admin/knowledge/edit",
+        "/admin/knowledge/edit",
+        (A, K),
+        (("path", SOURCE), ("markdown", SOURCE_TEXT)),
+    ),
+    R("GET", f"/admin/knowledge/delete?path={SOURCE}", "/admin/knowledge/delete", (A, K)),
+    R("POST", "/admin/knowledge/delete", "/admin/knowledge/delete", (A, K), (("path", SOURCE),)),
+    R("GET", "/admin/knowledge/history", "/admin/knowledge/history", (A, K)),
+    R("GET", f"/admin/knowledge/versions?path={SOURCE}", "/admin/knowledge/versions", (A, K)),
+    R(
+        "GET",
+        f"/admin/knowledge/version?path={SOURCE}&version=v000001",
+        "/admin/knowledge/version",
+        (A, K),
+    ),
+    R(
+        "POST",
+        "/admin/knowledge/restore",
+        "/admin/knowledge/restore",
+        (A, K),
+        (("path", SOURCE), ("version", "v000001")),
+    ),
+    R("GET", "/admin/knowledge/controls", "/admin/knowledge/controls", (A, K)),
+    R(
+        "POST",
+        "/admin/knowledge/controls",
+        "/admin/knowledge/controls",
+        (A, K),
+        (("question", "Quels sont les horaires ?"), ("expected_file", f"{LANDLORD}/{SOURCE}")),
+    ),
+    R(
+        "POST",
+        "/admin/knowledge/controls/delete",
+        "/admin/knowledge/controls/delete",
+        (A, K),
+        (("control_id", CONTROL_ID),),
+    ),
+    R("POST", "/admin/knowledge/build", "/admin/knowledge/build", (A, K)),
+    R(
+        "POST",
+        "/admin/knowledge/builds/confirm",
+        "/admin/knowledge/builds/confirm",
+        (A,),
+        (("build_id", HELD_BUILD),),
+    ),
+    R(
+        "POST",
+        "/admin/knowledge/builds/rollback",
+        "/admin/knowledge/builds/rollback",
+        (A,),
+        (("build_id", HELD_BUILD),),
+    ),
     R("GET", "/admin/chat", "/admin/chat", (A, C)),
     R("GET", "/admin/sms/failed", "/admin/sms/failed", (A,)),
     R(
@@ -159,6 +234,22 @@ def _seed(admin) -> None:
     admin.seed_conversation(OURS)
     admin.seed_conversation("conv-theirs", landlord=OTHER)
     admin.add_user(TARGET, StaffRole.COLLABORATOR)
+    seed_knowledge(admin)
+
+
+def seed_knowledge(admin) -> None:
+    """One source of ours (version v000001) and one control question."""
+    admin.services.sources.write(LANDLORD, SOURCE, SOURCE_TEXT.encode(), "seed")
+    admin.services.publishing.put_control(
+        ControlQuestion(
+            landlord=LANDLORD,
+            id=CONTROL_ID,
+            question="Quels sont les horaires ?",
+            expected_file=f"{LANDLORD}/{SOURCE}",
+            created_ms=0,
+            created_by="seed",
+        )
+    )
 
 
 def _request(admin, route: R, csrf: str):
@@ -207,6 +298,14 @@ CROSS_LANDLORD = [
     R("POST", "/admin/users/password", "", (A,), (("email", TARGET),)),
     R("POST", "/admin/users/delete", "", (A,), (("email", TARGET),)),
     R("GET", f"/admin/knowledge/file?path={STAFF_FILE}", "", (A,)),
+    R("GET", f"/admin/knowledge/edit?path={SOURCE}", "", (A,)),
+    R("POST", "/admin/knowledge/edit", "", (A,), (("path", SOURCE), ("markdown", SOURCE_TEXT))),
+    R("GET", f"/admin/knowledge/delete?path={SOURCE}", "", (A,)),
+    R("POST", "/admin/knowledge/delete", "", (A,), (("path", SOURCE),)),
+    R("GET", f"/admin/knowledge/versions?path={SOURCE}", "", (A,)),
+    R("GET", f"/admin/knowledge/version?path={SOURCE}&version=v000001", "", (A,)),
+    R("POST", "/admin/knowledge/restore", "", (A,), (("path", SOURCE), ("version", "v000001"))),
+    R("POST", "/admin/knowledge/controls/delete", "", (A,), (("control_id", CONTROL_ID),)),
 ]
 
 
@@ -223,3 +322,5 @@ def test_another_landlords_administrator_gets_404_and_changes_nothing(admin, rou
     assert response.status_code == 404
     assert admin.users.get(LANDLORD, TARGET) == target_before
     assert admin.conversations.get_meta(OURS) == meta_before
+    assert [f.version_id for f in admin.services.sources.history(LANDLORD, SOURCE)] == ["v000001"]
+    assert [c.id for c in admin.services.publishing.controls(LANDLORD)] == [CONTROL_ID]

@@ -27,6 +27,8 @@ EXPECTED = {
     Capability.BROWSE_KNOWLEDGE: {A, K},
     Capability.USE_PROTECTED_CHAT: {A, C},
     Capability.MANAGE_FAILED_SMS: {A},
+    Capability.EDIT_KNOWLEDGE: {A, K},
+    Capability.PUBLISH_KNOWLEDGE: {A},
     Capability.EDIT_SETTINGS: {A},
 }
 

@@ -134,7 +134,8 @@ def test_the_admin_edits_sources_and_the_table_and_requests_builds():
         "s3:PutObject",
         "s3:DeleteObject",
     }
-    assert _allowed("AdminFunction", _datastores()) == {"s3:GetObject"}
+    # a confirm or rollback (the builder's) checks the kept object and prunes old versions
+    assert _allowed("AdminFunction", _datastores()) == {"s3:GetObject", "s3:DeleteObject"}
     (listed,) = listing
     assert set(listed["Action"]) == {"s3:ListBucket", "s3:ListBucketVersions"}
-    assert listed["Condition"] == {"StringLike": {"s3:prefix": "sources/*"}}
+    assert listed["Condition"] == {"StringLike": {"s3:prefix": ["sources/*", "datastores/*"]}}

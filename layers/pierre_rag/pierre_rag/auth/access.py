@@ -22,7 +22,7 @@ class StaffRole(StrEnum):
     """
 
     ADMINISTRATOR = "administrator"  # everything of its landlord
-    CONTRIBUTOR = "contributor"  # the knowledge pages
+    CONTRIBUTOR = "contributor"  # the knowledge pages, sources edited included
     COLLABORATOR = "collaborator"  # the landlord's protected chat contexts only
 
 
@@ -34,6 +34,9 @@ class Capability(StrEnum):
     BROWSE_KNOWLEDGE = "browse-knowledge"  # staff knowledge included, search playground
     USE_PROTECTED_CHAT = "use-protected-chat"  # the landlord's staff-only chat contexts
     MANAGE_FAILED_SMS = "manage-failed-sms"  # the dead-letter queue: re-drive or delete
+    # upload, replace, edit, delete and restore sources; control questions; request a build
+    EDIT_KNOWLEDGE = "edit-knowledge"
+    PUBLISH_KNOWLEDGE = "publish-knowledge"  # confirm a build held by its controls, roll back
     EDIT_SETTINGS = "edit-settings"  # greeting, examples, contact, colours, widget origins
 
 
@@ -42,7 +45,11 @@ ROLE_CAPABILITIES: Mapping[StaffRole, frozenset[Capability]] = MappingProxyType(
     {
         StaffRole.ADMINISTRATOR: _ADMINISTRATOR,
         StaffRole.CONTRIBUTOR: frozenset(
-            {Capability.MANAGE_OWN_ACCOUNT, Capability.BROWSE_KNOWLEDGE}
+            {
+                Capability.MANAGE_OWN_ACCOUNT,
+                Capability.BROWSE_KNOWLEDGE,
+                Capability.EDIT_KNOWLEDGE,
+            }
         ),
         StaffRole.COLLABORATOR: frozenset(
             {Capability.MANAGE_OWN_ACCOUNT, Capability.USE_PROTECTED_CHAT}
