@@ -133,7 +133,9 @@ def build_services(
         conversations=wiring.conversation_store(settings, dynamodb),
         throttle=wiring.login_throttle(settings, dynamodb),
         codec=wiring.session_codec(read_secret),
-        landlords=wiring.with_edited_settings(wiring.landlords(settings), knowledge_table),
+        landlords=wiring.with_edited_settings(
+            wiring.landlords(settings), knowledge_table, check_every_s=settings.knowledge_check_s
+        ),
         publishing=knowledge_table,
         bootstrap_password=bootstrap_reader(read_secret),
         browser=lambda landlord: knowledge().browser(landlord),

@@ -66,7 +66,8 @@ def served_landlords(
     """The landlords and their LLMs, each landlord's settings edited in the admin served over
     its file (when ``publishing`` is deployed; re-read every 30 s of ``clock``)."""
     registry, llms = wiring.served_landlords(settings, read_secret)
-    return wiring.with_edited_settings(registry, publishing, clock), llms
+    every = settings.knowledge_check_s
+    return wiring.with_edited_settings(registry, publishing, clock, every), llms
 
 
 def landlords_from_environment(

@@ -91,7 +91,11 @@ def build_worker(
     from pierre_rag.sms.worker import SmsWorker
 
     served, llms = wiring.served_landlords(settings, read_secret)
-    registry = wiring.with_edited_settings(served, publishing.repository if publishing else None)
+    registry = wiring.with_edited_settings(
+        served,
+        publishing.repository if publishing else None,
+        check_every_s=settings.knowledge_check_s,
+    )
     store = wiring.conversation_store(settings, dynamodb)
     knowledge = wiring.landlord_knowledge(wiring.knowledge(settings), publishing)
     pipeline = wiring.pipeline(registry, llms, knowledge, store)

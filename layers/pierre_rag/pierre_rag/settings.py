@@ -91,6 +91,11 @@ class Settings(_FromEnvironment):
     knowledge_bucket: str = Field(default="", validation_alias="KNOWLEDGE_BUCKET")
     knowledge_table: str = Field(default="", validation_alias="KNOWLEDGE_TABLE")
     knowledge_build_queue_url: str = Field(default="", validation_alias="KNOWLEDGE_BUILD_QUEUE_URL")
+    # How often (at most) a function re-reads a landlord's live-datastore pointer and edited
+    # settings, at request time; the local stack's tests shorten it.
+    knowledge_check_s: float = Field(
+        default=30.0, gt=0, le=300, validation_alias="PIERRE_KNOWLEDGE_CHECK_S"
+    )
     secrets_prefix: str = Field(default="/pierre", validation_alias="PIERRE_SECRETS_PREFIX")
     # SSMProvider's default too; 0 reads SSM on every use
     secrets_max_age_s: int = Field(default=300, ge=0, validation_alias="PIERRE_SECRETS_MAX_AGE_S")

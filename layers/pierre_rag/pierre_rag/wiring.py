@@ -83,15 +83,17 @@ def with_edited_settings(
     registry: LandlordRegistry,
     publishing: PublishingRepository | None,
     clock: Callable[[], float] = time.monotonic,
+    check_every_s: float = 30.0,
 ) -> LandlordRegistry:
     """``registry`` serving each landlord's settings edited in the admin over its file (re-read
-    at most every 30 s of ``clock``, ``pierre_rag.landlord_overrides``); unchanged when
-    publishing is not deployed (``publishing`` None)."""
+    at most every ``check_every_s`` of ``clock``, ``pierre_rag.landlord_overrides``);
+    unchanged when publishing is not deployed (``publishing`` None)."""
     if publishing is None:
         return registry
     from pierre_rag.landlord_overrides import LandlordOverrides
 
-    return registry.with_overlay(LandlordOverrides(publishing, clock=clock).effective)
+    overrides = LandlordOverrides(publishing, clock=clock, check_every_s=check_every_s)
+    return registry.with_overlay(overrides.effective)
 
 
 def served_landlords(
@@ -129,7 +131,11 @@ def serving_stores(
         return None
     from pierre_rag.publishing.serving import ServingStores
 
-    return ServingStores(publishing_repository(settings, dynamodb), artifact_store(settings, s3()))
+    return ServingStores(
+        publishing_repository(settings, dynamodb),
+        artifact_store(settings, s3()),
+        check_every_s=settings.knowledge_check_s,
+    )
 
 
 def landlord_knowledge(base: KnowledgeBase, stores: ServingStores | None) -> LandlordKnowledge:
@@ -139,7 +145,13 @@ def landlord_knowledge(base: KnowledgeBase, stores: ServingStores | None) -> Lan
 
     if stores is None:
         return LandlordKnowledge(base, None, None, SERVED_FOLDER)
-    return LandlordKnowledge(base, stores.repository, stores.artifacts, stores.folder)
+    return LandlordKnowledge(
+        base,
+        stores.repository,
+        stores.artifacts,
+        stores.folder,
+        check_every_s=stores.check_every_s,
+    )
 
 
 def warm_language_model() -> None:

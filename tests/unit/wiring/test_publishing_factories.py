@@ -64,3 +64,48 @@ def test_edited_settings_are_read_from_the_knowledge_table_only_when_it_is_deplo
     # then the deployed table answers, and without one the landlord files alone are served
     assert found is not None and found.landlord_settings(LANDLORD) is None
     assert missing is None
+
+
+def test_the_pointer_and_settings_re_read_interval_comes_from_the_settings(dynamodb: Any) -> None:
+    # Given settings naming the knowledge bucket and table, with a 2 s re-read interval
+    settings = Settings.from_env(
+        {"KNOWLEDGE_BUCKET": "b", "KNOWLEDGE_TABLE": "t", "PIERRE_KNOWLEDGE_CHECK_S": "2"}
+    )
+
+    # when the serving stores and the resolver over them are built
+    stores = wiring.serving_stores(
+        settings, lambda: boto3.client("s3", region_name=REGION), dynamodb
+    )
+
+    # then both re-read every 2 s, not the default 30 s
+    assert stores is not None and stores.check_every_s == 2.0
+    assert Settings.from_env({}).knowledge_check_s == 30.0
+
+
+def test_the_edited_settings_overlay_takes_the_interval_it_is_given() -> None:
+    from pierre_rag.landlords import LandlordRegistry
+    from pierre_rag.publishing.memory import MemoryPublishing
+
+    class CountingPublishing(MemoryPublishing):
+        reads = 0
+
+        def landlord_settings(self, landlord: str) -> Any:
+            CountingPublishing.reads += 1
+            return super().landlord_settings(landlord)
+
+    # Given a registry whose edited settings are re-read every 2 s of a clock we move
+    now = [0.0]
+    registry = wiring.with_edited_settings(
+        LandlordRegistry.from_directory(REPO_ROOT / "knowledge"),
+        CountingPublishing(),
+        clock=lambda: now[0],
+        check_every_s=2.0,
+    )
+    landlord = registry.ids[0]
+
+    # when a landlord is looked up at t = 0, 1 and 2.5 s
+    for now[0] in (0.0, 1.0, 2.5):
+        registry.get(landlord)
+
+    # then its settings were read at 0 and 2.5 only (the default 30 s would read once)
+    assert CountingPublishing.reads == 2

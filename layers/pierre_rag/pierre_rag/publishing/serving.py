@@ -74,6 +74,7 @@ class ServingStores:
     repository: PublishingRepository
     artifacts: ArtifactStore
     folder: Path = SERVED_FOLDER
+    check_every_s: float = CHECK_EVERY_S  # the pointer's re-read interval (and the settings')
 
 
 @dataclass
