@@ -55,7 +55,7 @@ from pierre_rag.publishing.models import Pointer
 from pierre_rag.publishing.serving import ServingStores
 from pierre_rag.settings import Settings, read_secret
 
-from bench_serving import S3Datastores
+from pierre_rag.publishing.s3 import S3Artifacts
 
 
 landlord, version = os.environ["BENCH_LANDLORD"], os.environ["BENCH_VERSION"]
@@ -68,7 +68,7 @@ pointer = Pointer(
     published_by="bench",
 )
 pointers.move_pointer(pointer, None)
-artifacts = S3Datastores(boto3.client("s3"), os.environ["BENCH_BUCKET"])
+artifacts = S3Artifacts(boto3.client("s3"), os.environ["BENCH_BUCKET"])
 fetch = os.environ["BENCH_FETCH"] == "1"
 stores = ServingStores(pointers, artifacts, Path(os.environ["BENCH_FOLDER"])) if fetch else None
 settings = Settings.from_env()
@@ -85,20 +85,6 @@ print(f"{(time.perf_counter() - started) * 1000:.1f}")
 """
 
 
-class S3Datastores:
-    """The ArtifactStore's download as the S3 implementation does it (temp file + rename);
-    the only part serving uses."""
-
-    def __init__(self, s3: Any, bucket: str) -> None:
-        self.s3, self.bucket = s3, bucket
-
-    def download_datastore(self, key: str, file: Path) -> None:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        partial = file.with_name(f".{file.name}.part")
-        self.s3.download_file(self.bucket, key, str(partial))
-        partial.replace(file)
-
-
 def fetch_timings(layer: Path, folder: Path, runs: int) -> list[float]:
     """A landlord's first request in a warm process: pointer, S3 download, open (ms)."""
     import boto3
@@ -106,6 +92,7 @@ def fetch_timings(layer: Path, folder: Path, runs: int) -> list[float]:
     from pierre_rag.knowledge.search import KnowledgeBase
     from pierre_rag.publishing.memory import MemoryPublishing
     from pierre_rag.publishing.models import Pointer, datastore_key
+    from pierre_rag.publishing.s3 import S3Artifacts
     from pierre_rag.publishing.serving import LandlordKnowledge
 
     repository = MemoryPublishing()
@@ -117,10 +104,10 @@ def fetch_timings(layer: Path, folder: Path, runs: int) -> list[float]:
         None,
     )
     base = KnowledgeBase.open(layer)
-    artifacts = S3Datastores(boto3.client("s3"), BUCKET)
+    artifacts = S3Artifacts(boto3.client("s3"), BUCKET)
     timings = []
     for run in range(runs):
-        served = LandlordKnowledge(base, repository, artifacts, folder / f"fetch-{run}")  # type: ignore[arg-type]
+        served = LandlordKnowledge(base, repository, artifacts, folder / f"fetch-{run}")
         started = time.perf_counter()
         served.for_landlord(LANDLORD)
         timings.append((time.perf_counter() - started) * 1000)
