@@ -181,5 +181,5 @@ def test_the_statistics_page_draws_its_charts(stack, page, administrator, seeded
 
 
 def test_screenshots_exist():
-    for name in ("login", "conversations", "conversation", "stats"):
+    for name in ("login", "conversations", "conversation", "stats", "knowledge-publishing"):
         assert Path(SHOTS / f"admin-{name}.png").stat().st_size > 5000
