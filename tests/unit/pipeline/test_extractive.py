@@ -89,6 +89,27 @@ def test_an_articles_introduction_gives_way_to_a_section_of_the_same_article():
     assert [(s.number, s.heading) for s in quoted.sources] == [(1, "Quelle durée ?")]
 
 
+def test_a_short_article_whose_one_section_opens_with_a_sub_heading_is_quoted():
+    # Given a short article (a Word file with a title, one sub-heading and one paragraph) is
+    # one chunk under its title: its text opens with the sub-heading; a weaker section follows
+    hours = "Les agences vous accueillent du lundi au vendredi de 7 h 45 à 11 h 15."
+    grounding = Grounding(
+        [
+            Source(number=1, file="agences.md", title="Agences", heading="Agences", breadcrumb="b"),
+            Source(number=2, file="autre.md", title="Autre", heading="Autre chose", breadcrumb="b"),
+        ],
+        [f"# Agences\n\n## Horaires d'ouverture\n\n{hours}", "Sans rapport avec la question."],
+    )
+
+    # When the section to quote is chosen and quoted
+    quoted = focus(grounding, "quels sont les horaires ?", sections=1, further=0).grounding()
+    text = extractive_answer(quoted.sources, quoted.texts, language="fr", style=WEB, handoff=None)
+
+    # Then the article is quoted, its sub-heading and paragraph with it
+    assert [s.heading for s in quoted.sources] == ["Agences"]
+    assert "**Horaires d'ouverture**" in text and hours in text
+
+
 def test_a_section_pointing_to_a_list_is_quoted_with_the_section_holding_it():
     # Given a section announcing "les cas listés ci-dessous", and the section with that list
     grounding = Grounding(

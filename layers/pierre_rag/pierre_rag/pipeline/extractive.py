@@ -14,7 +14,12 @@ from dataclasses import dataclass, field
 from pierre_rag.pipeline.channels import ChannelStyle
 from pierre_rag.pipeline.messages import Phrases, phrases
 from pierre_rag.pipeline.models import Source
-from pierre_rag.pipeline.passage import focused_passage, has_list, points_to_list
+from pierre_rag.pipeline.passage import (
+    focused_passage,
+    has_list,
+    has_quotable_text,
+    points_to_list,
+)
 from pierre_rag.pipeline.pick import WEIGHTS, PickWeights, Signals, best, signals
 from pierre_rag.pipeline.retrieve import Grounding
 from pierre_rag.pipeline.text import markdown_to_plain, without_relative_links
@@ -165,7 +170,7 @@ def extractive_answer(
 def has_passage(source: Source, text: str) -> bool:
     """Whether the section has something to quote besides its heading (an article's title
     section can hold nothing else)."""
-    return bool(focused_passage(_without_own_heading(source, text), MIN_PASSAGE_WORDS))
+    return has_quotable_text(_without_own_heading(source, text), MIN_PASSAGE_WORDS)
 
 
 def _without_own_heading(source: Source, text: str) -> str:

@@ -121,3 +121,12 @@ def focused_passage(text: str, max_words: int) -> list[tuple[str, str]]:
     while kept and (kept[-1].kind == "heading" or kept[-1].text.endswith(":")):
         kept.pop()  # a heading or a lead-in with nothing after it says nothing
     return [(block.kind, block.text) for block in kept]
+
+
+def has_quotable_text(text: str, min_words: int) -> bool:
+    """Whether ``text`` has a passage of ``min_words`` to quote past the sub-headings that
+    open it: their words do not count, or a short article made one chunk under its title (a
+    Word file's title, one sub-heading, one paragraph) would never be quoted."""
+    blocks = _blocks(text)
+    opening = next((i for i, block in enumerate(blocks) if block.kind != "heading"), len(blocks))
+    return bool(focused_passage(text, sum(b.words for b in blocks[:opening]) + min_words))
