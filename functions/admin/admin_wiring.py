@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from admin_app.services import Services
+from admin_app.services import BuildAction, Services
 
 from pierre_rag import wiring
 from pierre_rag.settings import Settings, read_secret
@@ -76,27 +76,25 @@ def with_publishing(
             work_dir=Path(tempfile.gettempdir()) / "knowledge-admin",
         )
 
-    def confirm(landlord: str, build_id: str, actor: str) -> str | None:
-        try:
-            builder().confirm(landlord, build_id, actor)
-        except PublishError as refused:
-            return str(refused)
-        return None
+    def action(name: str) -> BuildAction:
+        """The builder's ``confirm`` or ``rollback``: None when done, else its refusal."""
 
-    def rollback(landlord: str, build_id: str, actor: str) -> str | None:
-        try:
-            builder().rollback(landlord, build_id, actor)
-        except PublishError as refused:
-            return str(refused)
-        return None
+        def run(landlord: str, build_id: str, actor: str) -> str | None:
+            try:
+                getattr(builder(), name)(landlord, build_id, actor)
+            except PublishError as refused:
+                return str(refused)
+            return None
+
+        return run
 
     return replace(
         services,
         sources=sources,
         publishing=repository,
         build_requests=wiring.build_requests(settings, sqs),
-        confirm_build=confirm,
-        rollback_build=rollback,
+        confirm_build=action("confirm"),
+        rollback_build=action("rollback"),
     )
 
 
