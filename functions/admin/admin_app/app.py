@@ -20,6 +20,7 @@ from admin_app.routes import (
     chat,
     controls,
     conversations,
+    health,
     history,
     knowledge,
     settings,
@@ -34,7 +35,6 @@ from admin_app.security import (
     PasswordChangeRequiredError,
 )
 from admin_app.services import Services
-from pierre_rag.health import health_payload
 from pierre_rag.transport import HSTS, is_local_plain_http
 
 STATIC = Path(__file__).parent / "static"
@@ -145,14 +145,11 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
         redoc_url=None,
         exception_handlers=_handlers(),
     )
+    # Routes reach the services through app.state, never a closure: FastAPI caches facts about
+    # each endpoint and dependency by identity, so a closure would keep every app it served.
     app.state.services = services_factory
-
-    @app.get("/admin/health", summary="Liveness of the admin function and its landlords")
-    def health() -> dict[str, Any]:
-        return health_payload("admin", services_factory().landlords)
-
     routers = (auth, users, conversations, stats, knowledge, sources, history, controls, chat)
-    for module in (*routers, settings):
+    for module in (health, *routers, settings):
         app.include_router(module.router)
     app.mount("/admin/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
