@@ -80,8 +80,11 @@ browser:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# Two worker processes, one test file each at a time (a file's fixtures stay in one process);
+# each worker starts its own DynamoDB Local when a test asks for it. TEST_WORKERS=0 runs in one.
+TEST_WORKERS ?= 2
 pytest: install browser dynamodb-local
-	$(BIN)/pytest --cov --cov-report=term
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --cov --cov-report=term
 
 test: lint typecheck template-check pytest
 

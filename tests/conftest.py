@@ -61,7 +61,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def dynamodb_local() -> Iterator[str]:
-    """AWS's DynamoDB Local, one JVM for the whole run (started only if a test asks for it);
+    """AWS's DynamoDB Local, one JVM per test worker (started only if a test asks for it);
     yields its endpoint. Tests isolate themselves by fresh tables or their own prefix."""
     with DynamoDBLocal() as server:
         yield server.endpoint
