@@ -7,7 +7,10 @@ operator can give (the CM.com token, an LLM key).
 
 ``publish`` (after it) reads the stack's outputs, syncs ``web/`` to the static bucket (uploads
 what changed, deletes what ``web/`` no longer has), invalidates CloudFront, and prints the site
-URL, the SMS webhook URL to give CM.com and the first-administrator steps.
+URL, the SMS webhook URL to give CM.com and the first-administrator steps. It also seeds each
+deployed landlord's knowledge from ``knowledge/<landlord>/{public,staff}`` into the knowledge
+bucket and requests its build, as ``make dev`` does (``pierre_rag.publishing.seed``): only a
+landlord with no source and no history yet, so nothing staff did is ever overwritten.
 
 Both take ``--dry-run``: they read, print what they would do and change nothing::
 
@@ -22,8 +25,9 @@ import hashlib
 import mimetypes
 import secrets as secret_tokens
 import sys
+import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,9 +35,13 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from pierre_rag import wiring
 from pierre_rag.auth.bootstrap import bootstrap_address, bootstrap_secret_name
 from pierre_rag.example_landlord import production_landlords
 from pierre_rag.paths import landlord_files
+from pierre_rag.publishing.ports import BuildRequests, PublishingRepository, SourceStore
+from pierre_rag.publishing.seed import seed_files, seed_landlord
+from pierre_rag.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # Generated here; SecureString but origin-secret, which CloudFront resolves at deploy time
@@ -200,6 +208,49 @@ def invalidate(
     return str(answer["Invalidation"]["Id"])
 
 
+# --------------------------------------------------------------------------- knowledge seed
+
+PUBLISHING_RESOURCES = {
+    "KnowledgeBucket": "KNOWLEDGE_BUCKET",
+    "KnowledgeTable": "KNOWLEDGE_TABLE",
+    "KnowledgeBuildQueue": "KNOWLEDGE_BUILD_QUEUE_URL",  # an SQS queue's physical id is its URL
+}
+
+
+def publishing_settings(cloudformation: Any, stack: str) -> Settings | None:
+    """The functions' publishing settings, from the stack's resources (None: not deployed)."""
+    physical: dict[str, str] = {}
+    for page in cloudformation.get_paginator("list_stack_resources").paginate(StackName=stack):
+        for resource in page["StackResourceSummaries"]:
+            physical[resource["LogicalResourceId"]] = resource.get("PhysicalResourceId", "")
+    env = {name: physical.get(logical, "") for logical, name in PUBLISHING_RESOURCES.items()}
+    settings = Settings.from_env(env)
+    return settings if settings.publishing_deployed else None
+
+
+def seed_knowledge(
+    stores: tuple[SourceStore, PublishingRepository, BuildRequests],
+    knowledge: Path,
+    landlords: Iterable[str],
+    clock: Callable[[], float],
+    *,
+    dry_run: bool = False,
+) -> dict[str, int]:
+    """Files seeded per landlord (0: it has sources or history, or its folder has none); in a
+    dry run, the files that would be."""
+    sources, repository, requests = stores
+    seeded: dict[str, int] = {}
+    for landlord in landlords:
+        folder = knowledge / landlord
+        if not dry_run:
+            seeded[landlord] = seed_landlord(sources, repository, requests, landlord, folder, clock)
+        elif sources.list(landlord) or repository.changes(landlord, limit=1):
+            seeded[landlord] = 0
+        else:
+            seeded[landlord] = len(list(seed_files(folder)))
+    return seeded
+
+
 # --------------------------------------------------------------------------- what to tell
 
 
@@ -257,6 +308,23 @@ def run_secrets(session: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def run_seed(session: Any, args: argparse.Namespace, landlords: Sequence[str]) -> None:
+    settings = publishing_settings(session.client("cloudformation"), args.stack)
+    if settings is None:
+        print("knowledge: publishing is not deployed in this stack, nothing seeded")
+        return
+    stores = (
+        wiring.source_store(settings, session.client("s3")),
+        wiring.publishing_repository(settings, session.client("dynamodb")),
+        wiring.build_requests(settings, session.client("sqs")),
+    )
+    seeded = seed_knowledge(stores, args.knowledge, landlords, time.time, dry_run=args.dry_run)
+    verb = "would seed" if args.dry_run else "seeded"
+    for landlord, count in seeded.items():
+        done = f"{verb} {count} file(s), one build requested" if count else "left as it is"
+        print(f"knowledge: {landlord}: {done}")
+
+
 def run_publish(session: Any, args: argparse.Namespace) -> int:
     outputs = stack_outputs(session.client("cloudformation"), args.stack)
     plan = sync_static(
@@ -271,6 +339,8 @@ def run_publish(session: Any, args: argparse.Namespace) -> int:
     )
     done = invalidation or "(dry run: none)"
     print(f"CloudFront: invalidation {done} of /* on {outputs['DistributionId']}")
+    landlords = shipped_landlords(args.knowledge, include_example=args.include_example)
+    run_seed(session, args, landlords)
     site = outputs.get("CustomDomainUrl") or outputs["SiteUrl"]
     print(f"\nSite: {site}/  (widget: {site}/widget.js, admin: {site}/admin)")
     webhook = webhook_url(
@@ -280,7 +350,6 @@ def run_publish(session: Any, args: argparse.Namespace) -> int:
         missing = parameter_name(args.secrets_prefix, WEBHOOK_SECRET)
         webhook = f"{outputs['SmsWebhookUrlPattern']}  ({missing} missing: run `make deploy`)"
     print(f"SMS webhook URL to give CM.com (keep it secret): {webhook}")
-    landlords = shipped_landlords(args.knowledge, include_example=args.include_example)
     print("\n".join(["", *admin_steps(site, landlords, args.secrets_prefix, args.region)]))
     return 0
 

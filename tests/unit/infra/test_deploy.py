@@ -13,6 +13,7 @@ import pytest
 
 from pierre_local.template import REGION
 from pierre_rag.example_landlord import EXAMPLE_LANDLORD
+from pierre_rag.publishing.memory import MemoryBuildRequests, MemoryPublishing, MemorySources
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO_ROOT / "infra"))
@@ -206,3 +207,78 @@ def test_publish_dry_run_changes_nothing(session, tmp_path, knowledge, capsys, m
     invalidations = session.client("cloudfront").list_invalidations(DistributionId=distribution)
     assert invalidations["InvalidationList"]["Quantity"] == 0
     assert "sms-webhook-secret missing" in out
+
+
+def test_a_stack_without_publishing_is_not_seeded(session):
+    distribution = create_distribution(session)
+    create_stack(session, "static", distribution)
+    assert deploy.publishing_settings(session.client("cloudformation"), "pierre") is None
+
+
+def test_the_publishing_settings_come_from_the_stacks_resources(session):
+    # Given a stack with the knowledge bucket, table and build queue
+    template = {
+        "Resources": {
+            "KnowledgeBucket": {
+                "Type": "AWS::S3::Bucket",
+                "Properties": {"BucketName": "knowledge-bucket"},
+            },
+            "KnowledgeTable": {
+                "Type": "AWS::DynamoDB::Table",
+                "Properties": {
+                    "TableName": "knowledge",
+                    "BillingMode": "PAY_PER_REQUEST",
+                    "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                    "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                },
+            },
+            "KnowledgeBuildQueue": {
+                "Type": "AWS::SQS::Queue",
+                "Properties": {"QueueName": "builds.fifo", "FifoQueue": True},
+            },
+        }
+    }
+    session.client("cloudformation").create_stack(
+        StackName="pierre", TemplateBody=json.dumps(template)
+    )
+
+    # When the deploy script reads them
+    settings = deploy.publishing_settings(session.client("cloudformation"), "pierre")
+
+    # Then the functions' own settings point at them
+    assert settings is not None
+    assert (settings.knowledge_bucket, settings.knowledge_table) == (
+        "knowledge-bucket",
+        "knowledge",
+    )
+    assert settings.knowledge_build_queue_url.endswith("/builds.fifo")
+
+
+def seed_folder(knowledge: Path) -> None:
+    write(knowledge / LANDLORD / "public" / "horaires.md", "# Horaires\n")
+    write(knowledge / LANDLORD / "staff" / "astreinte.md", "# Astreinte\n")
+
+
+def memory_stores() -> tuple[MemorySources, MemoryPublishing, MemoryBuildRequests]:
+    return MemorySources(clock=lambda: 1.0), MemoryPublishing(), MemoryBuildRequests()
+
+
+def test_seeding_copies_a_new_landlords_files_once_and_a_dry_run_only_counts(knowledge):
+    # Given a landlord folder with a public and a staff article
+    seed_folder(knowledge)
+    stores = memory_stores()
+
+    # When a dry run, then the seed, then a second seed run
+    dry = deploy.seed_knowledge(stores, knowledge, [LANDLORD], lambda: 1.0, dry_run=True)
+    listed_after_dry = stores[0].list(LANDLORD)
+    first = deploy.seed_knowledge(stores, knowledge, [LANDLORD], lambda: 1.0)
+    again = deploy.seed_knowledge(stores, knowledge, [LANDLORD], lambda: 2.0)
+
+    # Then the dry run wrote nothing, the seed copied both files, and nothing is copied twice
+    assert dry == {LANDLORD: 2}
+    assert listed_after_dry == []
+    assert first == {LANDLORD: 2}
+    assert again == {LANDLORD: 0}
+    assert deploy.seed_knowledge(stores, knowledge, [LANDLORD], lambda: 3.0, dry_run=True) == {
+        LANDLORD: 0
+    }
