@@ -57,6 +57,9 @@ OPERATOR_SECRETS = {
     "cm-product-token": "CM.com product token (SMS): without it no SMS answer is sent",
     "llm-api-key": "LLM API key: without it answers are extractive (docs/deploy.md)",
 }
+# The local stack's home page and widget demo embed the example landlord: a production site
+# without it leaves them out (its chat pages are /api/embed/<landlord>/<context>).
+EXAMPLE_PAGES = frozenset({"index.html", "home.css", "demo.html", "demo.css"})
 REQUIRED_OUTPUTS = ("SiteUrl", "SmsWebhookUrlPattern", "StaticBucketName", "DistributionId")
 WEBHOOK_SECRET = "sms-webhook-secret"  # noqa: S105 (a parameter name)
 
@@ -142,10 +145,14 @@ class SyncPlan:
     unchanged: list[str]
 
 
-def local_assets(web: Path) -> dict[str, Path]:
-    """Every file under ``web`` by its key (path relative to ``web``, with ``/``)."""
+def local_assets(web: Path, *, include_example: bool = True) -> dict[str, Path]:
+    """Every file under ``web`` by its key (path relative to ``web``, with ``/``), the example
+    landlord's pages only with ``include_example``."""
+    files = {file.relative_to(web).as_posix(): file for file in sorted(web.rglob("*"))}
     return {
-        file.relative_to(web).as_posix(): file for file in sorted(web.rglob("*")) if file.is_file()
+        key: file
+        for key, file in files.items()
+        if file.is_file() and (include_example or key not in EXAMPLE_PAGES)
     }
 
 
@@ -179,9 +186,12 @@ def content_type(key: str) -> str:
     )
 
 
-def sync_static(s3: Any, bucket: str, web: Path, *, dry_run: bool = False) -> SyncPlan:
-    """Make ``bucket`` hold exactly ``web/``'s files; the plan carried out."""
-    assets = local_assets(web)
+def sync_static(
+    s3: Any, bucket: str, web: Path, *, include_example: bool = True, dry_run: bool = False
+) -> SyncPlan:
+    """Make ``bucket`` hold exactly ``web/``'s files (see :func:`local_assets`); the plan
+    carried out."""
+    assets = local_assets(web, include_example=include_example)
     plan = plan_sync(assets, remote_etags(s3, bucket))
     if dry_run:
         return plan
@@ -328,7 +338,11 @@ def run_seed(session: Any, args: argparse.Namespace, landlords: Sequence[str]) -
 def run_publish(session: Any, args: argparse.Namespace) -> int:
     outputs = stack_outputs(session.client("cloudformation"), args.stack)
     plan = sync_static(
-        session.client("s3"), outputs["StaticBucketName"], args.web, dry_run=args.dry_run
+        session.client("s3"),
+        outputs["StaticBucketName"],
+        args.web,
+        include_example=args.include_example,
+        dry_run=args.dry_run,
     )
     prefix = "would " if args.dry_run else ""
     print(f"static: {prefix}upload {len(plan.upload)}, {prefix}delete {len(plan.delete)}, "
@@ -342,7 +356,9 @@ def run_publish(session: Any, args: argparse.Namespace) -> int:
     landlords = shipped_landlords(args.knowledge, include_example=args.include_example)
     run_seed(session, args, landlords)
     site = outputs.get("CustomDomainUrl") or outputs["SiteUrl"]
-    print(f"\nSite: {site}/  (widget: {site}/widget.js, admin: {site}/admin)")
+    print(f"\nSite: {site}  (widget: {site}/widget.js, admin: {site}/admin)")
+    for landlord in landlords:
+        print(f"  {landlord}'s chat page: {site}/api/embed/{landlord}/default")
     webhook = webhook_url(
         outputs["SmsWebhookUrlPattern"], session.client("ssm"), args.secrets_prefix
     )

@@ -158,6 +158,26 @@ def test_sync_uploads_changes_deletes_leftovers_and_skips_the_unchanged(session,
     assert index["ContentType"] == "text/html; charset=utf-8"
 
 
+def test_a_production_site_leaves_out_the_example_landlords_pages(session, tmp_path):
+    # Given web/ with the local stack's home page and widget demo (both embed the example)
+    s3 = session.client("s3")
+    s3.create_bucket(Bucket="static", CreateBucketConfiguration={"LocationConstraint": REGION})
+    web = tmp_path / "web"
+    for name in ("index.html", "home.css", "demo.html", "demo.css", "widget.js", "chat.js"):
+        write(web / name, name)
+    s3.put_object(Bucket="static", Key="demo.html", Body=b"left by an earlier deploy")
+
+    # When it is synced for production, then for a demo stack
+    production = deploy.sync_static(s3, "static", web, include_example=False)
+    demo = deploy.sync_static(s3, "static", web, include_example=True, dry_run=True)
+
+    # Then production has the widget and chat but none of the example's pages
+    assert production.upload == ["chat.js", "widget.js"]
+    assert production.delete == ["demo.html"]
+    assert set(deploy.remote_etags(s3, "static")) == {"chat.js", "widget.js"}
+    assert demo.upload == ["demo.css", "demo.html", "home.css", "index.html"]
+
+
 def test_publish_syncs_invalidates_and_prints_the_urls_and_admin_steps(
     session, tmp_path, knowledge, capsys, monkeypatch
 ):
@@ -167,7 +187,7 @@ def test_publish_syncs_invalidates_and_prints_the_urls_and_admin_steps(
     session.client("ssm").put_parameter(
         Name="/pierre/sms-webhook-secret", Value="s3cr3t", Type="SecureString"
     )
-    write(tmp_path / "web" / "index.html", "<p>chat</p>")
+    write(tmp_path / "web" / "chat.html", "<p>chat</p>")
     monkeypatch.setattr(boto3.session, "Session", lambda **_: session)
 
     # When the publish step runs
@@ -178,12 +198,13 @@ def test_publish_syncs_invalidates_and_prints_the_urls_and_admin_steps(
     out = capsys.readouterr().out
     assert code == 0
     assert (
-        session.client("s3").get_object(Bucket="static", Key="index.html")["Body"].read()
+        session.client("s3").get_object(Bucket="static", Key="chat.html")["Body"].read()
         == b"<p>chat</p>"
     )
     invalidations = session.client("cloudfront").list_invalidations(DistributionId=distribution)
     assert invalidations["InvalidationList"]["Quantity"] == 1
-    assert "Site: https://d111.cloudfront.net/" in out
+    assert "Site: https://d111.cloudfront.net " in out
+    assert f"chat page: https://d111.cloudfront.net/api/embed/{LANDLORD}/default" in out
     assert "https://d111.cloudfront.net/sms/s3cr3t" in out
     assert f"sign in as admin@{LANDLORD}" in out
     assert f"/pierre/admin-bootstrap/{LANDLORD}" in out
@@ -193,7 +214,7 @@ def test_publish_syncs_invalidates_and_prints_the_urls_and_admin_steps(
 def test_publish_dry_run_changes_nothing(session, tmp_path, knowledge, capsys, monkeypatch):
     distribution = create_distribution(session)
     create_stack(session, "static", distribution)
-    write(tmp_path / "web" / "index.html", "<p>chat</p>")
+    write(tmp_path / "web" / "chat.html", "<p>chat</p>")
     monkeypatch.setattr(boto3.session, "Session", lambda **_: session)
 
     code = deploy.main(
