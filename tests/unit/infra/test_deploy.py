@@ -303,3 +303,12 @@ def test_seeding_copies_a_new_landlords_files_once_and_a_dry_run_only_counts(kno
     assert deploy.seed_knowledge(stores, knowledge, [LANDLORD], lambda: 3.0, dry_run=True) == {
         LANDLORD: 0
     }
+
+
+def test_publish_before_any_deploy_fails_with_a_hint(session, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(boto3.session, "Session", lambda **_: session)
+
+    code = deploy.main(["publish", "--web", str(tmp_path)])
+
+    assert code == 1
+    assert "run `make deploy` first" in capsys.readouterr().err
