@@ -163,3 +163,21 @@ def test_an_emergency_sms_after_an_unrelated_one_starts_with_the_emergency_block
     reply = " ".join(parts)
     for number in ("0800473333", "18", "112", "0199009999"):
         assert number in reply
+
+
+def test_every_line_of_an_sms_turn_has_its_message_id_as_correlation_id(sqs, cm, lambda_context):
+    # Given a queued question
+    queued = _inbound(sqs, lambda_context, cm_body())
+    message_id = json.loads(queued[0])["message_id"]
+
+    # When the worker answers it
+    with CapturedLogs(sms_worker_handler.logger) as logs:
+        sms_worker_handler.handler(sqs_event(*queued), lambda_context)
+
+    # Then every line of the turn carries the SMS's id, and none the number or the question
+    lines = logs.lines()
+    assert "SMS answer sent" in {line["message"] for line in lines}
+    assert {line.get("correlation_id") for line in lines} == {message_id}
+    for form in PHONE_FORMS:
+        assert form not in logs.text
+    assert "préavis" not in logs.text.lower()
