@@ -124,7 +124,7 @@ def test_a_build_failing_its_last_delivery_counts_a_failure_and_a_dead_letter_mo
 
     # Then only its last delivery counts a failed build and a dead-letter move
     assert recorder.total(Metric.BUILDS_FAILED, LANDLORD) == counted
-    assert recorder.total(Metric.DEAD_LETTER_MOVES, LANDLORD) == counted
+    assert recorder.total(Metric.BUILD_DEAD_LETTER_MOVES, LANDLORD) == counted
 
 
 @pytest.mark.parametrize(

@@ -204,4 +204,4 @@ def test_an_sms_failing_its_last_delivery_counts_a_dead_letter_move(
         sms_worker_handler.handler(sqs_event(*queued, receive_count=receive_count), lambda_context)
 
     # Then only the last delivery counts a move to the dead-letter queue
-    assert recorder.total(Metric.DEAD_LETTER_MOVES, landlord) == moved
+    assert recorder.total(Metric.SMS_DEAD_LETTER_MOVES, landlord) == moved

@@ -44,7 +44,8 @@ class Metric(StrEnum):
     SMS_SENT = "SmsSent"
     SMS_PARTS = "SmsParts"
     SMS_FAILED = "SmsFailed"
-    DEAD_LETTER_MOVES = "DeadLetterMoves"
+    SMS_DEAD_LETTER_MOVES = "SmsDeadLetterMoves"
+    BUILD_DEAD_LETTER_MOVES = "KnowledgeBuildDeadLetterMoves"
     BUILDS_PUBLISHED = "KnowledgeBuildsPublished"
     BUILDS_HELD = "KnowledgeBuildsHeld"
     BUILDS_FAILED = "KnowledgeBuildsFailed"
@@ -73,6 +74,10 @@ BUILD_METRICS: dict[str, Metric] = {
     "failed": Metric.BUILDS_FAILED,
 }
 DeadLetterQueue = Literal["sms", "knowledge_build"]
+DEAD_LETTER_METRICS: dict[DeadLetterQueue, Metric] = {
+    "sms": Metric.SMS_DEAD_LETTER_MOVES,
+    "knowledge_build": Metric.BUILD_DEAD_LETTER_MOVES,
+}
 
 
 @dataclass(frozen=True)
@@ -171,7 +176,7 @@ class OperationsMetrics:
 
     def dead_letter_move(self, landlord: str, queue: DeadLetterQueue) -> None:
         """A message failed its last delivery: SQS moves it to ``queue``'s dead-letter queue."""
-        self._record(landlord, [Measure(Metric.DEAD_LETTER_MOVES, 1)])
+        self._record(landlord, [Measure(DEAD_LETTER_METRICS[queue], 1)])
 
     def knowledge_build(self, landlord: str, status: str) -> None:
         """A build that ended published, held or failed (others are not counted)."""

@@ -106,13 +106,16 @@ def test_a_finished_knowledge_build_is_counted_by_its_status(status, metric):
     assert recorder.records == [("a-hlm.fr", metric, 1)]
 
 
-def test_a_dead_letter_move_is_counted(capsys, monkeypatch):
+def test_a_dead_letter_move_is_counted_for_its_queue(capsys, monkeypatch):
     monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
+    metrics = _metrics(EmfRecorder(NAMESPACE, SERVICE))
 
-    _metrics(EmfRecorder(NAMESPACE, SERVICE)).dead_letter_move("a-hlm.fr", "sms")
+    metrics.dead_letter_move("a-hlm.fr", "sms")
+    metrics.dead_letter_move("a-hlm.fr", "knowledge_build")
 
-    (document,) = _emf_lines(capsys.readouterr().out)
-    assert _value(document, "DeadLetterMoves") == 1
+    sms, build = _emf_lines(capsys.readouterr().out)
+    assert _value(sms, "SmsDeadLetterMoves") == 1
+    assert _value(build, "KnowledgeBuildDeadLetterMoves") == 1
 
 
 def test_every_metric_has_a_unit():
