@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from knowledge_build_wiring import builder, operations
 from pierre_rag.knowledge.models import looks_like_landlord
+from pierre_rag.metrics import OperationsMetrics, report_safely
 from pierre_rag.observability import function_logger
 from pierre_rag.publishing.build import BuildBusyError
 from pierre_rag.publishing.models import BuildMessage
@@ -62,18 +63,24 @@ def record_handler(record: SQSRecord) -> None:
     except Exception as error:
         receives = int(record.attributes.approximate_receive_count or 1)
         if receives >= settings.knowledge_build_max_receive_count:  # its last delivery
-            operations().knowledge_build(message.landlord, "failed")
-            operations().dead_letter_move(message.landlord, "knowledge_build")
+            report_safely(operations, lambda metrics: _count_dead_letter(metrics, message))
         logger.exception(
             "knowledge build failed; SQS will retry it, then move it to the dead-letter queue",
             extra={**context, "receive_count": receives, "reason": type(error).__name__},
         )
         raise
-    operations().knowledge_build(message.landlord, build.status.value)
+    report_safely(
+        operations, lambda metrics: metrics.knowledge_build(message.landlord, build.status.value)
+    )
     logger.info(
         "knowledge build done",
         extra={**context, "status": build.status.value, "version": build.version},
     )
+
+
+def _count_dead_letter(metrics: OperationsMetrics, message: BuildMessage) -> None:
+    metrics.knowledge_build(message.landlord, "failed")
+    metrics.dead_letter_move(message.landlord, "knowledge_build")
 
 
 @logger.inject_lambda_context

@@ -20,7 +20,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from pierre_rag.metrics import OTHER_LANDLORD
+from pierre_rag.metrics import OTHER_LANDLORD, report_safely
 from pierre_rag.observability import function_logger
 from pierre_rag.settings import Settings
 from pierre_rag.sms.inbound import QueuedSms, parse_queued
@@ -43,7 +43,7 @@ def record_handler(record: SQSRecord) -> None:
     except Exception as error:
         if receives >= settings.sms_max_receive_count:
             landlord = queued.landlord if queued is not None else OTHER_LANDLORD
-            operations().dead_letter_move(landlord, "sms")
+            report_safely(operations, lambda metrics: metrics.dead_letter_move(landlord, "sms"))
         logger.warning(
             "SMS not answered yet; SQS will retry it, then move it to the dead-letter queue",
             extra={

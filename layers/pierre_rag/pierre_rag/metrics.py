@@ -15,6 +15,7 @@ statistics read too.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -22,6 +23,8 @@ from typing import Literal, Protocol
 
 from pierre_rag.pipeline.models import AnswerResult, Outcome
 from pierre_rag.pipeline.signals import Signal, turn_signals
+
+logger = logging.getLogger(__name__)
 
 OTHER_LANDLORD = "other"
 LANDLORD_DIMENSION = "landlord"
@@ -159,7 +162,11 @@ class OperationsMetrics:
         return landlord if landlord in self.known_landlords() else OTHER_LANDLORD
 
     def _record(self, landlord: str, measures: Sequence[Measure]) -> None:
-        self.recorder.record(self.landlord_dimension(landlord), measures)
+        """Metrics never change what a function does: a failure is logged, not raised."""
+        try:
+            self.recorder.record(self.landlord_dimension(landlord), measures)
+        except Exception:
+            logger.exception("operations metrics not recorded")
 
     def turn(self, landlord: str, result: AnswerResult, *, llm_configured: bool) -> None:
         """One answered turn (a replayed answer is not counted again)."""
@@ -183,6 +190,19 @@ class OperationsMetrics:
         metric = BUILD_METRICS.get(status)
         if metric is not None:
             self._record(landlord, [Measure(metric, 1)])
+
+
+def report_safely(
+    metrics: Callable[[], OperationsMetrics], report: Callable[[OperationsMetrics], None]
+) -> None:
+    """``report`` to the metrics ``metrics()`` builds (a handler's lazy ones), unless they
+    cannot be built: then it is logged, and the handler goes on as it would have."""
+    try:
+        built = metrics()
+    except Exception:
+        logger.exception("operations metrics not available")
+        return
+    report(built)
 
 
 def turn_measures(result: AnswerResult, llm_configured: bool, usd_to_eur: float) -> list[Measure]:

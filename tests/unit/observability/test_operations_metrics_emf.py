@@ -15,6 +15,7 @@ from pierre_rag.metrics import (
     MemoryRecorder,
     Metric,
     OperationsMetrics,
+    report_safely,
 )
 from pierre_rag.pipeline.models import AnswerResult, Outcome
 
@@ -120,3 +121,28 @@ def test_a_dead_letter_move_is_counted_for_its_queue(capsys, monkeypatch):
 
 def test_every_metric_has_a_unit():
     assert set(UNITS) == set(Metric)
+
+
+class BrokenRecorder:
+    def record(self, landlord: str, measures: Any) -> None:
+        raise RuntimeError("stdout closed")
+
+
+def test_a_failing_recorder_is_logged_and_never_raised(caplog):
+    metrics = _metrics(BrokenRecorder())
+
+    metrics.sms_sent("a-hlm.fr", parts=1)
+
+    assert "operations metrics not recorded" in caplog.text
+
+
+def test_metrics_that_cannot_be_built_are_logged_and_the_handler_goes_on(caplog):
+    def unbuildable() -> OperationsMetrics:
+        raise FileNotFoundError("no landlord files")
+
+    reported: list[OperationsMetrics] = []
+
+    report_safely(unbuildable, reported.append)
+
+    assert reported == []
+    assert "operations metrics not available" in caplog.text
