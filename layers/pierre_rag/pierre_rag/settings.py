@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 from pydantic import BaseModel, ConfigDict, Field
 
 from pierre_rag import paths
+from pierre_rag.money import USD_TO_EUR
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.parameters import SSMProvider
@@ -99,6 +100,8 @@ class Settings(_FromEnvironment):
     secrets_prefix: str = Field(default="/pierre", validation_alias="PIERRE_SECRETS_PREFIX")
     # SSMProvider's default too; 0 reads SSM on every use
     secrets_max_age_s: int = Field(default=300, ge=0, validation_alias="PIERRE_SECRETS_MAX_AGE_S")
+    # euros per US dollar: the costs staff read (pierre_rag.money)
+    usd_to_eur: float = Field(default=USD_TO_EUR, gt=0, le=10, validation_alias="PIERRE_USD_TO_EUR")
     # set by Lambda itself: empty when running locally or in tests
     lambda_function_name: str = Field(default="", validation_alias="AWS_LAMBDA_FUNCTION_NAME")
 
