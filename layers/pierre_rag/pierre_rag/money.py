@@ -7,10 +7,9 @@ every page and export that shows a cost converts it with :func:`euros` at the ra
 
 from __future__ import annotations
 
-# Euros per US dollar by default: a round figure chosen on USD_TO_EUR_DATE, not a live rate;
-# set PIERRE_USD_TO_EUR to follow the market.
-USD_TO_EUR = 0.86
-USD_TO_EUR_DATE = "2026-11-30"
+from pierre_rag.settings import USD_TO_EUR, USD_TO_EUR_DATE
+
+__all__ = ["USD_TO_EUR", "USD_TO_EUR_DATE", "euros"]
 
 
 def euros(usd: float, rate: float = USD_TO_EUR) -> float:

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 from pydantic import BaseModel, ConfigDict, Field
 
 from pierre_rag import paths
-from pierre_rag.money import USD_TO_EUR
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.parameters import SSMProvider
@@ -57,6 +56,12 @@ class _FromEnvironment(BaseModel):
                 _warn_renamed(old, new)
                 values[new] = env[old]
         return cls.model_validate(values)
+
+
+# Euros per US dollar by default (pierre_rag.money): a round figure chosen on USD_TO_EUR_DATE,
+# not a live rate; PIERRE_USD_TO_EUR follows the market.
+USD_TO_EUR = 0.86
+USD_TO_EUR_DATE = "2026-11-30"
 
 
 class Settings(_FromEnvironment):
