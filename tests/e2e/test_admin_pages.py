@@ -1,6 +1,6 @@
 """The admin in headless Chromium against the local stack: bootstrap login, a role-restricted
-page, scoring a conversation and one of its answers (on a phone), the statistics charts. With PIERRE_UPDATE_SCREENSHOTS=1 the
-screenshots of the README (docs/screenshots/) are refreshed."""
+page, scoring a conversation and one of its answers (on a phone), the statistics charts. With
+PIERRE_UPDATE_SCREENSHOTS=1 the screenshots of the README (docs/screenshots/) are refreshed."""
 
 from __future__ import annotations
 
@@ -228,5 +228,6 @@ def test_the_statistics_page_draws_its_charts(stack, page, administrator, seeded
 
 
 def test_screenshots_exist():
-    for name in ("login", "conversations", "conversation", "stats", "knowledge-publishing"):
+    names = ("login", "conversations", "conversation", "stats", "knowledge-publishing")
+    for name in (*names, "answer-score-mobile"):
         assert Path(SHOTS / f"admin-{name}.png").stat().st_size > 5000
