@@ -29,7 +29,14 @@ def function_logger(
     (the function's own packages, e.g. ``chat_api``) share. ``stream`` is for tests."""
     settings = settings or Settings.from_env()
     handler = logging.StreamHandler(stream) if stream is not None else None
-    logger = Logger(service=settings.service, level=settings.log_level, logger_handler=handler)
+    # "name" among the constructor's keys, not only appended by the copy below: clear_state()
+    # (an invocation with clear_state=True) keeps the former and drops appended ones.
+    logger = Logger(
+        service=settings.service,
+        level=settings.log_level,
+        logger_handler=handler,
+        name="%(name)s",
+    )
     names = {LAYER_LOGGER, *app_loggers}
     for name in names:
         logging.getLogger(name)  # registered now, so the copy below reaches its children

@@ -83,3 +83,19 @@ def test_the_level_comes_from_the_template_variable(monkeypatch):
     assert [(line["message"], line["service"]) for line in _lines(stream)] == [
         ("kept", "observability-env")
     ]
+
+
+def test_lines_keep_their_logger_name_after_an_invocation_clears_the_state():
+    # Given a function's logger whose handler clears the state at each invocation (the SMS
+    # worker's inject_lambda_context(clear_state=True): functions of one process share it)
+    stream = io.StringIO()
+    settings = Settings(service="observability-clear", log_level="INFO")
+    logger = function_logger("chat_api", settings=settings, stream=stream)
+
+    # When an invocation clears it, then the app logs
+    logger.clear_state()
+    logging.getLogger("chat_api.routes").info("after clear")
+
+    # Then the line still names the logger that wrote it
+    (line,) = _lines(stream)
+    assert (line["message"], line["name"]) == ("after clear", "chat_api.routes")
