@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import boto3
+import yaml
 
 from pierre_local.stack import free_port
 from tests.helpers import REPO_ROOT
@@ -48,6 +50,17 @@ class RunningStack:
     def secrets(self) -> dict[str, str]:
         data: dict[str, str] = json.loads((self.state_dir / "secrets.json").read_text())
         return data
+
+
+def landlords_answering_with(source: Path, landlord: str, base_url: str, folder: Path) -> Path:
+    """A copy of the landlord folders of ``source`` in ``folder``, ``landlord`` answering with
+    the OpenAI-compatible server at ``base_url`` (a fake): the stack's PIERRE_LANDLORDS_DIR."""
+    shutil.copytree(source, folder)
+    landlord_file = folder / landlord / "landlord.yaml"
+    config = yaml.safe_load(landlord_file.read_text(encoding="utf-8"))
+    config["llm"] = {"provider": "openai", "model": "fake", "base_url": base_url}
+    landlord_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return folder
 
 
 def launch(
