@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import mimetypes
+import socket
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -172,6 +173,10 @@ class _ChunkedSink:
         self.started = False
 
     def start(self, status: int, headers: list[tuple[str, str]]) -> None:
+        # Each chunk leaves at once, as from uvicorn (asyncio sets TCP_NODELAY): without it
+        # Nagle's algorithm holds the first small chunk until the headers are acknowledged,
+        # and the client's delayed ACK made that ~40 ms.
+        self.handler.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.handler.send_response(status)
         for name, value in headers:
             if name.lower() not in ("content-length", "connection", "transfer-encoding"):

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -129,6 +130,8 @@ class FakeOpenAI(BackgroundServer):
                     self.send_json(200, _completion(request, behaviour))
 
             def _stream(self, request: dict[str, Any], reply: Reply) -> None:
+                # each delta leaves at once, as from a provider's streaming server
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 self.send_response(200)
                 self.send_header("content-type", "text/event-stream")
                 self.send_header("transfer-encoding", "chunked")
