@@ -21,7 +21,6 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse
-import hashlib
 import http.client
 import json
 import sys
@@ -39,7 +38,12 @@ from pierre_rag.evaluation.measures import percentile  # noqa: E402
 from pierre_rag.knowledge.build import build_datastore  # noqa: E402
 from pierre_rag.knowledge.embeddings import UseEmbedder  # noqa: E402
 from tests.fakes.openai_server import FakeOpenAI, Reply, TokenGate, understanding_then  # noqa: E402
-from tests.stack import RunningStack, landlords_answering_with, running_stack  # noqa: E402
+from tests.stack import (  # noqa: E402
+    RunningStack,
+    landlords_answering_with,
+    running_stack,
+    signed_json_headers,
+)
 
 FIXTURE_KB = REPO / "tests" / "fixtures" / "pipeline_kb"
 LANDLORD = "exemple-hlm.fr"
@@ -58,11 +62,7 @@ def first_delta_at(stack: RunningStack) -> tuple[float, int]:
             "text": QUESTION,
         }
     ).encode()
-    headers = {
-        "content-type": "application/json",
-        "accept": "text/event-stream",
-        "x-amz-content-sha256": hashlib.sha256(body).hexdigest(),
-    }
+    headers = {**signed_json_headers(body), "accept": "text/event-stream"}
     connection = http.client.HTTPConnection(stack.url.removeprefix("http://"), timeout=120)
     connection.request("POST", f"/api/conversations/{uuid.uuid4()}/messages", body, headers)
     response = connection.getresponse()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -50,6 +51,16 @@ class RunningStack:
     def secrets(self) -> dict[str, str]:
         data: dict[str, str] = json.loads((self.state_dir / "secrets.json").read_text())
         return data
+
+
+def signed_json_headers(body: bytes) -> dict[str, str]:
+    """The headers the chat page sends with a JSON POST: its type, and the SHA-256 of the body
+    that a Function URL behind CloudFront's origin access control requires (the streamed chat
+    turn; the local stack refuses the turn without it, as the URL would)."""
+    return {
+        "content-type": "application/json",
+        "x-amz-content-sha256": hashlib.sha256(body).hexdigest(),
+    }
 
 
 def landlords_answering_with(source: Path, landlord: str, base_url: str, folder: Path) -> Path:

@@ -4,7 +4,6 @@ checks of the buffered route (staff, rate limits, idempotency) hold on the strea
 
 from __future__ import annotations
 
-import hashlib
 import http.client
 import json
 import uuid
@@ -17,7 +16,12 @@ import pytest
 
 from tests.fakes.openai_server import FakeOpenAI, Reply, TokenGate, understanding_then
 from tests.functional.conftest import FIXTURE_KB, LANDLORD
-from tests.stack import RunningStack, landlords_answering_with, running_stack
+from tests.stack import (
+    RunningStack,
+    landlords_answering_with,
+    running_stack,
+    signed_json_headers,
+)
 
 ANSWER = "Le préavis se donne par lettre recommandée à votre bailleur, un mois avant [1]."
 
@@ -64,9 +68,9 @@ def post_message(
             "text": text,
         }
     ).encode()
-    headers = {"content-type": "application/json", "accept": "text/event-stream"}
-    if signed:
-        headers["x-amz-content-sha256"] = hashlib.sha256(body).hexdigest()
+    headers = {**signed_json_headers(body), "accept": "text/event-stream"}
+    if not signed:
+        del headers["x-amz-content-sha256"]
     host = stack.url.removeprefix("http://")
     connection = http.client.HTTPConnection(host, timeout=60)
     path = f"/api/conversations/{conversation or uuid.uuid4()}/messages"
