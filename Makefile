@@ -12,7 +12,7 @@ DYNAMODB_LOCAL := .dynamodb-local
 export SAM_CLI_TELEMETRY := 0
 export OPENBLAS_NUM_THREADS := 1
 
-.PHONY: help install dev test lint typecheck template-check pytest browser dynamodb-local layer datastore community-datastore landlords clean sms test-llm places
+.PHONY: help install dev test lint typecheck template-check pytest browser dynamodb-local layer datastore community-datastore landlords clean sms test-llm places deploy deploy-dry-run
 
 help:
 	@echo "make dev    - install into .venv, build the datastore, run the stack on http://localhost:$(PORT)"
@@ -21,7 +21,9 @@ help:
 	@echo "make layer  - build the Lambda layer for ARCH=$(ARCH) and check the 250 MB budget"
 	@echo "make community-datastore - the layer's datastore: knowledge/commun only (docs/publishing.md)"
 	@echo "make places - rebuild the place table of query analysis from its pinned packages"
-	@echo "make sms TEXT='...' - with make dev running: simulate an inbound SMS, print the reply"
+	@echo "make sms TEXT='...' [FROM=+33...] - with make dev running: simulate an inbound SMS, print the reply"
+	@echo "make deploy STACK=pierre REGION=eu-west-3 [PROFILE=...] [DOMAIN=... CERTIFICATE_ARN=...] - deploy to AWS (docs/deploy.md)"
+	@echo "make deploy-dry-run - what make deploy's secrets and publish steps would do, changing nothing"
 	@echo "make test-llm - the conversation tests through a real LLM server (llama-cpp-python, Gemma 3 270M)"
 
 $(VENV)/.installed: pyproject.toml
@@ -113,13 +115,46 @@ test-llm: install dynamodb-local
 community-datastore: install landlords
 	$(BIN)/pierre knowledge build --community-only --source knowledge --out $(COMMUNITY_DATASTORE)
 
+# The fictional example landlord is left out unless INCLUDE_EXAMPLE=1 (the benchmarks that
+# run on a built layer need it: make layer INCLUDE_EXAMPLE=1).
+INCLUDE_EXAMPLE ?=
+EXAMPLE_FLAG := $(if $(filter 1,$(INCLUDE_EXAMPLE)),--include-example,--no-include-example)
 layer: install community-datastore
-	$(BIN)/python infra/build_layer.py --arch $(ARCH)
+	$(BIN)/python infra/build_layer.py --arch $(ARCH) $(EXAMPLE_FLAG)
 
-# SMS: simulate an inbound SMS against `make dev` and print the reply the fake CM.com got.
+# SMS: simulate an inbound SMS against `make dev` and print the reply the fake CM.com got;
+# FROM picks the sender (each number has its own conversation and hourly quota).
 TEXT ?= Quels sont les horaires de mon agence ?
+FROM ?= +33600000001
 sms: install
-	$(BIN)/python -m pierre_local.simulate_sms --url http://127.0.0.1:$(PORT) "$(TEXT)"
+	$(BIN)/python -m pierre_local.simulate_sms --url http://127.0.0.1:$(PORT) --from "$(FROM)" "$(TEXT)"
+
+# Deploy (docs/deploy.md): missing secrets created in SSM (never overwritten), sam build + sam
+# deploy, then web/ synced to the static bucket, CloudFront invalidated and the URLs printed.
+# DOMAIN and CERTIFICATE_ARN (us-east-1) add a custom domain; pass them on every deploy.
+STACK ?= pierre
+REGION ?= eu-west-3
+PROFILE ?=
+SECRETS_PREFIX ?= /pierre
+DOMAIN ?=
+CERTIFICATE_ARN ?=
+AWS_OPTIONS := --region $(REGION)$(if $(PROFILE), --profile $(PROFILE))
+DEPLOY_SCRIPT := $(BIN)/python infra/deploy.py
+DEPLOY_OPTIONS := --stack $(STACK) $(AWS_OPTIONS) --secrets-prefix $(SECRETS_PREFIX)$(if $(filter 1,$(INCLUDE_EXAMPLE)), --include-example)
+PARAMETER_OVERRIDES := Architecture=$(ARCH) SecretsPrefix=$(SECRETS_PREFIX)$(if $(DOMAIN), DomainName=$(DOMAIN) CertificateArn=$(CERTIFICATE_ARN))
+
+deploy: install $(SAM_VENV)/.installed community-datastore
+	$(DEPLOY_SCRIPT) secrets $(DEPLOY_OPTIONS)
+	PIERRE_LAYER_ARCH=$(ARCH) PIERRE_INCLUDE_EXAMPLE=$(INCLUDE_EXAMPLE) $(SAM_VENV)/bin/sam build \
+		--parameter-overrides Architecture=$(ARCH)
+	$(SAM_VENV)/bin/sam deploy --stack-name $(STACK) $(AWS_OPTIONS) --resolve-s3 \
+		--capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND --no-fail-on-empty-changeset \
+		--parameter-overrides $(PARAMETER_OVERRIDES)
+	$(DEPLOY_SCRIPT) publish $(DEPLOY_OPTIONS)
+
+deploy-dry-run: install
+	$(DEPLOY_SCRIPT) secrets --dry-run $(DEPLOY_OPTIONS)
+	$(DEPLOY_SCRIPT) publish --dry-run $(DEPLOY_OPTIONS)
 
 clean:
 	rm -rf build .aws-sam .mypy_cache .ruff_cache .pytest_cache

@@ -8,7 +8,9 @@ The layer directory (default ``build/layer/<arch>``) holds what Lambda mounts un
     datastore.sqlite      the read-only community knowledge datastore (``pierre knowledge
                           build --community-only``: a landlord's own knowledge is published
                           per landlord, docs/publishing.md)
-    landlords/<id>.yaml   landlord files copied from ``knowledge/<id>/landlord.yaml``
+    landlords/<id>.yaml   landlord files copied from ``knowledge/<id>/landlord.yaml``, the
+                          fictional example landlord left out unless ``--include-example``
+                          (or ``PIERRE_INCLUDE_EXAMPLE=1``; ``pierre_rag.example_landlord``)
     models/               the embedding model's tokenizer, pre-parsed (see
                           ``pierre_rag.knowledge.use_model``: a faster cold start), and
                           py3langid's model cut to the UI languages (see
@@ -402,12 +404,16 @@ def place_datastore(datastore: Path | None, layer: Path) -> None:
     shutil.copy2(datastore, target)
 
 
-def copy_landlord_configs(knowledge: Path, landlords_dir: Path) -> list[str]:
-    """Copy ``knowledge/<id>/landlord.yaml`` to ``landlords/<id>.yaml``; return the landlord ids."""
+def copy_landlord_configs(
+    knowledge: Path, landlords_dir: Path, *, include_example: bool = True
+) -> list[str]:
+    """Copy ``knowledge/<id>/landlord.yaml`` to ``landlords/<id>.yaml``; return the landlord ids.
+    Without ``include_example`` the fictional example landlord is checked but not copied."""
     if landlords_dir.exists():
         shutil.rmtree(landlords_dir)
     landlords_dir.mkdir(parents=True)
     landlord_ids = []
+    from pierre_rag.example_landlord import production_landlords
     from pierre_rag.landlord_check import check_landlords
     from pierre_rag.paths import landlord_files
 
@@ -416,8 +422,11 @@ def copy_landlord_configs(knowledge: Path, landlords_dir: Path) -> list[str]:
         raise LayerBuildError("\n".join(str(problem) for problem in check.problems))
     for deprecation in check.deprecations:
         print(f"• warning: {deprecation}")
+    ids = [landlord_id for landlord_id, config in landlord_files(knowledge)]
+    shipped = set(production_landlords(ids, include_example=include_example))
     for landlord_id, config in landlord_files(knowledge):
-        if config.parent.name == landlord_id:  # folders only: knowledge/ has no flat files
+        # folders only (knowledge/ has no flat files)
+        if config.parent.name == landlord_id and landlord_id in shipped:
             shutil.copy2(config, landlords_dir / f"{landlord_id}.yaml")
             landlord_ids.append(landlord_id)
     return landlord_ids
@@ -706,6 +715,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=[],
         help="another layer directory the functions attach, counted in the budget",
     )
+    parser.add_argument(
+        "--include-example",
+        action=argparse.BooleanOptionalAction,
+        default=os.environ.get("PIERRE_INCLUDE_EXAMPLE", "") == "1",
+        help="ship the fictional example landlord too (default: no, unless "
+        "PIERRE_INCLUDE_EXAMPLE=1; the benchmarks on a built layer need it)",
+    )
     parser.add_argument("--zip", action="store_true", help="also write <layer dir>.zip")
     parser.add_argument("--repo-root", type=Path, default=REPO_ROOT, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -739,7 +755,9 @@ def build(args: argparse.Namespace) -> bool:
     datastore_path: Path = args.datastore or repo / COMMUNITY_DATASTORE
     datastore = None if args.no_datastore else ensure_datastore(repo, datastore_path)
     place_datastore(datastore, staging)
-    landlords = copy_landlord_configs(repo / "knowledge", staging / "landlords")
+    landlords = copy_landlord_configs(
+        repo / "knowledge", staging / "landlords", include_example=args.include_example
+    )
     print(f"• datastore: {datastore or 'none'}; landlords: {', '.join(landlords) or 'none yet'}")
     if out != staging:
         sync_layer(staging, out)

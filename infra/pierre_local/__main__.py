@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from pierre_local.dynamodb_local import DynamoDBLocalError
@@ -73,6 +74,32 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def startup_banner(
+    url: str, landlords: Sequence[str], secrets_file: Path, *, fake_cm_url: str | None
+) -> list[str]:
+    """What ``make dev`` prints once the stack is up: the pages to open, and where each
+    landlord's first-administrator password is."""
+    lines = [
+        f"PIERRE serverless local stack on {url}",
+        f"  chat page    {url}/",
+        f"  widget demo  {url}/demo.html  (a landlord's page embedding widget.js)",
+        f"  admin        {url}/admin",
+        f"  health       {url}/api/health · {url}/admin/health · {url}/sms/health",
+    ]
+    if fake_cm_url is not None:
+        lines.append(
+            f"  CM (fake)    {fake_cm_url}  — try: make sms TEXT='Bonjour' FROM=+33600000002"
+        )
+    lines.append(f"  DynamoDB     {os.environ.get('AWS_ENDPOINT_URL_DYNAMODB', '')} (Local)")
+    lines.append(f"  AWS (moto)   {os.environ.get('AWS_ENDPOINT_URL', '')} (S3, SQS, SSM)")
+    for landlord in landlords:
+        lines.append(
+            f"  first sign-in at {url}/admin as {bootstrap_address(landlord)}: the password is "
+            f'the value of "{bootstrap_secret_name(landlord)}" in {secrets_file}'
+        )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     logging.basicConfig(
@@ -113,20 +140,13 @@ def main(argv: list[str] | None = None) -> int:
     stopped = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopped.set())
-    print(f"PIERRE serverless local stack on {stack.url}", flush=True)
-    print(f"  chat API  {stack.url}/api/health", flush=True)
-    print(f"  admin     {stack.url}/admin/health", flush=True)
-    print(f"  SMS       {stack.url}/sms/health", flush=True)
-    if stack.fake_cm is not None:
-        print(f"  CM (fake) {stack.fake_cm.url}  — try: make sms TEXT='Bonjour'", flush=True)
-    print(f"  DynamoDB  {os.environ.get('AWS_ENDPOINT_URL_DYNAMODB', '')} (Local)", flush=True)
-    print(f"  AWS (moto) {os.environ.get('AWS_ENDPOINT_URL', '')} (S3, SQS, SSM)", flush=True)
-    for landlord in stack.landlords:
-        print(
-            f"  first sign-in at /admin as {bootstrap_address(landlord)}: password "
-            f'"{bootstrap_secret_name(landlord)}" in {options.state_dir / "secrets.json"}',
-            flush=True,
-        )
+    banner = startup_banner(
+        stack.url,
+        stack.landlords,
+        options.state_dir / "secrets.json",
+        fake_cm_url=stack.fake_cm.url if stack.fake_cm is not None else None,
+    )
+    print("\n".join(banner), flush=True)
     print("Ctrl-C to stop.", flush=True)
     stopped.wait()
     print("stopping…", flush=True)

@@ -14,6 +14,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from admin_app.deployment import KnowledgeNotDeployedError, not_deployed
 from admin_app.render import render
 from admin_app.routes import (
     auth,
@@ -130,6 +131,7 @@ def _handlers() -> dict[Any, Callable[..., Any]]:
         ForbiddenError: forbidden,
         PasswordChangeRequiredError: password_pending,
         CsrfError: csrf,
+        KnowledgeNotDeployedError: not_deployed,
         RequestValidationError: invalid,
         StarletteHTTPException: http_error,
     }

@@ -70,7 +70,7 @@ def read_principal(request: Request, svc: Services) -> Principal | None:
     return None if principal is None else Principal(principal.session, principal.user)
 
 
-def _principal(request: Request, svc: Services = Depends(services)) -> Principal:  # noqa: B008
+def signed_in(request: Request, svc: Services = Depends(services)) -> Principal:  # noqa: B008
     principal = read_principal(request, svc)
     if principal is None:
         raise LoginRequiredError
@@ -84,7 +84,7 @@ def require(capability: Capability) -> Callable[..., Awaitable[Principal]]:
 
     async def guard(
         request: Request,
-        principal: Principal = Depends(_principal),  # noqa: B008
+        principal: Principal = Depends(signed_in),  # noqa: B008
     ) -> Principal:
         if principal.user.must_change_password and not opens_before_password_change(capability):
             raise PasswordChangeRequiredError

@@ -7,7 +7,11 @@ from dataclasses import fields, replace
 
 import pytest
 from admin_app.app import create_app
+from admin_app.deployment import deployed_authoring
+from admin_app.routes import controls, history, sources
 from admin_app.services import Services
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from starlette.testclient import TestClient
 
 from pierre_rag.auth.access import StaffRole
@@ -390,3 +394,39 @@ def test_without_publishing_the_pages_say_it_is_not_deployed(admin):
     assert "Dans la base de l'assistant" in listing.text
     assert upload_page.status_code == 503 and "Publication non déployée" in upload_page.text
     assert confirm.status_code == 409 and "publication non déployée" in confirm.text
+
+
+def _takes_authoring(dependant: Dependant) -> bool:
+    return any(
+        sub.call is deployed_authoring or _takes_authoring(sub) for sub in dependant.dependencies
+    )
+
+
+def test_without_publishing_every_authoring_route_answers_503_and_stores_nothing(admin):
+    # given a deployment without publishing, and the routes that need it
+    services = replace(admin.services, sources=None, publishing=None, build_requests=None)
+    admin.client.app.state.services = lambda: services
+    routes = [
+        (method, route.path)
+        for module in (sources, controls, history)
+        for route in module.router.routes
+        if isinstance(route, APIRoute) and _takes_authoring(route.dependant)
+        for method in sorted(route.methods or ())
+    ]
+    csrf = admin.sign_in_as(ADMINISTRATOR, StaffRole.ADMINISTRATOR)
+
+    # when an administrator opens or posts to each of them
+    answers = {
+        (method, path): admin.client.request(
+            method, path, data={"csrf": csrf, "path": PATH} if method == "POST" else None
+        )
+        for method, path in routes
+    }
+
+    # then each says publishing is not deployed, and nothing was written
+    assert len(routes) >= 14
+    assert {key: answer.status_code for key, answer in answers.items()} == dict.fromkeys(
+        answers, 503
+    )
+    assert all("Publication non déployée" in answer.text for answer in answers.values())
+    assert admin.services.sources.list(LANDLORD) == []

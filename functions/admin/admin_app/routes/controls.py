@@ -12,10 +12,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from admin_app.deployment import AuthoringDep
 from admin_app.forms import BuildForm, ControlForm, ControlIdForm, CsrfForm
 from admin_app.render import render
 from admin_app.routes.knowledge import STAFF_ACCESS, knowledge_page
-from admin_app.routes.sources import KnowledgeEditor, not_deployed
+from admin_app.routes.sources import KnowledgeEditor
 from admin_app.security import Principal, ServicesDep, require
 from admin_app.services import BuildAction, Services
 from pierre_rag.auth.access import Capability
@@ -67,12 +68,10 @@ def _controls_page(
 def controls(
     request: Request,
     principal: KnowledgeEditor,
+    authoring: AuthoringDep,
     svc: ServicesDep,
     done: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
-    authoring = svc.authoring()
-    if authoring is None:
-        return not_deployed(request, principal)
     return _controls_page(request, principal, svc, authoring, notice=NOTICES.get(done, ""))
 
 
@@ -81,11 +80,9 @@ def add_control(
     request: Request,
     form: Annotated[ControlForm, Form()],
     principal: KnowledgeEditor,
+    authoring: AuthoringDep,
     svc: ServicesDep,
 ) -> Response:
-    authoring = svc.authoring()
-    if authoring is None:
-        return not_deployed(request, principal)
     question, error = form.question.strip(), ""
     if not MIN_QUESTION <= len(question) <= MAX_QUESTION:
         error = f"Question refusée : de {MIN_QUESTION} à {MAX_QUESTION} caractères."
@@ -105,11 +102,8 @@ def delete_control(
     request: Request,
     form: Annotated[ControlIdForm, Form()],
     principal: KnowledgeEditor,
-    svc: ServicesDep,
+    authoring: AuthoringDep,
 ) -> Response:
-    authoring = svc.authoring()
-    if authoring is None:
-        return not_deployed(request, principal)
     if not authoring.delete_control(principal.landlord, form.control_id, principal.email):
         return render(
             request, "error.html", principal, title="Question introuvable", status_code=404
@@ -122,12 +116,10 @@ def request_build(
     request: Request,
     form: Annotated[CsrfForm, Form()],
     principal: KnowledgeEditor,
+    authoring: AuthoringDep,
     svc: ServicesDep,
 ) -> Response:
     """ "Reconstruire": a build of the current sources (after a control question changed)."""
-    authoring = svc.authoring()
-    if authoring is None:
-        return not_deployed(request, principal)
     build = authoring.request_build(principal.landlord, principal.email)
     if build.error:
         return knowledge_page(request, principal, svc, error=build.error, status_code=503)

@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from admin_app.deployment import AuthoringDep
 from admin_app.forms import RestoreForm
 from admin_app.render import render
-from admin_app.routes.sources import KnowledgeEditor, not_deployed
-from admin_app.security import Principal, ServicesDep, require
+from admin_app.routes.sources import KnowledgeEditor
+from admin_app.security import Principal, require
 from pierre_rag.auth.access import Capability, may
 from pierre_rag.publishing.drafts import is_source_path
 from pierre_rag.publishing.models import BuildStatus, ChangeAction
@@ -36,11 +37,8 @@ NOT_FOUND = "Fichier introuvable"
 
 
 @router.get("/admin/knowledge/history")
-def history(request: Request, principal: KnowledgeReader, svc: ServicesDep) -> Response:
+def history(request: Request, principal: KnowledgeReader, authoring: AuthoringDep) -> Response:
     """The landlord's changes, newest first."""
-    authoring = svc.authoring()
-    if authoring is None:
-        return not_deployed(request, principal)
     return render(
         request,
         "knowledge_history.html",
@@ -54,13 +52,10 @@ def history(request: Request, principal: KnowledgeReader, svc: ServicesDep) -> R
 def versions(
     request: Request,
     principal: KnowledgeReader,
-    svc: ServicesDep,
+    authoring: AuthoringDep,
     path: Annotated[str, Query(max_length=120)],
 ) -> Response:
     """One file's versions, newest first (deletions included)."""
-    authoring = svc.authoring()
-    if authoring is None:
-        return not_deployed(request, principal)
     found = authoring.sources.history(principal.landlord, path) if is_source_path(path) else []
     if not found:
         return render(request, "error.html", principal, title=NOT_FOUND, status_code=404)
@@ -78,14 +73,11 @@ def versions(
 def version(
     request: Request,
     principal: KnowledgeReader,
-    svc: ServicesDep,
+    authoring: AuthoringDep,
     path: Annotated[str, Query(max_length=120)],
     version: Annotated[str, Query(max_length=1024, pattern=r"^[A-Za-z0-9._-]+$")],
 ) -> Response:
     """An old version's Markdown, as text."""
-    authoring = svc.authoring()
-    if authoring is None:
-        return not_deployed(request, principal)
     try:
         if not is_source_path(path):
             raise SourceNotFoundError(path)
@@ -107,12 +99,9 @@ def restore(
     request: Request,
     form: Annotated[RestoreForm, Form()],
     principal: KnowledgeEditor,
-    svc: ServicesDep,
+    authoring: AuthoringDep,
 ) -> Response:
     """The chosen version becomes the file's new current version, and a build is requested."""
-    authoring = svc.authoring()
-    if authoring is None:
-        return not_deployed(request, principal)
     try:
         restored = authoring.restore(principal.landlord, form.path, form.version, principal.email)
     except SourceNotFoundError:

@@ -13,10 +13,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
+from admin_app.deployment import AuthoringDep
 from admin_app.forms import DraftForm, EditForm, SourceForm, UploadForm
 from admin_app.render import render
 from admin_app.routes.knowledge import ACCESS_LABELS
-from admin_app.security import Principal, ServicesDep, require
+from admin_app.security import Principal, require
 from pierre_rag.auth.access import Capability
 from pierre_rag.knowledge.models import AccessLevel
 from pierre_rag.knowledge.uploads import SUPPORTED, UploadLimits, UploadRefused, convert
@@ -43,17 +44,6 @@ CONFLICT = {
     False: "Un fichier porte déjà ce nom : choisissez-le comme fichier à remplacer.",
     True: "Ce fichier n'existe plus : il a été supprimé entre-temps.",
 }
-
-
-def not_deployed(request: Request, principal: Principal) -> Response:
-    return render(
-        request,
-        "error.html",
-        principal,
-        title="Publication non déployée",
-        message="Les connaissances de ce déploiement ne se modifient pas depuis l'administration.",
-        status_code=503,
-    )
 
 
 def _upload_page(
@@ -104,12 +94,9 @@ def _preview(
 def upload_form(
     request: Request,
     principal: KnowledgeEditor,
-    svc: ServicesDep,
+    authoring: AuthoringDep,
     target: Annotated[str, Query(max_length=120)] = "",
 ) -> Response:
-    authoring = svc.authoring()
-    if authoring is None:
-        return not_deployed(request, principal)
     return _upload_page(request, principal, authoring, target=target)
 
 
@@ -118,13 +105,10 @@ async def upload(
     request: Request,
     form: Annotated[UploadForm, Form()],
     principal: KnowledgeEditor,
-    svc: ServicesDep,
+    authoring: AuthoringDep,
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """Convert the file and show the chunks it gives; nothing is stored yet."""
-    authoring = svc.authoring()
-    if authoring is None:
-        return not_deployed(request, principal)
     data = b""
     try:
         if file is None or not file.filename:
@@ -168,12 +152,9 @@ def publish(
     request: Request,
     form: Annotated[DraftForm, Form()],
     principal: KnowledgeEditor,
-    svc: ServicesDep,
+    authoring: AuthoringDep,
 ) -> Response:
     """Check the previewed Markdown again, store it, record the change, ask for a build."""
-    authoring = svc.authoring()
-    if authoring is None:
-        return not_deployed(request, principal)
     try:
         markdown = checked_source(form.path, form.markdown, principal.landlord)
         published = authoring.publish(
@@ -205,13 +186,10 @@ def publish(
 def editor(
     request: Request,
     principal: KnowledgeEditor,
-    svc: ServicesDep,
+    authoring: AuthoringDep,
     path: Annotated[str, Query(max_length=120)] = "",
 ) -> Response:
     """The Markdown of ``path`` (or a new page) with a live preview (editor.js)."""
-    authoring = svc.authoring()
-    if authoring is None:
-        return not_deployed(request, principal)
     markdown = ""
     if path:
         try:
@@ -254,12 +232,9 @@ def preview_edit(
     request: Request,
     form: Annotated[EditForm, Form()],
     principal: KnowledgeEditor,
-    svc: ServicesDep,
+    authoring: AuthoringDep,
 ) -> Response:
     """The editor's "Prévisualiser": the same checks and preview page as an upload."""
-    authoring = svc.authoring()
-    if authoring is None:
-        return not_deployed(request, principal)
     replace = bool(form.path)
     if replace and (
         not is_source_path(form.path) or authoring.current(principal.landlord, form.path) is None
@@ -293,12 +268,9 @@ def preview_edit(
 def confirm_delete(
     request: Request,
     principal: KnowledgeEditor,
-    svc: ServicesDep,
+    authoring: AuthoringDep,
     path: Annotated[str, Query(max_length=120)],
 ) -> Response:
-    authoring = svc.authoring()
-    if authoring is None:
-        return not_deployed(request, principal)
     source = authoring.current(principal.landlord, path) if is_source_path(path) else None
     if source is None:
         return render(
@@ -314,11 +286,8 @@ def delete(
     request: Request,
     form: Annotated[SourceForm, Form()],
     principal: KnowledgeEditor,
-    svc: ServicesDep,
+    authoring: AuthoringDep,
 ) -> Response:
-    authoring = svc.authoring()
-    if authoring is None:
-        return not_deployed(request, principal)
     try:
         authoring.delete(principal.landlord, form.path, principal.email)
     except SourceConflictError:
