@@ -24,9 +24,21 @@ seconds of a 2 GB function) and the admin's own traffic (staff, not visitors).
 from __future__ import annotations
 
 import argparse
+import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "layers" / "pierre_rag"))
+
+from pierre_rag.metrics import Metric  # noqa: E402
+from pierre_rag.settings import Settings  # noqa: E402
+
+TEMPLATE = REPO / "template.yaml"
+USD_TO_EUR: float = Settings.model_fields["usd_to_eur"].default  # one rate with the metrics
 
 PRICES_DATE = "2026-11-30"
 MB_PER_GB = 1024
@@ -43,7 +55,7 @@ class Channel(StrEnum):
 class Prices:
     """Unit prices (see the module docstring for their source and date)."""
 
-    usd_to_eur: float = 0.92
+    usd_to_eur: float = USD_TO_EUR
     # AWS Lambda, eu-west-3, arm64 (template Architecture default)
     lambda_gb_second_usd: float = 0.0000133334
     lambda_request_usd: float = 0.20 / MILLION
@@ -62,6 +74,12 @@ class Prices:
     s3_get_usd: float = 0.00042 / 1000
     # CloudWatch Logs ingestion
     logs_gb_usd: float = 0.53
+    # CloudWatch: a custom metric (name × dimensions with data in the month, first 10,000), a
+    # standard alarm, a composite alarm and a dashboard (beyond the 3 free), per month
+    custom_metric_month_usd: float = 0.30
+    alarm_month_usd: float = 0.10
+    composite_alarm_month_usd: float = 0.50
+    dashboard_month_usd: float = 3.00
     # CM.com, one SMS part to a French mobile (business messaging list price)
     sms_part_eur: float = 0.075
     # An EU-hosted OpenAI-compatible model (Mistral Small class) per 1M tokens
@@ -95,6 +113,11 @@ class Usage:
     log_kb_per_turn: float = 2  # the answer line and Lambda's START/END/REPORT
     llm_input_tokens: float = 3100  # estimated: understanding ~600 + answer prompt ~2,500
     llm_output_tokens: float = 400  # understanding ≤ 139 (bench_pipeline) + answer ~260
+    landlords: int = 1  # landlords served by the stack
+    metric_names: int = len(Metric)  # pierre_rag.metrics: each reported per landlord and for all
+    alarms: int = 0  # template.yaml's, counted by monitoring_counts()
+    composite_alarms: int = 0
+    dashboards: int = 0
 
 
 def lambda_eur(seconds: float, memory_mb: int, prices: Prices) -> float:
@@ -157,10 +180,32 @@ def per_conversation_eur(
     return lines
 
 
+def monitoring_counts(template: Path = TEMPLATE) -> dict[str, int]:
+    """The alarms, composite alarms and dashboards ``template`` declares."""
+    text = template.read_text(encoding="utf-8")
+    return {
+        field: len(re.findall(rf"^\s+Type: AWS::CloudWatch::{kind}\s*$", text, re.MULTILINE))
+        for field, kind in (
+            ("alarms", "Alarm"),
+            ("composite_alarms", "CompositeAlarm"),
+            ("dashboards", "Dashboard"),
+        )
+    }
+
+
 def fixed_monthly_eur(usage: Usage, prices: Prices) -> float:
-    """What the stack costs with no traffic: the chat's SnapStart snapshot kept cached."""
+    """What the stack costs with no traffic: the chat's SnapStart snapshot kept cached, and
+    the monitoring (every metric counted as reported in the month: an upper bound)."""
     gb = usage.chat_memory_mb / MB_PER_GB
-    return gb * SECONDS_PER_MONTH * prices.snapstart_cache_gb_second_usd * prices.usd_to_eur
+    snapshot = gb * SECONDS_PER_MONTH * prices.snapstart_cache_gb_second_usd
+    series = usage.metric_names * (usage.landlords + 1)  # per landlord, and all landlords
+    monitoring = (
+        series * prices.custom_metric_month_usd
+        + usage.alarms * prices.alarm_month_usd
+        + usage.composite_alarms * prices.composite_alarm_month_usd
+        + usage.dashboards * prices.dashboard_month_usd
+    )
+    return (snapshot + monitoring) * prices.usd_to_eur
 
 
 @dataclass(frozen=True)
@@ -222,12 +267,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--turns", type=float, default=Usage.turns_per_conversation)
     parser.add_argument("--llm-seconds", type=float, default=Usage.llm_turn_s)
     parser.add_argument("--sms-parts", type=float, default=Usage.sms_parts_per_answer)
+    parser.add_argument("--landlords", type=int, default=Usage.landlords)
     args = parser.parse_args(argv)
     usage = replace(
         Usage(),
         turns_per_conversation=args.turns,
         llm_turn_s=args.llm_seconds,
         sms_parts_per_answer=args.sms_parts,
+        landlords=args.landlords,
+        **monitoring_counts(),
     )
     print(f"Monthly cost, eu-west-3, unit prices of {PRICES_DATE} (infra/cost_model.py)\n")
     print(markdown_table(rows(args.volumes, usage, Prices())))

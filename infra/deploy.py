@@ -29,6 +29,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -145,15 +146,43 @@ class SyncPlan:
     unchanged: list[str]
 
 
-def local_assets(web: Path, *, include_example: bool = True) -> dict[str, Path]:
+def local_assets(web: Path, *, include_example: bool = True) -> dict[str, bytes]:
     """Every file under ``web`` by its key (path relative to ``web``, with ``/``), the example
     landlord's pages only with ``include_example``."""
     files = {file.relative_to(web).as_posix(): file for file in sorted(web.rglob("*"))}
     return {
-        key: file
+        key: file.read_bytes()
         for key, file in files.items()
         if file.is_file() and (include_example or key not in EXAMPLE_PAGES)
     }
+
+
+def site_index(landlords: Sequence[str]) -> bytes:
+    """The site root of a production stack (the local home page embeds the example): each
+    landlord's chat page and the admin, so the distribution's address answers a page."""
+    links = "\n".join(
+        f'      <li><a href="/api/embed/{escape(landlord)}/default">{escape(landlord)}</a></li>'
+        for landlord in landlords
+    )
+    return f"""<!doctype html>
+<html lang="fr">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>PIERRE — assistant des bailleurs</title>
+</head>
+<body>
+  <main>
+    <h1>PIERRE — assistant des bailleurs</h1>
+    <p>L'assistant de chaque bailleur :</p>
+    <ul>
+{links}
+    </ul>
+    <p><a href="/admin">Administration (équipes des bailleurs)</a></p>
+  </main>
+</body>
+</html>
+""".encode()
 
 
 def remote_etags(s3: Any, bucket: str) -> dict[str, str]:
@@ -164,13 +193,13 @@ def remote_etags(s3: Any, bucket: str) -> dict[str, str]:
     return etags
 
 
-def plan_sync(assets: dict[str, Path], etags: dict[str, str]) -> SyncPlan:
+def plan_sync(assets: dict[str, bytes], etags: dict[str, str]) -> SyncPlan:
     """What to upload (new or changed: an MD5 unlike the object's ETag, single-part uploads
     being all this script writes) and what to delete (no longer in ``web/``)."""
     upload: list[str] = []
     unchanged: list[str] = []
-    for key, file in assets.items():
-        same = etags.get(key) == hashlib.md5(file.read_bytes(), usedforsecurity=False).hexdigest()
+    for key, body in assets.items():
+        same = etags.get(key) == hashlib.md5(body, usedforsecurity=False).hexdigest()
         (unchanged if same else upload).append(key)
     return SyncPlan(upload, sorted(set(etags) - set(assets)), unchanged)
 
@@ -187,18 +216,25 @@ def content_type(key: str) -> str:
 
 
 def sync_static(
-    s3: Any, bucket: str, web: Path, *, include_example: bool = True, dry_run: bool = False
+    s3: Any,
+    bucket: str,
+    web: Path,
+    *,
+    include_example: bool = True,
+    landlords: Sequence[str] = (),
+    dry_run: bool = False,
 ) -> SyncPlan:
-    """Make ``bucket`` hold exactly ``web/``'s files (see :func:`local_assets`); the plan
-    carried out."""
+    """Make ``bucket`` hold exactly ``web/``'s files (see :func:`local_assets`), with
+    :func:`site_index` of ``landlords`` as the root page when the example is left out; the
+    plan carried out."""
     assets = local_assets(web, include_example=include_example)
+    if not include_example:
+        assets["index.html"] = site_index(landlords)
     plan = plan_sync(assets, remote_etags(s3, bucket))
     if dry_run:
         return plan
     for key in plan.upload:
-        s3.put_object(
-            Bucket=bucket, Key=key, Body=assets[key].read_bytes(), ContentType=content_type(key)
-        )
+        s3.put_object(Bucket=bucket, Key=key, Body=assets[key], ContentType=content_type(key))
     for key in plan.delete:
         s3.delete_object(Bucket=bucket, Key=key)
     return plan
@@ -337,11 +373,13 @@ def run_seed(session: Any, args: argparse.Namespace, landlords: Sequence[str]) -
 
 def run_publish(session: Any, args: argparse.Namespace) -> int:
     outputs = stack_outputs(session.client("cloudformation"), args.stack)
+    landlords = shipped_landlords(args.knowledge, include_example=args.include_example)
     plan = sync_static(
         session.client("s3"),
         outputs["StaticBucketName"],
         args.web,
         include_example=args.include_example,
+        landlords=landlords,
         dry_run=args.dry_run,
     )
     prefix = "would " if args.dry_run else ""
@@ -353,7 +391,6 @@ def run_publish(session: Any, args: argparse.Namespace) -> int:
     )
     done = invalidation or "(dry run: none)"
     print(f"CloudFront: invalidation {done} of /* on {outputs['DistributionId']}")
-    landlords = shipped_landlords(args.knowledge, include_example=args.include_example)
     run_seed(session, args, landlords)
     site = outputs.get("CustomDomainUrl") or outputs["SiteUrl"]
     print(f"\nSite: {site}  (widget: {site}/widget.js, admin: {site}/admin)")

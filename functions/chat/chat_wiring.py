@@ -46,7 +46,13 @@ def build_services(
     knowledge.warm(registry.ids)
     return ChatServices(
         registry=registry,
-        pipeline=wiring.pipeline(registry, llms, knowledge, store),
+        pipeline=wiring.pipeline(
+            registry,
+            llms,
+            knowledge,
+            store,
+            wiring.operations_metrics(settings, lambda: registry.ids),
+        ),
         store=store,
         limiter=wiring.rate_limiter(settings, dynamodb),
         sessions=wiring.session_codec(read_secret),

@@ -24,16 +24,19 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from knowledge_build_wiring import builder
+from knowledge_build_wiring import builder, operations
 from pierre_rag.knowledge.models import looks_like_landlord
+from pierre_rag.metrics import OperationsMetrics, report_safely
 from pierre_rag.observability import function_logger
 from pierre_rag.publishing.build import BuildBusyError
 from pierre_rag.publishing.models import BuildMessage
+from pierre_rag.settings import Settings
 
 logger = function_logger()
 # One record per batch (template: BatchSize 1), so a FIFO group's order needs no more; its
 # failure is reported as the batch's item failure rather than raised as a failed invocation.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+settings = Settings.from_env()
 
 
 def parse_message(body: str) -> BuildMessage | None:
@@ -59,15 +62,25 @@ def record_handler(record: SQSRecord) -> None:
         raise
     except Exception as error:
         receives = int(record.attributes.approximate_receive_count or 1)
+        if receives >= settings.knowledge_build_max_receive_count:  # its last delivery
+            report_safely(operations, lambda metrics: _count_dead_letter(metrics, message))
         logger.exception(
             "knowledge build failed; SQS will retry it, then move it to the dead-letter queue",
             extra={**context, "receive_count": receives, "reason": type(error).__name__},
         )
         raise
+    report_safely(
+        operations, lambda metrics: metrics.knowledge_build(message.landlord, build.status.value)
+    )
     logger.info(
         "knowledge build done",
         extra={**context, "status": build.status.value, "version": build.version},
     )
+
+
+def _count_dead_letter(metrics: OperationsMetrics, message: BuildMessage) -> None:
+    metrics.knowledge_build(message.landlord, "failed")
+    metrics.dead_letter_move(message.landlord, "knowledge_build")
 
 
 @logger.inject_lambda_context

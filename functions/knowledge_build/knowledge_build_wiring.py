@@ -18,6 +18,7 @@ from pierre_rag.wiring import Lazy
 
 if TYPE_CHECKING:
     from pierre_rag.knowledge.embeddings import Embedder
+    from pierre_rag.metrics import OperationsMetrics
     from pierre_rag.publishing.build import LandlordBuilder
     from pierre_rag.publishing.ports import ArtifactStore, PublishingRepository, SourceStore
 
@@ -64,3 +65,4 @@ def builder_from_environment() -> LandlordBuilder:
 
 
 builder: Lazy[LandlordBuilder] = Lazy(builder_from_environment)
+operations: Lazy[OperationsMetrics] = Lazy(wiring.operations_metrics_from_environment)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from types_boto3_sqs.client import SQSClient
 
     from pierre_rag.landlords import LandlordRegistry
+    from pierre_rag.metrics import OperationsMetrics
     from pierre_rag.publishing.serving import ServingStores
     from pierre_rag.sms.intake import Intake
     from pierre_rag.sms.worker import Runner, SmsWorker
@@ -98,7 +99,8 @@ def build_worker(
     )
     store = wiring.conversation_store(settings, dynamodb)
     knowledge = wiring.landlord_knowledge(wiring.knowledge(settings), publishing)
-    pipeline = wiring.pipeline(registry, llms, knowledge, store)
+    metrics = wiring.operations_metrics(settings, lambda: registry.ids)
+    pipeline = wiring.pipeline(registry, llms, knowledge, store, metrics)
     cm = CmClient(
         sms.cm_api_url,
         read_secret("cm-product-token"),
@@ -118,6 +120,7 @@ def build_worker(
             lambda landlord: registry.get(landlord).sms.answers_per_hour,
         ),
         fold_accents=lambda landlord: registry.get(landlord).sms.fold_accents,
+        metrics=metrics,
     )
 
 
@@ -149,3 +152,5 @@ def worker_from_environment(secrets: ReadSecret = read_secret) -> SmsWorker:
 
 webhook: Lazy[Webhook] = Lazy(webhook_from_environment)
 worker: Lazy[SmsWorker] = Lazy(worker_from_environment)
+# the handler's own: it counts a dead-letter move even when the worker could not be built
+operations: Lazy[OperationsMetrics] = Lazy(wiring.operations_metrics_from_environment)

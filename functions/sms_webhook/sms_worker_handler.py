@@ -20,20 +20,30 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from pierre_rag.metrics import OTHER_LANDLORD, report_safely
 from pierre_rag.observability import function_logger
-from pierre_rag.sms.inbound import parse_queued
-from sms_wiring import worker
+from pierre_rag.settings import Settings
+from pierre_rag.sms.inbound import QueuedSms, parse_queued
+from sms_wiring import operations, worker
 
 logger = function_logger()
 processor = BatchProcessor(event_type=EventType.SQS)
+settings = Settings.from_env()
 
 
 def record_handler(record: SQSRecord) -> None:
     receives = int(record.attributes.approximate_receive_count or 1)
+    queued: QueuedSms | None = None
+    # Every log line of this SMS's turn carries its message id (never the number or text)
+    logger.set_correlation_id(record.message_id)
     try:
         queued = parse_queued(record.body)
+        logger.set_correlation_id(queued.message_id)
         outcome = worker().process(queued)
     except Exception as error:
+        if receives >= settings.sms_max_receive_count:
+            landlord = queued.landlord if queued is not None else OTHER_LANDLORD
+            report_safely(operations, lambda metrics: metrics.dead_letter_move(landlord, "sms"))
         logger.warning(
             "SMS not answered yet; SQS will retry it, then move it to the dead-letter queue",
             extra={
@@ -48,7 +58,7 @@ def record_handler(record: SQSRecord) -> None:
     )
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(clear_state=True)  # no correlation id left from the last batch
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context

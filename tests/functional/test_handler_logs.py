@@ -1,15 +1,25 @@
 """Given the chat and admin handlers with their log output captured, when recorded events are
 handled, then every line is JSON with the Lambda context, the request's correlation id and
-the extra fields, and no line holds what the user wrote."""
+the extra fields, and no line holds personal data: what the user wrote, a phone number, an
+e-mail address, a password or the client's IP address."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
+from urllib.parse import urlencode
+
+import boto3
+import pytest
 
 import admin_handler
 import chat_handler
+from pierre_rag.auth.bootstrap import bootstrap_secret_name
 from tests.helpers import load_event
 from tests.unit.sms.support import CapturedLogs
+
+LANDLORD = "pierre-habitat.fr"
+BOOTSTRAP = "b" * 20
 
 QUESTION = "Quel est le préavis pour quitter mon logement au 06 12 34 56 78 ?"
 
@@ -52,3 +62,67 @@ def test_an_admin_request_logs_json_lines_with_the_request_correlation_id(admin,
     assert warning["level"] == "WARNING"
     assert warning["correlation_id"] == event["requestContext"]["requestId"]
     assert warning["function_name"] == lambda_context.function_name
+
+
+def _addresses(event: dict[str, Any]) -> set[str]:
+    """The client's IP addresses an HTTP API event carries."""
+    forwarded = event["headers"].get("x-forwarded-for", "")
+    return {event["requestContext"]["http"]["sourceIp"]} | {
+        part.strip() for part in forwarded.split(",") if part.strip()
+    }
+
+
+def test_every_line_of_a_chat_turn_has_its_correlation_id_and_no_address(runtime, lambda_context):
+    # Given a recorded chat message
+    event = load_event("chat_post_message")
+
+    # When the chat handler answers it
+    with CapturedLogs(chat_handler.logger, "chat_api") as logs:
+        response = chat_handler.handler(event, lambda_context)
+
+    # Then every line of the turn carries the request's id, and none the client's address
+    assert response["statusCode"] == 200
+    lines = logs.lines()
+    assert lines
+    assert {line["correlation_id"] for line in lines} == {event["requestContext"]["requestId"]}
+    for address in _addresses(event):
+        assert address not in logs.text
+
+
+@pytest.fixture
+def bootstrap_secret(admin_env) -> None:
+    boto3.client("ssm").put_parameter(
+        Name=f"/pierre/{bootstrap_secret_name(LANDLORD)}", Value=BOOTSTRAP, Type="SecureString"
+    )
+
+
+def _login(password: str) -> dict[str, Any]:
+    event = load_event("admin_login_forged_csrf")
+    event["cookies"] = ["pierre_login_csrf=the-login-token"]
+    event["body"] = urlencode(
+        {"email": f"admin@{LANDLORD}", "password": password, "csrf": "the-login-token"}
+    )
+    event["headers"]["content-length"] = str(len(event["body"]))
+    return event
+
+
+def test_admin_sign_ins_are_logged_without_address_password_or_ip(
+    bootstrap_secret, admin, lambda_context
+):
+    # Given a refused sign-in and the first administrator's accepted one
+    refused, accepted = _login("wrong-password-123"), _login(BOOTSTRAP)
+
+    # When the admin handles both
+    with CapturedLogs(admin_handler.logger, "admin_app") as logs:
+        statuses = [admin(refused)["statusCode"], admin(accepted)["statusCode"]]
+
+    # Then both are logged, each line with its request's id, the accepted one with the
+    # landlord and role only; no line holds the e-mail, a password or an IP address
+    assert statuses == [401, 303]
+    by_message = {line["message"]: line for line in logs.lines()}
+    assert by_message["staff sign-in refused"]["level"] == "WARNING"
+    signed_in = by_message["staff signed in"]
+    assert (signed_in["landlord"], signed_in["role"]) == (LANDLORD, "administrator")
+    assert signed_in["correlation_id"] == accepted["requestContext"]["requestId"]
+    for secret in (f"admin@{LANDLORD}", "wrong-password-123", BOOTSTRAP, *_addresses(accepted)):
+        assert secret not in logs.text

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 import knowledge_build_handler
-from knowledge_build_wiring import build_builder, builder
+from knowledge_build_wiring import build_builder, builder, operations
 from pierre_local.template import read_stack
+from pierre_rag.metrics import MemoryRecorder, Metric, OperationsMetrics
 from pierre_rag.publishing.models import BuildStatus
 from pierre_rag.settings import Settings
 from tests.helpers import REPO_ROOT, load_event
@@ -46,10 +47,19 @@ def stores(tmp_path: Path, base: Path) -> Iterator[Publishing]:
         yield pub
 
 
-def _event(body: str | None = None) -> dict[str, Any]:
+@pytest.fixture
+def recorder() -> Iterator[MemoryRecorder]:
+    """The operations metrics the handler reports, in memory."""
+    recorded = MemoryRecorder()
+    with operations.override(lambda: OperationsMetrics(recorded, lambda: {LANDLORD}, usd_to_eur=1)):
+        yield recorded
+
+
+def _event(body: str | None = None, receive_count: int = 1) -> dict[str, Any]:
     event: dict[str, Any] = json.loads(json.dumps(EVENT))
     if body is not None:
         event["Records"][0]["body"] = body
+    event["Records"][0]["attributes"]["ApproximateReceiveCount"] = str(receive_count)
     return event
 
 
@@ -57,7 +67,7 @@ def _failed(response: Any) -> list[str]:
     return [item["itemIdentifier"] for item in response["batchItemFailures"]]
 
 
-def test_a_build_request_publishes_the_landlords_datastore(stores, lambda_context):
+def test_a_build_request_publishes_the_landlords_datastore(stores, recorder, lambda_context):
     stores.edit("public/horaires.md", HOURS)
 
     with CapturedLogs(knowledge_build_handler.logger) as logs:
@@ -72,6 +82,7 @@ def test_a_build_request_publishes_the_landlords_datastore(stores, lambda_contex
     assert steps[0] == "snapshot" and "build datastore" in steps and "upload" in steps
     assert all(line["build_id"] == BUILD_ID for line in lines if "step" in line)
     assert lines[-1]["message"] == "knowledge build done"
+    assert recorder.records == [(LANDLORD, Metric.BUILDS_PUBLISHED, 1)]
 
 
 def test_a_request_for_a_locked_landlord_is_reported_for_retry(stores, lambda_context):
@@ -96,6 +107,24 @@ def test_an_unexpected_error_is_reported_for_retry_and_recorded(stores, lambda_c
     assert _failed(response) == [EVENT["Records"][0]["messageId"]]
     assert build is not None and build.status is BuildStatus.FAILED
     assert "dead-letter queue" in logs.text and "ConnectionError" in logs.text
+
+
+@pytest.mark.parametrize(("receive_count", "counted"), [(1, 0), (2, 0), (3, 1)])
+def test_a_build_failing_its_last_delivery_counts_a_failure_and_a_dead_letter_move(
+    stores, recorder, lambda_context, receive_count, counted
+):
+    # Given a build that fails unexpectedly (SQS moves it after 3 deliveries by default)
+    def unreachable(landlord: str, file: Path) -> bool:
+        raise ConnectionError("S3 unreachable")
+
+    stores.artifacts.download_cache = unreachable
+
+    # When it fails at this delivery
+    knowledge_build_handler.handler(_event(receive_count=receive_count), lambda_context)
+
+    # Then only its last delivery counts a failed build and a dead-letter move
+    assert recorder.total(Metric.BUILDS_FAILED, LANDLORD) == counted
+    assert recorder.total(Metric.BUILD_DEAD_LETTER_MOVES, LANDLORD) == counted
 
 
 @pytest.mark.parametrize(

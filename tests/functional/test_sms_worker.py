@@ -10,7 +10,9 @@ import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 import sms_webhook_handler
+import sms_wiring
 import sms_worker_handler
+from pierre_rag.metrics import MemoryRecorder, Metric, OperationsMetrics
 from tests.fakes.cm_server import Accept, Fail
 from tests.helpers import load_event
 from tests.unit.sms.support import (
@@ -163,3 +165,43 @@ def test_an_emergency_sms_after_an_unrelated_one_starts_with_the_emergency_block
     reply = " ".join(parts)
     for number in ("0800473333", "18", "112", "0199009999"):
         assert number in reply
+
+
+def test_every_line_of_an_sms_turn_has_its_message_id_as_correlation_id(sqs, cm, lambda_context):
+    # Given a queued question
+    queued = _inbound(sqs, lambda_context, cm_body())
+    message_id = json.loads(queued[0])["message_id"]
+
+    # When the worker answers it
+    with CapturedLogs(sms_worker_handler.logger) as logs:
+        sms_worker_handler.handler(sqs_event(*queued), lambda_context)
+
+    # Then every line of the turn carries the SMS's id, and none the number or the question
+    lines = logs.lines()
+    assert "SMS answer sent" in {line["message"] for line in lines}
+    assert {line.get("correlation_id") for line in lines} == {message_id}
+    for form in PHONE_FORMS:
+        assert form not in logs.text
+    assert "préavis" not in logs.text.lower()
+
+
+@pytest.mark.parametrize(("receive_count", "moved"), [(4, 0), (5, 1)])
+def test_an_sms_failing_its_last_delivery_counts_a_dead_letter_move(
+    sqs, cm, lambda_context, receive_count, moved
+):
+    # Given CM down and the handler's metrics in memory (SQS moves after 5 deliveries)
+    recorder = MemoryRecorder()
+    queued = _inbound(sqs, lambda_context, cm_body())
+    landlord = json.loads(queued[0])["landlord"]
+    cm.script(Fail(503))
+    metrics = OperationsMetrics(recorder, lambda: {landlord}, usd_to_eur=1)
+
+    # When the worker fails the message at this delivery
+    with (
+        sms_wiring.operations.override(lambda: metrics),
+        pytest.raises(BatchProcessingError),
+    ):
+        sms_worker_handler.handler(sqs_event(*queued, receive_count=receive_count), lambda_context)
+
+    # Then only the last delivery counts a move to the dead-letter queue
+    assert recorder.total(Metric.SMS_DEAD_LETTER_MOVES, landlord) == moved

@@ -52,6 +52,7 @@ CONVERSATION_PREFIX = "CONV#"  # pk of every item of a conversation
 META_SORT_KEY = "META"
 TURN_PREFIX = "TURN#"
 RECEIPT_PREFIX = "MSG#"
+SIGNAL_PREFIX = "signal_"  # META counters of the answers' turn signals
 
 
 class DuplicateMessageError(Exception):
@@ -106,6 +107,8 @@ class Turn:
     completion_tokens: int = 0
     latency_ms: dict[str, float] = field(default_factory=dict)
     cost_usd: float = 0.0
+    # An answer's :mod:`pierre_rag.pipeline.signals` (LLM error, fallbacks): counted in META only
+    signals: list[str] = field(default_factory=list)
 
     @property
     def sort_key(self) -> str:
@@ -127,6 +130,7 @@ class ConversationMeta:
     organisation_score: int | None = None  # 0..3, set by staff
     organisation_comment: str | None = None
     outcomes: dict[str, int] = field(default_factory=dict)
+    signals: dict[str, int] = field(default_factory=dict)  # turn signal → answers with it
     tokens: int = 0
     cost_usd: float = 0.0
     source_uses: dict[str, int] = field(default_factory=dict)  # cited file → times
@@ -227,11 +231,22 @@ def _meta_from(item: Mapping[str, Any]) -> ConversationMeta:
             for key, value in data.items()
             if key.startswith("outcome_")
         },
+        signals={
+            key.removeprefix(SIGNAL_PREFIX): int(value)
+            for key, value in data.items()
+            if key.startswith(SIGNAL_PREFIX)
+        },
         tokens=int(data.get("tokens", 0)),
         cost_usd=float(data.get("cost_usd", 0.0)),
         source_uses={str(k): int(v) for k, v in data.get("source_uses", {}).items()},
         latencies_ms=[float(v) for v in data.get("latencies_ms", [])],
     )
+
+
+def _signal_update(answer: Turn) -> tuple[str, dict[str, str]]:
+    """The ADD clauses counting the answer's turn signals in META, and their names."""
+    names = {f"#s{n}": f"{SIGNAL_PREFIX}{signal}" for n, signal in enumerate(answer.signals)}
+    return "".join(f", {name} :one" for name in names), names
 
 
 def _usage_update(answer: Turn) -> tuple[list[str], dict[str, str], dict[str, Any]]:
@@ -402,6 +417,7 @@ class ConversationStore:
         expires_at = int(time.time()) + retention_days * 86400
         outcome = answer.outcome or "answered"
         usage_sets, usage_names, usage_values = _usage_update(answer)
+        signal_adds, signal_names = _signal_update(answer)
         receipt = self.client.get_item(
             TableName=self.table,
             Key=to_item({"pk": pk, "sk": _receipt_key(answer.message_id)}),
@@ -427,10 +443,15 @@ class ConversationStore:
                 Key=to_item({"pk": pk, "sk": META_SORT_KEY}),
                 UpdateExpression="SET last_ms = :now, "
                 + ", ".join(usage_sets)
-                + " ADD turn_count :one, #o :one, tokens :tokens, cost_usd :cost",
+                + " ADD turn_count :one, #o :one, tokens :tokens, cost_usd :cost"
+                + signal_adds,
                 ConditionExpression="attribute_exists(pk)",
                 ReturnValues="UPDATED_NEW",
-                ExpressionAttributeNames={"#o": f"outcome_{outcome}", **usage_names},
+                ExpressionAttributeNames={
+                    "#o": f"outcome_{outcome}",
+                    **usage_names,
+                    **signal_names,
+                },
                 ExpressionAttributeValues=to_item(
                     {
                         **usage_values,

@@ -99,6 +99,19 @@ class Settings(_FromEnvironment):
     secrets_prefix: str = Field(default="/pierre", validation_alias="PIERRE_SECRETS_PREFIX")
     # SSMProvider's default too; 0 reads SSM on every use
     secrets_max_age_s: int = Field(default=300, ge=0, validation_alias="PIERRE_SECRETS_MAX_AGE_S")
+    # Operations metrics (pierre_rag.metrics): CloudWatch namespace, and the euros per US dollar
+    # the turns' estimated cost is converted at. Default: about the ECB reference rate of
+    # late 2025 (0.86), written on 2026-11-30 without a live source: set the month's rate.
+    metrics_namespace: str = Field(
+        default="PierreServerless", validation_alias="POWERTOOLS_METRICS_NAMESPACE"
+    )
+    usd_to_eur: float = Field(default=0.86, gt=0, le=10, validation_alias="PIERRE_USD_TO_EUR")
+    # Deliveries before SQS moves a message to its dead-letter queue (template parameters
+    # SmsMaxReceiveCount, KnowledgeBuildMaxReceiveCount): the last failure counts a DLQ move.
+    sms_max_receive_count: int = Field(default=5, ge=1, validation_alias="SMS_MAX_RECEIVE_COUNT")
+    knowledge_build_max_receive_count: int = Field(
+        default=3, ge=1, validation_alias="KNOWLEDGE_BUILD_MAX_RECEIVE_COUNT"
+    )
     # set by Lambda itself: empty when running locally or in tests
     lambda_function_name: str = Field(default="", validation_alias="AWS_LAMBDA_FUNCTION_NAME")
 

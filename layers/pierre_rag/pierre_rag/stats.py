@@ -1,9 +1,10 @@
 """Statistics of a landlord's conversations over a range of days.
 
 Everything comes from the conversation META items — counts, channels, contexts, outcomes,
-scores, tokens, cost, and the sources cited and latency of every answer, which the store adds
-to META as answers are recorded: one Query per day on the ``by-tenant-day`` index, no turn
-reads, whatever the number of conversations.
+LLM errors and fallbacks (the turn signals of :mod:`pierre_rag.pipeline.signals`, which the
+operations metrics count too), scores, tokens, cost, and the sources cited and latency of
+every answer, which the store adds to META as answers are recorded: one Query per day on the
+``by-tenant-day`` index, no turn reads, whatever the number of conversations.
 
 A question whose answer was never recorded (the turn failed with a 5xx, timed out, or its
 answer could not be written) is an "error": META counts every stored turn (``turn_count``)
@@ -56,6 +57,8 @@ class StatsReport:
     per_channel: Counter[str] = field(default_factory=Counter)
     per_context: Counter[str] = field(default_factory=Counter)
     outcomes: Counter[str] = field(default_factory=Counter)
+    # answers with each turn signal (pierre_rag.pipeline.signals: the metrics' definitions)
+    signals: Counter[str] = field(default_factory=Counter)
     organisation_scores: Counter[str] = field(default_factory=Counter)
     customer_thumbs: Counter[str] = field(default_factory=Counter)
     per_day_channel: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -142,6 +145,7 @@ def build_report(
             report.per_context[meta.context] += 1
             for outcome, count in meta.outcomes.items():
                 report.outcomes[outcome] += count
+            report.signals.update(meta.signals)
             failed = unanswered_questions(meta, now_ms)
             if failed:
                 report.outcomes["error"] += failed

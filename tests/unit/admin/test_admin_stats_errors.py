@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import io
 
+from admin_app.routes.stats import SIGNAL_LABELS
+
 from pierre_rag.auth.access import StaffRole
 from pierre_rag.conversations import Turn
 from pierre_rag.limits import ABANDONED_AFTER_MS
+from pierre_rag.pipeline.signals import SIGNALS
 from tests.unit.admin.harness import LANDLORD
 
 T0 = 1_795_600_000_000  # 2026-11-25
@@ -44,3 +47,22 @@ def test_a_question_whose_turn_failed_is_an_error_in_the_statistics(admin):
     assert (later["Répondu"], later["Erreur"]) == ("1", "1")
     html = admin.client.get("/admin/stats?start=2026-11-25&end=2026-11-25").text
     assert "50 %" in html  # 1 of 2 questions answered
+
+
+def test_the_statistics_show_the_llm_errors_and_fallbacks_of_the_answers(admin):
+    # Given an answer whose generation failed (answered from excerpts) and a normal one
+    admin.sign_in_as(f"a@{LANDLORD}", StaffRole.ADMINISTRATOR)
+    fallback = [signal.value for signal in SIGNALS]
+    admin.seed_conversation("fell-back", created_ms=T0, signals=fallback)
+    admin.seed_conversation("fine", created_ms=T0 + 10)
+    admin.clock.now = (T0 + ABANDONED_AFTER_MS + 1) / 1000
+
+    # When staff read the statistics
+    rows = _outcome_rows(admin)
+    html = admin.client.get("/admin/stats?start=2026-11-25&end=2026-11-25").text
+
+    # Then each signal counts the one answer that had it, in the CSV and on the page
+    for signal in SIGNALS:
+        assert rows[SIGNAL_LABELS[signal]] == "1"
+        assert SIGNAL_LABELS[signal] in html
+    assert "Erreurs et replis" in html

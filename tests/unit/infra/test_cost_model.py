@@ -66,3 +66,27 @@ def test_the_table_has_a_row_per_volume_channel_and_llm_choice():
     assert len(lines) == 2 + 2 * 2 * 2
     assert lines[2].startswith("| 1,000 | web | no |")
     assert lines[-1].startswith("| 10,000 | SMS | yes |")
+
+
+def test_monitoring_counts_each_metric_per_landlord_and_for_all_with_the_alarms():
+    # 21 names × (2 landlords + all) × 0.30 $ + 3 alarms × 0.10 + 1 composite × 0.50 + 1 × 3 $
+    prices = replace(
+        FREE,
+        usd_to_eur=0.5,
+        custom_metric_month_usd=0.30,
+        alarm_month_usd=0.10,
+        composite_alarm_month_usd=0.50,
+        dashboard_month_usd=3.00,
+    )
+    usage = replace(USAGE, landlords=2, metric_names=21, alarms=3, composite_alarms=1, dashboards=1)
+
+    assert cost_model.fixed_monthly_eur(usage, prices) == pytest.approx(
+        (63 * 0.30 + 0.30 + 0.50 + 3.00) * 0.5
+    )
+
+
+def test_the_template_declares_the_alarms_the_model_counts():
+    counts = cost_model.monitoring_counts()
+
+    assert counts["alarms"] >= 10
+    assert counts["composite_alarms"] == 1 and counts["dashboards"] == 1

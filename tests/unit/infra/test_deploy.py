@@ -168,13 +168,21 @@ def test_a_production_site_leaves_out_the_example_landlords_pages(session, tmp_p
     s3.put_object(Bucket="static", Key="demo.html", Body=b"left by an earlier deploy")
 
     # When it is synced for production, then for a demo stack
-    production = deploy.sync_static(s3, "static", web, include_example=False)
+    production = deploy.sync_static(
+        s3, "static", web, include_example=False, landlords=["acme-habitat.fr"]
+    )
     demo = deploy.sync_static(s3, "static", web, include_example=True, dry_run=True)
 
-    # Then production has the widget and chat but none of the example's pages
-    assert production.upload == ["chat.js", "widget.js"]
+    # Then production has the widget and chat but none of the example's pages, and its root
+    # page leads to each landlord's chat page and the admin
+    assert production.upload == ["chat.js", "widget.js", "index.html"]
     assert production.delete == ["demo.html"]
-    assert set(deploy.remote_etags(s3, "static")) == {"chat.js", "widget.js"}
+    assert set(deploy.remote_etags(s3, "static")) == {"chat.js", "index.html", "widget.js"}
+    root = s3.get_object(Bucket="static", Key="index.html")
+    page = root["Body"].read().decode()
+    assert root["ContentType"] == "text/html; charset=utf-8"
+    assert 'href="/api/embed/acme-habitat.fr/default"' in page and 'href="/admin"' in page
+    assert "pierre-habitat.fr" not in page
     assert demo.upload == ["demo.css", "demo.html", "home.css", "index.html"]
 
 
@@ -223,7 +231,7 @@ def test_publish_dry_run_changes_nothing(session, tmp_path, knowledge, capsys, m
 
     out = capsys.readouterr().out
     assert code == 0
-    assert "would upload 1" in out
+    assert "would upload 2" in out  # chat.html and the generated root page
     assert deploy.remote_etags(session.client("s3"), "static") == {}
     invalidations = session.client("cloudfront").list_invalidations(DistributionId=distribution)
     assert invalidations["InvalidationList"]["Quantity"] == 0

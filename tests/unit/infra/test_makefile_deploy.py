@@ -38,6 +38,7 @@ def test_deploy_takes_the_stack_region_profile_and_domain():
         "PROFILE=landlord",
         "DOMAIN=assistant.acme-habitat.fr",
         "CERTIFICATE_ARN=arn:aws:acm:us-east-1:123456789012:certificate/abc",
+        "ALARM_EMAIL=astreinte@acme-habitat.fr",
     )
 
     # Then the secrets step, sam deploy and the publish step all use them, in that order
@@ -50,6 +51,7 @@ def test_deploy_takes_the_stack_region_profile_and_domain():
     assert "--stack-name pierre-test --region eu-central-1 --profile landlord" in deploy
     assert "DomainName=assistant.acme-habitat.fr" in deploy
     assert "CertificateArn=arn:aws:acm:us-east-1:123456789012:certificate/abc" in deploy
+    assert "AlarmEmail=astreinte@acme-habitat.fr" in deploy
 
 
 def test_deploy_defaults_need_no_variable_and_add_no_domain():
@@ -58,7 +60,7 @@ def test_deploy_defaults_need_no_variable_and_add_no_domain():
     deploy = line_with(lines, "sam deploy")
     assert "--stack-name pierre --region eu-west-3 " in deploy
     assert "--profile" not in deploy
-    assert "DomainName" not in deploy
+    assert "DomainName" not in deploy and "AlarmEmail" not in deploy
     assert "PIERRE_INCLUDE_EXAMPLE= " in line_with(lines, "sam build")
 
 

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from pierre_rag.metrics import MemoryRecorder, Metric, OperationsMetrics
 from pierre_rag.pipeline.models import AnswerResult, Outcome, TurnRequest
 from pierre_rag.sms.cm_client import CmClient, CmRejectedError, CmUnavailableError
 from pierre_rag.sms.inbound import QueuedSms
@@ -248,3 +249,23 @@ def test_a_landlord_folding_accents_gets_its_answers_in_gsm7(state, cm):
     # Then its accents GSM-7 lacks are folded and it goes as GSM-7
     assert [s.content for s in cm.sent] == ["Coté cuisine, il faut etre prudent."]
     assert outcome.encoding == "gsm7"
+
+
+def test_a_sent_answer_and_a_cm_failure_are_counted_for_the_landlord(state, cm):
+    # Given a worker reporting its operations metrics
+    recorder = MemoryRecorder()
+    metrics = OperationsMetrics(recorder, lambda: [LANDLORD], usd_to_eur=1.0)
+    long_answer = "Le préavis est de trois mois. " * 12  # more than one SMS part
+    worker = _worker(state, cm, Answerer(text=long_answer), attempts=1, metrics=metrics)
+
+    # When CM is down once, then takes the answer
+    cm.script(Fail(503))
+    with pytest.raises(CmUnavailableError):
+        worker.process(_queued())
+    cm.script(Accept())
+    worker.process(_queued())
+
+    # Then one failure, one SMS sent, in as many parts as CM received
+    assert recorder.total(Metric.SMS_FAILED, LANDLORD) == 1
+    assert recorder.total(Metric.SMS_SENT, LANDLORD) == 1
+    assert recorder.total(Metric.SMS_PARTS, LANDLORD) == len(cm.sent) > 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -28,6 +29,7 @@ from pierre_rag.auth.passwords import hash_password, password_problem, verify_pa
 from pierre_rag.auth.sessions import SessionCodec
 from pierre_rag.auth.users import DuplicateUserError, User, UserNotFoundError, normalise_email
 
+logger = logging.getLogger(__name__)
 router = APIRouter()
 
 
@@ -116,14 +118,17 @@ def login(
             status_code=429,
         )
         response.headers["retry-after"] = str(wait)
+        logger.warning("staff sign-in throttled")  # never the address nor the client's IP
         return response
     user = _authenticate(svc, email, form.password)
     if user is None:
         svc.throttle.record_failure(email, ip)
+        logger.warning("staff sign-in refused")
         return _login_page(
             request, error="Adresse e-mail ou mot de passe incorrect.", status_code=401
         )
     svc.throttle.record_success(email)
+    logger.info("staff signed in", extra={"landlord": user.landlord, "role": user.role.value})
     return _signed_in_response(request, svc.codec, user)
 
 

@@ -15,6 +15,7 @@ from admin_app.render import render
 from admin_app.security import Principal, ServicesDep, require
 from admin_app.services import Services
 from pierre_rag.auth.access import Capability
+from pierre_rag.pipeline.signals import SIGNALS, Signal
 from pierre_rag.stats import MAX_DAYS, OUTCOMES, StatsReport, collect, day_range
 
 router = APIRouter()
@@ -26,6 +27,12 @@ OUTCOME_LABELS = {
     "abusive": "Abusif",
     "nothing_found": "Rien trouvé",
     "error": "Erreur",
+}
+# The operations metrics count the same signals (pierre_rag.pipeline.signals)
+SIGNAL_LABELS = {
+    Signal.LLM_ERROR: "Erreurs du modèle de langue",
+    Signal.LLM_FALLBACK: "Réponses sans le modèle (repli)",
+    Signal.EXTRACTIVE_FALLBACK: "Réponses par extraits (repli)",
 }
 SCORE_LABELS = {"0": "0 — faux", "1": "1", "2": "2", "3": "3 — parfait", "none": "Non noté"}
 THUMB_LABELS = {"up": "Utile", "down": "Pas utile", "none": "Sans avis"}
@@ -65,6 +72,11 @@ def charts(report: StatsReport) -> list[Chart]:
         row_chart(
             "Résultat des réponses",
             [(OUTCOME_LABELS[key], report.outcomes[key]) for key in OUTCOMES],
+        ),
+        row_chart(
+            "Erreurs et replis",
+            [(OUTCOME_LABELS["error"], report.outcomes["error"])]
+            + [(SIGNAL_LABELS[signal], report.signals[signal.value]) for signal in SIGNALS],
         ),
         row_chart(
             "Notes de l'organisation",
@@ -116,6 +128,7 @@ def stats_csv(
     rows.append([])
     rows.append(["résultat", "nombre"])
     rows.extend([OUTCOME_LABELS[key], report.outcomes[key]] for key in OUTCOMES)
+    rows.extend([SIGNAL_LABELS[signal], report.signals[signal.value]] for signal in SIGNALS)
     rows.append([])
     rows.append(["source", "citations"])
     rows.extend([name, count] for name, count in report.top_sources)

@@ -18,7 +18,7 @@ import logging
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from pierre_rag.channel import Channel
 from pierre_rag.conversations import Turn, WriteGuard
@@ -43,6 +43,9 @@ from pierre_rag.pipeline.retrieve import Grounding, Searcher, number_sources, re
 from pierre_rag.pipeline.safety import safety_block
 from pierre_rag.pipeline.understanding import UnderstandingOutcome, understand
 from pierre_rag.storage.ports import ConversationRepository
+
+if TYPE_CHECKING:
+    from pierre_rag.metrics import OperationsMetrics
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +109,7 @@ class Pipeline:
         config: PipelineConfig | None = None,
         timer: Callable[[], float] = time.perf_counter,
         clock: Callable[[], float] = time.time,
+        metrics: OperationsMetrics | None = None,
     ) -> None:
         self.registry = registry
         # landlord → what to search: its live datastore (``publishing.serving``), or one
@@ -116,6 +120,7 @@ class Pipeline:
         self.config = config or PipelineConfig()
         self.timer = timer  # seconds, monotonic: the steps' durations (injectable in tests)
         self.clock = clock  # seconds since the epoch: the turns' timestamps (injectable in tests)
+        self.metrics = metrics  # each answered turn's operations metrics
 
     def _now_ms(self) -> int:
         return int(self.clock() * 1000)
@@ -184,6 +189,8 @@ class Pipeline:
             recorder.record_answer(request, landlord, recorded.question, result)
             timings.persistence_ms = (self.timer() - tick) * 1000
             timings.total_ms += timings.persistence_ms
+        if self.metrics is not None:
+            self.metrics.turn(landlord.id, result, llm_configured=llm is not None)
         yield PipelineEvent(type="done", result=result)
 
     async def _answer(
@@ -319,5 +326,7 @@ def _account(result: AnswerResult, understood: UnderstandingOutcome, llm: LlmCli
     result.prompt_tokens += understood.usage.prompt_tokens
     result.completion_tokens += understood.usage.completion_tokens
     result.llm_round_trips += understood.round_trips
+    if understood.failed:
+        result.llm_failures.insert(0, "understanding")
     result.model = result.model or (llm.name if llm and understood.round_trips else None)
     result.cost_usd = estimate_cost(result.model, result.prompt_tokens, result.completion_tokens)

@@ -80,6 +80,7 @@ async def grounded_answer(
             return
         except LlmError as error:  # raised before the first word only
             logger.warning("generation failed, answering with excerpts: %s", error)
+            result.llm_failures.append("generation")
     result.mode = "extractive"
     handoff = style.contact(context)
     # The passage is the answer: who to call and the number leave it the most room.
@@ -195,6 +196,7 @@ async def llm_answer(
         if not produced:
             raise
         logger.error("generation failed mid-answer: %s", error)
+        result.llm_failures.append("generation_mid_answer")
         result.outcome = Outcome.ERROR
         if held:
             yield style.llm_answer("".join(held))

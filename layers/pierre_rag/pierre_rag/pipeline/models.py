@@ -19,6 +19,11 @@ class Outcome(StrEnum):
     ERROR = "error"
 
 
+# "understanding": the local heuristic understood instead; "generation": the answer was
+# extractive instead (before the first word); "generation_mid_answer": the answer was cut short.
+LlmFailure = Literal["understanding", "generation", "generation_mid_answer"]
+
+
 class TurnRequest(BaseModel):
     """One user message to answer. ``staff`` is set by the caller after checking a session."""
 
@@ -105,6 +110,8 @@ class AnswerResult(BaseModel):
     emergencies: list[str] = Field(default_factory=list)  # intents the emergency block is for
     # The numbers of the sources an extractive answer quotes (the others are offered to read)
     quoted: list[int] = Field(default_factory=list)
+    # The LLM calls that failed, by stage (:mod:`pierre_rag.pipeline.signals` reads them)
+    llm_failures: list[LlmFailure] = Field(default_factory=list)
 
 
 class PipelineEvent(BaseModel):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pierre_rag.conversations import DuplicateMessageError, Turn, WriteGuard
 from pierre_rag.landlords import LandlordConfig
 from pierre_rag.pipeline.models import AnswerResult, Outcome, PipelineEvent, Source, TurnRequest
+from pierre_rag.pipeline.signals import turn_signals
 from pierre_rag.storage.ports import ConversationRepository
 
 logger = logging.getLogger(__name__)
@@ -154,6 +155,7 @@ def answer_turn(request: TurnRequest, question: Turn, result: AnswerResult, now_
             "llm": round(result.timings.llm_ms, 1),
         },
         cost_usd=result.cost_usd,
+        signals=[signal.value for signal in turn_signals(result)],
     )
 
 

@@ -56,6 +56,7 @@ class UnderstandingOutcome:
     usage: Usage = field(default_factory=Usage)
     round_trips: int = 0
     model: str | None = None
+    failed: bool = False  # the LLM was asked and the heuristic understood instead
 
 
 async def understand(
@@ -72,6 +73,7 @@ async def understand(
             )
         except LlmError as error:
             logger.warning("understanding call failed, using the local heuristic: %s", error)
+            outcome.failed = True
             return outcome
         outcome.round_trips += 1
         outcome.usage.add(completion.usage)
@@ -79,6 +81,7 @@ async def understand(
             usable_completion(completion)
         except LlmNoAnswerError as error:  # at temperature 0, asking again gets nothing again
             logger.warning("understanding got no answer, using the local heuristic: %s", error)
+            outcome.failed = True
             return outcome
         try:
             parsed = Understanding.model_validate({**json.loads(completion.text), "source": "llm"})
@@ -89,4 +92,5 @@ async def understand(
             parsed.search_queries = [parsed.standalone_question]
         outcome.understanding = parsed
         return outcome
+    outcome.failed = True  # twice invalid JSON
     return outcome

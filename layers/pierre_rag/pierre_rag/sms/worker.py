@@ -36,6 +36,7 @@ from pierre_rag.sms.splitting import split_sms
 from pierre_rag.storage.ports import SmsStateRepository
 
 if TYPE_CHECKING:
+    from pierre_rag.metrics import OperationsMetrics
     from pierre_rag.pipeline.models import AnswerResult, TurnRequest
 
 logger = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ class SmsWorker:
         lease_s: int = 120,
         quota: NumberQuota | None = None,
         fold_accents: Callable[[str], bool] = lambda landlord: False,
+        metrics: OperationsMetrics | None = None,
     ) -> None:
         self.state = state
         self.cm = cm
@@ -88,6 +90,7 @@ class SmsWorker:
         self.lease_s = lease_s
         self.quota = quota
         self.fold_accents = fold_accents  # landlord id → its sms.fold_accents
+        self.metrics = metrics  # SMS sent (and parts) or failed, per landlord
 
     def process(self, queued: QueuedSms) -> DeliveryOutcome:
         log = {"message_id": queued.message_id, "landlord": queued.landlord}
@@ -141,10 +144,12 @@ class SmsWorker:
                 reference=cm_reference(queued.message_id),
             )
         except CmRejectedError as error:
+            self._count_failure(queued.landlord)
             self.state.finish(queued.message_id, "rejected", error=str(error)[:500])
             logger.error("CM refused the answer", extra={**log, "reason": str(error)})
             raise
         except CmError as error:
+            self._count_failure(queued.landlord)
             self.state.release(queued.message_id, str(error))
             logger.warning(
                 "CM unavailable, the message will be retried", extra={**log, "reason": str(error)}
@@ -157,6 +162,8 @@ class SmsWorker:
             encoding=split.encoding.value,
             cm_attempts=sent.attempts,
         )
+        if self.metrics is not None:
+            self.metrics.sms_sent(queued.landlord, len(split.parts))
         logger.info(
             "SMS answer sent",
             extra={
@@ -168,6 +175,10 @@ class SmsWorker:
             },
         )
         return DeliveryOutcome("sent", conversation_id, len(split.parts), split.encoding.value)
+
+    def _count_failure(self, landlord: str) -> None:
+        if self.metrics is not None:
+            self.metrics.sms_failed(landlord)
 
     def _reply_text(self, queued: QueuedSms, conversation_id: str, phone_hash: str) -> str:
         if queued.kind != "question":

@@ -169,6 +169,8 @@ class MemoryConversations:
             meta.turn_count += 1
             outcome = answer.outcome or "answered"
             meta.outcomes[outcome] = meta.outcomes.get(outcome, 0) + 1
+            for signal in answer.signals:
+                meta.signals[signal] = meta.signals.get(signal, 0) + 1
             meta.tokens += answer.prompt_tokens + answer.completion_tokens
             meta.cost_usd += answer.cost_usd
             for source in answer.sources:
