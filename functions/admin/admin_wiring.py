@@ -142,6 +142,7 @@ def build_services(
         requeue_failed_sms=requeue_failed_sms,
         delete_failed_sms=delete_failed_sms,
         client_ip=wiring.client_ip_rule(read_secret),
+        usd_to_eur=settings.usd_to_eur,
     )
     return with_publishing(services, settings, dynamodb, sqs, s3, lambda: knowledge().base.embedder)
 

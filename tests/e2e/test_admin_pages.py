@@ -1,6 +1,6 @@
 """The admin in headless Chromium against the local stack: bootstrap login, a role-restricted
-page, scoring a conversation, the statistics charts. With PIERRE_UPDATE_SCREENSHOTS=1 the
-screenshots of the README (docs/screenshots/) are refreshed."""
+page, scoring a conversation and one of its answers (on a phone), the statistics charts. With
+PIERRE_UPDATE_SCREENSHOTS=1 the screenshots of the README (docs/screenshots/) are refreshed."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def seeded(stack) -> list[str]:
             "sms",
             "default",
             "Qui paie la chasse d'eau ?",
-            "La réparation de la chasse d'eau est à la charge du locataire.",
+            "La réparation de la chasse d'eau est **à la charge du locataire**.",
             "answered",
         ),
         (
@@ -153,7 +153,7 @@ def test_scoring_a_conversation(stack, page, administrator, seeded):
     page.goto(f"{stack.url}/admin/conversations/{seeded[0]}")
 
     page.get_by_label("2", exact=True).check()
-    page.get_by_label("Commentaire").fill("Bonne réponse, préciser le samedi.")
+    page.get_by_label("Commentaire", exact=True).fill("Bonne réponse, préciser le samedi.")
     page.get_by_role("button", name="Enregistrer la note").click()
 
     page.wait_for_url(re.compile(r".*done=scored"))
@@ -164,6 +164,50 @@ def test_scoring_a_conversation(stack, page, administrator, seeded):
     assert meta is not None and meta.organisation_score == 2
     shot(page, "conversation")
     assert page.js_errors == []
+
+
+def _fits_the_screen(page) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def test_scoring_an_answer_on_a_phone(stack, browser, administrator, seeded):
+    # Given an administrator on a 375 px wide phone, reading a transcript
+    context = browser.new_context(locale="fr-FR", viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    login(page, stack.url, administrator, NEW_PASSWORD)
+    page.wait_for_url("**/admin/conversations")
+    assert _fits_the_screen(page), "the conversation list overflows a phone"
+    page.goto(f"{stack.url}/admin/conversations/{seeded[1]}")
+    answer = page.locator("li.turn.assistant").first
+    # the answer's Markdown is drawn by the chat's renderer, not shown raw
+    assert answer.locator("[data-rendered] strong").inner_text() == "à la charge du locataire"
+
+    # when they score that answer with a comment
+    answer.get_by_label("1 — insuffisante").check()
+    answer.get_by_label("Commentaire sur cette réponse").fill("Préciser qui paie le joint.")
+    answer.get_by_role("button", name="Noter cette réponse").click()
+
+    # then the review is stored for that answer and shown
+    page.wait_for_url(re.compile(r".*done=answer-scored"))
+    assert page.get_by_role("status").inner_text() == "Note de la réponse enregistrée."
+    answer = page.locator("li.turn.assistant").first
+    assert answer.get_by_label("1 — insuffisante").is_checked()
+    store = ConversationStore(stack.client("dynamodb"), stack.table("ConversationsTable"))
+    (review,) = store.answer_reviews(seeded[1]).values()
+    assert (review.score, review.comment) == (1, "Préciser qui paie le joint.")
+    assert _fits_the_screen(page), "the transcript overflows a phone"
+    shot(page, "answer-score-mobile")
+    # and the list filtered on answers scored 1 or less shows that conversation
+    page.goto(f"{stack.url}/admin/conversations?answers=le1")
+    links = page.locator("table.conversations tbody tr a").evaluate_all(
+        "links => links.map(link => link.getAttribute('href'))"
+    )
+    assert f"/admin/conversations/{seeded[1]}" in links
+    assert _fits_the_screen(page)
+    assert errors == []
+    context.close()
 
 
 def test_the_statistics_page_draws_its_charts(stack, page, administrator, seeded):
@@ -184,5 +228,6 @@ def test_the_statistics_page_draws_its_charts(stack, page, administrator, seeded
 
 
 def test_screenshots_exist():
-    for name in ("login", "conversations", "conversation", "stats", "knowledge-publishing"):
+    names = ("login", "conversations", "conversation", "stats", "knowledge-publishing")
+    for name in (*names, "answer-score-mobile"):
         assert Path(SHOTS / f"admin-{name}.png").stat().st_size > 5000

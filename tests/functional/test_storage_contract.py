@@ -17,6 +17,7 @@ from pierre_local.resources import LocalResources
 from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.users import DuplicateUserError, UserNotFoundError, UserStore
 from pierre_rag.conversations import (
+    AnswerReview,
     ConversationMismatchError,
     ConversationNotFoundError,
     ConversationStore,
@@ -243,6 +244,52 @@ def test_scores_are_set_and_cleared(backend: Backend) -> None:
     assert (meta.organisation_score, meta.organisation_comment) == (2, None)
     with pytest.raises(ConversationNotFoundError):
         store.set_customer_score("unknown", 1, None)
+
+
+def _review(message: str, score: int, comment: str | None = None) -> AnswerReview:
+    return AnswerReview(message, score, comment, "relecteur@exemple-hlm.fr", DAY_START_MS + 9_000)
+
+
+def test_answers_are_reviewed_one_by_one(backend: Backend) -> None:
+    # Given a conversation of two answered questions
+    store = backend.conversations
+    _answer(store, _ask(store, message="m1"))
+    _answer(store, _ask(store, message="m2", at=DAY_START_MS + 2_000))
+
+    # when staff score each answer, then score the first again
+    for review in (_review("m1", 1, "source périmée"), _review("m2", 3), _review("m1", 0)):
+        store.set_answer_review("c1", review, landlord=LANDLORD, retention_days=30)
+
+    # then each answer has its latest review, and META (what the list reads) its scores
+    reviews = store.answer_reviews("c1")
+    assert reviews == {"m1": _review("m1", 0), "m2": _review("m2", 3)}
+    meta = store.conversations_of_day(LANDLORD, DAY)[0][0]
+    assert meta.answer_scores == {"m1": 0, "m2": 3}
+    assert meta.lowest_answer_score == 0
+    assert meta.first_question == "question m1"
+    # and erasure takes the reviews with the rest (META, 4 turns, 2 receipts, 2 reviews)
+    assert store.delete("c1") == 9
+    assert store.answer_reviews("c1") == {}
+
+
+def test_staff_of_another_landlord_can_never_review(backend: Backend) -> None:
+    # Given an answered conversation of one landlord
+    store = backend.conversations
+    _answer(store, _ask(store))
+
+    # when staff of another landlord score its answer, then the store refuses and keeps nothing
+    with pytest.raises(ConversationMismatchError):
+        store.set_answer_review("c1", _review("m1", 0), landlord=OTHER_LANDLORD, retention_days=30)
+    assert store.answer_reviews("c1") == {}
+    meta = store.get_meta("c1")
+    assert meta is not None
+    assert meta.answer_scores == {}
+    assert meta.lowest_answer_score is None
+    # and a message the conversation never received, or no conversation, is not found
+    with pytest.raises(ConversationNotFoundError):
+        store.set_answer_review("c1", _review("m9", 2), landlord=LANDLORD, retention_days=30)
+    with pytest.raises(ConversationNotFoundError):
+        store.set_answer_review("c9", _review("m1", 2), landlord=LANDLORD, retention_days=30)
 
 
 def test_a_deleted_conversation_is_gone(backend: Backend) -> None:
@@ -493,6 +540,7 @@ def test_conversation_keys_keep_their_stored_format(dynamodb: Any) -> None:
     # Given an answered conversation stored in DynamoDB
     store = _dynamodb(dynamodb).conversations
     _answer(store, _ask(store, at=DAY_START_MS + 1_000))
+    store.set_answer_review("c1", _review("m1", 2), landlord=LANDLORD, retention_days=30)
 
     # when its raw items are read
     keys = {(item["pk"], item["sk"]) for item in _items(dynamodb, "ConversationsTable")}
@@ -504,7 +552,9 @@ def test_conversation_keys_keep_their_stored_format(dynamodb: Any) -> None:
         ("CONV#c1", "MSG#m1"),
         ("CONV#c1", f"TURN#{DAY_START_MS + 1_000:013d}#m1#1"),
         ("CONV#c1", f"TURN#{DAY_START_MS + 1_005:013d}#m1#2"),
+        ("CONV#c1", "REVIEW#m1"),
     }
+    assert meta["answer_score_m1"] == 2
     assert meta["gsi1pk"] == f"TENANT#{LANDLORD}#{DAY}"
     assert meta["gsi1sk"] == f"{DAY_START_MS + 1_000:013d}#c1"
 

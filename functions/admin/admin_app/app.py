@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,10 +44,11 @@ CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'none'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
-# The editor's live preview runs the chat's own renderer (/markdown.js) and editor.js, both
-# from this origin: only that page may run scripts.
-EDITOR_PATH = "/admin/knowledge/edit"
-EDITOR_CSP = CSP.replace("script-src 'none'", "script-src 'self'")
+# The editor's live preview and the transcripts run the chat's own Markdown renderer
+# (/markdown.js, with editor.js or transcript.js), all from this origin: only those pages
+# may run scripts.
+SCRIPT_PAGES = re.compile(r"^/admin/(knowledge/edit|conversations/[A-Za-z0-9._:-]{1,128})$")
+SCRIPT_CSP = CSP.replace("script-src 'none'", "script-src 'self'")
 SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"x-content-type-options", b"nosniff"),
@@ -70,7 +72,7 @@ class SecurityHeaders:
             return
         path = str(scope.get("path", ""))
         static = path.startswith("/admin/static/")
-        csp = EDITOR_CSP if path == EDITOR_PATH else CSP
+        csp = SCRIPT_CSP if SCRIPT_PAGES.match(path) else CSP
         https = not is_local_plain_http(Headers(scope=scope))
 
         async def send_with_headers(message: Message) -> None:

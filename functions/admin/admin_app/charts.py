@@ -58,6 +58,27 @@ def row_chart(title: str, items: Sequence[tuple[str, float]], unit: str = "") ->
     return Chart(title, "rows", bars, WIDTH, max(len(bars), 1) * (BAR_HEIGHT + 8) + 8)
 
 
+def labelled_row_chart(title: str, items: Sequence[tuple[str, float]], unit: str = "") -> Chart:
+    """Horizontal bars under their whole label: for long labels (source files), which the
+    left column of :func:`row_chart` would clip."""
+    top = max((value for _, value in items), default=0) or 1
+    span = WIDTH - VALUE_WIDTH
+    step = BAR_HEIGHT + 26
+    bars = [
+        Bar(
+            label=label,
+            value=value,
+            display=_display(value, unit),
+            x=0,
+            y=index * step + 20,
+            width=round(span * value / top, 1),
+            height=BAR_HEIGHT,
+        )
+        for index, (label, value) in enumerate(items)
+    ]
+    return Chart(title, "labelled", bars, WIDTH, max(len(bars), 1) * step + 8)
+
+
 def column_chart(title: str, items: Sequence[tuple[str, float]], unit: str = "") -> Chart:
     height = 200
     plot = height - 40

@@ -68,6 +68,8 @@ class ConversationFilters(BaseModel):
     day: str | None = Field(default=None, pattern=DAY)
     channel: Literal["", "web", "sms"] = ""
     score: Literal["", "none", "0", "1", "2", "3", "up", "down"] = ""
+    # staff's scores of the answers: any scored, none scored, one scored ≤ n
+    answers: Literal["", "scored", "unscored", "le0", "le1", "le2"] = ""
     context: str = Field(default="", max_length=32, pattern=r"^[a-z0-9_-]*$")
     after: str = Field(default="", max_length=160, pattern=r"^(\d{13}:[A-Za-z0-9._:-]{1,128})?$")
 

@@ -13,6 +13,7 @@ from pierre_rag.client_ip import ClientIpRule
 from pierre_rag.knowledge.browse import KnowledgeBrowser
 from pierre_rag.knowledge.search import KnowledgeBase
 from pierre_rag.landlords import LandlordRegistry
+from pierre_rag.money import USD_TO_EUR
 from pierre_rag.publishing.authoring import Authoring
 from pierre_rag.publishing.ports import BuildRequests, PublishingRepository, SourceStore
 from pierre_rag.sms.failed import FailedSms
@@ -55,6 +56,8 @@ class Services:
     # one; the knowledge builder does it (``admin_wiring``), the admin never builds
     confirm_build: BuildAction = field(default=build_not_deployed)
     rollback_build: BuildAction = field(default=build_not_deployed)
+    # euros per US dollar for every cost shown (Settings.usd_to_eur)
+    usd_to_eur: float = USD_TO_EUR
 
     def authoring(self) -> Authoring | None:
         """The authoring actions over the publishing stores, None when not deployed."""

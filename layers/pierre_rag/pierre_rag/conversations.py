@@ -12,6 +12,10 @@ Items of one conversation share ``pk = CONV#<id>``:
   the user turn on condition that it does not exist yet: a retried request never stores a
   turn twice, and is answered from the assistant turn carrying the same ``message_id`` once
   there is one.
+- ``sk = REVIEW#<message id>``: staff's review of one answer (score 0–3, comment, who, when),
+  written in one transaction with its score on META (``answer_score_<message id>``, which the
+  list filters on without reading turns), on condition that the conversation is the
+  reviewer's landlord's and the message was received in it.
 
 Receipts are items of their own, not a set in META: a set grew with every message until
 DynamoDB refused META past ~10,000 messages (400 KB per item), and every write paid for the
@@ -53,6 +57,11 @@ META_SORT_KEY = "META"
 TURN_PREFIX = "TURN#"
 RECEIPT_PREFIX = "MSG#"
 SIGNAL_PREFIX = "signal_"  # META counters of the answers' turn signals
+REVIEW_PREFIX = "REVIEW#"
+ANSWER_SCORE_PREFIX = "answer_score_"  # META attribute of one answer's staff score
+
+# META keeps the start of the first question: the list shows it without reading turns.
+PREVIEW_CHARS = 160
 
 
 class DuplicateMessageError(Exception):
@@ -135,10 +144,38 @@ class ConversationMeta:
     cost_usd: float = 0.0
     source_uses: dict[str, int] = field(default_factory=dict)  # cited file → times
     latencies_ms: list[float] = field(default_factory=list)  # one per answer
+    first_question: str | None = None  # its first PREVIEW_CHARS characters
+    answer_scores: dict[str, int] = field(default_factory=dict)  # message id → staff's 0..3
+
+    @property
+    def lowest_answer_score(self) -> int | None:
+        """The worst staff score of its answers, or None when none is scored."""
+        return min(self.answer_scores.values(), default=None)
+
+
+@dataclass(frozen=True)
+class AnswerReview:
+    """Staff's review of one answer (the assistant turn of ``message_id``)."""
+
+    message_id: str
+    score: int  # 0 = wrong or dangerous … 3 = perfect
+    comment: str | None
+    reviewer: str  # the staff member's address
+    reviewed_ms: int
+
+
+def preview(question: str) -> str:
+    """The start of a question as META keeps it."""
+    text = " ".join(question.split())
+    return text if len(text) <= PREVIEW_CHARS else text[: PREVIEW_CHARS - 1] + "…"
 
 
 def _receipt_key(message_id: str) -> str:
     return f"{RECEIPT_PREFIX}{message_id}"
+
+
+def _review_key(message_id: str) -> str:
+    return f"{REVIEW_PREFIX}{message_id}"
 
 
 def _pk(conversation_id: str) -> str:
@@ -240,6 +277,23 @@ def _meta_from(item: Mapping[str, Any]) -> ConversationMeta:
         cost_usd=float(data.get("cost_usd", 0.0)),
         source_uses={str(k): int(v) for k, v in data.get("source_uses", {}).items()},
         latencies_ms=[float(v) for v in data.get("latencies_ms", [])],
+        first_question=data.get("first_question"),
+        answer_scores={
+            key.removeprefix(ANSWER_SCORE_PREFIX): int(value)
+            for key, value in data.items()
+            if key.startswith(ANSWER_SCORE_PREFIX)
+        },
+    )
+
+
+def _review_from(item: Mapping[str, Any]) -> AnswerReview:
+    data = from_item(item)
+    return AnswerReview(
+        message_id=data["sk"].removeprefix(REVIEW_PREFIX),
+        score=int(data["score"]),
+        comment=data.get("comment"),
+        reviewer=data.get("reviewer", ""),
+        reviewed_ms=int(data.get("reviewed_ms", 0)),
     )
 
 
@@ -374,6 +428,7 @@ class ConversationStore:
             ":gsk": _day_sort_key(created_ms, pk.removeprefix(CONVERSATION_PREFIX)),
             ":no_uses": {},
             ":no_latencies": [],
+            ":first": preview(turn.content),
         }
         sets = [
             # Answers add to these (statistics read META items only, never the turns).
@@ -387,6 +442,7 @@ class ConversationStore:
             "expires_at = :exp",
             "gsi1pk = if_not_exists(gsi1pk, :gpk)",
             "gsi1sk = if_not_exists(gsi1sk, :gsk)",
+            "first_question = if_not_exists(first_question, :first)",
         ]
         for index, (key, value) in enumerate(sorted(extra.items())):
             values[f":x{index}"] = value
@@ -529,6 +585,67 @@ class ConversationStore:
         except self.client.exceptions.ConditionalCheckFailedException as error:
             raise ConversationNotFoundError(conversation_id) from error
 
+    def set_answer_review(
+        self, conversation_id: str, review: AnswerReview, *, landlord: str, retention_days: int
+    ) -> None:
+        """Store staff's review of one answer (replacing an earlier one): its REVIEW item and
+        its score on META in one transaction, on condition that the conversation is
+        ``landlord``'s (else :class:`ConversationMismatchError`) and received ``message_id``
+        (else :class:`ConversationNotFoundError`)."""
+        pk = _pk(conversation_id)
+        expires_at = int(time.time()) + retention_days * 86400
+        items: list[dict[str, Any]] = [
+            {
+                "Update": {
+                    "TableName": self.table,
+                    "Key": to_item({"pk": pk, "sk": META_SORT_KEY}),
+                    "UpdateExpression": "SET #score = :score",
+                    "ConditionExpression": "#landlord = :landlord",
+                    "ExpressionAttributeNames": {
+                        "#score": f"{ANSWER_SCORE_PREFIX}{review.message_id}",
+                        "#landlord": LANDLORD_ATTRIBUTE,
+                    },
+                    "ExpressionAttributeValues": to_item(
+                        {":score": review.score, ":landlord": landlord}
+                    ),
+                }
+            },
+            {
+                "ConditionCheck": {
+                    "TableName": self.table,
+                    "Key": to_item({"pk": pk, "sk": _receipt_key(review.message_id)}),
+                    "ConditionExpression": "attribute_exists(pk)",
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": to_item(
+                        {
+                            "pk": pk,
+                            "sk": _review_key(review.message_id),
+                            "expires_at": expires_at,
+                            "score": review.score,
+                            "comment": review.comment,
+                            "reviewer": review.reviewer,
+                            "reviewed_ms": review.reviewed_ms,
+                        }
+                    ),
+                }
+            },
+        ]
+        try:
+            transact_write(self.client, items, self.retry)
+        except self.client.exceptions.TransactionCanceledException as error:
+            meta = self.get_meta(conversation_id)
+            if meta is not None and meta.landlord != landlord:
+                raise ConversationMismatchError(
+                    "this conversation belongs to another landlord"
+                ) from error
+            raise ConversationNotFoundError(
+                f"message {review.message_id} was never received in {conversation_id}"
+            ) from error
+
     def delete(self, conversation_id: str) -> int:
         """Delete every item of a conversation (GDPR erasure); returns how many."""
         keys = [
@@ -578,6 +695,19 @@ class ConversationStore:
             ExpressionAttributeValues=_turns_of(conversation_id),
         )
         return [_turn_from(item) for item in items]
+
+    def answer_reviews(self, conversation_id: str) -> dict[str, AnswerReview]:
+        """Staff's reviews of a conversation's answers, by message id."""
+        items = query_items(
+            self.client,
+            TableName=self.table,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :review)",
+            ExpressionAttributeValues=to_item(
+                {":pk": _pk(conversation_id), ":review": REVIEW_PREFIX}
+            ),
+        )
+        reviews = [_review_from(item) for item in items]
+        return {review.message_id: review for review in reviews}
 
     def answer_to(self, conversation_id: str, message_id: str) -> Turn | None:
         """The stored answer to a user message, or None while it is still being answered."""

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -185,10 +186,16 @@ class Widget(_Strict):
     )
 
 
+DEFAULT_TIME_ZONE = "Europe/Paris"
+
+
 class LandlordConfig(_Strict):
     id: str
     name: str = Field(min_length=1, max_length=120)
     retention_days: int = Field(default=365, ge=1, le=3650)
+    # The admin's clock: displayed times and the day boundaries of lists, exports, statistics
+    # (an IANA name: overseas landlords use e.g. America/Martinique, Indian/Reunion).
+    time_zone: str = Field(default=DEFAULT_TIME_ZONE, max_length=64)
     sms: SmsConfig = Field(default_factory=SmsConfig)
     branding: Branding = Field(default_factory=Branding)
     widget: Widget = Field(default_factory=Widget)
@@ -204,6 +211,22 @@ class LandlordConfig(_Strict):
                 f"id must be the landlord's domain name, e.g. pierre-habitat.fr: {value!r}"
             )
         return value
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(
+                f"time_zone must be an IANA time zone such as Europe/Paris: {value!r}"
+            ) from error
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The landlord's time zone (:attr:`time_zone`)."""
+        return ZoneInfo(self.time_zone)
 
     @field_validator("contexts")
     @classmethod

@@ -58,6 +58,12 @@ class _FromEnvironment(BaseModel):
         return cls.model_validate(values)
 
 
+# Euros per US dollar by default (pierre_rag.money): a round figure chosen on USD_TO_EUR_DATE,
+# not a live rate; PIERRE_USD_TO_EUR follows the market.
+USD_TO_EUR = 0.86
+USD_TO_EUR_DATE = "2026-11-30"
+
+
 class Settings(_FromEnvironment):
     """Where things are and what the functions are called."""
 
@@ -100,12 +106,12 @@ class Settings(_FromEnvironment):
     # SSMProvider's default too; 0 reads SSM on every use
     secrets_max_age_s: int = Field(default=300, ge=0, validation_alias="PIERRE_SECRETS_MAX_AGE_S")
     # Operations metrics (pierre_rag.metrics): CloudWatch namespace, and the euros per US dollar
-    # the turns' estimated cost is converted at. Default: about the ECB reference rate of
-    # late 2025 (0.86), written on 2026-11-30 without a live source: set the month's rate.
+    # the turns' estimated cost is converted at. Default: USD_TO_EUR, a round
+    # figure chosen on USD_TO_EUR_DATE, not a live rate: set the month's rate.
     metrics_namespace: str = Field(
         default="PierreServerless", validation_alias="POWERTOOLS_METRICS_NAMESPACE"
     )
-    usd_to_eur: float = Field(default=0.86, gt=0, le=10, validation_alias="PIERRE_USD_TO_EUR")
+    usd_to_eur: float = Field(default=USD_TO_EUR, gt=0, le=10, validation_alias="PIERRE_USD_TO_EUR")
     # Deliveries before SQS moves a message to its dead-letter queue (template parameters
     # SmsMaxReceiveCount, KnowledgeBuildMaxReceiveCount): the last failure counts a DLQ move.
     sms_max_receive_count: int = Field(default=5, ge=1, validation_alias="SMS_MAX_RECEIVE_COUNT")

@@ -3,8 +3,9 @@
 Everything comes from the conversation META items — counts, channels, contexts, outcomes,
 LLM errors and fallbacks (the turn signals of :mod:`pierre_rag.pipeline.signals`, which the
 operations metrics count too), scores, tokens, cost, and the sources cited and latency of
-every answer, which the store adds to META as answers are recorded: one Query per day on the
-``by-tenant-day`` index, no turn reads, whatever the number of conversations.
+every answer, which the store adds to META as answers are recorded: Queries on the
+``by-tenant-day`` index (a landlord's day spans two UTC days, see :mod:`pierre_rag.local_days`),
+no turn reads, whatever the number of conversations.
 
 A question whose answer was never recorded (the turn failed with a 5xx, timed out, or its
 answer could not be written) is an "error": META counts every stored turn (``turn_count``)
@@ -19,11 +20,13 @@ import statistics
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta, tzinfo
 
 from pierre_rag.conversations import ConversationMeta
 from pierre_rag.evaluation.measures import percentile
 from pierre_rag.limits import ABANDONED_AFTER_MS
+from pierre_rag.local_days import metas_of_local_day
+from pierre_rag.money import USD_TO_EUR, euros
 from pierre_rag.storage.ports import ConversationRepository
 
 MAX_DAYS = 92
@@ -37,17 +40,6 @@ def day_range(start: date, end: date) -> list[str]:
         start, end = end, start
     count = min((end - start).days + 1, MAX_DAYS)
     return [(start + timedelta(days=offset)).isoformat() for offset in range(count)]
-
-
-def metas_of_day(
-    store: ConversationRepository, landlord: str, day: str, page_size: int = 1000
-) -> list[ConversationMeta]:
-    """Every conversation of one day: one Query, continued while DynamoDB pages (1 MB)."""
-    metas, after = store.conversations_of_day(landlord, day, limit=page_size)
-    while after:
-        more, after = store.conversations_of_day(landlord, day, limit=page_size, after=after)
-        metas.extend(more)
-    return metas
 
 
 @dataclass
@@ -82,15 +74,15 @@ class StatsReport:
         total = sum(self.outcomes.values())
         return self.outcomes["answered"] / total if total else None
 
-    def csv_rows(self) -> list[list[str]]:
-        """One row per day, then totals: what the CSV export contains."""
+    def csv_rows(self, usd_to_eur: float = USD_TO_EUR) -> list[list[str]]:
+        """One row per day, then totals: what the CSV export contains (costs in euros)."""
         header = [
             "jour",
             "conversations",
             "web",
             "sms",
             "jetons",
-            "coût estimé (USD)",
+            "coût estimé (EUR)",
         ]
         rows = [header]
         for day in self.days:
@@ -101,7 +93,7 @@ class StatsReport:
                     str(self.per_day_channel.get((day, "web"), 0)),
                     str(self.per_day_channel.get((day, "sms"), 0)),
                     str(self.tokens_per_day.get(day, 0)),
-                    f"{self.cost_per_day.get(day, 0.0):.4f}",
+                    f"{euros(self.cost_per_day.get(day, 0.0), usd_to_eur):.4f}",
                 ]
             )
         rows.append(
@@ -111,7 +103,7 @@ class StatsReport:
                 str(self.per_channel["web"]),
                 str(self.per_channel["sms"]),
                 str(self.tokens),
-                f"{self.cost_usd:.4f}",
+                f"{euros(self.cost_usd, usd_to_eur):.4f}",
             ]
         )
         return rows
@@ -174,10 +166,11 @@ def collect(
     days: list[str],
     *,
     now_ms: int | None = None,
+    zone: tzinfo = UTC,
     workers: int = 8,
 ) -> StatsReport:
     """Query each day's META items (in parallel) and aggregate them (``now_ms``: see
-    :func:`unanswered_questions`)."""
+    :func:`unanswered_questions`); days are those of ``zone`` (the landlord's)."""
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        metas = list(pool.map(lambda day: metas_of_day(store, landlord, day), days))
+        metas = list(pool.map(lambda day: metas_of_local_day(store, landlord, day, zone), days))
     return build_report(dict(zip(days, metas, strict=True)), now_ms)

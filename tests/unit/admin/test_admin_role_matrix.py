@@ -58,6 +58,13 @@ ROUTES = [
         (("score", "2"),),
     ),
     R(
+        "POST",
+        f"/admin/conversations/{OURS}/answers/{OURS}-q/score",
+        "/admin/conversations/{conversation_id}/answers/{message_id}/score",
+        (A,),
+        (("score", "2"),),
+    ),
+    R(
         "GET",
         f"/admin/conversations/{OURS}/delete",
         "/admin/conversations/{conversation_id}/delete",
@@ -291,6 +298,7 @@ def test_each_principal_reaches_exactly_what_its_role_allows(admin, route, princ
 CROSS_LANDLORD = [
     R("GET", f"/admin/conversations/{OURS}", "", (A,)),
     R("POST", f"/admin/conversations/{OURS}/score", "", (A,), (("score", "0"),)),
+    R("POST", f"/admin/conversations/{OURS}/answers/{OURS}-q/score", "", (A,), (("score", "0"),)),
     R("GET", f"/admin/conversations/{OURS}/delete", "", (A,)),
     R("POST", f"/admin/conversations/{OURS}/delete", "", (A,)),
     R("GET", f"/admin/users/delete?email={TARGET}", "", (A,)),

@@ -2,32 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta, tzinfo
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from admin_app.charts import Chart, column_chart, row_chart
+from admin_app.charts import Chart, column_chart, labelled_row_chart, row_chart
 from admin_app.csv_export import csv_response
 from admin_app.forms import RangeQuery
+from admin_app.labels import OUTCOME_LABELS
 from admin_app.render import render
 from admin_app.security import Principal, ServicesDep, require
 from admin_app.services import Services
 from pierre_rag.auth.access import Capability
+from pierre_rag.local_days import today
 from pierre_rag.pipeline.signals import SIGNALS, Signal
 from pierre_rag.stats import MAX_DAYS, OUTCOMES, StatsReport, collect, day_range
 
 router = APIRouter()
 StatsViewer = Annotated[Principal, Depends(require(Capability.VIEW_STATISTICS))]
 DEFAULT_DAYS = 7
-OUTCOME_LABELS = {
-    "answered": "Répondu",
-    "off_topic": "Hors sujet",
-    "abusive": "Abusif",
-    "nothing_found": "Rien trouvé",
-    "error": "Erreur",
-}
 # The operations metrics count the same signals (pierre_rag.pipeline.signals)
 SIGNAL_LABELS = {
     Signal.LLM_ERROR: "Erreurs du modèle de langue",
@@ -38,17 +33,17 @@ SCORE_LABELS = {"0": "0 — faux", "1": "1", "2": "2", "3": "3 — parfait", "no
 THUMB_LABELS = {"up": "Utile", "down": "Pas utile", "none": "Sans avis"}
 
 
-def _range(query: RangeQuery) -> tuple[date, date]:
-    today = datetime.now(tz=UTC).date()
+def _range(query: RangeQuery, current: date) -> tuple[date, date]:
+    """The days asked for, by default the last week up to ``current`` (the landlord's today)."""
     try:
-        end = date.fromisoformat(query.end) if query.end else today
+        end = date.fromisoformat(query.end) if query.end else current
         start = (
             date.fromisoformat(query.start)
             if query.start
             else end - timedelta(days=DEFAULT_DAYS - 1)
         )
     except ValueError:
-        end, start = today, today - timedelta(days=DEFAULT_DAYS - 1)
+        end, start = current, current - timedelta(days=DEFAULT_DAYS - 1)
     if end < start:
         start, end = end, start
     if (end - start).days >= MAX_DAYS:
@@ -58,6 +53,22 @@ def _range(query: RangeQuery) -> tuple[date, date]:
 
 def _now_ms(svc: Services) -> int:
     return int(svc.clock() * 1000)
+
+
+def _report(
+    svc: Services, principal: Principal, query: RangeQuery
+) -> tuple[date, date, StatsReport]:
+    """The report of the days asked for, days being the landlord's (its time zone)."""
+    zone: tzinfo = svc.landlords.get(principal.landlord).zone
+    start, end = _range(query, date.fromisoformat(today(svc.clock(), zone)))
+    report = collect(
+        svc.conversations,
+        principal.landlord,
+        day_range(start, end),
+        now_ms=_now_ms(svc),
+        zone=zone,
+    )
+    return start, end, report
 
 
 def charts(report: StatsReport) -> list[Chart]:
@@ -86,7 +97,7 @@ def charts(report: StatsReport) -> list[Chart]:
             "Avis des usagers",
             [(label, report.customer_thumbs[key]) for key, label in THUMB_LABELS.items()],
         ),
-        row_chart("Sources les plus citées", report.top_sources),
+        labelled_row_chart("Sources les plus citées", report.top_sources),
         column_chart(
             "Jetons par jour", [(day[5:], report.tokens_per_day[day]) for day in report.days]
         ),
@@ -100,10 +111,7 @@ def stats_page(
     svc: ServicesDep,
     query: Annotated[RangeQuery, Query()],
 ) -> Response:
-    start, end = _range(query)
-    report = collect(
-        svc.conversations, principal.landlord, day_range(start, end), now_ms=_now_ms(svc)
-    )
+    start, end, report = _report(svc, principal, query)
     return render(
         request,
         "stats.html",
@@ -120,11 +128,8 @@ def stats_page(
 def stats_csv(
     principal: StatsViewer, svc: ServicesDep, query: Annotated[RangeQuery, Query()]
 ) -> Response:
-    start, end = _range(query)
-    report = collect(
-        svc.conversations, principal.landlord, day_range(start, end), now_ms=_now_ms(svc)
-    )
-    rows: list[list[object]] = [list(row) for row in report.csv_rows()]
+    start, end, report = _report(svc, principal, query)
+    rows: list[list[object]] = [list(row) for row in report.csv_rows(svc.usd_to_eur)]
     rows.append([])
     rows.append(["résultat", "nombre"])
     rows.extend([OUTCOME_LABELS[key], report.outcomes[key]] for key in OUTCOMES)

@@ -42,6 +42,26 @@ class FileEntry:
         return sum(len(section.text) for section in self.sections)
 
 
+def document_order(sections: Sequence[Section]) -> list[Section]:
+    """A file's sections in the order of its document.
+
+    Chunk ids follow the chunker, which emits a section's sub-sections before the section
+    itself (small ones are folded into it first). A heading's place among its siblings is the
+    order they first appear in, and a section comes before its sub-sections.
+    """
+    rank: dict[tuple[str, ...], int] = {}
+    for section in sections:
+        path = tuple(section.heading_path)
+        for depth in range(1, len(path) + 1):
+            rank.setdefault(path[:depth], len(rank))
+
+    def position(section: Section) -> list[int]:
+        path = tuple(section.heading_path)
+        return [rank[path[:depth]] for depth in range(1, len(path) + 1)]
+
+    return sorted(sections, key=position)
+
+
 def _marks(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
 
@@ -90,6 +110,8 @@ class KnowledgeBrowser:
             if entry is None:
                 entry = entries[path] = FileEntry(path, title, AccessLevel(level), owner)
             entry.sections.append(Section(int(chunk_id), json.loads(heading_path), text))
+        for entry in entries.values():
+            entry.sections = document_order(entry.sections)
         return list(entries.values())
 
     def file(

@@ -24,6 +24,7 @@ from pierre_rag.auth.users import DuplicateUserError, User, UserNotFoundError, n
 from pierre_rag.channel import Channel
 from pierre_rag.conversations import (
     LATENCY_WINDOW,
+    AnswerReview,
     ConversationMeta,
     ConversationMismatchError,
     ConversationNotFoundError,
@@ -32,6 +33,7 @@ from pierre_rag.conversations import (
     Turn,
     WriteGuard,
     day_cursor,
+    preview,
 )
 from pierre_rag.ratelimit import Limit, Verdict
 from pierre_rag.sms.store import Delivery, DeliveryInProgressError
@@ -99,6 +101,7 @@ class _Conversation:
     meta: ConversationMeta
     turns: dict[str, Turn] = field(default_factory=dict)  # by sort key
     receipts: set[str] = field(default_factory=set)  # message ids
+    reviews: dict[str, AnswerReview] = field(default_factory=dict)  # by message id
 
 
 class MemoryConversations:
@@ -143,6 +146,8 @@ class MemoryConversations:
                     conversation_id, landlord, context, channel, turn.created_ms, turn.created_ms
                 )
                 stored = self.conversations[conversation_id] = _Conversation(meta)
+            if stored.meta.first_question is None:
+                stored.meta.first_question = preview(turn.content)
             stored.meta.last_ms = turn.created_ms
             stored.meta.turn_count += 1
             stored.turns[turn.sort_key] = copy.deepcopy(turn)
@@ -194,12 +199,26 @@ class MemoryConversations:
                 raise ConversationNotFoundError(conversation_id)
             stored.meta = replace(stored.meta, **values)
 
+    def set_answer_review(
+        self, conversation_id: str, review: AnswerReview, *, landlord: str, retention_days: int
+    ) -> None:
+        with self.lock:
+            stored = self.conversations.get(conversation_id)
+            if stored is not None and stored.meta.landlord != landlord:
+                raise ConversationMismatchError("this conversation belongs to another landlord")
+            if stored is None or review.message_id not in stored.receipts:
+                raise ConversationNotFoundError(
+                    f"message {review.message_id} was never received in {conversation_id}"
+                )
+            stored.reviews[review.message_id] = review
+            stored.meta.answer_scores[review.message_id] = review.score
+
     def delete(self, conversation_id: str) -> int:
         with self.lock:
             stored = self.conversations.pop(conversation_id, None)
         if stored is None:
             return 0
-        return 1 + len(stored.turns) + len(stored.receipts)
+        return 1 + len(stored.turns) + len(stored.receipts) + len(stored.reviews)
 
     # ------------------------------------------------------------------ reads
     def get_meta(self, conversation_id: str) -> ConversationMeta | None:
@@ -216,6 +235,11 @@ class MemoryConversations:
 
     def last_turns(self, conversation_id: str, limit: int = 10) -> list[Turn]:
         return self.all_turns(conversation_id)[-limit:]
+
+    def answer_reviews(self, conversation_id: str) -> dict[str, AnswerReview]:
+        with self.lock:
+            stored = self.conversations.get(conversation_id)
+            return dict(sorted(stored.reviews.items())) if stored else {}
 
     def answer_to(self, conversation_id: str, message_id: str) -> Turn | None:
         return self.exchange(conversation_id, message_id)[1]

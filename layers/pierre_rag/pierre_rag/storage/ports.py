@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.users import User
 from pierre_rag.channel import Channel
-from pierre_rag.conversations import ConversationMeta, Turn, WriteGuard
+from pierre_rag.conversations import AnswerReview, ConversationMeta, Turn, WriteGuard
 from pierre_rag.ratelimit import Limit, Verdict
 from pierre_rag.sms.store import Delivery
 
@@ -43,6 +43,10 @@ class ConversationRepository(Protocol):
         self, conversation_id: str, score: int, comment: str | None
     ) -> None: ...
 
+    def set_answer_review(
+        self, conversation_id: str, review: AnswerReview, *, landlord: str, retention_days: int
+    ) -> None: ...
+
     def delete(self, conversation_id: str) -> int: ...
 
     def get_meta(self, conversation_id: str) -> ConversationMeta | None: ...
@@ -50,6 +54,8 @@ class ConversationRepository(Protocol):
     def last_turns(self, conversation_id: str, limit: int = 10) -> list[Turn]: ...
 
     def all_turns(self, conversation_id: str) -> list[Turn]: ...
+
+    def answer_reviews(self, conversation_id: str) -> dict[str, AnswerReview]: ...
 
     def answer_to(self, conversation_id: str, message_id: str) -> Turn | None: ...
 
