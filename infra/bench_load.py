@@ -40,7 +40,7 @@ sys.path[:0] = [str(REPO), str(REPO / "infra"), str(REPO / "layers" / "pierre_ra
 from pierre_local.dynamodb_local import DynamoDBLocal  # noqa: E402
 from pierre_local.fake_cm import FakeCm  # noqa: E402
 from pierre_rag.evaluation.measures import percentile  # noqa: E402
-from tests.stack import RunningStack, running_stack  # noqa: E402
+from tests.stack import RunningStack, running_stack, signed_json_headers  # noqa: E402
 from tests.unit.sms.support import LANDLORDS_DIR, build_fixture_datastore, cm_body  # noqa: E402
 
 LANDLORD = "exemple-hlm.fr"
@@ -65,9 +65,8 @@ def _post(url: str, body: dict[str, Any], source: str = "127.0.0.1") -> tuple[in
     )
     started = time.perf_counter()
     try:
-        connection.request(
-            "POST", parts.path, json.dumps(body), {"content-type": "application/json"}
-        )
+        data = json.dumps(body).encode()
+        connection.request("POST", parts.path, data, signed_json_headers(data))
         response = connection.getresponse()
         response.read()
         return response.status, time.perf_counter() - started

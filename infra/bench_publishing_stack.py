@@ -41,7 +41,7 @@ from pierre_rag.publishing.dynamodb import DynamoPublishing  # noqa: E402
 from pierre_rag.publishing.models import Build, BuildStatus  # noqa: E402
 from pierre_rag.publishing.s3 import S3Sources  # noqa: E402
 from pierre_rag.publishing.sqs import SqsBuildRequests  # noqa: E402
-from tests.stack import RunningStack, running_stack  # noqa: E402
+from tests.stack import RunningStack, running_stack, signed_json_headers  # noqa: E402
 
 LANDLORD = "pierre-habitat.fr"
 PAGE = "public/agences-et-horaires.md"
@@ -86,12 +86,9 @@ def answer(stack: RunningStack, attempt: int) -> str:
     source = (f"127.9.{attempt // 250}.{attempt % 250 + 1}", 0)
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60, source_address=source)
     try:
-        connection.request(
-            "POST",
-            f"/api/conversations/{conversation}/messages",
-            json.dumps(body),
-            {"content-type": "application/json"},
-        )
+        data = json.dumps(body).encode()
+        path = f"/api/conversations/{conversation}/messages"
+        connection.request("POST", path, data, signed_json_headers(data))
         connection.getresponse().read()
     finally:
         connection.close()

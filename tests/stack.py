@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import boto3
+import yaml
 
 from pierre_local.stack import free_port
 from tests.helpers import REPO_ROOT
@@ -48,6 +51,27 @@ class RunningStack:
     def secrets(self) -> dict[str, str]:
         data: dict[str, str] = json.loads((self.state_dir / "secrets.json").read_text())
         return data
+
+
+def signed_json_headers(body: bytes) -> dict[str, str]:
+    """The headers the chat page sends with a JSON POST: its type, and the SHA-256 of the body
+    that a Function URL behind CloudFront's origin access control requires (the streamed chat
+    turn; the local stack refuses the turn without it, as the URL would)."""
+    return {
+        "content-type": "application/json",
+        "x-amz-content-sha256": hashlib.sha256(body).hexdigest(),
+    }
+
+
+def landlords_answering_with(source: Path, landlord: str, base_url: str, folder: Path) -> Path:
+    """A copy of the landlord folders of ``source`` in ``folder``, ``landlord`` answering with
+    the OpenAI-compatible server at ``base_url`` (a fake): the stack's PIERRE_LANDLORDS_DIR."""
+    shutil.copytree(source, folder)
+    landlord_file = folder / landlord / "landlord.yaml"
+    config = yaml.safe_load(landlord_file.read_text(encoding="utf-8"))
+    config["llm"] = {"provider": "openai", "model": "fake", "base_url": base_url}
+    landlord_file.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return folder
 
 
 def launch(

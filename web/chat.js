@@ -138,6 +138,11 @@
     }
   }
 
+  async function sha256Hex(text) {
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+    return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
   async function ask(text, messageId = uuid(), showUser = true) {
     if (busy || !text.trim()) return;
     setBusy(true);
@@ -157,11 +162,18 @@
     };
     let response;
     try {
+      const body = JSON.stringify({ landlord, context, message_id: messageId, text });
       response = await fetch(`/api/conversations/${conversation}/messages`, {
         method: "POST",
         credentials: "same-origin",
-        headers: { "content-type": "application/json", accept: "text/event-stream" },
-        body: JSON.stringify({ landlord, context, message_id: messageId, text }),
+        headers: {
+          "content-type": "application/json",
+          accept: "text/event-stream",
+          // the streamed turn's Function URL, behind CloudFront's origin access control,
+          // takes a POST only with its body's hash (docs/adr/0010)
+          "x-amz-content-sha256": await sha256Hex(body),
+        },
+        body,
       });
     } catch (e) {
       fail("Connexion impossible. Vérifiez votre réseau.");

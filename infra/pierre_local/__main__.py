@@ -62,6 +62,14 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         help="copy knowledge/<landlord>/ into the empty knowledge bucket and request a build "
         "(default: yes)",
     )
+    parser.add_argument(
+        "--streaming",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="serve CloudFront's streamed paths (the chat turn) as its Function URL does; "
+        "--no-streaming sends them through the HTTP API's buffered Lambda event, for "
+        "comparison (infra/bench_streaming.py) (default: yes)",
+    )
     parser.add_argument("--verbose", "-v", action="store_true", help="log every request")
     return parser.parse_args(argv)
 
@@ -120,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         state_dir=args.state_dir,
         parameter_overrides=overrides,
         seed_knowledge=args.seed_knowledge,
+        streaming=args.streaming,
     )
     stack = LocalStack(options)
     try:

@@ -26,6 +26,7 @@ from pierre_local.resources import (
 )
 from pierre_local.sqs_poller import SqsPoller
 from pierre_local.template import REGION, TemplateError, read_stack
+from pierre_local.web_adapter import LocalWebAdapter
 
 logger = logging.getLogger("pierre_local")
 
@@ -72,6 +73,8 @@ class StackOptions:
     # `make dev` does; a test's stack starts without it unless the test asks
     seed_knowledge: bool = False
     parameter_overrides: dict[str, str] = field(default_factory=dict)
+    # False: the streamed paths go through the HTTP API (buffered), to compare the two
+    streaming: bool = True
 
 
 class LocalStack:
@@ -81,6 +84,7 @@ class LocalStack:
         self.dynamodb_local: DynamoDBLocal | None = None
         self.server: ThreadingHTTPServer | None = None
         self.functions: dict[str, LocalFunction] = {}
+        self.adapters: dict[str, LocalWebAdapter] = {}  # functions under the Web Adapter
         self.pollers: list[SqsPoller] = []
         self.resources: LocalResources | None = None
         self.secrets: dict[str, str] = {}
@@ -124,7 +128,16 @@ class LocalStack:
             from pierre_rag.settings import Settings
 
             seed_knowledge(session, self.landlords, Settings.from_env())
-        self.functions = {name: LocalFunction(spec) for name, spec in stack.functions.items()}
+        self.functions = {
+            name: LocalFunction(spec)
+            for name, spec in stack.functions.items()
+            if not spec.web_adapter
+        }
+        self.adapters = {
+            name: LocalWebAdapter(spec)
+            for name, spec in stack.functions.items()
+            if spec.web_adapter
+        }
         for spec in stack.functions.values():
             for queue in spec.sqs_queues:
                 poller = SqsPoller(
@@ -136,7 +149,13 @@ class LocalStack:
                 )
                 poller.start()
                 self.pollers.append(poller)
-        gateway = LocalGateway(stack.routes(), self.functions, options.static_dir)
+        gateway = LocalGateway(
+            stack.routes(),
+            self.functions,
+            options.static_dir,
+            stack.streamed_paths if options.streaming else [],
+            self.adapters,
+        )
         self.server = make_server(options.host, options.port, gateway)
         threading.Thread(target=self.server.serve_forever, name="http", daemon=True).start()
 
@@ -218,6 +237,8 @@ class LocalStack:
             poller.join(timeout=5)
         for function in self.functions.values():
             function.close()
+        for adapter in self.adapters.values():
+            adapter.close()
         if self.moto is not None:
             self.moto.stop()
         if self.dynamodb_local is not None:

@@ -2,11 +2,13 @@
 
 Only what the local stack needs is extracted: DynamoDB tables, SQS queues (FIFO or not), S3
 buckets (versioned or not),
-functions (handler, code folder, environment, HTTP routes, SQS triggers) and parameters.
+functions (handler, code folder, environment, HTTP routes, SQS triggers), parameters, and the
+CloudFront paths served by a streamed Function URL (the web app under the Lambda Web Adapter).
 """
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,6 +107,20 @@ class FunctionSpec:
     sqs_batch_sizes: dict[str, int] = field(default_factory=dict)
     timeout_s: int = 3
     memory_mb: int = 128
+    # run under the Lambda Web Adapter (Handler run.sh): the ASGI app ``module:attribute``
+    # it serves, whose Function URL streams (InvokeMode RESPONSE_STREAM)
+    web_adapter: bool = False
+
+
+@dataclass(frozen=True)
+class StreamedPath:
+    """A CloudFront behaviour whose origin is a function's streamed Function URL."""
+
+    pattern: str  # CloudFront's PathPattern: * any characters, ? one
+    function: str  # logical id
+
+    def matches(self, path: str) -> bool:
+        return fnmatch.fnmatchcase(path, self.pattern.replace("[", "[[]"))
 
 
 @dataclass(frozen=True)
@@ -142,6 +158,8 @@ class StackSpec:
     tables: dict[str, TableSpec] = field(default_factory=dict)
     queues: dict[str, QueueSpec] = field(default_factory=dict)
     buckets: dict[str, BucketSpec] = field(default_factory=dict)
+    # in the distribution's order, checked before the HTTP API routes as CloudFront does
+    streamed_paths: list[StreamedPath] = field(default_factory=list)
 
     def routes(self) -> list[HttpRoute]:
         every = [route for spec in self.functions.values() for route in spec.http_routes]
@@ -166,12 +184,9 @@ def _sqs_trigger(event: dict[str, Any]) -> str:
 def _function(
     root: Path, name: str, props: dict[str, Any], globals_: dict[str, Any]
 ) -> FunctionSpec:
-    handler = str(props.get("Handler", ""))
-    if "." not in handler:
-        raise TemplateError(f"{name}: Handler must be module.attribute, got {handler!r}")
-    module, attribute = handler.rsplit(".", 1)
     environment = dict(globals_.get("Environment", {}).get("Variables", {}))
     environment.update(props.get("Environment", {}).get("Variables", {}))
+    module, attribute, web_adapter = _entry_point(name, props, environment)
     routes: list[HttpRoute] = []
     queues: list[str] = []
     batch_sizes: dict[str, int] = {}
@@ -200,7 +215,59 @@ def _function(
         sqs_batch_sizes=batch_sizes,
         timeout_s=int(props.get("Timeout", globals_.get("Timeout", 3))),
         memory_mb=int(props.get("MemorySize", globals_.get("MemorySize", 128))),
+        web_adapter=web_adapter,
     )
+
+
+def _entry_point(
+    name: str, props: dict[str, Any], environment: dict[str, Any]
+) -> tuple[str, str, bool]:
+    """``module``, ``attribute`` and whether the Lambda Web Adapter runs it: a Python handler
+    ``module.attribute``, or ``run.sh`` serving the ASGI app ``PIERRE_ASGI_APP``."""
+    handler = str(props.get("Handler", ""))
+    if handler == "run.sh":
+        app = str(environment.get("PIERRE_ASGI_APP", ""))
+        streams = (props.get("FunctionUrlConfig") or {}).get("InvokeMode") == "RESPONSE_STREAM"
+        if ":" not in app or not streams:
+            raise TemplateError(
+                f"{name}: run.sh needs PIERRE_ASGI_APP=module:attribute and a Function URL "
+                "with InvokeMode RESPONSE_STREAM"
+            )
+        module, attribute = app.split(":", 1)
+        return module, attribute, True
+    if "." not in handler:
+        raise TemplateError(f"{name}: Handler must be module.attribute, got {handler!r}")
+    module, attribute = handler.rsplit(".", 1)
+    return module, attribute, False
+
+
+def _streamed_paths(
+    resources: dict[str, Any], functions: dict[str, FunctionSpec]
+) -> list[StreamedPath]:
+    """The distributions' behaviours whose origin is the Function URL of a web-adapter
+    function (its DomainName refers to SAM's ``<Function>Url``)."""
+    streamed: list[StreamedPath] = []
+    adapted = {f"{name}Url": name for name, spec in functions.items() if spec.web_adapter}
+    for props in _of_type(resources, "AWS::CloudFront::Distribution").values():
+        config = props.get("DistributionConfig") or {}
+        origins = _function_url_origins(config.get("Origins") or [], adapted)
+        for behaviour in config.get("CacheBehaviors") or []:
+            target = origins.get(str(behaviour.get("TargetOriginId")))
+            if target:
+                streamed.append(StreamedPath(str(behaviour["PathPattern"]), target))
+    return streamed
+
+
+def _function_url_origins(origins: list[dict[str, Any]], urls: dict[str, str]) -> dict[str, str]:
+    """Origin id → function, for the origins whose domain is taken from a ``urls`` resource
+    (``!Select [2, !Split ["/", !GetAtt <Function>Url.FunctionUrl]]``)."""
+    found: dict[str, str] = {}
+    for origin in origins:
+        domain = repr(origin.get("DomainName"))
+        for url, function in urls.items():
+            if f"'{url}'" in domain:
+                found[str(origin.get("Id"))] = function
+    return found
 
 
 def read_stack(template_path: Path) -> StackSpec:
@@ -213,6 +280,7 @@ def read_stack(template_path: Path) -> StackSpec:
     globals_ = (document.get("Globals") or {}).get("Function") or {}
     for name, props in _of_type(resources, "AWS::Serverless::Function").items():
         stack.functions[name] = _function(stack.root, name, props, globals_)
+    stack.streamed_paths = _streamed_paths(resources, stack.functions)
     for name, props in _of_type(resources, "AWS::DynamoDB::Table").items():
         stack.tables[name] = TableSpec(name, props)
     for name, props in _of_type(resources, "AWS::SQS::Queue").items():

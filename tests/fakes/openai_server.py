@@ -9,11 +9,24 @@ answer as small models and content filters do: no text (``Reply("")``), blank te
     with FakeOpenAI() as fake:
         fake.responder = lambda request: Reply("Bonjour")
         client = OpenAICompatibleClient("gpt-test", "key", base_url=fake.base_url)
+
+A streamed reply can come at a fixed rate (``interval_s`` between deltas) and keep its last
+delta until a test releases it (``gate``), so that a test proves what reached the client
+before the model finished, by events and never by the clock::
+
+    gate = TokenGate()
+    fake.responder = lambda request: Reply("Bonjour à vous", chunk_size=4, gate=gate)
+    ...  # read the first words at the client
+    assert not gate.last_sent.is_set()
+    gate.release.set()
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +36,20 @@ from typing import Any
 from pierre_local.fake_http import BackgroundServer, QuietJsonHandler
 
 
+@dataclass(frozen=True, eq=False)
+class TokenGate:
+    """Holds a streamed reply's last delta until ``release`` is set; says when the first
+    delta went out, when the last one is waiting, and when it went out."""
+
+    release: threading.Event = field(default_factory=threading.Event)
+    first_sent: threading.Event = field(default_factory=threading.Event)
+    holding: threading.Event = field(default_factory=threading.Event)
+    last_sent: threading.Event = field(default_factory=threading.Event)
+    closed: threading.Event = field(default_factory=threading.Event)  # the stream ended, any way
+    sent_at: list[float] = field(default_factory=list)  # time.perf_counter() of each delta sent
+    timeout_s: float = 60.0  # a test that never releases fails instead of hanging
+
+
 @dataclass(frozen=True)
 class Reply:
     text: str
@@ -30,6 +57,8 @@ class Reply:
     completion_tokens: int = 0  # 0: count words of the reply
     chunk_size: int = 8  # characters per streamed delta
     finish_reason: str = "stop"  # "content_filter": the provider's filter stopped it
+    interval_s: float = 0.0  # pause between streamed deltas (a model's token rate)
+    gate: TokenGate | None = None  # hold the last delta until released
 
 
 @dataclass(frozen=True)
@@ -101,18 +130,14 @@ class FakeOpenAI(BackgroundServer):
                     self.send_json(200, _completion(request, behaviour))
 
             def _stream(self, request: dict[str, Any], reply: Reply) -> None:
+                # each delta leaves at once, as from a provider's streaming server
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 self.send_response(200)
                 self.send_header("content-type", "text/event-stream")
                 self.send_header("transfer-encoding", "chunked")
                 self.end_headers()
-                events = _stream_events(request, reply)
-                try:
-                    for event in events:
-                        self._chunk(f"data: {json.dumps(event)}\n\n".encode())
-                    self._chunk(b"data: [DONE]\n\n")
-                    self._chunk(b"")
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    _send_stream(self._chunk, request, reply)
 
             def _chunk(self, data: bytes) -> None:
                 self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
@@ -120,6 +145,45 @@ class FakeOpenAI(BackgroundServer):
 
         self._serve(self.host, 0, Handler, "fake-openai")
         return self
+
+
+def _send_stream(chunk: Callable[[bytes], None], request: dict[str, Any], reply: Reply) -> None:
+    """The reply as server-sent events, at its pace and through its gate."""
+    events = _stream_events(request, reply)
+    last_delta = sum(1 for e in events if _delta_text(e)) - 1
+    delta = -1
+    try:
+        for event in events:
+            if _delta_text(event):
+                delta += 1
+                _pace(reply, delta, last_delta)
+            chunk(f"data: {json.dumps(event)}\n\n".encode())
+            if reply.gate is not None and _delta_text(event):
+                reply.gate.sent_at.append(time.perf_counter())
+            if reply.gate is not None and delta == 0:
+                reply.gate.first_sent.set()
+            if reply.gate is not None and delta == last_delta:
+                reply.gate.last_sent.set()
+        chunk(b"data: [DONE]\n\n")
+        chunk(b"")
+    finally:
+        if reply.gate is not None:
+            reply.gate.closed.set()
+
+
+def _delta_text(event: dict[str, Any]) -> str:
+    choices = event.get("choices") or [{}]
+    return str(choices[0].get("delta", {}).get("content") or "")
+
+
+def _pace(reply: Reply, delta: int, last_delta: int) -> None:
+    """Before delta number ``delta``: the model's pause, and the gate for the last one."""
+    if delta > 0 and reply.interval_s:
+        time.sleep(reply.interval_s)
+    if delta == last_delta and delta > 0 and reply.gate is not None:
+        reply.gate.holding.set()
+        if not reply.gate.release.wait(reply.gate.timeout_s):
+            raise BrokenPipeError("the test never released the last token")
 
 
 def _stream_events(request: dict[str, Any], reply: Reply) -> list[dict[str, Any]]:
@@ -184,3 +248,23 @@ def _completion(request: dict[str, Any], reply: Reply) -> dict[str, Any]:
         ],
         "usage": _usage(request, reply),
     }
+
+
+def understanding_then(generation: Behaviour) -> Responder:
+    """A responder for the chat pipeline: a valid understanding of the message for the
+    JSON-mode call (French, in scope, searched as written), ``generation`` for the answer."""
+
+    def respond(request: dict[str, Any]) -> Behaviour:
+        if request.get("response_format") != {"type": "json_object"}:
+            return generation
+        message = json.loads(request["messages"][-1]["content"])["message"]
+        understood = {
+            "language": "fr",
+            "in_scope": True,
+            "abusive": False,
+            "standalone_question": message,
+            "search_queries": [message],
+        }
+        return Reply(json.dumps(understood, ensure_ascii=False))
+
+    return respond

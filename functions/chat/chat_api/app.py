@@ -46,7 +46,7 @@ class CorsAndSecurityHeaders:
             if allowed and origin:
                 headers["Access-Control-Allow-Origin"] = origin
                 headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-                headers["Access-Control-Allow-Headers"] = "content-type"
+                headers["Access-Control-Allow-Headers"] = "content-type, x-amz-content-sha256"
                 headers["Access-Control-Max-Age"] = "600"
                 headers["Vary"] = "Origin"
             headers.setdefault("Content-Security-Policy", JSON_CSP)
