@@ -75,6 +75,29 @@ def test_every_function_has_an_errors_and_a_throttles_alarm(function, metric):
     assert alarm["Threshold"] == 1
 
 
+URL_FUNCTIONS = sorted(name for name, props in FUNCTIONS.items() if "FunctionUrlConfig" in props)
+
+
+def test_the_streamed_turn_is_the_one_function_with_a_url():
+    assert URL_FUNCTIONS == ["ChatStreamFunction"]
+
+
+@pytest.mark.parametrize("function", URL_FUNCTIONS)
+def test_every_function_url_has_a_5xx_rate_alarm(function):
+    # a 5xx its app answers is no Lambda error: only the URL's own metrics show it
+    watched = [
+        {stat["Metric"]["MetricName"] for stat in stats}
+        for props in ALARMS.values()
+        for stats in [[m["MetricStat"] for m in props.get("Metrics", []) if "MetricStat" in m]]
+        if any(
+            {"Name": "FunctionName", "Value": {"Ref": function}} in stat["Metric"]["Dimensions"]
+            for stat in stats
+        )
+    ]
+
+    assert {"Url5xxCount", "UrlRequestCount"} in watched
+
+
 def _metric_stats() -> list[dict[str, Any]]:
     """Every metric an alarm reads: its own, or those of its metric math."""
     stats = []
