@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 EVENTS_DIR = Path(__file__).parent / "events"
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -18,6 +19,16 @@ def load_event(name: str) -> dict[str, Any]:
     """Load ``tests/events/<name>.json`` (a recorded Lambda event), as a fresh dict."""
     path = EVENTS_DIR / f"{name.removesuffix('.json')}.json"
     event: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return event
+
+
+def admin_login_event(email: str, password: str) -> dict[str, Any]:
+    """The recorded admin login post, with ``email`` and ``password`` and a CSRF token that
+    matches its cookie (the recording's own token is forged)."""
+    event = load_event("admin_login_forged_csrf")
+    event["cookies"] = ["pierre_login_csrf=the-login-token"]
+    event["body"] = urlencode({"email": email, "password": password, "csrf": "the-login-token"})
+    event["headers"]["content-length"] = str(len(event["body"]))
     return event
 
 

@@ -3,13 +3,11 @@ DynamoDB), then pages, cookies, CSRF refusals and redirects are what API Gateway
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import boto3
 import pytest
 
 from pierre_rag.auth.bootstrap import bootstrap_secret_name
-from tests.helpers import load_event
+from tests.helpers import admin_login_event, load_event
 
 LANDLORD = "pierre-habitat.fr"
 LANDLORD_BOOTSTRAP = "b" * 20
@@ -61,21 +59,11 @@ def test_an_anonymous_page_request_is_sent_to_the_login_form(bootstrap_secrets, 
     assert _headers(response)["location"] == "/admin/login"
 
 
-def _bootstrap_login(password: str) -> dict[str, object]:
-    event = load_event("admin_login_forged_csrf")
-    event["cookies"] = ["pierre_login_csrf=the-login-token"]
-    event["body"] = urlencode(
-        {"email": f"admin@{LANDLORD}", "password": password, "csrf": "the-login-token"}
-    )
-    event["headers"]["content-length"] = str(len(event["body"]))
-    return event
-
-
 def test_the_first_administrator_is_bootstrapped_with_the_landlords_own_ssm_secret(
     bootstrap_secrets, admin
 ):
-    refused = admin(_bootstrap_login(GLOBAL_BOOTSTRAP))
-    accepted = admin(_bootstrap_login(LANDLORD_BOOTSTRAP))
+    refused = admin(admin_login_event(f"admin@{LANDLORD}", GLOBAL_BOOTSTRAP))
+    accepted = admin(admin_login_event(f"admin@{LANDLORD}", LANDLORD_BOOTSTRAP))
 
     assert refused["statusCode"] == 401
     assert accepted["statusCode"] == 303
@@ -87,6 +75,6 @@ def test_a_landlord_without_its_bootstrap_parameter_cannot_be_bootstrapped(
 ):
     boto3.client("ssm").delete_parameter(Name=f"/pierre/{bootstrap_secret_name(LANDLORD)}")
 
-    response = admin(_bootstrap_login(LANDLORD_BOOTSTRAP))
+    response = admin(admin_login_event(f"admin@{LANDLORD}", LANDLORD_BOOTSTRAP))
 
     assert response["statusCode"] == 401

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlencode
 
 import boto3
 import pytest
@@ -15,7 +14,7 @@ import pytest
 import admin_handler
 import chat_handler
 from pierre_rag.auth.bootstrap import bootstrap_secret_name
-from tests.helpers import load_event
+from tests.helpers import admin_login_event, load_event
 from tests.unit.sms.support import CapturedLogs
 
 LANDLORD = "pierre-habitat.fr"
@@ -96,21 +95,14 @@ def bootstrap_secret(admin_env) -> None:
     )
 
 
-def _login(password: str) -> dict[str, Any]:
-    event = load_event("admin_login_forged_csrf")
-    event["cookies"] = ["pierre_login_csrf=the-login-token"]
-    event["body"] = urlencode(
-        {"email": f"admin@{LANDLORD}", "password": password, "csrf": "the-login-token"}
-    )
-    event["headers"]["content-length"] = str(len(event["body"]))
-    return event
-
-
 def test_admin_sign_ins_are_logged_without_address_password_or_ip(
     bootstrap_secret, admin, lambda_context
 ):
     # Given a refused sign-in and the first administrator's accepted one
-    refused, accepted = _login("wrong-password-123"), _login(BOOTSTRAP)
+    refused, accepted = (
+        admin_login_event(f"admin@{LANDLORD}", "wrong-password-123"),
+        admin_login_event(f"admin@{LANDLORD}", BOOTSTRAP),
+    )
 
     # When the admin handles both
     with CapturedLogs(admin_handler.logger, "admin_app") as logs:
