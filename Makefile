@@ -132,7 +132,8 @@ sms: install
 # Deploy (docs/deploy.md): missing secrets created in SSM (never overwritten), sam build + sam
 # deploy, then web/ synced to the static bucket, CloudFront invalidated and the URLs printed.
 # DOMAIN and CERTIFICATE_ARN (us-east-1) add a custom domain; ALARM_EMAIL subscribes an address
-# to the alarms (docs/operations.md). Pass them on every deploy.
+# to the alarms (docs/operations.md); BEDROCK_ARNS (comma-separated) lets the chat and SMS
+# functions invoke those Bedrock models (docs/deploy.md). Pass them on every deploy.
 STACK ?= pierre
 REGION ?= eu-west-3
 PROFILE ?=
@@ -140,10 +141,11 @@ SECRETS_PREFIX ?= /pierre
 DOMAIN ?=
 CERTIFICATE_ARN ?=
 ALARM_EMAIL ?=
+BEDROCK_ARNS ?=
 AWS_OPTIONS := --region $(REGION)$(if $(PROFILE), --profile $(PROFILE))
 DEPLOY_SCRIPT := $(BIN)/python infra/deploy.py
 DEPLOY_OPTIONS := --stack $(STACK) $(AWS_OPTIONS) --secrets-prefix $(SECRETS_PREFIX)$(if $(filter 1,$(INCLUDE_EXAMPLE)), --include-example)
-PARAMETER_OVERRIDES := Architecture=$(ARCH) SecretsPrefix=$(SECRETS_PREFIX)$(if $(DOMAIN), DomainName=$(DOMAIN) CertificateArn=$(CERTIFICATE_ARN))$(if $(ALARM_EMAIL), AlarmEmail=$(ALARM_EMAIL))
+PARAMETER_OVERRIDES := Architecture=$(ARCH) SecretsPrefix=$(SECRETS_PREFIX)$(if $(DOMAIN), DomainName=$(DOMAIN) CertificateArn=$(CERTIFICATE_ARN))$(if $(ALARM_EMAIL), AlarmEmail=$(ALARM_EMAIL))$(if $(BEDROCK_ARNS), BedrockResourceArns="$(BEDROCK_ARNS)")
 
 deploy: install $(SAM_VENV)/.installed community-datastore
 	$(DEPLOY_SCRIPT) secrets $(DEPLOY_OPTIONS)

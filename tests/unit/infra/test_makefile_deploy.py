@@ -39,6 +39,7 @@ def test_deploy_takes_the_stack_region_profile_and_domain():
         "DOMAIN=assistant.acme-habitat.fr",
         "CERTIFICATE_ARN=arn:aws:acm:us-east-1:123456789012:certificate/abc",
         "ALARM_EMAIL=astreinte@acme-habitat.fr",
+        "BEDROCK_ARNS=arn:aws:bedrock:eu-west-3:1:a,arn:aws:bedrock:eu-west-1::b",
     )
 
     # Then the secrets step, sam deploy and the publish step all use them, in that order
@@ -52,6 +53,9 @@ def test_deploy_takes_the_stack_region_profile_and_domain():
     assert "DomainName=assistant.acme-habitat.fr" in deploy
     assert "CertificateArn=arn:aws:acm:us-east-1:123456789012:certificate/abc" in deploy
     assert "AlarmEmail=astreinte@acme-habitat.fr" in deploy
+    assert (
+        'BedrockResourceArns="arn:aws:bedrock:eu-west-3:1:a,arn:aws:bedrock:eu-west-1::b"' in deploy
+    )
 
 
 def test_deploy_defaults_need_no_variable_and_add_no_domain():
@@ -61,6 +65,7 @@ def test_deploy_defaults_need_no_variable_and_add_no_domain():
     assert "--stack-name pierre --region eu-west-3 " in deploy
     assert "--profile" not in deploy
     assert "DomainName" not in deploy and "AlarmEmail" not in deploy
+    assert "BedrockResourceArns" not in deploy
     assert "PIERRE_INCLUDE_EXAMPLE= " in line_with(lines, "sam build")
 
 
