@@ -160,6 +160,13 @@
       retry.type = "button";
       retry.addEventListener("click", () => { node.remove(); ask(text, messageId, false); });
     };
+    if (!(globalThis.crypto && crypto.subtle)) {
+      // no Web Crypto outside a secure context (HTTPS, or localhost): the POST cannot be
+      // signed, and the streamed turn's origin would refuse it
+      fail("Cette page doit être ouverte en HTTPS pour envoyer un message.");
+      setBusy(false);
+      return;
+    }
     let response;
     try {
       const body = JSON.stringify({ landlord, context, message_id: messageId, text });

@@ -116,6 +116,25 @@ def test_markup_in_knowledge_or_answers_never_executes(stack, page):
     assert dialogs == []
 
 
+def test_a_page_without_web_crypto_says_it_needs_https_and_posts_nothing(stack, page):
+    # Given the chat page where the browser gives no Web Crypto (plain HTTP on a LAN address)
+    page.add_init_script("Object.defineProperty(window.crypto, 'subtle', {value: undefined})")
+    posts: list[str] = []
+    page.on(
+        "request", lambda request: posts.append(request.url) if request.method == "POST" else None
+    )
+    page.goto(f"{stack.url}/api/embed/{LANDLORD}/default")
+    page.locator(".example").first.wait_for()
+
+    # When the visitor asks a question
+    page.get_by_label("Votre question").fill("Quels sont les horaires de mon agence ?")
+    page.get_by_role("button", name="Envoyer").click()
+
+    # Then the page says why it cannot send, and sent nothing
+    page.get_by_text("Cette page doit être ouverte en HTTPS").wait_for()
+    assert not [url for url in posts if url.endswith("/messages")]
+
+
 def test_protected_context_without_a_session_is_refused(stack, page):
     page.goto(f"{stack.url}/api/embed/{LANDLORD}/staff")
 
