@@ -10,6 +10,7 @@ import pytest
 
 from pierre_local.template import load_template
 from tests.helpers import REPO_ROOT
+from tests.unit.infra import intrinsics
 
 TEMPLATE = load_template(REPO_ROOT / "template.yaml")
 FUNCTIONS = {
@@ -23,26 +24,8 @@ MODEL = "arn:aws:bedrock:eu-west-1::foundation-model/example-model-v1"
 
 
 def evaluate(node: Any, arns: list[str]) -> Any:
-    """The intrinsic functions of the Bedrock condition and policies, for ``arns`` given."""
-    if isinstance(node, dict) and len(node) == 1:
-        ((function, argument),) = node.items()
-        if function == "Ref" and argument == "BedrockResourceArns":
-            return arns
-        if function == "Fn::Join":
-            return argument[0].join(evaluate(argument[1], arns))
-        if function == "Fn::Equals":
-            return evaluate(argument[0], arns) == evaluate(argument[1], arns)
-        if function == "Fn::Not":
-            return not evaluate(argument[0], arns)
-        if function == "Fn::If":
-            name, yes, no = argument
-            chosen = yes if evaluate(TEMPLATE["Conditions"][name], arns) else no
-            return evaluate(chosen, arns)
-    if isinstance(node, dict):
-        return {key: evaluate(value, arns) for key, value in node.items()}
-    if isinstance(node, list):
-        return [evaluate(item, arns) for item in node]
-    return node
+    values = {"BedrockResourceArns": arns}
+    return intrinsics.evaluate(node, values, TEMPLATE["Conditions"])
 
 
 def bedrock_resources(function: str, arns: list[str]) -> list[Any]:

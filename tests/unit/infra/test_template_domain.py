@@ -10,6 +10,7 @@ import pytest
 
 from pierre_local.template import load_template
 from tests.helpers import REPO_ROOT
+from tests.unit.infra import intrinsics
 
 TEMPLATE = load_template(REPO_ROOT / "template.yaml")
 PARAMETERS: dict[str, Any] = TEMPLATE["Parameters"]
@@ -19,26 +20,7 @@ NO_VALUE = {"Ref": "AWS::NoValue"}
 
 
 def evaluate(node: Any, values: dict[str, str]) -> Any:
-    """The intrinsic functions the domain's condition and properties use."""
-    if isinstance(node, dict) and len(node) == 1:
-        ((function, argument),) = node.items()
-        if function == "Ref" and argument in values:
-            return values[argument]
-        if function == "Fn::Equals":
-            return evaluate(argument[0], values) == evaluate(argument[1], values)
-        if function == "Fn::Not":
-            return not evaluate(argument[0], values)
-        if function == "Fn::And":
-            return all(evaluate(item, values) for item in argument)
-        if function == "Fn::If":
-            name, yes, no = argument
-            chosen = yes if evaluate(TEMPLATE["Conditions"][name], values) else no
-            return evaluate(chosen, values)
-    if isinstance(node, dict):
-        return {key: evaluate(value, values) for key, value in node.items()}
-    if isinstance(node, list):
-        return [evaluate(item, values) for item in node]
-    return node
+    return intrinsics.evaluate(node, values, TEMPLATE["Conditions"])
 
 
 def domain_properties(domain: str, certificate: str) -> tuple[Any, Any]:
