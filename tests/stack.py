@@ -25,6 +25,16 @@ from pierre_local.stack import free_port
 from tests.helpers import REPO_ROOT
 
 
+def stack_env(datastore: Path) -> dict[str, str]:
+    """What a browser test's stack runs with: no LLM (extractive answers), the e2e datastore and the
+    repository's landlords."""
+    return {
+        "PIERRE_LLM": "off",
+        "PIERRE_DATASTORE": str(datastore),
+        "PIERRE_LANDLORDS_DIR": str(REPO_ROOT / "knowledge"),
+    }
+
+
 @dataclass
 class RunningStack:
     url: str

@@ -17,7 +17,7 @@ import pytest
 from pierre_rag.knowledge.build import build_datastore
 from pierre_rag.knowledge.embeddings import UseEmbedder
 from tests.helpers import REPO_ROOT
-from tests.stack import RunningStack, running_stack
+from tests.stack import RunningStack, running_stack, stack_env
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -50,12 +50,8 @@ def e2e_datastore(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def stack(
     tmp_path_factory: pytest.TempPathFactory, e2e_datastore: Path, dynamodb_local: str
 ) -> Iterator[RunningStack]:
-    env = {
-        "PIERRE_LLM": "off",
-        "PIERRE_DATASTORE": str(e2e_datastore),
-        "PIERRE_LANDLORDS_DIR": str(REPO_ROOT / "knowledge"),
-    }
     state_dir = tmp_path_factory.mktemp("e2e-state")
+    env = stack_env(e2e_datastore)
     with running_stack(state_dir, dynamodb=dynamodb_local, env=env) as running:
         yield running
 

@@ -26,8 +26,8 @@ from tests.e2e.staff_forms import (
     login,
     shot,
 )
-from tests.helpers import REPO_ROOT, eventually
-from tests.stack import RunningStack, running_stack
+from tests.helpers import eventually
+from tests.stack import RunningStack, running_stack, stack_env
 from tests.unit.knowledge.ooxml import docx, paragraph
 
 LANDLORD = "pierre-habitat.fr"
@@ -46,12 +46,7 @@ CHAT_BOUND_S = 60
 def seeded_stack(
     tmp_path_factory: pytest.TempPathFactory, e2e_datastore: Path, dynamodb_local: str
 ) -> Iterator[RunningStack]:
-    env = {
-        "PIERRE_LLM": "off",
-        "PIERRE_DATASTORE": str(e2e_datastore),
-        "PIERRE_LANDLORDS_DIR": str(REPO_ROOT / "knowledge"),
-        "PIERRE_KNOWLEDGE_CHECK_S": "1",
-    }
+    env = {**stack_env(e2e_datastore), "PIERRE_KNOWLEDGE_CHECK_S": "1"}
     state = tmp_path_factory.mktemp("publishing-state")
     with running_stack(state, dynamodb=dynamodb_local, env=env, seed_knowledge=True) as up:
         seed = eventually(lambda: _live_build(up) is not None, seconds=BUILD_BOUND_S)
