@@ -93,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
 
     convert = commands.add_parser(
         "convert",
-        help="a .md, .docx or .xlsx file → knowledge markdown and its chunks; exit 2 if refused",
+        help="a .md, .docx, .xlsx or .pdf file → knowledge markdown and chunks; exit 2 if refused",
     )
     convert.add_argument("file", type=Path)
     convert.add_argument(

@@ -15,6 +15,7 @@ from pierre_rag.publishing.models import BuildStatus, ChangeAction
 from tests.unit.admin.harness import LANDLORD, OTHER
 from tests.unit.admin.knowledge_forms import hidden_fields, publish_preview, upload
 from tests.unit.knowledge.ooxml import docx, paragraph, sheet_xml, xlsx
+from tests.unit.knowledge.pdfs import Bookmark, pdf
 
 CONTRIBUTOR = f"contrib@{LANDLORD}"
 SECTION = "L'agence vous reçoit sur rendez-vous pour toute question sur votre logement. " * 8
@@ -66,6 +67,13 @@ def test_a_contributor_previews_a_markdown_upload_with_the_chunks_it_will_make(a
             ),
         ),
         (
+            "guide-gardiens.pdf",
+            pdf(
+                [["Résidence Les Pins", SECTION], ["Résidence Les Chênes", SECTION]],
+                bookmarks=[Bookmark("Résidence Les Pins", 0), Bookmark("Résidence Les Chênes", 1)],
+            ),
+        ),
+        (
             "agences.xlsx",
             xlsx(
                 {"Horaires": sheet_xml([["Agence", "Jour"], ["Nord", "lundi"], ["Sud", "mardi"]])}
@@ -73,7 +81,7 @@ def test_a_contributor_previews_a_markdown_upload_with_the_chunks_it_will_make(a
         ),
     ],
 )
-def test_word_and_excel_uploads_are_previewed_as_their_converted_markdown(admin, name, data):
+def test_word_excel_and_pdf_uploads_are_previewed_as_their_converted_markdown(admin, name, data):
     csrf = admin.sign_in_as(CONTRIBUTOR, StaffRole.CONTRIBUTOR)
 
     response = upload(admin, csrf, name, data, access="staff")
@@ -159,10 +167,21 @@ def _bomb() -> bytes:
         ("horaires.md", b"# Titre\n\n" + b"a" * (5 * 1024 * 1024), 413, "trop volumineux"),
         ("horaires.docx", _bomb(), 400, "bombe"),
         ("horaires.md", b"# Titre seul\n", 400, "fichier vide"),
-        ("horaires.pdf", b"%PDF-1.7", 400, "non pris en charge"),
+        ("horaires.pdf", b"%PDF-1.7", 400, "illisible"),
+        ("horaires.pdf", pdf([["Texte"]], password="secret"), 400, "mot de passe"),
+        ("horaires.odt", b"PK\x03\x04", 400, "non pris en charge"),
         ("!!!.md", b"# Titre\n\nDu texte.\n", 400, "nom de fichier"),
     ],
-    ids=["macro", "oversized", "zip-bomb", "empty", "pdf", "nameless"],
+    ids=[
+        "macro",
+        "oversized",
+        "zip-bomb",
+        "empty",
+        "broken-pdf",
+        "encrypted-pdf",
+        "odt",
+        "nameless",
+    ],
 )
 def test_a_refused_upload_shows_the_reason_and_stores_nothing(admin, name, data, status, reason):
     csrf = admin.sign_in_as(CONTRIBUTOR, StaffRole.CONTRIBUTOR)
@@ -251,3 +270,12 @@ def test_a_collaborator_may_not_upload(admin):
 
     assert response.status_code == 403
     _nothing_stored(admin)
+
+
+def test_the_file_picker_offers_every_format_the_converter_takes(admin):
+    admin.sign_in_as(CONTRIBUTOR, StaffRole.CONTRIBUTOR)
+
+    page = admin.client.get("/admin/knowledge/upload").text
+
+    assert 'accept=".md,.docx,.xlsx,.pdf"' in page
+    assert ".md, .docx, .xlsx, .pdf" in page

@@ -61,6 +61,7 @@ def _upload_page(
         principal,
         sources=authoring.sources.list(principal.landlord),
         supported=", ".join(SUPPORTED),
+        accept=",".join(SUPPORTED),
         max_mib=UPLOAD_LIMITS.max_bytes // (1024 * 1024),
         target=target,
         error=error,

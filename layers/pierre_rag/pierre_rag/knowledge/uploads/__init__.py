@@ -1,4 +1,5 @@
-"""A landlord's uploaded file (.md, .docx, .xlsx) → one knowledge Markdown file, or a refusal.
+"""A landlord's uploaded file (.md, .docx, .xlsx, .pdf) → one knowledge Markdown file, or a
+refusal.
 
 Pure: bytes in, text out, no AWS. What must be refused (macros, bombs, DOCTYPE, encrypted,
 corrupt or empty files) raises :class:`UploadRefused` with a French reason for the admin, and
@@ -20,11 +21,12 @@ from pierre_rag.knowledge.uploads.markdown import (
     with_title,
 )
 from pierre_rag.knowledge.uploads.package import OoxmlPackage
+from pierre_rag.knowledge.uploads.pdf import pdf_markdown
 from pierre_rag.knowledge.uploads.xlsx import xlsx_markdown
 
 __all__ = ["SUPPORTED", "Converted", "UploadLimits", "UploadRefused", "convert"]
 
-SUPPORTED = (".md", ".docx", ".xlsx")
+SUPPORTED = (".md", ".docx", ".xlsx", ".pdf")
 _MACRO_FORMATS = (".docm", ".xlsm", ".dotm", ".xltm", ".xlam", ".pptm")
 
 
@@ -54,6 +56,8 @@ def convert(
     limits.check_size(len(data))
     if suffix == ".md":
         markdown, warnings = checked_markdown(name, data)
+    elif suffix == ".pdf":
+        markdown, warnings = _pdf(name, data, limits)
     else:
         package = OoxmlPackage(data, limits)
         if suffix == ".docx":
@@ -66,3 +70,11 @@ def convert(
     if not has_text(markdown):
         raise UploadRefused("fichier vide : aucun texte à publier")
     return Converted(markdown=markdown, warnings=tuple(warnings))
+
+
+def _pdf(name: str, data: bytes, limits: UploadLimits) -> tuple[str, list[str]]:
+    text = pdf_markdown(data, limits)
+    warnings = ["texte extrait d'un PDF : relisez les paragraphes et les titres ci-dessous"]
+    if not text.has_bookmarks:
+        warnings.append("PDF sans signets : une seule section, ajoutez des titres (##) au besoin")
+    return with_title(text.title or title_from_name(name), text.body), warnings

@@ -30,6 +30,7 @@ class UploadLimits:
     max_ratio: float = 100.0
     ratio_floor_bytes: int = 1 * MIB
     max_members: int = 1000
+    max_pdf_pages: int = 300
 
     def check_size(self, size: int) -> None:
         if size > self.max_bytes:
