@@ -213,7 +213,7 @@ class SecretReader:
 
     Powertools' ``SSMProvider`` caches each value ``PIERRE_SECRETS_MAX_AGE_S`` seconds (its
     own wall clock), so a rotated secret is served within that time by a warm container.
-    Its SSM client comes from boto3's default session, which the function's other clients
+    Its SSM client is made from boto3's default session, which the function's other clients
     share: left to itself Powertools opens a session of its own, which loads botocore's
     endpoint and service data a second time (~50–80 ms of every cold start).
     Failures are not cached. Powertools wraps every error in ``GetParameterError``; the
@@ -231,7 +231,9 @@ class SecretReader:
 
         settings = Settings.from_env()
         if self._provider is None:
-            self._provider = SSMProvider(boto3_client=boto3.client("ssm"))
+            if boto3.DEFAULT_SESSION is None:
+                boto3.setup_default_session()
+            self._provider = SSMProvider(boto3_session=boto3.DEFAULT_SESSION)
         path = f"{settings.secrets_prefix.rstrip('/')}/{name}"
         try:
             value = self._provider.get(path, max_age=settings.secrets_max_age_s, decrypt=True)
