@@ -42,7 +42,8 @@ def build_services(
     )
     store = wiring.conversation_store(settings, dynamodb)
     wiring.warm_language_model()
-    knowledge = wiring.landlord_knowledge(wiring.knowledge(settings, warm=True), publishing)
+    base = wiring.knowledge(settings, warm=True)
+    knowledge = wiring.landlord_knowledge(base, publishing)
     knowledge.warm(registry.ids)
     return ChatServices(
         registry=registry,
@@ -52,6 +53,7 @@ def build_services(
             knowledge,
             store,
             wiring.operations_metrics(settings, lambda: registry.ids),
+            wiring.validated_answers(settings, dynamodb, base),
         ),
         store=store,
         limiter=wiring.rate_limiter(settings, dynamodb),
