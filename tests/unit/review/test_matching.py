@@ -1,5 +1,5 @@
 """Matching a question to a validated answer: the closest one, at the threshold, the
-landlord's own, in the question's language; answers read again after the refresh delay."""
+landlord's own, in the question's language; validated or deleted, at once."""
 
 from __future__ import annotations
 
@@ -41,16 +41,8 @@ def _validated(answer_id: str, question: str, *, landlord: str = LANDLORD, langu
     )
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def _answers(store: MemoryValidatedAnswers, clock: Clock | None = None) -> ValidatedAnswers:
-    return ValidatedAnswers(store, lambda: EMBEDDER, threshold=0.9, clock=clock or Clock())
+def _answers(store: MemoryValidatedAnswers) -> ValidatedAnswers:
+    return ValidatedAnswers(store, lambda: EMBEDDER, threshold=0.9)
 
 
 def test_the_closest_validated_question_over_the_threshold_is_served():
@@ -87,22 +79,27 @@ def test_another_landlords_or_another_languages_answer_is_never_served():
     assert english is not None and english.answer.answer_id == "english"
 
 
-def test_answers_are_read_again_after_the_refresh_delay_and_vectors_kept():
-    # Given a matcher that read the landlord's answers once
-    clock = Clock()
+def test_an_answer_is_served_once_validated_and_no_more_once_deleted():
+    # Given a matcher that found nothing for the landlord
     store = MemoryValidatedAnswers()
-    answers = _answers(store, clock)
+    answers = _answers(store)
     assert answers.match(LANDLORD, "horaires de l'agence", "fr") is None
 
-    # when an answer is validated, it is served once the delay has passed, not before
+    # when an answer is validated, it is served at once; deleted, no more
     store.add(_validated("hours", "horaires de l'agence"))
-    clock.now += 29
-    assert answers.match(LANDLORD, "horaires de l'agence", "fr") is None
-    clock.now += 2
     served = answers.match(LANDLORD, "horaires de l'agence", "fr")
     assert served is not None and served.answer.answer_id == "hours"
+    store.delete(LANDLORD, "hours")
+    assert answers.match(LANDLORD, "horaires de l'agence", "fr") is None
 
-    # and the validated question is embedded once, whatever the questions asked later
+
+def test_a_validated_question_is_embedded_once():
+    store = MemoryValidatedAnswers()
+    store.add(_validated("hours", "horaires de l'agence"))
+    answers = _answers(store)
+    answers.match(LANDLORD, "horaires de l'agence", "fr")
+
     EMBEDDER.calls.clear()
     answers.match(LANDLORD, "où est l'agence ?", "fr")
+
     assert EMBEDDER.calls == [["où est l'agence ?"]]

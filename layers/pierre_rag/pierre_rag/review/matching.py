@@ -10,7 +10,6 @@ to a validated question of another need (precision 1.0), see docs/admin.md.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -22,9 +21,6 @@ from pierre_rag.review.validated import ValidatedAnswer
 
 # Measured by infra/bench_validated.py (docs/admin.md, "Réponses validées").
 VALIDATED_MIN_COSINE = 0.87
-# A landlord's validated answers are read again at most this often (a new one is served
-# within this delay, a deleted one stops being served within it).
-REFRESH_S = 30.0
 # Embeddings of validated questions kept per process (question text → vector).
 MAX_CACHED_VECTORS = 5000
 
@@ -54,8 +50,9 @@ def best_match(
 class ValidatedAnswers:
     """A landlord's validated answers, matched against new questions.
 
-    The answers are read at most every :data:`REFRESH_S` per landlord and the embeddings of
-    their questions kept: a turn embeds its own question once more, nothing else."""
+    The answers are read at every turn (one Query of the landlord's partition: one validated
+    is served at once, one deleted stops at once, in every container); the embeddings of
+    their questions are kept, so a turn embeds its own question and nothing else."""
 
     def __init__(
         self,
@@ -63,28 +60,12 @@ class ValidatedAnswers:
         embedder: Callable[[], Embedder],
         *,
         threshold: float = VALIDATED_MIN_COSINE,
-        refresh_s: float = REFRESH_S,
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.source = source
         self.embedder = embedder
         self.threshold = threshold
-        self.refresh_s = refresh_s
-        self.clock = clock
-        self._answers: dict[str, tuple[float, list[ValidatedAnswer]]] = {}
         self._vectors: dict[str, Vectors] = {}
         self._lock = threading.Lock()
-
-    def _of_landlord(self, landlord: str) -> list[ValidatedAnswer]:
-        now = self.clock()
-        with self._lock:
-            cached = self._answers.get(landlord)
-        if cached is not None and now - cached[0] < self.refresh_s:
-            return cached[1]
-        answers = self.source.of_landlord(landlord)
-        with self._lock:
-            self._answers[landlord] = (now, answers)
-        return answers
 
     def _vectors_of(self, questions: Sequence[str]) -> Vectors:
         wanted = list(dict.fromkeys(questions))
@@ -105,7 +86,7 @@ class ValidatedAnswers:
         is close enough."""
         answers = [
             answer
-            for answer in self._of_landlord(landlord)
+            for answer in self.source.of_landlord(landlord)
             if answer.landlord == landlord and answer.language == language
         ]
         if not answers or not question.strip():
