@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from chat_api.services import ChatServices
@@ -41,10 +42,18 @@ def build_services(
         settings, read_secret, wiring.publishing_if_deployed(settings, dynamodb)
     )
     store = wiring.conversation_store(settings, dynamodb)
-    wiring.warm_language_model()
-    base = wiring.knowledge(settings, warm=True)
+    base = wiring.knowledge(settings)
     knowledge = wiring.landlord_knowledge(base, publishing)
-    knowledge.warm(registry.ids)
+    # The network reads (each landlord's live datastore, the secrets) wait on AWS while this
+    # thread loads the models: the cold start pays the longer of the two, not their sum.
+    # Every boto3 client they use exists already or is made in that one thread.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chat-init") as network:
+        fetched = network.submit(knowledge.warm, registry.ids)
+        sessions = network.submit(wiring.session_codec, read_secret)
+        client_ip = network.submit(wiring.client_ip_rule, read_secret)
+        wiring.warm_language_model()
+        wiring.warm_knowledge(base)
+        fetched.result()
     return ChatServices(
         registry=registry,
         pipeline=wiring.pipeline(
@@ -57,9 +66,9 @@ def build_services(
         ),
         store=store,
         limiter=wiring.rate_limiter(settings, dynamodb),
-        sessions=wiring.session_codec(read_secret),
+        sessions=sessions.result(),
         users=wiring.user_store(settings, dynamodb),
-        client_ip=wiring.client_ip_rule(read_secret),
+        client_ip=client_ip.result(),
         articles=knowledge.browser,
         knowledge=knowledge,
     )

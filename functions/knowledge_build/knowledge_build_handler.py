@@ -8,6 +8,9 @@ visibility timeout, and moves it to the dead-letter queue after
 ``KnowledgeBuildMaxReceiveCount`` deliveries. A build that fails because of a source is no
 error here: its build record says why. The work is in :mod:`pierre_rag.publishing.build`,
 wired in ``knowledge_build_wiring``.
+
+The same function answers the ``CommunityKnowledgeUpdate`` custom resource at each deploy
+(``community_update``): it asks for a build of the landlords left over an older community copy.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from knowledge_build_wiring import builder, operations
+import community_update
+from knowledge_build_wiring import builder, operations, refresh_community_from_environment
 from pierre_rag.knowledge.models import looks_like_landlord
 from pierre_rag.metrics import OperationsMetrics, report_safely
 from pierre_rag.observability import function_logger
@@ -84,7 +88,11 @@ def _count_dead_letter(metrics: OperationsMetrics, message: BuildMessage) -> Non
 
 
 @logger.inject_lambda_context
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+def handler(
+    event: dict[str, Any], context: LambdaContext
+) -> PartialItemFailureResponse | dict[str, Any]:
+    if community_update.is_custom_resource_request(event):
+        return community_update.respond(event, refresh_community_from_environment)
     return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )

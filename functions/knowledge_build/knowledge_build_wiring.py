@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from pierre_rag.knowledge.embeddings import Embedder
     from pierre_rag.metrics import OperationsMetrics
     from pierre_rag.publishing.build import LandlordBuilder
+    from pierre_rag.publishing.community import CommunityRefresh
     from pierre_rag.publishing.ports import ArtifactStore, PublishingRepository, SourceStore
 
 
@@ -61,6 +62,39 @@ def builder_from_environment() -> LandlordBuilder:
         wiring.source_store(settings, s3),
         wiring.artifact_store(settings, s3),
         wiring.publishing_repository(settings, dynamodb),
+    )
+
+
+def refresh_community_from_environment() -> CommunityRefresh:
+    """Ask for a build of each landlord of the layer whose live datastore was built over
+    another community copy than the layer's (after a deploy; see ``community_update``)."""
+    import time
+
+    import boto3
+
+    from pierre_rag.knowledge.datastore import Datastore
+    from pierre_rag.publishing.authoring import Authoring
+    from pierre_rag.publishing.community import COMMUNITY_UPDATE_ACTOR, rebuild_stale_landlords
+
+    settings = Settings.from_env()
+    s3, dynamodb = boto3.client("s3"), boto3.client("dynamodb")
+    repository = wiring.publishing_repository(settings, dynamodb)
+    authoring = Authoring(
+        wiring.source_store(settings, s3),
+        repository,
+        wiring.build_requests(settings, boto3.client("sqs")),
+        time.time,
+    )
+    community = Datastore(settings.datastore_path)
+    try:
+        community_hash = community.meta.source_hash
+    finally:
+        community.close()
+    return rebuild_stale_landlords(
+        wiring.landlords(settings).ids,
+        community_hash,
+        repository,
+        lambda landlord: authoring.request_build(landlord, COMMUNITY_UPDATE_ACTOR),
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import chat_wiring
 import sms_webhook_handler
 import sms_wiring
 import sms_worker_handler
+from pierre_rag import wiring
 from pierre_rag.knowledge.build import build_datastore
 from pierre_rag.knowledge.embeddings import embedder_from_env
 from pierre_rag.publishing.memory import MemoryArtifacts, MemoryPublishing
@@ -115,6 +117,44 @@ def test_an_article_of_the_published_datastore_opens(chat_over, stores, lambda_c
 
     assert page["statusCode"] == 200
     assert "du lundi au jeudi de 8 h" in page["body"]  # (JSON data: "à" is escaped)
+
+
+class _MeetingArtifacts(MemoryArtifacts):
+    """Memory artifacts whose download waits until the embedding model has begun loading."""
+
+    def __init__(self, model_loading: threading.Event, downloading: threading.Event) -> None:
+        super().__init__()
+        self.model_loading, self.downloading = model_loading, downloading
+
+    def download_datastore(self, key: str, path: Path) -> None:
+        self.downloading.set()
+        assert self.model_loading.wait(timeout=30), "the download waited for the model load"
+        super().download_datastore(key, path)
+
+
+def test_the_cold_start_downloads_the_landlords_datastore_while_the_model_loads(
+    chat_over, stores, datastores, lambda_context, monkeypatch
+):
+    # Given a download and a model load that each wait until the other has begun
+    model_loading, downloading = threading.Event(), threading.Event()
+    artifacts = _MeetingArtifacts(model_loading, downloading)
+    artifacts.upload_datastore(datastore_key(LANDLORD, VERSION), datastores["landlord"])
+    warm_knowledge = wiring.warm_knowledge
+
+    def meeting_warm_knowledge(base: Any) -> None:
+        model_loading.set()
+        assert downloading.wait(timeout=30), "the model load waited for the download"
+        warm_knowledge(base)
+
+    monkeypatch.setattr(wiring, "warm_knowledge", meeting_warm_knowledge)
+
+    # When a new container builds its services
+    served = ServingStores(stores.repository, artifacts, stores.folder)
+    answered, health = chat_over(served, _message(QUESTION), lambda_context)
+
+    # Then both ran at once (sequential, one would have waited in vain) and it serves the landlord
+    assert SUMMER_HOURS in _answer(answered)
+    assert json.loads(health["body"])["knowledge"][LANDLORD]["version"] == VERSION
 
 
 def test_a_missing_published_object_falls_back_to_the_layer_without_a_500(

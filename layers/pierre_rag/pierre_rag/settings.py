@@ -213,6 +213,9 @@ class SecretReader:
 
     Powertools' ``SSMProvider`` caches each value ``PIERRE_SECRETS_MAX_AGE_S`` seconds (its
     own wall clock), so a rotated secret is served within that time by a warm container.
+    Its SSM client comes from boto3's default session, which the function's other clients
+    share: left to itself Powertools opens a session of its own, which loads botocore's
+    endpoint and service data a second time (~50–80 ms of every cold start).
     Failures are not cached. Powertools wraps every error in ``GetParameterError``; the
     ``botocore`` ``ClientError`` underneath (``ParameterNotFound``…) is raised instead, as
     callers expect. ``AWS_ENDPOINT_URL`` (the local stack) points boto3 at moto.
@@ -222,12 +225,13 @@ class SecretReader:
         self._provider: SSMProvider | None = None
 
     def __call__(self, name: str) -> str:
+        import boto3
         from aws_lambda_powertools.utilities.parameters import SSMProvider
         from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError
 
         settings = Settings.from_env()
         if self._provider is None:
-            self._provider = SSMProvider()
+            self._provider = SSMProvider(boto3_client=boto3.client("ssm"))
         path = f"{settings.secrets_prefix.rstrip('/')}/{name}"
         try:
             value = self._provider.get(path, max_age=settings.secrets_max_age_s, decrypt=True)

@@ -112,18 +112,24 @@ def served_landlords(
 
 def knowledge(settings: Settings, *, warm: bool = False) -> KnowledgeBase:
     """The datastore of ``PIERRE_DATASTORE`` with the embedder of the environment; ``warm``
-    loads the embedding model, embeds the gate's topics and reads the place table now (cold
-    start) rather than on the first question."""
+    loads its models now (see :func:`warm_knowledge`)."""
     from pierre_rag.knowledge.search import KnowledgeBase
 
     base = KnowledgeBase.open(settings.datastore_path)
+    if warm:
+        warm_knowledge(base)
+    return base
+
+
+def warm_knowledge(base: KnowledgeBase) -> None:
+    """Load the embedding model, embed the gate's topics and read the place table now (cold
+    start) rather than on the first question."""
     load = getattr(base.embedder, "load", None)
-    if warm and callable(load):
+    if callable(load):
         load()
         base.scope.load()
         if base.config.places is not None:
             base.config.places.load()
-    return base
 
 
 def serving_stores(

@@ -57,6 +57,8 @@ def test_every_function_environment_resolves_locally():
 
 def test_no_secret_has_a_plaintext_default():
     parameters = (REPO_ROOT / "template.yaml").read_text(encoding="utf-8").lower()
+    # a custom resource's ServiceToken is the ARN of the function that answers it
+    parameters = parameters.replace("servicetoken: !getatt", "")
 
     for word in ("password:", "token:", "apikey:", "secret:"):
         assert word not in parameters

@@ -139,3 +139,17 @@ def test_the_admin_edits_sources_and_the_table_and_requests_builds():
     (listed,) = listing
     assert set(listed["Action"]) == {"s3:ListBucket", "s3:ListBucketVersions"}
     assert listed["Condition"] == {"StringLike": {"s3:prefix": ["sources/*", "datastores/*"]}}
+
+
+def test_each_new_layer_asks_the_build_function_to_rebuild_stale_landlords():
+    # a new layer version is a new CommunityLayer value: CloudFormation sends an Update
+    update = RESOURCES["CommunityKnowledgeUpdate"]
+    build_function = RESOURCES["KnowledgeBuildFunction"]["Properties"]
+
+    assert update["Type"] == "Custom::CommunityKnowledgeUpdate"
+    assert update["Properties"]["ServiceToken"] == {"Fn::GetAtt": ["KnowledgeBuildFunction", "Arn"]}
+    assert update["Properties"]["CommunityLayer"] == {"Ref": "PierreRagLayer"}
+    sends = [
+        p["SQSSendMessagePolicy"] for p in build_function["Policies"] if "SQSSendMessagePolicy" in p
+    ]
+    assert sends == [{"QueueName": {"Fn::GetAtt": ["KnowledgeBuildQueue", "QueueName"]}}]

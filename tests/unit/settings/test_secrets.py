@@ -109,3 +109,17 @@ def test_cache_clear_forgets_every_value(ssm):
     read_secret.cache_clear()
 
     assert read_secret("sms-webhook-secret") == "second"
+
+
+def test_the_ssm_client_shares_the_default_session_of_the_other_clients(ssm):
+    # Given the function's clients made from boto3's default session (one botocore loader)
+    _put(ssm, "/pierre/session-secret", "value")
+    loader = boto3.DEFAULT_SESSION._session.get_component("data_loader")  # type: ignore[union-attr]
+
+    # When a secret is read
+    read_secret("session-secret")
+
+    # Then its SSM client was made from that session too, not from a session of its own
+    # that would load botocore's data again at every cold start
+    assert read_secret._provider is not None
+    assert read_secret._provider.client._loader is loader  # type: ignore[union-attr]
