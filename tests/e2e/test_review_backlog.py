@@ -1,12 +1,15 @@
 """Review that improves the assistant, in headless Chromium against the local stack: the
 "À améliorer" page groups similar questions and a group marked handled leaves it; a staff
 member validates an answer from its transcript and a later similar question in the chat gets
-it, signed."""
+it, signed. A stack of its own: its reviewer account would otherwise close the landlord's
+bootstrap sign-in that the other admin tests open with."""
 
 from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +19,7 @@ from pierre_rag.auth.passwords import hash_password
 from pierre_rag.auth.users import UserStore
 from pierre_rag.conversations import ConversationStore, Turn
 from tests.e2e.staff_forms import login, shot
+from tests.stack import RunningStack, running_stack, stack_env
 
 LANDLORD = "pierre-habitat.fr"
 PASSWORD = "une phrase de passe pour la revue"
@@ -45,6 +49,15 @@ def _seed(stack: Any, question: str, answer: str, outcome: str) -> str:
         retention_days=30,
     )
     return conversation
+
+
+@pytest.fixture(scope="module")
+def stack(
+    tmp_path_factory: pytest.TempPathFactory, e2e_datastore: Path, dynamodb_local: str
+) -> Iterator[RunningStack]:
+    state = tmp_path_factory.mktemp("e2e-review-state")
+    with running_stack(state, dynamodb=dynamodb_local, env=stack_env(e2e_datastore)) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
