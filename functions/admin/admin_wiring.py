@@ -129,6 +129,8 @@ def build_services(
     services = Services(
         users=wiring.user_store(settings, dynamodb),
         conversations=wiring.conversation_store(settings, dynamodb),
+        validated_answers=wiring.validated_answer_store(settings, dynamodb),
+        handled=wiring.handled_mark_store(settings, dynamodb),
         throttle=wiring.login_throttle(settings, dynamodb),
         codec=wiring.session_codec(read_secret),
         landlords=wiring.with_edited_settings(

@@ -62,6 +62,7 @@ def build_services(
             knowledge,
             store,
             wiring.operations_metrics(settings, lambda: registry.ids),
+            wiring.validated_answers(settings, dynamodb, base),
         ),
         store=store,
         limiter=wiring.rate_limiter(settings, dynamodb),

@@ -98,9 +98,11 @@ def build_worker(
         check_every_s=settings.knowledge_check_s,
     )
     store = wiring.conversation_store(settings, dynamodb)
-    knowledge = wiring.landlord_knowledge(wiring.knowledge(settings), publishing)
+    base = wiring.knowledge(settings)
+    knowledge = wiring.landlord_knowledge(base, publishing)
     metrics = wiring.operations_metrics(settings, lambda: registry.ids)
-    pipeline = wiring.pipeline(registry, llms, knowledge, store, metrics)
+    validated = wiring.validated_answers(settings, dynamodb, base)
+    pipeline = wiring.pipeline(registry, llms, knowledge, store, metrics, validated)
     cm = CmClient(
         sms.cm_api_url,
         read_secret("cm-product-token"),

@@ -228,6 +228,6 @@ def test_the_statistics_page_draws_its_charts(stack, page, administrator, seeded
 
 
 def test_screenshots_exist():
-    names = ("login", "conversations", "conversation", "stats", "knowledge-publishing")
-    for name in (*names, "answer-score-mobile"):
+    names = ("login", "conversations", "conversation", "stats", "knowledge-publishing", "backlog")
+    for name in (*names, "answer-score-mobile", "validated"):
         assert Path(SHOTS / f"admin-{name}.png").stat().st_size > 5000

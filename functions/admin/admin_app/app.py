@@ -19,6 +19,7 @@ from admin_app.deployment import KnowledgeNotDeployedError, not_deployed
 from admin_app.render import render
 from admin_app.routes import (
     auth,
+    backlog,
     chat,
     controls,
     conversations,
@@ -29,6 +30,7 @@ from admin_app.routes import (
     sources,
     stats,
     users,
+    validated,
 )
 from admin_app.security import (
     CsrfError,
@@ -152,7 +154,19 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
     # Routes reach the services through app.state, never a closure: FastAPI caches facts about
     # each endpoint and dependency by identity, so a closure would keep every app it served.
     app.state.services = services_factory
-    routers = (auth, users, conversations, stats, knowledge, sources, history, controls, chat)
+    routers = (
+        auth,
+        users,
+        conversations,
+        validated,
+        backlog,
+        stats,
+        knowledge,
+        sources,
+        history,
+        controls,
+        chat,
+    )
     for module in (health, *routers, settings):
         app.include_router(module.router)
     app.mount("/admin/static", StaticFiles(directory=STATIC), name="static")

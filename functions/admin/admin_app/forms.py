@@ -58,6 +58,16 @@ class CsrfForm(_Form):
     pass
 
 
+class HandledForm(_Form):
+    # one item of the group (``<conversation id>#<message id>``)
+    item: str = Field(pattern=r"^[A-Za-z0-9._:-]{1,128}#[A-Za-z0-9._:-]{1,128}$")
+
+
+class ValidatedForm(_Form):
+    question: str = Field(min_length=1, max_length=2000)
+    answer: str = Field(min_length=1, max_length=6000)
+
+
 class FailedSmsForm(_Form):
     message_id: str = Field(pattern=r"^[A-Za-z0-9._:-]{1,128}$")
 

@@ -11,6 +11,13 @@ OUTCOME_LABELS: dict[str, str] = {
     "nothing_found": "Rien trouvé",
     "error": "Erreur",
 }
+# The values of pierre_rag.review.backlog.Reason: why a question is to improve on
+REASON_LABELS: dict[str, str] = {
+    "nothing_found": "Rien trouvé",
+    "off_topic": "Refus hors sujet",
+    "thumbs_down": "Avis négatif",
+    "low_score": "Réponse notée 0 ou 1",
+}
 ANSWER_SCORE_LABELS = {
     0: "0 — fausse ou dangereuse",
     1: "1 — insuffisante",

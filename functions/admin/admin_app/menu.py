@@ -19,6 +19,8 @@ class MenuEntry(NamedTuple):
 
 MENU = (
     MenuEntry("/admin/conversations", "Conversations", Capability.REVIEW_CONVERSATIONS),
+    MenuEntry("/admin/backlog", "À améliorer", Capability.REVIEW_CONVERSATIONS),
+    MenuEntry("/admin/validated", "Réponses validées", Capability.REVIEW_CONVERSATIONS),
     MenuEntry("/admin/stats", "Statistiques", Capability.VIEW_STATISTICS),
     MenuEntry("/admin/users", "Utilisateurs", Capability.MANAGE_USERS),
     MenuEntry("/admin/knowledge", "Connaissances", Capability.BROWSE_KNOWLEDGE),

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 
-from admin_app.labels import ANSWER_SCORE_LABELS, outcome_label
+from admin_app.labels import ANSWER_SCORE_LABELS, REASON_LABELS, outcome_label
 from admin_app.menu import menu_for
 from admin_app.security import Principal, services
 from pierre_rag.auth.access import StaffRole
@@ -72,6 +72,7 @@ ENV.filters["euros"] = _euros
 ENV.filters["outcome"] = outcome_label
 ENV.globals["ROLE_LABELS"] = ROLE_LABELS
 ENV.globals["ANSWER_SCORE_LABELS"] = ANSWER_SCORE_LABELS
+ENV.globals["REASON_LABELS"] = REASON_LABELS
 
 
 def page_context(request: Request, principal: Principal | None) -> dict[str, Any]:

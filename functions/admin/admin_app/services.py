@@ -17,7 +17,12 @@ from pierre_rag.money import USD_TO_EUR
 from pierre_rag.publishing.authoring import Authoring
 from pierre_rag.publishing.ports import BuildRequests, PublishingRepository, SourceStore
 from pierre_rag.sms.failed import FailedSms
-from pierre_rag.storage.ports import ConversationRepository, UserRepository
+from pierre_rag.storage.ports import (
+    ConversationRepository,
+    HandledMarkRepository,
+    UserRepository,
+    ValidatedAnswerRepository,
+)
 
 NOT_DEPLOYED = "publication non déployée"
 # (landlord, build id, actor) → an error message for the administrator, None when done
@@ -40,6 +45,9 @@ class Services:
     # landlord → the files and the search of the knowledge serving it (its live datastore)
     browser: Callable[[str], KnowledgeBrowser]
     knowledge: Callable[[str], KnowledgeBase]
+    # staff's validated answers and the backlog items they marked handled (#19)
+    validated_answers: ValidatedAnswerRepository
+    handled: HandledMarkRepository
     clock: Callable[[], float] = field(default=time.time)
     # landlord → its SMS in the dead-letter queue (none when SMS is not deployed)
     failed_sms: Callable[[str], list[FailedSms]] = field(default=lambda landlord: [])

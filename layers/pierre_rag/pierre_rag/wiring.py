@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from pierre_rag.publishing.serving import LandlordKnowledge, ServingStores
     from pierre_rag.publishing.sqs import SqsBuildRequests
     from pierre_rag.ratelimit import RateLimiter
+    from pierre_rag.review.handled import HandledMarkStore
+    from pierre_rag.review.matching import ValidatedAnswers
+    from pierre_rag.review.validated import ValidatedAnswerStore
     from pierre_rag.sms.store import SmsStateStore
 
 T = TypeVar("T")
@@ -175,12 +178,14 @@ def pipeline(
     knowledge: Searcher | Callable[[str], Searcher],
     store: ConversationStore,
     metrics: OperationsMetrics | None = None,
+    validated: ValidatedAnswers | None = None,
 ) -> Pipeline:
     """The answering pipeline, the same for every channel; ``knowledge`` is one knowledge
-    base, or each landlord's (:func:`landlord_knowledge`)."""
+    base, or each landlord's (:func:`landlord_knowledge`); ``validated`` the landlords'
+    validated answers (:func:`validated_answers`)."""
     from pierre_rag.pipeline import Pipeline
 
-    return Pipeline(registry, knowledge, store, llms, metrics=metrics)
+    return Pipeline(registry, knowledge, store, llms, metrics=metrics, validated=validated)
 
 
 def operations_metrics(
@@ -210,6 +215,30 @@ def conversation_store(settings: Settings, dynamodb: DynamoDBClient) -> Conversa
     from pierre_rag.conversations import ConversationStore
 
     return ConversationStore(dynamodb, settings.conversations_table)
+
+
+def validated_answer_store(settings: Settings, dynamodb: DynamoDBClient) -> ValidatedAnswerStore:
+    """The landlords' validated answers (conversations table, ``pierre_rag.review.validated``)."""
+    from pierre_rag.review.validated import ValidatedAnswerStore
+
+    return ValidatedAnswerStore(dynamodb, settings.conversations_table)
+
+
+def handled_mark_store(settings: Settings, dynamodb: DynamoDBClient) -> HandledMarkStore:
+    """The backlog items staff marked handled (conversations table, ``pierre_rag.review``)."""
+    from pierre_rag.review.handled import HandledMarkStore
+
+    return HandledMarkStore(dynamodb, settings.conversations_table)
+
+
+def validated_answers(
+    settings: Settings, dynamodb: DynamoDBClient, base: KnowledgeBase
+) -> ValidatedAnswers:
+    """The validated answers the pipeline serves, matched with ``base``'s embedder (the
+    search's own model)."""
+    from pierre_rag.review.matching import ValidatedAnswers
+
+    return ValidatedAnswers(validated_answer_store(settings, dynamodb), lambda: base.embedder)
 
 
 def user_store(settings: Settings, dynamodb: DynamoDBClient) -> UserStore:

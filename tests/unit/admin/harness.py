@@ -25,6 +25,8 @@ from pierre_rag.knowledge.models import AccessLevel
 from pierre_rag.knowledge.search import KnowledgeBase
 from pierre_rag.landlords import ContextConfig, LandlordConfig, LandlordRegistry, load_landlord_file
 from pierre_rag.publishing.memory import MemoryBuildRequests, MemoryPublishing, MemorySources
+from pierre_rag.review.handled import HandledMarkStore
+from pierre_rag.review.validated import ValidatedAnswerStore
 from pierre_rag.sms.failed import FailedSms
 from pierre_rag.storage.ports import ConversationRepository, UserRepository
 from tests.helpers import REPO_ROOT
@@ -218,6 +220,10 @@ def make_admin(dynamodb: Any, datastore: Path) -> Admin:
         bootstrap_password=BOOTSTRAP_SECRETS.get,
         browser=lambda landlord: browser,
         knowledge=lambda landlord: knowledge,
+        validated_answers=ValidatedAnswerStore(
+            dynamodb, LocalResources.physical_name("ConversationsTable")
+        ),
+        handled=HandledMarkStore(dynamodb, LocalResources.physical_name("ConversationsTable")),
         clock=clock,
         failed_sms=lambda landlord: FAILED_SMS.get(landlord, []),
         sources=MemorySources(clock),

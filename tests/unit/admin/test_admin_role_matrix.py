@@ -15,6 +15,7 @@ from fastapi.routing import APIRoute
 from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.sessions import COOKIE_NAME
 from pierre_rag.publishing.models import ControlQuestion
+from pierre_rag.review.validated import ValidatedAnswer
 from tests.unit.admin.harness import LANDLORD, OTHER
 
 A, K, C = StaffRole.ADMINISTRATOR, StaffRole.CONTRIBUTOR, StaffRole.COLLABORATOR
@@ -25,6 +26,9 @@ SOURCE = "public/horaires.md"
 SOURCE_TEXT = "# Horaires\n\nL'agence ouvre de 9 h à 17 h du lundi au vendredi.\n"
 CONTROL_ID = "c0ffee0000000001"
 HELD_BUILD = "1800000000000abcdef01"
+VALIDATED_ID = "0123456789abcdef01234567"
+VALIDATE = f"/admin/conversations/{OURS}/answers/{OURS}-q/validate"
+VALIDATED_TEXT = (("question", "Quels sont les horaires ?"), ("answer", "De 9 h à 17 h."))
 PUBLIC_ROUTES = {
     ("GET", "/admin/health"),
     ("GET", "/admin/login"),
@@ -74,6 +78,28 @@ ROUTES = [
         "POST",
         f"/admin/conversations/{OURS}/delete",
         "/admin/conversations/{conversation_id}/delete",
+        (A,),
+    ),
+    R("GET", "/admin/backlog", "/admin/backlog", (A,)),
+    R("POST", "/admin/backlog/handled", "/admin/backlog/handled", (A,), (("item", f"{OURS}#m"),)),
+    R("GET", "/admin/validated", "/admin/validated", (A,)),
+    R(
+        "GET",
+        VALIDATE,
+        "/admin/conversations/{conversation_id}/answers/{message_id}/validate",
+        (A,),
+    ),
+    R(
+        "POST",
+        VALIDATE,
+        "/admin/conversations/{conversation_id}/answers/{message_id}/validate",
+        (A,),
+        VALIDATED_TEXT,
+    ),
+    R(
+        "POST",
+        f"/admin/validated/{VALIDATED_ID}/delete",
+        "/admin/validated/{validated_id}/delete",
         (A,),
     ),
     R("GET", "/admin/stats", "/admin/stats", (A,)),
@@ -242,6 +268,16 @@ def _seed(admin) -> None:
     admin.seed_conversation("conv-theirs", landlord=OTHER)
     admin.add_user(TARGET, StaffRole.COLLABORATOR)
     seed_knowledge(admin)
+    admin.services.validated_answers.add(
+        ValidatedAnswer(
+            answer_id=VALIDATED_ID,
+            landlord=LANDLORD,
+            question="Quels sont les horaires ?",
+            answer="De 9 h à 17 h.",
+            validated_by="seed",
+            validated_ms=0,
+        )
+    )
 
 
 def seed_knowledge(admin) -> None:
@@ -301,6 +337,9 @@ CROSS_LANDLORD = [
     R("POST", f"/admin/conversations/{OURS}/answers/{OURS}-q/score", "", (A,), (("score", "0"),)),
     R("GET", f"/admin/conversations/{OURS}/delete", "", (A,)),
     R("POST", f"/admin/conversations/{OURS}/delete", "", (A,)),
+    R("GET", VALIDATE, "", (A,)),
+    R("POST", VALIDATE, "", (A,), VALIDATED_TEXT),
+    R("POST", f"/admin/validated/{VALIDATED_ID}/delete", "", (A,)),
     R("GET", f"/admin/users/delete?email={TARGET}", "", (A,)),
     R("POST", "/admin/users/role", "", (A,), (("email", TARGET), ("role", "administrator"))),
     R("POST", "/admin/users/password", "", (A,), (("email", TARGET),)),
@@ -332,3 +371,7 @@ def test_another_landlords_administrator_gets_404_and_changes_nothing(admin, rou
     assert admin.conversations.get_meta(OURS) == meta_before
     assert [f.version_id for f in admin.services.sources.history(LANDLORD, SOURCE)] == ["v000001"]
     assert [c.id for c in admin.services.publishing.controls(LANDLORD)] == [CONTROL_ID]
+    assert [a.answer_id for a in admin.services.validated_answers.of_landlord(LANDLORD)] == [
+        VALIDATED_ID
+    ]
+    assert admin.services.validated_answers.of_landlord(OTHER) == []

@@ -28,6 +28,7 @@ SIGNAL_LABELS = {
     Signal.LLM_ERROR: "Erreurs du modèle de langue",
     Signal.LLM_FALLBACK: "Réponses sans le modèle (repli)",
     Signal.EXTRACTIVE_FALLBACK: "Réponses par extraits (repli)",
+    Signal.VALIDATED_ANSWER: "Réponses validées servies",
 }
 SCORE_LABELS = {"0": "0 — faux", "1": "1", "2": "2", "3": "3 — parfait", "none": "Non noté"}
 THUMB_LABELS = {"up": "Utile", "down": "Pas utile", "none": "Sans avis"}

@@ -4,6 +4,7 @@
 
 resolve the landlord and context → record the user's message, reading the history
 (:mod:`.persist`) → **understand** (:mod:`.understanding`) → **gate** (:mod:`.gate`) →
+**validated answer** (:mod:`.validated`: staff's answer to a question close enough) →
 **retrieve** (:mod:`.retrieve`; the gate's second check looks at what was found) →
 **compose** (:mod:`.compose`: LLM stream, extractive, or the gate's fixed reply) →
 **persist** the answer (:mod:`.persist`). How the answer is written (markup, length, the human
@@ -42,10 +43,12 @@ from pierre_rag.pipeline.persist import MessageInProgressError, TurnRecorder, re
 from pierre_rag.pipeline.retrieve import Grounding, Searcher, number_sources, retrieve
 from pierre_rag.pipeline.safety import safety_block
 from pierre_rag.pipeline.understanding import UnderstandingOutcome, understand
+from pierre_rag.pipeline.validated import find_validated, validated_sources, validated_text
 from pierre_rag.storage.ports import ConversationRepository
 
 if TYPE_CHECKING:
     from pierre_rag.metrics import OperationsMetrics
+    from pierre_rag.review.matching import ValidatedAnswers, ValidatedMatch
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +113,7 @@ class Pipeline:
         timer: Callable[[], float] = time.perf_counter,
         clock: Callable[[], float] = time.time,
         metrics: OperationsMetrics | None = None,
+        validated: ValidatedAnswers | None = None,
     ) -> None:
         self.registry = registry
         # landlord → what to search: its live datastore (``publishing.serving``), or one
@@ -121,6 +125,7 @@ class Pipeline:
         self.timer = timer  # seconds, monotonic: the steps' durations (injectable in tests)
         self.clock = clock  # seconds since the epoch: the turns' timestamps (injectable in tests)
         self.metrics = metrics  # each answered turn's operations metrics
+        self.validated = validated  # the landlords' validated answers (None: none served)
 
     def _now_ms(self) -> int:
         return int(self.clock() * 1000)
@@ -206,6 +211,14 @@ class Pipeline:
         the block never depends on them."""
         try:
             fixed = gate(turn.request.text, understanding, turn.context.greeting)
+            if fixed is None:
+                validated = find_validated(
+                    self.validated, turn.landlord, understanding, turn.request.text
+                )
+                if validated is not None:
+                    for event in self._serve_validated(turn, validated, result, block):
+                        yield event
+                    return
             basis = fixed if fixed is not None else self._retrieve(turn, understanding, history)
         except Exception:
             if not block:
@@ -226,6 +239,20 @@ class Pipeline:
                 event = event.model_copy(update={"text": separator + event.text})
                 separator = ""
             yield event
+
+    def _serve_validated(
+        self, turn: _Turn, match: ValidatedMatch, result: AnswerResult, block: str
+    ) -> list[PipelineEvent]:
+        """The validated answer's events: its text (after the emergency ``block``, if any),
+        then its sources where the context shows them."""
+        text = validated_text(match, turn.landlord, turn.style)
+        result.text, result.mode = text, "validated"
+        events = [PipelineEvent(type="delta", text="\n\n" + text if block else text)]
+        if turn.context.show_sources:
+            result.sources = validated_sources(match)
+            if result.sources:
+                events.append(PipelineEvent(type="sources", sources=result.sources))
+        return events
 
     async def _understand(self, turn: _Turn, history: Sequence[Turn]) -> UnderstandingOutcome:
         tick = self.timer()

@@ -99,7 +99,7 @@ class AnswerResult(BaseModel):
     outcome: Outcome
     language: str
     sources: list[Source] = Field(default_factory=list)
-    mode: Literal["llm", "extractive", "fixed"] = "fixed"
+    mode: Literal["llm", "extractive", "fixed", "validated"] = "fixed"
     model: str | None = None
     prompt_tokens: int = 0
     completion_tokens: int = 0

@@ -1,4 +1,5 @@
-"""What counts as an LLM error and a fallback in one turn: the one definition.
+"""What counts as an LLM error, a fallback or a validated answer in one turn: the one
+definition.
 
 The operations metrics (:mod:`pierre_rag.metrics`) count them as CloudWatch metrics, and the
 conversation store keeps the same signals on each answer and adds them up in the
@@ -12,6 +13,8 @@ same turn the same way.
 - ``extractive_fallback``: the answer was written from excerpts because generation failed
   before its first word (a landlord without an LLM answers extractively by design: no
   fallback).
+- ``validated_answer``: the answer was one staff validated (:mod:`pierre_rag.review`), served
+  instead of a search.
 
 A turn whose answer could not be given at all is the ``error`` *outcome*, not a signal.
 """
@@ -27,6 +30,7 @@ class Signal(StrEnum):
     LLM_ERROR = "llm_error"
     LLM_FALLBACK = "llm_fallback"
     EXTRACTIVE_FALLBACK = "extractive_fallback"
+    VALIDATED_ANSWER = "validated_answer"
 
 
 SIGNALS = tuple(Signal)
@@ -40,5 +44,6 @@ def turn_signals(result: AnswerResult) -> list[Signal]:
         Signal.LLM_ERROR: bool(failures),
         Signal.LLM_FALLBACK: bool(failures & FALLBACK_STAGES),
         Signal.EXTRACTIVE_FALLBACK: "generation" in failures and result.mode == "extractive",
+        Signal.VALIDATED_ANSWER: result.mode == "validated",
     }
     return [signal for signal in SIGNALS if raised[signal] and not result.replayed]

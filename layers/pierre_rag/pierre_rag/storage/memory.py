@@ -14,7 +14,7 @@ import secrets
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -36,6 +36,12 @@ from pierre_rag.conversations import (
     preview,
 )
 from pierre_rag.ratelimit import Limit, Verdict
+from pierre_rag.review.handled import HandledMark
+from pierre_rag.review.validated import (
+    MAX_VALIDATED_ANSWERS,
+    ValidatedAnswer,
+    ValidatedAnswerExistsError,
+)
 from pierre_rag.sms.store import Delivery, DeliveryInProgressError
 from pierre_rag.sms.windowing import Window, next_window
 
@@ -429,3 +435,42 @@ class MemorySmsState:
 
     def opted_out_ms(self, landlord: str, phone_hash: str) -> int | None:
         return self.opt_outs.get((landlord, phone_hash))
+
+
+# ---------------------------------------------------------------------- review
+class MemoryValidatedAnswers:
+    """:class:`~pierre_rag.storage.ports.ValidatedAnswerRepository` in memory."""
+
+    def __init__(self) -> None:
+        self.answers: dict[tuple[str, str], ValidatedAnswer] = {}
+
+    def add(self, answer: ValidatedAnswer) -> None:
+        key = (answer.landlord, answer.answer_id)
+        if key in self.answers:
+            raise ValidatedAnswerExistsError(answer.answer_id)
+        self.answers[key] = answer
+
+    def of_landlord(self, landlord: str) -> list[ValidatedAnswer]:
+        ids = sorted(answer_id for owner, answer_id in self.answers if owner == landlord)
+        return [self.answers[(landlord, answer_id)] for answer_id in ids][:MAX_VALIDATED_ANSWERS]
+
+    def delete(self, landlord: str, answer_id: str) -> bool:
+        return self.answers.pop((landlord, answer_id), None) is not None
+
+
+class MemoryHandledMarks:
+    """:class:`~pierre_rag.storage.ports.HandledMarkRepository` in memory (nothing expires)."""
+
+    def __init__(self) -> None:
+        self.marks: dict[tuple[str, str], HandledMark] = {}
+
+    def mark(self, landlord: str, marks: Iterable[HandledMark], *, expires_at: int) -> int:
+        added = 0
+        for handled in marks:
+            if (landlord, handled.key) not in self.marks:
+                self.marks[(landlord, handled.key)] = handled
+                added += 1
+        return added
+
+    def handled(self, landlord: str) -> set[str]:
+        return {key for owner, key in self.marks if owner == landlord}

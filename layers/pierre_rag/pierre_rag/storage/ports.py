@@ -8,7 +8,7 @@ Callers name these protocols, never a DynamoDB class.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from pierre_rag.auth.access import StaffRole
@@ -16,6 +16,8 @@ from pierre_rag.auth.users import User
 from pierre_rag.channel import Channel
 from pierre_rag.conversations import AnswerReview, ConversationMeta, Turn, WriteGuard
 from pierre_rag.ratelimit import Limit, Verdict
+from pierre_rag.review.handled import HandledMark
+from pierre_rag.review.validated import ValidatedAnswer
 from pierre_rag.sms.store import Delivery
 
 
@@ -132,3 +134,21 @@ class SmsStateRepository(Protocol):
     def record_opt_out(self, landlord: str, phone_hash: str, at_ms: int) -> None: ...
 
     def opted_out_ms(self, landlord: str, phone_hash: str) -> int | None: ...
+
+
+class ValidatedAnswerRepository(Protocol):
+    """A landlord's validated answers (see :mod:`pierre_rag.review.validated`)."""
+
+    def add(self, answer: ValidatedAnswer) -> None: ...
+
+    def of_landlord(self, landlord: str) -> list[ValidatedAnswer]: ...
+
+    def delete(self, landlord: str, answer_id: str) -> bool: ...
+
+
+class HandledMarkRepository(Protocol):
+    """The backlog items a landlord's staff marked handled (:mod:`pierre_rag.review.handled`)."""
+
+    def mark(self, landlord: str, marks: Iterable[HandledMark], *, expires_at: int) -> int: ...
+
+    def handled(self, landlord: str) -> set[str]: ...
