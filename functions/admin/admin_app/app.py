@@ -22,6 +22,7 @@ from admin_app.routes import (
     chat,
     controls,
     conversations,
+    data_requests,
     health,
     history,
     knowledge,
@@ -153,7 +154,7 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
     # each endpoint and dependency by identity, so a closure would keep every app it served.
     app.state.services = services_factory
     routers = (auth, users, conversations, stats, knowledge, sources, history, controls, chat)
-    for module in (health, *routers, settings):
+    for module in (health, *routers, data_requests, settings):
         app.include_router(module.router)
     app.mount("/admin/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)

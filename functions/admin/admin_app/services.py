@@ -17,7 +17,11 @@ from pierre_rag.money import USD_TO_EUR
 from pierre_rag.publishing.authoring import Authoring
 from pierre_rag.publishing.ports import BuildRequests, PublishingRepository, SourceStore
 from pierre_rag.sms.failed import FailedSms
-from pierre_rag.storage.ports import ConversationRepository, UserRepository
+from pierre_rag.storage.ports import (
+    ConversationRepository,
+    DataRequestLogRepository,
+    UserRepository,
+)
 
 NOT_DEPLOYED = "publication non déployée"
 # (landlord, build id, actor) → an error message for the administrator, None when done
@@ -58,6 +62,10 @@ class Services:
     rollback_build: BuildAction = field(default=build_not_deployed)
     # euros per US dollar for every cost shown (Settings.usd_to_eur)
     usd_to_eur: float = USD_TO_EUR
+    # tenants' data requests: the audit of each search, export and erasure, and a number's
+    # keyed hash (phone-hash-key); None: the page refuses to act rather than act unaudited
+    data_request_log: DataRequestLogRepository | None = None
+    phone_hash: Callable[[str], str] | None = None
 
     def authoring(self) -> Authoring | None:
         """The authoring actions over the publishing stores, None when not deployed."""
