@@ -229,5 +229,6 @@ def test_the_statistics_page_draws_its_charts(stack, page, administrator, seeded
 
 def test_screenshots_exist():
     names = ("login", "conversations", "conversation", "stats", "knowledge-publishing")
+    names += ("data-requests",)
     for name in (*names, "answer-score-mobile"):
         assert Path(SHOTS / f"admin-{name}.png").stat().st_size > 5000

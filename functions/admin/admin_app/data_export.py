@@ -20,7 +20,7 @@ from pierre_rag.conversations import AnswerReview, ConversationMeta, Turn
 from pierre_rag.data_requests import DataSubject
 
 SUBJECT_LABELS = {
-    "phone": "un numéro de téléphone (conservé seulement sous forme d'empreinte chiffrée)",
+    "phone": "un numéro de téléphone (conservé seulement sous forme d'empreinte irréversible)",
     "conversation": "un identifiant de conversation",
 }
 
