@@ -36,7 +36,7 @@ import contextlib
 import json
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -761,17 +761,33 @@ class ConversationStore:
     def conversations_of_sms_sender(self, landlord: str, phone_hash: str) -> list[ConversationMeta]:
         """Every conversation of the SMS number whose keyed hash is ``phone_hash`` at
         ``landlord``, newest first: one Query of the ``by-sms-sender`` index (its range key is
-        the landlord, so another landlord's conversations of the same number are never read)."""
-        items = query_items(
-            self.client,
-            TableName=self.table,
-            IndexName=BY_SMS_SENDER_INDEX,
-            KeyConditionExpression="#sender = :sender AND #landlord = :landlord",
-            ExpressionAttributeNames={
-                "#sender": SMS_SENDER_ATTRIBUTE,
-                "#landlord": LANDLORD_ATTRIBUTE,
-            },
-            ExpressionAttributeValues=to_item({":sender": phone_hash, ":landlord": landlord}),
-        )
-        metas = [_meta_from(item) for item in items]
+        the landlord, so another landlord's conversations of the same number are never read),
+        then their META items in batches. The index holds keys only: its keys never change, so
+        the META updates of every turn and answer never write it (a data request is rare)."""
+        keys = [
+            {"pk": item["pk"], "sk": item["sk"]}
+            for item in query_items(
+                self.client,
+                TableName=self.table,
+                IndexName=BY_SMS_SENDER_INDEX,
+                KeyConditionExpression="#sender = :sender AND #landlord = :landlord",
+                ExpressionAttributeNames={
+                    "#sender": SMS_SENDER_ATTRIBUTE,
+                    "#landlord": LANDLORD_ATTRIBUTE,
+                },
+                ExpressionAttributeValues=to_item({":sender": phone_hash, ":landlord": landlord}),
+            )
+        ]
+        metas = [_meta_from(item) for item in self._get_items(keys)]
         return sorted(metas, key=lambda meta: (meta.created_ms, meta.conversation_id), reverse=True)
+
+    def _get_items(self, keys: list[Item]) -> Iterator[Item]:
+        """The items of ``keys`` that still exist (BatchGetItem, 100 keys a call)."""
+        for start in range(0, len(keys), 100):
+            pending: dict[str, Any] = {
+                self.table: {"Keys": keys[start : start + 100], "ConsistentRead": True}
+            }
+            while pending:
+                response = self.client.batch_get_item(RequestItems=pending)
+                yield from response.get("Responses", {}).get(self.table, [])
+                pending = response.get("UnprocessedKeys") or {}
