@@ -63,7 +63,7 @@ NOT_CONFIGURED = (
 
 
 class NotConfiguredError(RuntimeError):
-    pass
+    """No audit store or no phone-hash key: the page answers 503 rather than act unaudited."""
 
 
 def _log(svc: Services) -> DataRequestLogRepository:
