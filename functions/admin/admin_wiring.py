@@ -45,6 +45,15 @@ def bootstrap_reader(read_secret: ReadSecret) -> Callable[[str], str | None]:
     return bootstrap_password
 
 
+def phone_hasher(read_secret: ReadSecret) -> Callable[[str], str]:
+    """number → its keyed hash, as the SMS functions store it (the key read on first use:
+    most admin requests never need it)."""
+    from pierre_rag.phones import pseudonymise_phone
+
+    key = Lazy(lambda: read_secret("phone-hash-key").encode())
+    return lambda number: pseudonymise_phone(number, key())
+
+
 def with_publishing(
     services: Services,
     settings: Settings,
@@ -145,6 +154,8 @@ def build_services(
         delete_failed_sms=delete_failed_sms,
         client_ip=wiring.client_ip_rule(read_secret),
         usd_to_eur=settings.usd_to_eur,
+        data_request_log=wiring.data_request_log(settings, dynamodb),
+        phone_hash=phone_hasher(read_secret),
     )
     return with_publishing(services, settings, dynamodb, sqs, s3, lambda: knowledge().base.embedder)
 

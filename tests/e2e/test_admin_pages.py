@@ -229,5 +229,5 @@ def test_the_statistics_page_draws_its_charts(stack, page, administrator, seeded
 
 def test_screenshots_exist():
     names = ("login", "conversations", "conversation", "stats", "knowledge-publishing", "backlog")
-    for name in (*names, "answer-score-mobile", "validated"):
+    for name in (*names, "answer-score-mobile", "validated", "data-requests"):
         assert Path(SHOTS / f"admin-{name}.png").stat().st_size > 5000

@@ -64,7 +64,10 @@ def test_tables_are_created_from_the_template_keys(stack):
     ttl = dynamodb.describe_time_to_live(TableName=stack.table("ConversationsTable"))
 
     assert [k["AttributeName"] for k in table["KeySchema"]] == ["pk", "sk"]
-    assert table["GlobalSecondaryIndexes"][0]["IndexName"] == "by-tenant-day"
+    assert {index["IndexName"] for index in table["GlobalSecondaryIndexes"]} == {
+        "by-tenant-day",
+        "by-sms-sender",
+    }
     assert ttl["TimeToLiveDescription"]["AttributeName"] == "expires_at"
 
 

@@ -25,18 +25,28 @@ from pierre_rag.conversations import (
     GuardRefusedError,
     Turn,
 )
+from pierre_rag.data_requests import (
+    DataRequestAction,
+    DataRequestLog,
+    DataRequestRecord,
+    DataSubject,
+    erase,
+    find_conversations,
+)
 from pierre_rag.ratelimit import Limit, RateLimiter, Verdict
 from pierre_rag.sms.store import DeliveryInProgressError, SmsStateStore
 from pierre_rag.sms.windowing import WINDOW_MS
 from pierre_rag.storage.items import from_item
 from pierre_rag.storage.memory import (
     MemoryConversations,
+    MemoryDataRequestLog,
     MemoryRateLimits,
     MemorySmsState,
     MemoryUsers,
 )
 from pierre_rag.storage.ports import (
     ConversationRepository,
+    DataRequestLogRepository,
     RateLimitRepository,
     SmsStateRepository,
     UserRepository,
@@ -56,6 +66,7 @@ class Backend:
     users: UserRepository
     limits: RateLimitRepository
     sms: SmsStateRepository
+    audit: DataRequestLogRepository
 
 
 def _fixed_clock() -> float:
@@ -68,6 +79,7 @@ def _memory() -> Backend:
         MemoryUsers(),
         MemoryRateLimits(clock=_fixed_clock),
         MemorySmsState(),
+        MemoryDataRequestLog(),
     )
 
 
@@ -78,6 +90,7 @@ def _dynamodb(client: Any) -> Backend:
         UserStore(client, table("UsersTable")),
         RateLimiter(client, table("RateLimitsTable"), clock=_fixed_clock),
         SmsStateStore(client, table("IdempotencyTable"), table("ConversationsTable")),
+        DataRequestLog(client, table("ConversationsTable")),
     )
 
 
@@ -95,6 +108,7 @@ def _ask(
     at: int = DAY_START_MS + 1_000,
     landlord: str = LANDLORD,
     guard: Any = None,
+    sms_sender: str | None = None,
 ) -> Turn:
     turn = Turn("user", f"question {message}", message, at)
     store.record_user_turn(
@@ -102,8 +116,10 @@ def _ask(
         turn,
         landlord=landlord,
         context="default",
-        channel="web",
+        channel="web" if sms_sender is None else "sms",
         retention_days=30,
+        # as the SMS worker writes it
+        extra_meta=None if sms_sender is None else {"sms_from": sms_sender, "sms_to": "+33100"},
         guard=guard,
     )
     return turn
@@ -530,6 +546,86 @@ def test_the_latest_opt_out_is_kept(backend: Backend) -> None:
     assert sms.opted_out_ms(OTHER_LANDLORD, "hash-1") is None
 
 
+# ---------------------------------------------------------------------- data requests
+def test_an_sms_numbers_conversations_are_found_at_its_landlord_only(backend: Backend) -> None:
+    # Given two SMS conversations of one number, one of another number, a web conversation
+    # and the same number's conversation at another landlord
+    store = backend.conversations
+    _ask(store, "sms-old", "m1", at=DAY_START_MS + 1_000, sms_sender="tel_a")
+    _ask(store, "sms-new", "m2", at=DAY_START_MS + 9_000, sms_sender="tel_a")
+    _ask(store, "sms-b", "m3", sms_sender="tel_b")
+    _ask(store, "web", "m4")
+    _ask(store, "theirs", "m5", landlord=OTHER_LANDLORD, sms_sender="tel_a")
+
+    # when the number's conversations are looked up at each landlord
+    ours = store.conversations_of_sms_sender(LANDLORD, "tel_a")
+    theirs = store.conversations_of_sms_sender(OTHER_LANDLORD, "tel_a")
+
+    # then each landlord finds its own, newest first, carrying the sender's hash
+    assert [meta.conversation_id for meta in ours] == ["sms-new", "sms-old"]
+    assert {meta.sms_sender for meta in ours} == {"tel_a"}
+    assert [meta.conversation_id for meta in theirs] == ["theirs"]
+    assert store.conversations_of_sms_sender(LANDLORD, "tel_unknown") == []
+
+
+def test_a_data_request_erases_every_item_of_the_subjects_conversations(
+    backend: Backend,
+) -> None:
+    # Given a number's answered, reviewed and rated conversation, and another number's
+    store = backend.conversations
+    _answer(store, _ask(store, "sms-1", "m1", sms_sender="tel_a"), conversation="sms-1")
+    store.set_answer_review("sms-1", _review("m1", 1), landlord=LANDLORD, retention_days=30)
+    store.set_customer_score("sms-1", -1, "pas clair")
+    _ask(store, "sms-2", "m2", sms_sender="tel_b")
+    subject = DataSubject("phone", "tel_a")
+
+    # when another landlord's staff tries, then the landlord's own erases it
+    assert find_conversations(store, OTHER_LANDLORD, subject) == []
+    erased = erase(store, find_conversations(store, LANDLORD, subject), LANDLORD)
+
+    # then it is gone with its review and feedback, the other number's is kept
+    assert erased == 1
+    assert store.get_meta("sms-1") is None
+    assert store.all_turns("sms-1") == []
+    assert store.answer_reviews("sms-1") == {}
+    assert store.conversations_of_sms_sender(LANDLORD, "tel_a") == []
+    assert store.get_meta("sms-2") is not None
+
+
+def test_a_conversation_id_finds_that_conversation_at_its_landlord_only(backend: Backend) -> None:
+    # Given a web conversation
+    store = backend.conversations
+    _ask(store, "web-1", "m1")
+
+    # when it is looked up by its id at each landlord, then only its own landlord finds it
+    found = find_conversations(store, LANDLORD, DataSubject("conversation", "web-1"))
+    assert [meta.conversation_id for meta in found] == ["web-1"]
+    assert find_conversations(store, OTHER_LANDLORD, DataSubject("conversation", "web-1")) == []
+    assert find_conversations(store, LANDLORD, DataSubject("conversation", "nope")) == []
+
+
+def test_the_data_request_audit_lists_a_landlords_latest_first(backend: Backend) -> None:
+    # Given three audited actions at one landlord and one at another
+    audit = backend.audit
+    phone = DataSubject("phone", "tel_a")
+    actions: list[tuple[int, DataRequestAction]] = [
+        (1_000, "search"),
+        (2_000, "export"),
+        (3_000, "delete"),
+    ]
+    for at_ms, action in actions:
+        audit.record(DataRequestRecord(LANDLORD, at_ms, "ana@exemple-hlm.fr", action, phone, 2))
+    audit.record(DataRequestRecord(OTHER_LANDLORD, 4_000, "bob@autre-hlm.fr", "search", phone, 0))
+
+    # when each landlord's latest are read
+    ours = audit.latest(LANDLORD, limit=2)
+
+    # then they come newest first, limited, with what was recorded
+    assert [(entry.at_ms, entry.action) for entry in ours] == [(3_000, "delete"), (2_000, "export")]
+    assert ours[0] == DataRequestRecord(LANDLORD, 3_000, "ana@exemple-hlm.fr", "delete", phone, 2)
+    assert [entry.actor for entry in audit.latest(OTHER_LANDLORD)] == ["bob@autre-hlm.fr"]
+
+
 # ---------------------------------------------------------------------- stored formats
 def _items(client: Any, logical_id: str) -> list[dict[str, Any]]:
     table = LocalResources.physical_name(logical_id)
@@ -577,3 +673,27 @@ def test_user_and_sms_keys_keep_their_stored_format(dynamodb: Any) -> None:
         (f"SMSWIN#{LANDLORD}#hash-1", "WINDOW"),
         (f"SMSOPTOUT#{LANDLORD}#hash-1", "OPTOUT"),
     }
+
+
+def test_the_data_request_audit_keeps_its_stored_format(dynamodb: Any) -> None:
+    # Given one audited erasure stored in DynamoDB
+    log = _dynamodb(dynamodb).audit
+    log.record(
+        DataRequestRecord(
+            LANDLORD,
+            1_800_000_000_000,
+            "ana@exemple-hlm.fr",
+            "delete",
+            DataSubject("phone", "tel_a"),
+            3,
+        )
+    )
+
+    # when its raw item is read
+    (item,) = _items(dynamodb, "ConversationsTable")
+
+    # then it is the landlord's audit partition, ordered by time, kept three years
+    assert item["pk"] == f"DSRLOG#{LANDLORD}"
+    assert item["sk"].startswith("1800000000000#")
+    assert item["subject"] == "tel_a"
+    assert item["expires_at"] == 1_800_000_000 + 3 * 365 * 86400

@@ -23,6 +23,7 @@ from admin_app.routes import (
     chat,
     controls,
     conversations,
+    data_requests,
     health,
     history,
     knowledge,
@@ -167,7 +168,7 @@ def create_app(services_factory: Callable[[], Services]) -> FastAPI:
         controls,
         chat,
     )
-    for module in (health, *routers, settings):
+    for module in (health, *routers, data_requests, settings):
         app.include_router(module.router)
     app.mount("/admin/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 DAY = r"^\d{4}-\d{2}-\d{2}$"
 CONVERSATION_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -156,3 +156,29 @@ class ControlIdForm(_Form):
 
 class BuildForm(_Form):
     build_id: str = Field(pattern=r"^[0-9a-z]{8,40}$")
+
+
+# --- tenants' data requests (RGPD) ------------------------------------------------------------
+PHONE_HASH = re.compile(r"^tel_[0-9a-f]{32}$")
+
+
+class DataRequestForm(_Form):
+    """What the tenant gave: an SMS number or a conversation id (one of them)."""
+
+    phone: str = Field(default="", max_length=40)
+    conversation: str = Field(default="", max_length=128)
+
+
+class DataSubjectForm(_Form):
+    """The subject found by a search, carried by the export and erase forms: a number's keyed
+    hash, never the number itself."""
+
+    kind: Literal["phone", "conversation"]
+    key: str = Field(max_length=128)
+
+    @model_validator(mode="after")
+    def _key_fits_kind(self) -> DataSubjectForm:
+        pattern = PHONE_HASH if self.kind == "phone" else CONVERSATION_ID
+        if not pattern.match(self.key):
+            raise ValueError("not a subject of that kind")
+        return self

@@ -26,6 +26,13 @@ ANSWER_SCORE_LABELS = {
 }
 
 
+DATA_REQUEST_ACTION_LABELS = {
+    "search": "Recherche",
+    "export": "Export",
+    "delete": "Suppression",
+}
+
+
 def outcome_label(outcome: str | None) -> str:
     """The French label of a stored outcome (none stored: answered); an unknown one as is."""
     key = outcome or "answered"

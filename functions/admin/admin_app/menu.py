@@ -26,6 +26,7 @@ MENU = (
     MenuEntry("/admin/knowledge", "Connaissances", Capability.BROWSE_KNOWLEDGE),
     MenuEntry("/admin/chat", "Chat interne", Capability.USE_PROTECTED_CHAT),
     MenuEntry("/admin/sms/failed", "SMS en échec", Capability.MANAGE_FAILED_SMS),
+    MenuEntry("/admin/data-requests", "Demandes RGPD", Capability.HANDLE_DATA_REQUESTS),
     MenuEntry("/admin/settings", "Réglages", Capability.EDIT_SETTINGS),
 )
 

@@ -19,6 +19,7 @@ from pierre_rag.publishing.ports import BuildRequests, PublishingRepository, Sou
 from pierre_rag.sms.failed import FailedSms
 from pierre_rag.storage.ports import (
     ConversationRepository,
+    DataRequestLogRepository,
     HandledMarkRepository,
     UserRepository,
     ValidatedAnswerRepository,
@@ -66,6 +67,10 @@ class Services:
     rollback_build: BuildAction = field(default=build_not_deployed)
     # euros per US dollar for every cost shown (Settings.usd_to_eur)
     usd_to_eur: float = USD_TO_EUR
+    # tenants' data requests: the audit of each search, export and erasure, and a number's
+    # keyed hash (phone-hash-key); None: the page refuses to act rather than act unaudited
+    data_request_log: DataRequestLogRepository | None = None
+    phone_hash: Callable[[str], str] | None = None
 
     def authoring(self) -> Authoring | None:
         """The authoring actions over the publishing stores, None when not deployed."""

@@ -17,6 +17,11 @@ Items of one conversation share ``pk = CONV#<id>``:
   list filters on without reading turns), on condition that the conversation is the
   reviewer's landlord's and the message was received in it.
 
+An SMS conversation's META also carries ``sms_from``, its sender's keyed hash
+(:func:`pierre_rag.phones.pseudonymise_phone`, never the number): the ``by-sms-sender`` index
+(``sms_from``, ``tenant``) finds every conversation of one number at one landlord with one
+Query, for a tenant's request for their data or its erasure (:mod:`pierre_rag.data_requests`).
+
 Receipts are items of their own, not a set in META: a set grew with every message until
 DynamoDB refused META past ~10,000 messages (400 KB per item), and every write paid for the
 whole set. A turn is one three-item transaction (plus the rate-limit counters riding in it);
@@ -31,7 +36,7 @@ import contextlib
 import json
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -59,6 +64,8 @@ RECEIPT_PREFIX = "MSG#"
 SIGNAL_PREFIX = "signal_"  # META counters of the answers' turn signals
 REVIEW_PREFIX = "REVIEW#"
 ANSWER_SCORE_PREFIX = "answer_score_"  # META attribute of one answer's staff score
+SMS_SENDER_ATTRIBUTE = "sms_from"  # META attribute: an SMS sender's keyed hash
+BY_SMS_SENDER_INDEX = "by-sms-sender"  # GSI: sms_from (hash key), tenant (range key)
 
 # META keeps the start of the first question: the list shows it without reading turns.
 PREVIEW_CHARS = 160
@@ -146,6 +153,7 @@ class ConversationMeta:
     latencies_ms: list[float] = field(default_factory=list)  # one per answer
     first_question: str | None = None  # its first PREVIEW_CHARS characters
     answer_scores: dict[str, int] = field(default_factory=dict)  # message id → staff's 0..3
+    sms_sender: str | None = None  # an SMS conversation's sender, keyed hash (``tel_…``)
 
     @property
     def lowest_answer_score(self) -> int | None:
@@ -283,6 +291,7 @@ def _meta_from(item: Mapping[str, Any]) -> ConversationMeta:
             for key, value in data.items()
             if key.startswith(ANSWER_SCORE_PREFIX)
         },
+        sms_sender=data.get(SMS_SENDER_ATTRIBUTE),
     )
 
 
@@ -748,3 +757,37 @@ class ConversationStore:
         )
         metas = [_meta_from(item) for item in items]
         return metas, day_cursor(metas[-1]) if last is not None and metas else ""
+
+    def conversations_of_sms_sender(self, landlord: str, phone_hash: str) -> list[ConversationMeta]:
+        """Every conversation of the SMS number whose keyed hash is ``phone_hash`` at
+        ``landlord``, newest first: one Query of the ``by-sms-sender`` index (its range key is
+        the landlord, so another landlord's conversations of the same number are never read),
+        then their META items in batches. The index holds keys only: its keys never change, so
+        the META updates of every turn and answer never write it (a data request is rare)."""
+        keys = [
+            {"pk": item["pk"], "sk": item["sk"]}
+            for item in query_items(
+                self.client,
+                TableName=self.table,
+                IndexName=BY_SMS_SENDER_INDEX,
+                KeyConditionExpression="#sender = :sender AND #landlord = :landlord",
+                ExpressionAttributeNames={
+                    "#sender": SMS_SENDER_ATTRIBUTE,
+                    "#landlord": LANDLORD_ATTRIBUTE,
+                },
+                ExpressionAttributeValues=to_item({":sender": phone_hash, ":landlord": landlord}),
+            )
+        ]
+        metas = [_meta_from(item) for item in self._get_items(keys)]
+        return sorted(metas, key=lambda meta: (meta.created_ms, meta.conversation_id), reverse=True)
+
+    def _get_items(self, keys: list[Item]) -> Iterator[Item]:
+        """The items of ``keys`` that still exist (BatchGetItem, 100 keys a call)."""
+        for start in range(0, len(keys), 100):
+            pending: dict[str, Any] = {
+                self.table: {"Keys": keys[start : start + 100], "ConsistentRead": True}
+            }
+            while pending:
+                response = self.client.batch_get_item(RequestItems=pending)
+                yield from response.get("Responses", {}).get(self.table, [])
+                pending = response.get("UnprocessedKeys") or {}

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from pierre_rag.auth.users import UserStore
     from pierre_rag.client_ip import ClientIpRule
     from pierre_rag.conversations import ConversationStore
+    from pierre_rag.data_requests import DataRequestLog
     from pierre_rag.knowledge.search import KnowledgeBase
     from pierre_rag.landlords import LandlordRegistry
     from pierre_rag.llm.landlords import LandlordLlms
@@ -239,6 +240,13 @@ def validated_answers(
     from pierre_rag.review.matching import ValidatedAnswers
 
     return ValidatedAnswers(validated_answer_store(settings, dynamodb), lambda: base.embedder)
+
+
+def data_request_log(settings: Settings, dynamodb: DynamoDBClient) -> DataRequestLog:
+    """The audit of tenants' data requests, in the conversations table."""
+    from pierre_rag.data_requests import DataRequestLog
+
+    return DataRequestLog(dynamodb, settings.conversations_table)
 
 
 def user_store(settings: Settings, dynamodb: DynamoDBClient) -> UserStore:

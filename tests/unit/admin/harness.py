@@ -18,12 +18,14 @@ from pierre_rag.auth.lockout import LoginThrottle
 from pierre_rag.auth.passwords import hash_password
 from pierre_rag.auth.sessions import COOKIE_NAME, SessionCodec
 from pierre_rag.auth.users import UserStore
-from pierre_rag.conversations import ConversationStore, Turn
+from pierre_rag.conversations import SMS_SENDER_ATTRIBUTE, ConversationStore, Turn
+from pierre_rag.data_requests import DataRequestLog
 from pierre_rag.knowledge.browse import KnowledgeBrowser
 from pierre_rag.knowledge.datastore import Datastore
 from pierre_rag.knowledge.models import AccessLevel
 from pierre_rag.knowledge.search import KnowledgeBase
 from pierre_rag.landlords import ContextConfig, LandlordConfig, LandlordRegistry, load_landlord_file
+from pierre_rag.phones import pseudonymise_phone
 from pierre_rag.publishing.memory import MemoryBuildRequests, MemoryPublishing, MemorySources
 from pierre_rag.review.handled import HandledMarkStore
 from pierre_rag.review.validated import ValidatedAnswerStore
@@ -39,6 +41,7 @@ OTHER_BOOTSTRAP = "the-other-landlords-bootstrap-secret"
 BOOTSTRAP_SECRETS = {LANDLORD: BOOTSTRAP, OTHER: OTHER_BOOTSTRAP}  # one per landlord
 PASSWORD = "correct horse battery staple"
 SECRET = "s" * 32
+PHONE_HASH_KEY = b"phone-hash-key-for-tests"
 FAILED_SMS = {
     LANDLORD: [
         FailedSms(
@@ -159,16 +162,20 @@ class Admin:
         outcome: str = "answered",
         sources: list[dict[str, str]] | None = None,
         signals: list[str] | None = None,
+        sms_from: str | None = None,
     ) -> None:
+        """``sms_from``: an SMS sender's number, stored as the SMS worker does (its keyed hash)."""
         store = self.conversations
         question_turn = Turn("user", question, f"{conversation_id}-q", created_ms)
+        sender = None if sms_from is None else pseudonymise_phone(sms_from, PHONE_HASH_KEY)
         store.record_user_turn(
             conversation_id,
             question_turn,
             landlord=landlord,
             context=context,
-            channel=channel,
+            channel="sms" if sender else channel,
             retention_days=30,
+            extra_meta={SMS_SENDER_ATTRIBUTE: sender} if sender else None,
         )
         store.record_answer(
             conversation_id,
@@ -231,6 +238,10 @@ def make_admin(dynamodb: Any, datastore: Path) -> Admin:
         build_requests=MemoryBuildRequests(),
         confirm_build=build_actions.confirm,
         rollback_build=build_actions.rollback,
+        data_request_log=DataRequestLog(
+            dynamodb, LocalResources.physical_name("ConversationsTable")
+        ),
+        phone_hash=lambda number: pseudonymise_phone(number, PHONE_HASH_KEY),
     )
     client = TestClient(create_app(lambda: services), base_url="https://admin.example.org")
     return Admin(client, services, clock, build_actions)

@@ -30,6 +30,7 @@ EXPECTED = {
     Capability.EDIT_KNOWLEDGE: {A, K},
     Capability.PUBLISH_KNOWLEDGE: {A},
     Capability.EDIT_SETTINGS: {A},
+    Capability.HANDLE_DATA_REQUESTS: {A},
 }
 
 

@@ -38,6 +38,8 @@ class Capability(StrEnum):
     EDIT_KNOWLEDGE = "edit-knowledge"
     PUBLISH_KNOWLEDGE = "publish-knowledge"  # confirm a build held by its controls, roll back
     EDIT_SETTINGS = "edit-settings"  # greeting, examples, contact, colours, widget origins
+    # a tenant's RGPD request: find an SMS number's or a conversation's data, export, erase
+    HANDLE_DATA_REQUESTS = "handle-data-requests"
 
 
 _ADMINISTRATOR = frozenset(Capability)

@@ -28,6 +28,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pierre_rag.conversations import SMS_SENDER_ATTRIBUTE
 from pierre_rag.phones import pseudonymise_phone
 from pierre_rag.sms.cm_client import CmClient, CmError, CmRejectedError
 from pierre_rag.sms.inbound import QueuedSms
@@ -194,7 +195,7 @@ class SmsWorker:
                     conversation_id=conversation_id,
                     message_id=queued.message_id,
                     text=queued.text,
-                    extra_meta={"sms_from": phone_hash, "sms_to": queued.recipient},
+                    extra_meta={SMS_SENDER_ATTRIBUTE: phone_hash, "sms_to": queued.recipient},
                 )
             )
         )

@@ -24,6 +24,7 @@ from pierre_rag.auth.users import DuplicateUserError, User, UserNotFoundError, n
 from pierre_rag.channel import Channel
 from pierre_rag.conversations import (
     LATENCY_WINDOW,
+    SMS_SENDER_ATTRIBUTE,
     AnswerReview,
     ConversationMeta,
     ConversationMismatchError,
@@ -35,6 +36,7 @@ from pierre_rag.conversations import (
     day_cursor,
     preview,
 )
+from pierre_rag.data_requests import DataRequestRecord
 from pierre_rag.ratelimit import Limit, Verdict
 from pierre_rag.review.handled import HandledMark
 from pierre_rag.review.validated import (
@@ -151,6 +153,7 @@ class MemoryConversations:
                 meta = ConversationMeta(
                     conversation_id, landlord, context, channel, turn.created_ms, turn.created_ms
                 )
+                meta.sms_sender = (extra_meta or {}).get(SMS_SENDER_ATTRIBUTE)
                 stored = self.conversations[conversation_id] = _Conversation(meta)
             if stored.meta.first_question is None:
                 stored.meta.first_question = preview(turn.content)
@@ -272,6 +275,35 @@ class MemoryConversations:
         page = metas[:limit]
         # Like DynamoDB: a full page has a cursor, even when nothing follows it.
         return page, day_cursor(page[-1]) if page and len(page) == limit else ""
+
+    def conversations_of_sms_sender(self, landlord: str, phone_hash: str) -> list[ConversationMeta]:
+        with self.lock:
+            metas = [
+                copy.deepcopy(stored.meta)
+                for stored in self.conversations.values()
+                if (stored.meta.landlord, stored.meta.sms_sender) == (landlord, phone_hash)
+            ]
+        return sorted(metas, key=lambda meta: (meta.created_ms, meta.conversation_id), reverse=True)
+
+
+# ---------------------------------------------------------------------- data-request audit
+class MemoryDataRequestLog:
+    """:class:`~pierre_rag.storage.ports.DataRequestLogRepository` in memory."""
+
+    def __init__(self) -> None:
+        self.entries: list[DataRequestRecord] = []
+        self.lock = threading.Lock()
+
+    def record(self, entry: DataRequestRecord) -> None:
+        with self.lock:
+            self.entries.append(entry)
+
+    def latest(self, landlord: str, limit: int = 20) -> list[DataRequestRecord]:
+        with self.lock:
+            # newest first; of one millisecond, the last recorded first (the store's random
+            # suffix orders those arbitrarily: callers must not rely on it)
+            ours = [entry for entry in reversed(self.entries) if entry.landlord == landlord]
+        return sorted(ours, key=lambda entry: entry.at_ms, reverse=True)[:limit]
 
 
 # ---------------------------------------------------------------------- users

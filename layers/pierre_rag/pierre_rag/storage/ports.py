@@ -15,6 +15,7 @@ from pierre_rag.auth.access import StaffRole
 from pierre_rag.auth.users import User
 from pierre_rag.channel import Channel
 from pierre_rag.conversations import AnswerReview, ConversationMeta, Turn, WriteGuard
+from pierre_rag.data_requests import DataRequestRecord
 from pierre_rag.ratelimit import Limit, Verdict
 from pierre_rag.review.handled import HandledMark
 from pierre_rag.review.validated import ValidatedAnswer
@@ -68,6 +69,18 @@ class ConversationRepository(Protocol):
     def conversations_of_day(
         self, landlord: str, day: str, *, limit: int = 50, after: str = ""
     ) -> tuple[list[ConversationMeta], str]: ...
+
+    def conversations_of_sms_sender(
+        self, landlord: str, phone_hash: str
+    ) -> list[ConversationMeta]: ...
+
+
+class DataRequestLogRepository(Protocol):
+    """The audit of tenants' data requests (see :mod:`pierre_rag.data_requests`)."""
+
+    def record(self, entry: DataRequestRecord) -> None: ...
+
+    def latest(self, landlord: str, limit: int = 20) -> list[DataRequestRecord]: ...
 
 
 class UserRepository(Protocol):
