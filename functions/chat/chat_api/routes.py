@@ -22,10 +22,11 @@ from chat_api.models import (
     MessageIn,
     SourceOut,
     TurnOut,
+    WidgetOriginOut,
 )
 from chat_api.services import ChatServices, current_services, knowledge_statuses, served_landlords
 from chat_api.sse import encode, frame
-from chat_api.web_security import client_ip, page_csp, same_origin
+from chat_api.web_security import client_ip, page_csp, same_origin, widget_may_open
 from pierre_rag.auth.principal import staff_principal
 from pierre_rag.auth.sessions import COOKIE_NAME
 from pierre_rag.conversations import ConversationMismatchError, GuardRefusedError
@@ -339,6 +340,24 @@ def embed_page(landlord: str, context: str, services: ChatServicesDep) -> HTMLRe
             "Content-Security-Policy": page_csp(config.widget.allowed_origins),
             "Cache-Control": "no-cache",
         },
+    )
+
+
+@router.get(
+    "/landlords/{landlord}/widget-origin",
+    response_model=WidgetOriginOut,
+    responses=ERRORS,
+    summary="Whether the widget may open on the asking page's origin (read by any site)",
+)
+def widget_origin(
+    landlord: str, request: Request, response: Response, services: ChatServicesDep
+) -> WidgetOriginOut:
+    config, _ = _resolve(services, landlord, "default")
+    origin = request.headers.get("origin")
+    # any site may ask: the answer is what the chat page's frame-ancestors already publish
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return WidgetOriginOut(
+        origin=origin, allowed=widget_may_open(request, origin, config.widget.allowed_origins)
     )
 
 
