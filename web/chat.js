@@ -53,9 +53,10 @@
   // Every text of the interface carries its key (data-text, data-label, data-placeholder),
   // so a change of language redraws them in place.
   function translate(node) {
-    if (node.dataset.text) node.textContent = t(node.dataset.text, node.dataset);
-    if (node.dataset.label) node.setAttribute("aria-label", t(node.dataset.label, node.dataset));
-    if (node.dataset.placeholder) node.placeholder = t(node.dataset.placeholder);
+    const text = (key) => t(key, node.dataset);
+    if (node.dataset.text && text(node.dataset.text)) node.textContent = text(node.dataset.text);
+    if (node.dataset.label && text(node.dataset.label)) node.setAttribute("aria-label", text(node.dataset.label));
+    if (node.dataset.placeholder && text(node.dataset.placeholder)) node.placeholder = text(node.dataset.placeholder);
   }
   function applyLanguage(code) {
     language = code in catalogue ? code : "fr";
@@ -71,12 +72,15 @@
     translate(node);
     return node;
   }
+  // Served beside this script: without it (a network failure) the page has no texts to
+  // show, and says the assistant is unavailable, as without its config.
   async function loadTexts() {
     try {
       const response = await fetch("/chat-texts.json", { credentials: "same-origin" });
       if (response.ok) catalogue = await response.json();
-    } catch (e) { /* the page's French stays */ }
+    } catch (e) { /* said below */ }
     applyLanguage(preferredLanguage());
+    return "fr" in catalogue;
   }
   function announce(text) {
     // once per finished answer or error, never per streamed token
@@ -332,9 +336,11 @@
   }
 
   async function start() {
-    await loadTexts();
-    let response;
-    try { response = await api.config(); } catch (e) { response = null; }
+    const texts = await loadTexts();
+    let response = null;
+    if (texts) {
+      try { response = await api.config(); } catch (e) { response = null; }
+    }
     if (!response || !response.ok) {
       bubble("assistant", t("unavailable") || "L'assistant est momentanément indisponible. Réessayez plus tard.");
       form.hidden = true;

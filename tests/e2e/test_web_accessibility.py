@@ -179,6 +179,19 @@ def test_the_interface_speaks_the_browsers_language_and_can_be_switched(stack, b
     context.close()
 
 
+def test_without_its_texts_the_chat_says_it_is_unavailable(stack, page):
+    # Given the page's catalogue of texts cannot be fetched
+    page.route("**/chat-texts.json", lambda route: route.fulfill(status=503, body=""))
+
+    # When the chat page opens
+    page.goto(f"{stack.url}/api/embed/{LANDLORD}/default")
+
+    # Then it says the assistant is unavailable, in French, and offers no empty form
+    page.get_by_text("momentanément indisponible").wait_for()
+    assert page.locator("#pierre-form").is_hidden()
+    assert page.get_by_role("button", name="Envoyer").count() == 0
+
+
 def test_the_accessibility_statement_is_linked_and_passes_axe(stack, page):
     # Given the chat page
     page.goto(f"{stack.url}/api/embed/{LANDLORD}/default")
