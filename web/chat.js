@@ -83,7 +83,7 @@
     return "fr" in catalogue;
   }
   function announce(text) {
-    // once per finished answer or error, never per streamed token
+    // once per finished answer, never per streamed token
     announcer.textContent = "";
     window.setTimeout(() => { announcer.textContent = text; }, 50);
   }
@@ -220,9 +220,8 @@
       indicator.remove();
       const node = answer || bubble("assistant", "");
       node.classList.add("msg--error");
-      const said = message || t("error");
-      node.appendChild(el("p", "", said));
-      announce(said);
+      // an alert is read as it appears: no copy in the announcer (its text would be twice in the page)
+      node.appendChild(el("p", "", message || t("error"))).setAttribute("role", "alert");
       const retry = node.appendChild(textNode("button", "retry", "retry"));
       retry.type = "button";
       retry.addEventListener("click", () => { node.remove(); ask(text, messageId, false); });

@@ -117,16 +117,18 @@
     async function show(event) {
       // the launcher lives in the shadow root: the document sees its host as the focus
       opener = event && event.currentTarget ? event.currentTarget : document.activeElement;
-      const answer = await checkOrigin();
       backdrop.hidden = false;
       document.addEventListener("keydown", onKey);
+      close.focus();
+      const answer = await checkOrigin();
       if (answer.allowed === false) {
         refuse(answer.origin || location.origin);
       } else if (!frame.src) {
         frame.src = src;
-        frame.addEventListener("load", () => frame.contentWindow && frame.contentWindow.focus(), { once: true });
+        frame.addEventListener("load", () => {
+          if (!backdrop.hidden && frame.contentWindow) frame.contentWindow.focus();
+        }, { once: true });
       }
-      close.focus();
     }
     function hide() {
       backdrop.hidden = true;
