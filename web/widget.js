@@ -24,6 +24,7 @@
     const context = data.context || "default";
     if (!/^[a-z0-9.-]+$/.test(landlord) || !/^[a-z][a-z0-9_-]*$/.test(context)) return;
     const src = new URL(`/api/embed/${landlord}/${context}`, base.origin).href;
+    const check = new URL(`/api/landlords/${landlord}/widget-origin`, base.origin).href;
 
     const host = document.createElement("div");
     host.setAttribute("data-pierre-widget", "");
@@ -41,15 +42,18 @@
       .modal { position: relative; width: min(440px, 96vw); height: min(720px, 92vh); background: #fff;
         border-radius: 14px; overflow: hidden; box-shadow: 0 12px 40px rgba(0,0,0,.35); }
       iframe { border: 0; width: 100%; height: 100%; display: block; }
+      iframe[hidden], .refused[hidden] { display: none; }
+      .refused { margin: 0; padding: 4rem 1.5rem 1.5rem; color: #1b1f24; font: 16px/1.5 system-ui, sans-serif; }
       .close { position: absolute; top: 8px; right: 8px; z-index: 1; width: 36px; height: 36px; border-radius: 50%;
-        border: 0; cursor: pointer; background: rgba(0,0,0,.55); color: #fff; font: 22px/1 system-ui, sans-serif; }
+        border: 0; cursor: pointer; background: rgba(0,0,0,.7); color: #fff; font: 22px/1 system-ui, sans-serif; }
       @media (max-width: 600px) { .modal { width: 100vw; height: 100dvh; border-radius: 0; } }
     `;
     const launcher = document.createElement("button");
     launcher.type = "button";
     launcher.className = "launcher";
     launcher.textContent = "Aide";
-    launcher.setAttribute("aria-label", "Ouvrir l'assistant");
+    launcher.setAttribute("aria-label", "Aide, ouvrir l'assistant"); // the visible text first
+    launcher.setAttribute("aria-haspopup", "dialog");
     const backdrop = document.createElement("div");
     backdrop.className = "backdrop";
     backdrop.hidden = true;
@@ -66,21 +70,65 @@
     const frame = document.createElement("iframe");
     frame.title = "Assistant du bailleur";
     frame.setAttribute("allow", "clipboard-write");
-    modal.append(close, frame);
+    const refused = document.createElement("p");
+    refused.className = "refused";
+    refused.hidden = true;
+    refused.setAttribute("role", "alert");
+    // Tab past the frame's last control, or Shift+Tab before the close button, lands on a
+    // guard that sends the focus back into the window: it never reaches the page behind.
+    const guard = (onFocus) => {
+      const node = document.createElement("span");
+      node.tabIndex = 0;
+      node.addEventListener("focus", onFocus);
+      return node;
+    };
+    const first = guard(() => (frame.hidden ? close.focus() : frame.focus()));
+    const last = guard(() => close.focus());
+    modal.append(first, close, frame, refused, last);
     backdrop.append(modal);
     shadow.append(style, backdrop);
     if (!trigger) shadow.append(launcher);
     document.body.append(host);
 
+    // The landlord declares the sites its widget may open on; elsewhere the chat page's
+    // frame-ancestors would leave a blank frame. Asked once, before the frame is opened;
+    // an unanswered check opens the frame as before.
+    let verdict = null;
+    function checkOrigin() {
+      if (!verdict) {
+        verdict = fetch(check, { credentials: "omit" })
+          .then((response) => (response.ok ? response.json() : { allowed: true }))
+          .catch(() => ({ allowed: true }));
+      }
+      return verdict;
+    }
+    function refuse(origin) {
+      frame.hidden = true;
+      refused.hidden = false;
+      refused.textContent = "L'assistant ne peut pas s'ouvrir sur ce site : son adresse n'est pas "
+        + "déclarée par le bailleur. Contactez votre bailleur par ses canaux habituels.";
+      console.warn(`PIERRE widget: this page's origin ${origin} is not among the widget origins of `
+        + `${landlord}; add it to the landlord's settings (admin, Réglages: origines du widget) or to `
+        + "widget.allowed_origins of its landlord.yaml.");
+    }
+
     let opener = null;
     const onKey = (event) => { if (event.key === "Escape") hide(); };
-    function show() {
-      if (!frame.src) frame.src = src;
-      opener = document.activeElement;
+    async function show(event) {
+      // the launcher lives in the shadow root: the document sees its host as the focus
+      opener = event && event.currentTarget ? event.currentTarget : document.activeElement;
       backdrop.hidden = false;
       document.addEventListener("keydown", onKey);
-      frame.addEventListener("load", () => frame.contentWindow && frame.contentWindow.focus(), { once: true });
       close.focus();
+      const answer = await checkOrigin();
+      if (answer.allowed === false) {
+        refuse(answer.origin || location.origin);
+      } else if (!frame.src) {
+        frame.src = src;
+        frame.addEventListener("load", () => {
+          if (!backdrop.hidden && frame.contentWindow) frame.contentWindow.focus();
+        }, { once: true });
+      }
     }
     function hide() {
       backdrop.hidden = true;
@@ -95,10 +143,11 @@
     backdrop.addEventListener("click", (event) => { if (event.target === backdrop) hide(); });
     if (trigger) {
       trigger.setAttribute("role", "button");
+      trigger.setAttribute("aria-haspopup", "dialog");
       trigger.tabIndex = 0;
       trigger.addEventListener("click", show);
       trigger.addEventListener("keydown", (event) => {
-        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); show(); }
+        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); show(event); }
       });
     }
   };

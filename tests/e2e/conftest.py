@@ -29,6 +29,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--disable-dev-shm-usage",
+    # A landlord's page on another site (answered by Playwright's routing) loads the widget
+    # from the stack on 127.0.0.1: Chromium's local network access checks would refuse it.
+    "--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests",
 ]
 
 

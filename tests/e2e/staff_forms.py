@@ -18,11 +18,12 @@ VIEWPORT = {"width": 1280, "height": 800}
 
 
 def shot(page: Any, name: str) -> None:
-    """README screenshots are rewritten only on request (PIERRE_UPDATE_SCREENSHOTS=1), so a
-    test run leaves the work tree clean."""
+    """README screenshots are rewritten only on request (PIERRE_UPDATE_SCREENSHOTS=1, ``make
+    screenshots``), so a test run leaves the work tree clean."""
     target = SHOTS if os.environ.get("PIERRE_UPDATE_SCREENSHOTS") == "1" else TMP_SHOTS
     target.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(target / f"admin-{name}.png"), full_page=True)
+    # the visible screen only: a full page of a long list weighs several hundred KB
+    page.screenshot(path=str(target / f"admin-{name}.png"))
 
 
 def login(page: Any, url: str, email: str, password: str) -> None:

@@ -8,10 +8,12 @@ import re
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from pierre_rag.conversations import ConversationStore, Turn
+from tests.e2e.accessibility import assert_accessible
 from tests.e2e.staff_forms import (
     SHOTS,
     bootstrap_administrator,
@@ -231,3 +233,62 @@ def test_screenshots_exist():
     names = ("login", "conversations", "conversation", "stats", "knowledge-publishing", "backlog")
     for name in (*names, "answer-score-mobile", "validated", "data-requests"):
         assert Path(SHOTS / f"admin-{name}.png").stat().st_size > 5000
+
+
+def _route_of(href: str) -> str:
+    """A link's route: its path, with the id-like segments (a conversation's id) folded, so
+    one page per route is checked."""
+    path = urlsplit(href).path
+    return "/".join(
+        "{id}" if re.search(r"\d", part) and len(part) >= 16 else part for part in path.split("/")
+    )
+
+
+def _admin_links(page) -> list[str]:
+    hrefs: list[str] = page.locator("main a[href^='/admin/']").evaluate_all(
+        "links => links.map(link => link.getAttribute('href'))"
+    )
+    return [href for href in hrefs if not urlsplit(href).path.endswith((".csv", ".json"))]
+
+
+def _draft_a_page(page) -> None:
+    """The editor with a page being written, its live preview drawn."""
+    page.get_by_label("Nom du fichier").fill("horaires-des-agences")
+    page.get_by_label("Texte (Markdown)").fill(
+        "# Horaires des agences\n\nLes agences vous accueillent **du lundi au vendredi** :\n\n"
+        "- le matin, de 8 h 30 à 12 h ;\n- l'après-midi, de 13 h 30 à 17 h 30.\n"
+    )
+    page.locator("#preview strong", has_text="du lundi au vendredi").wait_for()
+
+
+def test_every_admin_page_passes_axe(stack, page, administrator, seeded):
+    # Given an administrator (every entry of the menu) and a conversation scored earlier
+    page.goto(stack.url + "/admin/login")
+    assert_accessible(page, "admin /admin/login")
+    login(page, stack.url, administrator, NEW_PASSWORD)
+    page.wait_for_url("**/admin/conversations")
+    menu = page.locator("nav[aria-label='Menu principal'] a").evaluate_all(
+        "links => links.map(link => link.getAttribute('href'))"
+    )
+    assert "/admin/settings" in menu
+    # When every page of the menu, and one page of each route they link to, is checked
+    pages = [*menu, "/admin/password", f"/admin/conversations/{seeded[0]}"]
+    for entry in menu:
+        page.goto(stack.url + entry)
+        pages.extend(_admin_links(page))
+    checked: dict[str, str] = {}
+    for href in pages:
+        route = _route_of(href)
+        if route in checked:
+            continue
+        response = page.goto(stack.url + href)
+        assert response is not None and response.status == 200, href
+        checked[route] = href
+        if route == "/admin/knowledge/edit":
+            _draft_a_page(page)
+        # Then axe finds nothing on any of them
+        assert_accessible(page, f"admin {route}")
+        if route == "/admin/knowledge/edit":
+            shot(page, "knowledge-editor")
+    assert {"/admin/conversations/{id}", "/admin/knowledge/file"} <= set(checked)
+    assert page.js_errors == []

@@ -132,6 +132,7 @@ def test_a_page_without_web_crypto_says_it_needs_https_and_posts_nothing(stack, 
 
     # Then the page says why it cannot send, and sent nothing
     page.get_by_text("Cette page doit être ouverte en HTTPS").wait_for()
+    assert page.get_by_role("alert").inner_text().startswith("Cette page doit")  # read out
     assert not [url for url in posts if url.endswith("/messages")]
 
 

@@ -81,6 +81,13 @@ class HandoffOut(BaseModel):
     hours: str | None = None
 
 
+class WidgetOriginOut(BaseModel):
+    """Whether the widget may open its window on the asking page's origin."""
+
+    origin: str | None
+    allowed: bool
+
+
 class ChatConfigOut(BaseModel):
     landlord: str
     name: str

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from chat_api.accessibility import automated_audit
 from chat_api.models import (
     OLD_LANDLORD_FIELD,
     ChatConfigOut,
@@ -22,10 +23,11 @@ from chat_api.models import (
     MessageIn,
     SourceOut,
     TurnOut,
+    WidgetOriginOut,
 )
 from chat_api.services import ChatServices, current_services, knowledge_statuses, served_landlords
 from chat_api.sse import encode, frame
-from chat_api.web_security import client_ip, page_csp, same_origin
+from chat_api.web_security import client_ip, page_csp, same_origin, widget_may_open
 from pierre_rag.auth.principal import staff_principal
 from pierre_rag.auth.sessions import COOKIE_NAME
 from pierre_rag.conversations import ConversationMismatchError, GuardRefusedError
@@ -68,6 +70,19 @@ HTML_ROUTE_ERRORS: dict[int | str, dict[str, Any]] = {
 # The routes' first prefix, still served (hidden from the schema) for pages and widgets
 # loaded before the rename.
 OLD_PATHS = "/tenants"  # compat: old name
+
+# The chat page's own texts come in the languages answers are written in (web/chat-texts.json
+# has each of them); the selector names each in itself, French first (the default).
+CHAT_LANGUAGES = (
+    ("fr", "Français"),
+    ("en", "English"),
+    ("es", "Español"),
+    ("pt", "Português"),
+    ("ar", "العربية"),
+    ("tr", "Türkçe"),
+    ("de", "Deutsch"),
+    ("it", "Italiano"),
+)
 
 UNAVAILABLE_LANDLORD = (
     "Ce bailleur est momentanément indisponible : sa configuration doit être corrigée."
@@ -332,6 +347,7 @@ def embed_page(landlord: str, context: str, services: ChatServicesDep) -> HTMLRe
         name=config.name,
         color=config.branding.primary_color,
         logo_url=config.branding.logo_url,
+        languages=CHAT_LANGUAGES,
     )
     return HTMLResponse(
         html,
@@ -339,6 +355,44 @@ def embed_page(landlord: str, context: str, services: ChatServicesDep) -> HTMLRe
             "Content-Security-Policy": page_csp(config.widget.allowed_origins),
             "Cache-Control": "no-cache",
         },
+    )
+
+
+@router.get(
+    "/accessibilite/{landlord}",
+    response_class=HTMLResponse,
+    responses=HTML_ROUTE_ERRORS,
+    summary="The landlord's accessibility statement (RGAA model, partially conformant)",
+)
+def accessibility_statement(landlord: str, services: ChatServicesDep) -> HTMLResponse:
+    config, context = _resolve(services, landlord, "default")
+    html = _PAGES.get_template("accessibility.html").render(
+        name=config.name,
+        audit=automated_audit(),
+        contact=config.accessibility,
+        handoff=context.handoff.as_text() if context.handoff else None,
+    )
+    return HTMLResponse(
+        html,
+        headers={"Content-Security-Policy": page_csp(()), "Cache-Control": "no-cache"},
+    )
+
+
+@router.get(
+    "/landlords/{landlord}/widget-origin",
+    response_model=WidgetOriginOut,
+    responses=ERRORS,
+    summary="Whether the widget may open on the asking page's origin (read by any site)",
+)
+def widget_origin(
+    landlord: str, request: Request, response: Response, services: ChatServicesDep
+) -> WidgetOriginOut:
+    config, _ = _resolve(services, landlord, "default")
+    origin = request.headers.get("origin")
+    # any site may ask: the answer is what the chat page's frame-ancestors already publish
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return WidgetOriginOut(
+        origin=origin, allowed=widget_may_open(request, origin, config.widget.allowed_origins)
     )
 
 

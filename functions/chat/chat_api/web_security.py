@@ -21,6 +21,12 @@ def same_origin(request: Request, origin: str) -> bool:
     return origin.split("://", 1)[-1] == host
 
 
+def widget_may_open(request: Request, origin: str | None, declared: Iterable[str]) -> bool:
+    """Whether the chat page may be framed by a page of ``origin`` (its frame-ancestors): the
+    chat's own origin or one the landlord declared. No Origin header: a same-origin request."""
+    return not origin or same_origin(request, origin) or origin in set(declared)
+
+
 def page_csp(frame_ancestors: Iterable[str]) -> str:
     ancestors = " ".join(["'self'", *sorted(frame_ancestors)])
     return (

@@ -186,6 +186,16 @@ class Widget(_Strict):
     )
 
 
+class Accessibility(_Strict):
+    """Who answers about the accessibility of the landlord's assistant: the contact its
+    accessibility statement gives (``/api/accessibilite/<landlord>``)."""
+
+    contact_email: str | None = Field(
+        default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254
+    )
+    contact_url: str | None = Field(default=None, pattern=r"^https://\S+$", max_length=300)
+
+
 DEFAULT_TIME_ZONE = "Europe/Paris"
 
 
@@ -199,6 +209,7 @@ class LandlordConfig(_Strict):
     sms: SmsConfig = Field(default_factory=SmsConfig)
     branding: Branding = Field(default_factory=Branding)
     widget: Widget = Field(default_factory=Widget)
+    accessibility: Accessibility = Field(default_factory=Accessibility)
     llm: LlmConfig | None = None
     emergency: EmergencyConfig | None = None
     contexts: dict[str, ContextConfig]
