@@ -103,7 +103,7 @@ test: lint typecheck template-check pytest
 # The README's screenshots (docs/screenshots/): the browser tests that take them, asked to
 # write them into the work tree.
 screenshots: install browser axe dynamodb-local
-	PIERRE_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -p no:cacheprovider -n 0 tests/e2e/test_screenshots.py tests/e2e/test_web_accessibility.py tests/e2e/test_admin_pages.py tests/e2e/test_knowledge_publishing.py
+	PIERRE_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -p no:cacheprovider -n 0 tests/e2e/test_screenshots.py tests/e2e/test_web_accessibility.py tests/e2e/test_admin_pages.py tests/e2e/test_knowledge_publishing.py tests/e2e/test_review_backlog.py tests/e2e/test_admin_data_requests.py
 
 # A real OpenAI-compatible server in the loop, outside `make test`: llama-cpp-python's server
 # (built from PyPI, about 5 min on 2 cores) in its own venv, serving Gemma 3 270M assembled from
