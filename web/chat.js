@@ -64,6 +64,8 @@
     document.documentElement.dir = language === "ar" ? "rtl" : "ltr";
     if (languageSelect) languageSelect.value = language;
     document.querySelectorAll("[data-text], [data-label], [data-placeholder]").forEach(translate);
+    // the widget around this page (if any) speaks the same language
+    if (window.parent !== window) window.parent.postMessage({ pierre: "language", language }, "*");
   }
   function textNode(tag, className, key, values = {}) {
     const node = el(tag, className);

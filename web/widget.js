@@ -9,6 +9,76 @@
 (() => {
   "use strict";
 
+  // The widget's own texts in the chat's eight languages (web/chat-texts.json has the chat
+  // page's; tests/unit/chat/test_chat_texts.py checks both have the same languages).
+  /* texts:start */
+  const TEXTS = {
+    "fr": {
+      "launcher": "Aide",
+      "launcher_label": "Aide, ouvrir l'assistant",
+      "dialog": "Assistant",
+      "close": "Fermer l'assistant",
+      "frame": "Assistant du bailleur",
+      "refused": "L'assistant ne peut pas s'ouvrir sur ce site : son adresse n'est pas déclarée par le bailleur. Contactez votre bailleur par ses canaux habituels."
+    },
+    "en": {
+      "launcher": "Help",
+      "launcher_label": "Help, open the assistant",
+      "dialog": "Assistant",
+      "close": "Close the assistant",
+      "frame": "Your landlord's assistant",
+      "refused": "The assistant cannot open on this site: the landlord has not declared its address. Please contact your landlord through its usual channels."
+    },
+    "es": {
+      "launcher": "Ayuda",
+      "launcher_label": "Ayuda, abrir el asistente",
+      "dialog": "Asistente",
+      "close": "Cerrar el asistente",
+      "frame": "Asistente del arrendador",
+      "refused": "El asistente no puede abrirse en este sitio: el arrendador no ha declarado su dirección. Contacte con su arrendador por sus canales habituales."
+    },
+    "pt": {
+      "launcher": "Ajuda",
+      "launcher_label": "Ajuda, abrir o assistente",
+      "dialog": "Assistente",
+      "close": "Fechar o assistente",
+      "frame": "Assistente do senhorio",
+      "refused": "O assistente não pode abrir neste site: o senhorio não declarou o seu endereço. Contacte o seu senhorio pelos canais habituais."
+    },
+    "ar": {
+      "launcher": "مساعدة",
+      "launcher_label": "مساعدة، فتح المساعد",
+      "dialog": "المساعد",
+      "close": "إغلاق المساعد",
+      "frame": "مساعد المؤجر",
+      "refused": "لا يمكن فتح المساعد على هذا الموقع: لم يصرّح المؤجر بعنوانه. يرجى التواصل مع المؤجر عبر قنواته المعتادة."
+    },
+    "tr": {
+      "launcher": "Yardım",
+      "launcher_label": "Yardım, asistanı aç",
+      "dialog": "Asistan",
+      "close": "Asistanı kapat",
+      "frame": "Ev sahibinin asistanı",
+      "refused": "Asistan bu sitede açılamıyor: ev sahibi bu sitenin adresini bildirmemiş. Lütfen ev sahibinizle olağan kanallardan iletişime geçin."
+    },
+    "de": {
+      "launcher": "Hilfe",
+      "launcher_label": "Hilfe, den Assistenten öffnen",
+      "dialog": "Assistent",
+      "close": "Assistenten schließen",
+      "frame": "Assistent des Vermieters",
+      "refused": "Der Assistent kann auf dieser Website nicht geöffnet werden: Der Vermieter hat ihre Adresse nicht angegeben. Bitte wenden Sie sich über die üblichen Wege an Ihren Vermieter."
+    },
+    "it": {
+      "launcher": "Aiuto",
+      "launcher_label": "Aiuto, apri l'assistente",
+      "dialog": "Assistente",
+      "close": "Chiudi l'assistente",
+      "frame": "Assistente del locatore",
+      "refused": "L'assistente non può aprirsi su questo sito: il locatore non ha dichiarato il suo indirizzo. Contatti il suo locatore attraverso i canali abituali."
+    }
+  };
+  /* texts:end */
   const script = document.currentScript;
   const start = () => {
     const trigger = document.getElementById("pierre-ia");
@@ -22,6 +92,13 @@
     if (base.protocol !== "https:" && base.protocol !== "http:") return;
     const landlord = data.configuration || "";
     const context = data.context || "default";
+    // the visitor's browser languages first; the chat page inside tells the one they choose
+    const wanted = [...(navigator.languages || [navigator.language])];
+    let language = "fr";
+    for (const tag of wanted) {
+      const code = String(tag || "").toLowerCase().split("-")[0];
+      if (code in TEXTS) { language = code; break; }
+    }
     if (!/^[a-z0-9.-]+$/.test(landlord) || !/^[a-z][a-z0-9_-]*$/.test(context)) return;
     const src = new URL(`/api/embed/${landlord}/${context}`, base.origin).href;
     const check = new URL(`/api/landlords/${landlord}/widget-origin`, base.origin).href;
@@ -51,8 +128,6 @@
     const launcher = document.createElement("button");
     launcher.type = "button";
     launcher.className = "launcher";
-    launcher.textContent = "Aide";
-    launcher.setAttribute("aria-label", "Aide, ouvrir l'assistant"); // the visible text first
     launcher.setAttribute("aria-haspopup", "dialog");
     const backdrop = document.createElement("div");
     backdrop.className = "backdrop";
@@ -61,14 +136,11 @@
     modal.className = "modal";
     modal.setAttribute("role", "dialog");
     modal.setAttribute("aria-modal", "true");
-    modal.setAttribute("aria-label", "Assistant");
     const close = document.createElement("button");
     close.type = "button";
     close.className = "close";
     close.textContent = "×";
-    close.setAttribute("aria-label", "Fermer l'assistant");
     const frame = document.createElement("iframe");
-    frame.title = "Assistant du bailleur";
     frame.setAttribute("allow", "clipboard-write");
     const refused = document.createElement("p");
     refused.className = "refused";
@@ -85,6 +157,21 @@
     const first = guard(() => (frame.hidden ? close.focus() : frame.focus()));
     const last = guard(() => close.focus());
     modal.append(first, close, frame, refused, last);
+    let refusedOrigin = null;
+    function applyLanguage(code) {
+      language = code in TEXTS ? code : "fr";
+      const text = TEXTS[language];
+      modal.lang = language;
+      modal.dir = language === "ar" ? "rtl" : "ltr";
+      launcher.textContent = text.launcher;
+      launcher.setAttribute("aria-label", text.launcher_label); // the visible text first
+      launcher.lang = language;
+      modal.setAttribute("aria-label", text.dialog);
+      close.setAttribute("aria-label", text.close);
+      frame.title = text.frame;
+      if (refusedOrigin !== null) refused.textContent = text.refused;
+    }
+    applyLanguage(language);
     backdrop.append(modal);
     shadow.append(style, backdrop);
     if (!trigger) shadow.append(launcher);
@@ -105,8 +192,8 @@
     function refuse(origin) {
       frame.hidden = true;
       refused.hidden = false;
-      refused.textContent = "L'assistant ne peut pas s'ouvrir sur ce site : son adresse n'est pas "
-        + "déclarée par le bailleur. Contactez votre bailleur par ses canaux habituels.";
+      refusedOrigin = origin;
+      refused.textContent = TEXTS[language].refused;
       console.warn(`PIERRE widget: this page's origin ${origin} is not among the widget origins of `
         + `${landlord}; add it to the landlord's settings (admin, Réglages: origines du widget) or to `
         + "widget.allowed_origins of its landlord.yaml.");
@@ -136,7 +223,9 @@
       if (opener && opener.focus) opener.focus();
     }
     window.addEventListener("message", (event) => {
-      if (event.source === frame.contentWindow && event.data && event.data.pierre === "close") hide();
+      if (event.source !== frame.contentWindow || !event.data) return;
+      if (event.data.pierre === "close") hide();
+      if (event.data.pierre === "language") applyLanguage(String(event.data.language || ""));
     });
     launcher.addEventListener("click", show);
     close.addEventListener("click", hide);

@@ -87,7 +87,9 @@ def test_widget_closes_by_button_backdrop_and_escape_without_leaking(stack, page
 
 
 def test_widget_is_full_screen_on_a_phone(stack, browser):
-    context = browser.new_context(viewport={"width": 375, "height": 700}, is_mobile=True)
+    context = browser.new_context(
+        locale="fr-FR", viewport={"width": 375, "height": 700}, is_mobile=True
+    )
     page = context.new_page()
     page.goto(stack.url + "/demo.html")
     page.get_by_role("button", name="Ouvrir l'assistant").click()

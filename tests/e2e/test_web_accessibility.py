@@ -179,6 +179,30 @@ def test_the_interface_speaks_the_browsers_language_and_can_be_switched(stack, b
     context.close()
 
 
+def test_the_widget_speaks_the_browsers_language_and_follows_the_chats_choice(stack, browser):
+    # Given a visitor whose browser prefers German, on the landlord's page
+    context = browser.new_context(locale="de-DE", viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto(stack.url + "/demo.html")
+
+    # Then the launcher and the dialog speak German, and the open dialog passes axe
+    page.get_by_role("button", name="Hilfe, den Assistenten öffnen").click()
+    dialog = page.get_by_role("dialog", name="Assistent")
+    dialog.wait_for()
+    chat = page.frame_locator("iframe[title='Assistent des Vermieters']")
+    chat.locator(".example").first.wait_for()
+    assert dialog.get_attribute("lang") == "de"
+    assert_accessible(page, "widget: open, in German")
+
+    # When they choose Spanish in the chat's language selector
+    chat.get_by_label("Sprache").select_option("es")
+
+    # Then the widget's own texts follow
+    page.get_by_role("button", name="Cerrar el asistente").wait_for()
+    assert page.get_by_role("dialog", name="Asistente").get_attribute("lang") == "es"
+    context.close()
+
+
 def test_without_its_texts_the_chat_says_it_is_unavailable(stack, page):
     # Given the page's catalogue of texts cannot be fetched
     page.route("**/chat-texts.json", lambda route: route.fulfill(status=503, body=""))

@@ -44,3 +44,32 @@ def test_every_key_the_page_and_its_script_use_is_in_the_catalogue():
     used |= set(re.findall(r'\bt\("(\w+)"', script))
     used |= set(re.findall(r'textNode\("\w*", "[\w-]*", "(\w+)"', script))
     assert used and used <= set(CATALOGUE["fr"])
+
+
+def _widget_texts() -> dict[str, dict[str, str]]:
+    script = (REPO_ROOT / "web" / "widget.js").read_text(encoding="utf-8")
+    found = re.search(
+        r"/\* texts:start \*/\s*const TEXTS = (.*?);\s*/\* texts:end \*/", script, re.S
+    )
+    assert found, "widget.js lost its texts block"
+    texts: dict[str, dict[str, str]] = json.loads(found.group(1))
+    return texts
+
+
+def test_the_widget_speaks_the_chat_pages_languages_with_every_text():
+    widget = _widget_texts()
+
+    assert list(widget) == list(CATALOGUE)
+    for language, texts in widget.items():
+        assert set(texts) == set(widget["fr"]), language
+        assert all(text.strip() for text in texts.values()), language
+        # the launcher's accessible name starts with its visible text (WCAG 2.5.3)
+        assert texts["launcher_label"].startswith(texts["launcher"]), language
+
+
+def test_every_text_the_widget_uses_is_in_its_block():
+    script = (REPO_ROOT / "web" / "widget.js").read_text(encoding="utf-8")
+    used = set(re.findall(r"\btext\.(\w+)", script)) | set(
+        re.findall(r"TEXTS\[language\]\.(\w+)", script)
+    )
+    assert used and used <= set(_widget_texts()["fr"])
