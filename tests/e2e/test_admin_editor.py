@@ -87,4 +87,7 @@ def test_the_editor_previews_the_page_with_the_chats_renderer(admin, browser):
     assert preview.locator("li").all_inner_texts() == ["Nord", "Sud"]
     assert "title:" not in preview.inner_text()
     assert errors == []
+    # and the preview is a region to visit, not a live region read out at every keystroke
+    assert page.get_by_role("region", name="Aperçu comme dans le chat").count() == 1
+    assert preview.get_attribute("aria-live") is None
     context.close()
