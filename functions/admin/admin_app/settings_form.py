@@ -24,6 +24,8 @@ PATTERN_HINTS = {
     "primary_color": "une couleur au format #RRGGBB, par exemple #0b5fa5",
     "allowed_origins": "une origine de la forme https://www.exemple.fr, sans chemin ni / final",
     "handoff_url": "une adresse commençant par https:// ou http://",
+    "accessibility_email": "une adresse e-mail de la forme nom@exemple.fr",
+    "accessibility_url": "une adresse commençant par https://",
 }
 VALUE_HINTS = {
     "logo_url": "une adresse https://… ou un chemin commençant par /",
@@ -35,7 +37,10 @@ PART_LABELS = {
     "greeting": "accueil",
     "examples": "exemples",
     "handoff": "contact",
+    "accessibility": "contact accessibilité",
 }
+# The statement's contact: form field → the field of ``Accessibility``
+ACCESSIBILITY_FIELDS = {"accessibility_email": "contact_email", "accessibility_url": "contact_url"}
 
 
 @dataclass
@@ -59,6 +64,8 @@ class SettingsForm:
     allowed_origins: str  # one per line
     contexts: list[ContextFields]
     revision: int = 0
+    accessibility_email: str = ""
+    accessibility_url: str = ""
 
     @classmethod
     def of(cls, config: LandlordConfig, revision: int) -> SettingsForm:
@@ -82,6 +89,8 @@ class SettingsForm:
             allowed_origins="\n".join(config.widget.allowed_origins),
             contexts=contexts,
             revision=revision,
+            accessibility_email=config.accessibility.contact_email or "",
+            accessibility_url=config.accessibility.contact_url or "",
         )
 
     @classmethod
@@ -110,6 +119,8 @@ class SettingsForm:
             allowed_origins=text("allowed_origins"),
             contexts=contexts,
             revision=int(revision) if revision.isdigit() else -1,
+            accessibility_email=text("accessibility_email"),
+            accessibility_url=text("accessibility_url"),
         )
 
     def data(self) -> dict[str, Any]:
@@ -117,6 +128,10 @@ class SettingsForm:
         return {
             "branding": {"primary_color": self.primary_color, "logo_url": self.logo_url or None},
             "widget": {"allowed_origins": _lines(self.allowed_origins)},
+            "accessibility": {
+                "contact_email": self.accessibility_email or None,
+                "contact_url": self.accessibility_url or None,
+            },
             "contexts": {
                 context.name: {
                     "greeting": context.greeting,
@@ -154,6 +169,9 @@ def _field_of(loc: tuple[int | str, ...]) -> tuple[str, int | None]:
     line = next((part + 1 for part in loc if isinstance(part, int)), None)
     if parts[:1] in (["branding"], ["widget"]):
         return parts[-1], line
+    if parts[:1] == ["accessibility"]:
+        by_model = {model: form for form, model in ACCESSIBILITY_FIELDS.items()}
+        return by_model.get(parts[-1], "_form"), line
     if parts[:1] == ["contexts"] and len(parts) >= 3:
         context, rest = parts[1], parts[2:]
         return f"{context}.{'_'.join(rest)}", line
@@ -180,6 +198,8 @@ def changed_parts(before: LandlordSettingsEdit, after: LandlordSettingsEdit) -> 
         for part in ("branding", "widget")
         if getattr(before, part) != getattr(after, part)
     ]
+    if after.accessibility is not None and before.accessibility != after.accessibility:
+        changed.append(PART_LABELS["accessibility"])
     for name, context in sorted(after.contexts.items()):
         previous = before.contexts.get(name)
         parts = [

@@ -2,7 +2,8 @@
 
 The landlord file (``knowledge/<landlord>/landlord.yaml``) stays the seed of a deployment; the
 admin stores an edit of a few of its fields (``PublishingRepository.landlord_settings``): each
-context's greeting, examples and handoff contact, the branding and the widget's origins. The
+context's greeting, examples and handoff contact, the branding, the widget's origins and the
+accessibility statement's contact. The
 edit is validated by the file's own models (the same sub-models and field types, no second
 copy of the rules), then applied over the file and the whole config validated again, so what
 the file would refuse is refused here the same way.
@@ -15,7 +16,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from pierre_rag.landlords import Branding, Examples, Greeting, Handoff, LandlordConfig, Widget
+from pierre_rag.landlords import (
+    Accessibility,
+    Branding,
+    Examples,
+    Greeting,
+    Handoff,
+    LandlordConfig,
+    Widget,
+)
 from pierre_rag.validation import describe
 
 
@@ -42,6 +51,8 @@ class LandlordSettingsEdit(_Edit):
     branding: Branding
     widget: Widget
     contexts: dict[str, ContextSettings]
+    # None: the file's (edits stored before the admin offered it)
+    accessibility: Accessibility | None = None
 
     @classmethod
     def of(cls, config: LandlordConfig) -> LandlordSettingsEdit:
@@ -49,6 +60,7 @@ class LandlordSettingsEdit(_Edit):
         return cls(
             branding=config.branding,
             widget=config.widget,
+            accessibility=config.accessibility,
             contexts={
                 name: ContextSettings(
                     greeting=context.greeting, examples=context.examples, handoff=context.handoff
@@ -70,6 +82,8 @@ def apply_settings(seed: LandlordConfig, edit: LandlordSettingsEdit) -> Landlord
     data = seed.model_dump()
     data["branding"] = edit.branding.model_dump()
     data["widget"] = edit.widget.model_dump()
+    if edit.accessibility is not None:
+        data["accessibility"] = edit.accessibility.model_dump()
     for name, context in edit.contexts.items():
         data["contexts"][name].update(context.model_dump())
     try:

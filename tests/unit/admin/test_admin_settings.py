@@ -117,6 +117,26 @@ def test_an_administrator_saves_and_the_history_records_it(admin):
     assert "Revenir au fichier de déploiement" in shown.text
 
 
+def test_the_accessibility_statements_contact_is_saved_and_recorded(admin):
+    csrf = admin.sign_in_as(ADMIN, A)
+    page = admin.client.get("/admin/settings").text
+
+    saved = admin.client.post(
+        "/admin/settings",
+        data=_form(page, csrf=csrf, accessibility_email="handicap@pierre-habitat.fr"),
+        follow_redirects=False,
+    )
+
+    assert saved.status_code == 303
+    stored = _publishing(admin).landlord_settings(LANDLORD)
+    assert stored is not None
+    assert stored[0]["accessibility"]["contact_email"] == "handicap@pierre-habitat.fr"
+    (change,) = _publishing(admin).changes(LANDLORD)
+    assert change.detail == "Réglages : contact accessibilité"
+    shown = admin.client.get(saved.headers["location"]).text
+    assert _form(shown)["accessibility_email"] == "handicap@pierre-habitat.fr"
+
+
 def test_the_page_submitted_unchanged_saves_nothing(admin):
     csrf = admin.sign_in_as(ADMIN, A)
     page = admin.client.get("/admin/settings").text
@@ -155,6 +175,11 @@ INVALID = {
         {"staff__greeting": "x" * 1001},
         "staff.greeting",
         "1000 caractères au plus",
+    ),
+    "accessibility e-mail": (
+        {"accessibility_email": "accessibilite-at-exemple"},
+        "accessibility_email",
+        "une adresse e-mail de la forme nom@exemple.fr",
     ),
 }
 

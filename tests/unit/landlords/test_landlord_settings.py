@@ -69,6 +69,8 @@ REFUSED = {
         "contexts__default__handoff": {"label": "Agence", "url": "javascript:alert(1)"}
     },
     "handoff hours too long": {"contexts__default__handoff": {"label": "A", "hours": "h" * 201}},
+    "accessibility e-mail": {"accessibility": {"contact_email": "pas une adresse"}},
+    "accessibility page over http": {"accessibility": {"contact_url": "http://exemple.fr/a11y"}},
 }
 
 
@@ -126,6 +128,24 @@ def test_a_stored_edit_reads_back_as_the_same_config():
     # then it is the seed's
     assert effective_config(seed, stored) == seed
     assert effective_config(seed, None) is seed
+
+
+def test_the_statements_contact_is_edited_and_an_edit_stored_before_keeps_the_files():
+    # given an edit of the accessibility contact, and one stored before the admin offered it
+    edited = LandlordSettingsEdit.model_validate(
+        _edit_data(accessibility={"contact_email": "accessibilite@pierre-habitat.fr"})
+    )
+    older = _edit_data(contexts__default__greeting="Bonjour !")
+    del older["accessibility"]
+
+    # when each is applied over the file
+    # then the first sets the contact, the second leaves the file's
+    assert apply_settings(_seed(), edited).accessibility.contact_email == (
+        "accessibilite@pierre-habitat.fr"
+    )
+    kept = effective_config(_seed(), older)
+    assert kept.accessibility == _seed().accessibility
+    assert kept.context("default").greeting == "Bonjour !"
 
 
 def test_an_edit_naming_a_context_the_file_lacks_is_refused():
