@@ -32,6 +32,18 @@ def admin_login_event(email: str, password: str) -> dict[str, Any]:
     return event
 
 
+def admin_post_event(path: str, session_token: str, fields: dict[str, str]) -> dict[str, Any]:
+    """The recorded admin form post (a logout), sent to ``path`` with a staff session cookie
+    and ``fields`` as its urlencoded body."""
+    event = load_event("admin_logout")
+    event["rawPath"] = event["requestContext"]["http"]["path"] = path
+    event["pathParameters"] = {"proxy": path.removeprefix("/admin/")}
+    event["cookies"] = [f"pierre_session={session_token}"]
+    event["body"] = urlencode(fields)
+    event["headers"]["content-length"] = str(len(event["body"]))
+    return event
+
+
 @dataclass
 class FakeLambdaContext:
     """The attributes Powertools and Mangum read from the Lambda context."""

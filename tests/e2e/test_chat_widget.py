@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pierre_rag.conversations import ConversationStore
+from tests.e2e.chat_forms import ask
 
 LANDLORD = "pierre-habitat.fr"
 
@@ -16,14 +17,6 @@ def _open_widget(page: Any, url: str) -> Any:
     frame = page.frame_locator("iframe[title='Assistant du bailleur']")
     frame.locator(".example").first.wait_for()
     return frame
-
-
-def _ask(frame: Any, text: str) -> Any:
-    frame.get_by_label("Votre question").fill(text)
-    frame.get_by_role("button", name="Envoyer").click()
-    answer = frame.locator(".msg--bot").last
-    answer.locator(".feedback").wait_for(timeout=20_000)
-    return answer
 
 
 def test_widget_example_answer_with_sources_survives_reload_and_records_thumbs(stack, page):
@@ -110,7 +103,7 @@ def test_markup_in_knowledge_or_answers_never_executes(stack, page):
 
     page.on("dialog", record)
 
-    answer = _ask(page, "comment avoir un badge pour le local a velos ?")
+    answer = ask(page, "comment avoir un badge pour le local a velos ?")
 
     assert "<img" in answer.inner_text() or "<script>" in answer.inner_text()
     assert page.evaluate("() => window.__pierre_xss") is None
@@ -168,7 +161,7 @@ def test_protected_context_without_a_session_is_refused(stack, page):
 def test_a_source_opens_its_article_in_a_new_tab_at_its_section(stack, page):
     # Given an answer in the widget with its sources
     frame = _open_widget(page, stack.url)
-    answer = _ask(frame, "Quels sont les horaires de mon agence ?")
+    answer = ask(frame, "Quels sont les horaires de mon agence ?")
     source_link = answer.locator(".sources__link").first
     label = source_link.inner_text()
     assert label.startswith("Lire l'article « ") and label.endswith("(nouvel onglet)")

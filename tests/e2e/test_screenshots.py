@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from tests.e2e.chat_forms import ask
 from tests.e2e.staff_forms import SHOTS, TMP_SHOTS
 
 LANDLORD = "pierre-habitat.fr"
@@ -21,11 +22,7 @@ def _target(name: str) -> Path:
 
 
 def _answer(chat: Any) -> None:
-    chat.get_by_label("Votre question").fill(QUESTION)
-    chat.get_by_role("button", name="Envoyer").click()
-    answer = chat.locator(".msg--bot").last
-    answer.locator(".feedback").wait_for(timeout=20_000)
-    answer.locator(".sources summary").first.click()
+    ask(chat, QUESTION).locator(".sources summary").first.click()
 
 
 def test_the_widget_open_on_the_demo_page(stack, page):

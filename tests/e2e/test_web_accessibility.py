@@ -7,17 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from tests.e2e.accessibility import assert_accessible
+from tests.e2e.chat_forms import ask
 
 LANDLORD = "pierre-habitat.fr"
 QUESTION = "Quels sont les horaires de mon agence ?"
-
-
-def _ask(frame: Any, text: str) -> Any:
-    frame.get_by_label("Votre question").fill(text)
-    frame.get_by_role("button", name="Envoyer").click()
-    answer = frame.locator(".msg--bot").last
-    answer.locator(".feedback").wait_for(timeout=20_000)
-    return answer
 
 
 def _focused_in_widget(page: Any) -> str:
@@ -43,7 +36,7 @@ def test_the_chat_page_and_an_answer_with_sources_pass_axe(stack, page):
     assert_accessible(page, "chat: page")
 
     # When an answer with its sources has arrived
-    answer = _ask(page, QUESTION)
+    answer = ask(page, QUESTION)
     assert answer.locator(".sources details").count() >= 1
     answer.locator(".sources details").first.locator("summary").click()
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 import base64
 import io
 import zipfile
-from typing import Any
-from urllib.parse import urlencode
 
 import boto3
 
@@ -19,22 +17,11 @@ from pierre_rag.conversations import SMS_SENDER_ATTRIBUTE, ConversationStore, Tu
 from pierre_rag.data_requests import DataRequestLog
 from pierre_rag.phones import pseudonymise_phone
 from tests.functional.conftest import LANDLORD, invoke_admin, signed_in
-from tests.helpers import load_event
+from tests.helpers import admin_post_event
 
 PHONE_HASH_KEY = "functional-tests-phone-hash-key"
 NUMBER = "+33612345678"
 TABLE = LocalResources.physical_name("ConversationsTable")
-
-
-def _post(path: str, token: str, fields: dict[str, str]) -> dict[str, Any]:
-    """The recorded form post (a logout), sent to ``path`` with a session and ``fields``."""
-    event = load_event("admin_logout")
-    event["rawPath"] = event["requestContext"]["http"]["path"] = path
-    event["pathParameters"] = {"proxy": path.removeprefix("/admin/")}
-    event["cookies"] = [f"pierre_session={token}"]
-    event["body"] = urlencode(fields)
-    event["headers"]["content-length"] = str(len(event["body"]))
-    return event
 
 
 def test_a_numbers_data_is_found_exported_and_erased_through_the_admin_function(
@@ -60,13 +47,17 @@ def test_a_numbers_data_is_found_exported_and_erased_through_the_admin_function(
 
     # when an administrator searches the number, exports and erases what it finds
     found = invoke_admin(
-        _post(
+        admin_post_event(
             "/admin/data-requests/search", token, {"csrf": session.csrf, "phone": "06 12 34 56 78"}
         ),
         lambda_context,
     )
-    exported = invoke_admin(_post("/admin/data-requests/export", token, subject), lambda_context)
-    erased = invoke_admin(_post("/admin/data-requests/delete", token, subject), lambda_context)
+    exported = invoke_admin(
+        admin_post_event("/admin/data-requests/export", token, subject), lambda_context
+    )
+    erased = invoke_admin(
+        admin_post_event("/admin/data-requests/delete", token, subject), lambda_context
+    )
 
     # then the search found it by the key from SSM
     assert found["statusCode"] == 200, found["body"][:500]

@@ -10,7 +10,6 @@ import asyncio
 import json
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlencode
 
 import boto3
 import pytest
@@ -33,7 +32,7 @@ from pierre_rag.publishing.ports import PublishingRepository
 from pierre_rag.publishing.serving import ServingStores
 from pierre_rag.settings import SecretReader, Settings, SmsSettings
 from tests.functional.conftest import FIXTURE_KB, LANDLORD, invoke_admin, signed_in
-from tests.helpers import load_event
+from tests.helpers import admin_post_event, load_event
 from tests.unit.sms.support import cm_body, queued_bodies, setup_aws, sqs_event, webhook_event
 
 NEW_ORIGIN = "https://www.exemple-hlm.fr"
@@ -95,16 +94,6 @@ def functions(
         )
 
 
-def _admin_post(path: str, token: str, fields: dict[str, str]) -> dict[str, Any]:
-    event = load_event("admin_logout")
-    event["rawPath"] = event["requestContext"]["http"]["path"] = path
-    event["pathParameters"] = {"proxy": path.removeprefix("/admin/")}
-    event["cookies"] = [f"pierre_session={token}"]
-    event["body"] = urlencode(fields)
-    event["headers"]["content-length"] = str(len(event["body"]))
-    return event
-
-
 def _settings_fields(csrf: str, **changes: str) -> dict[str, str]:
     """The settings form as the fixture landlord's page fills it (nothing stored yet), with
     ``changes``."""
@@ -161,7 +150,7 @@ def test_an_administrators_edit_reaches_the_chat_after_the_check_interval(
         allowed_origins=f"http://localhost:3000\r\n{NEW_ORIGIN}",
         **{"default.greeting": GREETING},
     )
-    saved = admin(_admin_post("/admin/settings", token, fields))
+    saved = admin(admin_post_event("/admin/settings", token, fields))
     # then the change is recorded, and the chat serves it once the interval has passed
     assert saved["statusCode"] == 303, saved["body"][:500]
     assert [c.action for c in publishing.changes(LANDLORD)] == [ChangeAction.SETTINGS]
@@ -174,7 +163,7 @@ def test_an_administrators_edit_reaches_the_chat_after_the_check_interval(
 
     # and when it returns to the file, the file is served again after the interval
     reset = admin(
-        _admin_post("/admin/settings/reset", token, {"csrf": session.csrf, "revision": "1"})
+        admin_post_event("/admin/settings/reset", token, {"csrf": session.csrf, "revision": "1"})
     )
     assert reset["statusCode"] == 303
     clock.now += CHECK_EVERY_S
@@ -189,7 +178,7 @@ def test_a_refused_origin_is_not_saved_and_the_chat_keeps_the_file(
     token, session = signed_in(runtime, StaffRole.ADMINISTRATOR, f"admin@{LANDLORD}")
 
     refused = admin(
-        _admin_post(
+        admin_post_event(
             "/admin/settings",
             token,
             _settings_fields(session.csrf, allowed_origins="https://www.exemple-hlm.fr/chat"),
@@ -255,7 +244,7 @@ def test_a_save_refused_by_role_or_csrf_stores_nothing(
     csrf = session.csrf if csrf_ok else "forged-token"
 
     response = admin(
-        _admin_post("/admin/settings", token, _settings_fields(csrf, primary_color="#000000"))
+        admin_post_event("/admin/settings", token, _settings_fields(csrf, primary_color="#000000"))
     )
 
     assert response["statusCode"] == status
