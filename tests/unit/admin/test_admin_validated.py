@@ -84,3 +84,23 @@ def test_a_validated_answer_is_deleted_from_the_list(admin):
     assert admin.services.validated_answers.of_landlord(LANDLORD) == []
     assert again.status_code == 404
     assert "Aucune réponse validée." in admin.client.get("/admin/validated").text
+
+
+def test_the_list_says_how_many_sms_each_answer_takes_and_flags_the_long_ones(admin):
+    # Given a short validated answer and one of about 900 characters
+    csrf = admin.sign_in_as(f"a@{LANDLORD}", StaffRole.ADMINISTRATOR)
+    for conversation in ("c1", "c2"):
+        admin.seed_conversation(conversation, created_ms=T0)
+    admin.client.post(VALIDATE, data={"csrf": csrf, "question": "Horaires ?", "answer": "9 h."})
+    long_answer = "L'agence vous reçoit du lundi au vendredi, sur rendez-vous. " * 15
+    admin.client.post(
+        VALIDATE.replace("c1", "c2"),
+        data={"csrf": csrf, "question": "Rendez-vous ?", "answer": long_answer},
+    )
+
+    # When the list is shown
+    listing = admin.client.get("/admin/validated").text
+
+    # Then the short one takes 1 SMS (signed) and the long one more than 3, flagged
+    assert ">1 SMS<" in listing
+    assert listing.count("plus de 3 : raccourcir ?") == 1

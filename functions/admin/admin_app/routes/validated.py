@@ -16,6 +16,8 @@ from admin_app.security import Principal, ServicesDep, require
 from admin_app.services import Services
 from pierre_rag.auth.access import Capability
 from pierre_rag.conversations import Turn
+from pierre_rag.pipeline.channels import SMS
+from pierre_rag.pipeline.validated import sms_parts
 from pierre_rag.review.matching import VALIDATED_MIN_COSINE
 from pierre_rag.review.validated import ValidatedAnswer, ValidatedAnswerExistsError
 
@@ -154,11 +156,14 @@ def list_validated(
         svc.validated_answers.of_landlord(principal.landlord),
         key=lambda answer: -answer.validated_ms,
     )
+    landlord = svc.landlords.get(principal.landlord)
     return render(
         request,
         "validated.html",
         principal,
         answers=answers,
+        sms_parts={answer.answer_id: sms_parts(answer, landlord) for answer in answers},
+        sms_budget=SMS.max_sms_parts,
         threshold=VALIDATED_MIN_COSINE,
         notice=NOTICES.get(done, ""),
     )

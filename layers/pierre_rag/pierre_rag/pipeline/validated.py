@@ -12,9 +12,11 @@ from __future__ import annotations
 import logging
 
 from pierre_rag.landlords import LandlordConfig
-from pierre_rag.pipeline.channels import ChannelStyle
+from pierre_rag.pipeline.channels import SMS, ChannelStyle
 from pierre_rag.pipeline.models import Source, Understanding
 from pierre_rag.review.matching import ValidatedAnswers, ValidatedMatch
+from pierre_rag.review.validated import ValidatedAnswer
+from pierre_rag.sms.splitting import MAX_PARTS, split_sms
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +43,19 @@ def find_validated(
 
 def validated_text(match: ValidatedMatch, landlord: LandlordConfig, style: ChannelStyle) -> str:
     """The validated answer and who validated it, in the channel's markup."""
+    return _signed(match.answer, landlord, style)
+
+
+def _signed(answer: ValidatedAnswer, landlord: LandlordConfig, style: ChannelStyle) -> str:
     signature = SIGNATURE.format(landlord=landlord.name or landlord.id)
-    return style.fixed_reply(f"{match.answer.answer}\n\n*{signature}*")
+    return style.fixed_reply(f"{answer.answer}\n\n*{signature}*")
+
+
+def sms_parts(answer: ValidatedAnswer, landlord: LandlordConfig) -> int:
+    """How many SMS the answer takes when served by SMS, signed (at most CM.com's 8: what is
+    longer is cut), for staff to see what a long answer costs."""
+    text = _signed(answer, landlord, SMS)
+    return len(split_sms(text, max_parts=MAX_PARTS, fold_accents=landlord.sms.fold_accents).parts)
 
 
 def validated_sources(match: ValidatedMatch) -> list[Source]:
