@@ -221,3 +221,25 @@ def test_without_an_audit_the_page_refuses_to_act(admin):
     # then both are refused and nothing is erased
     assert search.status_code == erase.status_code == 503
     assert admin.conversations.get_meta("web-1") is not None
+
+
+def test_the_confirmation_lists_the_validated_answers_made_from_the_conversations(admin):
+    # given an answer of the tenant's conversation validated by staff, and one of another's
+    csrf = admin.sign_in_as(ADMIN, StaffRole.ADMINISTRATOR)
+    _seed_tenant(admin)
+    for conversation, question in (("sms-old", "Quand payer mon loyer ?"), ("web-1", "Horaires ?")):
+        admin.client.post(
+            f"/admin/conversations/{conversation}/answers/{conversation}-q/validate",
+            data={"csrf": csrf, "question": question, "answer": "Avant le 5 du mois."},
+        )
+    key = _hidden(_search(admin, csrf, phone=NUMBER).text, "key")
+
+    # when the administrator asks to erase the tenant's conversations
+    confirm = admin.client.post(
+        "/admin/data-requests/delete/confirm", data={"csrf": csrf, "kind": "phone", "key": key}
+    )
+
+    # then the page lists the one validated from them, for review, and not the other
+    page = html.unescape(confirm.text)
+    assert "1 réponse(s) validée(s) viennent de ces conversations" in page
+    assert "Quand payer mon loyer ?" in page and "Horaires ?" not in page

@@ -235,7 +235,22 @@ def confirm_delete(
 ) -> Response:
     subject = DataSubject(form.kind, form.key)
     metas = _found(svc, principal, form)
-    return render(request, "data_requests_delete.html", principal, subject=subject, metas=metas)
+    # Staff may have validated an answer from these conversations: its text is theirs and is
+    # kept, but it may repeat the tenant's words, so the page lists it for review.
+    found = {meta.conversation_id for meta in metas}
+    derived = [
+        answer
+        for answer in svc.validated_answers.of_landlord(principal.landlord)
+        if answer.conversation_id in found
+    ]
+    return render(
+        request,
+        "data_requests_delete.html",
+        principal,
+        subject=subject,
+        metas=metas,
+        derived=derived,
+    )
 
 
 @router.post("/admin/data-requests/delete")
