@@ -13,6 +13,7 @@ from pierre_rag.auth.access import Capability, may, opens_before_password_change
 from pierre_rag.auth.csrf import tokens_match
 from pierre_rag.auth.principal import StaffPrincipal, staff_principal
 from pierre_rag.auth.sessions import COOKIE_NAME
+from pierre_rag.conversations import ConversationMeta
 from pierre_rag.transport import is_local_plain_http
 
 
@@ -100,3 +101,11 @@ def require(capability: Capability) -> Callable[..., Awaitable[Principal]]:
         return principal
 
     return guard
+
+
+def owned_conversation(
+    svc: Services, principal: StaffPrincipal, conversation_id: str
+) -> ConversationMeta | None:
+    """The conversation if it belongs to the principal's landlord; otherwise None (→ 404)."""
+    meta = svc.conversations.get_meta(conversation_id)
+    return meta if meta is not None and meta.landlord == principal.landlord else None

@@ -14,7 +14,7 @@ from admin_app.csv_export import csv_response
 from admin_app.forms import CONVERSATION_ID, ConversationFilters, CsrfForm, ScoreForm
 from admin_app.labels import outcome_label
 from admin_app.render import render
-from admin_app.security import Principal, ServicesDep, require
+from admin_app.security import Principal, ServicesDep, owned_conversation, require
 from admin_app.services import Services
 from pierre_rag.auth.access import Capability
 from pierre_rag.conversations import (
@@ -108,12 +108,6 @@ def _day(filters: ConversationFilters, svc: Services, zone: tzinfo) -> str:
         except ValueError:
             pass
     return today(svc.clock(), zone)
-
-
-def _owned(svc: Services, principal: Principal, conversation_id: str) -> ConversationMeta | None:
-    """The conversation if it belongs to the principal's landlord; otherwise None (→ 404)."""
-    meta = svc.conversations.get_meta(conversation_id)
-    return meta if meta is not None and meta.landlord == principal.landlord else None
 
 
 def _not_found(request: Request, principal: Principal) -> Response:
@@ -271,7 +265,7 @@ def show_conversation(
     svc: ServicesDep,
     done: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
-    meta = _owned(svc, principal, conversation_id)
+    meta = owned_conversation(svc, principal, conversation_id)
     if meta is None:
         return _not_found(request, principal)
     turns = svc.conversations.all_turns(conversation_id)
@@ -301,7 +295,7 @@ def score_answer(
     svc: ServicesDep,
 ) -> Response:
     """Staff's score of one answer; the store refuses another landlord's conversation too."""
-    if _owned(svc, principal, conversation_id) is None:
+    if owned_conversation(svc, principal, conversation_id) is None:
         return _not_found(request, principal)
     if svc.conversations.answer_to(conversation_id, message_id) is None:
         return _not_found(request, principal)
@@ -333,7 +327,7 @@ def score_conversation(
     principal: Reviewer,
     svc: ServicesDep,
 ) -> Response:
-    if _owned(svc, principal, conversation_id) is None:
+    if owned_conversation(svc, principal, conversation_id) is None:
         return _not_found(request, principal)
     svc.conversations.set_organisation_score(
         conversation_id, form.score, form.comment.strip() or None
@@ -345,7 +339,7 @@ def score_conversation(
 def confirm_delete_conversation(
     request: Request, conversation_id: ConversationId, principal: Reviewer, svc: ServicesDep
 ) -> Response:
-    meta = _owned(svc, principal, conversation_id)
+    meta = owned_conversation(svc, principal, conversation_id)
     if meta is None:
         return _not_found(request, principal)
     return render(request, "conversation_delete.html", principal, meta=meta)
@@ -359,7 +353,7 @@ def delete_conversation(
     principal: Reviewer,
     svc: ServicesDep,
 ) -> Response:
-    meta = _owned(svc, principal, conversation_id)
+    meta = owned_conversation(svc, principal, conversation_id)
     if meta is None:
         return _not_found(request, principal)
     svc.conversations.delete(conversation_id)

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from admin_app.forms import CONVERSATION_ID, CsrfForm, ValidatedForm
 from admin_app.render import render
-from admin_app.security import Principal, ServicesDep, require
+from admin_app.security import Principal, ServicesDep, owned_conversation, require
 from admin_app.services import Services
 from pierre_rag.auth.access import Capability
 from pierre_rag.conversations import Turn
@@ -38,8 +38,7 @@ def _reviewed(
     svc: Services, principal: Principal, conversation_id: str, message_id: str
 ) -> tuple[Turn, Turn] | None:
     """The question and answer of one message of the principal's landlord, else None."""
-    meta = svc.conversations.get_meta(conversation_id)
-    if meta is None or meta.landlord != principal.landlord:
+    if owned_conversation(svc, principal, conversation_id) is None:
         return None
     question, answer = svc.conversations.exchange(conversation_id, message_id)
     return (question, answer) if question is not None and answer is not None else None
