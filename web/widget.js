@@ -157,7 +157,6 @@
     const first = guard(() => (frame.hidden ? close.focus() : frame.focus()));
     const last = guard(() => close.focus());
     modal.append(first, close, frame, refused, last);
-    let refusedOrigin = null;
     function applyLanguage(code) {
       language = code in TEXTS ? code : "fr";
       const text = TEXTS[language];
@@ -169,7 +168,7 @@
       modal.setAttribute("aria-label", text.dialog);
       close.setAttribute("aria-label", text.close);
       frame.title = text.frame;
-      if (refusedOrigin !== null) refused.textContent = text.refused;
+      if (!refused.hidden) refused.textContent = text.refused;
     }
     applyLanguage(language);
     backdrop.append(modal);
@@ -192,7 +191,6 @@
     function refuse(origin) {
       frame.hidden = true;
       refused.hidden = false;
-      refusedOrigin = origin;
       refused.textContent = TEXTS[language].refused;
       console.warn(`PIERRE widget: this page's origin ${origin} is not among the widget origins of `
         + `${landlord}; add it to the landlord's settings (admin, Réglages: origines du widget) or to `
