@@ -13,6 +13,11 @@ from urllib.parse import urlencode
 
 EVENTS_DIR = Path(__file__).parent / "events"
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# A frozen clock for counters written to DynamoDB Local: 2100-01-01 00:00 UTC, a multiple of
+# every window (minute, hour, day). Their expires_at stays ahead of the real clock, so the
+# engine's TTL sweeper (it deletes an expired item within about a second) never removes a
+# counter mid-test, as it did with a clock in the past.
+FROZEN_FUTURE_S = 4_102_444_800
 
 
 def load_event(name: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import pytest
 import admin_wiring
 from pierre_rag.auth.lockout import LockoutPolicy
 from pierre_rag.client_ip import ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER
-from tests.helpers import load_event
+from tests.helpers import FROZEN_FUTURE_S, load_event
 
 ORIGIN_SECRET = "admin-functional-origin-secret-0123"
 IP_THRESHOLD = 3  # lowered from 20: each failed login costs an argon2 verify
@@ -30,7 +30,7 @@ def admin(admin: Any) -> Any:
     )
     ssm.put_parameter(Name="/pierre/origin-secret", Value=ORIGIN_SECRET, Type="String")
     throttle = admin_wiring.services().throttle
-    throttle.clock = lambda: 1_800_000_000.0
+    throttle.clock = lambda: float(FROZEN_FUTURE_S)
     throttle.policy = LockoutPolicy(ip_threshold=IP_THRESHOLD)
     return admin
 

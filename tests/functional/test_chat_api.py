@@ -14,7 +14,7 @@ from pierre_rag.auth.sessions import SessionCodec
 from pierre_rag.auth.users import User
 from pierre_rag.ratelimit import RateLimiter
 from tests.functional.conftest import SESSION_SECRET, signed_in
-from tests.helpers import load_event
+from tests.helpers import FROZEN_FUTURE_S, load_event
 
 CONVERSATION = "7d1f5f0e-3c2a-4b8e-9f61-2a4c6b8d0e13"
 
@@ -172,7 +172,7 @@ def test_rate_limit_per_conversation_answers_429_with_retry_after(chat):
     window = limits.per_conversation.window_s
     limiter = chat_wiring.services().limiter
     assert isinstance(limiter, RateLimiter)  # the clock is the DynamoDB one's
-    limiter.clock = lambda: 1_800_000_000 // window * window + window - 100
+    limiter.clock = lambda: FROZEN_FUTURE_S // window * window + window - 100
     limit = limits.per_conversation.max_hits
     responses = [chat(_message(message_id=str(uuid.uuid4()))) for _ in range(limit + 1)]
 

@@ -12,10 +12,10 @@ import pytest
 import chat_wiring
 from pierre_rag.client_ip import ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER
 from pierre_rag.ratelimit import RateLimiter
-from tests.helpers import load_event
+from tests.helpers import FROZEN_FUTURE_S, load_event
 
 ORIGIN_SECRET = "functional-origin-secret-0123456789"
-WINDOW_START = 1_800_000_000  # a multiple of every chat window: no roll-over mid-test
+WINDOW_START = FROZEN_FUTURE_S  # a multiple of every chat window: no roll-over mid-test
 EDGE = "130.176.1.10"
 
 

@@ -14,10 +14,10 @@ import yaml
 import chat_wiring
 from pierre_rag.ratelimit import RateLimiter
 from tests.functional.conftest import FIXTURE_KB, signed_in
-from tests.helpers import load_event
+from tests.helpers import FROZEN_FUTURE_S, load_event
 
 CONVERSATION = "7d1f5f0e-3c2a-4b8e-9f61-2a4c6b8d0e13"
-WINDOW_START = 1_800_000_000  # a multiple of every chat window: no roll-over mid-test
+WINDOW_START = FROZEN_FUTURE_S  # a multiple of every chat window: no roll-over mid-test
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from pierre_rag.conversations import ConversationStore, Turn
 from pierre_rag.ratelimit import Limit, RateLimiter
 from pierre_rag.transactions import ConflictRetry
 from tests.conftest import CONVERSATIONS_TABLE
+from tests.helpers import FROZEN_FUTURE_S
 
 LIMITS_TABLE = "pierre-local-RateLimitsTable"
 TURNS = 40
@@ -33,7 +34,7 @@ def _turn(store: ConversationStore, limiter: RateLimiter, index: int) -> None:
 def test_concurrent_turns_from_one_ip_are_all_stored_and_counted(dynamodb: Any) -> None:
     # Given: 40 visitors behind one address, each starting a conversation at the same time
     store = ConversationStore(dynamodb, CONVERSATIONS_TABLE, retry=ConflictRetry(attempts=8))
-    limiter = RateLimiter(dynamodb, LIMITS_TABLE, clock=lambda: 1_000_000)
+    limiter = RateLimiter(dynamodb, LIMITS_TABLE, clock=lambda: FROZEN_FUTURE_S)
 
     # When: their turns are recorded concurrently
     with ThreadPoolExecutor(8) as pool:

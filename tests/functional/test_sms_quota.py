@@ -13,6 +13,7 @@ import sms_wiring
 import sms_worker_handler
 from pierre_rag.ratelimit import RateLimiter
 from pierre_rag.sms.quota import LIMIT_NOTICE
+from tests.helpers import FROZEN_FUTURE_S
 from tests.unit.sms.support import (
     cm_body,
     landlords_with_sms,
@@ -22,7 +23,7 @@ from tests.unit.sms.support import (
     webhook_event,
 )
 
-FIXED_NOW = 1_795_615_200 + 600  # inside one hour window, whatever the wall clock says
+FIXED_NOW = FROZEN_FUTURE_S + 600  # inside one hour window, whatever the wall clock says
 
 
 @pytest.fixture
