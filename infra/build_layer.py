@@ -311,7 +311,7 @@ def trim_layer(python_dir: Path) -> int:
 
 
 def prepare_embedding_model(python_dir: Path, models_dir: Path) -> None:
-    """Ship the USE model in its fast-loading forms (~0.7 s less cold start, +49 MB)."""
+    """Ship the USE model in its fast-loading forms (~0.7 s less cold start, same size)."""
     from pierre_rag.knowledge.use_model import prepare_for_layer, verify_prepared
 
     try:
@@ -319,7 +319,7 @@ def prepare_embedding_model(python_dir: Path, models_dir: Path) -> None:
         verify_prepared(python_dir, models_dir)
     except (RuntimeError, OSError, ValueError) as error:
         raise LayerBuildError(f"preparing the embedding model failed: {error}") from error
-    print(f"• embedding model: {'; '.join(done)}; checked against the library's own parse")
+    print(f"• embedding model: {'; '.join(done)}; checked against the library's own loading")
 
 
 def prepare_language_model(python_dir: Path, models_dir: Path) -> None:

