@@ -46,35 +46,37 @@ started = time.perf_counter()
 import os
 from pathlib import Path
 
-import boto3
+from pierre_rag.cold_start import collector_paused
 
-import chat_handler
-import chat_wiring
-from pierre_rag.publishing.memory import MemoryPublishing
-from pierre_rag.publishing.models import Pointer
-from pierre_rag.publishing.serving import ServingStores
-from pierre_rag.settings import Settings, read_secret
+with collector_paused():  # as chat_handler's init: its import and its services
+    import boto3
 
-from pierre_rag.publishing.s3 import S3Artifacts
+    import chat_handler
+    import chat_wiring
+    from pierre_rag.publishing.memory import MemoryPublishing
+    from pierre_rag.publishing.models import Pointer
+    from pierre_rag.publishing.serving import ServingStores
+    from pierre_rag.settings import Settings, read_secret
 
+    from pierre_rag.publishing.s3 import S3Artifacts
 
-landlord, version = os.environ["BENCH_LANDLORD"], os.environ["BENCH_VERSION"]
-pointers = MemoryPublishing()
-pointer = Pointer(
-    landlord=landlord,
-    version=version,
-    object_key=os.environ["BENCH_KEY"],
-    published_ms=0,
-    published_by="bench",
-)
-pointers.move_pointer(pointer, None)
-artifacts = S3Artifacts(boto3.client("s3"), os.environ["BENCH_BUCKET"])
-fetch = os.environ["BENCH_FETCH"] == "1"
-stores = ServingStores(pointers, artifacts, Path(os.environ["BENCH_FOLDER"])) if fetch else None
-settings = Settings.from_env()
-built = chat_wiring.build_services(
-    settings, read_secret, boto3.client("dynamodb"), chat_wiring.landlords(), stores
-)
+    landlord, version = os.environ["BENCH_LANDLORD"], os.environ["BENCH_VERSION"]
+    pointers = MemoryPublishing()
+    pointer = Pointer(
+        landlord=landlord,
+        version=version,
+        object_key=os.environ["BENCH_KEY"],
+        published_ms=0,
+        published_by="bench",
+    )
+    pointers.move_pointer(pointer, None)
+    artifacts = S3Artifacts(boto3.client("s3"), os.environ["BENCH_BUCKET"])
+    fetch = os.environ["BENCH_FETCH"] == "1"
+    stores = ServingStores(pointers, artifacts, Path(os.environ["BENCH_FOLDER"])) if fetch else None
+    settings = Settings.from_env()
+    built = chat_wiring.build_services(
+        settings, read_secret, boto3.client("dynamodb"), chat_wiring.landlords(), stores
+    )
 served = built.knowledge.status(landlord).version
 assert served == (version if fetch else "layer"), built.knowledge.status(landlord)
 from tests.helpers import FakeLambdaContext, load_event

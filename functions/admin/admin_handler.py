@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from admin_app.app import create_app
-from aws_lambda_powertools.logging import correlation_paths
-from mangum import Mangum
-from mangum.types import LambdaContext
+from pierre_rag.cold_start import collector_paused
 
-from admin_wiring import services
-from pierre_rag.observability import function_logger
+with collector_paused():
+    from admin_app.app import create_app
+    from aws_lambda_powertools.logging import correlation_paths
+    from mangum import Mangum
+    from mangum.types import LambdaContext
 
-logger = function_logger("admin_app")
-app = create_app(services)
-asgi = Mangum(app, lifespan="off", api_gateway_base_path="/")
+    from admin_wiring import services
+    from pierre_rag.observability import function_logger
+
+    logger = function_logger("admin_app")
+    app = create_app(services)
+    asgi = Mangum(app, lifespan="off", api_gateway_base_path="/")
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -12,13 +12,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aws_lambda_powertools import Logger
-from starlette.types import ASGIApp, Receive, Scope, Send
+from pierre_rag.cold_start import collector_paused
 
-from chat_api.app import create_app
-from chat_wiring import knowledge_statuses, served_registry, services
-from pierre_rag.observability import function_logger
-from pierre_rag.settings import Settings
+with collector_paused():
+    from aws_lambda_powertools import Logger
+    from starlette.types import ASGIApp, Receive, Scope, Send
+
+    from chat_api.app import create_app
+    from chat_wiring import knowledge_statuses, served_registry, services
+    from pierre_rag.observability import function_logger
+    from pierre_rag.settings import Settings
 
 # The Lambda Web Adapter passes the invocation's request context (the Function URL event's
 # ``requestContext``, with its ``requestId``) to the app in this header.
@@ -55,10 +58,11 @@ def _request_id(scope: Scope) -> str | None:
     return None
 
 
-logger = function_logger("chat_api")
-app = RequestCorrelation(create_app(services, served_registry, knowledge_statuses), logger)
+with collector_paused():
+    logger = function_logger("chat_api")
+    app = RequestCorrelation(create_app(services, served_registry, knowledge_statuses), logger)
 
-if Settings.from_env().lambda_function_name:
-    # Lambda init, before uvicorn listens: the adapter's readiness check (/api/health) then
-    # passes only once the services are built, so SnapStart's snapshot holds them.
-    services()
+    if Settings.from_env().lambda_function_name:
+        # Lambda init, before uvicorn listens: the adapter's readiness check (/api/health) then
+        # passes only once the services are built, so SnapStart's snapshot holds them.
+        services()
