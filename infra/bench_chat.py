@@ -36,8 +36,11 @@ from pierre_rag.evaluation.measures import percentile  # noqa: E402
 COLD_PROBE = """
 import time
 started = time.perf_counter()
-import chat_handler
-chat_handler.services()
+from pierre_rag.cold_start import collector_paused
+
+with collector_paused():  # as in Lambda, where chat_handler builds the services in its init
+    import chat_handler
+    chat_handler.services()
 from tests.helpers import FakeLambdaContext, load_event
 response = chat_handler.handler(load_event("chat_health"), FakeLambdaContext())
 assert response["statusCode"] == 200, response
