@@ -10,14 +10,12 @@ knowledge reaches the page.
 from __future__ import annotations
 
 from dataclasses import asdict
-from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from chat_api.routes import HTML_ROUTE_ERRORS, UNAVAILABLE_LANDLORD, ChatServicesDep
+from chat_api.routes import HTML_ROUTE_ERRORS, PAGES, UNAVAILABLE_LANDLORD, ChatServicesDep
 from chat_api.services import ChatServices
 from chat_api.web_security import page_csp
 from pierre_rag.knowledge.articles import (
@@ -31,10 +29,6 @@ from pierre_rag.landlords import InvalidLandlordError, LandlordConfig, LandlordE
 from pierre_rag.pipeline.text import without_relative_links
 
 router = APIRouter(prefix="/api")
-_PAGES = Environment(
-    loader=FileSystemLoader(FilePath(__file__).parent / "templates"),
-    autoescape=select_autoescape(["html"]),
-)
 UNKNOWN_ARTICLE = "Article introuvable : il n'existe pas, ou n'est pas public, pour ce bailleur."
 
 
@@ -56,7 +50,7 @@ def article_page(
     if entry is None:
         raise HTTPException(404, UNKNOWN_ARTICLE)
     article = article_of(entry)
-    html = _PAGES.get_template("article.html").render(
+    html = PAGES.get_template("article.html").render(
         landlord=config.id,
         name=config.name,
         color=config.branding.primary_color,

@@ -50,7 +50,7 @@ from pierre_rag.ratelimit import Verdict
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/api")
 ChatServicesDep = Annotated[ChatServices, Depends(current_services)]
-_PAGES = Environment(
+PAGES = Environment(  # the chat page, the statement and the articles (chat_api.articles)
     loader=FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=select_autoescape(["html"]),
 )
@@ -341,7 +341,7 @@ def _limit_feedback(services: ChatServices, ip: str, conversation_id: str) -> No
 )
 def embed_page(landlord: str, context: str, services: ChatServicesDep) -> HTMLResponse:
     config, _ = _resolve(services, landlord, context)
-    html = _PAGES.get_template("chat.html").render(
+    html = PAGES.get_template("chat.html").render(
         landlord=config.id,
         context=context,
         name=config.name,
@@ -366,7 +366,7 @@ def embed_page(landlord: str, context: str, services: ChatServicesDep) -> HTMLRe
 )
 def accessibility_statement(landlord: str, services: ChatServicesDep) -> HTMLResponse:
     config, context = _resolve(services, landlord, "default")
-    html = _PAGES.get_template("accessibility.html").render(
+    html = PAGES.get_template("accessibility.html").render(
         name=config.name,
         audit=automated_audit(),
         contact=config.accessibility,
