@@ -13,7 +13,10 @@
   benchmark questions.
 
 The pointer is read from the in-memory repository (the knowledge table's ``GetItem`` is not
-in the figure); the datastore's download is a real S3 ``GetObject``.
+in the figure); the datastore's download is a real S3 ``GetObject``. With ``--llm`` the
+landlords' LLM clients are built at init as when a key is configured (the example landlord's
+``openai`` model, a dummy key: no call is made at init), else answers are extractive
+(``PIERRE_LLM=off``, as on ``make dev`` without a key).
 
     .venv/bin/python infra/bench_serving.py [--community knowledge] [--cold-runs 5]
 """
@@ -267,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--layer", type=Path, help="measure cold init on a built layer")
     parser.add_argument("--python", default=sys.executable, help="interpreter for cold init")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--llm", action="store_true", help="build the landlords' LLM clients at init (dummy key)"
+    )
     args = parser.parse_args(argv)
     from pierre_rag.evaluation.measures import percentile
 
@@ -284,6 +290,8 @@ def main(argv: list[str] | None = None) -> int:
                 "BENCH_BUCKET": BUCKET,
                 "BENCH_FOLDER": str(folder / "cold"),
             }
+            if args.llm:
+                env |= {"PIERRE_LLM": "", "OPENAI_API_KEY": "sk-bench-not-used"}
             cold, without = cold_init(args.cold_runs, env, args.python, args.layer)
             fetches = fetch_timings(layer, folder, args.cold_runs)
         finally:
@@ -293,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
         size_mb = landlord.stat().st_size / 1024 / 1024
     report: dict[str, Any] = {
         "source": f"layer {args.layer}" if args.layer else "repository (venv)",
+        "llm": "clients built at init" if args.llm else "off (extractive)",
         "landlord_datastore_mb": round(size_mb, 2),
         "cold_init_ms": {
             "median": round(statistics.median(cold), 1),
@@ -317,8 +326,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     cold_ms, search_ms = report["cold_init_ms"], report["search_ms"]
     print(
-        f"chat cold init from the {report['source']} (imports + services + the landlord's "
-        f"{report['landlord_datastore_mb']} MB datastore fetched from S3 + first request): "
+        f"chat cold init from the {report['source']}, LLM {report['llm']} (imports + services "
+        f"+ the landlord's {report['landlord_datastore_mb']} MB datastore fetched from S3 + "
+        "first request): "
         f"median {cold_ms['median']} ms over {len(cold)} processes {cold_ms['runs']}"
     )
     without_ms = report["cold_init_without_fetch_ms"]

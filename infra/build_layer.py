@@ -83,7 +83,7 @@ IMPORT_CHECK_MODULES = (
     "mangum",
     "pydantic",
     "aws_lambda_powertools",
-    "openai",
+    "httpx2",
     "argon2",
     "yaml",
     "jinja2",

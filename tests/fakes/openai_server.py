@@ -1,8 +1,10 @@
 """A small OpenAI-compatible server for tests: the real wire format, scripted behaviour.
 
-It answers ``GET /v1/models`` and ``POST /v1/chat/completions`` (JSON or ``text/event-stream``
-chunks with a final usage chunk), records every request, and can fail or stall on demand, or
-answer as small models and content filters do: no text (``Reply("")``), blank text
+It answers ``GET /v1/models``, ``POST /v1/chat/completions`` (JSON or ``text/event-stream``
+chunks with a final usage chunk) and ``POST /v1/embeddings`` (a vector per input, in reverse
+order as the API may send them), records every request, and can fail, stall, break off a
+stream with an error event or send a body that is not JSON on demand, or answer as small
+models and content filters do: no text (``Reply("")``), blank text
 (``Reply("\n\n")``), or a ``content_filter`` finish
 (``Reply("Je", finish_reason="content_filter")``)::
 
@@ -72,7 +74,23 @@ class Stall:
     seconds: float
 
 
-Behaviour = Reply | Fail | Stall
+@dataclass(frozen=True)
+class BreakOff:
+    """Streams ``text``, then an error event instead of the end, as a provider failing
+    mid-answer does (a JSON request gets the error with status 200)."""
+
+    text: str
+    message: str = "the model crashed"
+
+
+@dataclass(frozen=True)
+class Garbage:
+    """Status 200 with a body that is no JSON (a proxy's error page)."""
+
+    body: str = "<html>Bad gateway</html>"
+
+
+Behaviour = Reply | Fail | Stall | BreakOff | Garbage
 Responder = Callable[[dict[str, Any]], Behaviour]
 
 
@@ -97,54 +115,89 @@ class FakeOpenAI(BackgroundServer):
         self.responder = next_behaviour
 
     def start(self) -> FakeOpenAI:
-        fake = self
-
-        class Handler(QuietJsonHandler):
-            def do_GET(self) -> None:
-                self.send_json(*_models(self.path))
-
-            def do_POST(self) -> None:
-                body = self.read_body()
-                if self.path != "/v1/chat/completions":
-                    self.send_json(404, {"error": {"message": f"no route {self.path}"}})
-                    return
-                try:
-                    request = json.loads(body)
-                except json.JSONDecodeError:
-                    self.send_json(400, {"error": {"message": "invalid JSON"}})
-                    return
-                request["_headers"] = {k.lower(): v for k, v in self.headers.items()}
-                fake.requests.append(request)
-                behaviour = fake.responder(request)
-                if isinstance(behaviour, Stall):
-                    time.sleep(behaviour.seconds)
-                    self.send_json(200, _completion(request, Reply("trop tard")))
-                elif isinstance(behaviour, Fail):
-                    self.send_json(
-                        behaviour.status,
-                        {"error": {"message": behaviour.message, "type": "server_error"}},
-                    )
-                elif request.get("stream"):
-                    self._stream(request, behaviour)
-                else:
-                    self.send_json(200, _completion(request, behaviour))
-
-            def _stream(self, request: dict[str, Any], reply: Reply) -> None:
-                # each delta leaves at once, as from a provider's streaming server
-                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                self.send_response(200)
-                self.send_header("content-type", "text/event-stream")
-                self.send_header("transfer-encoding", "chunked")
-                self.end_headers()
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    _send_stream(self._chunk, request, reply)
-
-            def _chunk(self, data: bytes) -> None:
-                self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
-                self.wfile.flush()
-
-        self._serve(self.host, 0, Handler, "fake-openai")
+        handler = type("Handler", (_Handler,), {"fake": self})
+        self._serve(self.host, 0, handler, "fake-openai")
         return self
+
+
+class _Handler(QuietJsonHandler):
+    """The fake's routes; ``start`` binds a subclass to its :class:`FakeOpenAI`."""
+
+    fake: FakeOpenAI
+
+    def do_GET(self) -> None:
+        self.send_json(*_models(self.path))
+
+    def do_POST(self) -> None:
+        body = self.read_body()
+        if self.path not in ("/v1/chat/completions", "/v1/embeddings"):
+            self.send_json(404, {"error": {"message": f"no route {self.path}"}})
+            return
+        try:
+            request = json.loads(body)
+        except json.JSONDecodeError:
+            self.send_json(400, {"error": {"message": "invalid JSON"}})
+            return
+        request["_headers"] = {k.lower(): v for k, v in self.headers.items()}
+        request["_path"] = self.path
+        self.fake.requests.append(request)
+        if self.path == "/v1/embeddings":
+            self.send_json(*_embeddings(request))
+            return
+        behaviour = self.fake.responder(request)
+        if isinstance(behaviour, Garbage):
+            self._send_raw(behaviour.body.encode(), "text/html")
+        elif isinstance(behaviour, BreakOff):
+            self._break_off(request, behaviour)
+        elif isinstance(behaviour, Stall):
+            time.sleep(behaviour.seconds)
+            self.send_json(200, _completion(request, Reply("trop tard")))
+        elif isinstance(behaviour, Fail):
+            self.send_json(
+                behaviour.status,
+                {"error": {"message": behaviour.message, "type": "server_error"}},
+            )
+        elif request.get("stream"):
+            self._stream(request, behaviour)
+        else:
+            self.send_json(200, _completion(request, behaviour))
+
+    def _stream(self, request: dict[str, Any], reply: Reply) -> None:
+        # each delta leaves at once, as from a provider's streaming server
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("transfer-encoding", "chunked")
+        self.end_headers()
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            _send_stream(self._chunk, request, reply)
+
+    def _send_raw(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("content-type", content_type)
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _break_off(self, request: dict[str, Any], behaviour: BreakOff) -> None:
+        error = {"error": {"message": behaviour.message, "type": "server_error"}}
+        if not request.get("stream"):
+            self.send_json(200, error)
+            return
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("transfer-encoding", "chunked")
+        self.end_headers()
+        events = _stream_events(request, Reply(behaviour.text))
+        for event in events:
+            if _delta_text(event):
+                self._chunk(f"data: {json.dumps(event)}\n\n".encode())
+        self._chunk(f"data: {json.dumps(error)}\n\n".encode())
+        self._chunk(b"")
+
+    def _chunk(self, data: bytes) -> None:
+        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        self.wfile.flush()
 
 
 def _send_stream(chunk: Callable[[bytes], None], request: dict[str, Any], reply: Reply) -> None:
@@ -213,6 +266,29 @@ def _stream_events(request: dict[str, Any], reply: Reply) -> list[dict[str, Any]
     if (request.get("stream_options") or {}).get("include_usage"):
         events.append({**base, "choices": [], "usage": _usage(request, reply)})
     return events
+
+
+def _embeddings(request: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """A vector per input, unnormalised (its length first), in reverse order with its index."""
+    inputs = request.get("input")
+    if not isinstance(inputs, list) or not all(isinstance(text, str) for text in inputs):
+        return 400, {"error": {"message": "input must be a list of strings"}}
+    width = int(request.get("dimensions") or 3)
+    data = [
+        {
+            "object": "embedding",
+            "index": i,
+            "embedding": [float(len(text)), 1.0] + [0.0] * (width - 2),
+        }
+        for i, text in enumerate(inputs)
+    ]
+    usage = {"prompt_tokens": len(inputs), "total_tokens": len(inputs)}
+    return 200, {
+        "object": "list",
+        "data": list(reversed(data)),
+        "model": request.get("model"),
+        "usage": usage,
+    }
 
 
 def _models(path: str) -> tuple[int, dict[str, Any]]:

@@ -9,7 +9,7 @@ import pytest
 from pierre_rag.llm import ChatMessage, LlmError, LlmTimeoutError, LlmUnavailableError, StreamChunk
 from pierre_rag.llm.openai_compat import OpenAICompatibleClient
 from pierre_rag.llm.resilience import ResilientClient
-from tests.fakes.openai_server import Fail, FakeOpenAI, Reply, Stall
+from tests.fakes.openai_server import BreakOff, Fail, FakeOpenAI, Garbage, Reply, Stall
 
 MESSAGES = [ChatMessage("system", "Tu es un assistant."), ChatMessage("user", "Bonjour")]
 
@@ -64,6 +64,51 @@ def test_server_errors_are_retryable_and_client_errors_are_not(fake):
     with pytest.raises(LlmError) as raised:
         asyncio.run(_client(fake).complete(MESSAGES, max_tokens=5))
     assert not raised.value.retryable
+
+
+def test_a_refusal_carries_the_providers_own_reason(fake):
+    fake.script(Fail(401, "Incorrect API key provided"))
+
+    with pytest.raises(LlmError, match=r"\(401\): Incorrect API key provided"):
+        asyncio.run(_client(fake).complete(MESSAGES, max_tokens=5))
+
+
+def test_a_base_url_with_a_trailing_slash_reaches_the_same_endpoint(fake):
+    client = OpenAICompatibleClient("gpt-test", "sk-test", base_url=fake.base_url + "/")
+
+    completion = asyncio.run(client.complete(MESSAGES, max_tokens=5))
+
+    assert completion.text == "Réponse de test."
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_body_that_is_not_json_is_the_providers_failure(fake, stream):
+    # Given a proxy in front of the model that answers with an error page and status 200
+    fake.script(Garbage())
+    client = _client(fake)
+
+    # When a completion is asked, then it is a failure the fallback model may take over
+    with pytest.raises(LlmUnavailableError):
+        if stream:
+            asyncio.run(_collect(client.stream(MESSAGES, max_tokens=5)))
+        else:
+            asyncio.run(client.complete(MESSAGES, max_tokens=5))
+
+
+def test_a_provider_failing_mid_stream_is_an_error_not_a_short_answer(fake):
+    # Given a provider that streams a few words, then an error event instead of the end
+    fake.script(BreakOff("Le préavis est", "the model crashed"))
+
+    # When the answer is streamed, then the words came, then the failure, with its reason
+    received = []
+
+    async def read() -> None:
+        async for chunk in _client(fake).stream(MESSAGES, max_tokens=50):
+            received.append(chunk.delta)
+
+    with pytest.raises(LlmUnavailableError, match="the model crashed"):
+        asyncio.run(read())
+    assert "".join(received) == "Le préavis est"
 
 
 def test_a_stalled_provider_times_out(fake):

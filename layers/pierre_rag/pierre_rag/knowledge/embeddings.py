@@ -12,10 +12,13 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # default BLAS threads: ~100
 import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    import httpx2
 
 Vectors = NDArray[np.float32]
 
@@ -78,7 +81,9 @@ class UseEmbedder:
 
 
 class OpenAIEmbedder:
-    """Any OpenAI-compatible ``/embeddings`` endpoint (OpenAI, Mistral, Scaleway, Ollama…)."""
+    """Any OpenAI-compatible ``/embeddings`` endpoint (OpenAI, Mistral, Scaleway, Ollama…),
+    over HTTP (``httpx2``, see ``pierre_rag.llm.openai_compat``). A refusal or an unreachable
+    endpoint raises :class:`~pierre_rag.llm.port.LlmError` with the provider's reason."""
 
     def __init__(
         self,
@@ -88,16 +93,16 @@ class OpenAIEmbedder:
         api_key: str | None = None,
         dims: int | None = None,
         batch_size: int = 64,
-        client: Any = None,
+        timeout_s: float = 60.0,
     ) -> None:
+        from pierre_rag.llm.wire import OPENAI_BASE_URL, endpoint
+
         self._model = model
         self._dims = dims
         self._batch_size = batch_size
-        if client is None:
-            from openai import OpenAI
-
-            client = OpenAI(base_url=base_url, api_key=api_key or "unused")
-        self._client = client
+        self._url = endpoint(base_url or OPENAI_BASE_URL, "embeddings")
+        self._api_key = api_key or "unused"
+        self._timeout_s = timeout_s
 
     @property
     def model_id(self) -> str:
@@ -115,19 +120,44 @@ class OpenAIEmbedder:
         return self._dims
 
     def embed(self, texts: Sequence[str]) -> Vectors:
+        import httpx2
+
+        from pierre_rag.llm.wire import bearer_headers
+
         rows: list[list[float]] = []
-        for start in range(0, len(texts), self._batch_size):
-            batch = list(texts[start : start + self._batch_size])
-            kwargs: dict[str, Any] = {"model": self._model, "input": batch}
-            if self._dims is not None:
-                kwargs["dimensions"] = self._dims
-            response = self._client.embeddings.create(**kwargs)
-            rows.extend(item.embedding for item in sorted(response.data, key=lambda d: d.index))
+        headers = bearer_headers(self._api_key)
+        with httpx2.Client(headers=headers, timeout=self._timeout_s) as client:
+            for start in range(0, len(texts), self._batch_size):
+                rows.extend(self._batch(client, list(texts[start : start + self._batch_size])))
         if not rows:
             return np.zeros((0, self._dims or 0), dtype=np.float32)
         vectors = normalise(np.asarray(rows))
         self._dims = int(vectors.shape[1])
         return vectors
+
+    def _batch(self, client: httpx2.Client, batch: list[str]) -> list[list[float]]:
+        """One call's vectors, in the order of ``batch`` (the API may send any order)."""
+        import httpx2
+
+        from pierre_rag.llm.port import LlmUnavailableError
+        from pierre_rag.llm.wire import error_of_status, provider_message
+
+        body: dict[str, Any] = {"model": self._model, "input": batch}
+        if self._dims is not None:
+            body["dimensions"] = self._dims
+        try:
+            response = client.post(self._url, json=body)
+        except httpx2.HTTPError as error:
+            raise LlmUnavailableError(f"embeddings endpoint unavailable: {error!r}") from error
+        if response.status_code >= 400:
+            raise error_of_status(response.status_code, provider_message(response.content))
+        try:
+            data = sorted(response.json()["data"], key=lambda item: item["index"])
+            return [[float(x) for x in item["embedding"]] for item in data]
+        except (ValueError, KeyError, TypeError) as error:
+            raise LlmUnavailableError(
+                f"embeddings endpoint sent no embeddings: {response.content[:200]!r}"
+            ) from error
 
 
 def embedder_from_env(env: Mapping[str, str] | None = None) -> Embedder:
