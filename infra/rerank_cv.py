@@ -13,6 +13,10 @@ put chunks of an expected section above other chunks of the expected file, and t
 chunks of other files. Of two L2 strengths (``PENALTIES``), the one with the better MRR
 under an inner cross-validation of the training folds is used for the held fold. Figures are
 ``evaluation.retrieval.score_question`` over the re-ranked list, as the eval reads it.
+
+``--order chunks`` (the default) outputs the chunks in the model's order; ``--order files``
+takes only the order of the files from the model and keeps each file's chunks where the
+fusion had them (``files_by_model``, pre-registered in docs/retrieval.md).
 Dev-only: nothing here is imported by the layer.
 """
 
@@ -27,7 +31,7 @@ import math
 import statistics
 import time
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -238,21 +242,77 @@ def fit_pairwise(rows: Sequence[Row], penalty: float, steps: int = 400) -> Pairw
     return PairwiseModel(mean, scale, weights)
 
 
-def reranked(row: Row, model: PairwiseModel | None) -> list[SearchResult]:
-    """The row's candidates in the model's order (None: the fused order); ties keep it."""
+Ordering = Callable[[Sequence[SearchResult], Matrix], list[SearchResult]]
+
+
+def by_chunk(results: Sequence[SearchResult], scores: Matrix) -> list[SearchResult]:
+    """The chunks in the order of their scores; ties keep the fused order."""
+    return [results[i] for i in np.argsort(-scores, kind="stable")]
+
+
+def files_by_model(results: Sequence[SearchResult], scores: Matrix) -> list[SearchResult]:
+    """The files in the order of their lead's score (a lead: a file's first chunk in the
+    fused order), every other chunk after as many leads as the fusion put before it, never
+    before its own file's lead nor before the second lead: the files come in the model's
+    order, each file's chunks in the fused order, and no file alone fills the top five."""
+    leads: dict[str, int] = {}
+    leads_so_far = []
+    for index, r in enumerate(results):
+        leads.setdefault(r.file, index)
+        leads_so_far.append(len(leads))
+    files = sorted(leads, key=lambda file: (-scores[leads[file]], leads[file]))
+    new_rank = {file: rank for rank, file in enumerate(files, start=1)}
+    guard = min(2, len(files))
+    after: defaultdict[int, list[SearchResult]] = defaultdict(list)
+    for index, r in enumerate(results):
+        if leads[r.file] != index:
+            after[max(leads_so_far[index], new_rank[r.file], guard)].append(r)
+    out = []
+    for rank, file in enumerate(files, start=1):
+        out += [results[leads[file]], *after[rank]]
+    return out
+
+
+ORDERINGS: dict[str, Ordering] = {"chunks": by_chunk, "files": files_by_model}
+
+
+def fused_scores(row: Row) -> Matrix:
+    """Scores that keep the fused order: with them an ordering shows what it does alone."""
+    return -np.arange(len(row.results), dtype=np.float64)
+
+
+def reranked(
+    row: Row, model: PairwiseModel | None, ordering: Ordering = by_chunk
+) -> list[SearchResult]:
+    """The row's candidates ordered by ``ordering`` from the model's scores (None: the
+    fused order, untouched)."""
     if model is None or not row.results:
         return row.results
-    order = np.argsort(-model.scores(row.features), kind="stable")
-    return [row.results[i] for i in order]
+    return ordering(row.results, model.scores(row.features))
 
 
-def scored(rows: Sequence[Row], model: PairwiseModel | None) -> list[ScoredRow]:
+def scored(
+    rows: Sequence[Row], model: PairwiseModel | None, ordering: Ordering = by_chunk
+) -> list[ScoredRow]:
     return [
         ScoredRow(
             r.question.id,
             r.question.kind,
             r.source,
-            score_question(r.question, reranked(r, model)),
+            score_question(r.question, reranked(r, model, ordering)),
+        )
+        for r in rows
+    ]
+
+
+def scored_alone(rows: Sequence[Row], ordering: Ordering) -> list[ScoredRow]:
+    """``ordering`` over the fused scores: what it does without the model."""
+    return [
+        ScoredRow(
+            r.question.id,
+            r.question.kind,
+            r.source,
+            score_question(r.question, ordering(r.results, fused_scores(r))),
         )
         for r in rows
     ]
@@ -262,7 +322,9 @@ def _mean(rows: Sequence[ScoredRow], figure: str) -> float:
     return statistics.fmean(r.scores[figure] for r in rows)
 
 
-def choose_penalty(train: Sequence[Row], folds: int, seed: int) -> float:
+def choose_penalty(
+    train: Sequence[Row], folds: int, seed: int, ordering: Ordering = by_chunk
+) -> float:
     """The L2 strength with the better MRR under an inner cross-validation of ``train``."""
     inner = stratified_folds(train, lambda r: r.question.kind, folds, seed)
     best, best_mrr = PENALTIES[0], -1.0
@@ -270,7 +332,7 @@ def choose_penalty(train: Sequence[Row], folds: int, seed: int) -> float:
         held_scores: list[ScoredRow] = []
         for index, held in enumerate(inner):
             fit_rows = [r for j, fold in enumerate(inner) if j != index for r in fold]
-            held_scores += scored(held, fit_pairwise(fit_rows, penalty))
+            held_scores += scored(held, fit_pairwise(fit_rows, penalty), ordering)
         mrr = _mean(held_scores, "mrr@10")
         if mrr > best_mrr:
             best, best_mrr = penalty, mrr
@@ -283,16 +345,27 @@ class FoldResult:
     penalty: float
     baseline: list[ScoredRow]
     reranked: list[ScoredRow]
+    alone: list[ScoredRow]  # the ordering over the fused scores, without the model
 
 
-def cross_validate(rows: Sequence[Row], folds: int, seed: int) -> list[FoldResult]:
+def cross_validate(
+    rows: Sequence[Row], folds: int, seed: int, ordering: Ordering = by_chunk
+) -> list[FoldResult]:
     dealt = stratified_folds(rows, lambda r: r.question.kind, folds, seed)
     out = []
     for index, held in enumerate(dealt):
         train = [r for j, fold in enumerate(dealt) if j != index for r in fold]
-        penalty = choose_penalty(train, folds - 1, seed)
+        penalty = choose_penalty(train, folds - 1, seed, ordering)
         model = fit_pairwise(train, penalty)
-        out.append(FoldResult(index, penalty, scored(held, None), scored(held, model)))
+        out.append(
+            FoldResult(
+                index,
+                penalty,
+                scored(held, None),
+                scored(held, model, ordering),
+                scored_alone(held, ordering),
+            )
+        )
     return out
 
 
@@ -322,6 +395,7 @@ def report(seed: int, results: Sequence[FoldResult]) -> None:
         + " / ".join(f"{means['reranked'][k]:.3f}" for k in FIGURES)
     )
     print("  folds better: " + ", ".join(f"{SHORT[k]} {wins[k]}/{len(results)}" for k in FIGURES))
+    print_alone(results)
     pooled_base = [r for f in results for r in f.baseline]
     pooled_new = [r for f in results for r in f.reranked]
     for label, key in (("set", lambda r: r.source), ("kind", lambda r: r.kind)):
@@ -336,6 +410,18 @@ def report(seed: int, results: Sequence[FoldResult]) -> None:
         and means["reranked"]["recall@5"] >= means["baseline"]["recall@5"]
     )
     print(f"  rule (MRR and section better on ≥ {len(results) - 1} folds, R@5 not lower): {kept}")
+
+
+def print_alone(results: Sequence[FoldResult]) -> None:
+    """The ordering over the fused scores (not judged): the share of the ordering itself."""
+    means = " / ".join(
+        f"{statistics.fmean(_mean(f.alone, k) for f in results):.3f}" for k in FIGURES
+    )
+    wins = sum(
+        _mean(f.alone, "section_recall@5") > _mean(f.baseline, "section_recall@5") for f in results
+    )
+    print(f"  ordering alone (fused scores, not judged): {means}")
+    print(f"  ordering alone, folds better: section {wins}/{len(results)}")
 
 
 def load_rows(sets: Sequence[BenchSet], n: int) -> list[Row]:
@@ -363,31 +449,45 @@ def main() -> None:
     parser.add_argument("--seeds", default="7,11", help="comma-separated fold seeds")
     parser.add_argument("--candidates", type=int, default=RETRIEVE_K, help="N re-ranked")
     parser.add_argument("--sets", default="tuning,dev,project", help="tuning, dev, project")
+    parser.add_argument(
+        "--order", choices=sorted(ORDERINGS), default="chunks", help="what the model orders"
+    )
     args = parser.parse_args()
+    ordering = ORDERINGS[args.order]
 
     rows = load_rows(bench_sets([s for s in args.sets.split(",") if s]), args.candidates)
-    print(f"{len(rows)} rows, top {args.candidates} candidates, {len(FEATURES)} features")
+    print(
+        f"{len(rows)} rows, top {args.candidates} candidates, {len(FEATURES)} features, "
+        f"order: {args.order}"
+    )
     kinds = defaultdict(int, Counter(r.question.kind for r in rows))
     print("  " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
     for seed in (int(s) for s in args.seeds.split(",")):
-        report(seed, cross_validate(rows, args.folds, seed))
+        report(seed, cross_validate(rows, args.folds, seed, ordering))
     final = fit_pairwise(rows, PENALTIES[0])
     print(f"\nweights on all rows (λ {PENALTIES[0]:g}, standardised features):")
     for name, weight in sorted(zip(FEATURES, final.weights, strict=True), key=lambda t: -abs(t[1])):
         print(f"  {name:<20} {weight:+.3f}")
-    print_cost(rows, final)
+    print_cost(rows, final, ordering)
 
 
-def print_cost(rows: Sequence[Row], model: PairwiseModel) -> None:
+def print_cost(rows: Sequence[Row], model: PairwiseModel, ordering: Ordering) -> None:
     """Median time per query of the features and of the model's scores and order."""
     scoring = []
     for row in rows:
         start = time.perf_counter()
-        reranked(row, model)
+        reranked(row, model, ordering)
         scoring.append((time.perf_counter() - start) * 1000)
     features = statistics.median(r.feature_ms for r in rows)
     model_ms = statistics.median(scoring)
     print(f"\ncost per query, p50: features {features:.3f} ms, model + order {model_ms:.3f} ms")
+    fused = statistics.fmean(len({r.file for r in row.results[:5]}) for row in rows)
+    ordered = statistics.fmean(
+        len({r.file for r in reranked(row, model, ordering)[:5]}) for row in rows
+    )
+    print(
+        f"distinct files in the top 5, model on all rows: {fused:.2f} fused, {ordered:.2f} ordered"
+    )
 
 
 if __name__ == "__main__":

@@ -126,3 +126,69 @@ def test_without_a_model_or_with_ties_the_fused_order_stays() -> None:
 def test_a_better_rank_gives_a_larger_feature(rank: int) -> None:
     assert rerank_cv.rank_feature(rank) > rerank_cv.rank_feature(rank + 1) > 0
     assert rerank_cv.rank_feature(None) == 0.0
+
+
+def chunks(*files: str) -> list[SearchResult]:
+    """Fused candidates: chunk ids 1, 2, … in this order, of these files."""
+    return [result(i, file, f"§{i}", 0.0) for i, file in enumerate(files, start=1)]
+
+
+def ids(results: list[SearchResult]) -> list[int]:
+    return [r.chunk_id for r in results]
+
+
+def test_files_come_in_the_order_of_their_leads_scores_and_their_chunks_in_the_fused_order() -> (
+    None
+):
+    # fused: a1 a2 b3 a4 c5 b6; the model puts c's lead first, then b's, then a's
+    fused = chunks("a.md", "a.md", "b.md", "a.md", "c.md", "b.md")
+    scores = np.array([0.1, 9.0, 0.5, 9.0, 0.9, -9.0])  # a's others score high: not read
+
+    ordered = rerank_cv.files_by_model(fused, scores)
+
+    assert list(dict.fromkeys(r.file for r in ordered)) == ["c.md", "b.md", "a.md"]
+    for file in ("a.md", "b.md"):
+        assert [r.chunk_id for r in ordered if r.file == file] == [
+            r.chunk_id for r in fused if r.file == file
+        ]
+    # a2 and a4 wait for a's lead; b6 keeps its place after the third lead
+    assert ids(ordered) == [5, 3, 1, 2, 4, 6]
+
+
+def test_with_the_fused_file_order_only_the_guard_moves_a_chunk() -> None:
+    fused = chunks("a.md", "a.md", "b.md", "a.md", "c.md", "b.md")
+
+    ordered = rerank_cv.files_by_model(fused, -np.arange(6.0))
+
+    # a2 would come before the second lead: it comes right after it
+    assert ids(ordered) == [1, 3, 2, 4, 5, 6]
+
+
+def test_one_file_cannot_take_the_first_five_places_when_others_exist() -> None:
+    fused = chunks("a.md", "a.md", "a.md", "a.md", "a.md", "a.md", "b.md")
+
+    ordered = rerank_cv.files_by_model(fused, np.zeros(7))
+
+    assert ids(ordered)[:2] == [1, 7]
+    assert len({r.file for r in ordered[:5]}) == 2
+    assert ids(ordered)[2:] == [2, 3, 4, 5, 6]
+
+
+def test_a_single_file_keeps_the_fused_order() -> None:
+    fused = chunks("a.md", "a.md", "a.md")
+
+    assert ids(rerank_cv.files_by_model(fused, np.array([0.0, 5.0, 9.0]))) == [1, 2, 3]
+    assert rerank_cv.files_by_model([], np.zeros(0)) == []
+
+
+def test_reranked_applies_the_ordering_to_the_models_scores() -> None:
+    # the model scores the third candidate (loyer.md) highest: its file comes first
+    flat = row([[0.0], [0.0], [1.0]], [0, 0, 1])
+    model = PairwiseModel(
+        mean=np.zeros(len(FEATURES)),
+        scale=np.ones(len(FEATURES)),
+        weights=np.eye(len(FEATURES))[0],
+    )
+
+    assert ids(rerank_cv.reranked(flat, model, rerank_cv.files_by_model)) == [3, 1, 2]
+    assert rerank_cv.reranked(flat, None, rerank_cv.files_by_model) == RESULTS
