@@ -111,6 +111,13 @@ def test_a_provider_failing_mid_stream_is_an_error_not_a_short_answer(fake):
     assert "".join(received) == "Le préavis est"
 
 
+def test_an_error_sent_with_status_200_is_a_failure_not_an_empty_answer(fake):
+    fake.script(BreakOff("", "overloaded"))
+
+    with pytest.raises(LlmUnavailableError, match="overloaded"):
+        asyncio.run(_client(fake).complete(MESSAGES, max_tokens=5))
+
+
 def test_a_stalled_provider_times_out(fake):
     fake.script(Stall(2))
 

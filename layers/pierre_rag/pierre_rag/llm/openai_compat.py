@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any
 
 import httpx2
@@ -85,14 +85,13 @@ class OpenAICompatibleClient:
             response = await self._client.post(self._url, json=body)
             if response.status_code >= 400:
                 raise error_of_status(response.status_code, provider_message(response.content))
-            answer = _json_object(response.content)
+            answer = _answer_object(response.content)
         except httpx2.HTTPError as error:
             raise _translate(error) from error
-        choices = answer.get("choices") or [{}]
-        choice = choices[0] if isinstance(choices[0], Mapping) else {}
-        message = choice.get("message") or {}
+        choice = next(_choices(answer), {})
+        message = choice.get("message")
         return Completion(
-            text=str(message.get("content") or ""),
+            text=str(message.get("content") or "") if isinstance(message, Mapping) else "",
             model=str(answer.get("model") or self.model),
             usage=_usage(answer.get("usage")),
             finish_reason=choice.get("finish_reason"),
@@ -116,21 +115,19 @@ class OpenAICompatibleClient:
                     content = await response.aread()
                     raise error_of_status(response.status_code, provider_message(content))
                 async for event in httpx2.EventSource(response):
+                    if not event.data.strip():
+                        continue
                     if event.data.strip() == _END_OF_STREAM:
                         break
-                    chunk = _json_object(event.data.encode())
-                    if "error" in chunk:  # a provider failing mid-stream says so in an event
-                        raise LlmUnavailableError(
-                            f"provider failed mid-stream: {provider_message(event.data.encode())}"
-                        )
+                    chunk = _answer_object(event.data.encode())
                     model = str(chunk.get("model") or model)
                     if chunk.get("usage"):
                         usage = _usage(chunk["usage"])
-                    for choice in chunk.get("choices") or []:
+                    for choice in _choices(chunk):
                         finish_reason = choice.get("finish_reason") or finish_reason
-                        delta = (choice.get("delta") or {}).get("content")
-                        if delta:
-                            yield StreamChunk(delta=str(delta))
+                        delta = choice.get("delta")
+                        if isinstance(delta, Mapping) and delta.get("content"):
+                            yield StreamChunk(delta=str(delta["content"]))
         except httpx2.HTTPError as error:
             raise _translate(error) from error
         yield StreamChunk(usage=usage, model=model, finish_reason=finish_reason)
@@ -142,15 +139,25 @@ def _translate(error: httpx2.HTTPError) -> LlmError:
     return LlmUnavailableError(f"provider unavailable: {error!r}")
 
 
-def _json_object(content: bytes) -> dict[str, Any]:
-    """The JSON object a provider sent; a body that is not one is the provider's fault."""
+def _answer_object(content: bytes) -> dict[str, Any]:
+    """The JSON object a provider sent as its answer (or as one event of it). A body that is
+    no JSON object, or that holds an error (some providers fail with status 200, or with an
+    event in the middle of a stream), is the provider's failure."""
     try:
         parsed = json.loads(content)
     except ValueError as error:
         raise LlmUnavailableError(f"provider sent no JSON: {content[:200]!r}") from error
     if not isinstance(parsed, dict):
         raise LlmUnavailableError(f"provider sent no JSON object: {content[:200]!r}")
+    if parsed.get("error"):
+        raise LlmUnavailableError(f"provider failed: {provider_message(content)}")
     return parsed
+
+
+def _choices(answer: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    choices = answer.get("choices")
+    if isinstance(choices, list):
+        yield from (choice for choice in choices if isinstance(choice, Mapping))
 
 
 def _usage(usage: Any) -> Usage:
