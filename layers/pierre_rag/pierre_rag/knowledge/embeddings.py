@@ -140,7 +140,7 @@ class OpenAIEmbedder:
         import httpx2
 
         from pierre_rag.llm.port import LlmUnavailableError
-        from pierre_rag.llm.wire import error_of_status, provider_message
+        from pierre_rag.llm.wire import answer_object, check_status, transport_error
 
         body: dict[str, Any] = {"model": self._model, "input": batch}
         if self._dims is not None:
@@ -148,13 +148,12 @@ class OpenAIEmbedder:
         try:
             response = client.post(self._url, json=body)
         except httpx2.HTTPError as error:
-            raise LlmUnavailableError(f"embeddings endpoint unavailable: {error!r}") from error
-        if response.status_code >= 400:
-            raise error_of_status(response.status_code, provider_message(response.content))
+            raise transport_error(error) from error
+        check_status(response.status_code, response.content)
         try:
-            data = sorted(response.json()["data"], key=lambda item: item["index"])
+            data = sorted(answer_object(response.content)["data"], key=lambda item: item["index"])
             return [[float(x) for x in item["embedding"]] for item in data]
-        except (ValueError, KeyError, TypeError) as error:
+        except (KeyError, TypeError) as error:
             raise LlmUnavailableError(
                 f"embeddings endpoint sent no embeddings: {response.content[:200]!r}"
             ) from error

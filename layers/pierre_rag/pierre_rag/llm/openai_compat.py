@@ -8,27 +8,19 @@ layer and ~0.35 s of cold start (it imports its types for every API it knows), f
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any
 
 import httpx2
 
-from pierre_rag.llm.port import (
-    ChatMessage,
-    Completion,
-    LlmError,
-    LlmTimeoutError,
-    LlmUnavailableError,
-    StreamChunk,
-    Usage,
-)
+from pierre_rag.llm.port import ChatMessage, Completion, StreamChunk, Usage
 from pierre_rag.llm.wire import (
     OPENAI_BASE_URL,
+    answer_object,
     bearer_headers,
+    check_status,
     endpoint,
-    error_of_status,
-    provider_message,
+    transport_error,
 )
 
 _END_OF_STREAM = "[DONE]"
@@ -83,11 +75,10 @@ class OpenAICompatibleClient:
             body["response_format"] = {"type": "json_object"}
         try:
             response = await self._client.post(self._url, json=body)
-            if response.status_code >= 400:
-                raise error_of_status(response.status_code, provider_message(response.content))
-            answer = _answer_object(response.content)
+            check_status(response.status_code, response.content)
+            answer = answer_object(response.content)
         except httpx2.HTTPError as error:
-            raise _translate(error) from error
+            raise transport_error(error) from error
         choice = next(_choices(answer), {})
         message = choice.get("message")
         return Completion(
@@ -112,14 +103,13 @@ class OpenAICompatibleClient:
         try:
             async with self._client.stream("POST", self._url, json=body) as response:
                 if response.status_code >= 400:
-                    content = await response.aread()
-                    raise error_of_status(response.status_code, provider_message(content))
+                    check_status(response.status_code, await response.aread())
                 async for event in httpx2.EventSource(response):
                     if not event.data.strip():
                         continue
                     if event.data.strip() == _END_OF_STREAM:
                         break
-                    chunk = _answer_object(event.data.encode())
+                    chunk = answer_object(event.data.encode())
                     model = str(chunk.get("model") or model)
                     if chunk.get("usage"):
                         usage = _usage(chunk["usage"])
@@ -129,29 +119,8 @@ class OpenAICompatibleClient:
                         if isinstance(delta, Mapping) and delta.get("content"):
                             yield StreamChunk(delta=str(delta["content"]))
         except httpx2.HTTPError as error:
-            raise _translate(error) from error
+            raise transport_error(error) from error
         yield StreamChunk(usage=usage, model=model, finish_reason=finish_reason)
-
-
-def _translate(error: httpx2.HTTPError) -> LlmError:
-    if isinstance(error, httpx2.TimeoutException):
-        return LlmTimeoutError(f"provider timed out: {error!r}")
-    return LlmUnavailableError(f"provider unavailable: {error!r}")
-
-
-def _answer_object(content: bytes) -> dict[str, Any]:
-    """The JSON object a provider sent as its answer (or as one event of it). A body that is
-    no JSON object, or that holds an error (some providers fail with status 200, or with an
-    event in the middle of a stream), is the provider's failure."""
-    try:
-        parsed = json.loads(content)
-    except ValueError as error:
-        raise LlmUnavailableError(f"provider sent no JSON: {content[:200]!r}") from error
-    if not isinstance(parsed, dict):
-        raise LlmUnavailableError(f"provider sent no JSON object: {content[:200]!r}")
-    if parsed.get("error"):
-        raise LlmUnavailableError(f"provider failed: {provider_message(content)}")
-    return parsed
 
 
 def _choices(answer: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
