@@ -166,7 +166,7 @@ def landlord_knowledge(base: KnowledgeBase, stores: ServingStores | None) -> Lan
 
 
 def warm_language_model() -> None:
-    """Loads the language guess's model now (cold start, ~0.08 s) rather than on the first
+    """Loads the language guess's model now (cold start, ~0.02 s) rather than on the first
     question (see ``pipeline.language_model``)."""
     from pierre_rag.pipeline.language_model import identifier
 

