@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pierre_rag.pipeline.passage import focused_passage
+from pierre_rag.pipeline.text import markdown_to_plain
 
 NOTICE = """Le délai est de trois mois pour un logement vide. Il est réduit à un mois dans les cas \
 listés ci-dessous :
@@ -71,3 +72,23 @@ def test_a_paragraph_too_long_for_the_budget_is_cut_after_a_sentence():
     text = "Première phrase courte. Deuxième phrase, bien plus longue que la première, et encore."
 
     assert _texts(focused_passage(text, 8)) == ["Première phrase courte."]
+
+
+def test_a_cut_inside_bold_text_closes_the_bold():
+    # Given a paragraph whose cut falls inside bold words
+    text = "Le dépôt de garantie est au maximum d'**un mois de loyer hors charges**, pas plus."
+
+    # When it is cut to fewer words than the paragraph has
+    [(_, passage)] = focused_passage(text, 9)
+
+    # Then the bold is closed before the ellipsis: no asterisk shows, in the chat or by SMS
+    assert passage == "Le dépôt de garantie est au maximum d'**un mois**…"
+    assert "*" not in markdown_to_plain(passage)
+
+
+def test_sentences_kept_whole_close_a_bold_that_spans_the_cut():
+    text = "Vous payez **un mois. Parfois deux** si le bail le prévoit. Voir la suite."
+
+    [(_, passage)] = focused_passage(text, 6)
+
+    assert passage == "Vous payez **un mois.**"

@@ -27,6 +27,7 @@ _META = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+_EMPHASIS = ("**", "__")
 # A lead-in that announces a list: "… listés ci-dessous", "les cas suivants", "ces moyens :".
 _POINTER = re.compile(r"ci-dessous|suivant(e)?s\b|:\s*$", re.IGNORECASE | re.MULTILINE)
 
@@ -96,8 +97,17 @@ def _first_words(text: str, budget: int) -> str:
             break
         kept.append(sentence)
     if kept:
-        return " ".join(kept)
-    return " ".join(text.split()[:budget]).rstrip(",;:") + "…"
+        return _closed(" ".join(kept))
+    return _closed(" ".join(text.split()[:budget]).rstrip(",;:")) + "…"
+
+
+def _closed(text: str) -> str:
+    """``text`` with the bold it opened and the cut left open closed again: unclosed, the
+    chat shows its asterisks and so does an SMS, whose plain text keeps unpaired ones."""
+    for marker in _EMPHASIS:
+        if text.count(marker) % 2:
+            text = text.rstrip() + marker
+    return text
 
 
 def focused_passage(text: str, max_words: int) -> list[tuple[str, str]]:
