@@ -170,24 +170,30 @@ def entry_groups(vocabulary: QueryVocabulary) -> dict[str, Sequence[str]]:
 # Search settings besides the vocabulary, by name: ``<name>=<value>`` sets one SearchConfig
 # field (e.g. title_prior_weight=0); several are joined with "&"
 # ("title_prior_weight=0.5&title_prior_max_files=2").
-SETTINGS = ("title_prior_weight", "title_prior_max_files")
+SETTINGS = (
+    "title_prior_weight",
+    "title_prior_max_files",
+    "rrf_k",
+    "dense_weight",
+    "bm25_weight",
+    "names_weight",
+)
+_INTEGER_SETTINGS = frozenset({"title_prior_max_files"})
 
 
 def setting_variant(name: str) -> SearchConfig:
     """A ``SearchConfig`` with the shipped vocabulary and the settings spelled in ``name``."""
-    base = SearchConfig()
-    values: dict[str, float] = {}
+    values: dict[str, float | int] = {}
     for part in name.split("&"):
         key, _, value = part.partition("=")
         if key not in SETTINGS or not value:
             raise SystemExit(f"unknown setting {part!r}; known: {', '.join(SETTINGS)}")
-        values[key] = float(value)
-    return replace(
-        base,
-        vocabulary=default_vocabulary(),
-        title_prior_weight=values.get("title_prior_weight", base.title_prior_weight),
-        title_prior_max_files=int(values.get("title_prior_max_files", base.title_prior_max_files)),
-    )
+        try:
+            number = float(value)
+        except ValueError:
+            raise SystemExit(f"setting {part!r}: {value!r} is not a number") from None
+        values[key] = int(number) if key in _INTEGER_SETTINGS else number
+    return replace(SearchConfig(), vocabulary=default_vocabulary(), **values)  # type: ignore[arg-type]
 
 
 def variants(names: Sequence[str], audit: bool) -> dict[str, SearchConfig]:

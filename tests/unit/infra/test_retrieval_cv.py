@@ -49,11 +49,27 @@ def test_a_setting_variant_sets_the_fields_it_names_and_leaves_the_others() -> N
     assert chosen["baseline"] == SearchConfig(vocabulary=chosen["baseline"].vocabulary)
 
 
+def test_the_fusion_settings_are_variants_too() -> None:
+    name = "rrf_k=30&bm25_weight=1.25&dense_weight=0.8&names_weight=1"
+
+    config = retrieval_cv.variants([name], audit=False)[name]
+
+    assert (config.rrf_k, config.bm25_weight, config.dense_weight, config.names_weight) == (
+        30.0,
+        1.25,
+        0.8,
+        1.0,
+    )
+    assert config.vocabulary is default_vocabulary()
+
+
 def test_an_unknown_setting_is_refused() -> None:
     with pytest.raises(SystemExit, match="unknown setting"):
-        retrieval_cv.variants(["rrf_k=20"], audit=False)
+        retrieval_cv.variants(["candidates=20"], audit=False)
     with pytest.raises(SystemExit, match="unknown setting"):
         retrieval_cv.variants(["title_prior_weight="], audit=False)
+    with pytest.raises(SystemExit, match="not a number"):
+        retrieval_cv.variants(["rrf_k=sixty"], audit=False)
 
 
 def test_the_audit_adds_one_variant_per_group() -> None:
