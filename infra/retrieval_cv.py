@@ -177,8 +177,10 @@ SETTINGS = (
     "dense_weight",
     "bm25_weight",
     "names_weight",
+    "proximity_weight",
+    "proximity_window",
 )
-_INTEGER_SETTINGS = frozenset({"title_prior_max_files"})
+_INTEGER_SETTINGS = frozenset({"title_prior_max_files", "proximity_window"})
 
 
 def setting_variant(name: str) -> SearchConfig:

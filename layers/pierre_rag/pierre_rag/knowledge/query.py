@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import string
 from dataclasses import dataclass
+from itertools import pairwise
 
 from pierre_rag.knowledge.datastore import Datastore
 from pierre_rag.knowledge.names import query_ngrams
@@ -42,6 +43,17 @@ class QueryPlan:
     stems: list[str]
     coverage: float
     grams: list[str]
+    # Stems of the question's own words the index knows, two by two as written ("perdu mes
+    # clés" → (perdu, cle)): the proximity list finds them close together in a section.
+    pairs: tuple[tuple[str, str], ...] = ()
+
+    def proximity_match(self, window: int) -> str:
+        """FTS5 expression: any pair within ``window`` words of each other, in the stemmed
+        columns (a heading and a body are apart)."""
+        if not self.pairs:
+            return ""
+        near = " OR ".join(f'NEAR("{a}" "{b}", {window})' for a, b in self.pairs)
+        return f"{{head_stem body_stem}} : ({near})"
 
     @property
     def french(self) -> bool:
@@ -86,12 +98,14 @@ def plan_query(
     known_words = datastore.doc_freqs("word", original)
     words: dict[str, None] = {}
     unknown: list[str] = []
+    indexed: list[str] = []  # the stems of the words the index knows, in the question's order
     known = 0
     for word in original:
         expansion = [w for w in table.get(word, ()) if w not in stop]
         if word in known_words or stems[word] in known_stems:
             known += 1
             words[word] = None
+            indexed.append(stems[word])
         elif expansion:
             known += 1
         elif word.isdigit():
@@ -134,7 +148,14 @@ def plan_query(
         stems=stem_all(final),
         coverage=coverage,
         grams=grams,
+        pairs=_pairs(indexed) if french else (),
     )
+
+
+def _pairs(stems: list[str]) -> tuple[tuple[str, str], ...]:
+    """Consecutive stems, each pair once, none of a stem with itself."""
+    pairs = [(a, b) for a, b in pairwise(stems) if a != b]
+    return tuple(dict.fromkeys(pairs))
 
 
 def marked_words(text: str) -> set[str]:

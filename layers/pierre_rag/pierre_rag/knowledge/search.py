@@ -47,6 +47,10 @@ class SearchConfig:
     # mention it; chosen out of fold (docs/retrieval.md); 0: off.
     title_prior_weight: float = 0.25
     title_prior_max_files: int = 1
+    # RRF weight of a BM25 list over the question's consecutive word pairs found within
+    # ``proximity_window`` words of each other ("perdu mes clés" → "clés perdues"); 0: off.
+    proximity_weight: float = 0.0
+    proximity_window: int = 4
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class QueryRankings:
     scope_cosine: float = 0.0  # closest topic the assistant covers (``knowledge.scope``)
     elsewhere_cosine: float = 0.0  # closest subject it does not cover
     title_files: list[str] = field(default_factory=list)  # files named in the query
+    proximity: list[int] = field(default_factory=list)  # BM25 ids of the word pairs' matches
 
 
 @dataclass
@@ -159,7 +164,14 @@ class KnowledgeBase:
                 if cfg.title_prior_weight > 0
                 else []
             )
-            out.append(QueryRankings(dense, bm25, bm25_weight, names, scope, elsewhere, titles))
+            proximity = (
+                [cid for cid, _ in self._proximity(plan, scopes)]
+                if cfg.proximity_weight > 0
+                else []
+            )
+            out.append(
+                QueryRankings(dense, bm25, bm25_weight, names, scope, elsewhere, titles, proximity)
+            )
         return out
 
     def _fused(
@@ -190,6 +202,9 @@ class KnowledgeBase:
             for cid in ranking.names:
                 entry = fused.setdefault(cid, _Fused())
                 entry.score += weight * cfg.names_weight / (cfg.rrf_k + 1)
+            for rank, cid in enumerate(ranking.proximity, start=1):
+                entry = fused.setdefault(cid, _Fused())
+                entry.score += weight * cfg.proximity_weight / (cfg.rrf_k + rank)
         self._add_title_prior(fused, rankings, weights)
         ranked = sorted(fused.items(), key=lambda item: -item[1].score)
         results = self._materialise(ranked, k)
@@ -221,6 +236,10 @@ class KnowledgeBase:
 
     def _bm25(self, plan: QueryPlan, scopes: Sequence[str]) -> list[tuple[int, float]]:
         return self.datastore.bm25(plan.match, scopes, self.config.candidates)
+
+    def _proximity(self, plan: QueryPlan, scopes: Sequence[str]) -> list[tuple[int, float]]:
+        match = plan.proximity_match(self.config.proximity_window)
+        return self.datastore.bm25(match, scopes, self.config.candidates)
 
     def _names(self, plan: QueryPlan, scopes: Sequence[str]) -> list[int]:
         """Chunks of big lists naming the longest name of the query (a commune → its zone).
