@@ -92,3 +92,26 @@ def test_sentences_kept_whole_close_a_bold_that_spans_the_cut():
     [(_, passage)] = focused_passage(text, 6)
 
     assert passage == "Vous payez **un mois.**"
+
+
+def test_room_left_after_a_short_opening_takes_the_start_of_the_next_sentence():
+    # Given a paragraph that opens with a short answer and explains it in a long sentence
+    text = (
+        "Non, en principe. Pendant la trêve hivernale, du 1er novembre au 31 mars, aucune "
+        "expulsion ne peut être exécutée, même si un jugement l'a ordonnée."
+    )
+
+    # When the budget holds the opening and more, but not the whole explanation
+    [(_, passage)] = focused_passage(text, 12)
+
+    # Then the budget is filled with the explanation's first words, the cut marked
+    assert passage == "Non, en principe. Pendant la trêve hivernale, du 1er novembre au 31…"
+
+
+def test_less_room_than_a_sentence_needs_keeps_the_whole_sentences_only():
+    text = "Première phrase courte. Deuxième phrase, bien plus longue que la première, et encore."
+
+    assert _texts(focused_passage(text, 8)) == ["Première phrase courte."]
+    assert _texts(focused_passage(text, 9)) == [
+        "Première phrase courte. Deuxième phrase, bien plus longue que…"
+    ]

@@ -90,15 +90,20 @@ def _without_meta(blocks: list[_Block]) -> list[_Block]:
 
 
 def _first_words(text: str, budget: int) -> str:
-    """Whole sentences of ``text`` within ``budget`` words, else its first words and "…"."""
+    """Whole sentences of ``text`` within ``budget`` words, then, when at least
+    ``MIN_SENTENCE_WORDS`` are left, the first words of the next one and "…" (a short
+    opening such as "Non, en principe." says little without the sentence that explains it)."""
     kept: list[str] = []
-    for sentence in _SENTENCE_END.split(text):
+    sentences = _SENTENCE_END.split(text)
+    for sentence in sentences:
         if len(" ".join([*kept, sentence]).split()) > budget:
             break
         kept.append(sentence)
-    if kept:
+    room = budget - len(" ".join(kept).split())
+    if len(kept) == len(sentences) or room < MIN_SENTENCE_WORDS:
         return _closed(" ".join(kept))
-    return _closed(" ".join(text.split()[:budget]).rstrip(",;:")) + "…"
+    start = " ".join(sentences[len(kept)].split()[:room]).rstrip(",;:")
+    return _closed(" ".join([*kept, start])) + "…"
 
 
 def _closed(text: str) -> str:
