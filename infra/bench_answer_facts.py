@@ -23,12 +23,13 @@ import json
 import sys
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from pierre_rag.channel import Channel  # noqa: E402
+from pierre_rag.knowledge.models import SearchResponse  # noqa: E402
 from pierre_rag.pipeline import Pipeline, TurnRequest  # noqa: E402
 from pierre_rag.pipeline.text import markdown_to_plain  # noqa: E402
 
@@ -48,7 +49,11 @@ def holds_fact(answer: str, facts: list[str]) -> bool:
     return any(folded(fact) in text for fact in facts)
 
 
-def fact_rank(knowledge: Any, row: dict[str, Any], depth: int = 5) -> int | None:
+class Searches(Protocol):
+    def search(self, query: str, *, k: int, landlord: str) -> SearchResponse: ...
+
+
+def fact_rank(knowledge: Searches, row: dict[str, Any], depth: int = 5) -> int | None:
     """The rank (1 first) of the search's first section holding a fact, if one of ``depth``
     does."""
     found = knowledge.search(row["question"], k=depth, landlord=LANDLORD)
