@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from chat_api.services import ChatLimits
+from pierre_rag.storage.items import to_item
 from tests.fakes.openai_server import FakeOpenAI, Reply, TokenGate, understanding_then
 from tests.functional.conftest import FIXTURE_KB, LANDLORD
 from tests.stack import (
@@ -179,19 +182,27 @@ def test_a_retried_message_is_replayed_not_answered_twice_on_the_streamed_route(
 
 
 def test_a_conversation_past_its_rate_limit_gets_429_on_the_streamed_route(streamed):
-    # Given a conversation that used its 20 turns of the window
-    streamed.llm.responder = understanding_then(Reply("Voici la réponse [1]."))
+    # Given a conversation whose turn counter is at its limit, written as the limiter writes
+    # it for this window and the next: the stack runs on the real clock, and its fixed
+    # windows roll over every 5 minutes (20 turns posted one by one once crossed a roll-over,
+    # which reset the counter and let the 21st through)
+    limit = ChatLimits().per_conversation
     conversation = str(uuid.uuid4())
-    for turn in range(20):
-        response = post_message(
-            streamed.stack, f"Question numéro {turn} sur le préavis ?", conversation=conversation
-        )
-        assert response.status == 200
-        all_events(response)
+    dynamodb = streamed.stack.client("dynamodb")
+    started = int(time.time())
+    for now in (started, started + limit.window_s):
+        counter = {
+            "pk": limit.counter_key(conversation, now),
+            "hits": limit.max_hits,
+            "expires_at": limit.window_end(now) + 60,
+        }
+        dynamodb.put_item(TableName=streamed.stack.table("RateLimitsTable"), Item=to_item(counter))
+    calls = len(streamed.llm.requests)
 
-    # When it sends one more
+    # When it sends one more turn
     response = post_message(streamed.stack, "Encore une ?", conversation=conversation)
 
-    # Then the limiter refuses it with a delay to wait
+    # Then the limiter refuses it with a delay to wait, and the model is not asked
     assert response.status == 429
-    assert int(response.getheader("retry-after") or 0) > 0
+    assert 0 < int(response.getheader("retry-after") or 0) <= limit.window_s
+    assert len(streamed.llm.requests) == calls
