@@ -115,3 +115,9 @@ def test_less_room_than_a_sentence_needs_keeps_the_whole_sentences_only():
     assert _texts(focused_passage(text, 9)) == [
         "Première phrase courte. Deuxième phrase, bien plus longue que…"
     ]
+
+
+def test_a_first_sentence_longer_than_the_budget_is_cut_to_its_first_words():
+    text = "Une première phrase bien trop longue pour le budget donné ici. Une autre."
+
+    assert _texts(focused_passage(text, 6)) == ["Une première phrase bien trop longue…"]

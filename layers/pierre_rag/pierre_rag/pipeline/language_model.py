@@ -127,7 +127,8 @@ def _read_prepared(path: Path) -> LanguageIdentifier | None:
 def _check_shapes(
     arrays: dict[str, np.ndarray[Any, Any]], transitions: np.ndarray[Any, Any]
 ) -> None:
-    """Raise unless the files hold one model: a walk must never index past a table."""
+    """Raise unless the files fit together (types and sizes): a table from another cut or
+    a truncated one is refused before any message walks it."""
     states = arrays["out_feat"].shape
     if (
         transitions.dtype != np.uint32

@@ -92,7 +92,8 @@ def _without_meta(blocks: list[_Block]) -> list[_Block]:
 def _first_words(text: str, budget: int) -> str:
     """Whole sentences of ``text`` within ``budget`` words, then, when at least
     ``MIN_SENTENCE_WORDS`` are left, the first words of the next one and "…" (a short
-    opening such as "Non, en principe." says little without the sentence that explains it)."""
+    opening such as "Non, en principe." says little without the sentence that explains it);
+    without a whole sentence, its first words and "…"."""
     kept: list[str] = []
     sentences = _SENTENCE_END.split(text)
     for sentence in sentences:
@@ -100,7 +101,7 @@ def _first_words(text: str, budget: int) -> str:
             break
         kept.append(sentence)
     room = budget - len(" ".join(kept).split())
-    if len(kept) == len(sentences) or room < MIN_SENTENCE_WORDS:
+    if len(kept) == len(sentences) or (kept and room < MIN_SENTENCE_WORDS):
         return _closed(" ".join(kept))
     start = " ".join(sentences[len(kept)].split()[:room]).rstrip(",;:")
     return _closed(" ".join([*kept, start])) + "…"
