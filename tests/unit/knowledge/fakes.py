@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
+from pierre_rag.knowledge.build import build_datastore
+from pierre_rag.knowledge.datastore import Datastore
 from pierre_rag.knowledge.embeddings import Vectors, normalise
 from pierre_rag.knowledge.text import tokens
 
@@ -38,3 +40,15 @@ class HashEmbedder:
                 digest = hashlib.blake2b(word.encode(), digest_size=4).digest()
                 matrix[row, int.from_bytes(digest, "little") % self._dims] += 1.0
         return normalise(matrix)
+
+
+def hash_datastore(folder: Path, files: Mapping[str, str]) -> Datastore:
+    """A datastore of ``files`` (file name → Markdown), written under ``folder`` with the
+    sources beside it and embedded by :class:`HashEmbedder`."""
+    source = folder / "knowledge"
+    source.mkdir()
+    for name, markdown in files.items():
+        (source / name).write_text(markdown, encoding="utf-8")
+    out = folder / "datastore.sqlite"
+    build_datastore([source], out, HashEmbedder())
+    return Datastore(out)

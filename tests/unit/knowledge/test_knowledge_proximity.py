@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from pierre_rag.knowledge.build import build_datastore
 from pierre_rag.knowledge.datastore import Datastore
 from pierre_rag.knowledge.query import plan_query
 from pierre_rag.knowledge.search import KnowledgeBase, SearchConfig
-from tests.unit.knowledge.fakes import HashEmbedder
+from tests.unit.knowledge.fakes import HashEmbedder, hash_datastore
 
 COMMUNITY = ["community"]
 
@@ -31,12 +30,9 @@ Le remplacement des clés perdues et des vitres cassées par accident est à vot
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Datastore:
-    source = tmp_path_factory.mktemp("knowledge")
-    (source / "depart.md").write_text(APART, encoding="utf-8")
-    (source / "reparations.md").write_text(TOGETHER, encoding="utf-8")
-    out = source.parent / "datastore.sqlite"
-    build_datastore([source], out, HashEmbedder())
-    return Datastore(out)
+    return hash_datastore(
+        tmp_path_factory.mktemp("proximity"), {"depart.md": APART, "reparations.md": TOGETHER}
+    )
 
 
 def test_the_pairs_are_the_known_words_side_by_side_as_written(store: Datastore) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from pierre_rag.knowledge.build import ChunkRow, build_datastore, title_field
+from pierre_rag.knowledge.build import ChunkRow, title_field
 from pierre_rag.knowledge.datastore import Datastore
 from pierre_rag.knowledge.models import AccessLevel
 from pierre_rag.knowledge.query import plan_query
 from pierre_rag.knowledge.search import KnowledgeBase, SearchConfig
-from tests.unit.knowledge.fakes import HashEmbedder
+from tests.unit.knowledge.fakes import HashEmbedder, hash_datastore
 
 COMMUNITY = ["community"]
 
@@ -36,12 +36,10 @@ les lieux ; la commune verse son aide après la signature du bail et le Pilotix 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Datastore:
-    source = tmp_path_factory.mktemp("knowledge")
-    (source / "pilotix-jeunes.md").write_text(NAMED, encoding="utf-8")
-    (source / "aides-collectivites.md").write_text(MENTIONS, encoding="utf-8")
-    out = source.parent / "datastore.sqlite"
-    build_datastore([source], out, HashEmbedder())
-    return Datastore(out)
+    return hash_datastore(
+        tmp_path_factory.mktemp("title"),
+        {"pilotix-jeunes.md": NAMED, "aides-collectivites.md": MENTIONS},
+    )
 
 
 def _row(file: str, title: str) -> ChunkRow:
