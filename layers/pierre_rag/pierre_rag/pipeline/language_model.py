@@ -8,7 +8,7 @@ languages of ``pipeline.messages.PHRASES`` (the same column slicing as the libra
 - the byte automaton's transition table (39 MB of ``uint32``) as one uncompressed ``.npy``,
   memory-mapped: a message walks one transition per byte, so only the pages it visits are
   read. Deflated, inflating it took ~0.15 s of every cold start (an eighth of the chat's);
-- the feature weights and the automaton's small tables, deflated (0.6 MB).
+- the feature weights and the automaton's small tables, deflated (0.7 MB).
 
 The layer build writes both under ``<layer>/models/`` (:func:`prepare_for_layer`); elsewhere
 they are written to the user's cache on first use, as the embedding model's tokenizer is.
@@ -36,15 +36,20 @@ _SMALL_ARRAYS = ("ptc", "pc", "nextmove_row", "out_feat")
 _TRANSITIONS = "nextmove"
 
 
+def _cut_name() -> str:
+    """Both files are only valid for the library version and the languages they were cut
+    for, and together."""
+    return f"langid-{py3langid.__version__}-{'-'.join(LANGUAGES)}"
+
+
 def prepared_file_name() -> str:
-    """The weights and small tables; only valid for the library version and the languages
-    they were cut for."""
-    return f"langid-{py3langid.__version__}-{'-'.join(LANGUAGES)}.npz"
+    """The weights and small tables."""
+    return f"{_cut_name()}.npz"
 
 
 def transitions_file_name() -> str:
-    """The transition table, mapped: valid with :func:`prepared_file_name` only."""
-    return f"langid-{py3langid.__version__}-{'-'.join(LANGUAGES)}-{_TRANSITIONS}.npy"
+    """The transition table, mapped."""
+    return f"{_cut_name()}-{_TRANSITIONS}.npy"
 
 
 def restricted_arrays() -> dict[str, np.ndarray[Any, Any]]:
