@@ -54,7 +54,7 @@ def start_aws() -> tuple[Any, Any, dict[str, str]]:
     import boto3
 
     from pierre_local.dynamodb_local import DynamoDBLocal
-    from pierre_local.resources import LocalResources, create_tables
+    from pierre_local.resources import LocalResources, create_tables, fixed_secrets, put_secrets
     from pierre_local.stack import free_port
     from pierre_local.template import REGION, read_stack
 
@@ -92,9 +92,7 @@ def start_aws() -> tuple[Any, Any, dict[str, str]]:
                 raise
             time.sleep(0.2)
     create_tables(LocalResources(read_stack(REPO / "template.yaml")), dynamodb)
-    boto3.client("ssm").put_parameter(
-        Name="/pierre/session-secret", Value="bench-session-secret-0123456789", Type="SecureString"
-    )
+    put_secrets(boto3.client("ssm"), "/pierre", fixed_secrets("bench"))  # as deployed, origin's too
     return server, dynamodb_local, env
 
 

@@ -199,6 +199,11 @@ def load_local_secrets(path: Path, landlords: Collection[str] = ()) -> dict[str,
     return values
 
 
+def fixed_secrets(tag: str) -> dict[str, str]:
+    """Every secret a deployed stack has, each with a fixed value (a benchmark keeps no file)."""
+    return {name: f"{tag}-{name}-0123456789" for name in LOCAL_SECRET_NAMES}
+
+
 def put_secrets(ssm: Any, prefix: str, values: dict[str, str]) -> None:
     for name, value in values.items():
         ssm.put_parameter(
