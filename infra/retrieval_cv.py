@@ -179,13 +179,15 @@ SETTINGS = (
     "names_weight",
     "proximity_weight",
     "proximity_window",
+    "compounds",
 )
 _INTEGER_SETTINGS = frozenset({"title_prior_max_files", "proximity_window"})
+_BOOLEAN_SETTINGS = frozenset({"compounds"})
 
 
 def setting_variant(name: str) -> SearchConfig:
     """A ``SearchConfig`` with the shipped vocabulary and the settings spelled in ``name``."""
-    values: dict[str, float | int] = {}
+    values: dict[str, float | int | bool] = {}
     for part in name.split("&"):
         key, _, value = part.partition("=")
         if key not in SETTINGS or not value:
@@ -194,7 +196,10 @@ def setting_variant(name: str) -> SearchConfig:
             number = float(value)
         except ValueError:
             raise SystemExit(f"setting {part!r}: {value!r} is not a number") from None
-        values[key] = int(number) if key in _INTEGER_SETTINGS else number
+        if key in _BOOLEAN_SETTINGS:
+            values[key] = bool(number)
+        else:
+            values[key] = int(number) if key in _INTEGER_SETTINGS else number
     return replace(SearchConfig(), vocabulary=default_vocabulary(), **values)  # type: ignore[arg-type]
 
 

@@ -197,6 +197,15 @@ class Datastore:
         sql = f"SELECT term, df FROM vocab WHERE kind = ? AND term IN ({_marks(terms)})"  # noqa: S608
         return {str(t): int(df) for t, df in self._db.execute(sql, [kind, *terms])}
 
+    def side_by_side(self, first: str, second: str) -> int:
+        """How many chunks write the words ``first`` then ``second`` together ("LOCA-PASS",
+        "Mobili Jeune"); both are folded word tokens."""
+        match = f'{{head body}} : "{first} {second}"'
+        row = self._db.execute(
+            "SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (match,)
+        ).fetchone()
+        return int(row[0])
+
     def chunks(self, ids: Sequence[int]) -> dict[int, ChunkRecord]:
         if not ids:
             return {}

@@ -28,6 +28,7 @@ from pierre_rag.knowledge.text import (
 
 _ALPHABET = string.ascii_lowercase
 MIN_TYPO_LEN = 6
+MIN_COMPOUND_PART = 3  # "locapass" → loca + pass; shorter parts ("de", "la") cut anything
 MIN_TYPO_DF = 1  # the prose vocabulary excludes name lists, so any known word is a fair fix
 FRENCH_COVERAGE = 0.6  # below this the query is probably not French: no spelling fixes
 _WORD = re.compile(r"[^\W_]+")
@@ -84,9 +85,12 @@ def plan_query(
     text: str,
     vocabulary: QueryVocabulary | None = None,
     places: PlaceExpansion | None = None,
+    *,
+    compounds: bool = True,
 ) -> QueryPlan:
     """``vocabulary``: the tables of how tenants write (default: the shipped ones);
-    ``places``: add the département and région of the places named (None: off)."""
+    ``places``: add the département and région of the places named (None: off);
+    ``compounds``: cut an unknown word into two the index writes side by side."""
     stop = stopwords()
     vocabulary = vocabulary or default_vocabulary()
     table = vocabulary.abbreviations
@@ -119,6 +123,13 @@ def plan_query(
     words.update(dict.fromkeys(extra))
     grams = query_ngrams(text)
     named = {w for gram in datastore.known_names(grams) for w in gram.split()}
+    # "locapass", "mobilijeune": known words run together, before the language is judged
+    cut = {word: _compound_parts(datastore, word) for word in unknown} if compounds else {}
+    compound_parts = {word: parts for word, parts in cut.items() if parts}
+    for parts in compound_parts.values():
+        words.update(dict.fromkeys(parts))
+    known += len(compound_parts)
+    unknown = [word for word in unknown if word not in compound_parts]
     french = bool(original) and known / len(original) >= FRENCH_COVERAGE
     for word in unknown:
         fixed = _correct(datastore, word) if french and len(word) >= MIN_TYPO_LEN else None
@@ -139,6 +150,7 @@ def plan_query(
         for word in marked_words(text):
             keep.add(word)
             keep.update(table.get(word, ()))
+            keep.update(compound_parts.get(word, ()))
         final = [w for w in final if w in keep]
     coverage = known / len(original) if original else 0.0
     return QueryPlan(
@@ -170,6 +182,25 @@ def marked_words(text: str) -> set[str]:
             if (len(word) >= 2 and word.isupper()) or (i > 0 and word[:1].isupper()):
                 marked.update(tokens(word))
     return marked
+
+
+def _compound_parts(datastore: Datastore, word: str) -> tuple[str, str] | None:
+    """The two index words a word the index does not know runs together, when the index
+    writes them side by side: "locapass" for LOCA-PASS, "mobilijeune" for Mobili-Jeune.
+    Of several cuts, the one the index writes together most often."""
+    cuts = [
+        (word[:at], word[at:]) for at in range(MIN_COMPOUND_PART, len(word) - MIN_COMPOUND_PART + 1)
+    ]
+    if not cuts:
+        return None
+    known = datastore.doc_freqs("word", sorted({part for cut in cuts for part in cut}))
+    counted = [
+        (datastore.side_by_side(first, second), (first, second))
+        for first, second in cuts
+        if first in known and second in known
+    ]
+    best = max(counted, default=(0, None))
+    return best[1] if best[0] > 0 else None
 
 
 def _correct(datastore: Datastore, word: str) -> str | None:

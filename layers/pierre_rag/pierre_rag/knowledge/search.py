@@ -51,6 +51,9 @@ class SearchConfig:
     # ``proximity_window`` words of each other ("perdu mes clés" → "clés perdues"); 0: off.
     proximity_weight: float = 0.0
     proximity_window: int = 4
+    # A word the index does not know, cut into two it writes side by side ("locapass" →
+    # loca pass for LOCA-PASS); measured out of fold (docs/retrieval.md).
+    compounds: bool = True
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,13 @@ class KnowledgeBase:
         return self._fused(rankings, [1.0] * len(queries), k, queries)
 
     def _plan(self, query: str) -> QueryPlan:
-        return plan_query(self.datastore, query, self.config.vocabulary, self.config.places)
+        return plan_query(
+            self.datastore,
+            query,
+            self.config.vocabulary,
+            self.config.places,
+            compounds=self.config.compounds,
+        )
 
     def _rankings(self, plans: Sequence[QueryPlan], scopes: Sequence[str]) -> list[QueryRankings]:
         """Each query's dense, BM25 and exact-name rankings (one embedding call for all)."""
