@@ -22,6 +22,7 @@ from pierre_rag.pipeline.passage import (
 )
 from pierre_rag.pipeline.pick import WEIGHTS, PickWeights, Signals, best, signals
 from pierre_rag.pipeline.retrieve import Grounding
+from pierre_rag.pipeline.subsection import has_words, named_sub_section, narrowed
 from pierre_rag.pipeline.text import markdown_to_plain, without_relative_links
 
 MIN_PASSAGE_WORDS = 6
@@ -93,7 +94,23 @@ def focus(
         if len(others) < further and grounding.sources[i].file not in files:
             files.add(grounding.sources[i].file)
             others.append(i)
-    return Focus(_subset(grounding, chosen), _subset(grounding, others))
+    return Focus(
+        _named_sub_sections(_subset(grounding, chosen), question), _subset(grounding, others)
+    )
+
+
+def _named_sub_sections(quoted: Grounding, question: str) -> Grounding:
+    """Each quoted section narrowed to the folded sub-section the question names, if one."""
+    sources, texts = [], []
+    for source, text in zip(quoted.sources, quoted.texts, strict=True):
+        heading = named_sub_section(question, source, text)
+        if heading is not None:
+            sub_source, sub_text = narrowed(source, text, heading)
+            if has_words(sub_text):  # a heading and a pointer are no answer
+                source, text = sub_source, sub_text
+        sources.append(source)
+        texts.append(text)
+    return Grounding(sources, texts)
 
 
 def _subset(grounding: Grounding, indexes: Sequence[int]) -> Grounding:
