@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from pierre_rag import yaml_text
 from pierre_rag.knowledge.models import AccessLevel
 from pierre_rag.phones import InvalidPhoneNumberError, normalise_phone
 from pierre_rag.validation import describe
@@ -258,7 +259,7 @@ class LandlordConfig(_Strict):
 
 def load_landlord_file(path: Path, expected_id: str) -> LandlordConfig:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_text.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise LandlordConfigError(f"{path}: cannot read YAML: {error}") from error
     if not isinstance(data, dict):

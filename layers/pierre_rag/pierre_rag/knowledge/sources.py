@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from pierre_rag import yaml_text
 from pierre_rag.knowledge.errors import BuildError
 from pierre_rag.knowledge.models import AccessLevel, FrontMatter, looks_like_landlord
 from pierre_rag.validation import describe
@@ -59,7 +60,7 @@ def split_front_matter(text: str, file: str) -> tuple[FrontMatter, str]:
     if not end:
         raise BuildError(f"{file}: front matter is not closed by a '---' line")
     try:
-        data = yaml.safe_load("".join(lines[1:end])) or {}
+        data = yaml_text.safe_load("".join(lines[1:end])) or {}
     except yaml.YAMLError as exc:
         raise BuildError(f"{file}: front matter is not valid YAML: {exc}") from exc
     if not isinstance(data, dict):

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from importlib import resources
 
 import Stemmer
-import yaml
+
+from pierre_rag import yaml_text
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
@@ -42,7 +43,7 @@ def stopwords() -> frozenset[str]:
 def _data_table(name: str) -> dict[str, str]:
     """A ``key: value`` table of ``data/<name>``, both sides as text."""
     raw = resources.files(__package__).joinpath(f"data/{name}").read_text("utf-8")
-    table = yaml.safe_load(raw) or {}
+    table = yaml_text.safe_load(raw) or {}
     return {str(key): str(value) for key, value in table.items()}
 
 
