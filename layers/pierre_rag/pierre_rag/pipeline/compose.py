@@ -107,10 +107,7 @@ async def grounded_answer(
             handoff=short_handoff,
         )
 
-    def render(candidate: Grounding) -> str:
-        return write(focused(candidate))
-
-    fresh = fresh_grounding(grounding, previous_answer(history), render)
+    fresh = fresh_grounding(grounding, previous_answer(history), focused, write)
     picked = focused(fresh) if fresh else Focus(Grounding())
     # Written before the grounding is cut down (``fresh`` can be the grounding itself).
     answer = write(picked)
@@ -134,35 +131,42 @@ def previous_answer(history: Sequence[Turn]) -> str | None:
 
 
 def fresh_grounding(
-    grounding: Grounding, previous: str | None, render: Callable[[Grounding], str]
+    grounding: Grounding,
+    previous: str | None,
+    focused: Callable[[Grounding], Focus],
+    write: Callable[[Focus], str],
 ) -> Grounding | None:
     """The sources whose answer does not quote what ``previous`` quoted, word for word (the
-    articles offered to read more aside): all of them, else without
-    the best ones, one at a time, keeping only the sections of the articles dropped
-    (renumbered); None when every answer would repeat it or leave the subject.
+    articles offered to read more aside): all of them, else without the sections quoted, one
+    answer at a time, keeping only the sections of the articles they were in (renumbered);
+    None when every answer would repeat it or leave the subject.
 
     A follow-up such as "et si je pars pour raison de santé ?" can find the very sections of the
     previous answer: quoting them again tells the landlord nothing, and quoting another
-    article's section, ranked lower, would answer another question."""
+    article's section, ranked lower, would answer another question. The sections dropped are
+    those the answer quoted, which need not be the search's first (``pipeline.sibling``)."""
     if previous is None:
         return grounding
     said = _what_is_quoted(previous)
-    for start in range(len(grounding.sources)):
-        dropped = {source.file for source in grounding.sources[:start]}
-        kept = [
-            (source, text)
-            for source, text in zip(grounding.sources[start:], grounding.texts[start:], strict=True)
-            if not start or source.file in dropped
-        ]
-        if not kept:
-            return None
+    indexes = list(range(len(grounding.sources)))
+    files: set[str] = set()
+    while indexes:
         candidate = Grounding(
-            [s.model_copy(update={"number": n}) for n, (s, _) in enumerate(kept, 1)],
-            [text for _, text in kept],
+            [
+                grounding.sources[i].model_copy(update={"number": n})
+                for n, i in enumerate(indexes, 1)
+            ],
+            [grounding.texts[i] for i in indexes],
         )
-        rendered = _what_is_quoted(render(candidate))
+        picked = focused(candidate)
+        rendered = _what_is_quoted(write(picked))
         if rendered and rendered != said:
             return candidate
+        quoted = {indexes[source.number - 1] for source in picked.quoted.sources}
+        if not quoted:
+            return None
+        files |= {grounding.sources[i].file for i in quoted}
+        indexes = [i for i in indexes if i not in quoted and grounding.sources[i].file in files]
     return None
 
 

@@ -22,6 +22,7 @@ from pierre_rag.pipeline.passage import (
 )
 from pierre_rag.pipeline.pick import WEIGHTS, PickWeights, Signals, best, signals
 from pierre_rag.pipeline.retrieve import Grounding
+from pierre_rag.pipeline.sibling import named_sibling
 from pierre_rag.pipeline.subsection import has_words, named_sub_section, narrowed
 from pierre_rag.pipeline.text import markdown_to_plain, without_relative_links
 
@@ -83,6 +84,8 @@ def focus(
     # every candidate's text on each answer would change nothing.
     ranked = candidate_signals(grounding, order, question) if weights.reorders else []
     picked = order[best(ranked, weights)] if ranked else order[0]
+    sibling = named_sibling(question, grounding.sources, order, picked)
+    picked = picked if sibling is None else sibling
     chosen = [picked, *[i for i in order if i != picked]][:sections]
     for index in list(chosen):
         pointed = _pointed_list(grounding, index, order)
