@@ -14,15 +14,11 @@ tuning set (10 to, 2 away) and 4 of the project's (2 to, none away).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-from pierre_rag.knowledge.text import stem_all, tokens
 from pierre_rag.pipeline.models import Source
 from pierre_rag.pipeline.pick import question_stems
-
-
-def _stems(headings: Iterable[str]) -> set[str]:
-    return set(stem_all([word for heading in headings for word in tokens(heading)]))
+from pierre_rag.pipeline.subsection import heading_stems
 
 
 def _ancestors(source: Source) -> list[str]:
@@ -37,11 +33,11 @@ def named_sibling(
     """The index (of ``order``'s) of the section of ``first``'s article whose own heading
     names the question's distinctive words when ``first``'s does not; None otherwise."""
     picked = sources[first]
-    wanted = question_stems(question) - _stems([picked.title, *_ancestors(picked)])
-    if not wanted or wanted & _stems([picked.heading]):
+    wanted = question_stems(question) - heading_stems([picked.title, *_ancestors(picked)])
+    if not wanted or wanted & heading_stems([picked.heading]):
         return None
     counts = {
-        index: len(wanted & _stems([sources[index].heading]))
+        index: len(wanted & heading_stems([sources[index].heading]))
         for index in order
         if index != first and sources[index].file == picked.file
     }
