@@ -13,11 +13,13 @@ from typing import Any
 import yaml
 
 try:
-    from yaml import CSafeLoader as _SafeLoader
+    from yaml import CSafeLoader as SafeLoader
 except ImportError:  # PyYAML built without libyaml
-    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+    from yaml import SafeLoader  # type: ignore[assignment]
+
+__all__ = ["SafeLoader", "safe_load"]
 
 
 def safe_load(text: str) -> Any:
     """``yaml.safe_load``, faster."""
-    return yaml.load(text, Loader=_SafeLoader)
+    return yaml.load(text, Loader=SafeLoader)

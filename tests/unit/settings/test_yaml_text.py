@@ -11,7 +11,7 @@ from pierre_rag import yaml_text
 def test_the_c_parser_is_used_when_pyyaml_has_one():
     # The layer's PyYAML wheel bundles libyaml: its pure-Python parser is ten times slower
     assert yaml.__with_libyaml__
-    assert yaml_text._SafeLoader is yaml.CSafeLoader
+    assert yaml_text.SafeLoader is yaml.CSafeLoader
 
 
 def test_it_reads_what_the_safe_loader_reads():
