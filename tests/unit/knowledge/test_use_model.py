@@ -219,7 +219,7 @@ def test_weights_that_are_not_float32_arrays_are_refused_at_preparation(tmp_path
     backend = use_model.load_backend(1, tmp_path / "first")
     backend.d0 = backend.d0.astype(np.float64)  # a library version that changed its weights
 
-    with pytest.raises(ValueError, match="d0 is not a float32 array"):
+    with pytest.raises(ValueError, match="d0 is not a float32 array: float64"):
         use_model.save_backend(backend, tmp_path / "second")
 
 

@@ -146,7 +146,8 @@ def _flatten(weights: dict[str, Any]) -> tuple[NDArray[np.float32], dict[str, An
     def place(array: Any, name: str) -> list[Any]:
         nonlocal offset
         if not isinstance(array, np.ndarray) or array.dtype != np.float32:
-            raise ValueError(f"weight {name} is not a float32 array: {type(array).__name__}")
+            found = getattr(array, "dtype", type(array).__name__)
+            raise ValueError(f"weight {name} is not a float32 array: {found}")
         parts.append(np.ascontiguousarray(array).ravel())
         placed = [offset, list(array.shape)]
         offset += array.size
