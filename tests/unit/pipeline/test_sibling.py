@@ -48,6 +48,28 @@ def test_the_first_section_is_kept_when_its_own_heading_names_the_question():
     assert named_sibling(question, SOURCES, [0, 1, 2, 3], 0) is None
 
 
+def test_the_first_section_is_kept_when_a_heading_above_it_names_the_question():
+    # Given the first section sits under a heading that holds "renouveler", and a sibling in
+    # another branch of the article holds another of the question's words ("internet")
+    first = Source(
+        number=1,
+        file="demande.md",
+        title="La demande de logement",
+        heading="Les délais",
+        breadcrumb="La demande de logement > Renouveler sa demande > Les délais",
+    )
+    other = Source(
+        number=2,
+        file="demande.md",
+        title="La demande de logement",
+        heading="Déposer sa demande sur internet",
+        breadcrumb="La demande de logement > Déposer > Déposer sa demande sur internet",
+    )
+    question = "faut il renouveler ma demande faite sur internet ?"
+
+    assert named_sibling(question, [first, other], [0, 1], 0) is None
+
+
 def test_a_section_of_another_article_is_never_chosen():
     # Given only the other article's section names "délai"
     sources = [SOURCES[0], SOURCES[1], SOURCES[3]]
