@@ -13,13 +13,16 @@ from pierre_rag.pipeline.sibling import named_sibling
 TITLE = "Changer de logement"
 
 
-def _source(number: int, heading: str, file: str = "mutation.md") -> Source:
+def _source(
+    number: int, heading: str, file: str = "mutation.md", above: tuple[str, ...] = ()
+) -> Source:
+    """A section of an article titled ``TITLE``, under the headings ``above``."""
     return Source(
         number=number,
         file=file,
         title=TITLE,
         heading=heading,
-        breadcrumb=f"{TITLE} > {heading}",
+        breadcrumb=" > ".join([TITLE, *above, heading]),
     )
 
 
@@ -51,20 +54,8 @@ def test_the_first_section_is_kept_when_its_own_heading_names_the_question():
 def test_the_first_section_is_kept_when_a_heading_above_it_names_the_question():
     # Given the first section sits under a heading that holds "renouveler", and a sibling in
     # another branch of the article holds another of the question's words ("internet")
-    first = Source(
-        number=1,
-        file="demande.md",
-        title="La demande de logement",
-        heading="Les délais",
-        breadcrumb="La demande de logement > Renouveler sa demande > Les délais",
-    )
-    other = Source(
-        number=2,
-        file="demande.md",
-        title="La demande de logement",
-        heading="Déposer sa demande sur internet",
-        breadcrumb="La demande de logement > Déposer > Déposer sa demande sur internet",
-    )
+    first = _source(1, "Les délais", above=("Renouveler sa demande",))
+    other = _source(2, "Déposer sa demande sur internet", above=("Déposer",))
     question = "faut il renouveler ma demande faite sur internet ?"
 
     assert named_sibling(question, [first, other], [0, 1], 0) is None
