@@ -104,3 +104,12 @@ def test_a_named_sub_section_with_nothing_to_quote_leaves_the_whole_section():
     quoted = focus(grounding, "l'agence de Morlaix ?", sections=1, further=0).grounding()
 
     assert quoted.sources[0].heading == "Nos agences de proximité"
+
+
+def test_a_hash_line_inside_fenced_code_is_not_a_sub_section():
+    # Given a sub-section whose code block holds a "# Morlaix" comment line, as the chunker
+    # reads it (not a heading)
+    fenced = AGENCIES + "\n```\n# Morlaix\nrien à citer ici, un exemple de code seulement\n```\n"
+
+    # Then only the real heading is named, and it ends where the chunker says
+    assert named_sub_section("l'agence de Morlaix ?", SOURCE, fenced) == "Agence de Morlaix"

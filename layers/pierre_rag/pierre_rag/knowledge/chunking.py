@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
@@ -61,19 +62,31 @@ class _Unit:
     joiner: str = "\n\n"
 
 
-def parse_sections(markdown: str) -> _Node:
-    """Build the heading tree; ``#`` inside fenced code blocks is not a heading."""
-    root = _Node(level=0, heading="", path=())
-    stack = [root]
+def heading_lines(lines: Sequence[str]) -> dict[int, tuple[int, str]]:
+    """Line index → (level, heading) of the lines that are headings; ``#`` inside fenced code
+    blocks is not a heading."""
+    found: dict[int, tuple[int, str]] = {}
     in_fence = False
-    for line in markdown.splitlines():
+    for index, line in enumerate(lines):
         if _FENCE.match(line):
             in_fence = not in_fence
         match = None if in_fence else _HEADING.match(line)
-        if match is None:
+        if match is not None:
+            found[index] = (len(match.group(1)), match.group(2).strip())
+    return found
+
+
+def parse_sections(markdown: str) -> _Node:
+    """Build the heading tree (:func:`heading_lines`)."""
+    root = _Node(level=0, heading="", path=())
+    stack = [root]
+    lines = markdown.splitlines()
+    headings = heading_lines(lines)
+    for index, line in enumerate(lines):
+        if index not in headings:
             stack[-1].body.append(line)
             continue
-        level, heading = len(match.group(1)), match.group(2).strip()
+        level, heading = headings[index]
         while stack[-1].level >= level:
             stack.pop()
         parent = stack[-1]

@@ -10,15 +10,14 @@ that sub-section, and its source names and links it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from pierre_rag.knowledge.articles import anchor
+from pierre_rag.knowledge.chunking import heading_lines
 from pierre_rag.knowledge.text import stem_all, tokens
 from pierre_rag.pipeline.models import Source
 from pierre_rag.pipeline.pick import question_stems
 
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 MIN_WORDS = 6  # what a sub-section needs under its heading to be quoted alone
 
 
@@ -27,13 +26,10 @@ def heading_stems(headings: Iterable[str]) -> set[str]:
 
 
 def _sub_headings(text: str, own: str) -> list[tuple[int, int, str]]:
-    """(line index, level, heading) of the headings written in ``text``, its own aside."""
-    found = []
-    for index, line in enumerate(text.splitlines()):
-        match = _HEADING.match(line)
-        if match and match.group(2).strip() != own.strip():
-            found.append((index, len(match.group(1)), match.group(2).strip()))
-    return found
+    """(line index, level, heading) of the headings written in ``text`` as the chunker reads
+    them, its own aside."""
+    found = heading_lines(text.splitlines())
+    return [(i, level, h) for i, (level, h) in found.items() if h != own.strip()]
 
 
 def named_sub_section(question: str, source: Source, text: str) -> str | None:
@@ -53,8 +49,10 @@ def named_sub_section(question: str, source: Source, text: str) -> str | None:
 
 def has_words(text: str) -> bool:
     """Whether ``text`` says something under its headings: ``MIN_WORDS`` words at least."""
-    lines = [line for line in text.splitlines() if not _HEADING.match(line)]
-    return len(" ".join(lines).split()) >= MIN_WORDS
+    lines = text.splitlines()
+    headings = heading_lines(lines)
+    said = [line for index, line in enumerate(lines) if index not in headings]
+    return len(" ".join(said).split()) >= MIN_WORDS
 
 
 def narrowed(source: Source, text: str, heading: str) -> tuple[Source, str]:
