@@ -60,7 +60,7 @@ def candidates(grounding: Grounding) -> list[int]:
 def candidate_signals(grounding: Grounding, order: Sequence[int], question: str) -> list[Signals]:
     """The picking signals of the sections ``order`` names, ranked as listed."""
     return [
-        signals(question, _heading_path(grounding.sources[i]), grounding.texts[i], rank)
+        signals(question, grounding.sources[i].heading_path, grounding.texts[i], rank)
         for rank, i in enumerate(order)
     ]
 
@@ -118,11 +118,6 @@ def _named_sub_sections(quoted: Grounding, question: str) -> Grounding:
 
 def _subset(grounding: Grounding, indexes: Sequence[int]) -> Grounding:
     return Grounding([grounding.sources[i] for i in indexes], [grounding.texts[i] for i in indexes])
-
-
-def _heading_path(source: Source) -> list[str]:
-    """The section's headings, its article's title first."""
-    return [part.strip() for part in source.breadcrumb.split(" > ") if part.strip()]
 
 
 def _past_introductions(sources: Sequence[Source]) -> list[int]:

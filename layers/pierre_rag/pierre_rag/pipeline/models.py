@@ -79,6 +79,11 @@ class Source(BaseModel):
     # The article a tenant can open (``knowledge.articles``); None for a staff file
     url: str | None = None
 
+    @property
+    def heading_path(self) -> list[str]:
+        """The breadcrumb's parts: the article's title, then the headings down to this one."""
+        return [part.strip() for part in self.breadcrumb.split(" > ") if part.strip()]
+
 
 class StepTimings(BaseModel):
     history_ms: float = 0.0

@@ -24,8 +24,7 @@ from pierre_rag.pipeline.subsection import heading_stems
 
 def _below_title(source: Source) -> list[str]:
     """The section's headings under its article's title: its ancestors', then its own."""
-    parts = [part.strip() for part in source.breadcrumb.split(" > ") if part.strip()]
-    below = [part for part in parts if part != source.title.strip()]
+    below = [part for part in source.heading_path if part != source.title.strip()]
     own = source.heading.strip()
     return below if own in below or own == source.title.strip() else [*below, own]
 

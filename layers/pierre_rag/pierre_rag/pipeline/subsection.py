@@ -35,7 +35,7 @@ def _sub_headings(text: str, own: str) -> list[tuple[int, int, str]]:
 def named_sub_section(question: str, source: Source, text: str) -> str | None:
     """The one folded sub-heading holding the most of the question's words that the
     section's title and headings do not hold; None when none does, or several tie."""
-    shared = heading_stems(source.breadcrumb.split(" > "))
+    shared = heading_stems(source.heading_path)
     wanted = question_stems(question) - shared
     if not wanted:
         return None
