@@ -174,14 +174,17 @@ def test_trim_removes_tests_stubs_and_scripts_but_keeps_code(tmp_path):
         write(python_dir / "numpy" / "testing" / "__init__.py"),  # imported by numpy itself
         write(python_dir / "tests" / "__init__.py"),  # a top-level package: not ours to judge
         write(python_dir / "pkg" / "py.typed"),
+        write(python_dir / "pydantic" / "__init__.py"),
+        write(python_dir / "pkg" / "v1" / "__init__.py"),  # only pydantic's v1 goes
     ]
     drop = [
         write(python_dir / "numpy" / "_core" / "tests" / "test_a.py", "a" * 100),
         write(python_dir / "numpy" / "__init__.pyi", "b" * 10),
         write(python_dir / "bin" / "f2py", "d" * 3),
+        write(python_dir / "pydantic" / "v1" / "main.py", "e" * 7),
     ]
     saved = build_layer.trim_layer(python_dir)
-    assert saved == 113
+    assert saved == 120
     assert all(path.exists() for path in keep)
     assert not any(path.exists() for path in drop)
 
