@@ -7,10 +7,14 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from mangum import Mangum
 
 import admin_handler
 import chat_handler
+import chat_wiring
 import sms_webhook_handler
+from chat_api.app import create_app
+from chat_wiring import knowledge_statuses, served_registry
 from tests.helpers import load_event
 
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
@@ -43,3 +47,20 @@ def test_chat_unknown_route_is_a_json_404(lambda_context):
 
     assert response["statusCode"] == 404
     assert response["headers"]["content-type"] == "application/json"
+
+
+def test_chat_init_builds_the_services_and_serves_health_before_the_first_event(runtime):
+    # Given a chat app that has served nothing (Starlette builds its middleware stack, FastAPI
+    # its routes' state, on a first request)
+    app = create_app(chat_wiring.services, served_registry, knowledge_statuses)
+    adapter = Mangum(app, lifespan="off", api_gateway_base_path="/")
+    assert app.middleware_stack is None
+
+    # When the Lambda init runs
+    status = chat_handler.init(adapter)
+
+    # Then the services are built and a first request was served: under SnapStart the snapshot
+    # holds what it built, and no restored container pays it on its first event
+    assert status == 200
+    assert chat_wiring.services.peek() is not None
+    assert app.middleware_stack is not None
