@@ -36,6 +36,10 @@ def test_a_message_tied_to_the_previous_one_leans_on_its_context(message: str) -
     [
         "Il y a une odeur de gaz dans ma cuisine, que faire ?",
         "quels sont les horaires de l'agence",
+        "ma fenêtre ferme plus, c'est à qui de réparer ?",
+        "Ma demande de logement expire quand ?",
+        "y a plus d'eau chaude depuis hier",
+        "Y a-t-il une aide pour les impayés ?",
         "sinon, je peux avoir un chien dans mon logement ?",
         "autre question : c'est quoi le dépôt de garantie",
     ],
@@ -64,3 +68,11 @@ def test_an_impersonal_il_is_not_a_pronoun() -> None:
     assert alone > contextual
     assert signals("il faut un garant ?", 2, 0.4).pronoun is False
     assert signals("il risque quoi ?", 1, 0.2).pronoun
+
+
+def test_french_ma_and_y_a_open_a_message_without_tying_it_to_the_previous_one() -> None:
+    # "ma" is a French possessive, "y a" French as it is said ("il y a"): neither is a link
+    assert not signals("ma fenêtre ferme plus", 3, 0.4).link
+    assert not signals("y a une fuite sous l'évier", 3, 0.4).link
+    # Spanish "y" (and) still is
+    assert signals("y en un piso amueblado?", 1, 0.2).link

@@ -434,6 +434,32 @@ def test_without_llm_each_message_is_answered_on_its_own_topic_or_the_previous_o
         "commun/animaux.md",
         "exemple-hlm.fr/public/agence.md",
     ]
+    for new_subject in (results[1], results[3]):
+        assert "commun/animaux.md" not in {source.file for source in new_subject.sources}
+
+
+def test_without_llm_a_message_opening_with_ma_or_y_a_starts_its_own_topic(extractive):
+    # Given tenants who open a new subject the French way, "ma …" or "y a …" (said for "il y a")
+    results = _conversation(
+        extractive,
+        [
+            "mon chien aboie un peu, les animaux sont autorisés dans mon logement ?",
+            "ma chaudière marche plus depuis ce matin",
+            "j'ai un chat et un chien, c'est permis chez moi ?",
+            "y a des horaires pour aller à l'agence ?",
+        ],
+    )
+
+    # Then neither is read as continuing the pets question: each is answered on its own
+    # subject, and the pets article is not even offered to read more
+    assert [r.sources[0].file for r in results] == [
+        "commun/animaux.md",
+        "commun/chauffage.md",
+        "commun/animaux.md",
+        "exemple-hlm.fr/public/agence.md",
+    ]
+    for new_subject in (results[1], results[3]):
+        assert "commun/animaux.md" not in {source.file for source in new_subject.sources}
 
 
 def test_without_llm_a_follow_up_is_answered_from_its_context_and_never_repeats(extractive):

@@ -30,8 +30,12 @@ from dataclasses import dataclass
 from pierre_rag.knowledge.text import fold
 
 _WORD = re.compile(r"[a-z0-9]+")
-# First words that tie a message to the one before (fr, en, es/pt/it, de, tr).
-_LINKS = frozenset("et and y e und ve also aussi mais but pero ma".split())
+# First words that tie a message to the one before (fr, en, es/pt/it, de, tr). Not Italian
+# "ma" (but): French messages open with the possessive "ma" ("ma fenêtre ferme plus", "ma
+# demande…") far more often than Italian ones with "ma".
+_LINKS = frozenset("et and y e und ve also aussi mais but pero".split())
+# "y a", "y avait": French written as it is said ("il y a"), not Spanish "y" (and).
+_THERE_IS = frozenset("a avait aura aurait".split())
 # First words standing for something said before.
 _PRONOUNS = frozenset(
     "il elle ils elles ca cela celui celle ceux celles it they that those this".split()
@@ -103,7 +107,8 @@ def signals(message: str, known_words: int, alone_cosine: float) -> Signals:
     words = [w for w in folded.split() if w not in _FILLERS]
     first, second = [*words, "", ""][:2]
     return Signals(
-        link=first in _LINKS or any(f" {same}" in f" {folded} " for same in _SAME),
+        link=(first in _LINKS and not (first == "y" and second in _THERE_IS))
+        or any(f" {same}" in f" {folded} " for same in _SAME),
         pronoun=first in _PRONOUNS and not (first == "il" and second in _IMPERSONAL),
         change=any(f" {change} " in f" {folded} " for change in _CHANGE),
         known_words=known_words,
