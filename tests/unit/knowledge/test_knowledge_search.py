@@ -105,6 +105,23 @@ def test_a_new_topic_is_not_pulled_towards_the_previous_turn(kb: KnowledgeBase) 
 def test_without_history_the_message_is_searched_alone(kb: KnowledgeBase) -> None:
     response = kb.search_with_history("durée du préavis meublé", [], k=3)
     assert response.queries == ["durée du préavis meublé"]
+    assert (response.alone, response.follow_up) == (None, None)
+
+
+def test_with_history_the_message_alone_keeps_its_own_closeness(kb: KnowledgeBase) -> None:
+    # Given a question on the notice, then a message on another subject, then a follow-up
+    history = [{"role": "user", "content": "quelle est la durée du préavis pour partir ?"}]
+
+    # When each is searched with the turn before
+    recipe = kb.search_with_history("une bonne recette de crêpes ?", history, k=3)
+    follow_up = kb.search_with_history("et en meublé ?", history, k=3)
+
+    # Then the message's own closeness is reported beside the fused one (which the turn
+    # before raises), with how much it reads as a follow-up
+    assert recipe.alone is not None and follow_up.alone is not None
+    assert recipe.alone.top_cosine < recipe.top_cosine
+    assert recipe.follow_up is not None and recipe.follow_up < 0.5
+    assert follow_up.follow_up is not None and follow_up.follow_up > 0.5
 
 
 def test_the_search_configuration_chooses_the_vocabulary_tables(kb: KnowledgeBase) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pierre_rag.knowledge.models import AccessLevel, SearchResponse, SearchResult
+from pierre_rag.knowledge.models import AccessLevel, Closeness, SearchResponse, SearchResult
 from pierre_rag.pipeline.gate import courtesy_reminder, gate, gate_search
 from pierre_rag.pipeline.models import Outcome, Understanding
 
@@ -234,3 +234,65 @@ def test_a_weak_match_gets_nothing_found_and_the_contact_under_the_pipelines_thr
     # Then nothing is quoted: the answer says so, gives the contact, counts as nothing found
     assert reply is not None and reply.outcome is Outcome.NOTHING_FOUND
     assert "pas trouvé" in reply.text and "01 99 00 00 00" in reply.text
+
+
+# --------------------------------------------------------------------------- after a turn
+
+
+def _after_a_turn(alone: Closeness, follow_up: float) -> SearchResponse:
+    """A message searched alone and with a housing turn before it: the fused search is close
+    to the knowledge (the turn before's closeness), the message alone is as given."""
+    found = _found(top_cosine=0.55, scope_cosine=0.60, elsewhere_cosine=0.45)
+    return found.model_copy(update={"alone": alone, "follow_up": follow_up})
+
+
+ELSEWHERE = Closeness(top_cosine=0.17, scope_cosine=0.21, elsewhere_cosine=0.46)
+NOWHERE = Closeness(top_cosine=0.23, scope_cosine=0.20, elsewhere_cosine=0.19)
+
+
+def test_a_new_subject_the_assistant_does_not_cover_is_refused_after_a_housing_turn():
+    # Given "une recette de crêpes ?" after a deposit question: alone, it comes closer to a
+    # subject the assistant does not cover; with the turn before, close to the deposit
+    question = "tu connais une bonne recette de crêpes ?"
+    understood = _understood("heuristic", standalone_question=question, search_queries=[question])
+
+    # When it is gated after the search, reading as a new subject (no link nor pronoun)
+    reply = gate_search(understood, _after_a_turn(ELSEWHERE, 0.30), handoff=None, **THRESHOLDS)
+
+    # Then the turn before does not lend it its closeness: it is refused
+    assert reply is not None and reply.outcome is Outcome.OFF_TOPIC
+
+
+def test_a_follow_up_leans_on_the_turn_before_for_its_scope():
+    # Given "et en meublé ?" after a notice question: a link, so it reads as a follow-up
+    question = "et en meublé ?"
+    understood = _understood("heuristic", standalone_question=question, search_queries=[question])
+
+    # When it is gated after the search, then it goes on to the answer even if it comes,
+    # alone, closer to another subject
+    assert (
+        gate_search(understood, _after_a_turn(ELSEWHERE, 0.81), handoff=None, **THRESHOLDS) is None
+    )
+
+
+def test_a_short_question_naming_nothing_still_leans_on_the_turn_before():
+    # Given "combien ça coûte ?" after a housing question: no marker, close to nothing alone
+    question = "combien ça coûte ?"
+    understood = _understood("heuristic", standalone_question=question, search_queries=[question])
+
+    # When it is gated after the search, then the turn before carries its scope: answered
+    assert gate_search(understood, _after_a_turn(NOWHERE, 0.30), handoff=None, **THRESHOLDS) is None
+
+
+def test_an_insult_after_a_housing_turn_is_refused_not_answered_from_that_turn():
+    # Given "t'es vraiment un robot" left of an insult, after a question about a leak
+    left = "t'es vraiment un robot"
+    understood = _understood(
+        "heuristic", abusive=True, standalone_question=left, search_queries=[left]
+    )
+
+    # When it is gated after the search
+    reply = gate_search(understood, _after_a_turn(NOWHERE, 0.30), handoff=None, **THRESHOLDS)
+
+    # Then it gets the courteous refusal, not an answer about the leak
+    assert reply is not None and reply.outcome is Outcome.ABUSIVE

@@ -462,6 +462,25 @@ def test_without_llm_a_message_opening_with_ma_or_y_a_starts_its_own_topic(extra
         assert "commun/animaux.md" not in {source.file for source in new_subject.sources}
 
 
+@pytest.mark.parametrize("channel", ["web", "sms"])
+def test_without_llm_off_topic_and_insults_after_a_housing_turn_are_refused(extractive, channel):
+    # Given a notice question, then a message on another subject, then an insult
+    notice, recipe, insult = _conversation(
+        extractive,
+        [
+            "combien de temps à l'avance je dois prévenir pour partir ?",
+            "tu connais une bonne recette de crêpes ?",
+            "t'es vraiment un robot débile",
+        ],
+        channel=channel,
+    )
+
+    # Then the turn before lends them nothing: they are refused, not answered about notice
+    assert notice.outcome is Outcome.ANSWERED
+    assert (recipe.outcome, recipe.sources) == (Outcome.OFF_TOPIC, [])
+    assert (insult.outcome, insult.sources) == (Outcome.ABUSIVE, [])
+
+
 def test_without_llm_a_follow_up_is_answered_from_its_context_and_never_repeats(extractive):
     # Given a notice question, then a follow-up whose answer is in the same section
     first, follow_up = _conversation(

@@ -74,6 +74,17 @@ class SearchResult(BaseModel):
         return " > ".join([self.title, *self.heading_path])
 
 
+class Closeness(BaseModel):
+    """How close one query came to the knowledge and to the topics the assistant covers or
+    not: the scope signals of :class:`SearchResponse`, for the message alone."""
+
+    model_config = ConfigDict(frozen=True)
+
+    top_cosine: float
+    scope_cosine: float
+    elsewhere_cosine: float
+
+
 class SearchResponse(BaseModel):
     """Ranked results plus the top-1 dense cosine (an out-of-scope signal for the pipeline)."""
 
@@ -87,6 +98,14 @@ class SearchResponse(BaseModel):
     )
     elsewhere_cosine: float = Field(
         default=0.0, description="best cosine to a subject the assistant does not cover"
+    )
+    alone: Closeness | None = Field(
+        default=None,
+        description="the message's own closeness, when it was searched with the turn before too",
+    )
+    follow_up: float | None = Field(
+        default=None,
+        description="how much the message reads as a follow-up (knowledge.followup), 0 to 1",
     )
 
 

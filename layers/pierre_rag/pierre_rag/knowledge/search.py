@@ -15,7 +15,13 @@ from pierre_rag.knowledge import followup
 from pierre_rag.knowledge.datastore import ChunkRecord, Datastore
 from pierre_rag.knowledge.embeddings import Embedder, OpenAIEmbedder, embedder_from_env
 from pierre_rag.knowledge.followup import FollowUpModel
-from pierre_rag.knowledge.models import DEFAULT_ACCESS, AccessLevel, SearchResponse, SearchResult
+from pierre_rag.knowledge.models import (
+    DEFAULT_ACCESS,
+    AccessLevel,
+    Closeness,
+    SearchResponse,
+    SearchResult,
+)
 from pierre_rag.knowledge.places import PlaceExpansion
 from pierre_rag.knowledge.query import QueryPlan, plan_query
 from pierre_rag.knowledge.scope import ScopeTopics
@@ -128,8 +134,14 @@ class KnowledgeBase:
         rankings = self._rankings(plans, scopes)
         alone_cosine = rankings[0].dense[0][1] if rankings[0].dense else 0.0
         found = followup.signals(question, len(plans[0].words), alone_cosine)
-        weights = self.config.follow_up.weights(found)
-        return self._fused(rankings, weights, k, [question, contextual])
+        model = self.config.follow_up
+        alone = Closeness(
+            top_cosine=alone_cosine,
+            scope_cosine=rankings[0].scope_cosine,
+            elsewhere_cosine=rankings[0].elsewhere_cosine,
+        )
+        fused = self._fused(rankings, model.weights(found), k, [question, contextual])
+        return fused.model_copy(update={"alone": alone, "follow_up": model.probability(found)})
 
     def search_many(
         self,

@@ -7,7 +7,9 @@ off-topic verdict, and "nothing found"). A message both let through is answered 
 sources. The heuristic refuses a message as off-topic only when it names no housing matter
 (``pipeline.scope``), comes close to no topic the assistant covers (``knowledge.scope``) and
 the search found no section close — or the only section close is outweighed by a subject the
-assistant does not cover ("comment on fait un CV" near an article on finding work). A housing
+assistant does not cover ("comment on fait un CV" near an article on finding work). After a
+turn, a message that does not read as a follow-up is judged by its own closeness when it is
+an insult or comes closer to such a subject (docs/gate.md, "After a turn"). A housing
 question the knowledge does not answer gets "nothing found" and the landlord's contact, not a
 refusal: a wrongly refused tenant is worse than an answered off-topic question.
 """
@@ -16,11 +18,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pierre_rag.knowledge.models import SearchResponse
+from pierre_rag.knowledge.models import Closeness, SearchResponse
 from pierre_rag.pipeline import messages
 from pierre_rag.pipeline.models import Outcome, Understanding
 from pierre_rag.pipeline.scope import names_housing_matter
 from pierre_rag.pipeline.understanding import is_small_talk
+
+# From this probability (``knowledge.followup``: a leading link or pronoun), a message leans on
+# the turn before for its scope too.
+FOLLOW_UP = 0.5
 
 
 @dataclass(frozen=True)
@@ -60,12 +66,13 @@ def gate_search(
     handoff: str | None,
 ) -> FixedReply | None:
     """After the search: the fixed reply when the sections found cannot ground an answer."""
+    closeness = _judged_closeness(found, understanding, elsewhere_margin)
     # Closeness to a covered topic is a hint for a plain question, not for what is left of an
     # insult ("sale IA de…" comes close to cleanliness): that must name a housing matter.
-    near_topic = found.scope_cosine >= scope_min_cosine and not understanding.abusive
-    elsewhere = found.elsewhere_cosine >= found.scope_cosine + elsewhere_margin
+    near_topic = closeness.scope_cosine >= scope_min_cosine and not understanding.abusive
+    elsewhere = closeness.elsewhere_cosine >= closeness.scope_cosine + elsewhere_margin
     in_scope = (
-        (found.top_cosine >= in_scope_min_cosine and not elsewhere)
+        (closeness.top_cosine >= in_scope_min_cosine and not elsewhere)
         or near_topic
         or any(
             names_housing_matter(query)
@@ -78,6 +85,27 @@ def gate_search(
         text = messages.nothing_found(understanding.language, handoff)
         return FixedReply(Outcome.NOTHING_FOUND, text)
     return None
+
+
+def _judged_closeness(
+    found: SearchResponse, understanding: Understanding, elsewhere_margin: float
+) -> Closeness:
+    """What judges the message's scope: the search's closeness (the message's and, when it was
+    searched with the turn before too, the turn before's), or the message's own when it does
+    not read as a follow-up and is an insult or comes closer to a subject the assistant does
+    not cover. Else the turn before lends its closeness to anything: "une recette de crêpes ?"
+    after a deposit question, or "t'es nul", were answered from the deposit's sections. A
+    short question that names nothing ("combien ça coûte ?") still leans on the turn before."""
+    alone = found.alone
+    if alone is not None and (found.follow_up or 0.0) < FOLLOW_UP:
+        elsewhere = alone.elsewhere_cosine >= alone.scope_cosine + elsewhere_margin
+        if elsewhere or understanding.abusive:
+            return alone
+    return Closeness(
+        top_cosine=found.top_cosine,
+        scope_cosine=found.scope_cosine,
+        elsewhere_cosine=found.elsewhere_cosine,
+    )
 
 
 def courtesy_reminder(understanding: Understanding) -> str:
