@@ -7,7 +7,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from mangum import Mangum
 
 import admin_handler
 import chat_handler
@@ -53,11 +52,10 @@ def test_chat_init_builds_the_services_and_serves_health_before_the_first_event(
     # Given a chat app that has served nothing (Starlette builds its middleware stack, FastAPI
     # its routes' state, on a first request)
     app = create_app(chat_wiring.services, served_registry, knowledge_statuses)
-    adapter = Mangum(app, lifespan="off", api_gateway_base_path="/")
     assert app.middleware_stack is None
 
     # When the Lambda init runs
-    status = chat_handler.init(adapter)
+    status = chat_handler.init(app)
 
     # Then the services are built and a first request was served: under SnapStart the snapshot
     # holds what it built, and no restored container pays it on its first event
