@@ -94,8 +94,9 @@ def _judged_closeness(
     searched with the turn before too, the turn before's), or the message's own when it does
     not read as a follow-up and is an insult or comes closer to a subject the assistant does
     not cover. Else the turn before lends its closeness to anything: "une recette de crêpes ?"
-    after a deposit question, or "t'es nul", were answered from the deposit's sections. A
-    short question that names nothing ("combien ça coûte ?") still leans on the turn before."""
+    after a deposit question, or "t'es vraiment un robot débile" after a leak, were answered
+    from the sections of the turn before. A short question that names nothing ("combien ça
+    coûte ?") still leans on the turn before."""
     alone = found.alone
     if alone is not None and (found.follow_up or 0.0) < FOLLOW_UP:
         elsewhere = alone.elsewhere_cosine >= alone.scope_cosine + elsewhere_margin
