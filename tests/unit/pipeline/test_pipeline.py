@@ -141,6 +141,8 @@ def test_history_aware_follow_up_without_llm(extractive):
     [
         ("c qui qui a gagné la ligue des champions l'an dernier ?", Outcome.OFF_TOPIC),
         ("Ferme-la, espèce de bot débile", Outcome.ABUSIVE),
+        ("Tu es nul", Outcome.ABUSIVE),
+        ("vous êtes nuls", Outcome.ABUSIVE),
         ("Shut up you stupid machine", Outcome.ABUSIVE),
     ],
 )
@@ -176,6 +178,12 @@ def test_a_french_insult_is_answered_in_french(extractive, text):
 
     # Then the reply is in French
     assert result.language == "fr"
+
+
+def test_a_thing_called_nul_is_a_complaint_not_an_insult(extractive):
+    result = asyncio.run(extractive.answer(_request("ma chaudière est nulle, elle tombe en panne")))
+
+    assert result.outcome is Outcome.ANSWERED
 
 
 def test_profanity_with_a_real_question_is_answered(extractive):

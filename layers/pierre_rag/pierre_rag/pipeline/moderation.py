@@ -39,6 +39,13 @@ _INSULT_PHRASES = tuple(
         "va te faire",
         "nique ta",
         "sers a rien",
+        # "nul" alone is a thing's quality ("le chauffage est nul"), said to the assistant an insult
+        "tu es nul",
+        "tu es nulle",
+        "t es nul",
+        "t es nulle",
+        "vous etes nul",
+        "vous etes nuls",
         "shut up",
         "fuck off",
         "fuck you",
