@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import pytest
 
+from pierre_rag.conversations import Role, Turn
 from pierre_rag.knowledge.models import AccessLevel, Closeness, SearchResponse, SearchResult
-from pierre_rag.pipeline.gate import courtesy_reminder, gate, gate_search
+from pierre_rag.pipeline.gate import courtesy_reminder, follows_an_answer, gate, gate_search
 from pierre_rag.pipeline.models import Outcome, Understanding
 
 GREETING = "Bonjour, je suis Pierre."
-THRESHOLDS = {
+
+
+class Thresholds(TypedDict):
+    in_scope_min_cosine: float
+    nothing_found_min_cosine: float
+    scope_min_cosine: float
+    elsewhere_margin: float
+
+
+THRESHOLDS: Thresholds = {
     "in_scope_min_cosine": 0.30,
     "nothing_found_min_cosine": 0.22,
     "scope_min_cosine": 0.30,
@@ -296,3 +308,37 @@ def test_an_insult_after_a_housing_turn_is_refused_not_answered_from_that_turn()
 
     # Then it gets the courteous refusal, not an answer about the leak
     assert reply is not None and reply.outcome is Outcome.ABUSIVE
+
+
+def _turn(role: Role, outcome: str | None = None) -> Turn:
+    return Turn(role=role, content="…", message_id="m", created_ms=1, outcome=outcome)
+
+
+def test_a_follow_up_of_an_answer_is_in_scope_though_it_comes_close_to_nothing():
+    # Given "ok et comment on l'obtient" after an answer on Visale: it names nothing, and the
+    # search (message and turn before) comes close to nothing either
+    question = "ok et comment on l'obtient"
+    understood = _understood("heuristic", standalone_question=question, search_queries=[question])
+    found = _found(top_cosine=0.24, scope_cosine=0.25).model_copy(
+        update={
+            "alone": Closeness(top_cosine=0.13, scope_cosine=0.2, elsewhere_cosine=0.16),
+            "follow_up": 0.81,
+        }
+    )
+
+    # When it is gated after an answer, and after a refusal
+    answered = gate_search(understood, found, handoff=None, after_an_answer=True, **THRESHOLDS)
+    refused = gate_search(understood, found, handoff=None, after_an_answer=False, **THRESHOLDS)
+
+    # Then only the follow-up of an answer goes on to the answer (here nothing found, with the
+    # contact), never the off-topic refusal
+    assert answered is None or answered.outcome is Outcome.NOTHING_FOUND
+    assert refused is not None and refused.outcome is Outcome.OFF_TOPIC
+
+
+def test_the_last_reply_tells_whether_the_conversation_follows_an_answer():
+    assert follows_an_answer([_turn("user"), _turn("assistant", "answered")])
+    assert follows_an_answer([_turn("user"), _turn("assistant", "nothing_found")])
+    assert not follows_an_answer([_turn("user"), _turn("assistant", "off_topic")])
+    assert not follows_an_answer([_turn("assistant", "answered"), _turn("assistant", "abusive")])
+    assert not follows_an_answer([_turn("user")])

@@ -30,7 +30,7 @@ from pierre_rag.pipeline.channels import CHANNELS, ChannelStyle
 from pierre_rag.pipeline.compose import fixed_answer, grounded_answer
 from pierre_rag.pipeline.cost import estimate_cost
 from pierre_rag.pipeline.emergencies import detect_emergencies
-from pierre_rag.pipeline.gate import FixedReply, gate, gate_search
+from pierre_rag.pipeline.gate import FixedReply, follows_an_answer, gate, gate_search
 from pierre_rag.pipeline.models import (
     AnswerResult,
     Outcome,
@@ -285,6 +285,7 @@ class Pipeline:
             scope_min_cosine=self.config.scope_min_cosine,
             elsewhere_margin=self.config.elsewhere_margin,
             handoff=turn.style.contact(turn.context),
+            after_an_answer=follows_an_answer(history),
         )
         return (
             fixed

@@ -16,8 +16,10 @@ refusal: a wrongly refused tenant is worse than an answered off-topic question.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pierre_rag.conversations import Turn
 from pierre_rag.knowledge.models import Closeness, SearchResponse
 from pierre_rag.pipeline import messages
 from pierre_rag.pipeline.models import Outcome, Understanding
@@ -27,6 +29,7 @@ from pierre_rag.pipeline.understanding import is_small_talk
 # From this probability (``knowledge.followup``: a leading link or pronoun), a message leans on
 # the turn before for its scope too.
 FOLLOW_UP = 0.5
+_REFUSED = frozenset({Outcome.OFF_TOPIC.value, Outcome.ABUSIVE.value})
 
 
 @dataclass(frozen=True)
@@ -64,8 +67,11 @@ def gate_search(
     scope_min_cosine: float,
     elsewhere_margin: float,
     handoff: str | None,
+    after_an_answer: bool = False,
 ) -> FixedReply | None:
-    """After the search: the fixed reply when the sections found cannot ground an answer."""
+    """After the search: the fixed reply when the sections found cannot ground an answer.
+    ``after_an_answer``: the conversation's last reply answered a question (see
+    :func:`follows_an_answer`); a follow-up of it is in scope as that question was."""
     closeness = _judged_closeness(found, understanding, elsewhere_margin)
     # Closeness to a covered topic is a hint for a plain question, not for what is left of an
     # insult ("sale IA de…" comes close to cleanliness): that must name a housing matter.
@@ -78,6 +84,7 @@ def gate_search(
             names_housing_matter(query)
             for query in (understanding.standalone_question, *understanding.search_queries)
         )
+        or (after_an_answer and _reads_as_follow_up(found) and not understanding.abusive)
     )
     if understanding.source == "heuristic" and not in_scope:
         return refusal(understanding)
@@ -85,6 +92,18 @@ def gate_search(
         text = messages.nothing_found(understanding.language, handoff)
         return FixedReply(Outcome.NOTHING_FOUND, text)
     return None
+
+
+def follows_an_answer(history: Sequence[Turn]) -> bool:
+    """Whether the conversation's last reply answered a question ("nothing found" included)
+    rather than refused one: "ok et comment on l'obtient" after an answer on Visale names
+    nothing itself, and the search, message and turn before together, comes close to nothing."""
+    replies = [turn for turn in history if turn.role == "assistant"]
+    return bool(replies) and replies[-1].outcome not in _REFUSED
+
+
+def _reads_as_follow_up(found: SearchResponse) -> bool:
+    return found.follow_up is not None and found.follow_up >= FOLLOW_UP
 
 
 def _judged_closeness(
@@ -98,7 +117,7 @@ def _judged_closeness(
     from the sections of the turn before. A short question that names nothing ("combien ça
     coûte ?") still leans on the turn before."""
     alone = found.alone
-    if alone is not None and (found.follow_up or 0.0) < FOLLOW_UP:
+    if alone is not None and not _reads_as_follow_up(found):
         elsewhere = alone.elsewhere_cosine >= alone.scope_cosine + elsewhere_margin
         if elsewhere or understanding.abusive:
             return alone
