@@ -108,6 +108,15 @@ class SearchResponse(BaseModel):
         description="how much the message reads as a follow-up (knowledge.followup), 0 to 1",
     )
 
+    @property
+    def closeness(self) -> Closeness:
+        """The search's own scope signals (with the turn before, when it was searched too)."""
+        return Closeness(
+            top_cosine=self.top_cosine,
+            scope_cosine=self.scope_cosine,
+            elsewhere_cosine=self.elsewhere_cosine,
+        )
+
 
 class DatastoreMeta(BaseModel):
     """What the ``meta`` table records about how a datastore was built."""

@@ -121,11 +121,7 @@ def _judged_closeness(
         elsewhere = alone.elsewhere_cosine >= alone.scope_cosine + elsewhere_margin
         if elsewhere or understanding.abusive:
             return alone
-    return Closeness(
-        top_cosine=found.top_cosine,
-        scope_cosine=found.scope_cosine,
-        elsewhere_cosine=found.elsewhere_cosine,
-    )
+    return found.closeness
 
 
 def courtesy_reminder(understanding: Understanding) -> str:
