@@ -70,6 +70,42 @@ def test_small_talk_gets_the_greeting_whatever_was_understood():
     assert (reply.outcome, reply.text) == (Outcome.ANSWERED, GREETING)
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "reply"),
+    [
+        ("merci !", "fr", "Avec plaisir ! Avez-vous une autre question ?"),
+        ("ok merci, au revoir", "fr", "Au revoir, et bonne journée !"),
+        ("d'accord", "fr", "Avez-vous une autre question ?"),
+        ("thanks a lot", "en", None),  # "a lot": not small talk, searched
+        ("gracias", "es", "¡De nada! ¿Tiene otra pregunta?"),
+        ("danke schön", "de", "Gern geschehen! Haben Sie noch eine Frage?"),
+    ],
+)
+def test_after_a_reply_thanks_goodbyes_and_ok_get_a_closing_in_the_users_language(
+    text, language, reply
+):
+    # Given small talk after the assistant replied once
+    understood = _understood("heuristic", language=language)
+
+    # When it is gated
+    fixed = gate(text, understood, GREETING, after_a_reply=True)
+
+    # Then it gets a short closing, not the greeting again
+    assert (fixed.text if fixed else None) == reply
+
+
+def test_thanks_opening_a_conversation_get_the_greeting():
+    fixed = gate("merci", _understood("heuristic"), GREETING, after_a_reply=False)
+
+    assert fixed is not None and fixed.text == GREETING
+
+
+def test_a_greeting_after_a_reply_gets_the_greeting_again():
+    fixed = gate("bonjour", _understood("heuristic"), GREETING, after_a_reply=True)
+
+    assert fixed is not None and fixed.text == GREETING
+
+
 def test_an_insult_with_nothing_to_search_is_refused_in_the_users_language():
     # Given an insult, in English, with no question in it (the local rules)
     understood = _understood("heuristic", language="en", abusive=True, search_queries=[])

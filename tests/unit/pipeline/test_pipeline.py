@@ -424,7 +424,7 @@ def _conversation(pipeline, texts: list[str], **kwargs):
 
 
 def test_without_llm_each_message_is_answered_on_its_own_topic_or_the_previous_one(extractive):
-    # Given a landlord who changes the subject twice, then follows up on the last one
+    # Given a tenant who changes the subject twice, then follows up on the last one
     results = _conversation(
         extractive,
         [
@@ -487,6 +487,38 @@ def test_without_llm_off_topic_and_insults_after_a_housing_turn_are_refused(extr
     assert notice.outcome is Outcome.ANSWERED
     assert (recipe.outcome, recipe.sources) == (Outcome.OFF_TOPIC, [])
     assert (insult.outcome, insult.sources) == (Outcome.ABUSIVE, [])
+
+
+@pytest.mark.parametrize("channel", ["web", "sms"])
+def test_thanks_and_goodbye_after_an_answer_close_the_exchange_not_greet_again(extractive, channel):
+    # Given a greeting, a question answered, then thanks, "ok" and a goodbye
+    hello, notice, thanks, ok, bye = _conversation(
+        extractive,
+        [
+            "Bonjour",
+            "combien de temps à l'avance je dois prévenir pour partir ?",
+            "merci beaucoup !",
+            "ok",
+            "au revoir",
+        ],
+        channel=channel,
+    )
+
+    # Then only the greeting greets; the others get a short closing, and nothing is searched
+    assert hello.text == "Bonjour, je suis Pierre. Posez-moi votre question."
+    assert notice.outcome is Outcome.ANSWERED and notice.sources
+    assert [r.text for r in (thanks, ok, bye)] == [
+        "Avec plaisir ! Avez-vous une autre question ?",
+        "Avez-vous une autre question ?",
+        "Au revoir, et bonne journée !",
+    ]
+    assert all(r.outcome is Outcome.ANSWERED and not r.sources for r in (thanks, ok, bye))
+
+
+def test_thanks_in_english_are_answered_in_english(extractive):
+    _, thanks = _conversation(extractive, ["how much notice do I give to leave?", "thank you"])
+
+    assert (thanks.language, thanks.text) == ("en", "You're welcome! Do you have another question?")
 
 
 def test_without_llm_a_follow_up_is_answered_from_its_context_and_never_repeats(extractive):

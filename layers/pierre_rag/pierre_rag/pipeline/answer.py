@@ -210,7 +210,12 @@ class Pipeline:
         a refusal, "nothing found" or a failed search leave the block alone as the answer:
         the block never depends on them."""
         try:
-            fixed = gate(turn.request.text, understanding, turn.context.greeting)
+            fixed = gate(
+                turn.request.text,
+                understanding,
+                turn.context.greeting,
+                after_a_reply=any(t.role == "assistant" for t in history),
+            )
             if fixed is None:
                 validated = find_validated(
                     self.validated, turn.landlord, understanding, turn.request.text

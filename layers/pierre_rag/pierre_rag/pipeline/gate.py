@@ -24,7 +24,7 @@ from pierre_rag.knowledge.models import Closeness, SearchResponse
 from pierre_rag.pipeline import messages
 from pierre_rag.pipeline.models import Outcome, Understanding
 from pierre_rag.pipeline.scope import names_housing_matter
-from pierre_rag.pipeline.understanding import is_small_talk
+from pierre_rag.pipeline.understanding import SmallTalk, small_talk
 
 # From this probability (``knowledge.followup``: a leading link or pronoun), a message leans on
 # the turn before for its scope too.
@@ -47,15 +47,35 @@ def refusal(understanding: Understanding) -> FixedReply:
     return FixedReply(Outcome.OFF_TOPIC, messages.off_topic(understanding.language))
 
 
-def gate(text: str, understanding: Understanding, greeting: str) -> FixedReply | None:
+def gate(
+    text: str, understanding: Understanding, greeting: str, *, after_a_reply: bool = False
+) -> FixedReply | None:
     """Before the search: the fixed reply ``text`` gets, or None to search for an answer."""
-    if is_small_talk(text):
-        return FixedReply(Outcome.ANSWERED, greeting)
+    talk = small_talk(text)
+    if talk is not None:
+        return FixedReply(
+            Outcome.ANSWERED, small_talk_reply(talk, understanding, greeting, after_a_reply)
+        )
     if understanding.abusive and not understanding.search_queries:
         return refusal(understanding)
     if understanding.source == "llm" and not understanding.in_scope:
         return refusal(understanding)
     return None
+
+
+def small_talk_reply(
+    talk: SmallTalk, understanding: Understanding, greeting: str, after_a_reply: bool
+) -> str:
+    """The greeting opens a conversation; after a reply, thanks, a goodbye or an "ok" get a
+    short closing in the user's language ("merci" was answered "Bonjour, je suis l'assistant…")."""
+    if talk is SmallTalk.GREETING or not after_a_reply:
+        return greeting
+    p = messages.phrases(understanding.language)
+    if talk is SmallTalk.THANKS:
+        return p.thanked
+    if talk is SmallTalk.GOODBYE:
+        return p.goodbye
+    return p.anything_else
 
 
 def gate_search(

@@ -23,6 +23,9 @@ class Phrases:
     article: str  # …each written so: {title} and its source {number}
     error: str
     long_message: str  # SMS: the question was clipped before answering
+    thanked: str  # the reply to thanks alone ("merci !")
+    goodbye: str  # the reply to a goodbye ("au revoir")
+    anything_else: str  # the reply to "ok", "d'accord"
 
 
 PHRASES: dict[str, Phrases] = {
@@ -44,6 +47,9 @@ PHRASES: dict[str, Phrases] = {
         article="« {title} » [{number}]",
         error="Désolé, une erreur est survenue. Réessayez dans un instant.",
         long_message="(Votre message était long : j'ai répondu à son début.)",
+        thanked="Avec plaisir ! Avez-vous une autre question ?",
+        goodbye="Au revoir, et bonne journée !",
+        anything_else="Avez-vous une autre question ?",
     ),
     "en": Phrases(
         capabilities="I answer questions about social housing: applying for housing, the "
@@ -61,6 +67,9 @@ PHRASES: dict[str, Phrases] = {
         article='"{title}" [{number}]',
         error="Sorry, something went wrong. Please try again in a moment.",
         long_message="(Your message was long: I answered its beginning.)",
+        thanked="You're welcome! Do you have another question?",
+        goodbye="Goodbye, and have a good day!",
+        anything_else="Do you have another question?",
     ),
     "es": Phrases(
         capabilities="respondo a preguntas sobre la vivienda social: solicitud de vivienda, "
@@ -79,6 +88,9 @@ PHRASES: dict[str, Phrases] = {
         article="«{title}» [{number}]",
         error="Lo siento, se ha producido un error. Inténtelo de nuevo en un momento.",
         long_message="(Su mensaje era largo: he respondido a su comienzo.)",
+        thanked="¡De nada! ¿Tiene otra pregunta?",
+        goodbye="¡Adiós, y que tenga un buen día!",
+        anything_else="¿Tiene otra pregunta?",
     ),
     "pt": Phrases(
         capabilities="respondo a perguntas sobre habitação social: pedido de habitação, "
@@ -97,6 +109,9 @@ PHRASES: dict[str, Phrases] = {
         article="«{title}» [{number}]",
         error="Desculpe, ocorreu um erro. Tente novamente dentro de instantes.",
         long_message="(A sua mensagem era longa: respondi ao início.)",
+        thanked="De nada! Tem outra pergunta?",
+        goodbye="Adeus, e tenha um bom dia!",
+        anything_else="Tem outra pergunta?",
     ),
     "ar": Phrases(
         capabilities="أجيب عن الأسئلة المتعلقة بالسكن الاجتماعي: طلب السكن، عقد الإيجار، "
@@ -113,6 +128,9 @@ PHRASES: dict[str, Phrases] = {
         article="«{title}» [{number}]",
         error="عذرًا، حدث خطأ. حاول مرة أخرى بعد لحظات.",
         long_message="(كانت رسالتك طويلة: أجبت عن بدايتها.)",
+        thanked="على الرحب والسعة! هل لديك سؤال آخر؟",
+        goodbye="مع السلامة، وأتمنى لك يومًا طيبًا!",
+        anything_else="هل لديك سؤال آخر؟",
     ),
     "tr": Phrases(
         capabilities="sosyal konutla ilgili soruları yanıtlıyorum: konut başvurusu, kira "
@@ -129,6 +147,9 @@ PHRASES: dict[str, Phrases] = {
         article='"{title}" [{number}]',
         error="Üzgünüm, bir hata oluştu. Lütfen biraz sonra tekrar deneyin.",
         long_message="(Mesajınız uzundu: başlangıcını yanıtladım.)",
+        thanked="Rica ederim! Başka bir sorunuz var mı?",
+        goodbye="Hoşça kalın, iyi günler!",
+        anything_else="Başka bir sorunuz var mı?",
     ),
     "de": Phrases(
         capabilities="ich beantworte Fragen zum Sozialwohnungsbau: Wohnungsantrag, Mietvertrag, "
@@ -146,6 +167,9 @@ PHRASES: dict[str, Phrases] = {
         article="„{title}“ [{number}]",
         error="Entschuldigung, ein Fehler ist aufgetreten. Bitte versuchen Sie es gleich erneut.",
         long_message="(Ihre Nachricht war lang: Ich habe auf ihren Anfang geantwortet.)",
+        thanked="Gern geschehen! Haben Sie noch eine Frage?",
+        goodbye="Auf Wiedersehen und einen schönen Tag!",
+        anything_else="Haben Sie noch eine Frage?",
     ),
     "it": Phrases(
         capabilities="rispondo a domande sull'edilizia sociale: domanda di alloggio, contratto, "
@@ -164,6 +188,9 @@ PHRASES: dict[str, Phrases] = {
         article="«{title}» [{number}]",
         error="Mi scusi, si è verificato un errore. Riprovi tra un momento.",
         long_message="(Il suo messaggio era lungo: ho risposto al suo inizio.)",
+        thanked="Prego! Ha un'altra domanda?",
+        goodbye="Arrivederci e buona giornata!",
+        anything_else="Ha un'altra domanda?",
     ),
 }
 

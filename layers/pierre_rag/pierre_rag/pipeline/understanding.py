@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from pydantic import ValidationError
 
@@ -20,18 +21,52 @@ from pierre_rag.pipeline.prompts import understanding_messages
 
 logger = logging.getLogger(__name__)
 
-_SMALL_TALK = frozenset(
-    "bonjour bonsoir salut bjr slt coucou hello hi hey merci mrc thanks thank you ok okay "
-    "daccord d accord au revoir bye hola gracias obrigado ola grazie ciao danke hallo "
-    "merhaba tesekkurler beaucoup much very a bientot bonne journee soiree".split()
+# Small talk, folded, by what it does: a greeting opens a conversation; thanks, a goodbye or
+# an acknowledgement closes an exchange and must not be answered with the greeting again.
+_GREETINGS = frozenset(
+    "bonjour bonsoir salut bjr slt coucou hello hi hey hola buenas buenos dias ola oi "
+    "ciao buongiorno buonasera salve hallo guten tag morgen merhaba selam good morning "
+    "evening afternoon".split()
 )
+_THANKS = frozenset(
+    "merci mrc beaucoup thanks thank you thx ty much very gracias muchas obrigado obrigada "
+    "muito grazie mille danke schon vielen dank tesekkurler tesekkur ederim cok sagol".split()
+)
+_GOODBYES = frozenset(
+    "au revoir bye goodbye a bientot bonne journee soiree adios tchau adeus arrivederci "
+    "tschuss hosca kal".split()
+)
+_ACKNOWLEDGEMENTS = frozenset("ok okay daccord d accord vale alright tamam".split())
+_SMALL_TALK = _GREETINGS | _THANKS | _GOODBYES | _ACKNOWLEDGEMENTS
 _WORD = re.compile(r"[a-z]+")
+
+
+class SmallTalk(StrEnum):
+    GREETING = "greeting"
+    THANKS = "thanks"
+    GOODBYE = "goodbye"
+    ACKNOWLEDGEMENT = "acknowledgement"
+
+
+def small_talk(text: str) -> SmallTalk | None:
+    """What a message made only of greetings, thanks, goodbyes or "ok" does ("merci beaucoup
+    !", "ok au revoir"); None for anything else. A goodbye closes, then thanks, then "ok"."""
+    words = _WORD.findall(fold(text))
+    if not words or len(words) > 4 or any(word not in _SMALL_TALK for word in words):
+        return None
+    said = set(words)
+    if said & _GOODBYES:
+        return SmallTalk.GOODBYE
+    if said & _THANKS:
+        return SmallTalk.THANKS
+    if said & _ACKNOWLEDGEMENTS:
+        return SmallTalk.ACKNOWLEDGEMENT
+    return SmallTalk.GREETING
 
 
 def is_small_talk(text: str) -> bool:
     """Only greetings or thanks, no question ("bonjour", "merci beaucoup !")."""
-    words = _WORD.findall(fold(text))
-    return bool(words) and len(words) <= 4 and all(word in _SMALL_TALK for word in words)
+    return small_talk(text) is not None
 
 
 def heuristic_understanding(text: str) -> Understanding:
