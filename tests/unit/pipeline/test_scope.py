@@ -30,6 +30,10 @@ from pierre_rag.pipeline.scope import names_housing_matter
         "kayna rtouba bzaf f lbit",
         "la grille d'aération est bouchée",
         "l'antenne de l'immeuble ne capte plus",
+        "ils vont m'expulser ?",
+        "ça veut dire quoi ESH",
+        "c'est quoi la cotation",
+        "un plan d'apurement",
     ],
 )
 def test_housing_words_in_every_language_are_recognised(text: str) -> None:

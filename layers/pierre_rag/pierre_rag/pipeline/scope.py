@@ -31,7 +31,8 @@ _STEMS = frozenset(
     condensation salpetre cafard blatte punaise souris rongeur nuisible guepe frelon voisin
     voisinage tapage ascenseur interphone digicode badge gardien concierge parabole parking cave
     palier escalier vitre fenetre plafond serrure encombrant poubelle ordure habitation
-    expulsion impaye surendettement visale locapass sous-location souslou colocation heberg
+    expuls impaye surendettement visale locapass sous-location souslou colocation heberg
+    cotation surloyer apurement
     toiture gouttiere evier lavabo douche baignoire toilette canalis disjoncteur electricite
     compteur ventilation vmc fourmi puces insecte pigeon moquette plancher volet platre fissure
     housing landlord tenancy lease renting apartment deposit heating boiler radiator leak
@@ -52,8 +53,9 @@ _STEMS = frozenset(
     lino thermostat convecteur cumulus interrupteur balcon huissier egout
     """.split()
 )
-# Matched as whole words only (short, or a prefix of unrelated words). The last line is Darija
-# as many Maghrebi tenants text it, in Latin letters with digits: rent, damp, neighbours.
+# Matched as whole words only (short, or a prefix of unrelated words). The line before last is
+# Darija as many Maghrebi tenants text it, in Latin letters with digits: rent, damp,
+# neighbours; the last, the acronyms of social housing that the project's glossary explains.
 _WORDS = frozenset(
     """
     apl caf bail cle cles eau gaz rat rats mur murs porte t1 t2 t3 t4 t5 f2 f3 f4 toit wc hall
@@ -61,6 +63,7 @@ _WORDS = frozenset(
     llave llaves agua casa renda gas parede paredes ratos chave casa gas muro muri acqua bagno
     chiave gas wasser wand schlussel ev gaz duvar anahtar lift nem topi chauffe-eau pest pests
     kra lkra rtouba rtoba rto9a rtou9a jiran
+    esh oph nur plai sls rls fsl ccapex sru adil anil crous cnous
     """.split()
 )
 # Arabic and Cyrillic stems and phrases, matched anywhere (articles and endings are attached);
