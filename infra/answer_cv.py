@@ -69,6 +69,7 @@ class Row:
     question: BenchQuestion
     answerable: bool  # the corpus searched holds the answer
     top_cosine: float  # the search's best dense cosine (0 when the gate stopped the row)
+    heading_idf: float  # the rarest word of the message heading a first section (0: none)
     signals: list[Signals]  # one per candidate section, in the search's order
     right: list[bool]  # whether each candidate is an expected section
 
@@ -104,7 +105,7 @@ def prepare(
         understanding = heuristic_understanding(q.question)
         no_answer = absent or not q.expected
         if gate(q.question, understanding, context.greeting) is not None:
-            rows.append(Row(q, not no_answer, 0.0, [], []))
+            rows.append(Row(q, not no_answer, 0.0, 0.0, [], []))
             continue
         found = retrieve(
             kb,
@@ -125,7 +126,7 @@ def prepare(
             handoff=None,
         )
         if refused is not None or not found.results:
-            rows.append(Row(q, not no_answer, 0.0, [], []))
+            rows.append(Row(q, not no_answer, 0.0, 0.0, [], []))
             continue
         grounding: Grounding = number_sources(found.results, sections)
         order = candidates(grounding)
@@ -136,7 +137,7 @@ def prepare(
             and _expected(q, grounding.sources[i].file, grounding.sources[i].breadcrumb)
             for i in order
         ]
-        rows.append(Row(q, not no_answer, found.top_cosine, signals, right))
+        rows.append(Row(q, not no_answer, found.top_cosine, found.heading_idf, signals, right))
     return rows
 
 
@@ -195,6 +196,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--k", type=int, default=PipelineConfig().search_k, help="chunks searched")
     parser.add_argument("--sections", type=int, default=WEB.sources, help="sections numbered")
+    parser.add_argument(
+        "--short", action="store_true", help="add tests/bench/short_messages.jsonl (knowledge/)"
+    )
     args = parser.parse_args()
     embedder = embedder_from_env()
     registry = LandlordRegistry.from_directory(Settings.from_env().landlords_dir)
@@ -212,6 +216,8 @@ def main() -> None:
         for path in sorted((REPO / "tests/bench").glob("questions.project.*.jsonl"))
         for q in load_questions(path)
     ]
+    if args.short:
+        own += load_questions(REPO / "tests" / "bench" / "short_messages.jsonl")
     gaps = [q for q in own if q.expected and all(e.file in ABSENT_TOPICS for e in q.expected)]
     rows = prepare(third_party, registry, shared, absent=False, k=args.k, sections=args.sections)
     rows += prepare(project, registry, own, absent=False, k=args.k, sections=args.sections)
@@ -246,8 +252,15 @@ def main() -> None:
     print(f"dev rows, fitted weights: {picked_right(dev, chosen):.3f}")
     print(f"dev rows, the pipeline's weights {WEIGHTS}: {picked_right(dev, WEIGHTS):.3f}")
 
+    heading = PipelineConfig().heading_min_idf
+
+    def cosine_or_heading(row: Row) -> float:
+        """The top cosine, or 1 when a rare word of the message heads a first section."""
+        return 1.0 if row.heading_idf >= heading else row.top_cosine
+
     measures: dict[str, Measure] = {
         "top cosine": lambda r: r.top_cosine,
+        f"top cosine or a heading word (idf >= {heading})": cosine_or_heading,
         "picked coverage": lambda r: coverage_of_pick(r, chosen),
     }
     for label, measure in measures.items():
@@ -271,7 +284,10 @@ def main() -> None:
     for r in rows:
         if not r.answerable:
             coverage = coverage_of_pick(r, chosen)
-            print(f"  no answer {r.question.id}: cosine {r.top_cosine:.3f} coverage {coverage:.2f}")
+            print(
+                f"  no answer {r.question.id}: cosine {r.top_cosine:.3f} coverage {coverage:.2f} "
+                f"heading idf {r.heading_idf:.2f}"
+            )
 
 
 if __name__ == "__main__":

@@ -1,9 +1,13 @@
-"""The project's knowledge answers a breakdown the way tenants report it (slow: the real model
-over ``knowledge/``). The heating article spoke of savings and temperatures only, so "mon
-radiateur ne chauffe plus" was answered with the recommended 19 °C."""
+"""The project's knowledge answers tenants the way they write (slow: the real model over
+``knowledge/``). The heating article spoke of savings and temperatures only, so "mon
+radiateur ne chauffe plus" was answered with the recommended 19 °C; and short messages
+("besoin d'une quittance", "ils vont m'expulser ?") got "nothing found" or were refused as
+off-topic, the dense model finding them close to nothing."""
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from pathlib import Path
 
 import pytest
@@ -12,6 +16,9 @@ from pierre_rag.knowledge.build import build_datastore
 from pierre_rag.knowledge.embeddings import UseEmbedder
 from pierre_rag.knowledge.models import AccessLevel
 from pierre_rag.knowledge.search import KnowledgeBase
+from pierre_rag.landlords import LandlordRegistry
+from pierre_rag.pipeline import Outcome, Pipeline, TurnRequest
+from pierre_rag.storage.memory import MemoryConversations
 from tests.helpers import REPO_ROOT
 
 BREAKDOWNS = ("ne marche plus", "panne")
@@ -42,3 +49,46 @@ def test_a_heating_breakdown_finds_a_section_on_breakdowns(
     # Then the first section found is about a breakdown, not about savings or temperatures
     heading = found.results[0].heading_path[-1].lower()
     assert any(word in heading for word in BREAKDOWNS), heading
+
+
+@pytest.fixture(scope="module")
+def pipeline(project_knowledge: KnowledgeBase) -> Pipeline:
+    registry = LandlordRegistry.from_directory(REPO_ROOT / "knowledge")
+    return Pipeline(registry, project_knowledge, MemoryConversations(), llm_for=lambda _: None)
+
+
+@pytest.mark.parametrize(
+    ("message", "heading"),
+    [
+        ("besoin d'une quittance", "Comment obtenir une quittance de loyer ?"),
+        ("plan d'apurement", "Qu'est-ce qu'un plan d'apurement ?"),
+        ("ça veut dire quoi ESH", "Que veulent dire « OPH » et « ESH » ?"),
+        ("c'est quoi la cotation", "Qu'est-ce que la cotation de ma demande ?"),
+    ],
+)
+def test_a_short_message_is_answered_from_the_section_its_word_heads(
+    pipeline: Pipeline, message: str, heading: str
+) -> None:
+    # When a tenant names only what they need, in a few words
+    result = asyncio.run(pipeline.answer(_request(message)))
+
+    # Then it is answered from the section that word heads: not refused, not "nothing found"
+    assert result.outcome is Outcome.ANSWERED
+    assert heading in {source.heading for source in result.sources}
+
+
+def test_a_tenant_afraid_of_eviction_is_answered_not_refused(pipeline: Pipeline) -> None:
+    result = asyncio.run(pipeline.answer(_request("ils vont m'expulser ?")))
+
+    # Then it is answered, the article on unpaid rent and eviction among its sources
+    assert result.outcome is Outcome.ANSWERED
+    assert "impayes-de-loyer.md" in {source.file for source in result.sources}
+
+
+def _request(text: str) -> TurnRequest:
+    return TurnRequest(
+        landlord="pierre-habitat.fr",
+        conversation_id=str(uuid.uuid4()),
+        message_id=str(uuid.uuid4()),
+        text=text,
+    )

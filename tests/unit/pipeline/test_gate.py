@@ -36,7 +36,11 @@ def _understood(source: str = "llm", **fields: object) -> Understanding:
 
 
 def _found(
-    top_cosine: float, results: int = 1, scope_cosine: float = 0.0, elsewhere_cosine: float = 0.0
+    top_cosine: float,
+    results: int = 1,
+    scope_cosine: float = 0.0,
+    elsewhere_cosine: float = 0.0,
+    heading_idf: float = 0.0,
 ) -> SearchResponse:
     result = SearchResult(
         chunk_id=1,
@@ -55,6 +59,7 @@ def _found(
         queries=["q"],
         scope_cosine=scope_cosine,
         elsewhere_cosine=elsewhere_cosine,
+        heading_idf=heading_idf,
     )
 
 
@@ -378,3 +383,19 @@ def test_the_last_reply_tells_whether_the_conversation_follows_an_answer():
     assert not follows_an_answer([_turn("user"), _turn("assistant", "off_topic")])
     assert not follows_an_answer([_turn("assistant", "answered"), _turn("assistant", "abusive")])
     assert not follows_an_answer([_turn("user")])
+
+
+@pytest.mark.parametrize(("heading_idf", "outcome"), [(4.2, None), (2.1, Outcome.NOTHING_FOUND)])
+def test_a_weak_match_is_answered_when_a_rare_word_of_the_message_heads_a_section(
+    heading_idf, outcome
+):
+    # Given a short housing message the dense model finds only weakly close ("besoin d'une
+    # quittance"), with its precise word heading a section found, or a common one
+    understood = _understood("heuristic", search_queries=["besoin d'une quittance"])
+    found = _found(0.17, heading_idf=heading_idf)
+
+    # When the search is gated
+    reply = gate_search(understood, found, **THRESHOLDS, heading_min_idf=3.0, handoff=None)
+
+    # Then a rare word heading a section is enough to answer; a common one is not
+    assert (reply.outcome if reply else None) == outcome

@@ -107,6 +107,11 @@ class SearchResponse(BaseModel):
         default=None,
         description="how much the message reads as a follow-up (knowledge.followup), 0 to 1",
     )
+    heading_idf: float = Field(
+        default=0.0,
+        description="the rarest of the message's word stems (log of chunks over its document "
+        "frequency) that the own heading of one of the first three results holds; 0 when none",
+    )
 
     @property
     def closeness(self) -> Closeness:

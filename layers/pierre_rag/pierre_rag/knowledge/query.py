@@ -31,6 +31,23 @@ MIN_TYPO_LEN = 6
 MIN_COMPOUND_PART = 3  # "locapass" → loca + pass; shorter parts ("de", "la") cut anything
 MIN_TYPO_DF = 1  # the prose vocabulary excludes name lists, so any known word is a fair fix
 FRENCH_COVERAGE = 0.6  # below this the query is probably not French: no spelling fixes
+# Forms of the commonest French verbs, accent-folded, that the index's prose may never write
+# ("vont", "vais"): they say nothing of the subject but that the question is French, so they
+# count for the language, never for the search. "ils vont m'expulser ?" was judged foreign
+# (one known word in two) and its one precise word left out of BM25. Not the forms other
+# languages write too: "es", "va", "vas", "as", "ai", "sera", "ira", "aura".
+_FRENCH_VERB_FORMS = frozenset(
+    """
+    vais allons allez vont irai iront irais irait
+    suis sommes etes sont serai seront serais serait
+    avons avez ont aurai auront aurais aurait
+    peux peut pouvons pouvez peuvent pourrai pourra pourrais pourrait
+    veux veut voulons voulez veulent voudrais voudrait
+    dois doit devons devez doivent devrai devra devrais devrait
+    fais fait faisons faites font ferai fera ferais ferait
+    sais sait savons savez savent saurai saura
+    """.split()
+)
 _WORD = re.compile(r"[^\W_]+")
 _QUOTED = re.compile(r"[(«\"'“]([^()«»\"'“”]{2,80})[)»\"'”]")
 _SENTENCE = re.compile(r"[.!?¿¡:;\n]+")
@@ -110,7 +127,7 @@ def plan_query(
             known += 1
             words[word] = None
             indexed.append(stems[word])
-        elif expansion:
+        elif expansion or word in _FRENCH_VERB_FORMS:
             known += 1
         elif word.isdigit():
             words[word] = None

@@ -7,6 +7,7 @@ English or Turkish question reaches BM25 as its acronyms and French terms ("SLS"
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from pierre_rag.knowledge.places import PlaceExpansion
 from pierre_rag.knowledge.query import QueryPlan, plan_query
 from pierre_rag.knowledge.scope import ScopeTopics
 from pierre_rag.knowledge.sources import visible_scopes
-from pierre_rag.knowledge.text import QueryVocabulary
+from pierre_rag.knowledge.text import QueryVocabulary, asking_stems, stem_all, tokens
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,10 @@ class SearchConfig:
     # A word the index does not know, cut into two it writes side by side ("locapass" →
     # loca pass for LOCA-PASS); measured out of fold (docs/retrieval.md).
     compounds: bool = True
+
+
+# How many of the first results the heading match (``SearchResponse.heading_idf``) reads.
+HEADING_MATCH_RESULTS = 3
 
 
 @dataclass(frozen=True)
@@ -141,7 +146,13 @@ class KnowledgeBase:
             elsewhere_cosine=rankings[0].elsewhere_cosine,
         )
         fused = self._fused(rankings, model.weights(found), k, [question, contextual])
-        return fused.model_copy(update={"alone": alone, "follow_up": model.probability(found)})
+        return fused.model_copy(
+            update={
+                "alone": alone,
+                "follow_up": model.probability(found),
+                "heading_idf": self._heading_idf(plans[0].stems, fused.results),
+            }
+        )
 
     def search_many(
         self,
@@ -156,8 +167,27 @@ class KnowledgeBase:
         scopes = visible_scopes(landlord, access)
         if not queries or not scopes or k <= 0:
             return SearchResponse(results=[], top_cosine=0.0, queries=list(queries))
-        rankings = self._rankings([self._plan(q) for q in queries], scopes)
-        return self._fused(rankings, [1.0] * len(queries), k, queries)
+        plans = [self._plan(q) for q in queries]
+        rankings = self._rankings(plans, scopes)
+        fused = self._fused(rankings, [1.0] * len(queries), k, queries)
+        stems = [stem for plan in plans for stem in plan.stems]
+        return fused.model_copy(update={"heading_idf": self._heading_idf(stems, fused.results)})
+
+    def _heading_idf(self, stems: Sequence[str], results: Sequence[SearchResult]) -> float:
+        """How rare the rarest of ``stems`` that the own heading of one of the first three
+        results holds is: log(chunks / its document frequency), 0 when none is. Short messages
+        ("c quoi le dalo", "besoin d'une quittance") come only weakly close to any chunk for the
+        dense model, while their one precise word heads the section that answers them."""
+        headed = {
+            stem
+            for result in results[:HEADING_MATCH_RESULTS]
+            for stem in stem_all(tokens(result.heading_path[-1] if result.heading_path else ""))
+        }
+        common = sorted((set(stems) - asking_stems()) & headed)
+        frequencies = [df for df in self.datastore.doc_freqs("stem", common).values() if df > 0]
+        if not frequencies:
+            return 0.0
+        return math.log(max(self.datastore.chunk_count(), 1) / min(frequencies))
 
     def _plan(self, query: str) -> QueryPlan:
         return plan_query(

@@ -73,8 +73,13 @@ class PipelineConfig:
     # lost 1.8 % of answerable rows out of fold and caught 44 % of the questions the corpus
     # cannot answer; 0.22 before).
     in_scope_min_cosine: float = 0.30
-    # Best match under this: "nothing found" and the contact (infra/answer_cv.py, out of fold).
+    # Best match under this: "nothing found" and the contact (infra/answer_cv.py, out of fold),
+    # unless a word of the message at least this rare (log of chunks over its document
+    # frequency: in fewer than 1 chunk in 20) heads one of the first sections found. Short
+    # messages ("c quoi le dalo", "besoin d'une quittance") come close to no chunk for the
+    # dense model; measured with infra/answer_cv.py and tests/bench/short_messages*.jsonl.
     nothing_found_min_cosine: float = 0.30
+    heading_min_idf: float = 3.0
     # As close to a covered topic (``knowledge.scope``) as this: in scope. The middle of the
     # range (0.32 to 0.34) where the tuning sets lose no housing question and refuse as many
     # off-topic ones; lower lets more off-topic through, higher starts refusing tenants.
@@ -287,6 +292,7 @@ class Pipeline:
             found,
             in_scope_min_cosine=self.config.in_scope_min_cosine,
             nothing_found_min_cosine=self.config.nothing_found_min_cosine,
+            heading_min_idf=self.config.heading_min_idf,
             scope_min_cosine=self.config.scope_min_cosine,
             elsewhere_margin=self.config.elsewhere_margin,
             handoff=turn.style.contact(turn.context),

@@ -16,6 +16,7 @@ refusal: a wrongly refused tenant is worse than an answered off-topic question.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -85,11 +86,14 @@ def gate_search(
     in_scope_min_cosine: float,
     nothing_found_min_cosine: float,
     scope_min_cosine: float,
+    heading_min_idf: float = math.inf,
     elsewhere_margin: float,
     handoff: str | None,
     after_an_answer: bool = False,
 ) -> FixedReply | None:
     """After the search: the fixed reply when the sections found cannot ground an answer.
+    A match is weak when the best cosine is under ``nothing_found_min_cosine`` and no word of
+    the message rarer than ``heading_min_idf`` heads one of the first sections found.
     ``after_an_answer``: the conversation's last reply answered a question (see
     :func:`follows_an_answer`); a follow-up of it is in scope as that question was."""
     closeness = _judged_closeness(found, understanding, elsewhere_margin)
@@ -108,7 +112,8 @@ def gate_search(
     )
     if understanding.source == "heuristic" and not in_scope:
         return refusal(understanding)
-    if not found.results or found.top_cosine < nothing_found_min_cosine:
+    weak = found.top_cosine < nothing_found_min_cosine and found.heading_idf < heading_min_idf
+    if not found.results or weak:
         text = messages.nothing_found(understanding.language, handoff)
         return FixedReply(Outcome.NOTHING_FOUND, text)
     return None
