@@ -76,3 +76,40 @@ def test_french_ma_and_y_a_open_a_message_without_tying_it_to_the_previous_one()
     assert not signals("y a une fuite sous l'évier", 3, 0.4).link
     # Spanish "y" (and) still is
     assert signals("y en un piso amueblado?", 1, 0.2).link
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "comment je le demande ?",
+        "ok et comment on l'obtient",
+        "j'y ai droit ?",
+        "faut la renouveler ?",
+        "il faut l'envoyer où ?",
+        "vous les acceptez ?",
+    ],
+)
+def test_an_object_pronoun_before_anything_named_stands_for_the_turn_before(message: str) -> None:
+    # "le", "la", "l'", "y" after a subject, or after a modal before an infinitive, with nothing
+    # named before them: what they stand for was said in the turn before
+    found = signals(message, 1, 0.2)
+
+    assert found.pronoun
+    alone, contextual = FollowUpModel().weights(found)
+    assert contextual > alone
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "ma demande hlm je dois la renouveler ?",  # it names what "la" stands for
+        "il y a des cafards",  # impersonal
+        "y a des horaires ?",
+        "quand est le loyer prélevé ?",  # an article
+        "faut le dossier complet ?",  # an article: "le" before a noun in -er
+        "faut la lettre recommandée ?",  # an article: "la" before a noun in -re
+        "le loyer a augmenté",
+    ],
+)
+def test_articles_and_pronouns_that_stand_for_the_message_itself_are_not(message: str) -> None:
+    assert not signals(message, 2, 0.3).pronoun

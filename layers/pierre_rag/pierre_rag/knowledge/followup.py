@@ -8,8 +8,9 @@ buried under heating passages.
 
 The probability is a logistic score of signals in how people write, in any language:
 
-- a leading link ("et si…", "and…", "y…", "même chose pour…") or a leading pronoun ("il
-  risque quoi ?", "ça dure combien ?"): the message continues the previous one;
+- a leading link ("et si…", "and…", "y…", "même chose pour…"), a leading pronoun ("il
+  risque quoi ?", "ça dure combien ?") or an object pronoun before anything the message names
+  ("comment je le demande ?", "j'y ai droit ?"): the message continues the previous one;
 - an announced change ("sinon", "autre question", "by the way"): it does not;
 - how much the message says on its own (its words the index knows, the top dense cosine of
   the message alone): measured, these add nothing out of fold, so their weights are 0.
@@ -27,7 +28,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from pierre_rag.knowledge.text import fold
+from pierre_rag.knowledge.text import ASKING_WORDS, fold, stopwords
 
 _WORD = re.compile(r"[a-z0-9]+")
 # First words that tie a message to the one before (fr, en, es/pt/it, de, tr). Not Italian
@@ -56,6 +57,20 @@ _CHANGE = (
     "outra pergunta",
 )
 _FILLERS = frozenset("ok oui non daccord merci bon bah ben ah alors".split())
+# Object pronouns ("comment on l'obtient ?", "faut la renouveler ?", "j'y ai droit ?"): they
+# stand for something said before when the message names nothing before them; "ma demande,
+# je dois la renouveler ?" names its own.
+_OBJECT_PRONOUNS = frozenset("le la les l en y".split())
+_NOT_NAMING = frozenset(ASKING_WORDS) | _LINKS | _FILLERS | _PRONOUNS | frozenset("c qu".split())
+_SUBJECTS = frozenset("je j tu il elle on nous vous ils elles".split())
+_MODALS = frozenset(
+    "dois doit devons devez faut peux peut pouvons pouvez veux veut vais va".split()
+)
+_INFINITIVES: dict[str, tuple[str, ...]] = {
+    "la": ("er", "ir", "oir"),
+    "les": ("er", "ir", "re", "oir"),
+    "l": ("er", "ir", "re", "oir"),
+}
 
 
 @dataclass(frozen=True)
@@ -109,8 +124,38 @@ def signals(message: str, known_words: int, alone_cosine: float) -> Signals:
     return Signals(
         link=(first in _LINKS and not (first == "y" and second in _THERE_IS))
         or any(f" {same}" in f" {folded} " for same in _SAME),
-        pronoun=first in _PRONOUNS and not (first == "il" and second in _IMPERSONAL),
+        pronoun=(first in _PRONOUNS and not (first == "il" and second in _IMPERSONAL))
+        or _object_pronoun_first(words),
         change=any(f" {change} " in f" {folded} " for change in _CHANGE),
         known_words=known_words,
         alone_cosine=alone_cosine,
     )
+
+
+def _object_pronoun_first(words: list[str]) -> bool:
+    """Whether an object pronoun comes before anything the message names: after a subject
+    ("comment on l'obtient ?", "j'y ai droit ?") or a modal before an infinitive ("faut la
+    renouveler ?"); not "ma demande, je dois la renouveler ?" nor "il y a", and not an article
+    ("quand est le loyer prélevé ?")."""
+    stop = stopwords()
+    for index, word in enumerate(words):
+        before = words[index - 1] if index else ""
+        if before in ("ne", "n") and index > 1:
+            before = words[index - 2]
+        after = words[index + 1] if index + 1 < len(words) else ""
+        if word in _OBJECT_PRONOUNS and _stands_for_something(word, before, after):
+            return True
+        if word not in stop and word not in _NOT_NAMING:
+            return False
+    return False
+
+
+def _stands_for_something(word: str, before: str, after: str) -> bool:
+    if word == "y" and (before == "il" or after in _THERE_IS):
+        return False
+    if before in _SUBJECTS:
+        return True
+    # After a modal, an infinitive tells a pronoun from an article: "faut la renouveler", not
+    # "faut le dossier", "je dois le loyer" (masculine nouns end in -er too: never "le"), nor
+    # "la lettre" (feminine ones in -re)
+    return before in _MODALS and after.endswith(_INFINITIVES.get(word, ()))

@@ -176,7 +176,7 @@ def normalise_query(text: str, vocabulary: QueryVocabulary | None = None) -> str
 # Words of how a question is asked, not of what it is about: headings share them with questions
 # on any subject ("combien", "pourquoi", "à quoi ça sert", "besoin de"), and the prose rarely
 # writes some of them, so their document frequency would make them look precise.
-_ASKING_WORDS = """
+ASKING_WORDS = """
 quoi comment combien quand pourquoi ou qui quel quelle quels quelles lequel laquelle
 peux peut peuvent puis pouvoir pourrais pourrait dois doit doivent devoir faut fais fait faire
 font veux veut veulent vouloir voudrais sert servir dire dit sais sait savoir suis es sont etre
@@ -186,5 +186,5 @@ ai as avoir vais va vont aller moi toi lui eux temps moment chose truc besoin
 
 @functools.cache
 def asking_stems() -> frozenset[str]:
-    """The stems of :data:`_ASKING_WORDS`."""
-    return frozenset(stem_all(_ASKING_WORDS))
+    """The stems of :data:`ASKING_WORDS`."""
+    return frozenset(stem_all(ASKING_WORDS))
