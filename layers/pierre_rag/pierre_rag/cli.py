@@ -157,6 +157,12 @@ def _parser() -> argparse.ArgumentParser:
     answers.add_argument("--cache-dir", type=Path, default=default_cache_dir())
     answers.add_argument("--rebuild", action="store_true", help="ignore a cached datastore")
     answers.add_argument("--details", action="store_true", help="add one line per row and channel")
+    answers.add_argument(
+        "--live-history",
+        action="store_true",
+        help="answer each row's earlier user turns with the pipeline instead of storing the "
+        "recorded replies (a conversation as a tenant has it)",
+    )
     return parser
 
 
@@ -330,7 +336,11 @@ def _eval_answers(args: argparse.Namespace, out: TextIO) -> int:
     embedder = embedder_from_env()
     path, _ = ensure_datastore(args.knowledge, embedder, args.cache_dir, rebuild=args.rebuild)
     report = run_answers_eval(
-        KnowledgeBase.open(path, embedder), registry, questions, landlord=landlord
+        KnowledgeBase.open(path, embedder),
+        registry,
+        questions,
+        landlord=landlord,
+        live_history=args.live_history,
     )
     details = report.pop("per_question")
     if args.details:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import os
@@ -10,11 +11,20 @@ from pathlib import Path
 import pytest
 
 from pierre_rag.cli import main
-from pierre_rag.evaluation.answers import offers_expected, quotes_expected, size
-from pierre_rag.evaluation.retrieval import BenchQuestion, Expected
+from pierre_rag.evaluation.answers import answer_row, offers_expected, quotes_expected, size
+from pierre_rag.evaluation.retrieval import (
+    BenchQuestion,
+    Expected,
+    ensure_datastore,
+    load_questions,
+)
 from pierre_rag.knowledge.cache import default_cache_dir
-from pierre_rag.pipeline import Outcome
+from pierre_rag.knowledge.embeddings import UseEmbedder
+from pierre_rag.knowledge.search import KnowledgeBase
+from pierre_rag.landlords import LandlordRegistry
+from pierre_rag.pipeline import Outcome, Pipeline
 from pierre_rag.pipeline.models import AnswerResult, Source
+from pierre_rag.storage.memory import MemoryConversations
 from tests.helpers import REPO_ROOT
 
 FIXTURE_KB = REPO_ROOT / "tests" / "fixtures" / "pipeline_kb"
@@ -124,6 +134,30 @@ def test_eval_answers_prints_one_json_object_per_run(tmp_path: Path) -> None:
     assert rows[("t04", "web")]["quotes_expected"] is None
     assert rows[("t02", "web")]["quotes_expected"] is True
     assert rows[("t01", "sms")]["quotes_expected"] in (True, False)
+
+
+@pytest.mark.parametrize("live", [False, True])
+def test_with_live_history_the_earlier_turns_are_answered_by_the_pipeline(
+    tmp_path: Path, live: bool
+) -> None:
+    # Given a follow-up row whose history records a short note as the assistant's reply
+    embedder = UseEmbedder(threads=1)
+    path, _ = ensure_datastore(FIXTURE_KB, embedder, tmp_path)
+    registry = LandlordRegistry.from_directory(FIXTURE_KB)
+    store = MemoryConversations()
+    pipeline = Pipeline(registry, KnowledgeBase.open(path, embedder), store, llm_for=lambda _: None)
+    row = next(q for q in load_questions(FIXTURE_BENCH) if q.id == "t03")
+    recorded = next(turn.content for turn in row.history if turn.role == "assistant")
+
+    # When it is answered, with the history stored or lived
+    asyncio.run(answer_row(pipeline, store, row, "web", registry.ids[0], live_history=live))
+
+    # Then the reply before the question is the recorded note, or the pipeline's own answer
+    replies = [turn for turn in store.all_turns("t03-web") if turn.role == "assistant"]
+    assert len(replies) == 2
+    assert (replies[0].content == recorded) is not live
+    if live:
+        assert replies[0].outcome == Outcome.ANSWERED.value
 
 
 @pytest.mark.slow

@@ -87,9 +87,34 @@ async def answer_row(
     question: BenchQuestion,
     channel: Channel,
     landlord: str,
+    *,
+    live_history: bool = False,
 ) -> AnswerResult:
-    """The pipeline's answer to the row's question, after its history (a conversation each)."""
+    """The pipeline's answer to the row's question, after its history (a conversation each):
+    the recorded turns stored as they are, or with ``live_history`` its user turns answered by
+    the pipeline first, as a tenant's conversation goes (the recorded replies are short notes,
+    never what the pipeline would have said, so they cannot show an answer repeated)."""
     conversation = f"{question.id}-{channel}"
+    if live_history:
+        for number, turn in enumerate(question.history, start=1):
+            if turn.role == "user":
+                earlier = TurnRequest(
+                    landlord=landlord,
+                    channel=channel,
+                    conversation_id=conversation,
+                    message_id=f"history-{number}",
+                    text=turn.content,
+                )
+                await pipeline.answer(earlier)
+        return await pipeline.answer(
+            TurnRequest(
+                landlord=landlord,
+                channel=channel,
+                conversation_id=conversation,
+                message_id="question",
+                text=question.question,
+            )
+        )
     asked = "history-0"
     for number, turn in enumerate(question.history, start=1):
         if turn.role == "user":
@@ -138,6 +163,7 @@ def run_answers_eval(
     questions: Sequence[BenchQuestion],
     *,
     landlord: str,
+    live_history: bool = False,
 ) -> dict[str, Any]:
     """The figures of the module doc, per channel, and one line per row and channel."""
     store = MemoryConversations()
@@ -146,7 +172,13 @@ def run_answers_eval(
     details: list[dict[str, Any]] = []
     for channel in CHANNELS:
         rows = [
-            (q, asyncio.run(answer_row(pipeline, store, q, channel, landlord))) for q in questions
+            (
+                q,
+                asyncio.run(
+                    answer_row(pipeline, store, q, channel, landlord, live_history=live_history)
+                ),
+            )
+            for q in questions
         ]
         report[channel] = _channel_figures(rows, channel)
         details.extend(_detail(q, r, channel) for q, r in rows)
