@@ -25,6 +25,7 @@ from pierre_rag.pipeline.extractive import Focus, extractive_answer, focus
 from pierre_rag.pipeline.gate import FixedReply, courtesy_reminder
 from pierre_rag.pipeline.models import AnswerResult, Outcome, Understanding
 from pierre_rag.pipeline.prompts import generation_messages
+from pierre_rag.pipeline.rest import rest_naming
 from pierre_rag.pipeline.retrieve import Grounding
 from pierre_rag.pipeline.safety import without_block
 
@@ -107,7 +108,7 @@ async def grounded_answer(
             handoff=short_handoff,
         )
 
-    fresh = fresh_grounding(grounding, previous_answer(history), focused, write)
+    fresh = fresh_grounding(grounding, previous_answer(history), focused, write, question)
     picked = focused(fresh) if fresh else Focus(Grounding())
     # Written before the grounding is cut down (``fresh`` can be the grounding itself).
     answer = write(picked)
@@ -135,6 +136,7 @@ def fresh_grounding(
     previous: str | None,
     focused: Callable[[Grounding], Focus],
     write: Callable[[Focus], str],
+    question: str = "",
 ) -> Grounding | None:
     """The sources whose answer does not quote what ``previous`` quoted, word for word (the
     articles offered to read more aside): all of them, else without the sections quoted, one
@@ -144,7 +146,9 @@ def fresh_grounding(
     A follow-up such as "et si je pars pour raison de santé ?" can find the very sections of the
     previous answer: quoting them again tells the landlord nothing, and quoting another
     article's section, ranked lower, would answer another question. The sections dropped are
-    those the answer quoted, which need not be the search's first (``pipeline.sibling``)."""
+    those the answer quoted, which need not be the search's first (``pipeline.sibling``).
+    Before a section quoted again is dropped, it is tried from the sentence naming what
+    ``question`` asks (``pipeline.rest``)."""
     if previous is None:
         return grounding
     said = _what_is_quoted(previous)
@@ -165,9 +169,33 @@ def fresh_grounding(
         quoted = {indexes[source.number - 1] for source in picked.quoted.sources}
         if not quoted:
             return None
+        further = _further_in(candidate, picked, question, previous, focused, write)
+        if further is not None:
+            return further
         files |= {grounding.sources[i].file for i in quoted}
         indexes = [i for i in indexes if i not in quoted and grounding.sources[i].file in files]
     return None
+
+
+def _further_in(
+    candidate: Grounding,
+    picked: Focus,
+    question: str,
+    previous: str,
+    focused: Callable[[Grounding], Focus],
+    write: Callable[[Focus], str],
+) -> Grounding | None:
+    """``candidate`` with its first quoted section cut to where it names what ``question``
+    asks, when its answer then says something new; None otherwise."""
+    first = picked.quoted.sources[0].number - 1
+    rest = rest_naming(candidate.texts[first], question)
+    if rest is None:
+        return None
+    texts = list(candidate.texts)
+    texts[first] = rest
+    further = Grounding(list(candidate.sources), texts)
+    rendered = _what_is_quoted(write(focused(further)))
+    return further if rendered and rendered != _what_is_quoted(previous) else None
 
 
 def _what_is_quoted(answer: str) -> str:

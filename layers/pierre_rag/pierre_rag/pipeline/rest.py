@@ -1,0 +1,47 @@
+"""A follow-up that lands on the section just quoted: the part of it that names what it asks.
+
+An extractive answer never repeats the one before it (``compose.fresh_grounding``). So a
+follow-up whose best section is the one just quoted got "nothing found" or another section,
+although the section goes on to name what the follow-up asks ("et du coup je serai
+prioritaire ?" after an answer quoting the opening of a section on the commission's letter).
+The rest starts at the first sentence that names a word of the follow-up (not a word of how it
+is asked). Going on from the first paragraph not quoted, whatever it says, was measured and
+not kept: it answered "et si ça continue ?" after noise at night with a sub-section on drug
+dealing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pierre_rag.knowledge.text import asking_stems, stem_all, tokens
+from pierre_rag.pipeline.pick import question_stems
+
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def rest_naming(text: str, follow_up: str) -> str | None:
+    """``text`` from its first sentence naming a word of ``follow_up``; None when none does,
+    or when that is where ``text`` starts already."""
+    lines = text.splitlines()
+    wanted = question_stems(follow_up) - asking_stems()
+    rest = next(
+        (
+            "\n".join([line[line.index(sentence) :], *lines[index + 1 :]]).strip()
+            for index, line in enumerate(lines)
+            if not _HEADING.match(line)
+            for sentence in _SENTENCE_END.split(line.strip())
+            if sentence and wanted & set(stem_all(tokens(sentence)))
+        ),
+        None,
+    )
+    opening = "\n".join(_without_leading_headings(lines)).strip()
+    return rest if rest and rest != opening else None
+
+
+def _without_leading_headings(lines: list[str]) -> list[str]:
+    start = next(
+        (i for i, line in enumerate(lines) if line.strip() and not _HEADING.match(line)), 0
+    )
+    return lines[start:]
