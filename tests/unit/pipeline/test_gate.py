@@ -99,6 +99,15 @@ def test_after_a_reply_thanks_goodbyes_and_ok_get_a_closing_in_the_users_languag
     assert (fixed.text if fixed else None) == reply
 
 
+def test_a_greeting_in_another_language_gets_the_greeting_then_a_hello_in_that_language():
+    # Given "hello" (the landlord's greeting is written in French)
+    fixed = gate("hello", _understood("heuristic", language="en"), GREETING)
+
+    # Then the greeting comes first, then what the assistant answers, in English
+    assert fixed is not None
+    assert fixed.text.startswith(GREETING + "\n\nHello! I answer questions about social housing")
+
+
 def test_thanks_opening_a_conversation_get_the_greeting():
     fixed = gate("merci", _understood("heuristic"), GREETING, after_a_reply=False)
 

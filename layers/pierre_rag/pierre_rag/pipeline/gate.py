@@ -70,7 +70,7 @@ def small_talk_reply(
     """The greeting opens a conversation; after a reply, thanks, a goodbye or an "ok" get a
     short closing in the user's language ("merci" was answered "Bonjour, je suis l'assistant…")."""
     if talk is SmallTalk.GREETING or not after_a_reply:
-        return greeting
+        return messages.greeting(greeting, understanding.language)
     p = messages.phrases(understanding.language)
     if talk is SmallTalk.THANKS:
         return p.thanked

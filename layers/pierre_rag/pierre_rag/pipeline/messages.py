@@ -26,6 +26,7 @@ class Phrases:
     thanked: str  # the reply to thanks alone ("merci !")
     goodbye: str  # the reply to a goodbye ("au revoir")
     anything_else: str  # the reply to "ok", "d'accord"
+    hello: str  # after the landlord's greeting (in French), to greet in the user's language
 
 
 PHRASES: dict[str, Phrases] = {
@@ -50,6 +51,7 @@ PHRASES: dict[str, Phrases] = {
         thanked="Avec plaisir ! Avez-vous une autre question ?",
         goodbye="Au revoir, et bonne journée !",
         anything_else="Avez-vous une autre question ?",
+        hello="Bonjour !",
     ),
     "en": Phrases(
         capabilities="I answer questions about social housing: applying for housing, the "
@@ -70,6 +72,7 @@ PHRASES: dict[str, Phrases] = {
         thanked="You're welcome! Do you have another question?",
         goodbye="Goodbye, and have a good day!",
         anything_else="Do you have another question?",
+        hello="Hello!",
     ),
     "es": Phrases(
         capabilities="respondo a preguntas sobre la vivienda social: solicitud de vivienda, "
@@ -91,6 +94,7 @@ PHRASES: dict[str, Phrases] = {
         thanked="¡De nada! ¿Tiene otra pregunta?",
         goodbye="¡Adiós, y que tenga un buen día!",
         anything_else="¿Tiene otra pregunta?",
+        hello="¡Hola!",
     ),
     "pt": Phrases(
         capabilities="respondo a perguntas sobre habitação social: pedido de habitação, "
@@ -112,6 +116,7 @@ PHRASES: dict[str, Phrases] = {
         thanked="De nada! Tem outra pergunta?",
         goodbye="Adeus, e tenha um bom dia!",
         anything_else="Tem outra pergunta?",
+        hello="Olá!",
     ),
     "ar": Phrases(
         capabilities="أجيب عن الأسئلة المتعلقة بالسكن الاجتماعي: طلب السكن، عقد الإيجار، "
@@ -131,6 +136,7 @@ PHRASES: dict[str, Phrases] = {
         thanked="على الرحب والسعة! هل لديك سؤال آخر؟",
         goodbye="مع السلامة، وأتمنى لك يومًا طيبًا!",
         anything_else="هل لديك سؤال آخر؟",
+        hello="مرحبًا!",
     ),
     "tr": Phrases(
         capabilities="sosyal konutla ilgili soruları yanıtlıyorum: konut başvurusu, kira "
@@ -150,6 +156,7 @@ PHRASES: dict[str, Phrases] = {
         thanked="Rica ederim! Başka bir sorunuz var mı?",
         goodbye="Hoşça kalın, iyi günler!",
         anything_else="Başka bir sorunuz var mı?",
+        hello="Merhaba!",
     ),
     "de": Phrases(
         capabilities="ich beantworte Fragen zum Sozialwohnungsbau: Wohnungsantrag, Mietvertrag, "
@@ -170,6 +177,7 @@ PHRASES: dict[str, Phrases] = {
         thanked="Gern geschehen! Haben Sie noch eine Frage?",
         goodbye="Auf Wiedersehen und einen schönen Tag!",
         anything_else="Haben Sie noch eine Frage?",
+        hello="Hallo!",
     ),
     "it": Phrases(
         capabilities="rispondo a domande sull'edilizia sociale: domanda di alloggio, contratto, "
@@ -191,12 +199,22 @@ PHRASES: dict[str, Phrases] = {
         thanked="Prego! Ha un'altra domanda?",
         goodbye="Arrivederci e buona giornata!",
         anything_else="Ha un'altra domanda?",
+        hello="Buongiorno!",
     ),
 }
 
 
 def phrases(language: str) -> Phrases:
     return PHRASES.get(language, PHRASES["fr"])
+
+
+def greeting(landlord_greeting: str, language: str) -> str:
+    """The landlord's greeting (written in French), then, for a tenant writing in another
+    language, a hello and what the assistant answers in theirs: "hello" got French alone."""
+    if language == "fr" or language not in PHRASES:
+        return landlord_greeting
+    p = PHRASES[language]
+    return f"{landlord_greeting}\n\n{p.hello} {p.capabilities[:1].upper()}{p.capabilities[1:]}."
 
 
 def off_topic(language: str) -> str:
