@@ -291,3 +291,44 @@ def test_the_same_emergency_twice_gives_the_block_again_but_not_the_same_answer(
     assert first is not None and second is not None
     assert _block_of(second.text) == _block_of(first.text)
     assert second.text != first.text
+
+
+@pytest.mark.parametrize("channel", ["web", "sms"])
+@pytest.mark.parametrize("intent", list(Emergency))
+def test_the_message_right_after_an_emergency_gets_the_block_again(
+    registry, knowledge, intent, channel
+):
+    # Given an emergency message answered with its block
+    pipeline = _pipeline(registry, knowledge, MemoryConversations(), None)
+    first = _ask(pipeline, MESSAGES[intent], channel)[-1].result
+
+    # When the tenant goes on without naming the danger again
+    after = _ask(pipeline, "j'ai fait ce que vous avez dit, et maintenant ?", channel)[-1].result
+
+    # Then the block comes first again: they are still in it
+    assert first is not None and after is not None
+    assert after.emergencies == [intent.value]
+    assert _block_of(after.text) == _block_of(first.text)
+
+
+@pytest.mark.parametrize("text", ["merci", "ok", "sinon, autre question : le loyer c'est quand ?"])
+def test_thanks_or_another_subject_after_an_emergency_get_no_block(registry, knowledge, text):
+    pipeline = _pipeline(registry, knowledge, MemoryConversations(), None)
+    _ask(pipeline, MESSAGES[Emergency.GAS], "web")
+
+    after = _ask(pipeline, text, "web")[-1].result
+
+    assert after is not None and after.emergencies == []
+
+
+def test_two_messages_after_an_emergency_the_block_is_not_carried(registry, knowledge):
+    # Given an emergency, then a message going on with it (the block again)
+    pipeline = _pipeline(registry, knowledge, MemoryConversations(), None)
+    _ask(pipeline, MESSAGES[Emergency.GAS], "web")
+    _ask(pipeline, "c'est fait, et après ?", "web")
+
+    # When a third message says nothing of it
+    later = _ask(pipeline, "combien de temps de préavis pour partir ?", "web")[-1].result
+
+    # Then it is answered on its own subject, without the block
+    assert later is not None and later.emergencies == []

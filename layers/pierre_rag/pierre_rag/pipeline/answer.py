@@ -29,7 +29,6 @@ from pierre_rag.llm import LlmClient
 from pierre_rag.pipeline.channels import CHANNELS, ChannelStyle
 from pierre_rag.pipeline.compose import fixed_answer, grounded_answer
 from pierre_rag.pipeline.cost import estimate_cost
-from pierre_rag.pipeline.emergencies import detect_emergencies
 from pierre_rag.pipeline.gate import FixedReply, follows_an_answer, gate, gate_search
 from pierre_rag.pipeline.models import (
     AnswerResult,
@@ -39,6 +38,7 @@ from pierre_rag.pipeline.models import (
     TurnRequest,
     Understanding,
 )
+from pierre_rag.pipeline.ongoing import ongoing_emergencies
 from pierre_rag.pipeline.persist import MessageInProgressError, TurnRecorder, replay
 from pierre_rag.pipeline.retrieve import Grounding, Searcher, number_sources, retrieve
 from pierre_rag.pipeline.safety import safety_block
@@ -181,7 +181,7 @@ class Pipeline:
         understood = await self._understand(turn, recorded.history)
         understanding = understood.understanding
         result = AnswerResult(text="", outcome=Outcome.ANSWERED, language=understanding.language)
-        block = emergency_block(turn, understanding, result)
+        block = emergency_block(turn, understanding, result, recorded.history)
         if block:
             yield PipelineEvent(type="delta", text=block)
         async for event in self._answer(turn, understanding, recorded.history, result, block):
@@ -345,11 +345,14 @@ def _per_landlord(knowledge: Searcher | Callable[[str], Searcher]) -> Callable[[
     return lambda landlord: searcher
 
 
-def emergency_block(turn: _Turn, understanding: Understanding, result: AnswerResult) -> str:
+def emergency_block(
+    turn: _Turn, understanding: Understanding, result: AnswerResult, history: Sequence[Turn]
+) -> str:
     """The emergency block the message calls for, in the channel's markup ("" for none);
-    the intents it answers are recorded in ``result``. Detected from the message alone."""
+    the intents it answers are recorded in ``result``. Detected from the message, or from the
+    one before it when the message goes on with it (``pipeline.ongoing``)."""
     block = safety_block(
-        detect_emergencies(turn.request.text),
+        ongoing_emergencies(turn.request.text, history),
         understanding,
         turn.landlord,
         compact=turn.style.markup == "plain",
