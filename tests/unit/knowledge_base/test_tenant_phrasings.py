@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from pierre_rag.channel import Channel
 from pierre_rag.knowledge.build import build_datastore
 from pierre_rag.knowledge.embeddings import UseEmbedder
 from pierre_rag.knowledge.models import AccessLevel
@@ -85,10 +86,35 @@ def test_a_tenant_afraid_of_eviction_is_answered_not_refused(pipeline: Pipeline)
     assert "impayes-de-loyer.md" in {source.file for source in result.sources}
 
 
-def _request(text: str) -> TurnRequest:
+@pytest.mark.parametrize("channel", ["web", "sms"])
+def test_a_tenant_going_on_after_a_gas_smell_gets_the_block_and_the_next_steps(
+    pipeline: Pipeline, channel: Channel
+) -> None:
+    # Given a gas smell, answered with the block and the first steps of the gas section
+    conversation = str(uuid.uuid4())
+    first = asyncio.run(
+        pipeline.answer(_request("ça sent le gaz dans ma cuisine", conversation, channel))
+    )
+
+    # When the tenant goes on, naming only what they did
+    after = asyncio.run(
+        pipeline.answer(
+            _request("j'ai ouvert les fenêtres, et maintenant ?", conversation, channel)
+        )
+    )
+
+    # Then the block comes first again, then the gas section from the step they named on
+    assert after.emergencies == first.emergencies == ["gas"]
+    assert after.sources[0].heading == first.sources[0].heading
+    assert "ouvrez les fenêtres" in after.text
+    assert after.text != first.text
+
+
+def _request(text: str, conversation: str | None = None, channel: Channel = "web") -> TurnRequest:
     return TurnRequest(
         landlord="pierre-habitat.fr",
-        conversation_id=str(uuid.uuid4()),
+        channel=channel,
+        conversation_id=conversation or str(uuid.uuid4()),
         message_id=str(uuid.uuid4()),
         text=text,
     )

@@ -88,3 +88,18 @@ def test_a_follow_up_on_the_section_just_quoted_gets_its_part_on_what_it_asks() 
         answer = write(focused(fresh))
         assert "ordonnance de protection" in answer
         assert answer != previous
+
+
+def test_a_rest_starting_in_a_list_starts_with_that_item_as_a_sentence() -> None:
+    text = (
+        "## Que faire ?\n\nAgissez vite.\n\n- Coupez le compteur si vous le pouvez sans "
+        "risque, puis ouvrez les fenêtres.\n- Sortez et prévenez vos voisins."
+    )
+
+    rest = rest_naming(text, "j'ai ouvert les fenêtres, et maintenant ?")
+
+    # A passage cannot open on a list item longer than the words it is cut to
+    assert rest == (
+        "Coupez le compteur si vous le pouvez sans risque, puis ouvrez les fenêtres.\n"
+        "- Sortez et prévenez vos voisins."
+    )

@@ -29,6 +29,7 @@ from pierre_rag.llm import LlmClient
 from pierre_rag.pipeline.channels import CHANNELS, ChannelStyle
 from pierre_rag.pipeline.compose import fixed_answer, grounded_answer
 from pierre_rag.pipeline.cost import estimate_cost
+from pierre_rag.pipeline.emergencies import detect_emergencies
 from pierre_rag.pipeline.gate import FixedReply, follows_an_answer, gate, gate_search
 from pierre_rag.pipeline.models import (
     AnswerResult,
@@ -38,7 +39,7 @@ from pierre_rag.pipeline.models import (
     TurnRequest,
     Understanding,
 )
-from pierre_rag.pipeline.ongoing import ongoing_emergencies
+from pierre_rag.pipeline.ongoing import ongoing_emergencies, searched_with_the_emergency
 from pierre_rag.pipeline.persist import MessageInProgressError, TurnRecorder, replay
 from pierre_rag.pipeline.retrieve import Grounding, Searcher, number_sources, retrieve
 from pierre_rag.pipeline.safety import safety_block
@@ -182,6 +183,10 @@ class Pipeline:
         understanding = understood.understanding
         result = AnswerResult(text="", outcome=Outcome.ANSWERED, language=understanding.language)
         block = emergency_block(turn, understanding, result, recorded.history)
+        if block and not detect_emergencies(turn.request.text):
+            understanding = searched_with_the_emergency(
+                understanding, turn.request.text, recorded.history
+            )
         if block:
             yield PipelineEvent(type="delta", text=block)
         async for event in self._answer(turn, understanding, recorded.history, result, block):

@@ -3,8 +3,12 @@
 The block is detected in each message alone, so "j'ai ouvert les fenêtres, et maintenant ?"
 right after "ça sent le gaz dans ma cuisine" got "nothing found" and no block at all: the
 tenant, still in danger, lost the numbers to call. The message right after an emergency is
-still in it, unless it is only small talk ("merci", "ok") or announces another subject
-("sinon", "autre question"). Further turns need to say it again.
+still in it when it reads as a follow-up (a leading link or pronoun) or is short (at most
+``SHORT_WORDS`` words, as a message typed in a hurry is), unless it is only small talk
+("merci", "ok") or announces another subject ("sinon", "autre question"). A longer message on
+another subject is not: "on veut rendre notre pavillon moins énergivore…" after a question on
+domestic violence got the violence block and was searched with it. Further turns need to say
+it again.
 """
 
 from __future__ import annotations
@@ -14,14 +18,38 @@ from collections.abc import Sequence
 from pierre_rag.conversations import Turn
 from pierre_rag.knowledge import followup
 from pierre_rag.pipeline.emergencies import Detection, detect_emergencies
+from pierre_rag.pipeline.models import Understanding
 from pierre_rag.pipeline.understanding import small_talk
+
+SHORT_WORDS = 10  # as the short-message sets (tests/bench/short_messages*.jsonl) count them
 
 
 def ongoing_emergencies(text: str, history: Sequence[Turn]) -> Detection:
     """The emergencies ``text`` expresses, else those of the user's message just before it
     when ``text`` goes on with it."""
     detected = detect_emergencies(text)
-    if detected or small_talk(text) is not None or followup.signals(text, 0, 0.0).change:
+    if detected or small_talk(text) is not None:
         return detected
-    before = next((turn.content for turn in reversed(history) if turn.role == "user"), None)
+    signals = followup.signals(text, 0, 0.0)
+    goes_on = signals.link or signals.pronoun or len(text.split()) <= SHORT_WORDS
+    if signals.change or not goes_on:
+        return detected
+    before = _message_before(history)
     return detect_emergencies(before) if before is not None else detected
+
+
+def searched_with_the_emergency(
+    understanding: Understanding, text: str, history: Sequence[Turn]
+) -> Understanding:
+    """Without an LLM, a message going on with the emergency before it is searched with that
+    message as much as alone: "j'ai ouvert les fenêtres, et maintenant ?" after a gas smell,
+    searched mostly alone, quoted how to inspect windows on moving in. (An LLM's understanding
+    rewrites it whole already.)"""
+    before = _message_before(history)
+    if understanding.source != "heuristic" or before is None:
+        return understanding
+    return understanding.model_copy(update={"search_queries": [f"{before} {text}", text]})
+
+
+def _message_before(history: Sequence[Turn]) -> str | None:
+    return next((turn.content for turn in reversed(history) if turn.role == "user"), None)

@@ -19,6 +19,9 @@ from pierre_rag.pipeline.pick import question_stems
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+# A rest starting inside a list starts with that item as a sentence: a passage cannot open on
+# an item longer than the words it is cut to (``passage.has_quotable_text``).
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 
 
 def rest_naming(text: str, follow_up: str) -> str | None:
@@ -28,7 +31,9 @@ def rest_naming(text: str, follow_up: str) -> str | None:
     wanted = question_stems(follow_up) - asking_stems()
     rest = next(
         (
-            "\n".join([line[line.index(sentence) :], *lines[index + 1 :]]).strip()
+            "\n".join(
+                [_LIST_ITEM.sub("", line[line.index(sentence) :]), *lines[index + 1 :]]
+            ).strip()
             for index, line in enumerate(lines)
             if not _HEADING.match(line)
             for sentence in _SENTENCE_END.split(line.strip())
