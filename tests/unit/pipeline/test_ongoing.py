@@ -32,7 +32,10 @@ def _history(*messages: str) -> list[Turn]:
     ],
 )
 def test_a_message_going_on_with_an_emergency_carries_it(text: str) -> None:
-    assert ongoing_emergencies(text, _history(GAS)).intents == (Emergency.GAS,)
+    ongoing = ongoing_emergencies(text, _history(GAS))
+
+    assert ongoing.detection.intents == (Emergency.GAS,)
+    assert ongoing.carried
 
 
 @pytest.mark.parametrize(
@@ -45,13 +48,21 @@ def test_a_message_going_on_with_an_emergency_carries_it(text: str) -> None:
     ],
 )
 def test_small_talk_another_subject_or_a_long_new_question_does_not(text: str) -> None:
-    assert not ongoing_emergencies(text, _history(GAS))
+    ongoing = ongoing_emergencies(text, _history(GAS))
+
+    assert not ongoing.detection and not ongoing.carried
 
 
 def test_only_the_message_right_after_carries_it() -> None:
     history = _history(GAS, "c'est fait")
 
-    assert not ongoing_emergencies("et maintenant ?", history)
+    assert not ongoing_emergencies("et maintenant ?", history).detection
+
+
+def test_an_emergency_the_message_says_itself_is_not_carried() -> None:
+    ongoing = ongoing_emergencies("ça sent encore le gaz", _history(GAS))
+
+    assert ongoing.detection.intents == (Emergency.GAS,) and not ongoing.carried
 
 
 def test_without_an_llm_the_message_is_searched_with_the_emergency_and_alone() -> None:

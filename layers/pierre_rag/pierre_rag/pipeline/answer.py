@@ -29,7 +29,7 @@ from pierre_rag.llm import LlmClient
 from pierre_rag.pipeline.channels import CHANNELS, ChannelStyle
 from pierre_rag.pipeline.compose import fixed_answer, grounded_answer
 from pierre_rag.pipeline.cost import estimate_cost
-from pierre_rag.pipeline.emergencies import detect_emergencies
+from pierre_rag.pipeline.emergencies import Detection
 from pierre_rag.pipeline.gate import FixedReply, follows_an_answer, gate, gate_search
 from pierre_rag.pipeline.models import (
     AnswerResult,
@@ -182,8 +182,9 @@ class Pipeline:
         understood = await self._understand(turn, recorded.history)
         understanding = understood.understanding
         result = AnswerResult(text="", outcome=Outcome.ANSWERED, language=understanding.language)
-        block = emergency_block(turn, understanding, result, recorded.history)
-        if block and not detect_emergencies(turn.request.text):
+        ongoing = ongoing_emergencies(turn.request.text, recorded.history)
+        block = emergency_block(turn, understanding, result, ongoing.detection)
+        if ongoing.carried:
             understanding = searched_with_the_emergency(
                 understanding, turn.request.text, recorded.history
             )
@@ -351,13 +352,13 @@ def _per_landlord(knowledge: Searcher | Callable[[str], Searcher]) -> Callable[[
 
 
 def emergency_block(
-    turn: _Turn, understanding: Understanding, result: AnswerResult, history: Sequence[Turn]
+    turn: _Turn, understanding: Understanding, result: AnswerResult, detection: Detection
 ) -> str:
-    """The emergency block the message calls for, in the channel's markup ("" for none);
+    """The emergency block ``detection`` calls for, in the channel's markup ("" for none);
     the intents it answers are recorded in ``result``. Detected from the message, or from the
     one before it when the message goes on with it (``pipeline.ongoing``)."""
     block = safety_block(
-        ongoing_emergencies(turn.request.text, history),
+        detection,
         understanding,
         turn.landlord,
         compact=turn.style.markup == "plain",

@@ -169,7 +169,7 @@ def fresh_grounding(
         quoted = {indexes[source.number - 1] for source in picked.quoted.sources}
         if not quoted:
             return None
-        further = _further_in(candidate, picked, question, previous, focused, write)
+        further = _further_in(candidate, picked, question, said, focused, write)
         if further is not None:
             return further
         files |= {grounding.sources[i].file for i in quoted}
@@ -181,12 +181,12 @@ def _further_in(
     candidate: Grounding,
     picked: Focus,
     question: str,
-    previous: str,
+    said: str,
     focused: Callable[[Grounding], Focus],
     write: Callable[[Focus], str],
 ) -> Grounding | None:
     """``candidate`` with its first quoted section cut to where it names what ``question``
-    asks, when its answer then says something new; None otherwise."""
+    asks, when its answer then says something other than ``said``; None otherwise."""
     first = picked.quoted.sources[0].number - 1
     rest = rest_naming(candidate.texts[first], question)
     if rest is None:
@@ -195,7 +195,7 @@ def _further_in(
     texts[first] = rest
     further = Grounding(list(candidate.sources), texts)
     rendered = _what_is_quoted(write(focused(further)))
-    return further if rendered and rendered != _what_is_quoted(previous) else None
+    return further if rendered and rendered != said else None
 
 
 def _what_is_quoted(answer: str) -> str:

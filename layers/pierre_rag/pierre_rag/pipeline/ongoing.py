@@ -14,6 +14,7 @@ it again.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from pierre_rag.conversations import Turn
 from pierre_rag.knowledge import followup
@@ -24,18 +25,27 @@ from pierre_rag.pipeline.understanding import small_talk
 SHORT_WORDS = 10  # as the short-message sets (tests/bench/short_messages*.jsonl) count them
 
 
-def ongoing_emergencies(text: str, history: Sequence[Turn]) -> Detection:
+@dataclass(frozen=True)
+class Ongoing:
+    """The emergencies a message is in, and whether it only carries those of the one before."""
+
+    detection: Detection
+    carried: bool = False
+
+
+def ongoing_emergencies(text: str, history: Sequence[Turn]) -> Ongoing:
     """The emergencies ``text`` expresses, else those of the user's message just before it
     when ``text`` goes on with it."""
     detected = detect_emergencies(text)
     if detected or small_talk(text) is not None:
-        return detected
+        return Ongoing(detected)
     signals = followup.signals(text, 0, 0.0)
     goes_on = signals.link or signals.pronoun or len(text.split()) <= SHORT_WORDS
-    if signals.change or not goes_on:
-        return detected
     before = _message_before(history)
-    return detect_emergencies(before) if before is not None else detected
+    if signals.change or not goes_on or before is None:
+        return Ongoing(detected)
+    carried = detect_emergencies(before)
+    return Ongoing(carried, carried=bool(carried))
 
 
 def searched_with_the_emergency(
