@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from pierre_rag.conversations import Turn
 from pierre_rag.knowledge import followup
+from pierre_rag.knowledge.search import contextual_query
 from pierre_rag.pipeline.emergencies import Detection, detect_emergencies
 from pierre_rag.pipeline.models import Understanding
 from pierre_rag.pipeline.understanding import small_talk
@@ -55,10 +56,12 @@ def searched_with_the_emergency(
     message as much as alone: "j'ai ouvert les fenêtres, et maintenant ?" after a gas smell,
     searched mostly alone, quoted how to inspect windows on moving in. (An LLM's understanding
     rewrites it whole already.)"""
-    before = _message_before(history)
-    if understanding.source != "heuristic" or before is None:
+    if understanding.source != "heuristic" or _message_before(history) is None:
         return understanding
-    return understanding.model_copy(update={"search_queries": [f"{before} {text}", text]})
+    turns = [{"role": turn.role, "content": turn.content} for turn in history]
+    return understanding.model_copy(
+        update={"search_queries": [contextual_query(text, turns), text]}
+    )
 
 
 def _message_before(history: Sequence[Turn]) -> str | None:
