@@ -3,7 +3,9 @@
     .venv/bin/python infra/answer_cv.py            # 5 folds, prints per-fold and mean figures
 
 Rows: the development split (the shared bench folder, on its corpus), tests/bench/topic_turns.jsonl
-(same corpus) and tests/bench/questions.project.* (on knowledge/). Each row goes through the
+(same corpus) and tests/bench/questions.project.* (on knowledge/); ``--tuning`` adds our tuning
+set (corpus), ``--short`` and ``--first`` the short messages and the first questions (knowledge/,
+never their held-out files). Each row goes through the
 pipeline's stages without an LLM (understand, gate, search, the sections numbered for the web)
 and the candidates of ``extractive.candidates`` get the signals of ``pipeline.pick``.
 
@@ -190,6 +192,25 @@ def weak_figures(rows: Sequence[Row], measure: Measure, threshold: float) -> tup
     return lost / max(len(answerable), 1), caught / max(len(missing), 1)
 
 
+def bench_rows(
+    tuning: bool, short: bool, first: bool
+) -> tuple[list[BenchQuestion], list[BenchQuestion]]:
+    """The rows asked of the third-party corpus, and those asked of ``knowledge/``."""
+    bench = REPO / "tests" / "bench"
+    shared = load_questions(SHARED / "bench" / "questions.dev.jsonl")
+    shared += load_questions(bench / "topic_turns.jsonl")
+    if tuning:
+        shared += load_questions(bench / "questions.tuning.jsonl")
+    own = [
+        q for path in sorted(bench.glob("questions.project.*.jsonl")) for q in load_questions(path)
+    ]
+    if short:
+        own += load_questions(bench / "short_messages.jsonl")
+    if first:
+        own += load_questions(bench / "first_questions.jsonl")
+    return shared, own
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--folds", type=int, default=5)
@@ -198,6 +219,12 @@ def main() -> None:
     parser.add_argument("--sections", type=int, default=WEB.sources, help="sections numbered")
     parser.add_argument(
         "--short", action="store_true", help="add tests/bench/short_messages.jsonl (knowledge/)"
+    )
+    parser.add_argument(
+        "--first", action="store_true", help="add tests/bench/first_questions.jsonl (knowledge/)"
+    )
+    parser.add_argument(
+        "--tuning", action="store_true", help="add tests/bench/questions.tuning.jsonl (corpus)"
     )
     args = parser.parse_args()
     embedder = embedder_from_env()
@@ -209,15 +236,7 @@ def main() -> None:
 
     third_party = open_kb(SHARED / "corpus" / "pierre-knowledge")
     project = open_kb(REPO / "knowledge")
-    shared = load_questions(SHARED / "bench" / "questions.dev.jsonl")
-    shared += load_questions(REPO / "tests" / "bench" / "topic_turns.jsonl")
-    own = [
-        q
-        for path in sorted((REPO / "tests/bench").glob("questions.project.*.jsonl"))
-        for q in load_questions(path)
-    ]
-    if args.short:
-        own += load_questions(REPO / "tests" / "bench" / "short_messages.jsonl")
+    shared, own = bench_rows(args.tuning, args.short, args.first)
     gaps = [q for q in own if q.expected and all(e.file in ABSENT_TOPICS for e in q.expected)]
     rows = prepare(third_party, registry, shared, absent=False, k=args.k, sections=args.sections)
     rows += prepare(project, registry, own, absent=False, k=args.k, sections=args.sections)

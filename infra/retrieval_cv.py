@@ -258,8 +258,26 @@ def bench_sets(chosen: Sequence[str]) -> list[BenchSet]:
             ],
             REPO / "knowledge",
         ),
+        "short": lambda: BenchSet(
+            "short", _community_rows(REPO / "tests/bench/short_messages.jsonl"), REPO / "knowledge"
+        ),
+        "first": lambda: BenchSet(
+            "first", _community_rows(REPO / "tests/bench/first_questions.jsonl"), REPO / "knowledge"
+        ),
     }
     return [available[name]() for name in chosen]
+
+
+def _community_rows(path: Path) -> list[BenchQuestion]:
+    """The rows of a set over ``knowledge/`` with their community expectations only (the
+    search is scored in the community scope; a row expecting only a landlord's file is left
+    out). The held-out files are not read here: they are run once, by ``pierre eval``."""
+    rows = []
+    for question in load_questions(path):
+        expected = [e for e in question.expected if e.file.startswith("commun/")]
+        if expected:
+            rows.append(question.model_copy(update={"expected": expected}))
+    return rows
 
 
 def score_variant(
@@ -331,7 +349,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--variants", default="no_tables", help="comma-separated variant names")
     parser.add_argument("--audit", action="store_true", help="add every without:<group> variant")
-    parser.add_argument("--sets", default="tuning,dev,project", help="tuning, dev, project")
+    parser.add_argument(
+        "--sets", default="tuning,dev,project", help="tuning, dev, project, short, first"
+    )
     parser.add_argument("--figure", default="mrr@10", choices=FIGURES, help="selection figure")
     parser.add_argument("--quiet", action="store_true", help="only the comparison lines")
     parser.add_argument("--changes", action="store_true", help="rows each variant moves")
