@@ -9,6 +9,7 @@ OUTCOME_LABELS: dict[str, str] = {
     "off_topic": "Hors sujet",
     "abusive": "Abusif",
     "nothing_found": "Rien trouvé",
+    "handoff": "Personne demandée",
     "error": "Erreur",
 }
 # The values of pierre_rag.review.backlog.Reason: why a question is to improve on

@@ -35,6 +35,7 @@ class Metric(StrEnum):
     REFUSED_OFF_TOPIC = "RefusedOffTopic"
     REFUSED_ABUSIVE = "RefusedAbusive"
     NO_ANSWER = "NoAnswer"
+    HANDOFF_REQUESTS = "HandoffRequests"
     TURN_ERRORS = "TurnErrors"
     EXTRACTIVE_ANSWERS = "ExtractiveAnswers"
     LLM_TURNS = "LlmTurns"  # turns of a landlord with an LLM: the fallback rate's denominator
@@ -64,6 +65,7 @@ OUTCOME_METRICS: dict[Outcome, Metric] = {
     Outcome.OFF_TOPIC: Metric.REFUSED_OFF_TOPIC,
     Outcome.ABUSIVE: Metric.REFUSED_ABUSIVE,
     Outcome.NOTHING_FOUND: Metric.NO_ANSWER,
+    Outcome.HANDOFF: Metric.HANDOFF_REQUESTS,
     Outcome.ERROR: Metric.TURN_ERRORS,
 }
 SIGNAL_METRICS: dict[Signal, Metric] = {

@@ -30,7 +30,7 @@ from pierre_rag.money import USD_TO_EUR, euros
 from pierre_rag.storage.ports import ConversationRepository
 
 MAX_DAYS = 92
-OUTCOMES = ("answered", "off_topic", "abusive", "nothing_found", "error")
+OUTCOMES = ("answered", "off_topic", "abusive", "nothing_found", "handoff", "error")
 THUMB_KEYS = ("up", "down", "none")
 
 

@@ -75,6 +75,30 @@ def test_small_talk_gets_the_greeting_whatever_was_understood():
     assert (reply.outcome, reply.text) == (Outcome.ANSWERED, GREETING)
 
 
+@pytest.mark.parametrize("source", ["llm", "heuristic"])
+def test_a_request_for_a_person_gets_the_contact_and_counts_as_one(source: str) -> None:
+    # Given a message that only asks for a person, whatever understood it
+    understood = _understood(source, language="fr", in_scope=False)
+
+    # When it is gated with the landlord's contact
+    reply = gate("je veux parler à quelqu'un", understood, GREETING, handoff="Agence, 01 99")
+
+    # Then the reply says who answers and gives the contact, without a search
+    assert reply is not None
+    assert (reply.outcome, reply.text) == (
+        Outcome.HANDOFF,
+        "Je suis un assistant automatique. Pour parler à une personne : Agence, 01 99.",
+    )
+
+
+def test_a_request_for_a_person_without_a_contact_says_so_in_the_users_language() -> None:
+    reply = gate("talk to a human please", _understood(language="en"), GREETING)
+
+    assert reply is not None
+    assert reply.outcome is Outcome.HANDOFF
+    assert reply.text.startswith("I'm an automated assistant and can't put you through")
+
+
 @pytest.mark.parametrize(
     ("text", "language", "reply"),
     [

@@ -515,6 +515,34 @@ def test_thanks_and_goodbye_after_an_answer_close_the_exchange_not_greet_again(e
     assert all(r.outcome is Outcome.ANSWERED and not r.sources for r in (thanks, ok, bye))
 
 
+@pytest.mark.parametrize(
+    ("channel", "contact"),
+    [
+        ("web", "Pour parler à une personne : Agence Exemple HLM — tél. 01 99 00 00 00"),
+        ("sms", "Pour parler à une personne : Agence Exemple HLM, 01 99 00 00 00."),
+    ],
+)
+def test_a_request_for_a_person_gets_the_contact_not_nothing_found(
+    extractive, store, channel, contact
+):
+    # Given a question answered, then a message asking for a person
+    notice, person = _conversation(
+        extractive,
+        ["combien de temps de préavis pour partir ?", "je veux parler à quelqu'un"],
+        channel=channel,
+    )
+
+    # Then the request gets the landlord's contact, is counted as such, and nothing is searched
+    assert notice.outcome is Outcome.ANSWERED
+    assert person.outcome is Outcome.HANDOFF
+    assert person.text.startswith("Je suis un assistant automatique.")
+    assert contact in person.text
+    assert "Je n'ai pas trouvé" not in person.text
+    assert person.sources == []
+    meta = store.get_meta("conv-topics")
+    assert meta is not None and meta.outcomes == {"answered": 1, "handoff": 1}
+
+
 def test_thanks_in_english_are_answered_in_english(extractive):
     _, thanks = _conversation(extractive, ["how much notice do I give to leave?", "thank you"])
 

@@ -226,6 +226,7 @@ class Pipeline:
                 understanding,
                 turn.context.greeting,
                 after_a_reply=any(t.role == "assistant" for t in history),
+                handoff=turn.style.contact(turn.context),
             )
             if fixed is None:
                 validated = find_validated(

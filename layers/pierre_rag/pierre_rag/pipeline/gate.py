@@ -1,16 +1,16 @@
 """Gate: which messages get a fixed reply instead of a searched answer.
 
-Two checks, because the local heuristic cannot judge scope without retrieval:
-:func:`gate` runs on the understanding alone (small talk, insults with nothing to search, an
-LLM's off-topic verdict); :func:`gate_search` runs on what the search found (the heuristic's
+Two checks, because the local heuristic cannot judge scope without retrieval: :func:`gate` runs
+on the understanding alone (small talk, a request for a person, insults with nothing to search,
+an LLM's off-topic verdict); :func:`gate_search` runs on what the search found (the heuristic's
 off-topic verdict, and "nothing found"). A message both let through is answered from its
 sources. The heuristic refuses a message as off-topic only when it names no housing matter
 (``pipeline.scope``), comes close to no topic the assistant covers (``knowledge.scope``) and
 the search found no section close — or the only section close is outweighed by a subject the
 assistant does not cover ("comment on fait un CV" near an article on finding work). After a
-turn, a message that does not read as a follow-up is judged by its own closeness when it is
-an insult or comes closer to such a subject (docs/gate.md, "After a turn"). A housing
-question the knowledge does not answer gets "nothing found" and the landlord's contact, not a
+turn, a message that does not read as a follow-up is judged by its own closeness when it is an
+insult or comes closer to such a subject (docs/gate.md, "After a turn"). A housing question the
+knowledge does not answer gets "nothing found" and the landlord's contact, not a
 refusal: a wrongly refused tenant is worse than an answered off-topic question.
 """
 
@@ -24,6 +24,7 @@ from pierre_rag.conversations import Turn
 from pierre_rag.knowledge.models import Closeness, SearchResponse
 from pierre_rag.pipeline import messages
 from pierre_rag.pipeline.models import Outcome, Understanding
+from pierre_rag.pipeline.person import asks_for_a_person
 from pierre_rag.pipeline.scope import names_housing_matter
 from pierre_rag.pipeline.understanding import SmallTalk, small_talk
 
@@ -49,14 +50,22 @@ def refusal(understanding: Understanding) -> FixedReply:
 
 
 def gate(
-    text: str, understanding: Understanding, greeting: str, *, after_a_reply: bool = False
+    text: str,
+    understanding: Understanding,
+    greeting: str,
+    *,
+    after_a_reply: bool = False,
+    handoff: str | None = None,
 ) -> FixedReply | None:
-    """Before the search: the fixed reply ``text`` gets, or None to search for an answer."""
+    """Before the search: the fixed reply ``text`` gets, or None to search for an answer.
+    ``handoff``: the landlord's contact as the channel writes it, for a request for a person."""
     talk = small_talk(text)
     if talk is not None:
         return FixedReply(
             Outcome.ANSWERED, small_talk_reply(talk, understanding, greeting, after_a_reply)
         )
+    if asks_for_a_person(text):
+        return FixedReply(Outcome.HANDOFF, messages.person(understanding.language, handoff))
     if understanding.abusive and not understanding.search_queries:
         return refusal(understanding)
     if understanding.source == "llm" and not understanding.in_scope:

@@ -27,6 +27,8 @@ class Phrases:
     goodbye: str  # the reply to a goodbye ("au revoir")
     anything_else: str  # the reply to "ok", "d'accord"
     hello: str  # after the landlord's greeting (in French), to greet in the user's language
+    person: str  # the reply to a request for a person, with the landlord's contact: {handoff}
+    no_person: str  # the same when the landlord has set no contact
 
 
 PHRASES: dict[str, Phrases] = {
@@ -52,6 +54,9 @@ PHRASES: dict[str, Phrases] = {
         goodbye="Au revoir, et bonne journée !",
         anything_else="Avez-vous une autre question ?",
         hello="Bonjour !",
+        person="Je suis un assistant automatique. Pour parler à une personne : {handoff}.",
+        no_person="Je suis un assistant automatique et je ne peux pas vous mettre en relation "
+        "avec une personne : contactez directement votre bailleur.",
     ),
     "en": Phrases(
         capabilities="I answer questions about social housing: applying for housing, the "
@@ -73,6 +78,9 @@ PHRASES: dict[str, Phrases] = {
         goodbye="Goodbye, and have a good day!",
         anything_else="Do you have another question?",
         hello="Hello!",
+        person="I'm an automated assistant. To talk to a person: {handoff}.",
+        no_person="I'm an automated assistant and can't put you through to a person: please "
+        "contact your landlord directly.",
     ),
     "es": Phrases(
         capabilities="respondo a preguntas sobre la vivienda social: solicitud de vivienda, "
@@ -95,6 +103,9 @@ PHRASES: dict[str, Phrases] = {
         goodbye="¡Adiós, y que tenga un buen día!",
         anything_else="¿Tiene otra pregunta?",
         hello="¡Hola!",
+        person="Soy un asistente automático. Para hablar con una persona: {handoff}.",
+        no_person="Soy un asistente automático y no puedo ponerle en contacto con una persona: "
+        "contacte directamente con su arrendador.",
     ),
     "pt": Phrases(
         capabilities="respondo a perguntas sobre habitação social: pedido de habitação, "
@@ -117,6 +128,9 @@ PHRASES: dict[str, Phrases] = {
         goodbye="Adeus, e tenha um bom dia!",
         anything_else="Tem outra pergunta?",
         hello="Olá!",
+        person="Sou um assistente automático. Para falar com uma pessoa: {handoff}.",
+        no_person="Sou um assistente automático e não posso pô-lo em contacto com uma pessoa: "
+        "contacte diretamente o seu senhorio.",
     ),
     "ar": Phrases(
         capabilities="أجيب عن الأسئلة المتعلقة بالسكن الاجتماعي: طلب السكن، عقد الإيجار، "
@@ -137,6 +151,8 @@ PHRASES: dict[str, Phrases] = {
         goodbye="مع السلامة، وأتمنى لك يومًا طيبًا!",
         anything_else="هل لديك سؤال آخر؟",
         hello="مرحبًا!",
+        person="أنا مساعد آلي. للتحدث مع شخص: {handoff}.",
+        no_person="أنا مساعد آلي ولا أستطيع تحويلك إلى شخص: تواصل مباشرة مع المؤجر.",
     ),
     "tr": Phrases(
         capabilities="sosyal konutla ilgili soruları yanıtlıyorum: konut başvurusu, kira "
@@ -157,6 +173,9 @@ PHRASES: dict[str, Phrases] = {
         goodbye="Hoşça kalın, iyi günler!",
         anything_else="Başka bir sorunuz var mı?",
         hello="Merhaba!",
+        person="Ben otomatik bir asistanım. Bir kişiyle görüşmek için: {handoff}.",
+        no_person="Ben otomatik bir asistanım ve sizi bir kişiye bağlayamıyorum: lütfen doğrudan "
+        "ev sahibinizle iletişime geçin.",
     ),
     "de": Phrases(
         capabilities="ich beantworte Fragen zum Sozialwohnungsbau: Wohnungsantrag, Mietvertrag, "
@@ -178,6 +197,9 @@ PHRASES: dict[str, Phrases] = {
         goodbye="Auf Wiedersehen und einen schönen Tag!",
         anything_else="Haben Sie noch eine Frage?",
         hello="Hallo!",
+        person="Ich bin ein automatischer Assistent. Um mit einer Person zu sprechen: {handoff}.",
+        no_person="Ich bin ein automatischer Assistent und kann Sie nicht mit einer Person "
+        "verbinden: Wenden Sie sich bitte direkt an Ihren Vermieter.",
     ),
     "it": Phrases(
         capabilities="rispondo a domande sull'edilizia sociale: domanda di alloggio, contratto, "
@@ -200,6 +222,9 @@ PHRASES: dict[str, Phrases] = {
         goodbye="Arrivederci e buona giornata!",
         anything_else="Ha un'altra domanda?",
         hello="Buongiorno!",
+        person="Sono un assistente automatico. Per parlare con una persona: {handoff}.",
+        no_person="Sono un assistente automatico e non posso metterla in contatto con una "
+        "persona: contatti direttamente il suo locatore.",
     ),
 }
 
@@ -230,6 +255,12 @@ def abusive(language: str) -> str:
 def offers_reading(line: str) -> bool:
     """Whether ``line`` is an extractive answer's "to read more" line, in any language."""
     return any(line.startswith(p.read_more.split("{articles}")[0]) for p in PHRASES.values())
+
+
+def person(language: str, handoff: str | None) -> str:
+    """The reply to a request for a person: who answers, and the landlord's contact."""
+    p = phrases(language)
+    return p.person.format(handoff=handoff) if handoff else p.no_person
 
 
 def nothing_found(language: str, handoff: str | None) -> str:

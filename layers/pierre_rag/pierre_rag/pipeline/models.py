@@ -16,6 +16,7 @@ class Outcome(StrEnum):
     OFF_TOPIC = "off_topic"
     ABUSIVE = "abusive"
     NOTHING_FOUND = "nothing_found"
+    HANDOFF = "handoff"  # the message asked for a person: the landlord's contact (pipeline.person)
     ERROR = "error"
 
 
