@@ -121,3 +121,31 @@ def test_a_first_sentence_longer_than_the_budget_is_cut_to_its_first_words():
     text = "Une première phrase bien trop longue pour le budget donné ici. Une autre."
 
     assert _texts(focused_passage(text, 6)) == ["Une première phrase bien trop longue…"]
+
+
+def test_a_sentence_about_the_page_is_dropped_and_what_the_paragraph_says_kept():
+    # Given an article's introduction: one sentence that answers, one about the article
+    intro = (
+        "Pour obtenir un logement HLM, il faut d'abord déposer une demande unique. Cet article "
+        "explique qui peut la faire et où la déposer.\n\nLa demande est gratuite."
+    )
+
+    # When its passage is cut
+    texts = _texts(focused_passage(intro, 80))
+
+    # Then the sentence about the article is gone, the rest is quoted as written
+    assert texts == [
+        "Pour obtenir un logement HLM, il faut d'abord déposer une demande unique.",
+        "La demande est gratuite.",
+    ]
+
+
+def test_a_sentence_about_the_page_that_leads_into_a_list_is_kept():
+    text = (
+        "Le dossier est simple. Cette fiche liste les pièces à fournir :\n\n- une pièce d'identité"
+    )
+
+    assert _texts(focused_passage(text, 80)) == [
+        "Le dossier est simple. Cette fiche liste les pièces à fournir :",
+        "- une pièce d'identité",
+    ]

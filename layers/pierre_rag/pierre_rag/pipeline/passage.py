@@ -26,6 +26,13 @@ _META = re.compile(
     r"retrouvez (ici|ci-dessous|sur cette)|voici (les|quelques) (informations|réponses))",
     re.IGNORECASE,
 )
+# A sentence about the page inside a paragraph that says something else: "Pour obtenir un HLM,
+# il faut d'abord déposer une demande unique. Cet article explique qui peut la faire…".
+_PAGE_SENTENCE = re.compile(
+    r"^(cet(te)? (article|page|fiche|rubrique|guide)|sur cette (page|fiche)|dans (cet(te)? )?"
+    r"(article|page|fiche|rubrique|guide))\b",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 _EMPHASIS = ("**", "__")
 # A lead-in that announces a list: "… listés ci-dessous", "les cas suivants", "ces moyens :".
@@ -83,10 +90,23 @@ def _blocks(text: str) -> list[_Block]:
 
 
 def _without_meta(blocks: list[_Block]) -> list[_Block]:
-    """Drops an opening paragraph about the page itself, when something follows it."""
+    """Drops an opening paragraph about the page itself, when something follows it, and the
+    sentences about the page inside the other paragraphs (not a lead-in to a list)."""
     if len(blocks) > 1 and blocks[0].kind == "paragraph" and _META.match(blocks[0].text):
-        return blocks[1:]
-    return blocks
+        blocks = blocks[1:]
+    return [_without_page_sentences(block) for block in blocks]
+
+
+def _without_page_sentences(block: _Block) -> _Block:
+    if block.kind != "paragraph":
+        return block
+    sentences = _SENTENCE_END.split(block.text)
+    kept = [
+        sentence
+        for sentence in sentences
+        if not _PAGE_SENTENCE.match(sentence) or sentence.rstrip().endswith(":")
+    ]
+    return _Block(" ".join(kept), "paragraph") if kept and len(kept) < len(sentences) else block
 
 
 def _first_words(text: str, budget: int) -> str:
