@@ -9,7 +9,7 @@ from pierre_rag.pipeline.channels import SMS, WEB, ChannelStyle
 from pierre_rag.pipeline.compose import fresh_grounding
 from pierre_rag.pipeline.extractive import Focus, extractive_answer, focus
 from pierre_rag.pipeline.models import Source
-from pierre_rag.pipeline.rest import rest_naming
+from pierre_rag.pipeline.rest import rest_naming, sentences_naming
 from pierre_rag.pipeline.retrieve import Grounding
 
 TITLE = "Les violences conjugales"
@@ -103,3 +103,43 @@ def test_a_rest_starting_in_a_list_starts_with_that_item_as_a_sentence() -> None
         "Coupez le compteur si vous le pouvez sans risque, puis ouvrez les fenêtres.\n"
         "- Sortez et prévenez vos voisins."
     )
+
+
+REPAIRS_HEADING = "Qui paie la réparation de la chasse d'eau ou d'un robinet qui fuit ?"
+REPAIRS = (
+    f"## {REPAIRS_HEADING}\n\n"
+    "Le locataire change les petites pièces : le joint et le flotteur de la chasse d'eau, les "
+    "joints et les clapets des robinets. Il débouche les éviers et les lavabos. Le bailleur "
+    "remplace la cuvette ou le mitigeur usés par le temps."
+)
+
+
+def test_a_follow_up_on_words_the_opening_named_gets_the_sentences_naming_them() -> None:
+    source = SOURCE.model_copy(
+        update={"heading": REPAIRS_HEADING, "breadcrumb": f"Réparations > {REPAIRS_HEADING}"}
+    )
+    for style in (WEB, SMS):
+        # Given an answer that quoted the section whose opening names the taps
+        grounding = Grounding([source], [REPAIRS])
+        focused, write = _answerer(style, "ma chasse d'eau fuit, c'est à moi de payer ?")
+        previous = write(focused(grounding))
+        assert "robinets" in previous
+
+        # When the follow-up asks about the taps, and its best section is that one again
+        question = "et le robinet ?"
+        focused, write = _answerer(style, question)
+        fresh = fresh_grounding(grounding, previous, focused, write, question)
+
+        # Then the sentence naming them is quoted alone, not "nothing found" nor a repeat
+        assert fresh is not None
+        answer = write(focused(fresh))
+        assert "clapets des robinets" in answer
+        assert "débouche" not in answer
+        assert answer != previous
+
+
+def test_sentences_naming_a_word_are_those_of_the_section_that_name_it() -> None:
+    assert sentences_naming(REPAIRS, "et le mitigeur ?") == (
+        "Le bailleur remplace la cuvette ou le mitigeur usés par le temps."
+    )
+    assert sentences_naming(REPAIRS, "et comment je fais ?") is None

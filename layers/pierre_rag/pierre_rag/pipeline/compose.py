@@ -25,7 +25,7 @@ from pierre_rag.pipeline.extractive import Focus, extractive_answer, focus
 from pierre_rag.pipeline.gate import FixedReply, courtesy_reminder
 from pierre_rag.pipeline.models import AnswerResult, Outcome, Understanding
 from pierre_rag.pipeline.prompts import generation_messages
-from pierre_rag.pipeline.rest import rest_naming
+from pierre_rag.pipeline.rest import rest_naming, sentences_naming
 from pierre_rag.pipeline.retrieve import Grounding
 from pierre_rag.pipeline.safety import without_block
 
@@ -186,16 +186,20 @@ def _further_in(
     write: Callable[[Focus], str],
 ) -> Grounding | None:
     """``candidate`` with its first quoted section cut to where it names what ``question``
-    asks, when its answer then says something other than ``said``; None otherwise."""
+    asks, or else to the sentences naming it, when its answer then says something other than
+    ``said``; None otherwise."""
     first = picked.quoted.sources[0].number - 1
-    rest = rest_naming(candidate.texts[first], question)
-    if rest is None:
-        return None
-    texts = list(candidate.texts)
-    texts[first] = rest
-    further = Grounding(list(candidate.sources), texts)
-    rendered = _what_is_quoted(write(focused(further)))
-    return further if rendered and rendered != said else None
+    text = candidate.texts[first]
+    for cut in (rest_naming(text, question), sentences_naming(text, question)):
+        if cut is None:
+            continue
+        texts = list(candidate.texts)
+        texts[first] = cut
+        further = Grounding(list(candidate.sources), texts)
+        rendered = _what_is_quoted(write(focused(further)))
+        if rendered and rendered != said:
+            return further
+    return None
 
 
 def _what_is_quoted(answer: str) -> str:

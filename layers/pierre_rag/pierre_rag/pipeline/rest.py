@@ -7,7 +7,8 @@ prioritaire ?" after an answer quoting the opening of a section on the commissio
 The rest starts at the first sentence that names a word of the follow-up (not a word of how it
 is asked). Going on from the first paragraph not quoted, whatever it says, was measured and
 not kept: it answered "et si ça continue ?" after noise at night with a sub-section on drug
-dealing.
+dealing. When the section names it from its opening, already quoted ("et le robinet ?" after
+an answer on who repairs the flush and the taps), the sentences that name it are quoted alone.
 """
 
 from __future__ import annotations
@@ -43,6 +44,20 @@ def rest_naming(text: str, follow_up: str) -> str | None:
     )
     opening = "\n".join(_without_leading_headings(lines)).strip()
     return rest if rest and rest != opening else None
+
+
+def sentences_naming(text: str, follow_up: str) -> str | None:
+    """The sentences of ``text`` that name a word of ``follow_up``, alone and in order; None
+    when none does."""
+    wanted = question_stems(follow_up) - asking_stems()
+    named = [
+        _LIST_ITEM.sub("", sentence)
+        for line in text.splitlines()
+        if not _HEADING.match(line)
+        for sentence in _SENTENCE_END.split(line.strip())
+        if sentence and wanted & set(stem_all(tokens(sentence)))
+    ]
+    return " ".join(named) if named else None
 
 
 def _without_leading_headings(lines: list[str]) -> list[str]:
