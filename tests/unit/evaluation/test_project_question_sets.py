@@ -1,7 +1,9 @@
 """The sets of questions asked of the project's knowledge: short messages
 (tests/bench/short_messages*.jsonl, a few words as tenants text them, docs/gate.md "Short
 messages") and first questions (tests/bench/first_questions*.jsonl, the plain questions an
-applicant or a tenant asks first, docs/retrieval.md "First questions"). Each is well formed and
+applicant or a tenant asks first, docs/retrieval.md "First questions") and three-turn
+conversations (tests/bench/three_turns*.jsonl: a subject, a short detail, then a question on the
+subject or on another one, docs/retrieval.md "Three turns"). Each is well formed and
 every expected section is a real heading of ``knowledge/``. The held-out files were written
 before the changes they measure and are not tuned on."""
 
@@ -24,6 +26,10 @@ SETS = {
     "fqh": BENCH / "first_questions.heldout.jsonl",
 }
 MAX_WORDS = {"sm": 10, "smh": 10, "fq": 20, "fqh": 20}
+CONVERSATIONS = {
+    "tt": BENCH / "three_turns.jsonl",
+    "tth": BENCH / "three_turns.heldout.jsonl",
+}
 KNOWLEDGE = REPO_ROOT / "knowledge"
 
 
@@ -46,7 +52,21 @@ def test_a_question_set_is_well_formed(prefix: str, path: Path) -> None:
         assert q.expected, q.id
 
 
-@pytest.mark.parametrize("path", SETS.values())
+@pytest.mark.parametrize(("prefix", "path"), CONVERSATIONS.items())
+def test_a_three_turn_set_is_well_formed(prefix: str, path: Path) -> None:
+    questions = load_questions(path)
+    ids = [q.id for q in questions]
+
+    assert len(questions) >= 20
+    assert len(set(ids)) == len(ids)
+    assert all(i.startswith(prefix) and i[len(prefix) :].isdigit() for i in ids)
+    assert {q.kind for q in questions} == {"follow_up", "new_topic"}
+    for q in questions:
+        assert [t.role for t in q.history] == ["user", "assistant", "user", "assistant"], q.id
+        assert q.expected, q.id
+
+
+@pytest.mark.parametrize("path", [*SETS.values(), *CONVERSATIONS.values()])
 def test_every_expected_section_is_a_heading_of_the_project_knowledge(path: Path) -> None:
     missing = []
     for q in load_questions(path):
@@ -61,9 +81,10 @@ def test_every_expected_section_is_a_heading_of_the_project_knowledge(path: Path
 def test_no_message_is_in_two_sets() -> None:
     seen: dict[str, str] = {}
     repeated = []
-    for path in SETS.values():
+    for path in [*SETS.values(), *CONVERSATIONS.values()]:
         for q in load_questions(path):
-            key = q.question.casefold()
+            key = " / ".join([*(t.content for t in q.history if t.role == "user"), q.question])
+            key = key.casefold()
             if key in seen:
                 repeated.append(f"{q.id} repeats {seen[key]}")
             seen[key] = q.id

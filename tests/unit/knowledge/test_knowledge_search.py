@@ -74,6 +74,37 @@ def test_contextual_query_skips_assistant_turns_and_accepts_strings() -> None:
     assert contextual_query("seule", []) == "seule"
 
 
+def _turns(*said: str) -> list[dict[str, str]]:
+    return [
+        {"role": role, "content": text}
+        for text in said
+        for role, text in (("user", text), ("assistant", "Réponse."))
+    ]
+
+
+def test_the_context_reaches_back_over_a_short_turn_that_adds_a_detail() -> None:
+    history = _turns("j'ai des punaises de lit chez moi", "depuis deux semaines")
+
+    assert contextual_query("qui paie le traitement ?", history) == (
+        "j'ai des punaises de lit chez moi depuis deux semaines qui paie le traitement ?"
+    )
+
+
+def test_the_context_stops_at_a_turn_that_says_enough_or_changes_the_subject() -> None:
+    long_turn = "mon voisin du dessus fait la fête tous les soirs jusqu'à trois heures"
+    assert contextual_query("et alors ?", _turns("j'ai des punaises", long_turn)) == (
+        f"{long_turn} et alors ?"
+    )
+    changed = _turns("j'ai des punaises", "sinon mon chauffage ?")
+    assert contextual_query("qui répare ?", changed) == "sinon mon chauffage ? qui répare ?"
+
+
+def test_the_context_reaches_back_three_user_turns_at_most() -> None:
+    history = _turns("le premier sujet", "un", "deux", "trois")
+
+    assert contextual_query("et ?", history) == "un deux trois et ?"
+
+
 def test_empty_queries_or_no_visible_scope_return_nothing(kb: KnowledgeBase) -> None:
     assert kb.search_many(["  ", ""], k=5).results == []
     assert kb.search("préavis", k=5, landlord=None, access=["public"]).results == []

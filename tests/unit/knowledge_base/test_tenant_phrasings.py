@@ -110,6 +110,27 @@ def test_a_tenant_going_on_after_a_gas_smell_gets_the_block_and_the_next_steps(
     assert after.text != first.text
 
 
+@pytest.mark.parametrize("channel", ["web", "sms"])
+def test_a_question_after_a_detail_is_answered_on_the_subject_before_it(
+    pipeline: Pipeline, channel: Channel
+) -> None:
+    # Given bedbugs, then a detail that names no subject of its own
+    conversation = str(uuid.uuid4())
+    for text in ("j'ai des punaises de lit", "depuis deux semaines"):
+        asyncio.run(pipeline.answer(_request(text, conversation, channel)))
+
+    # When the tenant asks who pays, naming only the treatment
+    result = asyncio.run(
+        pipeline.answer(_request("qui paie le traitement ?", conversation, channel))
+    )
+
+    # Then it is answered on the bedbugs' treatment: not refused as off-topic
+    assert result.outcome is Outcome.ANSWERED
+    assert result.sources[0].heading == (
+        "Qui paie le traitement contre les punaises de lit ou les cafards ?"
+    )
+
+
 def _request(text: str, conversation: str | None = None, channel: Channel = "web") -> TurnRequest:
     return TurnRequest(
         landlord="pierre-habitat.fr",

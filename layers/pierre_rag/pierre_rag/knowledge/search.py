@@ -63,6 +63,12 @@ class SearchConfig:
     compounds: bool = True
 
 
+# A user turn of at most this many words ("depuis deux semaines", "c'est le voisin du dessus")
+# adds to the turn before it rather than setting the subject: the context reaches back over it,
+# up to ``CONTEXT_TURNS`` user turns.
+SHORT_TURN_WORDS = 6
+CONTEXT_TURNS = 3
+
 # How many of the first results the heading match (``SearchResponse.heading_idf``) reads.
 HEADING_MATCH_RESULTS = 3
 
@@ -344,7 +350,11 @@ def _result(record: ChunkRecord, entry: _Fused) -> SearchResult:
 
 
 def contextual_query(question: str, history: Sequence[str | Mapping[str, str]]) -> str:
-    """``question`` prefixed by the last user turn of ``history`` (a str is a user turn)."""
+    """``question`` prefixed by the last user turn of ``history`` (a str is a user turn) and,
+    while that turn is short and announces no change of subject, the user turn before it: "qui
+    paie le traitement ?" after "j'ai des punaises de lit" then "depuis deux semaines" is
+    searched with the bedbugs, not with the two weeks alone."""
+    said: list[str] = []
     for turn in reversed(history):
         if isinstance(turn, str):
             content = turn
@@ -352,6 +362,13 @@ def contextual_query(question: str, history: Sequence[str | Mapping[str, str]]) 
             content = turn.get("content", "")
         else:
             continue
-        if content.strip():
-            return f"{content.strip()} {question.strip()}"
-    return question
+        if not content.strip():
+            continue
+        said.insert(0, content.strip())
+        if (
+            len(said) == CONTEXT_TURNS
+            or len(content.split()) > SHORT_TURN_WORDS
+            or followup.signals(content, 0, 0.0).change
+        ):
+            break
+    return " ".join([*said, question.strip()]) if said else question
