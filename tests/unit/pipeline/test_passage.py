@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pierre_rag.pipeline.channels import SMS
+from pierre_rag.pipeline.extractive import extractive_answer
+from pierre_rag.pipeline.models import Source
 from pierre_rag.pipeline.passage import focused_passage
 from pierre_rag.pipeline.text import markdown_to_plain
 
@@ -149,3 +152,47 @@ def test_a_sentence_about_the_page_that_leads_into_a_list_is_kept():
         "Le dossier est simple. Cette fiche liste les pièces à fournir :",
         "- une pièce d'identité",
     ]
+
+
+CONTACT = "Votre agence Pierre Habitat, 01 99 00 10 00"
+WAIT = (
+    "Il n'existe pas de délai unique. L'attente dépend surtout :\n\n"
+    "- de la commune demandée : elle est bien plus longue dans les grandes villes que dans les "
+    "petites communes, où les logements se libèrent plus souvent ;\n"
+    "- de la taille du logement demandé."
+)
+
+
+def test_a_first_item_longer_than_the_room_left_is_cut_not_replaced_by_an_ellipsis():
+    # When the budget ends inside the first item of the list a lead-in announces
+    texts = _texts(focused_passage(WAIT, 20))
+
+    # Then the item's first words are quoted, and the cut marked: not "- …" alone
+    assert texts[0] == "Il n'existe pas de délai unique. L'attente dépend surtout :"
+    assert texts[1].startswith("- de la commune demandée")
+    assert texts[1].endswith("…")
+    assert len(texts) == 2
+
+
+def test_a_lead_in_without_room_for_a_word_of_its_list_is_left_out():
+    assert _texts(focused_passage(WAIT, 12)) == ["Il n'existe pas de délai unique."]
+
+
+def test_an_sms_answer_never_ends_a_lead_in_with_an_ellipsis_alone():
+    # Given a section whose lead-in and first item do not fit in three SMS together
+    text = (
+        "Il n'existe pas de délai unique. L'attente dépend surtout :\n\n"
+        "- de la commune demandée : elle est bien plus longue dans les grandes villes et en "
+        "Île-de-France que dans les zones rurales ou les villes moyennes ;\n"
+        "- de la taille du logement : les petits et les très grands logements sont souvent les "
+        "plus demandés ;\n"
+        "- de votre situation : les ménages prioritaires passent avant les autres."
+    )
+    source = Source(
+        number=1, file="a.md", title="Délais", heading="Attente", breadcrumb="Délais > Attente"
+    )
+    answer = extractive_answer([source], [text], language="fr", style=SMS, handoff=CONTACT)
+
+    # Then the list is quoted from its first item, or not at all
+    assert "surtout :\n- …" not in answer
+    assert "surtout :\n- de la commune demandée" in answer

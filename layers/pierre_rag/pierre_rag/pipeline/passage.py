@@ -140,7 +140,16 @@ def focused_passage(text: str, max_words: int) -> list[tuple[str, str]]:
     """The section's blocks (kind, text) that fit in ``max_words``, in order.
 
     A list is never left behind by its lead-in: when the budget ends inside it, the items
-    that fit are kept and the cut is marked with "…"."""
+    that fit are kept, then the first words of the next one, and the cut is marked with "…".
+    Without room for any of its items, the lead-in is left out: an SMS quoted "L'attente
+    dépend surtout :" then "- …" alone."""
+    kept = _fitting_blocks(text, max_words, cut_items=True)
+    return [(block.kind, block.text) for block in kept]
+
+
+def _fitting_blocks(text: str, max_words: int, *, cut_items: bool) -> list[_Block]:
+    """The blocks within ``max_words``; ``cut_items``: a list item cut to the room left, and
+    "- …" only after an item kept (else "- …" after anything kept)."""
     kept: list[_Block] = []
     used = 0
     for block in _blocks(text):
@@ -151,12 +160,19 @@ def focused_passage(text: str, max_words: int) -> list[tuple[str, str]]:
         room = max_words - used
         if block.kind == "paragraph" and room >= MIN_SENTENCE_WORDS:
             kept.append(_Block(_first_words(block.text, room), "paragraph"))
-        elif block.kind == "item" and kept:
+        elif block.kind == "item" and kept and cut_items and room >= MIN_SENTENCE_WORDS:
+            kept.append(_Block(_first_words(block.text, room), "item"))
+        elif block.kind == "item" and kept and (kept[-1].kind == "item" or not cut_items):
             kept.append(_Block("- …", "item"))
         break
     while kept and (kept[-1].kind == "heading" or kept[-1].text.endswith(":")):
-        kept.pop()  # a heading or a lead-in with nothing after it says nothing
-    return [(block.kind, block.text) for block in kept]
+        # a heading or a lead-in with nothing after it says nothing; the sentences before the
+        # lead-in in its paragraph do
+        last = kept.pop()
+        before = _SENTENCE_END.split(last.text)[:-1] if last.kind == "paragraph" else []
+        if before:
+            kept.append(_Block(" ".join(before), "paragraph"))
+    return kept
 
 
 def has_quotable_text(text: str, min_words: int) -> bool:
@@ -165,4 +181,6 @@ def has_quotable_text(text: str, min_words: int) -> bool:
     Word file's title, one sub-heading, one paragraph) would never be quoted."""
     blocks = _blocks(text)
     opening = next((i for i, block in enumerate(blocks) if block.kind != "heading"), len(blocks))
-    return bool(focused_passage(text, sum(b.words for b in blocks[:opening]) + min_words))
+    # A lead-in whose list follows counts, whatever room the list would have.
+    budget = sum(b.words for b in blocks[:opening]) + min_words
+    return bool(_fitting_blocks(text, budget, cut_items=False))
