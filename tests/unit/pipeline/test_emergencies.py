@@ -95,6 +95,49 @@ def test_each_ui_language_has_rules(text, language, intent):
     assert "fr" not in found.languages
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "intent"),
+    [
+        ("У мене в квартирі пахне газом", "uk", Emergency.GAS),
+        ("В квартире пахнет газом", "ru", Emergency.GAS),
+        ("горить кухня, що робити", "uk", Emergency.FIRE),
+        ("в подъезде дым", "ru", Emergency.FIRE),
+        ("спрацював датчик чадного газу", "uk", Emergency.CARBON_MONOXIDE),
+        ("датчик угарного газа пищит", "ru", Emergency.CARBON_MONOXIDE),
+        ("розетка іскрить", "uk", Emergency.ELECTRICITY),
+        ("розетка искрит", "ru", Emergency.ELECTRICITY),
+        ("квартиру затопило", "uk", Emergency.WATER),
+        ("нас заливает сверху", "ru", Emergency.WATER),
+        ("я застряг у ліфті", "uk", Emergency.LIFT),
+        ("мы застряли в лифте", "ru", Emergency.LIFT),
+        ("чоловік б'є мене", "uk", Emergency.VIOLENCE),
+        ("муж бьёт меня", "ru", Emergency.VIOLENCE),
+        ("сусід без свідомості", "uk", Emergency.DANGER),
+        ("человек не дышит", "ru", Emergency.DANGER),
+    ],
+)
+def test_ukrainian_and_russian_have_rules_for_every_intent(text, language, intent):
+    found = detect_emergencies(text)
+
+    assert found.intents == (intent,)
+    assert language in found.languages
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "датчик диму пищить, батарейка сіла",
+        "як оплатити рахунок за газ",
+        "ліфт не працює",
+        "лифт сломался",
+        "сколько стоит страховка от пожара",
+        "я хочу подати заявку на соціальне житло",
+    ],
+)
+def test_ukrainian_and_russian_look_alikes_are_not_emergencies(text):
+    assert not detect_emergencies(text)
+
+
 def test_several_intents_come_in_a_fixed_order():
     # Given a message naming smoke before gas
     found = detect_emergencies("ya de la fumee et ca sent le gaz")

@@ -221,6 +221,8 @@ def test_the_sms_budget_cuts_the_rest_never_the_block(registry, knowledge):
         ("mutfakta gaz kokusu var", "**ACİL DURUM**"),
         ("es riecht nach Gas in der Küche", "**NOTFALL**"),
         ("c'è odore di gas in cucina", "**EMERGENZA**"),
+        ("У мене в квартирі пахне газом", "**ТЕРМІНОВО**"),
+        ("В квартире пахнет газом", "**СРОЧНО**"),
     ],
 )
 def test_the_block_is_in_the_users_language(registry, knowledge, text, title):

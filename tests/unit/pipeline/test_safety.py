@@ -96,12 +96,13 @@ def test_sms_numbers_are_written_without_spaces():
     ("understood", "sure", "rule_languages", "expected"),
     [
         ("en", True, ("fr",), "en"),  # the LLM's verdict wins
-        ("ru", True, ("en",), "fr"),  # no translation: French
+        ("zh", True, ("en",), "fr"),  # no translation: French
+        ("ru", True, ("en",), "ru"),  # Russian has one (not a UI language)
         ("fr", False, ("en",), "en"),  # the guess fell back to French ("gas leak")
         ("en", False, ("es",), "es"),  # a word count said English for "huele a gas en mi…"
         ("it", False, ("es", "pt", "it"), "it"),  # shared words: the guess picks among them
         ("fr", False, ("fr", "en"), "fr"),
-        ("ru", False, ("de",), "de"),
+        ("zh", False, ("de",), "de"),
         ("fr", False, (), "fr"),
     ],
 )
@@ -125,8 +126,8 @@ def test_every_language_says_every_intent_and_number(language):
         assert number in block.text
 
 
-def test_the_eight_ui_languages_have_a_block():
-    assert set(PHRASES) == {"fr", "en", "es", "pt", "ar", "tr", "de", "it"}
+def test_the_eight_ui_languages_and_ukrainian_and_russian_have_a_block():
+    assert set(PHRASES) == {"fr", "en", "es", "pt", "ar", "tr", "de", "it", "uk", "ru"}
 
 
 @pytest.mark.parametrize("language", sorted(PHRASES))

@@ -289,6 +289,65 @@ _RULES_SOURCE: tuple[tuple[Emergency, str, str, str | None], ...] = (
     (Emergency.DANGER, "de", r"bewusstlos|atmet nicht|umbringen|suizid|selbstmord", None),
     (Emergency.DANGER, "tr", r"bilinci kapal\w*|nefes almiyor|intihar", None),
     (Emergency.DANGER, "ar", r"فاقد للوعي|فاقده للوعي|فاقدة للوعي|انتحر|انتحار|لا يتنفس", None),
+    # ---- Ukrainian and Russian: not UI languages, but many tenants write them; the block
+    # is in theirs (pipeline.safety)
+    (Emergency.GAS, "uk", r"\bпахн\w* газ\w*|\bзапах\w* газ\w*|\bвит[іи]к\w* газ\w*", None),
+    (Emergency.GAS, "ru", r"\bпахнет газ\w*|\bзапах\w* газ\w*|\bутечк\w* газ\w*", None),
+    (
+        Emergency.FIRE,
+        "uk",
+        r"\bпожеж\w*|\bгорить\b|\bвогонь\b|\bвогню\b|\bдим\b|\bдиму\b|\bдимом\b",
+        r"\bдатчик\w* диму|\bстрахов\w*",
+    ),
+    (
+        Emergency.FIRE,
+        "ru",
+        r"\bпожар\b|\bпожара\b|\bгорит\b|\bогонь\b|\bдым\b|\bдыма\b|\bдымом\b",
+        r"\bдатчик\w* дыма|\bстрахов\w*",
+    ),
+    (Emergency.CARBON_MONOXIDE, "uk", r"\bчадн\w* газ\w*|\bчадом\b", None),
+    (Emergency.CARBON_MONOXIDE, "ru", r"\bугарн\w* газ\w*|\bугар\b", None),
+    (
+        Emergency.ELECTRICITY,
+        "uk",
+        r"\bіскр\w*|\bб є струмом|\bб ють струмом|\bвдарил\w* струм\w*|\bудар\w* струм\w*",
+        None,
+    ),
+    (Emergency.ELECTRICITY, "ru", r"\bиск\w*|\bбьет током|\bударил\w* током|\bудар\w* тока", None),
+    (
+        Emergency.WATER,
+        "uk",
+        r"\bзатоп\w*|\bпотоп\b|\bзаливає\w*|\bзалива\w* сусід\w*|\bпрорвал\w* труб\w*",
+        None,
+    ),
+    (Emergency.WATER, "ru", r"\bзатопил\w*|\bпотоп\b|\bзаливает\b|\bпрорвал\w* труб\w*", None),
+    (Emergency.LIFT, "uk", _near(r"\bліфт\w*", r"\bзастря\w*|\bзаблок\w*"), None),
+    (Emergency.LIFT, "ru", _near(r"\bлифт\w*", r"\bзастрял\w*|\bзаблокир\w*"), None),
+    (
+        Emergency.VIOLENCE,
+        "uk",
+        r"\bб є мене\b|\bб ють мене\b|\bбив мене\b|\bпогрожу\w* вбити|"
+        r"\bдомашн\w* насильств\w*",
+        None,
+    ),
+    (
+        Emergency.VIOLENCE,
+        "ru",
+        r"\bбьет меня\b|\bизбива\w*|\bугрожа\w* убить|\bдомашн\w* насили\w*",
+        None,
+    ),
+    (
+        Emergency.DANGER,
+        "uk",
+        r"\bбез свідомості\b|\bне дихає\b|\bсамогубств\w*|\bпокінчити з собою",
+        None,
+    ),
+    (
+        Emergency.DANGER,
+        "ru",
+        r"\bбез сознания\b|\bне дышит\b|\bсамоубийств\w*|\bпокончить с собой",
+        None,
+    ),
 )
 
 
