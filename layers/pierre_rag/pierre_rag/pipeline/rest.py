@@ -14,6 +14,7 @@ an answer on who repairs the flush and the taps), the sentences that name it are
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from pierre_rag.knowledge.text import asking_stems, stem_all, tokens
 from pierre_rag.pipeline.pick import question_stems
@@ -29,19 +30,14 @@ def rest_naming(text: str, follow_up: str) -> str | None:
     """``text`` from its first sentence naming a word of ``follow_up``; None when none does,
     or when that is where ``text`` starts already."""
     lines = text.splitlines()
-    wanted = question_stems(follow_up) - asking_stems()
-    rest = next(
-        (
-            "\n".join(
-                [_LIST_ITEM.sub("", line[line.index(sentence) :]), *lines[index + 1 :]]
-            ).strip()
-            for index, line in enumerate(lines)
-            if not _HEADING.match(line)
-            for sentence in _SENTENCE_END.split(line.strip())
-            if sentence and wanted & set(stem_all(tokens(sentence)))
-        ),
-        None,
-    )
+    first = next(_naming(lines, follow_up), None)
+    if first is None:
+        return None
+    index, sentence = first
+    line = lines[index]
+    rest = "\n".join(
+        [_LIST_ITEM.sub("", line[line.index(sentence) :]), *lines[index + 1 :]]
+    ).strip()
     opening = "\n".join(_without_leading_headings(lines)).strip()
     return rest if rest and rest != opening else None
 
@@ -49,15 +45,20 @@ def rest_naming(text: str, follow_up: str) -> str | None:
 def sentences_naming(text: str, follow_up: str) -> str | None:
     """The sentences of ``text`` that name a word of ``follow_up``, alone and in order; None
     when none does."""
-    wanted = question_stems(follow_up) - asking_stems()
-    named = [
-        _LIST_ITEM.sub("", sentence)
-        for line in text.splitlines()
-        if not _HEADING.match(line)
-        for sentence in _SENTENCE_END.split(line.strip())
-        if sentence and wanted & set(stem_all(tokens(sentence)))
-    ]
+    named = [_LIST_ITEM.sub("", sentence) for _, sentence in _naming(text.splitlines(), follow_up)]
     return " ".join(named) if named else None
+
+
+def _naming(lines: list[str], follow_up: str) -> Iterator[tuple[int, str]]:
+    """(line index, sentence) of each sentence outside headings that names a word of
+    ``follow_up`` (not a word of how it is asked), in order."""
+    wanted = question_stems(follow_up) - asking_stems()
+    for index, line in enumerate(lines):
+        if _HEADING.match(line):
+            continue
+        for sentence in _SENTENCE_END.split(line.strip()):
+            if sentence and wanted & set(stem_all(tokens(sentence))):
+                yield index, sentence
 
 
 def _without_leading_headings(lines: list[str]) -> list[str]:
