@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from pierre_rag.pipeline.asked import same_kind_section
 from pierre_rag.pipeline.channels import ChannelStyle
 from pierre_rag.pipeline.messages import Phrases, phrases
 from pierre_rag.pipeline.models import Source
@@ -85,6 +86,8 @@ def focus(
     ranked = candidate_signals(grounding, order, question) if weights.reorders else []
     picked = order[best(ranked, weights)] if ranked else order[0]
     sibling = named_sibling(question, grounding.sources, order, picked)
+    if sibling is None:
+        sibling = same_kind_section(question, grounding.sources, order, picked)
     picked = picked if sibling is None else sibling
     chosen = [picked, *[i for i in order if i != picked]][:sections]
     for index in list(chosen):
