@@ -90,6 +90,16 @@ def test_the_context_reaches_back_over_a_short_turn_that_adds_a_detail() -> None
     )
 
 
+def test_a_question_mark_set_apart_is_not_counted_as_a_word() -> None:
+    # Given a six-word turn written the French way, with a space before its "?"
+    history = _turns("j'ai reçu une régularisation de charges", "je peux payer en plusieurs fois ?")
+
+    assert contextual_query("et si je conteste ?", history) == (
+        "j'ai reçu une régularisation de charges je peux payer en plusieurs fois ?"
+        " et si je conteste ?"
+    )
+
+
 def test_the_context_stops_at_a_turn_that_says_enough_or_changes_the_subject() -> None:
     long_turn = "mon voisin du dessus fait la fête tous les soirs jusqu'à trois heures"
     assert contextual_query("et alors ?", _turns("j'ai des punaises", long_turn)) == (

@@ -10,6 +10,7 @@ from pierre_rag.knowledge.text import (
     phrase_expansions,
     query_words,
     tokens,
+    word_count,
 )
 
 
@@ -23,6 +24,12 @@ def test_fold_strips_accents_and_ligatures() -> None:
 
 def test_tokens_split_elisions() -> None:
     assert tokens("L'état des lieux, j'y vais") == ["l", "etat", "des", "lieux", "j", "y", "vais"]
+
+
+def test_words_are_counted_as_a_reader_counts_them() -> None:
+    assert word_count("c'est le voisin du dessus ?") == 5
+    assert word_count("  ?  !  …  ") == 0
+    assert word_count("depuis 2 semaines") == 3
 
 
 def test_stemming_matches_accented_and_plain_forms() -> None:

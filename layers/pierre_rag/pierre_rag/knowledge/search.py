@@ -27,7 +27,7 @@ from pierre_rag.knowledge.places import PlaceExpansion
 from pierre_rag.knowledge.query import QueryPlan, plan_query
 from pierre_rag.knowledge.scope import ScopeTopics
 from pierre_rag.knowledge.sources import visible_scopes
-from pierre_rag.knowledge.text import QueryVocabulary, asking_stems, stem_all, tokens
+from pierre_rag.knowledge.text import QueryVocabulary, asking_stems, stem_all, tokens, word_count
 
 
 @dataclass(frozen=True)
@@ -367,8 +367,8 @@ def contextual_query(question: str, history: Sequence[str | Mapping[str, str]]) 
         said.insert(0, content.strip())
         if (
             len(said) == CONTEXT_TURNS
-            or len(content.split()) > SHORT_TURN_WORDS
-            or followup.signals(content, 0, 0.0).change
+            or word_count(content) > SHORT_TURN_WORDS
+            or followup.announces_change(content)
         ):
             break
     return " ".join([*said, question.strip()]) if said else question

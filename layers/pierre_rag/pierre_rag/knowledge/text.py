@@ -27,6 +27,12 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def word_count(text: str) -> int:
+    """The words of ``text`` as a reader counts them: "c'est" is one, a "?" set apart by a
+    space (as French writes it) none."""
+    return sum(1 for piece in text.split() if any(c.isalnum() for c in piece))
+
+
 def tokens(text: str) -> list[str]:
     """Accent-folded alphanumeric tokens; elisions (l', d', qu') become their own tokens."""
     return _TOKEN.findall(fold(text))
