@@ -116,6 +116,12 @@ class FollowUpModel:
         return max(1.0 - p, self.floor), max(p, self.floor)
 
 
+def announces_change(message: str) -> bool:
+    """Whether ``message`` says it changes the subject ("sinon", "autre question"…)."""
+    folded = " ".join(_WORD.findall(fold(message)))
+    return any(f" {change} " in f" {folded} " for change in _CHANGE)
+
+
 def signals(message: str, known_words: int, alone_cosine: float) -> Signals:
     """The signals of ``message``; ``known_words`` and ``alone_cosine`` come from the search."""
     folded = " ".join(_WORD.findall(fold(message)))
@@ -126,7 +132,7 @@ def signals(message: str, known_words: int, alone_cosine: float) -> Signals:
         or any(f" {same}" in f" {folded} " for same in _SAME),
         pronoun=(first in _PRONOUNS and not (first == "il" and second in _IMPERSONAL))
         or _object_pronoun_first(words),
-        change=any(f" {change} " in f" {folded} " for change in _CHANGE),
+        change=announces_change(message),
         known_words=known_words,
         alone_cosine=alone_cosine,
     )

@@ -78,6 +78,11 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def writes_in_script(text: str, code: str) -> bool:
+    """Whether ``text`` holds a letter of the script of ``code`` ("ar", "ru"…)."""
+    return any(pattern.search(text) for found, pattern in _SCRIPTS if found == code)
+
+
 def _script(text: str, letters: int) -> str | None:
     for code, pattern in _SCRIPTS:
         if len(pattern.findall(text)) >= max(2, letters // 4):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from pierre_rag.pipeline.language import fold
+from pierre_rag.pipeline.language import fold, writes_in_script
 
 # Who a tenant asks for, folded ("quelqu'un" folds to "quelqu un").
 _SOMEONE = (
@@ -61,7 +61,7 @@ _POLITENESS = frozenset(
     bonjour bonsoir salut svp stp s il vous plait te merci oui non
     je j jai ai moi me veux voudrais voudrai souhaite souhaiterais aimerais desire peux puis
     pourrais pourriez pouvez possible est ce que est-ce estce serait il faut vous tu
-    de d a au avec un une svp directement maintenant vite rapidement urgent tout suite
+    de d a au avec un une directement maintenant vite rapidement urgent tout suite
     hello hi hey please i id want would like to can could may need thanks
     hola quiero queria quisiera por favor puedo necesito
     ola gostaria quero posso preciso favor
@@ -85,12 +85,8 @@ def asks_for_a_person(text: str) -> bool:
         rest, count = request.subn(" ", rest)
         matched = matched or count > 0
     words = rest.split()
-    if matched and _is_arabic(folded):
+    if matched and writes_in_script(folded, "ar"):
         return len(folded.split()) <= _ARABIC_MAX_WORDS
     if not matched and not any(word in _BARE for word in words):
         return False
     return all(word in _POLITENESS or word in _BARE for word in words)
-
-
-def _is_arabic(text: str) -> bool:
-    return any("\u0600" <= character <= "\u06ff" for character in text)
