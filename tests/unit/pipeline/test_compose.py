@@ -239,7 +239,7 @@ def test_when_every_answer_would_repeat_the_previous_one_nothing_new_is_said_wit
     result = _result()
     text = _extractive(grounding, history, result)
 
-    # Then the landlord is told nothing more was found, with the landlord's contact, no source
+    # Then the tenant is told nothing more was found, with the landlord's contact, no source
     assert text != previous
     assert "pas trouvé" in text and "01 99 00 00 00" in text
     assert (result.outcome, result.mode) == (Outcome.NOTHING_FOUND, "fixed")
