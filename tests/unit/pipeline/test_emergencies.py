@@ -29,6 +29,23 @@ from pierre_rag.pipeline.emergencies import Emergency, detect_emergencies, norma
         ("la salle de bain est sous l'eau", Emergency.WATER),
         ("je suis victime de violences de mon mari", Emergency.VIOLENCE),
         ("ma voisine est par terre et ne bouge plus", Emergency.DANGER),
+        # Fourth session of 2026-12-01: phrasings the first rules missed
+        ("le local à vélos est en train de brûler", Emergency.FIRE),
+        ("le canapé crame", Emergency.FIRE),
+        ("on a des vertiges depuis qu'on allume le chauffe-eau", Emergency.CARBON_MONOXIDE),
+        ("ma sœur s'est évanouie à côté du poêle", Emergency.CARBON_MONOXIDE),
+        ("le plafond du salon s'effondre, il y a une fuite au-dessus", Emergency.WATER),
+        ("l'eau monte dans le sous-sol", Emergency.WATER),
+        ("mon ex m'a menacée avec un couteau", Emergency.VIOLENCE),
+        ("il la bat depuis des mois", Emergency.VIOLENCE),
+        ("le voisin tabasse ses gosses", Emergency.VIOLENCE),
+        ("mon copain m'a giflée", Emergency.VIOLENCE),
+        ("il m'a étranglée hier soir", Emergency.VIOLENCE),
+        ("un monsieur est allongé dans l'entrée et ne réagit pas", Emergency.DANGER),
+        ("ma voisine ne répond plus, je l'entends gémir", Emergency.DANGER),
+        ("il saigne beaucoup de la tête", Emergency.DANGER),
+        ("une femme menace de se jeter du toit", Emergency.DANGER),
+        ("un petit escalade la rambarde du balcon", Emergency.DANGER),
     ],
 )
 def test_french_emergencies_are_found_with_or_without_accents(text, intent):
@@ -74,6 +91,16 @@ def test_french_emergencies_are_found_with_or_without_accents(text, intent):
         "лифт сломался",
         "сколько стоит страховка от пожара",
         "я хочу подати заявку на соціальне житло",
+        # Look-alikes of the fourth session's rules
+        "comment changer la batterie de mon téléphone",
+        "le bailleur ne réagit pas à mes courriers",
+        "j'ai mal à la tête avec tout ce bruit de travaux",
+        "la chaudière affiche un code erreur, qui appeler ?",
+        "le plafond a une tache d'humidité",
+        "qui paie le ramonage de la cheminée ?",
+        "j'ai brûlé la plaque de cuisson, je dois la rembourser ?",
+        "mon fils joue sur le balcon, la rambarde est-elle aux normes ?",
+        "le voisin tape sur les murs quand on parle",
     ],
 )
 def test_look_alikes_are_not_emergencies(text):
@@ -90,6 +117,9 @@ def test_look_alikes_are_not_emergencies(text):
         ("kocam beni dövüyor", "tr", Emergency.VIOLENCE),
         ("meine Wohnung ist überschwemmt", "de", Emergency.WATER),
         ("escono scintille dalla presa", "it", Emergency.ELECTRICITY),
+        ("hay un olor muy fuerte a gas", "es", Emergency.GAS),
+        ("das Rohr in der Küche ist geplatzt", "de", Emergency.WATER),
+        ("der Keller steht unter Wasser", "de", Emergency.WATER),
         # not UI languages, but many tenants from Ukraine write them
         ("У мене в квартирі пахне газом", "uk", Emergency.GAS),
         ("В квартире пахнет газом", "ru", Emergency.GAS),

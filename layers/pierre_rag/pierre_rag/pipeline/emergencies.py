@@ -74,7 +74,19 @@ _NOBODY_STUCK = r"(?<!une )(?<!la )\bpersonne (?:n est |n y est )?(?:coince|bloq
 _STUCK_FR = r"\b(?:bloque|coince|enferme|chui coince|suis coince)\w*"
 _LIFT_FR = r"(?:\bascen[sc]eur\b|\basc\b)"
 # Someone who "no longer answers" is in danger when they fell, not when the agency is silent.
-_FALLEN_FR = r"\btombe\w*|par terre|\bchute\b|\bsol\b"
+_FALLEN_FR = (
+    r"\btombe\w*|par terre|\bchute\b|\bsol\b|\ballonge\w*|\binanime\w*|\bgemi\w*|\bgemir\b|"
+    r"\bsaign\w*|\bsang\b"
+)
+# A fuel-burning appliance: with a symptom, carbon monoxide even when no one names it.
+_BURNER_FR = (
+    r"\bchaudiere|\bchauffe ?(?:eau|bain)|\bpoele\b|\bbrasero|\bchauffage (?:d appoint|au "
+    r"(?:petrole|gaz|fioul))|groupe electrogene|\bcheminee|\bpetrole\b"
+)
+_CO_SYMPTOM_FR = (
+    r"mal (?:a|de) (?:la )?tete|maux de tete|\bvomi\w*|vertige\w*|\bnause\w*|somnolen\w*|"
+    r"\bevanoui\w*|\bmalaises?\b|\betourdi\w*|perdu connaissance|dans les pommes"
+)
 _CO_SIGN = (
     r"\bsonn\w*|\balarm\w*|\bbip\w*|\bintox\w*|poison\w*|envenen\w*|avvelen\w*|vergift\w*|"
     r"zehirlen\w*|mal (?:a|de) (?:la )?tete|maux de tete|vomi\w*|headache|dolor de cabeza|"
@@ -106,7 +118,7 @@ _RULES_SOURCE: tuple[tuple[Emergency, str, str, str | None], ...] = (
     ),
     (Emergency.GAS, "fr", r"\bfuite\w* (?:de |du )?gaz\b|\bgaz\b.{0,20}\bfui\w*", None),
     (Emergency.GAS, "en", r"\bsmel\w*.{0,25}\bgas\b|\bgas (?:leak|smell)", None),
-    (Emergency.GAS, "es", r"huele a gas|olor a gas|fuga de gas|escape de gas", None),
+    (Emergency.GAS, "es", r"huele a gas|olor(?: \w+){0,3} a gas|fuga de gas|escape de gas", None),
     (Emergency.GAS, "pt", r"cheira a gas|cheiro (?:a|de) gas|fuga de gas|vazamento de gas", None),
     (Emergency.GAS, "it", r"odore di gas|puzza di gas|fuga di gas", None),
     (Emergency.GAS, "de", r"riecht nach gas|gasgeruch|gasleck|gas ?austritt", None),
@@ -118,6 +130,7 @@ _RULES_SOURCE: tuple[tuple[Emergency, str, str, str | None], ...] = (
         "fr",
         r"\b(?:il )?y ?a (?:le|un|du) feu\b|\bau feu\b|\ben feu\b|\bincendie\b|"
         r"\bla \w+ brule\b|\bflammes?\b|\ble feu a pris|\bprend feu\b|"
+        r"\ben train de (?:bruler|cramer|flamber)\b|\b(?:le|les|l) \w+ (?:brule|crame)(?:nt)?\b|"
         r"\bfeu (?:dans|au|a la|chez)\b",
         r"\bassur\w*|\bgarantie|\bcouvr\w*",
     ),
@@ -145,6 +158,17 @@ _RULES_SOURCE: tuple[tuple[Emergency, str, str, str | None], ...] = (
     *(
         (Emergency.CARBON_MONOXIDE, language, _near(word, _CO_SIGN, 100), None)
         for language, word in _CO_WORDS.items()
+    ),
+    (Emergency.CARBON_MONOXIDE, "fr", _near(_BURNER_FR, _CO_SYMPTOM_FR, 100), None),
+    (
+        Emergency.CARBON_MONOXIDE,
+        "en",
+        _near(
+            r"\bboiler|water heater|\bheater\b|\bstove\b|gas fire|generator",
+            r"headache|\bdizzy|\bnause\w*|\bvomit\w*|\bfaint\w*|passed out",
+            100,
+        ),
+        None,
     ),
     # ---- electrical danger
     (
@@ -177,7 +201,9 @@ _RULES_SOURCE: tuple[tuple[Emergency, str, str, str | None], ...] = (
         r"\beau (?:passe |coule )?(?:a travers|par|du) (?:le )?plafond|\beau partout|"
         r"(?:tuyau|canalisation|conduite)\w* .{0,12}(?:eclate|pete|creve|explose)\w*|"
         r"\bgrosse fuite|\bfuite\w* (?:d eau )?(?:enorme|importante|grave)|"
-        r"(?:enorme|importante) fuite|\ba flots?\b|"
+        r"(?:enorme|importante) fuite|\ba flots?\b|\bl eau monte\b|"
+        r"^(?=.*\b(?:eau|fuite\w*|infiltr\w*|degats?)\b).*\bplafond\w*.{0,40}"
+        r"(?:effondr|ecroul|\bcede|tombe)\w*|"
         r"(?:salle de bain|cuisine|appart\w*|logement|cave|chambre|salon|sol) (?:est |sont )?"
         r"(?:completement |tout |toute )?sous l eau",
         r"quand il pleut|chaque (?:pluie|orage)|chaque fois qu il pleut",
@@ -192,7 +218,13 @@ _RULES_SOURCE: tuple[tuple[Emergency, str, str, str | None], ...] = (
     (Emergency.WATER, "es", r"\binund\w*|agua del techo|revent\w*|agua por todas partes", None),
     (Emergency.WATER, "pt", r"\binund\w*|rebent\w*|agua por todo o lado|agua do teto", None),
     (Emergency.WATER, "it", r"\ballag\w*|scoppiat\w*|acqua (?:dappertutto|ovunque)", None),
-    (Emergency.WATER, "de", r"uberschwemm\w*|rohrbruch|uberall wasser|wasser .{0,20}decke", None),
+    (
+        Emergency.WATER,
+        "de",
+        r"uberschwemm\w*|rohrbruch|uberall wasser|wasser .{0,20}decke|\bunter wasser|"
+        r"\brohr\w* .{0,30}geplatzt",
+        None,
+    ),
     (Emergency.WATER, "tr", r"\bsu bas\w*|boru patla\w*|tavandan su", None),
     (Emergency.WATER, "ar", r"فيضان|غارقه|غارقة|يتسرب من السقف|الماء في كل مكان", None),
     # ---- someone stuck in a lift (a lift out of order with no one inside is no emergency)
@@ -231,7 +263,13 @@ _RULES_SOURCE: tuple[tuple[Emergency, str, str, str | None], ...] = (
         r"\b(?:frappe|bat) (?:sa|ma) (?:femme|compagne|copine|fille|mere)|"
         r"\bse fai\w* (?:frapper|battre|taper|tabasser)|\bvictimes? de violences?\b|"
         r"\bviolences? (?:de|du) (?:mon|ma|son|sa) (?:mari|conjoint|compagn\w*|copain|ex)\b|"
-        r"\b(?:frappee?s?|battue?s?) par (?:son|sa|mon|ma) \w+",
+        r"\b(?:frappee?s?|battue?s?) par (?:son|sa|mon|ma) \w+|"
+        r"\bmenace\w* (?:avec|d) (?:un|une) (?:couteau|arme|pistolet|fusil|hache|batte|marteau)|"
+        r"menaces? de mort|\bgifl\w*|"
+        r"\b(?:m|nous|l) a (?:frappe|battu|cogne|etrangle|tabasse|brutalise|tape)\w*|"
+        r"\b(?:la|les|le|nous) (?:frapp\w*|bat\b|battu\w*|cogne\w*|etrangl\w*|tabass\w*)|"
+        r"\b(?:frapp\w*|bat|cogne\w*|tabass\w*) (?:ses|leurs?|son|sa) "
+        r"(?:femme|compagne|copine|enfants?|fille|fils|mere|gosses?|petits?)\b",
         None,
     ),
     (
@@ -262,10 +300,19 @@ _RULES_SOURCE: tuple[tuple[Emergency, str, str, str | None], ...] = (
         Emergency.DANGER,
         "fr",
         r"\binconscient\w*|\bne respire plus|peu[tx] plus (?:se|me) relever|"
-        + _near(r"\bne repond plus", _FALLEN_FR)
+        + _near(r"\bne repond plus|\bne reagit (?:plus|pas)\b", _FALLEN_FR)
         + r"|\b(?:fait|fai[st]|eu|a eu) un malaise|"
         r"\b(?:veux|vais|envie de) (?:mourir|me tuer|en finir)|\bsuicid\w*|"
-        r"menace\w* de sauter|\b(?:homme|personne|individu|mec) arme\b|\bau secours\b|"
+        r"menace\w* de (?:sauter|se jeter|se defenestrer)|\bse jeter (?:du|par la|d un|de la) "
+        r"(?:balcon|fenetre|pont|toit)|\bsaigne\w* (?:beaucoup|abondamment|enormement|de partout)|"
+        r"perd beaucoup de sang|\bhemorragi\w*|"
+        + _near(
+            r"\b(?:enfant|bebe|petit|gamin|fillette|garcon)\w*",
+            r"\brebord\b|\benjamb\w*|"
+            r"\bescalad\w* (?:le|la) (?:balcon|rambarde|garde corps|fenetre)",
+            40,
+        )
+        + r"|\b(?:homme|personne|individu|mec) arme\b|\bau secours\b|"
         r"\baidez ?moi vite\b|\burgence vitale\b|\bne bouge plus\b|"
         r"\btombe\w* (?:du|d un|de la) (?:balcon|fenetre|toit)|\bfoutre en l air|"
         r"plus envie de vivre",
