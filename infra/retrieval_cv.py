@@ -180,9 +180,10 @@ SETTINGS = (
     "proximity_weight",
     "proximity_window",
     "compounds",
+    "glossary",
 )
 _INTEGER_SETTINGS = frozenset({"title_prior_max_files", "proximity_window"})
-_BOOLEAN_SETTINGS = frozenset({"compounds"})
+_BOOLEAN_SETTINGS = frozenset({"compounds", "glossary"})
 
 
 def setting_variant(name: str) -> SearchConfig:

@@ -19,6 +19,7 @@ from pierre_rag.knowledge.places import PlaceExpansion
 from pierre_rag.knowledge.text import (
     QueryVocabulary,
     default_vocabulary,
+    glossed,
     normalise_query,
     phrase_expansions,
     stem_all,
@@ -104,10 +105,13 @@ def plan_query(
     places: PlaceExpansion | None = None,
     *,
     compounds: bool = True,
+    glossary: bool = True,
 ) -> QueryPlan:
     """``vocabulary``: the tables of how tenants write (default: the shipped ones);
     ``places``: add the département and région of the places named (None: off);
-    ``compounds``: cut an unknown word into two the index writes side by side."""
+    ``compounds``: cut an unknown word into two the index writes side by side;
+    ``glossary``: a question in another language also searches the French words its tenant
+    words stand for (data/glossary.yaml)."""
     stop = stopwords()
     vocabulary = vocabulary or default_vocabulary()
     table = vocabulary.abbreviations
@@ -169,6 +173,10 @@ def plan_query(
             keep.update(table.get(word, ()))
             keep.update(compound_parts.get(word, ()))
         final = [w for w in final if w in keep]
+        if glossary:
+            # BM25 only: appended to the dense text too, they cost other languages R@1 0.648
+            # → 0.630 out of fold (docs/retrieval.md)
+            final += [w for w in glossed(text) if w not in stop and w not in final]
     coverage = known / len(original) if original else 0.0
     return QueryPlan(
         text=text,

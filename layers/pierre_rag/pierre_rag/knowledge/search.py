@@ -61,6 +61,9 @@ class SearchConfig:
     # A word the index does not know, cut into two it writes side by side ("locapass" →
     # loca pass for LOCA-PASS); measured out of fold (docs/retrieval.md).
     compounds: bool = True
+    # A question in another language also searches the French words of its tenant words
+    # (data/glossary.yaml; docs/retrieval.md).
+    glossary: bool = True
 
 
 # A user turn of at most this many words ("depuis deux semaines", "c'est le voisin du dessus")
@@ -202,6 +205,7 @@ class KnowledgeBase:
             self.config.vocabulary,
             self.config.places,
             compounds=self.config.compounds,
+            glossary=self.config.glossary,
         )
 
     def _rankings(self, plans: Sequence[QueryPlan], scopes: Sequence[str]) -> list[QueryRankings]:

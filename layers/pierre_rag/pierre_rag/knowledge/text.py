@@ -96,6 +96,36 @@ def default_vocabulary() -> QueryVocabulary:
     return QueryVocabulary(abbreviations=words, phrases=phrases)
 
 
+@functools.cache
+def glossary() -> Mapping[str, tuple[str, ...]]:
+    """Tenants' words in the other answer languages (data/glossary.yaml), one or two folded
+    words → the French words of the knowledge; a key two languages share gets both's."""
+    raw = resources.files(__package__).joinpath("data/glossary.yaml").read_text("utf-8")
+    table: dict[str, tuple[str, ...]] = {}
+    for entries in (yaml_text.safe_load(raw) or {}).values():
+        for key, value in entries.items():
+            folded = " ".join(tokens(str(key)))
+            table[folded] = tuple(dict.fromkeys([*table.get(folded, ()), *tokens(str(value))]))
+    return table
+
+
+def glossed(text: str, table: Mapping[str, tuple[str, ...]] | None = None) -> list[str]:
+    """The French words ``glossary`` gives for ``text``'s words, two-word phrases first."""
+    table = glossary() if table is None else table
+    words = tokens(text)
+    found: dict[str, None] = {}
+    at = 0
+    while at < len(words):
+        pair = " ".join(words[at : at + 2])
+        if at + 1 < len(words) and pair in table:
+            found.update(dict.fromkeys(table[pair]))
+            at += 2
+            continue
+        found.update(dict.fromkeys(table.get(words[at], ())))
+        at += 1
+    return list(found)
+
+
 def abbreviations() -> Mapping[str, tuple[str, ...]]:
     """SMS abbreviations and colloquial words → folded expansion tokens."""
     return default_vocabulary().abbreviations
