@@ -22,6 +22,7 @@ from pierre_rag.knowledge.text import (
     glossed,
     normalise_query,
     phrase_expansions,
+    script_words,
     stem_all,
     stopwords,
     tokens,
@@ -151,7 +152,11 @@ def plan_query(
         words.update(dict.fromkeys(parts))
     known += len(compound_parts)
     unknown = [word for word in unknown if word not in compound_parts]
-    french = bool(original) and known / len(original) >= FRENCH_COVERAGE
+    # An Arabic or Cyrillic word counts as one the index does not know: "HLM" alone in an
+    # Arabic question does not make it French
+    in_script = script_words(text)
+    counted = len(original) + len(in_script)
+    french = bool(original) and known / counted >= FRENCH_COVERAGE
     for word in unknown:
         fixed = _correct(datastore, word) if french and len(word) >= MIN_TYPO_LEN else None
         if fixed:
@@ -166,9 +171,10 @@ def plan_query(
     if not french:
         # In another language, a word the French index happens to know ("the", "in",
         # "para", "grande") is noise for BM25; what the writer marks as a French term or a
-        # name (acronyms, capitalised names, words in parentheses or quotes) is precise.
+        # name (acronyms, capitalised names, words in parentheses or quotes) is precise; in
+        # an Arabic or Cyrillic question, so is every word written in Latin letters.
         keep = set(named) | set(place_terms)
-        for word in marked_words(text):
+        for word in [*marked_words(text), *(original if in_script else ())]:
             keep.add(word)
             keep.update(table.get(word, ()))
             keep.update(compound_parts.get(word, ()))
@@ -177,7 +183,7 @@ def plan_query(
             # BM25 only: appended to the dense text too, they cost other languages R@1 0.648
             # → 0.630 out of fold (docs/retrieval.md)
             final += [w for w in glossed(text) if w not in stop and w not in final]
-    coverage = known / len(original) if original else 0.0
+    coverage = known / counted if counted else 0.0
     return QueryPlan(
         text=text,
         dense_text=" ".join([normalise_query(text, vocabulary), *extra]),

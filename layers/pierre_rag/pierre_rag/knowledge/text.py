@@ -19,6 +19,13 @@ from pierre_rag import yaml_text
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+# Arabic and Cyrillic words, which ``tokens`` leaves out; the glossary reads them by stem.
+_SCRIPT_WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+|[\u0400-\u04ff]+")
+_TATWEEL = "\u0640"
+# Arabic clitics written onto the word: "and", "with", "for", "as", "the" and their pairs
+_ARABIC_CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
+# A glossary stem of a script without it is read at the start of a word from this length on
+_MIN_STEM = 3
 
 
 def fold(text: str) -> str:
@@ -99,18 +106,25 @@ def default_vocabulary() -> QueryVocabulary:
 @functools.cache
 def glossary() -> Mapping[str, tuple[str, ...]]:
     """Tenants' words in the other answer languages (data/glossary.yaml), one or two folded
-    words → the French words of the knowledge; a key two languages share gets both's."""
+    words → the French words of the knowledge; a key two languages share gets both's. An
+    Arabic or Ukrainian key is a stem (``glossed`` reads it at the start of a word)."""
     raw = resources.files(__package__).joinpath("data/glossary.yaml").read_text("utf-8")
     table: dict[str, tuple[str, ...]] = {}
     for entries in (yaml_text.safe_load(raw) or {}).values():
         for key, value in entries.items():
-            folded = " ".join(tokens(str(key)))
+            folded = " ".join(tokens(str(key)) or script_words(str(key)))
             table[folded] = tuple(dict.fromkeys([*table.get(folded, ()), *tokens(str(value))]))
     return table
 
 
+def script_words(text: str) -> list[str]:
+    """The folded Arabic and Cyrillic words of ``text`` (vowel marks and hamza seats folded)."""
+    return _SCRIPT_WORD.findall(fold(text.replace(_TATWEEL, "")))
+
+
 def glossed(text: str, table: Mapping[str, tuple[str, ...]] | None = None) -> list[str]:
-    """The French words ``glossary`` gives for ``text``'s words, two-word phrases first."""
+    """The French words ``glossary`` gives for ``text``'s words, two-word phrases first; an
+    Arabic or Cyrillic word by the longest stem it begins with, its Arabic clitics cut."""
     table = glossary() if table is None else table
     words = tokens(text)
     found: dict[str, None] = {}
@@ -123,7 +137,25 @@ def glossed(text: str, table: Mapping[str, tuple[str, ...]] | None = None) -> li
             continue
         found.update(dict.fromkeys(table.get(words[at], ())))
         at += 1
+    for word in script_words(text):
+        stem = _longest_stem(word, table)
+        if stem:
+            found.update(dict.fromkeys(table[stem]))
     return list(found)
+
+
+def _longest_stem(word: str, table: Mapping[str, tuple[str, ...]]) -> str | None:
+    """The longest key of ``table`` ``word`` begins with, the word as written or without one
+    of its Arabic clitics ("والإيجار" → "ايجار")."""
+    readings = [word, *(word[len(c) :] for c in _ARABIC_CLITICS if word.startswith(c))]
+    best: str | None = None
+    for reading in readings:
+        for end in range(len(reading), _MIN_STEM - 1, -1):
+            if reading[:end] in table:
+                if best is None or end > len(best):
+                    best = reading[:end]
+                break
+    return best
 
 
 def abbreviations() -> Mapping[str, tuple[str, ...]]:
