@@ -176,6 +176,7 @@ SETTINGS = (
     "rrf_k",
     "dense_weight",
     "bm25_weight",
+    "foreign_bm25_weight",
     "names_weight",
     "proximity_weight",
     "proximity_window",
