@@ -32,6 +32,8 @@ def test_widget_example_answer_with_sources_survives_reload_and_records_thumbs(s
     # Then an answer arrives with its sources
     assert answer.locator(".sources details").count() >= 1
     assert frame.locator(".msg--user").last.inner_text() == example
+    # and the example landlord's first example, its agencies' hours, quotes the hours
+    assert "horaires" in example and "8 h 30" in answer.locator(".msg__body").inner_text()
 
     # And after a reload the conversation is still there
     page.reload()

@@ -110,3 +110,41 @@ def test_asked_again_the_answer_moves_on_from_the_sibling_it_quoted():
     again = focused(fresh).grounding()
     assert again.sources[0].heading != SOURCES[2].heading
     assert again.sources[0].file == "mutation.md"
+
+
+def _hours(number: int, heading: str) -> Source:
+    title = "Agences et horaires"
+    return Source(
+        number=number,
+        file="agences.md",
+        title=title,
+        heading=heading,
+        breadcrumb=f"{title} > {heading}",
+    )
+
+
+# An article whose title names every word of the question: only the first word asked tells
+# its sections apart
+HOURS = [
+    _hours(1, "Quelle est mon agence ?"),
+    _hours(2, "Comment joindre l'accueil en dehors des horaires ?"),
+    _hours(3, "Quels sont les horaires d'ouverture ?"),
+    _hours(4, "Où envoyer un courrier ?"),
+]
+
+
+def test_when_the_title_names_every_word_the_section_naming_the_first_one_asked_is_chosen():
+    # "horaires" comes first: it is what is asked; "mon agence" says whose
+    assert named_sibling("Quels sont les horaires de mon agence ?", HOURS, [0, 1, 2, 3], 0) == 2
+
+
+def test_among_sections_naming_the_first_word_the_one_most_about_the_question_is_chosen():
+    # both name "horaires"; "Quels sont les horaires d'ouverture ?" has fewer other words
+    assert named_sibling("les horaires de l'agence", HOURS, [0, 3, 1, 2], 0) == 2
+
+
+def test_when_the_first_section_names_the_first_word_asked_it_is_kept():
+    # "agence" comes first here, and the first section's heading names it
+    assert named_sibling("mon agence, ses horaires ?", HOURS, [0, 1, 2, 3], 0) is None
+    # and a first section naming "horaires" is kept for the hours question
+    assert named_sibling("les horaires de mon agence ?", HOURS, [1, 0, 2, 3], 1) is None
