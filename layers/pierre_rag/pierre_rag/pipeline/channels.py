@@ -90,7 +90,10 @@ SMS = ChannelStyle(
         "450 caractères, phrases courtes."
     ),
     max_tokens=250,
-    sources=3,
+    # As many sections as the web: an extractive SMS answer picks its one quote among them as
+    # the web's does (3 sections: 9 rows of the answer sets lost their quote, 1 gained;
+    # docs/retrieval.md). The LLM reads one section more per SMS turn.
+    sources=4,
     excerpt_sections=1,
     further_reading=0,
     max_words=120,
