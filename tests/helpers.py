@@ -8,8 +8,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
+
+if TYPE_CHECKING:
+    from pierre_rag.channel import Channel
+    from pierre_rag.pipeline import TurnRequest
 
 EVENTS_DIR = Path(__file__).parent / "events"
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -18,6 +22,21 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 # engine's TTL sweeper (it deletes an expired item within about a second) never removes a
 # counter mid-test, as it did with a clock in the past.
 FROZEN_FUTURE_S = 4_102_444_800
+
+
+def tenant_turn(
+    landlord: str, text: str, channel: Channel = "web", conversation: str | None = None
+) -> TurnRequest:
+    """A tenant's message to the pipeline, in a new conversation unless ``conversation``."""
+    from pierre_rag.pipeline import TurnRequest
+
+    return TurnRequest(
+        landlord=landlord,
+        channel=channel,
+        conversation_id=conversation or str(uuid.uuid4()),
+        message_id=str(uuid.uuid4()),
+        text=text,
+    )
 
 
 def load_event(name: str) -> dict[str, Any]:

@@ -7,7 +7,6 @@ sections, the opening hours were not among them."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 from pathlib import Path
 
 import pytest
@@ -17,9 +16,9 @@ from pierre_rag.knowledge.build import build_datastore
 from pierre_rag.knowledge.embeddings import UseEmbedder
 from pierre_rag.knowledge.search import KnowledgeBase
 from pierre_rag.landlords import LandlordRegistry
-from pierre_rag.pipeline import Outcome, Pipeline, TurnRequest
+from pierre_rag.pipeline import Outcome, Pipeline
 from pierre_rag.storage.memory import MemoryConversations
-from tests.helpers import REPO_ROOT
+from tests.helpers import REPO_ROOT, tenant_turn
 
 LANDLORD = "pierre-habitat.fr"
 
@@ -35,14 +34,7 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
 
 
 def _ask(pipeline: Pipeline, text: str, channel: Channel) -> tuple[Outcome, str, list[str]]:
-    request = TurnRequest(
-        landlord=LANDLORD,
-        channel=channel,
-        conversation_id=str(uuid.uuid4()),
-        message_id=str(uuid.uuid4()),
-        text=text,
-    )
-    result = asyncio.run(pipeline.answer(request))
+    result = asyncio.run(pipeline.answer(tenant_turn(LANDLORD, text, channel)))
     quoted = [result.sources[number - 1].heading for number in result.quoted]
     return result.outcome, result.text, quoted
 

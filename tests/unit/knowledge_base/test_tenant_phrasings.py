@@ -20,7 +20,7 @@ from pierre_rag.knowledge.search import KnowledgeBase
 from pierre_rag.landlords import LandlordRegistry
 from pierre_rag.pipeline import Outcome, Pipeline, TurnRequest
 from pierre_rag.storage.memory import MemoryConversations
-from tests.helpers import REPO_ROOT
+from tests.helpers import REPO_ROOT, tenant_turn
 
 BREAKDOWNS = ("ne marche plus", "panne")
 
@@ -132,10 +132,4 @@ def test_a_question_after_a_detail_is_answered_on_the_subject_before_it(
 
 
 def _request(text: str, conversation: str | None = None, channel: Channel = "web") -> TurnRequest:
-    return TurnRequest(
-        landlord="pierre-habitat.fr",
-        channel=channel,
-        conversation_id=conversation or str(uuid.uuid4()),
-        message_id=str(uuid.uuid4()),
-        text=text,
-    )
+    return tenant_turn("pierre-habitat.fr", text, channel, conversation)

@@ -5,16 +5,16 @@ The real embedder (the search's), so the threshold is the one served."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 import pytest
 
 from pierre_rag.channel import Channel
-from pierre_rag.pipeline import Outcome, Pipeline, TurnRequest
+from pierre_rag.pipeline import Outcome, Pipeline
 from pierre_rag.pipeline.models import PipelineEvent
 from pierre_rag.review.matching import ValidatedAnswers
 from pierre_rag.review.validated import ValidatedAnswer
 from pierre_rag.storage.memory import MemoryConversations, MemoryValidatedAnswers
+from tests.helpers import tenant_turn
 
 LANDLORD = "exemple-hlm.fr"
 QUESTION = "Quels sont les horaires d'ouverture de l'agence ?"
@@ -56,13 +56,7 @@ def pipeline(registry, knowledge, validated):
 
 
 def _ask(pipeline: Pipeline, text: str, channel: Channel = "web") -> list[PipelineEvent]:
-    request = TurnRequest(
-        landlord=LANDLORD,
-        channel=channel,
-        conversation_id=str(uuid.uuid4()),
-        message_id=str(uuid.uuid4()),
-        text=text,
-    )
+    request = tenant_turn(LANDLORD, text, channel)
 
     async def run() -> list[PipelineEvent]:
         return [event async for event in pipeline.stream(request)]
