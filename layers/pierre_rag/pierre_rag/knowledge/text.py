@@ -24,7 +24,8 @@ _SCRIPT_WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+|[\u0400-\u04ff]+")
 _TATWEEL = "\u0640"
 # Arabic clitics written onto the word: "and", "with", "for", "as", "the" and their pairs
 _ARABIC_CLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
-# A glossary stem of a script without it is read at the start of a word from this length on
+# A glossary key in Arabic or Cyrillic letters is a stem: read at the start of a word, this long
+# at least
 _MIN_STEM = 3
 
 
