@@ -16,7 +16,7 @@ word asked, the question's first word decides (``_sibling_naming_the_head``). Me
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from pierre_rag.knowledge.text import asking_stems, query_words, stem_all
 from pierre_rag.pipeline.models import Source
@@ -48,9 +48,7 @@ def named_sibling(
         for index in order
         if index != first and sources[index].file == picked.file
     }
-    best = max(counts.values(), default=0)
-    winners = [index for index, count in counts.items() if count == best]
-    return winners[0] if best > 0 and len(winners) == 1 else None
+    return _sole_best(counts)
 
 
 def _sibling_naming_the_head(
@@ -75,6 +73,11 @@ def _sibling_naming_the_head(
         words = question_stems(source.heading)
         if head in words:
             shares[index] = len(words & asked) / len(words)
-    best = max(shares.values(), default=0.0)
-    winners = [index for index, share in shares.items() if share == best]
+    return _sole_best(shares)
+
+
+def _sole_best(scores: Mapping[int, float]) -> int | None:
+    """The one index with the highest positive score; None when there is none or a tie."""
+    best = max(scores.values(), default=0.0)
+    winners = [index for index, score in scores.items() if score == best]
     return winners[0] if best > 0 and len(winners) == 1 else None
