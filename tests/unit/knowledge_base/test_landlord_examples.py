@@ -2,7 +2,8 @@
 the section that answers them, on the web and by SMS (slow: the real model over
 ``knowledge/``). "Quels sont les horaires de mon agence ?" quoted which agency manages you: the
 article's title, "Agences et horaires", names every word asked; and by SMS, grounded on three
-sections, the opening hours were not among them."""
+sections, the opening hours were not among them. "J'ai une fuite d'eau le soir, qui appeler ?"
+handed the tenant to the agency alone, closed in the evening."""
 
 from __future__ import annotations
 
@@ -80,3 +81,17 @@ def test_the_other_examples_quote_the_section_that_answers_them(
 
     assert outcome is Outcome.ANSWERED
     assert quoted == [heading]
+
+
+@pytest.mark.parametrize("channel", ["web", "sms"])
+def test_the_evening_leak_example_gives_the_on_call_number(
+    pipeline: Pipeline, channel: Channel
+) -> None:
+    # When a tenant clicks (or texts) "J'ai une fuite d'eau le soir, qui appeler ?"
+    outcome, text, quoted = _ask(pipeline, "J'ai une fuite d'eau le soir, qui appeler ?", channel)
+
+    # Then what to do about the leak is quoted, and the answer ends with the on-call number of
+    # the landlord's file, not only its agency (closed in the evening)
+    assert outcome is Outcome.ANSWERED
+    assert quoted
+    assert text.endswith("Urgence hors des heures d'ouverture : astreinte 01 99 00 99 99.")

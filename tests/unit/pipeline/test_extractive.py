@@ -220,3 +220,57 @@ def test_weights_that_read_the_headings_can_pick_a_later_section_the_shipped_one
     assert not WEIGHTS.reorders and by_heading.reorders
     assert [s.heading for s in shipped.sources] == ["Section 1"]
     assert [s.heading for s in reordered.sources] == ["Durée du préavis"]
+
+
+ON_CALL_LINE = "Urgence hors des heures d'ouverture : astreinte 01 99 00 99 99."
+
+
+def test_the_on_call_line_follows_the_contact_on_the_web_and_by_sms():
+    # Given a section found for a reported breakdown, and the landlord's on-call line
+    for style in (WEB, SMS):
+        # When the extractive answer is written
+        text = extractive_answer(
+            SOURCES[:1],
+            TEXTS[:1],
+            language="fr",
+            style=style,
+            handoff=CONTACT,
+            on_call=ON_CALL_LINE,
+        )
+
+        # Then the contact comes, then the on-call line, within the channel's budget
+        contact = "Pour une réponse personnalisée : Agence Exemple, 01 99 00 00 00."
+        assert text.index(contact) < text.index(ON_CALL_LINE)
+        assert text.endswith(ON_CALL_LINE)
+        assert style.fits(text)
+
+
+def test_by_sms_in_ucs2_the_passage_keeps_its_room_and_the_office_contact_goes_first():
+    # Given a section whose letters GSM-7 lacks (a UCS-2 SMS: about 180 characters in 3 parts)
+    text_with_accents = "Une panne se signale même la nuit, à votre gardien. " * 6
+    # When the answer has the contact and the on-call line to give
+    text = extractive_answer(
+        SOURCES[:1],
+        [text_with_accents],
+        language="fr",
+        style=SMS,
+        handoff=CONTACT,
+        on_call=ON_CALL_LINE,
+    )
+
+    # Then a passage is still quoted, the on-call line is given, the office contact is not
+    assert text.startswith("Une panne se signale même la nuit")
+    assert text.endswith(ON_CALL_LINE)
+    assert "Pour une réponse personnalisée" not in text
+    assert SMS.fits(text)
+
+
+def test_by_sms_without_an_on_call_line_the_contact_stays_beside_a_short_passage():
+    text_with_accents = "Une panne se signale même la nuit, à votre gardien. " * 6
+
+    text = extractive_answer(
+        SOURCES[:1], [text_with_accents], language="fr", style=SMS, handoff=CONTACT
+    )
+
+    assert text.startswith("Une panne se signale même la nuit")
+    assert text.endswith("Pour une réponse personnalisée : Agence Exemple, 01 99 00 00 00.")

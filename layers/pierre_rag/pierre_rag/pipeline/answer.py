@@ -26,6 +26,7 @@ from pierre_rag.conversations import Turn, WriteGuard
 from pierre_rag.landlords import ContextConfig, LandlordConfig, LandlordRegistry
 from pierre_rag.limits import ABANDONED_AFTER_MS
 from pierre_rag.llm import LlmClient
+from pierre_rag.pipeline.breakdowns import on_call_line
 from pierre_rag.pipeline.channels import CHANNELS, ChannelStyle
 from pierre_rag.pipeline.compose import fixed_answer, grounded_answer
 from pierre_rag.pipeline.cost import estimate_cost
@@ -251,7 +252,9 @@ class Pipeline:
             yield PipelineEvent(type="delta", text="\n\n" + text if block else text)
             return
         separator = "\n\n" if block else ""
-        async for event in self._compose(turn, basis, history, understanding, result):
+        # After an emergency block, which gives the on-call line where it helps, not again.
+        on_call = None if block else on_call_line(turn.request.text, turn.landlord, result.language)
+        async for event in self._compose(turn, basis, history, understanding, result, on_call):
             if separator and event.type == "delta":
                 event = event.model_copy(update={"text": separator + event.text})
                 separator = ""
@@ -318,6 +321,7 @@ class Pipeline:
         history: Sequence[Turn],
         understanding: Understanding,
         result: AnswerResult,
+        on_call: str | None,
     ) -> AsyncIterator[PipelineEvent]:
         """The grounded answer's deltas, then its sources (where the context shows them)."""
         tick = self.timer()
@@ -332,6 +336,7 @@ class Pipeline:
             style=turn.style,
             llm=turn.llm,
             result=result,
+            on_call=on_call,
         ):
             pieces.append(piece)
             yield PipelineEvent(type="delta", text=piece)

@@ -58,9 +58,12 @@ async def grounded_answer(
     style: ChannelStyle,
     llm: LlmClient | None,
     result: AnswerResult,
+    on_call: str | None = None,
 ) -> AsyncIterator[str]:
     """The answer to ``text`` from ``grounding``, piece by piece (a courtesy reminder first
-    when the message was abusive but carried a real question)."""
+    when the message was abusive but carried a real question). ``on_call`` is the landlord's
+    on-call line for a reported breakdown (:mod:`.breakdowns`): an extractive answer and
+    "nothing found" write it after the contact, the LLM is asked to give it."""
     reminder = courtesy_reminder(understanding)
     if reminder:
         yield reminder
@@ -74,6 +77,7 @@ async def grounded_answer(
             question=question_for_generation(text, understanding.standalone_question),
             sources=grounding.sources,
             texts=grounding.texts,
+            on_call=on_call,
         )
         try:
             async for piece in llm_answer(llm, prompt, style, result):
@@ -106,6 +110,7 @@ async def grounded_answer(
             language=result.language,
             style=style,
             handoff=short_handoff,
+            on_call=on_call,
         )
 
     fresh = fresh_grounding(grounding, previous_answer(history), focused, write, question)
@@ -119,7 +124,7 @@ async def grounded_answer(
     if not answer or not picked.quoted.sources:
         result.outcome = Outcome.NOTHING_FOUND
         result.mode = "fixed"
-        yield style.fixed_reply(messages.nothing_found(result.language, handoff))
+        yield style.fixed_reply(messages.nothing_found(result.language, handoff, on_call))
         return
     result.quoted = [source.number for source in shown.sources[: len(picked.quoted.sources)]]
     yield answer

@@ -28,6 +28,9 @@ from pierre_rag.pipeline.subsection import has_words, named_sub_section, narrowe
 from pierre_rag.pipeline.text import markdown_to_plain, without_relative_links
 
 MIN_PASSAGE_WORDS = 6
+# Below this, a passage beside the contact and the on-call line says too little: the contact
+# is left out (the on-call line is what a tenant with a breakdown out of hours needs).
+MIN_WORDS_BESIDE_ON_CALL = 16
 _STEP_WORDS = 4
 
 
@@ -165,23 +168,38 @@ def extractive_answer(
     style: ChannelStyle,
     handoff: str | None,
     further: Sequence[Source] = (),
+    on_call: str | None = None,
 ) -> str:
     """The sections quoted in order, each cut so the whole answer fits the channel's budget;
-    on the web, the articles to read more (the quoted ones', then ``further``)."""
-    quoted = list(zip(sources, texts, strict=True))
+    on the web, the articles to read more (the quoted ones', then ``further``); then the
+    contact and ``on_call``, the landlord's on-call line (:mod:`.breakdowns`), if given."""
     p = phrases(language)
-    quoted = [(source, _without_own_heading(source, text)) for source, text in quoted]
-    budget = style.max_words
+    contact = [p.contact.format(handoff=handoff)] if handoff else []
+    if on_call:
+        contact.append(on_call)
+    quoted = [
+        (source, _without_own_heading(source, text))
+        for source, text in zip(sources, texts, strict=True)
+    ]
 
-    def write(words: int) -> str:
+    def write(words: int, contact: Sequence[str]) -> str:
         if style.markup == "plain":
-            return _plain(quoted, p, words, handoff)
-        return _markdown(quoted, further, p, words, handoff, language)
+            return _plain(quoted, words, contact)
+        return _markdown(quoted, further, p, words, contact, language)
 
-    answer = write(budget)
-    while not style.fits(answer) and budget > MIN_PASSAGE_WORDS:
-        budget -= _STEP_WORDS
-        answer = write(budget)
+    def fitted(contact: Sequence[str]) -> tuple[str, int]:
+        """The longest answer within the channel's budget, and its passage's words."""
+        budget = style.max_words
+        answer = write(budget, contact)
+        while not style.fits(answer) and budget > MIN_PASSAGE_WORDS:
+            budget -= _STEP_WORDS
+            answer = write(budget, contact)
+        return answer, budget
+
+    answer, words = fitted(contact)
+    if on_call and len(contact) > 1 and words < MIN_WORDS_BESIDE_ON_CALL:
+        # A UCS-2 SMS holds about 180 characters: the on-call line stays, the office goes.
+        answer, _ = fitted([on_call])
     return answer
 
 
@@ -212,16 +230,12 @@ def _passage(text: str, words: int, markup: str) -> list[str]:
     return lines
 
 
-def _plain(
-    quoted: Sequence[tuple[Source, str]], p: Phrases, words: int, handoff: str | None
-) -> str:
+def _plain(quoted: Sequence[tuple[Source, str]], words: int, contact: Sequence[str]) -> str:
     """The passage alone, in plain text (no heading, no article: every character costs),
-    then the contact."""
+    then the contact lines."""
     share = max(words // max(len(quoted), 1), 1)
     lines = [line for _, text in quoted for line in _passage(text, share, "plain")]
-    if handoff:
-        lines.append(p.contact.format(handoff=handoff))
-    return "\n".join(lines)
+    return "\n".join([*lines, *contact])
 
 
 def _markdown(
@@ -229,11 +243,11 @@ def _markdown(
     further: Sequence[Source],
     p: Phrases,
     words: int,
-    handoff: str | None,
+    contact: Sequence[str],
     language: str,
 ) -> str:
     """The section's heading in bold with its number, the passage, the articles to read more,
-    a note that this is an excerpt, then the contact (the introduction only when the user's
+    a note that this is an excerpt, then the contact lines (the introduction only when the user's
     language is not the passage's)."""
     parts = [p.excerpts_intro, ""] if language != "fr" else []
     share = max(words // max(len(quoted), 1), 1)
@@ -249,9 +263,9 @@ def _markdown(
     parts.append(_read_more([source for source, _ in quoted], further, p))
     parts.append("")
     parts.append(f"_{p.excerpts_note}_")
-    if handoff:
+    for line in contact:
         parts.append("")
-        parts.append(p.contact.format(handoff=handoff))
+        parts.append(line)
     return "\n".join(parts)
 
 

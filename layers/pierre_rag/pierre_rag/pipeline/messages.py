@@ -17,6 +17,7 @@ class Phrases:
     abusive_reminder: str
     nothing_found: str
     contact: str
+    on_call: str  # after the contact when a breakdown is reported: {phone}
     excerpts_intro: str
     excerpts_note: str
     read_more: str  # the articles an extractive answer offers to read whole: {articles}…
@@ -42,6 +43,7 @@ PHRASES: dict[str, Phrases] = {
         nothing_found="Je n'ai pas trouvé de réponse fiable à cette question dans ma base "
         "de connaissances.",
         contact="Pour une réponse personnalisée : {handoff}.",
+        on_call="Urgence hors des heures d'ouverture : astreinte {phone}.",
         excerpts_intro="Voici les passages de notre base de connaissances qui répondent le "
         "mieux à votre question :",
         excerpts_note="Réponse automatique composée d'extraits ; vérifiez qu'ils "
@@ -67,6 +69,7 @@ PHRASES: dict[str, Phrases] = {
         abusive_reminder="I'm happy to help; let's keep it courteous on both sides.",
         nothing_found="I couldn't find a reliable answer to this question in my knowledge base.",
         contact="For a personal answer: {handoff}.",
+        on_call="Urgent repair out of hours: on-call line {phone}.",
         excerpts_intro="Here are the passages of our knowledge base (in French) that best match "
         "your question:",
         excerpts_note="Automatic answer made of excerpts; check they fit your situation.",
@@ -91,6 +94,7 @@ PHRASES: dict[str, Phrases] = {
         abusive_reminder="Le respondo con gusto, manteniendo la cortesía por ambas partes.",
         nothing_found="No he encontrado una respuesta fiable en mi base de conocimientos.",
         contact="Para una respuesta personalizada: {handoff}.",
+        on_call="Avería urgente fuera de horario: guardia {phone}.",
         excerpts_intro="Estos son los pasajes de nuestra base de conocimientos (en francés) que "
         "mejor responden a su pregunta:",
         excerpts_note="Respuesta automática hecha de extractos; compruebe que corresponden "
@@ -116,6 +120,7 @@ PHRASES: dict[str, Phrases] = {
         abusive_reminder="Respondo com gosto, mantendo a cortesia de parte a parte.",
         nothing_found="Não encontrei uma resposta fiável na minha base de conhecimento.",
         contact="Para uma resposta personalizada: {handoff}.",
+        on_call="Avaria urgente fora de horas: piquete {phone}.",
         excerpts_intro="Eis as passagens da nossa base de conhecimento (em francês) que melhor "
         "respondem à sua pergunta:",
         excerpts_note="Resposta automática feita de excertos; verifique se correspondem à "
@@ -141,6 +146,7 @@ PHRASES: dict[str, Phrases] = {
         abusive_reminder="يسعدني أن أجيبك، مع الحفاظ على الاحترام المتبادل.",
         nothing_found="لم أجد إجابة موثوقة لهذا السؤال في قاعدة معارفي.",
         contact="للحصول على إجابة شخصية: {handoff}.",
+        on_call="عطل عاجل خارج ساعات العمل: خط الطوارئ {phone}.",
         excerpts_intro="هذه أهم المقاطع من قاعدة معارفنا (بالفرنسية) التي تجيب عن سؤالك:",
         excerpts_note="إجابة آلية مكونة من مقتطفات؛ تأكد من أنها تناسب وضعك.",
         read_more="لمعرفة المزيد: {articles} (بالفرنسية).",
@@ -163,6 +169,7 @@ PHRASES: dict[str, Phrases] = {
         abusive_reminder="Memnuniyetle yanıtlıyorum; lütfen nezaketi koruyalım.",
         nothing_found="Bu soruya bilgi tabanımda güvenilir bir yanıt bulamadım.",
         contact="Kişisel bir yanıt için: {handoff}.",
+        on_call="Mesai dışı acil arıza: nöbetçi hat {phone}.",
         excerpts_intro="Bilgi tabanımızda (Fransızca) sorunuza en iyi yanıt veren bölümler:",
         excerpts_note="Alıntılardan oluşan otomatik yanıt; durumunuza uyduğunu kontrol edin.",
         read_more="Daha fazlası için: {articles} (Fransızca).",
@@ -186,6 +193,7 @@ PHRASES: dict[str, Phrases] = {
         abusive_reminder="Ich antworte gern; bleiben wir bitte beide höflich.",
         nothing_found="Ich habe in meiner Wissensbasis keine verlässliche Antwort gefunden.",
         contact="Für eine persönliche Antwort: {handoff}.",
+        on_call="Notfall außerhalb der Öffnungszeiten: Bereitschaftsdienst {phone}.",
         excerpts_intro="Diese Abschnitte unserer Wissensbasis (auf Französisch) passen am besten "
         "zu Ihrer Frage:",
         excerpts_note="Automatische Antwort aus Auszügen; prüfen Sie, ob sie zu Ihrer Lage passen.",
@@ -210,6 +218,7 @@ PHRASES: dict[str, Phrases] = {
         abusive_reminder="Le rispondo volentieri, restando cortesi da entrambe le parti.",
         nothing_found="Non ho trovato una risposta affidabile nella mia base di conoscenze.",
         contact="Per una risposta personalizzata: {handoff}.",
+        on_call="Guasto urgente fuori orario: reperibilità {phone}.",
         excerpts_intro="Ecco i passaggi della nostra base di conoscenze (in francese) che "
         "rispondono meglio alla sua domanda:",
         excerpts_note="Risposta automatica composta da estratti; verifichi che corrispondano "
@@ -263,6 +272,8 @@ def person(language: str, handoff: str | None) -> str:
     return p.person.format(handoff=handoff) if handoff else p.no_person
 
 
-def nothing_found(language: str, handoff: str | None) -> str:
+def nothing_found(language: str, handoff: str | None, on_call: str | None = None) -> str:
+    """The "nothing found" reply, then the contact and the on-call line when given."""
     p = phrases(language)
-    return p.nothing_found + (" " + p.contact.format(handoff=handoff) if handoff else "")
+    contact = " " + p.contact.format(handoff=handoff) if handoff else ""
+    return p.nothing_found + contact + (" " + on_call if on_call else "")
