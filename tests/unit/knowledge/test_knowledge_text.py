@@ -62,6 +62,9 @@ def test_colloquial_phrases_match_by_stem_with_small_gaps() -> None:
     assert "restitution" in phrase_expansions("il me rend pas ma caution")
     assert "prioritaire" in phrase_expansions("qui passe en premier ?")
     # words too far apart or in the other order do not match
+    assert "impaye" in phrase_expansions("je n'arrive plus à payer le loyer")
+    assert "impaye" in phrase_expansions("pas les moyens de payer")
+    assert phrase_expansions("je peux payer par carte ?") == []
     assert phrase_expansions("premier jour en ville") == []
     assert phrase_expansions("la caution, il faut la rendre") == []
 
