@@ -52,6 +52,46 @@ def test_a_heating_breakdown_finds_a_section_on_breakdowns(
     assert any(word in heading for word in BREAKDOWNS), heading
 
 
+ARREARS = ("payer mon loyer ce mois-ci", "retard", "impayé")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "j'ai perdu mon emploi, je n'arrive plus à payer le loyer",
+        "j'ai du mal à payer mon loyer en ce moment",
+        "je n'ai plus les moyens de payer le loyer",
+    ],
+)
+def test_a_tenant_who_cannot_pay_finds_arrears_not_when_to_pay(
+    project_knowledge: KnowledgeBase, message: str
+) -> None:
+    # When a tenant says they no longer manage to pay (not when or how to pay)
+    found = project_knowledge.search(message, k=6, access=(AccessLevel.COMMUNITY,))
+
+    # Then the first section found is about paying late or not at all
+    heading = found.results[0].heading_path[-1].lower()
+    assert any(word in heading for word in ARREARS), heading
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "comment je fais pour avoir une place de parking ?",
+        "je veux rendre mon garage mais garder l'appartement",
+        "une voiture est garée sur ma place de parking, que faire ?",
+    ],
+)
+def test_parking_questions_find_the_parking_article(
+    project_knowledge: KnowledgeBase, message: str
+) -> None:
+    # When a tenant asks about a parking space or a garage (the rent's article was quoted)
+    found = project_knowledge.search(message, k=6, access=(AccessLevel.COMMUNITY,))
+
+    # Then the first section found is the parking article's
+    assert found.results[0].file == "parking-et-garage.md"
+
+
 @pytest.fixture(scope="module")
 def pipeline(project_knowledge: KnowledgeBase) -> Pipeline:
     registry = LandlordRegistry.from_directory(REPO_ROOT / "knowledge")
