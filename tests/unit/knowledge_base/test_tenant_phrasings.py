@@ -126,6 +126,55 @@ def test_a_tenant_afraid_of_eviction_is_answered_not_refused(pipeline: Pipeline)
     assert "impayes-de-loyer.md" in {source.file for source in result.sources}
 
 
+KEYS = "J'ai perdu mes clés ou mon badge, ou je suis bloqué dehors : que faire ?"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "j'ai perdu mes clés",
+        "j'ai perdu mon badge de l'immeuble",
+        "I lost my keys, what should I do?",
+        "Perdí mis llaves, ¿qué hago?",
+    ],
+)
+def test_lost_keys_are_answered_from_the_keys_section_not_refused(
+    pipeline: Pipeline, message: str
+) -> None:
+    # When a tenant has lost their keys (the English question was refused as off-topic)
+    result = asyncio.run(pipeline.answer(_request(message)))
+
+    # Then the section on lost keys is quoted
+    assert result.outcome is Outcome.ANSWERED
+    assert [result.sources[number - 1].heading for number in result.quoted] == [KEYS]
+
+
+WINDOW = "Ma fenêtre ou ma porte ne ferme plus : qui doit la réparer ?"
+
+
+def test_a_window_that_no_longer_closes_is_answered_on_who_repairs_it(pipeline: Pipeline) -> None:
+    # When a tenant's window no longer closes ("nothing found" before its section was written)
+    result = asyncio.run(pipeline.answer(_request("ma fenêtre ne ferme plus")))
+
+    # Then the section on windows and doors that no longer close is quoted
+    assert result.outcome is Outcome.ANSWERED
+    assert [result.sources[number - 1].heading for number in result.quoted] == [WINDOW]
+
+
+def test_another_subject_announced_after_thanks_leaves_the_previous_one(pipeline: Pipeline) -> None:
+    # Given a question on dogs, answered
+    conversation = str(uuid.uuid4())
+    asyncio.run(pipeline.answer(_request("je peux avoir un chien ?", conversation)))
+
+    # When the tenant thanks and announces another subject in the same message
+    result = asyncio.run(
+        pipeline.answer(_request("ok merci. autre chose, ma fenêtre ne ferme plus", conversation))
+    )
+
+    # Then the window is answered, not the animals' rules (which name windows once)
+    assert [result.sources[number - 1].heading for number in result.quoted] == [WINDOW]
+
+
 @pytest.mark.parametrize("channel", ["web", "sms"])
 def test_a_tenant_going_on_after_a_gas_smell_gets_the_block_and_the_next_steps(
     pipeline: Pipeline, channel: Channel
