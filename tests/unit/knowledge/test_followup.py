@@ -113,3 +113,24 @@ def test_an_object_pronoun_before_anything_named_stands_for_the_turn_before(mess
 )
 def test_articles_and_pronouns_that_stand_for_the_message_itself_are_not(message: str) -> None:
     assert not signals(message, 2, 0.3).pronoun
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["c'est à moi de payer ?", "c'est normal ?", "ok c'est légal ?", "c'était obligatoire ?"],
+)
+def test_c_est_about_what_was_said_stands_for_the_turn_before(message: str) -> None:
+    # "c'est" opening a judgement on something not named: what was said in the turn before
+    found = signals(message, 1, 0.2)
+
+    assert found.pronoun
+    alone, contextual = FollowUpModel().weights(found)
+    assert contextual > alone
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["c'est quoi le FSL ?", "c'est combien la caution ?", "c'est où l'agence ?", "c'est qui ?"],
+)
+def test_c_est_asking_about_what_it_names_next_is_not_a_pronoun(message: str) -> None:
+    assert not signals(message, 2, 0.3).pronoun

@@ -43,6 +43,10 @@ _PRONOUNS = frozenset(
 )
 # "il y a", "il faut", "il fait": an impersonal "il" stands for nothing said before.
 _IMPERSONAL = frozenset("y faut fait".split())
+_IS = frozenset("est etait sera serait".split())
+_QUESTION_WORDS = frozenset(
+    "quoi qui quand combien ou comment quel quelle quels quelles pourquoi lequel laquelle".split()
+)
 _SAME = ("meme chose", "pareil", "idem", "what about", "how about", "same for", "y si ", "e se ")
 _CHANGE = (
     "sinon",
@@ -131,11 +135,20 @@ def signals(message: str, known_words: int, alone_cosine: float) -> Signals:
         link=(first in _LINKS and not (first == "y" and second in _THERE_IS))
         or any(f" {same}" in f" {folded} " for same in _SAME),
         pronoun=(first in _PRONOUNS and not (first == "il" and second in _IMPERSONAL))
-        or _object_pronoun_first(words),
+        or _object_pronoun_first(words)
+        or _this_is_about_before(words),
         change=announces_change(message),
         known_words=known_words,
         alone_cosine=alone_cosine,
     )
+
+
+def _this_is_about_before(words: list[str]) -> bool:
+    """Whether the message opens on "c'est" about what was said ("c'est normal ?", "c'est à
+    moi de payer ?"), not on "c'est" asking about what it names next ("c'est quoi le FSL ?",
+    "c'est combien la caution ?")."""
+    first, second, third = [*words, "", "", ""][:3]
+    return first == "c" and second in _IS and third not in _QUESTION_WORDS
 
 
 def _object_pronoun_first(words: list[str]) -> bool:
