@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 if TYPE_CHECKING:
     from pierre_rag.channel import Channel
+    from pierre_rag.landlords import LandlordConfig
     from pierre_rag.pipeline import TurnRequest
 
 EVENTS_DIR = Path(__file__).parent / "events"
@@ -36,6 +37,18 @@ def tenant_turn(
         conversation_id=conversation or str(uuid.uuid4()),
         message_id=str(uuid.uuid4()),
         text=text,
+    )
+
+
+def landlord_with_on_call(on_call: str | None = "01 99 00 99 99") -> LandlordConfig:
+    """A landlord with one default context and, unless None, an on-call number."""
+    from pierre_rag.landlords import ContextConfig, EmergencyConfig, LandlordConfig
+
+    return LandlordConfig(
+        id="exemple-hlm.fr",
+        name="Exemple HLM",
+        emergency=EmergencyConfig(on_call_phone=on_call) if on_call else None,
+        contexts={"default": ContextConfig()},
     )
 
 

@@ -92,11 +92,7 @@ def test_french_ma_and_y_a_open_a_message_without_tying_it_to_the_previous_one()
 def test_an_object_pronoun_before_anything_named_stands_for_the_turn_before(message: str) -> None:
     # "le", "la", "l'", "y" after a subject, or after a modal before an infinitive, with nothing
     # named before them: what they stand for was said in the turn before
-    found = signals(message, 1, 0.2)
-
-    assert found.pronoun
-    alone, contextual = FollowUpModel().weights(found)
-    assert contextual > alone
+    _assert_leans_on_the_turn_before(message)
 
 
 @pytest.mark.parametrize(
@@ -121,11 +117,7 @@ def test_articles_and_pronouns_that_stand_for_the_message_itself_are_not(message
 )
 def test_c_est_about_what_was_said_stands_for_the_turn_before(message: str) -> None:
     # "c'est" opening a judgement on something not named: what was said in the turn before
-    found = signals(message, 1, 0.2)
-
-    assert found.pronoun
-    alone, contextual = FollowUpModel().weights(found)
-    assert contextual > alone
+    _assert_leans_on_the_turn_before(message)
 
 
 @pytest.mark.parametrize(
@@ -134,3 +126,11 @@ def test_c_est_about_what_was_said_stands_for_the_turn_before(message: str) -> N
 )
 def test_c_est_asking_about_what_it_names_next_is_not_a_pronoun(message: str) -> None:
     assert not signals(message, 2, 0.3).pronoun
+
+
+def _assert_leans_on_the_turn_before(message: str) -> None:
+    found = signals(message, 1, 0.2)
+
+    assert found.pronoun
+    alone, contextual = FollowUpModel().weights(found)
+    assert contextual > alone

@@ -15,7 +15,7 @@ import pytest
 from pierre_rag.channel import Channel
 from pierre_rag.knowledge.build import build_datastore
 from pierre_rag.knowledge.embeddings import UseEmbedder
-from pierre_rag.knowledge.models import AccessLevel
+from pierre_rag.knowledge.models import AccessLevel, SearchResult
 from pierre_rag.knowledge.search import KnowledgeBase
 from pierre_rag.landlords import LandlordRegistry
 from pierre_rag.pipeline import Outcome, Pipeline, TurnRequest
@@ -45,10 +45,10 @@ def test_a_heating_breakdown_finds_a_section_on_breakdowns(
     project_knowledge: KnowledgeBase, message: str
 ) -> None:
     # When a tenant reports a heating breakdown in their own words
-    found = project_knowledge.search(message, k=6, access=(AccessLevel.COMMUNITY,))
+    first = _first_found(project_knowledge, message)
 
     # Then the first section found is about a breakdown, not about savings or temperatures
-    heading = found.results[0].heading_path[-1].lower()
+    heading = first.heading_path[-1].lower()
     assert any(word in heading for word in BREAKDOWNS), heading
 
 
@@ -67,10 +67,10 @@ def test_a_tenant_who_cannot_pay_finds_arrears_not_when_to_pay(
     project_knowledge: KnowledgeBase, message: str
 ) -> None:
     # When a tenant says they no longer manage to pay (not when or how to pay)
-    found = project_knowledge.search(message, k=6, access=(AccessLevel.COMMUNITY,))
+    first = _first_found(project_knowledge, message)
 
     # Then the first section found is about paying late or not at all
-    heading = found.results[0].heading_path[-1].lower()
+    heading = first.heading_path[-1].lower()
     assert any(word in heading for word in ARREARS), heading
 
 
@@ -86,10 +86,10 @@ def test_parking_questions_find_the_parking_article(
     project_knowledge: KnowledgeBase, message: str
 ) -> None:
     # When a tenant asks about a parking space or a garage (the rent's article was quoted)
-    found = project_knowledge.search(message, k=6, access=(AccessLevel.COMMUNITY,))
+    first = _first_found(project_knowledge, message)
 
     # Then the first section found is the parking article's
-    assert found.results[0].file == "parking-et-garage.md"
+    assert first.file == "parking-et-garage.md"
 
 
 @pytest.fixture(scope="module")
@@ -218,6 +218,11 @@ def test_a_question_after_a_detail_is_answered_on_the_subject_before_it(
     assert result.sources[0].heading == (
         "Qui paie le traitement contre les punaises de lit ou les cafards ?"
     )
+
+
+def _first_found(knowledge: KnowledgeBase, message: str) -> SearchResult:
+    """The first section the community knowledge finds for ``message``."""
+    return knowledge.search(message, k=6, access=(AccessLevel.COMMUNITY,)).results[0]
 
 
 def _request(text: str, conversation: str | None = None, channel: Channel = "web") -> TurnRequest:

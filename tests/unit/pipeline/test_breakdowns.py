@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from pierre_rag.landlords import ContextConfig, EmergencyConfig, LandlordConfig
 from pierre_rag.pipeline.breakdowns import on_call_line, reports_breakdown
 from pierre_rag.pipeline.messages import PHRASES
+from tests.helpers import landlord_with_on_call
 
 ON_CALL = "01 99 00 99 99"
-
-
-def _landlord(on_call: str | None = ON_CALL) -> LandlordConfig:
-    return LandlordConfig(
-        id="exemple.fr",
-        name="Exemple Habitat",
-        emergency=EmergencyConfig(on_call_phone=on_call) if on_call else None,
-        contexts={"default": ContextConfig()},
-    )
 
 
 @pytest.mark.parametrize(
@@ -62,17 +53,18 @@ def test_questions_on_paying_or_other_subjects_are_not_breakdowns(message: str) 
 
 
 def test_the_on_call_line_is_the_landlords_number_in_the_tenants_language() -> None:
-    assert on_call_line("mon chauffage ne marche plus", _landlord(), "fr") == (
+    assert on_call_line("mon chauffage ne marche plus", landlord_with_on_call(), "fr") == (
         "Urgence hors des heures d'ouverture : astreinte 01 99 00 99 99."
     )
-    assert on_call_line("no hot water", _landlord(), "en") == (
+    assert on_call_line("no hot water", landlord_with_on_call(), "en") == (
         "Urgent repair out of hours: on-call line 01 99 00 99 99."
     )
 
 
 def test_no_on_call_line_without_a_breakdown_or_without_a_number() -> None:
-    assert on_call_line("c'est quoi le DALO ?", _landlord(), "fr") is None
-    assert on_call_line("mon chauffage ne marche plus", _landlord(on_call=None), "fr") is None
+    assert on_call_line("c'est quoi le DALO ?", landlord_with_on_call(), "fr") is None
+    without_number = landlord_with_on_call(on_call=None)
+    assert on_call_line("mon chauffage ne marche plus", without_number, "fr") is None
 
 
 @pytest.mark.parametrize("language", sorted(PHRASES))

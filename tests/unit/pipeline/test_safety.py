@@ -21,18 +21,10 @@ from pierre_rag.pipeline.safety import (
 )
 from pierre_rag.pipeline.text import markdown_to_plain
 from pierre_rag.sms.splitting import split_sms
+from tests.helpers import landlord_with_on_call
 
 ON_CALL = "01 99 00 99 99"
 FRENCH = Understanding(language="fr")
-
-
-def _landlord(on_call: str | None = ON_CALL) -> LandlordConfig:
-    return LandlordConfig(
-        id="exemple-hlm.fr",
-        name="Exemple HLM",
-        emergency=EmergencyConfig(on_call_phone=on_call) if on_call else None,
-        contexts={"default": ContextConfig()},
-    )
 
 
 def _detected(*intents: Emergency, languages: tuple[str, ...] = ("fr",)) -> Detection:
@@ -50,7 +42,7 @@ def _detected(*intents: Emergency, languages: tuple[str, ...] = ("fr",)) -> Dete
     ],
 )
 def test_numbers_are_chosen_by_intent(intent, expected, absent):
-    block = safety_block(_detected(intent), FRENCH, _landlord())
+    block = safety_block(_detected(intent), FRENCH, landlord_with_on_call())
 
     assert block is not None
     call_line = next(line for line in block.text.splitlines() if line.startswith("- Appelez"))
@@ -62,7 +54,7 @@ def test_numbers_are_chosen_by_intent(intent, expected, absent):
 
 @pytest.mark.parametrize("intent", list(Emergency))
 def test_the_on_call_line_is_given_for_the_building_only(intent):
-    block = safety_block(_detected(intent), FRENCH, _landlord())
+    block = safety_block(_detected(intent), FRENCH, landlord_with_on_call())
 
     assert block is not None
     assert (ON_CALL in block.text) == (intent in ON_CALL_INTENTS)
@@ -70,7 +62,7 @@ def test_the_on_call_line_is_given_for_the_building_only(intent):
 
 
 def test_a_landlord_without_on_call_gets_the_block_without_it():
-    block = safety_block(_detected(Emergency.GAS), FRENCH, _landlord(on_call=None))
+    block = safety_block(_detected(Emergency.GAS), FRENCH, landlord_with_on_call(on_call=None))
 
     assert block is not None
     assert "Astreinte" not in block.text
@@ -78,7 +70,7 @@ def test_a_landlord_without_on_call_gets_the_block_without_it():
 
 
 def test_no_emergency_no_block():
-    assert safety_block(Detection(), FRENCH, _landlord()) is None
+    assert safety_block(Detection(), FRENCH, landlord_with_on_call()) is None
 
 
 def test_numbers_of_several_intents_are_given_once_most_specific_first():
@@ -86,7 +78,7 @@ def test_numbers_of_several_intents_are_given_once_most_specific_first():
 
 
 def test_sms_numbers_are_written_without_spaces():
-    block = safety_block(_detected(Emergency.GAS), FRENCH, _landlord(), compact=True)
+    block = safety_block(_detected(Emergency.GAS), FRENCH, landlord_with_on_call(), compact=True)
 
     assert block is not None
     assert "0800473333" in block.text and "0199009999" in block.text
@@ -118,9 +110,8 @@ def test_every_language_says_every_intent_and_number(language):
 
     assert set(phrases.steps) == set(Emergency)
     assert set(phrases.numbers) == set(DIAL) == {k for keys in NUMBERS.values() for k in keys}
-    block = safety_block(
-        _detected(*Emergency), Understanding(language=language, source="llm"), _landlord()
-    )
+    understood = Understanding(language=language, source="llm")
+    block = safety_block(_detected(*Emergency), understood, landlord_with_on_call())
     assert block is not None and block.language == language
     for number in DIAL.values():
         assert number in block.text
@@ -155,7 +146,7 @@ def test_the_sms_block_is_never_cut_by_the_sms_budget(language):
 def test_by_sms_several_intents_keep_two_steps_and_every_number():
     intents = (Emergency.GAS, Emergency.FIRE, Emergency.DANGER)
 
-    block = safety_block(_detected(*intents), FRENCH, _landlord(), compact=True)
+    block = safety_block(_detected(*intents), FRENCH, landlord_with_on_call(), compact=True)
 
     assert block is not None
     steps = [line for line in block.text.splitlines()[1:] if not line.startswith("- Appelez")]
@@ -167,7 +158,7 @@ def test_by_sms_several_intents_keep_two_steps_and_every_number():
 
 @pytest.mark.parametrize("compact", [False, True])
 def test_without_block_keeps_what_follows_the_block(compact):
-    block = safety_block(_detected(Emergency.GAS), FRENCH, _landlord(), compact=compact)
+    block = safety_block(_detected(Emergency.GAS), FRENCH, landlord_with_on_call(), compact=compact)
     assert block is not None
     text = markdown_to_plain(block.text) if compact else block.text
 
