@@ -149,6 +149,37 @@ def test_lost_keys_are_answered_from_the_keys_section_not_refused(
     assert [result.sources[number - 1].heading for number in result.quoted] == [KEYS]
 
 
+@pytest.mark.parametrize(
+    ("message", "heading"),
+    [
+        (
+            "l'interphone ne marche plus depuis une semaine",
+            "L'interphone, le digicode ou l'éclairage du hall ne marchent plus : que faire ?",
+        ),
+        (
+            "est-ce que je peux installer une parabole sur mon balcon ?",
+            "Puis-je installer une antenne parabolique sur mon balcon ?",
+        ),
+        (
+            "qui doit installer le détecteur de fumée ?",
+            "Qui doit installer et entretenir le détecteur de fumée ?",
+        ),
+        ("où je jette mes encombrants ?", "Où dois-je déposer mes encombrants ?"),
+        ("on a cambriolé ma cave", "Ma cave ou mon box a été cambriolé : que faire ?"),
+    ],
+)
+def test_life_in_the_residence_is_answered_from_its_section(
+    pipeline: Pipeline, message: str, heading: str
+) -> None:
+    # When a tenant asks about the building's equipment or rules (each quoted another
+    # article's section before the residence article was written)
+    result = asyncio.run(pipeline.answer(_request(message)))
+
+    # Then the residence article's section that answers it is quoted
+    assert result.outcome is Outcome.ANSWERED
+    assert [result.sources[number - 1].heading for number in result.quoted] == [heading]
+
+
 WINDOW = "Ma fenêtre ou ma porte ne ferme plus : qui doit la réparer ?"
 
 
