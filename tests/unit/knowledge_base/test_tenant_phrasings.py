@@ -18,7 +18,7 @@ from pierre_rag.knowledge.embeddings import UseEmbedder
 from pierre_rag.knowledge.models import AccessLevel, SearchResult
 from pierre_rag.knowledge.search import KnowledgeBase
 from pierre_rag.landlords import LandlordRegistry
-from pierre_rag.pipeline import Outcome, Pipeline, TurnRequest
+from pierre_rag.pipeline import AnswerResult, Outcome, Pipeline, TurnRequest
 from pierre_rag.storage.memory import MemoryConversations
 from tests.helpers import REPO_ROOT, tenant_turn
 
@@ -146,7 +146,7 @@ def test_lost_keys_are_answered_from_the_keys_section_not_refused(
 
     # Then the section on lost keys is quoted
     assert result.outcome is Outcome.ANSWERED
-    assert [result.sources[number - 1].heading for number in result.quoted] == [KEYS]
+    assert _quoted(result) == [KEYS]
 
 
 @pytest.mark.parametrize(
@@ -177,7 +177,7 @@ def test_life_in_the_residence_is_answered_from_its_section(
 
     # Then the residence article's section that answers it is quoted
     assert result.outcome is Outcome.ANSWERED
-    assert [result.sources[number - 1].heading for number in result.quoted] == [heading]
+    assert _quoted(result) == [heading]
 
 
 WINDOW = "Ma fenêtre ou ma porte ne ferme plus : qui doit la réparer ?"
@@ -189,7 +189,7 @@ def test_a_window_that_no_longer_closes_is_answered_on_who_repairs_it(pipeline: 
 
     # Then the section on windows and doors that no longer close is quoted
     assert result.outcome is Outcome.ANSWERED
-    assert [result.sources[number - 1].heading for number in result.quoted] == [WINDOW]
+    assert _quoted(result) == [WINDOW]
 
 
 def test_another_subject_announced_after_thanks_leaves_the_previous_one(pipeline: Pipeline) -> None:
@@ -203,7 +203,7 @@ def test_another_subject_announced_after_thanks_leaves_the_previous_one(pipeline
     )
 
     # Then the window is answered, not the animals' rules (which name windows once)
-    assert [result.sources[number - 1].heading for number in result.quoted] == [WINDOW]
+    assert _quoted(result) == [WINDOW]
 
 
 @pytest.mark.parametrize("channel", ["web", "sms"])
@@ -249,6 +249,11 @@ def test_a_question_after_a_detail_is_answered_on_the_subject_before_it(
     assert result.sources[0].heading == (
         "Qui paie le traitement contre les punaises de lit ou les cafards ?"
     )
+
+
+def _quoted(result: AnswerResult) -> list[str]:
+    """The headings of the sections the answer quotes."""
+    return [result.sources[number - 1].heading for number in result.quoted]
 
 
 def _first_found(knowledge: KnowledgeBase, message: str) -> SearchResult:
