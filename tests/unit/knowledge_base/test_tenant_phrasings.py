@@ -33,45 +33,31 @@ def project_knowledge(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase
     return KnowledgeBase.open(out, embedder)
 
 
-@pytest.mark.parametrize(
-    "message",
-    [
-        "Mon radiateur ne chauffe plus depuis hier",
-        "mon chauffage ne marche plus",
-        "plus de chauffage depuis ce matin",
-    ],
-)
-def test_a_heating_breakdown_finds_a_section_on_breakdowns(
-    project_knowledge: KnowledgeBase, message: str
-) -> None:
-    # When a tenant reports a heating breakdown in their own words
-    first = _first_found(project_knowledge, message)
-
-    # Then the first section found is about a breakdown, not about savings or temperatures
-    heading = first.heading_path[-1].lower()
-    assert any(word in heading for word in BREAKDOWNS), heading
-
-
 ARREARS = ("payer mon loyer ce mois-ci", "retard", "impayé")
 
 
 @pytest.mark.parametrize(
-    "message",
+    ("message", "heading_words"),
     [
-        "j'ai perdu mon emploi, je n'arrive plus à payer le loyer",
-        "j'ai du mal à payer mon loyer en ce moment",
-        "je n'ai plus les moyens de payer le loyer",
+        # a heating breakdown, not savings or temperatures
+        ("Mon radiateur ne chauffe plus depuis hier", BREAKDOWNS),
+        ("mon chauffage ne marche plus", BREAKDOWNS),
+        ("plus de chauffage depuis ce matin", BREAKDOWNS),
+        # not managing to pay: paying late or not at all, not when or how to pay
+        ("j'ai perdu mon emploi, je n'arrive plus à payer le loyer", ARREARS),
+        ("j'ai du mal à payer mon loyer en ce moment", ARREARS),
+        ("je n'ai plus les moyens de payer le loyer", ARREARS),
     ],
 )
-def test_a_tenant_who_cannot_pay_finds_arrears_not_when_to_pay(
-    project_knowledge: KnowledgeBase, message: str
+def test_the_first_section_found_is_about_what_the_tenant_means(
+    project_knowledge: KnowledgeBase, message: str, heading_words: tuple[str, ...]
 ) -> None:
-    # When a tenant says they no longer manage to pay (not when or how to pay)
+    # When a tenant says it in their own words
     first = _first_found(project_knowledge, message)
 
-    # Then the first section found is about paying late or not at all
+    # Then the first section found is headed by what they mean
     heading = first.heading_path[-1].lower()
-    assert any(word in heading for word in ARREARS), heading
+    assert any(word in heading for word in heading_words), heading
 
 
 @pytest.mark.parametrize(
@@ -127,31 +113,20 @@ def test_a_tenant_afraid_of_eviction_is_answered_not_refused(pipeline: Pipeline)
 
 
 KEYS = "J'ai perdu mes clés ou mon badge, ou je suis bloqué dehors : que faire ?"
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        "j'ai perdu mes clés",
-        "j'ai perdu mon badge de l'immeuble",
-        "I lost my keys, what should I do?",
-        "Perdí mis llaves, ¿qué hago?",
-    ],
-)
-def test_lost_keys_are_answered_from_the_keys_section_not_refused(
-    pipeline: Pipeline, message: str
-) -> None:
-    # When a tenant has lost their keys (the English question was refused as off-topic)
-    result = asyncio.run(pipeline.answer(_request(message)))
-
-    # Then the section on lost keys is quoted
-    assert result.outcome is Outcome.ANSWERED
-    assert _quoted(result) == [KEYS]
+WINDOW = "Ma fenêtre ou ma porte ne ferme plus : qui doit la réparer ?"
 
 
 @pytest.mark.parametrize(
     ("message", "heading"),
     [
+        # lost keys: the English question was refused as off-topic
+        ("j'ai perdu mes clés", KEYS),
+        ("j'ai perdu mon badge de l'immeuble", KEYS),
+        ("I lost my keys, what should I do?", KEYS),
+        ("Perdí mis llaves, ¿qué hago?", KEYS),
+        # a window: "nothing found"
+        ("ma fenêtre ne ferme plus", WINDOW),
+        # life in the residence: each quoted another article's section
         (
             "l'interphone ne marche plus depuis une semaine",
             "L'interphone, le digicode ou l'éclairage du hall ne marchent plus : que faire ?",
@@ -168,28 +143,15 @@ def test_lost_keys_are_answered_from_the_keys_section_not_refused(
         ("on a cambriolé ma cave", "Ma cave ou mon box a été cambriolé : que faire ?"),
     ],
 )
-def test_life_in_the_residence_is_answered_from_its_section(
+def test_a_question_the_knowledge_lacked_is_answered_from_the_section_written_for_it(
     pipeline: Pipeline, message: str, heading: str
 ) -> None:
-    # When a tenant asks about the building's equipment or rules (each quoted another
-    # article's section before the residence article was written)
+    # When a tenant asks what the knowledge had no section on before this one was written
     result = asyncio.run(pipeline.answer(_request(message)))
 
-    # Then the residence article's section that answers it is quoted
+    # Then that section is quoted
     assert result.outcome is Outcome.ANSWERED
     assert _quoted(result) == [heading]
-
-
-WINDOW = "Ma fenêtre ou ma porte ne ferme plus : qui doit la réparer ?"
-
-
-def test_a_window_that_no_longer_closes_is_answered_on_who_repairs_it(pipeline: Pipeline) -> None:
-    # When a tenant's window no longer closes ("nothing found" before its section was written)
-    result = asyncio.run(pipeline.answer(_request("ma fenêtre ne ferme plus")))
-
-    # Then the section on windows and doors that no longer close is quoted
-    assert result.outcome is Outcome.ANSWERED
-    assert _quoted(result) == [WINDOW]
 
 
 def test_another_subject_announced_after_thanks_leaves_the_previous_one(pipeline: Pipeline) -> None:
