@@ -55,6 +55,19 @@ def test_a_message_with_its_own_subject_is_searched_mostly_alone(message: str) -
     assert alone > contextual > 0.0
 
 
+def test_a_message_that_alone_comes_close_to_nothing_leans_more_on_its_context() -> None:
+    # Given the same unmarked message, once close to a chunk alone and once close to nothing
+    # ("qui doit payer ?" after a leak says little by itself)
+    close = signals("qui doit payer ?", known_words=2, alone_cosine=0.6)
+    far = signals("qui doit payer ?", known_words=2, alone_cosine=0.15)
+
+    # When the model weighs the two rankings
+    model = FollowUpModel()
+
+    # Then the message that says little alone gives its context more weight
+    assert model.weights(far)[1] > model.weights(close)[1]
+
+
 def test_a_leading_greeting_or_ok_does_not_hide_the_link() -> None:
     assert signals("ok et pour la caution ?", 1, 0.2).link
     assert not signals("Il y a une fuite", 2, 0.4).link

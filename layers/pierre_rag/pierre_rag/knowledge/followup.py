@@ -12,11 +12,13 @@ The probability is a logistic score of signals in how people write, in any langu
   risque quoi ?", "ça dure combien ?") or an object pronoun before anything the message names
   ("comment je le demande ?", "j'y ai droit ?"): the message continues the previous one;
 - an announced change ("sinon", "autre question", "by the way"): it does not;
-- how much the message says on its own (its words the index knows, the top dense cosine of
-  the message alone): measured, these add nothing out of fold, so their weights are 0.
+- how much the message says on its own: the top dense cosine of the message alone (a message
+  that comes close to nothing by itself leans more on its context); the number of its words
+  the index knows adds nothing out of fold, so its weight is 0.
 
 Both rankings always count (weights 1 - p and p): with no link nor pronoun, a message is
-searched at 0.3 with its context, so a short follow-up without a marker still finds it.
+searched at 0.2 to 0.4 with its context (by its own closeness), so a short follow-up without
+a marker still finds it.
 
 The coefficients are fitted by ``infra/topic_cv.py`` (k-fold cross-validation over
 ``tests/bench/topic_turns.jsonl`` and the development split's follow-up and new-topic rows).
@@ -92,13 +94,14 @@ class Signals:
 class FollowUpModel:
     """Logistic weights of the signals (fitted by ``infra/topic_cv.py``)."""
 
-    bias: float = -0.87
-    link: float = 2.29
-    pronoun: float = 1.38
-    change: float = -0.61
-    # How much the message says alone: measured, no gain out of fold (infra/topic_cv.py), so 0.
+    bias: float = -0.01
+    link: float = 2.11
+    pronoun: float = 1.87
+    change: float = -0.39
+    # How much the message says alone: the number of its words the index knows adds nothing
+    # out of fold (0); its top dense cosine does ("qui doit payer ?" comes close to nothing).
     known_words: float = 0.0  # per known word, up to ``words_cap``
-    alone_cosine: float = 0.0
+    alone_cosine: float = -2.39
     words_cap: int = 6
     # Least weight each ranking keeps; the weights are already graded, 0 measured best.
     floor: float = 0.0
