@@ -147,3 +147,25 @@ def _assert_leans_on_the_turn_before(message: str) -> None:
     assert found.pronoun
     alone, contextual = FollowUpModel().weights(found)
     assert contextual > alone
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["qui doit payer ?", "je dois payer moi ?", "faut demander avant ?", "qui doit réparer ?"],
+)
+def test_an_act_asked_about_with_nothing_named_stands_for_the_turn_before(message: str) -> None:
+    # Given "qui doit payer ?" after a leaking tap: what is to be paid is the leak
+    _assert_leans_on_the_turn_before(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "qui doit payer l'assurance habitation ?",
+        "je dois payer un dépôt de garantie ?",
+        "ma demande c'est long ?",  # the noun, not the act
+        "la règle c'est quoi ?",
+    ],
+)
+def test_an_act_asked_about_with_what_it_is_about_names_its_own_subject(message: str) -> None:
+    assert not signals(message, 2, 0.3).pronoun

@@ -10,7 +10,8 @@ The probability is a logistic score of signals in how people write, in any langu
 
 - a leading link ("et si…", "and…", "y…", "même chose pour…"), a leading pronoun ("il
   risque quoi ?", "ça dure combien ?") or an object pronoun before anything the message names
-  ("comment je le demande ?", "j'y ai droit ?"): the message continues the previous one;
+  ("comment je le demande ?", "j'y ai droit ?"), or an act asked about with nothing named
+  ("qui doit payer ?", "faut demander avant ?"): the message continues the previous one;
 - an announced change ("sinon", "autre question", "by the way"): it does not;
 - how much the message says on its own: the top dense cosine of the message alone (a message
   that comes close to nothing by itself leans more on its context); the number of its words
@@ -78,6 +79,18 @@ _INFINITIVES: dict[str, tuple[str, ...]] = {
     "l": ("er", "ir", "re", "oir"),
 }
 
+# Acts a message may ask about without naming their object ("qui doit payer ?", "faut
+# demander avant ?", "qui doit réparer ?"): alone with asking words, they stand for what the
+# turn before named, as a pronoun would. Written forms, not stems: "ma demande", "la règle"
+# and "le changement" name something.
+_UNNAMED_ACTS = frozenset(
+    """payer paie paies paient paye payes payent payant payante demander reparer appeler
+    appelle prevenir previens previent occuper occupe intervenir intervient interviennent
+    couter coute coutent changer rembourser rembourse attendre regler contacter""".split()
+)
+_BARE_ADVERBS = frozenset("avant apres maintenant aussi encore alors seul seule".split())
+_ELIDED = frozenset("c d j l m n qu s t".split())
+
 
 @dataclass(frozen=True)
 class Signals:
@@ -94,14 +107,14 @@ class Signals:
 class FollowUpModel:
     """Logistic weights of the signals (fitted by ``infra/topic_cv.py``)."""
 
-    bias: float = -0.01
-    link: float = 2.11
-    pronoun: float = 1.87
-    change: float = -0.39
+    bias: float = -0.18
+    link: float = 2.18
+    pronoun: float = 2.2
+    change: float = -0.34
     # How much the message says alone: the number of its words the index knows adds nothing
     # out of fold (0); its top dense cosine does ("qui doit payer ?" comes close to nothing).
     known_words: float = 0.0  # per known word, up to ``words_cap``
-    alone_cosine: float = -2.39
+    alone_cosine: float = -2.27
     words_cap: int = 6
     # Least weight each ranking keeps; the weights are already graded, 0 measured best.
     floor: float = 0.0
@@ -139,11 +152,25 @@ def signals(message: str, known_words: int, alone_cosine: float) -> Signals:
         or any(f" {same}" in f" {folded} " for same in _SAME),
         pronoun=(first in _PRONOUNS and not (first == "il" and second in _IMPERSONAL))
         or _object_pronoun_first(words)
-        or _this_is_about_before(words),
+        or _this_is_about_before(words)
+        or _act_without_object(words),
         change=announces_change(message),
         known_words=known_words,
         alone_cosine=alone_cosine,
     )
+
+
+def _act_without_object(words: list[str]) -> bool:
+    """Whether the message asks about an act and names nothing else ("qui doit payer ?",
+    "je dois payer moi ?"), not "qui doit payer l'assurance ?"."""
+    stop = stopwords()
+    acts = False
+    for word in words:
+        if word in _UNNAMED_ACTS:
+            acts = True
+        elif not (word in stop or word in ASKING_WORDS or word in _BARE_ADVERBS or word in _ELIDED):
+            return False
+    return acts
 
 
 def _this_is_about_before(words: list[str]) -> bool:
