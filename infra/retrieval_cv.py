@@ -182,6 +182,7 @@ SETTINGS = (
     "proximity_window",
     "compounds",
     "glossary",
+    "acronym_max_share",
 )
 _INTEGER_SETTINGS = frozenset({"title_prior_max_files", "proximity_window"})
 _BOOLEAN_SETTINGS = frozenset({"compounds", "glossary"})

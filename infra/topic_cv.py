@@ -31,7 +31,6 @@ from pierre_rag.knowledge.datastore import Datastore
 from pierre_rag.knowledge.embeddings import embedder_from_env
 from pierre_rag.knowledge.followup import FollowUpModel, Signals
 from pierre_rag.knowledge.models import DEFAULT_ACCESS
-from pierre_rag.knowledge.query import plan_query
 from pierre_rag.knowledge.search import KnowledgeBase, QueryRankings, contextual_query
 from pierre_rag.knowledge.sources import visible_scopes
 
@@ -101,9 +100,8 @@ def prepare(kb: KnowledgeBase, questions: list[BenchQuestion]) -> list[Row]:
     rows = []
     for q in questions:
         history = [t.model_dump() for t in q.history]
-        plans = [
-            plan_query(kb.datastore, t) for t in (q.question, contextual_query(q.question, history))
-        ]
+        # as the search plans them (its vocabulary, places, glossary and acronyms)
+        plans = [kb._plan(t) for t in (q.question, contextual_query(q.question, history))]
         rankings = kb._rankings(plans, scopes)
         cosine = rankings[0].dense[0][1] if rankings[0].dense else 0.0
         rows.append(Row(q, followup.signals(q.question, len(plans[0].words), cosine), rankings))

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from pierre_rag.knowledge.acronyms import collect as collect_acronyms
 from pierre_rag.knowledge.cache import EmbeddingCache, embed_cached
 from pierre_rag.knowledge.chunking import ChunkingConfig, chunk_markdown
 from pierre_rag.knowledge.datastore import Datastore
@@ -331,6 +332,8 @@ CREATE TABLE files (file TEXT PRIMARY KEY, scope TEXT NOT NULL, title TEXT NOT N
 CREATE TABLE topic_vectors (fingerprint TEXT PRIMARY KEY, vectors BLOB NOT NULL);
 CREATE TABLE vocab (kind TEXT NOT NULL, term TEXT NOT NULL, df INTEGER NOT NULL,
     PRIMARY KEY (kind, term)) WITHOUT ROWID;
+CREATE TABLE acronyms (letters TEXT PRIMARY KEY, words TEXT NOT NULL,
+    also_a_word INTEGER NOT NULL) WITHOUT ROWID;
 """
 
 
@@ -413,6 +416,13 @@ def write_datastore(
         db.execute("INSERT INTO chunks_fts (chunks_fts) VALUES ('optimize')")
         db.commit()
         db.executemany("INSERT INTO vocab VALUES (?, ?, ?)", _prose_vocabulary(rows))
+        db.executemany(
+            "INSERT INTO acronyms VALUES (?, ?, ?)",
+            [
+                (a.letters, " ".join(a.words), int(a.also_a_word))
+                for a in collect_acronyms(row.text for row in rows).values()
+            ],
+        )
         db.commit()
         db.execute("VACUUM")
     finally:

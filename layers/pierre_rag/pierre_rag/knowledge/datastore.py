@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from pierre_rag.knowledge.acronyms import Acronym
 from pierre_rag.knowledge.embeddings import Vectors
 from pierre_rag.knowledge.errors import DatastoreError, EmbeddingModelMismatchError
 from pierre_rag.knowledge.models import SCHEMA_VERSION, AccessLevel, DatastoreMeta
@@ -127,6 +128,21 @@ class Datastore:
             "ORDER BY s DESC LIMIT ?"
         )
         return [(int(i), float(s)) for i, s in self._db.execute(sql, [match, *scopes, limit])]
+
+    @functools.cached_property
+    def acronyms(self) -> dict[str, Acronym]:
+        """The acronyms the knowledge defines (``knowledge.acronyms``), by folded letters; none
+        for a datastore built before they were stored."""
+        stored = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'acronyms'"
+        ).fetchone()
+        if not stored:
+            return {}
+        rows = self._db.execute("SELECT letters, words, also_a_word FROM acronyms")
+        return {
+            str(letters): Acronym(str(letters), tuple(str(words).split()), bool(also))
+            for letters, words, also in rows
+        }
 
     @functools.cached_property
     def _title_stems(self) -> dict[str, list[tuple[str, str]]]:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from pierre_rag.knowledge.acronyms import CAPITALS as _CAPITALS
+from pierre_rag.knowledge.acronyms import expansions_of, spelled_out
 from pierre_rag.knowledge.datastore import Datastore
 from pierre_rag.knowledge.names import query_ngrams
 from pierre_rag.knowledge.places import PlaceExpansion
@@ -107,12 +110,15 @@ def plan_query(
     *,
     compounds: bool = True,
     glossary: bool = True,
+    acronym_max_share: float = 0.0,
 ) -> QueryPlan:
     """``vocabulary``: the tables of how tenants write (default: the shipped ones);
     ``places``: add the département and région of the places named (None: off);
     ``compounds``: cut an unknown word into two the index writes side by side;
     ``glossary``: a question in another language also searches the French words its tenant
-    words stand for (data/glossary.yaml)."""
+    words stand for (data/glossary.yaml); ``acronym_max_share``: an acronym the knowledge
+    defines, written in at most that share of the chunks, also searches its words, and its
+    words written out search the acronym (0: off)."""
     stop = stopwords()
     vocabulary = vocabulary or default_vocabulary()
     table = vocabulary.abbreviations
@@ -164,6 +170,12 @@ def plan_query(
             words[fixed] = None
         elif word in named:  # a commune or agency name: only the names index knows it
             words[word] = None
+    # "pli", "prêt à taux zéro": the acronyms the knowledge defines, in their other form; in
+    # another language only those written in capitals ("SLS", not German "als")
+    acronym_terms = _acronym_terms(
+        datastore, text, original, known_words, acronym_max_share, french=french
+    )
+    words.update(dict.fromkeys(acronym_terms))
     # "à Condom", "dans le 93": the local files name the département and the région
     place_terms = places.terms(text) if places else []
     words.update(dict.fromkeys(place_terms))
@@ -174,6 +186,7 @@ def plan_query(
         # name (acronyms, capitalised names, words in parentheses or quotes) is precise; in
         # an Arabic or Cyrillic question, so is every word written in Latin letters.
         keep = set(named) | set(place_terms)
+        keep.update(acronym_terms)
         for word in [*marked_words(text), *(original if in_script else ())]:
             keep.add(word)
             keep.update(table.get(word, ()))
@@ -186,13 +199,38 @@ def plan_query(
     coverage = known / counted if counted else 0.0
     return QueryPlan(
         text=text,
-        dense_text=" ".join([normalise_query(text, vocabulary), *extra]),
+        dense_text=" ".join([normalise_query(text, vocabulary), *extra, *acronym_terms]),
         words=final,
         stems=stem_all(final),
         coverage=coverage,
         grams=grams,
         pairs=_pairs(indexed) if french else (),
     )
+
+
+def _acronym_terms(
+    datastore: Datastore,
+    text: str,
+    words: Sequence[str],
+    frequencies: Mapping[str, int],
+    max_share: float,
+    *,
+    french: bool,
+) -> list[str]:
+    """The words of the acronyms ``words`` name, and the acronyms they write out. A common
+    acronym ("hlm" in "mon hlm") is left alone: it stands for the home, not the term."""
+    if max_share <= 0 or not datastore.acronyms:
+        return []
+    most = max_share * datastore.chunk_count()
+    rare = [word for word in words if frequencies.get(word, 0) <= most]
+    if not french:
+        capitals = set(tokens(" ".join(_CAPITALS.findall(text))))
+        rare = [word for word in rare if word in capitals]
+    found = expansions_of(rare, text, datastore.acronyms)
+    if french:
+        found += spelled_out(words, datastore.acronyms)
+    stop = stopwords()
+    return [word for word in dict.fromkeys(found) if word not in stop and word not in words]
 
 
 def _pairs(stems: list[str]) -> tuple[tuple[str, str], ...]:

@@ -64,6 +64,10 @@ class SearchConfig:
     # A question in another language also searches the French words of its tenant words
     # (data/glossary.yaml; docs/retrieval.md).
     glossary: bool = True
+    # An acronym the knowledge defines ("prêt locatif intermédiaire (PLI)"), written in at most
+    # this share of the chunks, also searches its words, and its words written out search it
+    # (``knowledge.acronyms``); chosen out of fold (docs/retrieval.md); 0: off.
+    acronym_max_share: float = 0.01
 
 
 # A user turn of at most this many words ("depuis deux semaines", "c'est le voisin du dessus")
@@ -206,6 +210,7 @@ class KnowledgeBase:
             self.config.places,
             compounds=self.config.compounds,
             glossary=self.config.glossary,
+            acronym_max_share=self.config.acronym_max_share,
         )
 
     def _rankings(self, plans: Sequence[QueryPlan], scopes: Sequence[str]) -> list[QueryRankings]:
