@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from pierre_rag.knowledge import build
 from pierre_rag.knowledge.build import build_datastore
 from pierre_rag.knowledge.cache import EmbeddingCache
 from pierre_rag.knowledge.datastore import Datastore
@@ -82,3 +84,17 @@ def test_failed_build_keeps_the_previous_datastore(tmp_path: Path) -> None:
     # then the old file is intact and no temporary file is left behind
     assert out.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["datastore.sqlite"]
+
+
+# Imported by the build without shaping what the datastore holds: the embedder and its cache
+# are in the salt by model id, the rest reads or writes the file.
+_NOT_INDEXING = {"cache", "datastore", "embeddings", "errors", "models", "sqlite"}
+
+
+def test_every_module_the_build_indexes_with_is_in_the_code_fingerprint() -> None:
+    # Given the knowledge modules the build imports
+    source = Path(build.__file__).read_text(encoding="utf-8")
+    imported = set(re.findall(r"^from pierre_rag\.knowledge\.(\w+) import", source, re.M))
+
+    # Then a change to any that shapes the index rebuilds cached datastores
+    assert {f"{name}.py" for name in imported - _NOT_INDEXING} <= set(build.INDEXING_MODULES)

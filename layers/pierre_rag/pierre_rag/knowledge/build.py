@@ -170,12 +170,24 @@ def build_salt(embedder: Embedder, config: ChunkingConfig) -> str:
     return f"{embedder.model_id}|{CHUNKER_VERSION}|{SCHEMA_VERSION}|{config}|{_code_fingerprint()}"
 
 
+# The modules whose code shapes what a datastore holds (their change rebuilds cached ones).
+INDEXING_MODULES = (
+    "build.py",
+    "chunking.py",
+    "names.py",
+    "text.py",
+    "sources.py",
+    "scope.py",
+    "acronyms.py",
+)
+
+
 @functools.cache
 def _code_fingerprint() -> str:
     """Hash of the modules and data that shape the index, so a cached datastore is never stale."""
     package = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("build.py", "chunking.py", "names.py", "text.py", "sources.py", "scope.py"):
+    for name in INDEXING_MODULES:
         digest.update((package / name).read_bytes())
     for path in sorted((package / "data").iterdir()):
         digest.update(path.read_bytes())
