@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pierre_rag.knowledge.acronyms import Acronym, collect, definitions, expansions_of, spelled_out
+from pierre_rag.knowledge.acronyms import Acronym, collect, definitions, named, spelled_out
 from pierre_rag.knowledge.datastore import Datastore
 from pierre_rag.knowledge.search import KnowledgeBase, SearchConfig
 from tests.unit.knowledge.fakes import HashEmbedder, hash_datastore
@@ -73,19 +73,14 @@ def test_an_acronym_the_prose_also_writes_as_a_word_counts_only_in_capitals() ->
 
     # Then the question must write it in capitals
     assert table["cite"].also_a_word
-    assert expansions_of(["cite"], "je loge en cité u", table) == []
-    assert expansions_of(["cite"], "le CITE existe encore ?", table) == [
-        "credit",
-        "impot",
-        "transition",
-        "energetique",
-    ]
+    assert named(["cite"], "je loge en cité u", table) == []
+    assert named(["cite"], "le CITE existe encore ?", table) == [table["cite"]]
 
 
 def test_the_words_written_out_give_the_acronym() -> None:
     table = {"ptz": Acronym("ptz", ("pret", "taux", "zero"), also_a_word=False)}
 
-    assert spelled_out(["pret", "taux", "zero", "acheter"], table) == ["ptz"]
+    assert spelled_out(["pret", "taux", "zero", "acheter"], table) == [table["ptz"]]
     assert spelled_out(["pret", "travaux"], table) == []
 
 
@@ -113,6 +108,24 @@ def test_a_lower_case_acronym_finds_the_article_that_defines_it(store: Datastore
     # Then the defining article comes first, as it did not without the acronyms
     assert found.results[0].file == "plz.md"
     assert before.results[0].file != "plz.md"
+
+
+def test_an_acronym_named_leads_to_the_file_titled_with_its_words(tmp_path: Path) -> None:
+    # Given the article titled with the scheme's words, which never writes the acronym, one
+    # that defines the acronym in passing, and two titled with some of its words
+    files = {
+        "pret-vert.md": "# Prêt locatif vert\n\n## Plafonds\n\nLes loyers ont un plafond.\n",
+        "financer.md": "# Financer\n\n## Les prêts\n\nLe prêt locatif vert (PLV) en est un.\n",
+        "autre.md": "# Prêt vert\n\n## Travaux\n\nPour isoler les murs.\n",
+        "bail.md": "# Le bail locatif\n\n## Durée\n\nTrois ans au moins.\n",
+    }
+    store = hash_datastore(tmp_path, files)
+    plan = KnowledgeBase(store, HashEmbedder(), _sharing(1.0))._plan("les loyers du plv ?")
+
+    # Then the search names the file titled with all its words (no single word names it)
+    assert KnowledgeBase(store, HashEmbedder())._named_files(plan, ["community"]) == [
+        "pret-vert.md"
+    ]
 
 
 def test_an_acronym_written_in_many_chunks_is_left_alone(store: Datastore) -> None:

@@ -93,20 +93,20 @@ def collect(texts: Iterable[str]) -> dict[str, Acronym]:
     }
 
 
-def expansions_of(words: Sequence[str], written: str, acronyms: Mapping[str, Acronym]) -> list[str]:
-    """The expansion words of the acronyms among ``words`` (folded tokens of ``written``): an
-    acronym the prose also writes as a word counts only in capitals ("CITE", not "cité")."""
+def named(words: Sequence[str], written: str, acronyms: Mapping[str, Acronym]) -> list[Acronym]:
+    """The acronyms among ``words`` (folded tokens of ``written``): one the prose also writes
+    as a word counts only in capitals ("CITE", not "cité")."""
     capitals = {fold(word) for word in CAPITALS.findall(written)}
-    found: list[str] = []
+    found: list[Acronym] = []
     for word in words:
         acronym = acronyms.get(word)
         if acronym is not None and (not acronym.also_a_word or word in capitals):
-            found.extend(acronym.words)
+            found.append(acronym)
     return found
 
 
-def spelled_out(words: Sequence[str], acronyms: Mapping[str, Acronym]) -> list[str]:
+def spelled_out(words: Sequence[str], acronyms: Mapping[str, Acronym]) -> list[Acronym]:
     """The acronyms whose expansion ``words`` (folded, stopwords out, in order) write out:
-    "prêt à taux zéro" → ptz."""
+    "prêt à taux zéro" → PTZ."""
     joined = f" {' '.join(words)} "
-    return [a.letters for a in acronyms.values() if f" {' '.join(a.words)} " in joined]
+    return [a for a in acronyms.values() if f" {' '.join(a.words)} " in joined]

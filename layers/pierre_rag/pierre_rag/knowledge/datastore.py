@@ -153,6 +153,14 @@ class Datastore:
                 index.setdefault(stem, []).append((str(file), str(scope)))
         return index
 
+    def titled_with_all(self, stems: Sequence[str], scopes: Sequence[str]) -> list[str]:
+        """The visible files whose title field holds every one of ``stems``."""
+        holders: set[str] | None = None
+        for stem in dict.fromkeys(stems):
+            files = {f for f, scope in self._title_stems.get(stem, ()) if scope in scopes}
+            holders = files if holders is None else holders & files
+        return sorted(holders or ())
+
     def named_files(self, stems: Sequence[str], scopes: Sequence[str], max_files: int) -> list[str]:
         """Files whose title holds a query stem that titles at most ``max_files`` visible
         files (a name: "alur", "visale"; not "logement"), most such stems first."""

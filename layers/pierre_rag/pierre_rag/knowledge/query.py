@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from pierre_rag.knowledge.acronyms import CAPITALS as _CAPITALS
-from pierre_rag.knowledge.acronyms import expansions_of, spelled_out
+from pierre_rag.knowledge.acronyms import Acronym, named, spelled_out
 from pierre_rag.knowledge.datastore import Datastore
 from pierre_rag.knowledge.names import query_ngrams
 from pierre_rag.knowledge.places import PlaceExpansion
@@ -69,6 +69,8 @@ class QueryPlan:
     # Stems of the question's own words the index knows, two by two as written ("perdu mes
     # clés" → (perdu, cle)): the proximity list finds them close together in a section.
     pairs: tuple[tuple[str, str], ...] = ()
+    # The acronyms the knowledge defines that the question names or writes out
+    acronyms: tuple[Acronym, ...] = ()
 
     def proximity_match(self, window: int) -> str:
         """FTS5 expression: any pair within ``window`` words of each other, in the stemmed
@@ -172,9 +174,14 @@ def plan_query(
             words[word] = None
     # "pli", "prêt à taux zéro": the acronyms the knowledge defines, in their other form; in
     # another language only those written in capitals ("SLS", not German "als")
-    acronym_terms = _acronym_terms(
-        datastore, text, original, known_words, acronym_max_share, french=french
-    )
+    acronyms = _acronyms(datastore, text, original, known_words, acronym_max_share, french=french)
+    acronym_terms = [
+        word
+        for acronym in acronyms
+        for word in (acronym.letters, *acronym.words)
+        if word not in stop and word not in original
+    ]
+    acronym_terms = list(dict.fromkeys(acronym_terms))
     words.update(dict.fromkeys(acronym_terms))
     # "à Condom", "dans le 93": the local files name the département and the région
     place_terms = places.terms(text) if places else []
@@ -205,10 +212,11 @@ def plan_query(
         coverage=coverage,
         grams=grams,
         pairs=_pairs(indexed) if french else (),
+        acronyms=tuple(acronyms),
     )
 
 
-def _acronym_terms(
+def _acronyms(
     datastore: Datastore,
     text: str,
     words: Sequence[str],
@@ -216,9 +224,9 @@ def _acronym_terms(
     max_share: float,
     *,
     french: bool,
-) -> list[str]:
-    """The words of the acronyms ``words`` name, and the acronyms they write out. A common
-    acronym ("hlm" in "mon hlm") is left alone: it stands for the home, not the term."""
+) -> list[Acronym]:
+    """The acronyms ``words`` name, and those they write out. A common acronym ("hlm" in "mon
+    hlm") is left alone: it stands for the home, not the term."""
     if max_share <= 0 or not datastore.acronyms:
         return []
     most = max_share * datastore.chunk_count()
@@ -226,11 +234,10 @@ def _acronym_terms(
     if not french:
         capitals = set(tokens(" ".join(_CAPITALS.findall(text))))
         rare = [word for word in rare if word in capitals]
-    found = expansions_of(rare, text, datastore.acronyms)
+    found = named(rare, text, datastore.acronyms)
     if french:
         found += spelled_out(words, datastore.acronyms)
-    stop = stopwords()
-    return [word for word in dict.fromkeys(found) if word not in stop and word not in words]
+    return list(dict.fromkeys(found))
 
 
 def _pairs(stems: list[str]) -> tuple[tuple[str, str], ...]:

@@ -225,11 +225,7 @@ class KnowledgeBase:
             names = self._names(plan, scopes)
             scope = self.scope.cosine(vector[None, :])
             elsewhere = self.scope.elsewhere_cosine(vector[None, :])
-            titles = (
-                self.datastore.named_files(plan.stems, scopes, cfg.title_prior_max_files)
-                if cfg.title_prior_weight > 0
-                else []
-            )
+            titles = self._named_files(plan, scopes) if cfg.title_prior_weight > 0 else []
             proximity = (
                 [cid for cid, _ in self._proximity(plan, scopes)]
                 if cfg.proximity_weight > 0
@@ -299,6 +295,17 @@ class KnowledgeBase:
             return
         for cid, file in self.datastore.files_of(list(fused)).items():
             fused[cid].score += bonus.get(file, 0.0)
+
+    def _named_files(self, plan: QueryPlan, scopes: Sequence[str]) -> list[str]:
+        """The files the question names: titled with all the words of an acronym it names
+        ("pli" → "Prêt locatif intermédiaire"), then by a stem that titles few files."""
+        spelled = [
+            file
+            for acronym in plan.acronyms
+            for file in self.datastore.titled_with_all(stem_all(list(acronym.words)), scopes)
+        ]
+        by_stem = self.datastore.named_files(plan.stems, scopes, self.config.title_prior_max_files)
+        return list(dict.fromkeys([*spelled, *by_stem]))
 
     def _bm25(self, plan: QueryPlan, scopes: Sequence[str]) -> list[tuple[int, float]]:
         return self.datastore.bm25(plan.match, scopes, self.config.candidates)
