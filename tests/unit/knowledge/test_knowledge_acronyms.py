@@ -144,6 +144,20 @@ def _sharing(share: float) -> SearchConfig:
     return replace(SearchConfig(), acronym_max_share=share)
 
 
+def test_the_search_says_which_defined_acronyms_the_message_names(store: Datastore) -> None:
+    # Given PLZ defined, and written in so many chunks that it is not searched as its words
+    kb = KnowledgeBase(store, HashEmbedder(), _sharing(0.25))
+
+    # When messages name it, in any case, or name none
+    named = kb.search("c quoi le plz ?", k=1, access=["community"])
+    capitals = kb.search("Was ist der PLZ?", k=1, access=["community"])
+    none = kb.search("c quoi le loyer ?", k=1, access=["community"])
+
+    # Then the response lists it (the gate's hint that the message is about the knowledge)
+    assert named.acronyms == capitals.acronyms == ["plz"]
+    assert none.acronyms == []
+
+
 def test_a_datastore_built_before_acronyms_were_stored_still_opens(tmp_path: Path) -> None:
     # Given a datastore without the acronyms table (built by an earlier version)
     copy = hash_datastore(tmp_path, {"plz.md": DEFINES}).path

@@ -112,6 +112,18 @@ def test_a_tenant_afraid_of_eviction_is_answered_not_refused(pipeline: Pipeline)
     assert "impayes-de-loyer.md" in {source.file for source in result.sources}
 
 
+@pytest.mark.parametrize("message", ["c'est quoi le SIAO ?", "le siao ça sert à quoi"])
+def test_an_acronym_the_knowledge_spells_out_is_answered_not_refused(
+    pipeline: Pipeline, message: str
+) -> None:
+    # Given SIAO, spelled out once in the knowledge but heading no section
+    result = asyncio.run(pipeline.answer(_request(message)))
+
+    # Then it is answered, not refused as off-topic (the passage quoted may stop before the
+    # sentence naming it: docs/retrieval.md)
+    assert result.outcome is Outcome.ANSWERED
+
+
 KEYS = "J'ai perdu mes clés ou mon badge, ou je suis bloqué dehors : que faire ?"
 WINDOW = "Ma fenêtre ou ma porte ne ferme plus : qui doit la réparer ?"
 

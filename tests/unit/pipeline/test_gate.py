@@ -41,6 +41,7 @@ def _found(
     scope_cosine: float = 0.0,
     elsewhere_cosine: float = 0.0,
     heading_idf: float = 0.0,
+    acronyms: tuple[str, ...] = (),
 ) -> SearchResponse:
     result = SearchResult(
         chunk_id=1,
@@ -60,6 +61,7 @@ def _found(
         scope_cosine=scope_cosine,
         elsewhere_cosine=elsewhere_cosine,
         heading_idf=heading_idf,
+        acronyms=list(acronyms),
     )
 
 
@@ -221,6 +223,19 @@ def test_a_housing_matter_is_never_off_topic_for_the_local_rules(question, top_c
     reply = gate_search(understood, _found(top_cosine), handoff="Agence", **THRESHOLDS)
 
     # Then it is not refused: answered from what was found, or "nothing found" and the contact
+    assert (reply.outcome if reply else None) is outcome
+
+
+@pytest.mark.parametrize(("acronyms", "outcome"), [(("siao",), None), ((), Outcome.OFF_TOPIC)])
+def test_an_acronym_the_knowledge_defines_is_in_scope_and_answered(acronyms, outcome):
+    # Given "c'est quoi le SIAO ?": no housing word, far from every section and every topic
+    question = "c'est quoi le SIAO ?"
+    understood = _understood("heuristic", standalone_question=question, search_queries=[question])
+
+    # When the search says whether the knowledge defines the acronym it names
+    reply = gate_search(understood, _found(0.15, acronyms=acronyms), handoff="Agence", **THRESHOLDS)
+
+    # Then one it defines is answered from what was found; one it does not is refused
     assert (reply.outcome if reply else None) is outcome
 
 

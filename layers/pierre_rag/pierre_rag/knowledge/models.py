@@ -112,6 +112,10 @@ class SearchResponse(BaseModel):
         description="the rarest of the message's word stems (log of chunks over its document "
         "frequency) that the own heading of one of the first three results holds; 0 when none",
     )
+    acronyms: list[str] = Field(
+        default_factory=list,
+        description="the acronyms the knowledge defines that the message names (folded)",
+    )
 
     @property
     def closeness(self) -> Closeness:

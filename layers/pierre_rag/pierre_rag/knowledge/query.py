@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from pierre_rag.knowledge.acronyms import CAPITALS as _CAPITALS
-from pierre_rag.knowledge.acronyms import Acronym, named, spelled_out
+from pierre_rag.knowledge.acronyms import Acronym, spelled_out
+from pierre_rag.knowledge.acronyms import named as named_acronyms
 from pierre_rag.knowledge.datastore import Datastore
 from pierre_rag.knowledge.names import query_ngrams
 from pierre_rag.knowledge.places import PlaceExpansion
@@ -69,8 +70,10 @@ class QueryPlan:
     # Stems of the question's own words the index knows, two by two as written ("perdu mes
     # clés" → (perdu, cle)): the proximity list finds them close together in a section.
     pairs: tuple[tuple[str, str], ...] = ()
-    # The acronyms the knowledge defines that the question names or writes out
+    # The acronyms the knowledge defines that the question names or writes out (searched in
+    # their other form), and every one it names, however common ("sls", "hlm")
     acronyms: tuple[Acronym, ...] = ()
+    defined: tuple[str, ...] = ()
 
     def proximity_match(self, window: int) -> str:
         """FTS5 expression: any pair within ``window`` words of each other, in the stemmed
@@ -213,6 +216,10 @@ def plan_query(
         grams=grams,
         pairs=_pairs(indexed) if french else (),
         acronyms=tuple(acronyms),
+        defined=tuple(
+            a.letters
+            for a in named_acronyms(_as_acronyms(text, original, french), text, datastore.acronyms)
+        ),
     )
 
 
@@ -231,13 +238,19 @@ def _acronyms(
         return []
     most = max_share * datastore.chunk_count()
     rare = [word for word in words if frequencies.get(word, 0) <= most]
-    if not french:
-        capitals = set(tokens(" ".join(_CAPITALS.findall(text))))
-        rare = [word for word in rare if word in capitals]
-    found = named(rare, text, datastore.acronyms)
+    found = named_acronyms(_as_acronyms(text, rare, french), text, datastore.acronyms)
     if french:
         found += spelled_out(words, datastore.acronyms)
     return list(dict.fromkeys(found))
+
+
+def _as_acronyms(text: str, words: Sequence[str], french: bool) -> list[str]:
+    """The ``words`` that may be acronyms: all in a French question, in another language only
+    those written in capitals ("SLS", not German "als")."""
+    if french:
+        return list(words)
+    capitals = set(tokens(" ".join(_CAPITALS.findall(text))))
+    return [word for word in words if word in capitals]
 
 
 def _pairs(stems: list[str]) -> tuple[tuple[str, str], ...]:

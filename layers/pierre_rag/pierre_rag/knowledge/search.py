@@ -164,6 +164,7 @@ class KnowledgeBase:
                 "alone": alone,
                 "follow_up": model.probability(found),
                 "heading_idf": self._heading_idf(plans[0].stems, fused.results),
+                "acronyms": list(plans[0].defined),
             }
         )
 
@@ -184,7 +185,10 @@ class KnowledgeBase:
         rankings = self._rankings(plans, scopes)
         fused = self._fused(rankings, [1.0] * len(queries), k, queries)
         stems = [stem for plan in plans for stem in plan.stems]
-        return fused.model_copy(update={"heading_idf": self._heading_idf(stems, fused.results)})
+        defined = list(dict.fromkeys(letters for plan in plans for letters in plan.defined))
+        return fused.model_copy(
+            update={"heading_idf": self._heading_idf(stems, fused.results), "acronyms": defined}
+        )
 
     def _heading_idf(self, stems: Sequence[str], results: Sequence[SearchResult]) -> float:
         """How rare the rarest of ``stems`` that the own heading of one of the first three

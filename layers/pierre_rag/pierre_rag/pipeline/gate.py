@@ -101,8 +101,9 @@ def gate_search(
     after_an_answer: bool = False,
 ) -> FixedReply | None:
     """After the search: the fixed reply when the sections found cannot ground an answer.
-    A match is weak when the best cosine is under ``nothing_found_min_cosine`` and no word of
-    the message rarer than ``heading_min_idf`` heads one of the first sections found.
+    A match is weak when the best cosine is under ``nothing_found_min_cosine``, no word of
+    the message rarer than ``heading_min_idf`` heads one of the first sections found, and the
+    message names no acronym the knowledge defines.
     ``after_an_answer``: the conversation's last reply answered a question (see
     :func:`follows_an_answer`); a follow-up of it is in scope as that question was."""
     closeness = _judged_closeness(found, understanding, elsewhere_margin)
@@ -117,11 +118,16 @@ def gate_search(
             names_housing_matter(query)
             for query in (understanding.standalone_question, *understanding.search_queries)
         )
+        or bool(found.acronyms)  # "c'est quoi le SIAO ?": the knowledge defines it
         or (after_an_answer and _reads_as_follow_up(found) and not understanding.abusive)
     )
     if understanding.source == "heuristic" and not in_scope:
         return refusal(understanding)
-    weak = found.top_cosine < nothing_found_min_cosine and found.heading_idf < heading_min_idf
+    weak = (
+        found.top_cosine < nothing_found_min_cosine
+        and found.heading_idf < heading_min_idf
+        and not found.acronyms
+    )
     if not found.results or weak:
         text = messages.nothing_found(understanding.language, handoff)
         return FixedReply(Outcome.NOTHING_FOUND, text)
