@@ -308,11 +308,11 @@ class Pipeline:
             handoff=turn.style.contact(turn.context),
             after_an_answer=follows_an_answer(history),
         )
-        return (
-            fixed
-            if fixed is not None
-            else number_sources(found.results, turn.style.sources, landlord=turn.landlord.id)
-        )
+        if fixed is not None:
+            return fixed
+        grounding = number_sources(found.results, turn.style.sources, landlord=turn.landlord.id)
+        grounding.acronyms = list(found.acronyms)
+        return grounding
 
     async def _compose(
         self,

@@ -16,6 +16,7 @@ import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 
 from pierre_rag.conversations import Turn
+from pierre_rag.knowledge.text import fold, tokens
 from pierre_rag.landlords import ContextConfig, LandlordConfig
 from pierre_rag.llm import ChatMessage, LlmClient, LlmError, LlmNoAnswerError, StreamChunk
 from pierre_rag.llm.usable import usable_stream
@@ -117,6 +118,12 @@ async def grounded_answer(
     picked = focused(fresh) if fresh else Focus(Grounding())
     # Written before the grounding is cut down (``fresh`` can be the grounding itself).
     answer = write(picked)
+    asked = set(tokens(text))  # the acronyms of the message itself, not of its context
+    named = [acronym for acronym in grounding.acronyms if acronym in asked]
+    reaching = _to_the_acronym(fresh, picked, named, answer, focused, write)
+    if reaching is not None:
+        picked = focused(reaching)
+        answer = write(picked)
     # The grounding keeps only what the answer shows: the sources listed are those.
     shown = picked.grounding()
     grounding.sources[:] = shown.sources
@@ -205,6 +212,36 @@ def _further_in(
         if rendered and rendered != said:
             return further
     return None
+
+
+def _to_the_acronym(
+    candidate: Grounding | None,
+    picked: Focus,
+    acronyms: Sequence[str],
+    answer: str,
+    focused: Callable[[Grounding], Focus],
+    write: Callable[[Focus], str],
+) -> Grounding | None:
+    """``candidate`` with its first quoted section starting at the sentence naming an acronym
+    the message names ("c'est quoi le SIAO ?"), when the answer does not reach it and the
+    answer cut so does; None otherwise."""
+    if candidate is None or not acronyms or not picked.quoted.sources:
+        return None
+    if _names_any(answer, acronyms):
+        return None
+    first = picked.quoted.sources[0].number - 1
+    cut = rest_naming(candidate.texts[first], " ".join(acronyms))
+    if cut is None:
+        return None
+    texts = list(candidate.texts)
+    texts[first] = cut
+    reaching = Grounding(list(candidate.sources), texts)
+    return reaching if _names_any(write(focused(reaching)), acronyms) else None
+
+
+def _names_any(text: str, acronyms: Sequence[str]) -> bool:
+    words = set(fold(text).split())
+    return any(acronym in words for acronym in acronyms)
 
 
 def _what_is_quoted(answer: str) -> str:

@@ -44,6 +44,9 @@ class Grounding:
 
     sources: list[Source] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    # The acronyms the knowledge defines that the message names ("siao"): a passage should
+    # reach the sentence naming one
+    acronyms: list[str] = field(default_factory=list)
 
 
 def retrieve(
