@@ -9,7 +9,12 @@ import pytest
 from pierre_rag.conversations import Turn
 from pierre_rag.landlords import ContextConfig, Handoff, LandlordConfig
 from pierre_rag.pipeline.channels import SMS, WEB, ChannelStyle
-from pierre_rag.pipeline.compose import fixed_answer, grounded_answer, question_for_generation
+from pierre_rag.pipeline.compose import (
+    _names_any,
+    fixed_answer,
+    grounded_answer,
+    question_for_generation,
+)
 from pierre_rag.pipeline.gate import FixedReply
 from pierre_rag.pipeline.models import AnswerResult, Outcome, Source, Understanding
 from pierre_rag.pipeline.retrieve import Grounding
@@ -354,3 +359,48 @@ def test_an_extractive_answer_quotes_one_section_and_shows_the_other_articles_as
     assert "« Animaux » [2]" in text
     assert result.quoted == [1]
     assert [(s.number, s.heading) for s in grounding.sources] == [(1, "Préavis"), (2, "Chiens")]
+
+
+def _asked(grounding: Grounding, text: str) -> str:
+    async def collect() -> list[str]:
+        return [
+            piece
+            async for piece in grounded_answer(
+                grounding,
+                text=text,
+                understanding=Understanding(),
+                history=[],
+                landlord=LANDLORD,
+                context=CONTEXT,
+                style=WEB,
+                llm=None,
+                result=_result(),
+            )
+        ]
+
+    return "".join(asyncio.run(collect()))
+
+
+def _residences(opening: str, naming: str) -> Grounding:
+    source = Source(number=1, file="r.md", title="Résidences", heading="Résidences", breadcrumb="R")
+    return Grounding(sources=[source], texts=[f"{opening}\n\n{naming}"], acronyms=["xyz"])
+
+
+LONG_OPENING = " ".join(["Une résidence accueille des personnes pour un temps limité."] * 30)
+
+
+def test_a_passage_starts_at_the_sentence_naming_the_acronym_asked_about() -> None:
+    # Given a section that names the acronym only after a long opening
+    grounding = _residences(LONG_OPENING, "On y entre par le XYZ, le service d'orientation.")
+
+    # When a tenant asks what it is
+    answer = _asked(grounding, "c'est quoi le XYZ ?")
+
+    # Then the passage reaches the sentence naming it
+    assert "On y entre par le XYZ" in answer
+
+
+@pytest.mark.parametrize("passage", ["orientées par le XYZ.", "le service (XYZ) oriente", "XYZ,"])
+def test_an_acronym_followed_by_punctuation_counts_as_named(passage: str) -> None:
+    # "SIAO." or "(SIAO)" in a passage names it: the passage needs no cut to reach it
+    assert _names_any(passage, ["xyz"])

@@ -16,7 +16,7 @@ import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 
 from pierre_rag.conversations import Turn
-from pierre_rag.knowledge.text import fold, tokens
+from pierre_rag.knowledge.text import tokens
 from pierre_rag.landlords import ContextConfig, LandlordConfig
 from pierre_rag.llm import ChatMessage, LlmClient, LlmError, LlmNoAnswerError, StreamChunk
 from pierre_rag.llm.usable import usable_stream
@@ -240,7 +240,7 @@ def _to_the_acronym(
 
 
 def _names_any(text: str, acronyms: Sequence[str]) -> bool:
-    words = set(fold(text).split())
+    words = set(tokens(text))  # "SIAO." and "(SIAO)" name it too
     return any(acronym in words for acronym in acronyms)
 
 
