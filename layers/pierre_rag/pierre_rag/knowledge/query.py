@@ -177,7 +177,10 @@ def plan_query(
             words[word] = None
     # "pli", "prêt à taux zéro": the acronyms the knowledge defines, in their other form; in
     # another language only those written in capitals ("SLS", not German "als")
-    acronyms = _acronyms(datastore, text, original, known_words, acronym_max_share, french=french)
+    defined = named_acronyms(_as_acronyms(text, original, french), text, datastore.acronyms)
+    acronyms = _acronyms(
+        datastore, defined, original, known_words, acronym_max_share, french=french
+    )
     acronym_terms = [
         word
         for acronym in acronyms
@@ -216,29 +219,26 @@ def plan_query(
         grams=grams,
         pairs=_pairs(indexed) if french else (),
         acronyms=tuple(acronyms),
-        defined=tuple(
-            a.letters
-            for a in named_acronyms(_as_acronyms(text, original, french), text, datastore.acronyms)
-        ),
+        defined=tuple(acronym.letters for acronym in defined),
     )
 
 
 def _acronyms(
     datastore: Datastore,
-    text: str,
+    named: Sequence[Acronym],
     words: Sequence[str],
     frequencies: Mapping[str, int],
     max_share: float,
     *,
     french: bool,
 ) -> list[Acronym]:
-    """The acronyms ``words`` name, and those they write out. A common acronym ("hlm" in "mon
-    hlm") is left alone: it stands for the home, not the term."""
+    """The ``named`` acronyms to search in their other form, and those ``words`` write out.
+    A common acronym ("hlm" in "mon hlm") is left alone: it stands for the home, not the
+    term."""
     if max_share <= 0 or not datastore.acronyms:
         return []
     most = max_share * datastore.chunk_count()
-    rare = [word for word in words if frequencies.get(word, 0) <= most]
-    found = named_acronyms(_as_acronyms(text, rare, french), text, datastore.acronyms)
+    found = [acronym for acronym in named if frequencies.get(acronym.letters, 0) <= most]
     if french:
         found += spelled_out(words, datastore.acronyms)
     return list(dict.fromkeys(found))

@@ -200,14 +200,11 @@ def _further_in(
     """``candidate`` with its first quoted section cut to where it names what ``question``
     asks, or else to the sentences naming it, when its answer then says something other than
     ``said``; None otherwise."""
-    first = picked.quoted.sources[0].number - 1
-    text = candidate.texts[first]
+    text = candidate.texts[_first_quoted(picked)]
     for cut in (rest_naming(text, question), sentences_naming(text, question)):
         if cut is None:
             continue
-        texts = list(candidate.texts)
-        texts[first] = cut
-        further = Grounding(list(candidate.sources), texts)
+        further = _with_first_quoted_as(candidate, picked, cut)
         rendered = _what_is_quoted(write(focused(further)))
         if rendered and rendered != said:
             return further
@@ -229,14 +226,23 @@ def _to_the_acronym(
         return None
     if _names_any(answer, acronyms):
         return None
-    first = picked.quoted.sources[0].number - 1
-    cut = rest_naming(candidate.texts[first], " ".join(acronyms))
+    cut = rest_naming(candidate.texts[_first_quoted(picked)], " ".join(acronyms))
     if cut is None:
         return None
-    texts = list(candidate.texts)
-    texts[first] = cut
-    reaching = Grounding(list(candidate.sources), texts)
+    reaching = _with_first_quoted_as(candidate, picked, cut)
     return reaching if _names_any(write(focused(reaching)), acronyms) else None
+
+
+def _first_quoted(picked: Focus) -> int:
+    """The index, in the grounding ``picked`` was focused from, of its first quoted section."""
+    return picked.quoted.sources[0].number - 1
+
+
+def _with_first_quoted_as(candidate: Grounding, picked: Focus, text: str) -> Grounding:
+    """``candidate`` with ``text`` in place of the first section ``picked`` quotes."""
+    texts = list(candidate.texts)
+    texts[_first_quoted(picked)] = text
+    return Grounding(list(candidate.sources), texts)
 
 
 def _names_any(text: str, acronyms: Sequence[str]) -> bool:
