@@ -97,3 +97,34 @@ def test_a_strong_prior_puts_the_named_file_first(store: Datastore) -> None:
 
     assert off.search("le pilotix", k=3).results[0].file == "aides-collectivites.md"
     assert strong.search("le pilotix", k=3).results[0].file == "pilotix-jeunes.md"
+
+
+WHO_PAYS_WHAT = """# Réparations : qui paie quoi ?
+
+## Le robinet qui fuit
+
+Le joint et le robinet sont à la charge du locataire ; la colonne d'eau, du bailleur.
+"""
+
+
+def test_an_asking_word_names_no_file_even_when_one_title_holds_it(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # given a file whose title alone holds "quoi" ("qui paie quoi ?")
+    store = hash_datastore(
+        tmp_path_factory.mktemp("asking"),
+        {
+            "pilotix-jeunes.md": NAMED,
+            "aides-collectivites.md": MENTIONS,
+            "reparations.md": WHO_PAYS_WHAT,
+        },
+    )
+    off = KnowledgeBase(store, HashEmbedder(), SearchConfig(title_prior_weight=0.0))
+    on = KnowledgeBase(store, HashEmbedder(), SearchConfig())
+    # when a question asks "c'est quoi" about the scheme
+    question = "c'est quoi le pilotix ?"
+    before = {r.file: r.score for r in off.search(question, k=10).results}
+    after = {r.file: r.score for r in on.search(question, k=10).results}
+    # then the scheme's file gains the prior and the file titled with "quoi" gains nothing
+    assert after["pilotix-jeunes.md"] > before["pilotix-jeunes.md"]
+    assert after["reparations.md"] == pytest.approx(before["reparations.md"])

@@ -308,7 +308,9 @@ class KnowledgeBase:
             for acronym in plan.acronyms
             for file in self.datastore.titled_with_all(stem_all(list(acronym.words)), scopes)
         ]
-        by_stem = self.datastore.named_files(plan.stems, scopes, self.config.title_prior_max_files)
+        # An asking word names no file, even one title alone holds it ("qui paie quoi ?").
+        naming = [stem for stem in plan.stems if stem not in asking_stems()]
+        by_stem = self.datastore.named_files(naming, scopes, self.config.title_prior_max_files)
         return list(dict.fromkeys([*spelled, *by_stem]))
 
     def _bm25(self, plan: QueryPlan, scopes: Sequence[str]) -> list[tuple[int, float]]:
