@@ -173,6 +173,7 @@ def entry_groups(vocabulary: QueryVocabulary) -> dict[str, Sequence[str]]:
 SETTINGS = (
     "title_prior_weight",
     "title_prior_max_files",
+    "title_prior_max_share",
     "rrf_k",
     "dense_weight",
     "bm25_weight",

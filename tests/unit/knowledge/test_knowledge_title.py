@@ -8,7 +8,7 @@ from pierre_rag.knowledge.build import ChunkRow, title_field
 from pierre_rag.knowledge.datastore import Datastore
 from pierre_rag.knowledge.models import AccessLevel
 from pierre_rag.knowledge.query import plan_query
-from pierre_rag.knowledge.search import KnowledgeBase, SearchConfig
+from pierre_rag.knowledge.search import NAME_MIN_CHUNKS, KnowledgeBase, SearchConfig
 from tests.unit.knowledge.fakes import HashEmbedder, hash_datastore
 
 COMMUNITY = ["community"]
@@ -128,3 +128,46 @@ def test_an_asking_word_names_no_file_even_when_one_title_holds_it(
     # then the scheme's file gains the prior and the file titled with "quoi" gains nothing
     assert after["pilotix-jeunes.md"] > before["pilotix-jeunes.md"]
     assert after["reparations.md"] == pytest.approx(before["reparations.md"])
+
+
+GLOSSARY = """# Glossaire HLM
+
+## Que veut dire OPH ?
+
+Un office public de l'habitat est un organisme qui loue des logements sociaux.
+"""
+PETS = """# Les animaux domestiques
+
+## Puis-je avoir un chat dans mon logement ?
+
+Oui, un chat ou un chien est accepté dans un HLM s'il ne gêne pas les voisins.
+"""
+
+
+def _everyday(number: int) -> str:
+    """An article whose text, not its title, writes "HLM"."""
+    return (
+        f"# Article {number}\n\n## Question {number}\n\nUn point numéro {number} sur votre HLM.\n"
+    )
+
+
+def test_a_word_many_chunks_hold_names_no_file_even_when_one_title_holds_it(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # given "hlm" in every chunk (more than NAME_MIN_CHUNKS), and in one title only
+    files = {f"article-{n}.md": _everyday(n) for n in range(NAME_MIN_CHUNKS + 5)}
+    store = hash_datastore(
+        tmp_path_factory.mktemp("common"),
+        {**files, "glossaire.md": GLOSSARY, "animaux.md": PETS},
+    )
+    config = SearchConfig()
+    off = KnowledgeBase(store, HashEmbedder(), SearchConfig(title_prior_weight=0.0))
+    on = KnowledgeBase(store, HashEmbedder(), config)
+    # when a question names "hlm" and a word that one title alone holds ("animaux")
+    question = "les animaux sont acceptés dans un hlm ?"
+    before = {r.file: r.score for r in off.search(question, k=40).results}
+    after = {r.file: r.score for r in on.search(question, k=40).results}
+    # then the common word lifts nothing, the rare one lifts its file
+    assert 0 < config.title_prior_max_share < 1
+    assert after["glossaire.md"] == pytest.approx(before["glossaire.md"])
+    assert after["animaux.md"] > before["animaux.md"]

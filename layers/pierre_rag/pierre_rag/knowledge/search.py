@@ -68,6 +68,10 @@ class SearchConfig:
     # this share of the chunks, also searches its words, and its words written out search it
     # (``knowledge.acronyms``); chosen out of fold (docs/retrieval.md); 0: off.
     acronym_max_share: float = 0.01
+    # A stem written in more than this share of the chunks names no file, even when one title
+    # alone holds it: "hlm" titles only the glossary of `knowledge/` but a tenth of its chunks
+    # hold it. Measured out of fold (docs/retrieval.md); 1: off.
+    title_prior_max_share: float = 0.1
 
 
 # A user turn of at most this many words ("depuis deux semaines", "c'est le voisin du dessus")
@@ -75,6 +79,9 @@ class SearchConfig:
 # up to ``CONTEXT_TURNS`` user turns.
 SHORT_TURN_WORDS = 6
 CONTEXT_TURNS = 3
+
+# A stem in at most this many chunks may name a file whatever its share of the datastore.
+NAME_MIN_CHUNKS = 20
 
 # How many of the first results the heading match (``SearchResponse.heading_idf``) reads.
 HEADING_MATCH_RESULTS = 3
@@ -309,9 +316,20 @@ class KnowledgeBase:
             for file in self.datastore.titled_with_all(stem_all(list(acronym.words)), scopes)
         ]
         # An asking word names no file, even one title alone holds it ("qui paie quoi ?").
-        naming = [stem for stem in plan.stems if stem not in asking_stems()]
+        naming = self._uncommon([stem for stem in plan.stems if stem not in asking_stems()])
         by_stem = self.datastore.named_files(naming, scopes, self.config.title_prior_max_files)
         return list(dict.fromkeys([*spelled, *by_stem]))
+
+    def _uncommon(self, stems: Sequence[str]) -> list[str]:
+        """The ``stems`` written in at most ``title_prior_max_share`` of the chunks, or in at
+        most ``NAME_MIN_CHUNKS`` (in a small datastore every word is in a tenth of it)."""
+        if not stems:
+            return []
+        limit = max(
+            self.config.title_prior_max_share * self.datastore.chunk_count(), NAME_MIN_CHUNKS
+        )
+        frequencies = self.datastore.doc_freqs("stem", list(stems))
+        return [stem for stem in stems if frequencies.get(stem, 0) <= limit]
 
     def _bm25(self, plan: QueryPlan, scopes: Sequence[str]) -> list[tuple[int, float]]:
         return self.datastore.bm25(plan.match, scopes, self.config.candidates)
