@@ -171,3 +171,33 @@ def test_a_word_many_chunks_hold_names_no_file_even_when_one_title_holds_it(
     assert 0 < config.title_prior_max_share < 1
     assert after["glossaire.md"] == pytest.approx(before["glossaire.md"])
     assert after["animaux.md"] > before["animaux.md"]
+
+
+ZONING = """# Zonage des communes (au 5 septembre)
+
+## Les zones
+
+Chaque commune est classée dans une zone, qui fixe les plafonds de loyer des logements.
+"""
+ABSENCE = """# Absences du logement
+
+## Puis-je partir longtemps ?
+
+Le logement doit rester votre résidence principale : huit mois par an au moins. Partir 5
+mois par an reste possible.
+"""
+
+
+def test_a_number_names_no_file(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # given a title holding a date ("au 5 septembre")
+    store = hash_datastore(
+        tmp_path_factory.mktemp("number"), {"zonage.md": ZONING, "absences.md": ABSENCE}
+    )
+    off = KnowledgeBase(store, HashEmbedder(), SearchConfig(title_prior_weight=0.0))
+    on = KnowledgeBase(store, HashEmbedder(), SearchConfig())
+    # when a question counts months
+    question = "je pars 5 mois par an, c'est un problème ?"
+    before = {r.file: r.score for r in off.search(question, k=10).results}
+    after = {r.file: r.score for r in on.search(question, k=10).results}
+    # then the file titled with the date gains nothing
+    assert after["zonage.md"] == pytest.approx(before["zonage.md"])

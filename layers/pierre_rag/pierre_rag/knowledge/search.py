@@ -315,8 +315,12 @@ class KnowledgeBase:
             for acronym in plan.acronyms
             for file in self.datastore.titled_with_all(stem_all(list(acronym.words)), scopes)
         ]
-        # An asking word names no file, even one title alone holds it ("qui paie quoi ?").
-        naming = self._uncommon([stem for stem in plan.stems if stem not in asking_stems()])
+        # An asking word names no file, even one title alone holds it ("qui paie quoi ?"), nor
+        # does a number ("5 mois" is not the zoning "au 5 septembre 2025").
+        asking = asking_stems()
+        naming = self._uncommon(
+            [stem for stem in plan.stems if stem not in asking and not stem.isdigit()]
+        )
         by_stem = self.datastore.named_files(naming, scopes, self.config.title_prior_max_files)
         return list(dict.fromkeys([*spelled, *by_stem]))
 
