@@ -184,8 +184,9 @@ SETTINGS = (
     "compounds",
     "glossary",
     "acronym_max_share",
+    "title_exact_max_stem",
 )
-_INTEGER_SETTINGS = frozenset({"title_prior_max_files", "proximity_window"})
+_INTEGER_SETTINGS = frozenset({"title_prior_max_files", "proximity_window", "title_exact_max_stem"})
 _BOOLEAN_SETTINGS = frozenset({"compounds", "glossary"})
 
 

@@ -201,3 +201,59 @@ def test_a_number_names_no_file(tmp_path_factory: pytest.TempPathFactory) -> Non
     after = {r.file: r.score for r in on.search(question, k=10).results}
     # then the file titled with the date gains nothing
     assert after["zonage.md"] == pytest.approx(before["zonage.md"])
+
+
+LAW = """# La loi Pilotix
+
+## Ce que la loi change
+
+La loi Pilotix encadre les hausses décidées en cours de bail.
+"""
+RENT = """# Payer chaque mois
+
+## Mon loyer a augmenté
+
+Une hausse du loyer doit être prévue au bail ; votre agence vous en explique le calcul.
+"""
+GUARANTORS = """# Les garants
+
+## Qui peut se porter garant ?
+
+Un parent, un ami ou un organisme peut se porter garant du locataire.
+"""
+
+
+@pytest.fixture(scope="module")
+def short_stems(tmp_path_factory: pytest.TempPathFactory) -> Datastore:
+    return hash_datastore(
+        tmp_path_factory.mktemp("short-stems"),
+        {"loi-pilotix.md": LAW, "paiement.md": RENT, "garants.md": GUARANTORS},
+    )
+
+
+def test_a_short_stem_names_a_file_only_through_the_word_its_title_writes(
+    short_stems: Datastore,
+) -> None:
+    # given "loyer" and "loi", one stem to French stemming, and only "loi" in one title
+    knowledge = KnowledgeBase(short_stems, HashEmbedder(), SearchConfig())
+    merged = KnowledgeBase(short_stems, HashEmbedder(), SearchConfig(title_exact_max_stem=0))
+    community = ["community"]
+    # when a tenant writes about the rent, then about the law
+    rent = plan_query(short_stems, "mon loyer a augmenté")
+    law = plan_query(short_stems, "la loi pilotix")
+    # then the rent names no file, the law still names its own
+    assert "loi" in rent.stems
+    assert knowledge._named_files(rent, community) == []
+    assert merged._named_files(rent, community) == ["loi-pilotix.md"]
+    assert knowledge._named_files(law, community) == ["loi-pilotix.md"]
+
+
+def test_a_short_stem_names_its_file_in_the_singular_or_the_plural(
+    short_stems: Datastore,
+) -> None:
+    # given a title written in the plural ("Les garants"), whose stem is short ("gar")
+    knowledge = KnowledgeBase(short_stems, HashEmbedder(), SearchConfig())
+    plan = plan_query(short_stems, "il me faut un garant ?")
+    # when the question writes it in the singular, then it still names the file
+    assert len(plan.stems[plan.words.index("garant")]) <= SearchConfig().title_exact_max_stem
+    assert knowledge._named_files(plan, ["community"]) == ["garants.md"]

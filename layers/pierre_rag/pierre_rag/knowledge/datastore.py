@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,11 @@ class ChunkRecord:
     access: AccessLevel
     landlord: str | None
     chunk_hash: str
+
+
+def singular(word: str) -> str:
+    """A folded word without its plural mark ("garants" → "garant"; "pas", "prix" kept)."""
+    return word[:-1] if len(word) > 4 and word[-1] in "sx" else word
 
 
 def _marks(values: Sequence[object]) -> str:
@@ -153,6 +158,12 @@ class Datastore:
                 index.setdefault(stem, []).append((str(file), str(scope)))
         return index
 
+    @functools.cached_property
+    def _title_words(self) -> dict[str, frozenset[str]]:
+        """File → the folded singular words of its title field (``singular``)."""
+        rows = self._db.execute("SELECT file, title FROM files")
+        return {str(file): frozenset(map(singular, tokens(title))) for file, title in rows}
+
     def titled_with_all(self, stems: Sequence[str], scopes: Sequence[str]) -> list[str]:
         """The visible files whose title field holds every one of ``stems``."""
         holders: set[str] | None = None
@@ -161,15 +172,28 @@ class Datastore:
             holders = files if holders is None else holders & files
         return sorted(holders or ())
 
-    def named_files(self, stems: Sequence[str], scopes: Sequence[str], max_files: int) -> list[str]:
+    def named_files(
+        self,
+        stems: Sequence[str],
+        scopes: Sequence[str],
+        max_files: int,
+        exact: Mapping[str, frozenset[str]] | None = None,
+    ) -> list[str]:
         """Files whose title holds a query stem that titles at most ``max_files`` visible
-        files (a name: "alur", "visale"; not "logement"), most such stems first."""
+        files (a name: "alur", "visale"; not "logement"), most such stems first. A stem in
+        ``exact`` counts only where the title writes one of its words given there, in the
+        singular or the plural."""
         counts: dict[str, int] = {}
+        exact = exact or {}
         for stem in dict.fromkeys(stems):
             holders = {f for f, scope in self._title_stems.get(stem, ()) if scope in scopes}
-            if len(holders) <= max_files:
-                for file in holders:
-                    counts[file] = counts.get(file, 0) + 1
+            if len(holders) > max_files:
+                continue
+            if stem in exact:
+                words = {singular(word) for word in exact[stem]}
+                holders = {f for f in holders if words & self._title_words.get(f, set())}
+            for file in holders:
+                counts[file] = counts.get(file, 0) + 1
         return sorted(counts, key=lambda file: (-counts[file], file))
 
     def files_of(self, ids: Sequence[int]) -> dict[int, str]:

@@ -72,6 +72,10 @@ class SearchConfig:
     # alone holds it: "hlm" titles only the glossary of `knowledge/` but a tenth of its chunks
     # hold it. Measured out of fold (docs/retrieval.md); 1: off.
     title_prior_max_share: float = 0.1
+    # A stem of at most this many letters names a file only through the very word its title
+    # writes: French stemming merges short words that share nothing ("loyer" and "loi",
+    # "passe" and "Loca-Pass", "à fond" and "fonds"). 0: any word of the stem.
+    title_exact_max_stem: int = 4
 
 
 # A user turn of at most this many words ("depuis deux semaines", "c'est le voisin du dessus")
@@ -321,7 +325,13 @@ class KnowledgeBase:
         naming = self._uncommon(
             [stem for stem in plan.stems if stem not in asking and not stem.isdigit()]
         )
-        by_stem = self.datastore.named_files(naming, scopes, self.config.title_prior_max_files)
+        written: dict[str, frozenset[str]] = {}
+        for word, stem in zip(plan.words, plan.stems, strict=True):
+            if len(stem) <= self.config.title_exact_max_stem:
+                written[stem] = written.get(stem, frozenset()) | {word}
+        by_stem = self.datastore.named_files(
+            naming, scopes, self.config.title_prior_max_files, exact=written
+        )
         return list(dict.fromkeys([*spelled, *by_stem]))
 
     def _uncommon(self, stems: Sequence[str]) -> list[str]:
