@@ -77,6 +77,20 @@ def test_an_acronym_the_prose_also_writes_as_a_word_counts_only_in_capitals() ->
     assert named(["cite"], "le CITE existe encore ?", table) == [table["cite"]]
 
 
+def test_an_acronym_written_more_often_in_capitals_counts_in_lower_case_too() -> None:
+    # Given a law the prose names in capitals three times and writes once as a word ("élan")
+    texts = [
+        "la loi portant évolution du logement, de l'aménagement et du numérique (ELAN)",
+        "la loi ELAN a créé le bail mobilité ; depuis ELAN les organismes se regroupent",
+        "un nouvel élan pour le quartier",
+    ]
+    table = collect(texts)
+
+    # Then a tenant writing it in lower case names the law
+    assert not table["elan"].also_a_word
+    assert named(["loi", "elan"], "la loi elan a changé quoi ?", table) == [table["elan"]]
+
+
 def test_the_words_written_out_give_the_acronym() -> None:
     table = {"ptz": Acronym("ptz", ("pret", "taux", "zero"), also_a_word=False)}
 

@@ -79,16 +79,25 @@ def spelled(words: Sequence[str], letters: str) -> tuple[str, ...] | None:
 
 
 def collect(texts: Iterable[str]) -> dict[str, Acronym]:
-    """Every acronym ``texts`` define, with its most frequent expansion."""
+    """Every acronym ``texts`` define, with its most frequent expansion.
+
+    An acronym is also a word when the prose writes it in lower case at least as often as in
+    capitals: "ces" and "plus" are words, "elan" (ELAN 9 times, "élan" 3) and "fsl" (in link
+    addresses) are not, so "la loi elan" names the law."""
     expansions: dict[str, Counter[tuple[str, ...]]] = {}
-    lower: set[str] = set()
+    lower: Counter[str] = Counter()
+    capitals: Counter[str] = Counter()
     for text in texts:
         for letters, words in definitions(text):
             expansions.setdefault(letters, Counter())[words] += 1
-        lower.update(_LOWER_WORD.findall(text))
-    written = {fold(word) for word in lower}
+        lower.update(fold(word) for word in _LOWER_WORD.findall(text))
+        capitals.update(fold(word) for word in CAPITALS.findall(text))
     return {
-        letters: Acronym(letters, counts.most_common(1)[0][0], letters in written)
+        letters: Acronym(
+            letters,
+            counts.most_common(1)[0][0],
+            lower[letters] > 0 and lower[letters] >= capitals[letters],
+        )
         for letters, counts in sorted(expansions.items())
     }
 
