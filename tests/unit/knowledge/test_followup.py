@@ -135,7 +135,12 @@ def test_c_est_about_what_was_said_stands_for_the_turn_before(message: str) -> N
 
 @pytest.mark.parametrize(
     "message",
-    ["c'est quoi le FSL ?", "c'est combien la caution ?", "c'est où l'agence ?", "c'est qui ?"],
+    [
+        "c'est quoi le FSL ?",
+        "c'est combien la caution ?",
+        "c'est où l'agence ?",
+        "c'est qui le gardien ?",
+    ],
 )
 def test_c_est_asking_about_what_it_names_next_is_not_a_pronoun(message: str) -> None:
     assert not signals(message, 2, 0.3).pronoun
@@ -168,4 +173,27 @@ def test_an_act_asked_about_with_nothing_named_stands_for_the_turn_before(messag
     ],
 )
 def test_an_act_asked_about_with_what_it_is_about_names_its_own_subject(message: str) -> None:
+    assert not signals(message, 2, 0.3).pronoun
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "qu'est-ce que je dois faire ?",
+        "combien ?",
+        "c'est pour quand ?",
+        "pourquoi ?",
+        "c'est qui ?",
+    ],
+)
+def test_a_question_that_names_nothing_stands_for_the_turn_before(message: str) -> None:
+    # Given "qu'est-ce que je dois faire ?" after rats seen in the cellar: what to do is
+    # about the rats
+    _assert_leans_on_the_turn_before(message)
+
+
+@pytest.mark.parametrize(
+    "message", ["qu'est-ce que je dois faire pour le loyer ?", "combien coûte la caution ?"]
+)
+def test_a_question_that_names_its_subject_is_not_a_pronoun(message: str) -> None:
     assert not signals(message, 2, 0.3).pronoun

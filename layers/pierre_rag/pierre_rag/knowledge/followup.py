@@ -153,7 +153,8 @@ def signals(message: str, known_words: int, alone_cosine: float) -> Signals:
         pronoun=(first in _PRONOUNS and not (first == "il" and second in _IMPERSONAL))
         or _object_pronoun_first(words)
         or _this_is_about_before(words)
-        or _act_without_object(words),
+        or _act_without_object(words)
+        or _names_nothing(words),
         change=announces_change(message),
         known_words=known_words,
         alone_cosine=alone_cosine,
@@ -171,6 +172,15 @@ def _act_without_object(words: list[str]) -> bool:
         elif not (word in stop or word in ASKING_WORDS or word in _BARE_ADVERBS or word in _ELIDED):
             return False
     return acts
+
+
+def _names_nothing(words: list[str]) -> bool:
+    """Whether the message is made only of asking words and small words ("qu'est-ce que je
+    dois faire ?", "c'est combien ?", "pourquoi ?"): it asks about what was said before."""
+    stop = stopwords()
+    asking = frozenset(ASKING_WORDS)
+    small = stop | asking | _BARE_ADVERBS | _ELIDED
+    return any(word in asking for word in words) and all(word in small for word in words)
 
 
 def _this_is_about_before(words: list[str]) -> bool:
