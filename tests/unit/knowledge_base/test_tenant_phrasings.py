@@ -154,6 +154,8 @@ WINDOW = "Ma fenêtre ou ma porte ne ferme plus : qui doit la réparer ?"
         ),
         ("où je jette mes encombrants ?", "Où dois-je déposer mes encombrants ?"),
         ("on a cambriolé ma cave", "Ma cave ou mon box a été cambriolé : que faire ?"),
+        # giving notice in the words of the law: the home insurance's cancellation was quoted
+        ("je voudrais savoir comment résilier mon bail", "Comment envoyer mon préavis ?"),
     ],
 )
 def test_a_question_the_knowledge_lacked_is_answered_from_the_section_written_for_it(
