@@ -184,6 +184,8 @@ def test_an_act_asked_about_with_what_it_is_about_names_its_own_subject(message:
         "c'est pour quand ?",
         "pourquoi ?",
         "c'est qui ?",
+        "le bailleur doit faire quoi ?",
+        "mon proprio peut faire quoi ?",
     ],
 )
 def test_a_question_that_names_nothing_stands_for_the_turn_before(message: str) -> None:
@@ -193,7 +195,13 @@ def test_a_question_that_names_nothing_stands_for_the_turn_before(message: str) 
 
 
 @pytest.mark.parametrize(
-    "message", ["qu'est-ce que je dois faire pour le loyer ?", "combien coûte la caution ?"]
+    "message",
+    [
+        "qu'est-ce que je dois faire pour le loyer ?",
+        "combien coûte la caution ?",
+        "comment contacter mon gardien ?",
+        "le bailleur peut entrer chez moi ?",
+    ],
 )
 def test_a_question_that_names_its_subject_is_not_a_pronoun(message: str) -> None:
     assert not signals(message, 2, 0.3).pronoun

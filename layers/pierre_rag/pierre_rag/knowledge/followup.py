@@ -89,6 +89,10 @@ _UNNAMED_ACTS = frozenset(
     couter coute coutent changer rembourser rembourse attendre regler contacter""".split()
 )
 _BARE_ADVERBS = frozenset("avant apres maintenant aussi encore alors seul seule".split())
+# The other party to every lease, named in a question that names nothing else: "le bailleur
+# doit faire quoi ?" after cockroaches asks about the cockroaches. Not the agency nor the
+# caretaker, which a question may be about ("c'est où l'agence ?").
+_LANDLORD_WORDS = frozenset("bailleur bailleurs proprio proprios proprietaire".split())
 _ELIDED = frozenset("c d j l m n qu s t".split())
 
 
@@ -176,10 +180,11 @@ def _act_without_object(words: list[str]) -> bool:
 
 def _names_nothing(words: list[str]) -> bool:
     """Whether the message is made only of asking words and small words ("qu'est-ce que je
-    dois faire ?", "c'est combien ?", "pourquoi ?"): it asks about what was said before."""
+    dois faire ?", "c'est combien ?", "pourquoi ?"), the landlord aside ("le bailleur doit
+    faire quoi ?"): it asks about what was said before."""
     stop = stopwords()
     asking = frozenset(ASKING_WORDS)
-    small = stop | asking | _BARE_ADVERBS | _ELIDED
+    small = stop | asking | _BARE_ADVERBS | _ELIDED | _LANDLORD_WORDS
     return any(word in asking for word in words) and all(word in small for word in words)
 
 
