@@ -34,6 +34,7 @@ def project_knowledge(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase
 
 
 ARREARS = ("payer mon loyer ce mois-ci", "retard", "impayé")
+HOSTING = ("héberg", "vivent chez moi")
 
 
 @pytest.mark.parametrize(
@@ -47,6 +48,9 @@ ARREARS = ("payer mon loyer ce mois-ci", "retard", "impayé")
         ("j'ai perdu mon emploi, je n'arrive plus à payer le loyer", ARREARS),
         ("j'ai du mal à payer mon loyer en ce moment", ARREARS),
         ("je n'ai plus les moyens de payer le loyer", ARREARS),
+        # someone coming to live with the tenant: hosting, not buying the home nor Visale
+        ("mon fils de 19 ans veut vivre avec moi", HOSTING),
+        ("ma mère va venir vivre chez moi", HOSTING),
     ],
 )
 def test_the_first_section_found_is_about_what_the_tenant_means(
