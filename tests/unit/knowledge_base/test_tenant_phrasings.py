@@ -131,6 +131,7 @@ def test_an_acronym_the_knowledge_spells_out_is_answered_not_refused(
 
 KEYS = "J'ai perdu mes clés ou mon badge, ou je suis bloqué dehors : que faire ?"
 WINDOW = "Ma fenêtre ou ma porte ne ferme plus : qui doit la réparer ?"
+MAILBOX = "Ma boîte aux lettres est abîmée ou a été forcée : que faire ?"
 
 
 @pytest.mark.parametrize(
@@ -158,6 +159,9 @@ WINDOW = "Ma fenêtre ou ma porte ne ferme plus : qui doit la réparer ?"
         ),
         ("où je jette mes encombrants ?", "Où dois-je déposer mes encombrants ?"),
         ("on a cambriolé ma cave", "Ma cave ou mon box a été cambriolé : que faire ?"),
+        # a mailbox: the letter for a notice in a high-demand area was quoted
+        ("ma boîte aux lettres a été forcée", MAILBOX),
+        ("ma boite aux lettres est cassée", MAILBOX),
         # giving notice in the words of the law: the home insurance's cancellation was quoted
         ("je voudrais savoir comment résilier mon bail", "Comment envoyer mon préavis ?"),
     ],
