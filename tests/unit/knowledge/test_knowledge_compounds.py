@@ -82,3 +82,13 @@ def test_the_search_setting_reaches_the_query(store: Datastore) -> None:
 
     assert "mobili" in on._plan(question).words
     assert "mobili" not in off._plan(question).words
+
+
+def test_the_first_word_of_a_hyphenated_compound_is_not_spelled_out(store: Datastore) -> None:
+    # Given the shipped abbreviation "chauffe" → chauffage, meant for "ça chauffe pas"
+    alone = plan_query(store, "le radiateur chauffe pas")
+    # When the tenant writes a water heater, "chauffe-eau"
+    compound = plan_query(store, "mon chauffe-eau fuit")
+    # Then heating is searched for the word alone, not for the compound
+    assert "chauffage" in alone.words
+    assert "chauffage" not in compound.words

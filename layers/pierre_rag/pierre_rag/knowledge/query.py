@@ -23,6 +23,7 @@ from pierre_rag.knowledge.places import PlaceExpansion
 from pierre_rag.knowledge.text import (
     QueryVocabulary,
     default_vocabulary,
+    fold,
     glossed,
     normalise_query,
     phrase_expansions,
@@ -55,6 +56,9 @@ _FRENCH_VERB_FORMS = frozenset(
     """.split()
 )
 _WORD = re.compile(r"[^\W_]+")
+# The first word of a hyphenated compound ("chauffe-eau", "lave-linge"): it names part of
+# another thing, so the abbreviation meant for it alone ("chauffe" → chauffage) is not added.
+_COMPOUND_HEAD = re.compile(r"([^\W_]+)-(?=[^\W_])")
 _QUOTED = re.compile(r"[(«\"'“]([^()«»\"'“”]{2,80})[)»\"'”]")
 _SENTENCE = re.compile(r"[.!?¿¡:;\n]+")
 
@@ -137,8 +141,9 @@ def plan_query(
     unknown: list[str] = []
     indexed: list[str] = []  # the stems of the words the index knows, in the question's order
     known = 0
+    heads = set(_COMPOUND_HEAD.findall(fold(text)))
     for word in original:
-        expansion = [w for w in table.get(word, ()) if w not in stop]
+        expansion = [w for w in table.get(word, ()) if w not in stop and word not in heads]
         if word in known_words or stems[word] in known_stems:
             known += 1
             words[word] = None
