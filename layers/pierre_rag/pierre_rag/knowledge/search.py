@@ -73,8 +73,8 @@ class SearchConfig:
     # hold it. Measured out of fold (docs/retrieval.md); 1: off.
     title_prior_max_share: float = 0.1
     # A stem of at most this many letters names a file only through the very word its title
-    # writes: French stemming merges short words that share nothing ("loyer" and "loi",
-    # "passe" and "Loca-Pass", "à fond" and "fonds"). 0: any word of the stem.
+    # writes, singular or plural: French stemming merges short words that share nothing
+    # ("loyer" and "loi", "passe" and "Loca-Pass", "mis" and "mise"). 0: any word of the stem.
     title_exact_max_stem: int = 4
 
 
