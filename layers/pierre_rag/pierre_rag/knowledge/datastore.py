@@ -20,7 +20,7 @@ from pierre_rag.knowledge.embeddings import Vectors
 from pierre_rag.knowledge.errors import DatastoreError, EmbeddingModelMismatchError
 from pierre_rag.knowledge.models import SCHEMA_VERSION, AccessLevel, DatastoreMeta
 from pierre_rag.knowledge.sqlite import open_readonly
-from pierre_rag.knowledge.text import stem_all, tokens
+from pierre_rag.knowledge.text import singular, stem_all, tokens
 
 BM25_WEIGHTS = (2.0, 1.0, 2.0, 1.0)  # head, body, head_stem, body_stem
 
@@ -36,11 +36,6 @@ class ChunkRecord:
     access: AccessLevel
     landlord: str | None
     chunk_hash: str
-
-
-def singular(word: str) -> str:
-    """A folded word without its plural mark ("garants" → "garant"; "pas", "prix" kept)."""
-    return word[:-1] if len(word) > 4 and word[-1] in "sx" else word
 
 
 def _marks(values: Sequence[object]) -> str:

@@ -199,6 +199,11 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("french")
 
 
+def singular(word: str) -> str:
+    """A folded word without its plural mark ("garants" → "garant"; "pas", "prix" kept)."""
+    return word[:-1] if len(word) > 4 and word[-1] in "sx" else word
+
+
 def stem_all(words: Sequence[str]) -> list[str]:
     stems: list[str] = _stemmer().stemWords(list(words))
     return stems
